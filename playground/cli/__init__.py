@@ -1,0 +1,84 @@
+"""The ``playground`` command line: one subcommand per module, errors as one readable line.
+
+    main(["train", "--dataset", "reversal", "--steps", "20"])  # -> exit code
+
+Subcommand modules import torch and the core only when they run, so ``--help`` is quick.
+"""
+
+import argparse
+import sys
+import traceback
+
+from playground.core.errors import PlaygroundError
+from playground.core.i18n import _
+
+from . import datasets, demo, desktop, inspect, sample, tokenize, train
+from .common import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE, PROG, err, error_line
+
+COMMANDS = (demo, datasets, train, sample, tokenize, inspect)
+
+
+class VersionAction(argparse.Action):
+    """``--version``: the playground's version and torch's (torch imported only here)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import torch
+
+        from playground import __version__
+
+        print(_("Transformer Playground {v}").format(v=__version__))
+        print(_("torch {v}").format(v=torch.__version__))
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=_("Transformer Playground: tokenize, train, step through and sample from a compact "
+                      "Transformer. Without a command it opens the desktop app."),
+        epilog=_("examples:") + "\n" + "\n".join(f"  {PROG} {e}" for e in (
+            "demo --seconds 30", "datasets", "train --dataset reversal --steps 300",
+            "sample runs/reversal-20250101-120000 --source abcdef")),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action=VersionAction, help=_("show the version and exit"))
+    subparsers = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+    for module in COMMANDS:
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: sys.argv[1:]) and return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            return desktop.run(args)
+        return args.run(args)
+    except SystemExit as e:  # argparse: --help (0) and usage errors (2)
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_USAGE)
+    except (PlaygroundError, OSError) as e:
+        err(error_line(describe(e)))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err(_("{prog}: interrupted").format(prog=PROG))
+        return EXIT_INTERRUPTED
+    except Exception:
+        traceback.print_exc()
+        err(_("{prog}: this is a bug in the playground; please report it with the lines above").format(prog=PROG))
+        return EXIT_BUG
+
+
+def describe(error: Exception) -> str:
+    """The user's message; for a system error, what failed and on which file."""
+    if isinstance(error, OSError) and not isinstance(error, PlaygroundError):
+        reason = error.strerror or str(error)
+        return f"{error.filename}: {reason}" if error.filename else reason
+    return str(error)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""Shared pieces of the command line: argument types, checkpoints by folder, tables, the progress bar."""
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+from playground.core.errors import CheckpointError
+from playground.core.i18n import _
+
+PROG = "playground"
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+# --- output -----------------------------------------------------------------------------
+def out(text: str = "", end: str = "\n") -> None:
+    """Write to stdout and flush, so tokens and lines appear as they come."""
+    sys.stdout.write(text + end)
+    sys.stdout.flush()
+
+
+def err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def error_line(message: str) -> str:
+    return _("{prog}: error: {message}").format(prog=PROG, message=message)
+
+
+def table(headers: list[str], rows: list[list]) -> str:
+    """Left-aligned columns under a rule: table(["a", "bb"], [[1, 2]]) -> 'a  bb\\n-  --\\n1  2'."""
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def shown(token: str) -> str:
+    """A token as the user reads it: spaces and line breaks visible, quotes around it."""
+    return json.dumps(token, ensure_ascii=False)
+
+
+def duration(seconds: float) -> str:
+    """Clock time: 75 -> '1:15', 3725 -> '1:02:05'."""
+    if not math.isfinite(seconds):
+        return "?"
+    s = int(round(seconds))
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def rate(n: float) -> str:
+    """Compact count: 950 -> '950', 12345 -> '12.3k', 2.5e6 -> '2.5M'."""
+    if n >= 1e6:
+        return f"{n / 1e6:.1f}M"
+    if n >= 1e3:
+        return f"{n / 1e3:.1f}k"
+    return f"{n:.0f}"
+
+
+PERCENT_METRICS = ("token_accuracy", "exact_match", "accuracy", "precision", "recall", "f1")
+
+
+def format_metrics(metrics: dict) -> str:
+    """{'val_loss': 1.2345, 'exact_match': 0.5} -> 'val_loss 1.235, exact_match 50.0%'."""
+    parts = []
+    for name, value in metrics.items():
+        if isinstance(value, float) and name in PERCENT_METRICS:
+            parts.append(f"{name} {100 * value:.1f}%")
+        elif isinstance(value, float):
+            parts.append(f"{name} {value:.4g}")
+        else:
+            parts.append(f"{name} {value}")
+    return ", ".join(parts)
+
+
+# --- argument types ---------------------------------------------------------------------
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("'{t}' is not a whole number").format(t=text)) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(_("'{t}' must be at least 1").format(t=text))
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("'{t}' is not a whole number").format(t=text)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(_("'{t}' must be 0 or more").format(t=text))
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("'{t}' is not a number").format(t=text)) from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(_("'{t}' must be a positive number").format(t=text))
+    return value
+
+
+def fraction(text: str) -> float:
+    """A number in [0, 1)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("'{t}' is not a number").format(t=text)) from None
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(_("'{t}' must be at least 0 and below 1").format(t=text))
+    return value
+
+
+def probability(text: str) -> float:
+    """A number in (0, 1]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("'{t}' is not a number").format(t=text)) from None
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(_("'{t}' must be above 0 and at most 1").format(t=text))
+    return value
+
+
+def subcommand(subparsers, name: str, summary: str, examples: list[str]) -> argparse.ArgumentParser:
+    """A subparser with a one-line description and worked examples in the epilog."""
+    epilog = _("examples:") + "\n" + "\n".join(f"  {PROG} {e}" for e in examples)
+    return subparsers.add_parser(name, help=summary, description=summary, epilog=epilog,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+# --- checkpoints ------------------------------------------------------------------------
+def resolve_checkpoint(path) -> Path:
+    """A checkpoint folder from itself, a run folder or its checkpoints/ folder (the latest one)."""
+    path = Path(path)
+    if not path.exists():
+        raise CheckpointError(_("{p} does not exist: give the folder of a run or of a checkpoint").format(p=path))
+    if not path.is_dir():
+        raise CheckpointError(_("{p} is a file: give the folder of a run or of a checkpoint").format(p=path))
+    if (path / "state.json").is_file():
+        return path
+    for folder in (path / "checkpoints", path):
+        latest = folder / "latest.json"
+        if latest.is_file():
+            return folder / latest_name(latest)
+    return path  # load_checkpoint explains what is missing
+
+
+def latest_name(latest: Path) -> str:
+    try:
+        name = json.loads(latest.read_text(encoding="utf-8"))["path"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
+        raise CheckpointError(_("{p} is damaged ({e}): give a checkpoint folder inside it instead").format(
+            p=latest, e=e)) from None
+    if not isinstance(name, str) or Path(name).name != name:
+        raise CheckpointError(_("{p} does not name a checkpoint folder").format(p=latest))
+    return name
+
+
+def load(path, device: str = "cpu"):
+    """(checkpoint folder, Checkpoint) with the model in eval mode on ``device``."""
+    from playground.core.checkpoint import load_checkpoint
+    from playground.core.device import resolve_device
+
+    folder = resolve_checkpoint(path)
+    checkpoint = load_checkpoint(folder, resolve_device(device))
+    checkpoint.model.eval()
+    return folder, checkpoint
+
+
+def task_kind(checkpoint) -> str:
+    """'lm' or 'pairs' for the data a checkpoint was trained on."""
+    from playground.core.datasets import DATASETS
+
+    spec = checkpoint.state.get("task") or {}
+    name = spec.get("dataset")
+    if name in DATASETS:
+        return DATASETS[name].kind
+    if spec.get("text_file") or not name:
+        return "lm" if checkpoint.model.cfg.architecture == "decoder" else "pairs"
+    return "pairs"
+
+
+def data_name(checkpoint) -> str:
+    spec = checkpoint.state.get("task") or {}
+    if spec.get("dataset"):
+        return spec["dataset"]
+    return Path(spec["text_file"]).name if spec.get("text_file") else _("unknown data")
+
+
+# --- progress ---------------------------------------------------------------------------
+class ProgressBar:
+    """Training progress on stderr: redrawn with '\\r' on a terminal, a line every ~10% otherwise."""
+
+    def __init__(self, total: int, first_step: int = 0, stream=None, enabled: bool = True):
+        self.total, self.first_step = total, first_step
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.tty = enabled and self.stream.isatty()
+        self.started = time.perf_counter()
+        self.step, self.loss, self.val_loss, self.tokens_per_second = first_step, math.nan, None, 0.0
+        self.next_line = first_step + self.line_every()
+        self.drawn_at = 0.0
+        self.width = 0
+
+    def line_every(self) -> int:
+        return max(1, math.ceil((self.total - self.first_step) / 10))
+
+    def update(self, record) -> None:
+        """Take any trainer record; step records move the bar, evaluations set the val loss."""
+        if not self.enabled:
+            return
+        if record.kind == "step":
+            self.step, self.loss, self.tokens_per_second = record.step, record.loss, record.tokens_per_second
+            self.draw(final=record.step >= self.total)
+        elif record.kind == "eval":
+            self.val_loss = record.metrics.get("val_loss")
+            if self.tty:
+                self.clear()
+                self.stream.write(_("step {s}: {m}").format(s=record.step, m=format_metrics(record.metrics)) + "\n")
+                self.draw(force=True)
+
+    def text(self) -> str:
+        elapsed = time.perf_counter() - self.started
+        done = self.step - self.first_step
+        eta = elapsed / done * (self.total - self.step) if done > 0 else math.nan
+        val = f"{self.val_loss:.4f}" if self.val_loss is not None else "-"
+        return _("step {s}/{t} | loss {l:.4f} | val {v} | {r} tok/s | {e} elapsed | ETA {eta}").format(
+            s=self.step, t=self.total, l=self.loss, v=val, r=rate(self.tokens_per_second), e=duration(elapsed),
+            eta=duration(eta))
+
+    def draw(self, final: bool = False, force: bool = False) -> None:
+        now = time.perf_counter()
+        if self.tty:
+            if final or force or now - self.drawn_at >= 0.1:
+                line = self.text()
+                self.stream.write("\r" + line.ljust(self.width))
+                self.width = len(line)
+                self.drawn_at = now
+        elif final or self.step >= self.next_line:
+            self.stream.write(self.text() + "\n")
+            self.next_line = self.step + self.line_every()
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.tty and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.width = 0
+
+    def close(self) -> None:
+        """End the bar's line so later output starts on a fresh one."""
+        if self.tty and self.width:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.width = 0

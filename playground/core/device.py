@@ -1,0 +1,41 @@
+"""Devices: what exists, which one ``auto`` picks, and mixed precision where it helps."""
+
+import contextlib
+
+import torch
+
+from .errors import ConfigError
+from .i18n import _
+
+
+def available_devices() -> list[tuple[str, str]]:
+    """(id, human name) for every device torch can use here, CPU first."""
+    devices = [("cpu", _("CPU"))]
+    if torch.cuda.is_available():
+        for i in range(torch.cuda.device_count()):
+            devices.append((f"cuda:{i}", torch.cuda.get_device_name(i)))
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        devices.append(("mps", _("Apple GPU (MPS)")))
+    return devices
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """'auto' picks CUDA, then MPS, then CPU; a named device must exist."""
+    ids = [d for d, _name in available_devices()]
+    if name == "auto":
+        if any(d.startswith("cuda") for d in ids):
+            return torch.device("cuda:0")
+        return torch.device("mps" if "mps" in ids else "cpu")
+    wanted = "cuda:0" if name == "cuda" else name
+    if wanted not in ids:
+        raise ConfigError(_("device '{d}' is not available here; choose one of: {ids}").format(
+            d=name, ids=", ".join(["auto", *ids])))
+    return torch.device(wanted)
+
+
+def autocast_for(device: torch.device, enabled: bool = True):
+    """A context factory: bf16 autocast on CUDA (when supported), plain float32 elsewhere."""
+    if enabled and device.type == "cuda" and torch.cuda.is_bf16_supported():
+        return lambda: torch.autocast("cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext

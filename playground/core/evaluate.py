@@ -1,0 +1,112 @@
+"""Evaluation: validation loss, perplexity, token accuracy, exact match and P/R/F1 for labels."""
+
+import math
+from collections.abc import Callable
+
+import torch
+
+from .tasks import IGNORE, PairTask
+
+
+@torch.no_grad()
+def greedy_batch(model, prompts: list[list[int]], src: torch.Tensor | None, max_new: int, eos_id: int,
+                 device) -> list[list[int]]:
+    """Greedy continuations of equal-length prompts with a KV cache; stops each row at <eos>."""
+    idx = torch.tensor(prompts, dtype=torch.int64, device=device)
+    memory = keep = None
+    if src is not None:
+        memory, keep = model.encode(src.to(device))
+    cache = model.new_cache()
+    out = torch.empty(len(prompts), 0, dtype=torch.int64, device=device)
+    done = torch.zeros(len(prompts), dtype=torch.bool, device=device)
+    start, step_in = 0, idx
+    budget = min(max_new, model.cfg.block_size - idx.size(1))
+    for _ in range(budget):
+        logits = model.logits(model.decode(step_in, memory, keep, cache=cache, start=start))
+        start += step_in.size(1)
+        step_in = logits[:, -1].argmax(-1, keepdim=True)
+        out = torch.cat((out, step_in), dim=1)
+        done |= step_in.squeeze(1) == eos_id
+        if done.all():
+            break
+    rows = []
+    for row in out.tolist():
+        rows.append(row[: row.index(eos_id)] if eos_id in row else row)
+    return rows
+
+
+def predict(model, task: PairTask, sources: list[list[int]], device, batch_size: int = 128) -> list[list[int]]:
+    """Greedy target ids for each source; decoder-only prompts grouped by length for batching."""
+    tok = task.tokenizer
+    max_new = max(len(t) for _, t in task.encoded("val")) + 2
+    order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
+    results: list = [None] * len(sources)
+    i = 0
+    while i < len(order):
+        j = i
+        while j < len(order) and j - i < batch_size and (
+                task.architecture != "decoder" or len(sources[order[j]]) == len(sources[order[i]])):
+            j += 1
+        group = [sources[k] for k in order[i:j]]
+        inputs = task.rows_prompt(group)
+        outs = greedy_batch(model, inputs["prompts"], inputs.get("src"), max_new, tok.eos_id, device)
+        for k, o in zip(order[i:j], outs):
+            results[k] = o
+        i = j
+    return results
+
+
+def label_scores(predicted: list[str], actual: list[str], labels) -> dict:
+    """Macro-averaged precision, recall and F1 over the task's labels."""
+    ps, rs, fs = [], [], []
+    for label in labels:
+        tp = sum(p == label and a == label for p, a in zip(predicted, actual))
+        fp = sum(p == label and a != label for p, a in zip(predicted, actual))
+        fn = sum(p != label and a == label for p, a in zip(predicted, actual))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        ps.append(p)
+        rs.append(r)
+        fs.append(2 * p * r / (p + r) if p + r else 0.0)
+    n = len(labels)
+    return {"precision": sum(ps) / n, "recall": sum(rs) / n, "f1": sum(fs) / n}
+
+
+@torch.no_grad()
+def evaluate(model, task, batch_size: int, block_size: int, n_batches: int, n_examples: int, seed: int,
+             device, autocast=None, should_stop: Callable[[], bool] = lambda: False) -> dict:
+    """Validation metrics on held-out data; the batches are the same at every evaluation (seeded)."""
+    was_training = model.training
+    model.eval()
+    g = torch.Generator().manual_seed(seed)
+    losses, correct, counted = [], 0, 0
+    for _ in range(n_batches):
+        if should_stop():
+            break
+        batch = {k: v.to(device) for k, v in task.batch("val", batch_size, block_size, g).items()}
+        with autocast():
+            logits, loss = model(batch["idx"], batch["targets"], src=batch.get("src"))
+        losses.append(loss.item())
+        mask = batch["targets"] != IGNORE
+        correct += ((logits.argmax(-1) == batch["targets"]) & mask).sum().item()
+        counted += mask.sum().item()
+    val_loss = sum(losses) / max(len(losses), 1)
+    metrics = {"val_loss": val_loss, "perplexity": math.exp(min(val_loss, 50.0)),
+               "token_accuracy": correct / max(counted, 1)}
+    if isinstance(task, PairTask) and n_examples and not should_stop():
+        metrics.update(sequence_metrics(model, task, n_examples, device))
+    model.train(was_training)
+    return metrics
+
+
+def sequence_metrics(model, task: PairTask, n_examples: int, device) -> dict:
+    """Exact match of greedy outputs on the first n held-out examples (plus P/R/F1 for labels)."""
+    examples = task.encoded("val")[:n_examples]
+    outputs = predict(model, task, [s for s, _ in examples], device)
+    tok = task.tokenizer
+    predicted = [tok.decode(o) for o in outputs]
+    actual = [t for _, t in task.val_pairs[: len(examples)]]
+    metrics = {"exact_match": sum(p == a for p, a in zip(predicted, actual)) / max(len(actual), 1)}
+    if task.labels:
+        metrics.update(label_scores(predicted, actual, task.labels))
+    return metrics

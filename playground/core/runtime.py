@@ -1,0 +1,32 @@
+"""Process-wide runtime settings for fast CPU training, applied once at start-up."""
+
+import ctypes
+import os
+import sys
+
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc mallopt parameters
+
+
+def keep_freed_memory(limit: int = 1 << 30) -> bool:
+    """Ask glibc to reuse freed blocks instead of returning them to the OS.
+
+    Every step allocates activations of a few MB; when glibc hands them back and maps them
+    again, each first touch is a page fault, which made GELU 8x slower here. Linux only.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, limit)) and bool(libc.mallopt(M_TRIM_THRESHOLD, limit))
+
+
+def configure(threads: int | None = None) -> None:
+    """Allocator and thread settings; call before the first training step."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # only effective before torch starts OpenMP
+    keep_freed_memory()
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)

@@ -1,0 +1,273 @@
+"""Reading the user's text files (any common encoding, streamed when large) and optional cleaning."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import charset_normalizer
+
+from playground.core.errors import TextFileError
+from playground.core.i18n import _
+
+SNIFF_BYTES = 1 << 20  # how much of a file guesses its encoding
+# Above this share of control characters a "text" is really binary data.
+MAX_CONTROL_SHARE = 0.05
+# charset-normalizer cannot tell Western single-byte code pages apart on short texts; cp1252
+# (Windows Notepad's old default) is by far the likeliest, so it wins when it fits nearly as well.
+PREFERRED_LEGACY_ENCODING = "cp1252"
+LEGACY_CHAOS_TOLERANCE = 0.1
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Unicode category Cc except tab, line feed, vertical tab, form feed and carriage return.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def read_text(path: str | Path, max_bytes: int | None = None) -> str:
+    """The whole text of ``path`` with line ends as ``\\n``; ``TextFileError`` says what is wrong.
+
+    UTF-8 (with or without BOM) and UTF-16/32 with a BOM are read directly; other
+    encodings (cp1252, GB18030, ...) are guessed with charset-normalizer.
+    """
+    path = Path(path)
+    _check_file(path, max_bytes)
+    data = _read_bytes(path)
+    encoding = _sniff_encoding(path, data, complete=True)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise TextFileError(_undecodable(path)) from error
+    _check_is_text(path, text)
+    text = _normalise_newlines(text)
+    if not text.strip():
+        raise TextFileError(_blank(path, text))
+    return text
+
+
+def iter_text_chunks(path: str | Path, chunk_chars: int = 1 << 20) -> Iterator[str]:
+    """Stream ``path`` in pieces of about ``chunk_chars`` characters, never all in memory.
+
+    A piece ends just after a ``\\n`` unless one line is longer than a piece; decoding is
+    incremental, so a multi-byte character is never cut. The pieces join to exactly what
+    ``read_text`` returns. Missing, empty and binary files are refused at once; a file
+    that turns out undecodable further on raises ``TextFileError`` mid-stream.
+    """
+    path = Path(path)
+    _check_file(path, None)
+    with path.open("rb") as stream:
+        head = stream.read(SNIFF_BYTES)
+    encoding = _sniff_encoding(path, head, complete=len(head) < SNIFF_BYTES)
+    _check_is_text(path, head.decode(encoding, errors="ignore"))
+    return _line_chunks(path, encoding, max(1, chunk_chars))
+
+
+def _line_chunks(path: Path, encoding: str, chunk_chars: int) -> Iterator[str]:
+    carry = ""
+    try:
+        # newline=None turns \r\n and \r into \n, also when a \r\n straddles two reads.
+        with path.open("r", encoding=encoding, newline=None) as stream:
+            while block := stream.read(chunk_chars):
+                block = carry + block
+                cut = block.rfind("\n") + 1 or len(block)
+                carry = block[cut:]
+                yield block[:cut]
+    except UnicodeDecodeError as error:
+        raise TextFileError(_undecodable(path)) from error
+    if carry:
+        yield carry
+
+
+def _check_file(path: Path, max_bytes: int | None) -> None:
+    if path.is_dir():
+        raise TextFileError(_("\"{path}\" is a folder, not a text file. Choose a text file "
+                              "inside it.").format(path=path))
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as error:
+        raise TextFileError(_("The file \"{path}\" does not exist. Check its name, or choose "
+                              "another file.").format(path=path)) from error
+    except OSError as error:
+        raise TextFileError(_unreadable(path, error)) from error
+    if size == 0:
+        raise TextFileError(_("The file \"{path}\" is empty. Choose a file with some text "
+                              "in it.").format(path=path))
+    if max_bytes is not None and size > max_bytes:
+        raise TextFileError(_("The file \"{path}\" is {size}, more than the limit of "
+                              "{limit}. Choose a smaller file, or raise the size limit.")
+                            .format(path=path, size=_human_size(size),
+                                    limit=_human_size(max_bytes)))
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise TextFileError(_unreadable(path, error)) from error
+
+
+def _sniff_encoding(path: Path, head: bytes, complete: bool) -> str:
+    """The codec for a file starting with ``head`` (``complete`` when that is all of it)."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    if b"\x00" in head:
+        raise TextFileError(_binary(path))
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    encoding = _guess_legacy_encoding(_detection_sample(head, complete))
+    if encoding is None:
+        raise TextFileError(_undecodable(path))
+    return encoding
+
+
+def _detection_sample(head: bytes, complete: bool) -> bytes:
+    """At most ``SNIFF_BYTES`` of ``head``, cut after a line so no character is split."""
+    if complete and len(head) <= SNIFF_BYTES:
+        return head
+    sample = head[:SNIFF_BYTES]
+    return sample[: sample.rfind(b"\n") + 1] or sample
+
+
+def _guess_legacy_encoding(sample: bytes) -> str | None:
+    matches = charset_normalizer.from_bytes(sample)
+    best = matches.best()
+    if best is None:
+        return None
+    for match in matches:
+        fits = match.chaos <= best.chaos + LEGACY_CHAOS_TOLERANCE
+        if fits and PREFERRED_LEGACY_ENCODING in match.could_be_from_charset:
+            return PREFERRED_LEGACY_ENCODING
+    return best.encoding
+
+
+def _check_is_text(path: Path, text: str) -> None:
+    sample = text[:SNIFF_BYTES]
+    controls = len(_CONTROL_CHARS.findall(sample))
+    if controls > MAX_CONTROL_SHARE * len(sample):
+        raise TextFileError(_binary(path))
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _human_size(n_bytes: int) -> str:
+    if n_bytes < 1024:
+        return _("{n} bytes").format(n=n_bytes)
+    size = float(n_bytes)
+    for unit in ("KB", "MB", "GB", "TB"):
+        size /= 1024
+        if size < 1024 or unit == "TB":
+            break
+    return f"{size:.1f} {unit}"
+
+
+def _blank(path: Path, text: str) -> str:
+    if not text:
+        return _("The file \"{path}\" is empty. Choose a file with some text in it.").format(
+            path=path)
+    return _("The file \"{path}\" holds only spaces and line breaks. Choose a file with "
+             "some text in it.").format(path=path)
+
+
+def _binary(path: Path) -> str:
+    return _("The file \"{path}\" looks like binary data, not text. Choose a plain-text "
+             "file, or save this one as plain text (UTF-8) and try again.").format(path=path)
+
+
+def _undecodable(path: Path) -> str:
+    return _("Cannot tell which text encoding the file \"{path}\" uses. Open it in a text "
+             "editor, save it as UTF-8, and try again.").format(path=path)
+
+
+def _unreadable(path: Path, error: OSError) -> str:
+    return _("Cannot read the file \"{path}\": {reason}. Check that you may open it, or "
+             "choose another file.").format(path=path, reason=error.strerror or error)
+
+
+# -- cleaning ----------------------------------------------------------------------------
+
+
+@dataclass
+class Cleaning:
+    """Optional clean-ups before tokenizing, applied in field order."""
+
+    nfkc: bool = False  # fold look-alike forms: "ﬁ" -> "fi", full-width "Ａ" -> "A"
+    lowercase: bool = False  # "The" and "the" become one token, a smaller vocabulary
+    strip_punctuation: bool = False  # drop every Unicode punctuation mark (categories P*)
+    collapse_whitespace: bool = False  # one space between words, at most one blank line
+
+
+_SPACE_RUN = re.compile(r"[ \t]+")
+_LINE_END_SPACE = re.compile(r" +(?=\n|\Z)")
+_BLANK_LINE_RUN = re.compile(r"\n{3,}")
+
+
+def clean(text: str, cleaning: Cleaning) -> str:
+    """``text`` with the clean-ups ``cleaning`` asks for.
+
+    Example: collapse_whitespace turns ``"a \\t b  \\n\\n\\n\\nc"`` into ``"a b\\n\\nc"``.
+    """
+    if cleaning.nfkc:
+        text = unicodedata.normalize("NFKC", text)
+    if cleaning.lowercase:
+        text = text.lower()
+    if cleaning.strip_punctuation:
+        punctuation = [ch for ch in set(text) if unicodedata.category(ch).startswith("P")]
+        text = text.translate(dict.fromkeys(map(ord, punctuation)))
+    if cleaning.collapse_whitespace:
+        text = _SPACE_RUN.sub(" ", text)
+        text = _LINE_END_SPACE.sub("", text)
+        text = _BLANK_LINE_RUN.sub("\n\n", text)
+    return text
+
+
+def clean_chunks(chunks: Iterable[str], cleaning: Cleaning) -> Iterator[str]:
+    """Clean a stream of chunks so that the pieces join to ``clean`` of the whole text.
+
+    Each chunk's trailing whitespace waits for the next chunk, so that runs of spaces and
+    blank lines across a boundary collapse as they would in one text. Exact when chunks
+    end at whitespace, as ``iter_text_chunks``' do; a chunk cut inside a word may differ
+    there (NFKC of a letter and its accent, lowercasing a final Σ).
+    """
+    held = ""
+    for chunk in chunks:
+        text = held + chunk
+        body = text.rstrip(" \t\n")
+        held = text[len(body):]
+        if body:
+            yield clean(body, cleaning)
+    if held:
+        yield clean(held, cleaning)
+
+
+def preview(text: str, cleaning: Cleaning, n_chars: int = 400) -> tuple[str, str]:
+    """The first ``n_chars`` characters of ``text``, before and after cleaning."""
+    before = text[:n_chars]
+    return before, clean(before, cleaning)
+
+
+def corpus_stats(text: str) -> dict:
+    """Counts a student checks before training: characters, lines, distinct characters, words."""
+    n_lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+    return {
+        "n_chars": len(text),
+        "n_lines": n_lines,
+        "n_distinct_chars": len(set(text)),
+        "n_words": len(text.split()),
+    }

@@ -1,0 +1,417 @@
+"""Tokenizers a student can train and inspect: a thin wrapper over Hugging Face ``tokenizers``.
+
+Five kinds share one interface and the same special tokens at ids 0..4:
+
+- ``char``: one token per character seen in training; any other character falls back to
+  its UTF-8 bytes (``<0xE4>``), so every text round-trips exactly.
+- ``bpe``: byte-level BPE as in GPT-2; every text round-trips exactly.
+- ``wordpiece``, ``unigram``, ``word``: the BERT, SentencePiece and word-level models;
+  decoding gives readable text, not always the exact input.
+
+Example: ``Tokenizer.train("bpe", ["aaabdaaabac"] * 10, vocab_size=262).merges()``
+is ``[("a", "a")]``, and ``encode("aaab").tokens`` is ``["aa", "a", "b"]``.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+from tokenizers import Regex, decoders, models, pre_tokenizers, trainers
+from tokenizers import Tokenizer as HFTokenizer
+
+from playground.core.errors import PlaygroundError
+from playground.core.i18n import _
+
+KINDS = ("char", "bpe", "wordpiece", "unigram", "word")
+SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>", "<sep>")
+PAD_ID, UNK_ID, BOS_ID, EOS_ID, SEP_ID = range(len(SPECIALS))
+# The names HF's ByteFallback decoder turns back into bytes.
+BYTE_TOKENS = tuple(f"<0x{byte:02X}>" for byte in range(256))
+DEFAULT_VOCAB_SIZE = {"bpe": 1000, "wordpiece": 1000, "unigram": 1000, "word": 5000}
+# Byte-level BPE starts from the specials and all 256 bytes; the rest need one real token.
+MIN_VOCAB_SIZE = {
+    "bpe": len(SPECIALS) + 256 + 1,
+    "wordpiece": len(SPECIALS) + 1,
+    "unigram": len(SPECIALS) + 1,
+    "word": len(SPECIALS) + 1,
+}
+TOKENIZER_FILE = "tokenizer.json"
+
+
+@dataclass
+class Encoding:
+    """One text as tokens; ``text[start:end]`` for ``offsets[i]`` is where ``tokens[i]`` came from.
+
+    Offsets count Python characters. Tokens that are parts of one character (bytes of an
+    emoji) all carry that character's span.
+    """
+
+    ids: list[int]
+    tokens: list[str]
+    offsets: list[tuple[int, int]]
+
+
+class Tokenizer:
+    """A trained tokenizer of one of ``KINDS``; build it with ``train`` or ``load``."""
+
+    def __init__(self, backend: HFTokenizer, kind: str):
+        self._backend = backend
+        self._kind = kind
+        self._merges: list[tuple[str, str]] | None = None
+        self._replay: tuple[int, HFTokenizer] | None = None  # the last replay model, by n
+
+    def __repr__(self) -> str:
+        return f"Tokenizer(kind={self._kind!r}, vocab_size={self.vocab_size})"
+
+    # -- training --------------------------------------------------------------------
+
+    @classmethod
+    def train(
+        cls,
+        kind: str,
+        texts: Iterable[str],
+        vocab_size: int | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> Tokenizer:
+        """Learn a ``kind`` tokenizer from ``texts`` (whole texts or chunks of one long text).
+
+        ``vocab_size`` defaults to ``DEFAULT_VOCAB_SIZE[kind]``; ``char`` ignores it, its
+        vocabulary being the specials, every character seen and the 256 byte tokens.
+        ``progress`` hears 0.0 before and 1.0 after: HF's trainers report nothing between.
+        """
+        size = _checked_vocab_size(kind, vocab_size)
+        if progress:
+            progress(0.0)
+        reader = _CorpusReader(texts)
+        try:
+            backend = _train_char(reader) if kind == "char" else _train_model(kind, reader, size)
+        except Exception as error:
+            if reader.error is not None:
+                raise reader.error
+            message = _("Training the {kind} tokenizer failed. Try a larger vocabulary size "
+                        "or a bigger corpus.").format(kind=kind)
+            raise PlaygroundError(f"{message}\n{error}") from error
+        if reader.n_chars == 0:
+            raise PlaygroundError(_("The corpus is empty. Load a text with some words in it, "
+                                    "then train the tokenizer."))
+        if progress:
+            progress(1.0)
+        return cls(backend, kind)
+
+    # -- encoding and decoding ---------------------------------------------------------
+
+    def encode(self, text: str) -> Encoding:
+        """Tokens of ``text`` with their ids and character spans."""
+        encoding = self._backend.encode(text, add_special_tokens=False)
+        return Encoding(list(encoding.ids), list(encoding.tokens), list(encoding.offsets))
+
+    def encode_ids(self, text: str) -> list[int]:
+        """Only the ids of ``text``: skips the offsets, about twice as fast as ``encode``."""
+        return self._backend.encode_batch_fast([text], add_special_tokens=False)[0].ids
+
+    def encode_batch_ids(self, texts: Iterable[str]) -> list[list[int]]:
+        """Ids of many texts at once; HF spreads them over the CPU cores."""
+        encodings = self._backend.encode_batch_fast(list(texts), add_special_tokens=False)
+        return [encoding.ids for encoding in encodings]
+
+    def decode(self, ids: Iterable[int], skip_special: bool = True) -> str:
+        """Text of ``ids``; ``char`` and ``bpe`` give back exactly the encoded text.
+
+        Special tokens written in a text (``"<eos>"``) encode as the special token, so
+        ``skip_special`` drops them from the decoded text.
+        """
+        return self._backend.decode([int(i) for i in ids], skip_special_tokens=skip_special)
+
+    # -- vocabulary ------------------------------------------------------------------
+
+    @property
+    def kind(self) -> str:
+        return self._kind
+
+    @property
+    def vocab_size(self) -> int:
+        return self._backend.get_vocab_size(with_added_tokens=True)
+
+    @property
+    def pad_id(self) -> int:
+        return PAD_ID
+
+    @property
+    def unk_id(self) -> int:
+        return UNK_ID
+
+    @property
+    def bos_id(self) -> int:
+        return BOS_ID
+
+    @property
+    def eos_id(self) -> int:
+        return EOS_ID
+
+    @property
+    def sep_id(self) -> int:
+        return SEP_ID
+
+    def token_to_id(self, token: str) -> int | None:
+        return self._backend.token_to_id(token)
+
+    def id_to_token(self, token_id: int) -> str:
+        token = self._backend.id_to_token(int(token_id))
+        if token is None:
+            raise PlaygroundError(_("Token id {id} is outside the vocabulary (0 to {last}).")
+                                  .format(id=token_id, last=self.vocab_size - 1))
+        return token
+
+    def vocab(self) -> list[str]:
+        """Every token, in id order."""
+        return [self._backend.id_to_token(i) for i in range(self.vocab_size)]
+
+    # -- BPE merges ------------------------------------------------------------------
+
+    def merges(self) -> list[tuple[str, str]]:
+        """The BPE merges in the order they were learnt; empty for the other kinds."""
+        if self._kind != "bpe":
+            return []
+        if self._merges is None:
+            stored = json.loads(self._backend.to_str())["model"]["merges"]
+            # Older tokenizer.json files write a merge as "a b" rather than ["a", "b"].
+            self._merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ", 1))
+                            for m in stored]
+        return self._merges
+
+    def replay_merges(self, text: str, n: int) -> list[str]:
+        """The pieces of ``text`` after only the first ``n`` merges, pre-token after pre-token.
+
+        Pieces are byte-level symbols like ``tokens``: a space shows as ``Ġ`` and a CJK
+        character as three byte symbols until merges join them. ``n=0`` gives single
+        bytes; ``n=len(merges())`` gives ``encode(text).tokens``.
+        """
+        if self._kind != "bpe":
+            raise PlaygroundError(_("Only a BPE tokenizer has merges to replay. "
+                                    "Train a BPE tokenizer first."))
+        n = max(0, min(int(n), len(self.merges())))
+        if self._replay is None or self._replay[0] != n:
+            self._replay = (n, self._partial_bpe(n))
+        return self._replay[1].encode(text, add_special_tokens=False).tokens
+
+    def _partial_bpe(self, n: int) -> HFTokenizer:
+        """This BPE with only its first ``n`` merges; the full vocabulary keeps them valid."""
+        model = models.BPE(vocab=self._backend.get_vocab(), merges=self.merges()[:n])
+        partial = HFTokenizer(model)
+        partial.pre_tokenizer = self._backend.pre_tokenizer
+        partial.add_special_tokens(list(SPECIALS))
+        return partial
+
+    # -- statistics ------------------------------------------------------------------
+
+    def stats(self, text: str) -> dict:
+        """How ``text`` tokenizes: sizes, characters per token and the unknown rate.
+
+        ``unk_rate`` is the fraction of tokens that are ``<unk>``. A ``char`` tokenizer
+        never emits ``<unk>``: it counts its byte-fallback tokens (characters unseen in
+        training, one token per UTF-8 byte) instead.
+        """
+        ids = np.asarray(self.encode_ids(text), dtype=np.int64)
+        unknown = self._byte_fallback_ids() if self._kind == "char" else [UNK_ID]
+        n_tokens = len(ids)
+        return {
+            "vocab_size": self.vocab_size,
+            "n_chars": len(text),
+            "n_tokens": n_tokens,
+            "chars_per_token": len(text) / n_tokens if n_tokens else 0.0,
+            "unk_rate": float(np.isin(ids, unknown).mean()) if n_tokens else 0.0,
+        }
+
+    def _byte_fallback_ids(self) -> list[int]:
+        return [i for i in map(self._backend.token_to_id, BYTE_TOKENS) if i is not None]
+
+    # -- files -----------------------------------------------------------------------
+
+    def to_json_str(self) -> str:
+        """The HF ``tokenizer.json`` text; the kind is read back from the model it holds."""
+        return self._backend.to_str()
+
+    @classmethod
+    def from_json_str(cls, text: str) -> Tokenizer:
+        """A tokenizer from ``tokenizer.json`` text saved by the playground."""
+        try:
+            config = json.loads(text)
+        except (TypeError, ValueError) as error:
+            raise PlaygroundError(_not_a_tokenizer()) from error
+        kind = _kind_of(config)
+        if kind is None:
+            raise PlaygroundError(_not_a_tokenizer())
+        with _hf_errors_as(_not_a_tokenizer()):
+            backend = HFTokenizer.from_str(text)
+        if [backend.id_to_token(i) for i in range(len(SPECIALS))] != list(SPECIALS):
+            raise PlaygroundError(_("This tokenizer was not made by the playground: its "
+                                    "special tokens differ. Train a tokenizer here instead."))
+        return cls(backend, kind)
+
+    def save(self, path: str | Path) -> Path:
+        """Write ``tokenizer.json`` at ``path``, or inside it when ``path`` is a folder."""
+        file = _tokenizer_file(path)
+        try:
+            file.write_text(self.to_json_str(), encoding="utf-8")
+        except OSError as error:
+            raise PlaygroundError(_("Cannot save the tokenizer to {path}: {reason}. "
+                                    "Choose a folder you can write to.")
+                                  .format(path=file, reason=error.strerror or error)) from error
+        return file
+
+    @classmethod
+    def load(cls, path: str | Path) -> Tokenizer:
+        """Read a tokenizer saved by ``save``; ``path`` is the file or its folder."""
+        file = _tokenizer_file(path)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except FileNotFoundError as error:
+            raise PlaygroundError(_("There is no tokenizer file at {path}. Choose the "
+                                    "tokenizer.json you saved.").format(path=file)) from error
+        except (OSError, UnicodeDecodeError) as error:
+            raise PlaygroundError(_("Cannot read the tokenizer file {path}. Choose the "
+                                    "tokenizer.json you saved.").format(path=file)) from error
+        return cls.from_json_str(text)
+
+
+# -- training helpers --------------------------------------------------------------------
+
+
+class _CorpusReader:
+    """Feeds texts to HF's trainer, counting characters and keeping any error they raise."""
+
+    def __init__(self, texts: Iterable[str]):
+        self._texts = texts
+        self.n_chars = 0
+        self.error: Exception | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        try:
+            for text in self._texts:
+                self.n_chars += len(text)
+                yield text
+        except Exception as error:
+            self.error = error
+            raise
+
+
+def _checked_vocab_size(kind: str, vocab_size: int | None) -> int:
+    if kind not in KINDS:
+        raise PlaygroundError(_("Unknown tokenizer kind {kind!r}. Choose one of: {kinds}.")
+                              .format(kind=kind, kinds=", ".join(KINDS)))
+    if kind == "char":
+        return 0
+    size = DEFAULT_VOCAB_SIZE[kind] if vocab_size is None else int(vocab_size)
+    if size < MIN_VOCAB_SIZE[kind]:
+        raise PlaygroundError(_("A {kind} vocabulary of {size} tokens is too small. Choose a "
+                                "vocabulary size of at least {minimum}.")
+                              .format(kind=kind, size=size, minimum=MIN_VOCAB_SIZE[kind]))
+    return size
+
+
+def _train_char(texts: Iterable[str]) -> HFTokenizer:
+    """Collect the alphabet with HF's BPE trainer (no merges), then build the char model."""
+    counter = HFTokenizer(models.BPE())
+    # Words, not whole chunks, as HF's training units keep its word counts small.
+    counter.pre_tokenizer = pre_tokenizers.Split(Regex(r"\s+"), behavior="isolated")
+    trainer = trainers.BpeTrainer(vocab_size=0, special_tokens=list(SPECIALS),
+                                  show_progress=False)
+    counter.train_from_iterator(texts, trainer)
+    by_id = sorted(counter.get_vocab().items(), key=lambda item: item[1])
+    return _char_backend([token for token, i in by_id if token not in SPECIALS])
+
+
+def _char_backend(characters: list[str]) -> HFTokenizer:
+    """A BPE with no merges: each known character is a token, any other falls back to bytes."""
+    tokens = [*SPECIALS, *characters, *BYTE_TOKENS]
+    vocab = {token: i for i, token in enumerate(tokens)}
+    model = models.BPE(vocab=vocab, merges=[], unk_token="<unk>", byte_fallback=True)
+    backend = HFTokenizer(model)
+    backend.decoder = decoders.Sequence([decoders.ByteFallback(), decoders.Fuse()])
+    backend.add_special_tokens(list(SPECIALS))
+    return backend
+
+
+def _train_model(kind: str, texts: Iterable[str], vocab_size: int) -> HFTokenizer:
+    backend, trainer = _MODEL_BUILDERS[kind](vocab_size)
+    backend.train_from_iterator(texts, trainer)
+    return backend
+
+
+def _bpe(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
+    backend = HFTokenizer(models.BPE())
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    backend.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size, special_tokens=list(SPECIALS), show_progress=False,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),  # all 256 bytes: nothing unknown
+    )
+    return backend, trainer
+
+
+def _wordpiece(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
+    backend = HFTokenizer(models.WordPiece(unk_token="<unk>"))
+    backend.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    backend.decoder = decoders.WordPiece()
+    trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
+                                        show_progress=False)
+    return backend, trainer
+
+
+def _unigram(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
+    backend = HFTokenizer(models.Unigram())
+    backend.pre_tokenizer = pre_tokenizers.Metaspace()
+    backend.decoder = decoders.Metaspace()
+    trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
+                                      unk_token="<unk>", show_progress=False)
+    return backend, trainer
+
+
+def _word(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
+    backend = HFTokenizer(models.WordLevel(unk_token="<unk>"))
+    backend.pre_tokenizer = pre_tokenizers.Whitespace()
+    trainer = trainers.WordLevelTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
+                                        show_progress=False)
+    return backend, trainer
+
+
+_MODEL_BUILDERS = {"bpe": _bpe, "wordpiece": _wordpiece, "unigram": _unigram, "word": _word}
+
+
+# -- file helpers ------------------------------------------------------------------------
+
+
+def _kind_of(config: object) -> str | None:
+    """Our kind, read from the HF model type; None when the file is not a tokenizer."""
+    model = config.get("model") if isinstance(config, dict) else None
+    if not isinstance(model, dict):
+        return None
+    model_type = model.get("type")
+    if model_type == "BPE":
+        return "char" if model.get("byte_fallback") else "bpe"
+    return {"WordPiece": "wordpiece", "Unigram": "unigram", "WordLevel": "word"}.get(model_type)
+
+
+def _tokenizer_file(path: str | Path) -> Path:
+    path = Path(path)
+    return path / TOKENIZER_FILE if path.is_dir() else path
+
+
+def _not_a_tokenizer() -> str:
+    return _("This is not a tokenizer file the playground can read: it is damaged or in "
+             "another format. Choose a tokenizer.json saved by the playground, or train a "
+             "new tokenizer.")
+
+
+@contextmanager
+def _hf_errors_as(message: str) -> Iterator[None]:
+    """Show an error raised inside HF's Rust code as ``message``, not as a traceback."""
+    try:
+        yield
+    except Exception as error:
+        raise PlaygroundError(message) from error

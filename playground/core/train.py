@@ -1,0 +1,242 @@
+"""The training loop: it reports a record per step and checks stop/pause requests; it never draws.
+
+    trainer = Trainer(model, task, TrainConfig(max_steps=200))
+    for record in trainer.run():   # StepRecord, EvalRecord, EventRecord
+        print(record)
+"""
+
+import contextlib
+import json
+import math
+import threading
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import torch
+
+from .checkpoint import Checkpoint, save_checkpoint, write_json_atomic
+from .device import autocast_for, resolve_device
+from .errors import ConfigError
+from .evaluate import evaluate
+from .i18n import _
+from .optim import FlatAdamW
+
+
+@dataclass
+class TrainConfig:
+    batch_size: int = 32  # examples (or windows) per optimizer step, before accumulation
+    lr: float = 1e-3  # peak learning rate, reached after warm-up
+    min_lr: float = 1e-4  # floor of the cosine decay
+    warmup_steps: int = 100  # linear warm-up from 0 to lr
+    max_steps: int = 2000  # optimizer steps in the run
+    lr_decay_steps: int | None = None  # the cosine reaches min_lr here; None means max_steps
+    weight_decay: float = 0.1  # decoupled, on matrices only
+    beta1: float = 0.9
+    beta2: float = 0.99
+    grad_clip: float = 1.0  # global gradient-norm clip; 0 turns it off
+    grad_accum: int = 1  # micro-batches summed per optimizer step
+    eval_interval: int = 250  # evaluate every N steps (and at the end)
+    eval_batches: int = 20  # validation loss = mean over this many random batches
+    eval_examples: int = 200  # held-out examples greedily decoded for exact match
+    checkpoint_interval: int = 0  # save every N steps into the run folder; 0: only at the end
+    device: str = "auto"  # auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:1, mps
+    seed: int = 1337  # same seed, same data order, same initial weights, same run
+    threads: int | None = None  # torch CPU threads; None leaves torch's choice
+    amp: bool = True  # bf16 autocast on CUDA
+
+    def __post_init__(self):
+        if self.batch_size < 1 or self.max_steps < 1 or self.grad_accum < 1:
+            raise ConfigError(_("batch size, steps and accumulation must be at least 1"))
+        if not (self.lr > 0 and self.min_lr >= 0):
+            raise ConfigError(_("the learning rate must be positive"))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ConfigError(_("unknown training settings: ") + ", ".join(sorted(unknown)))
+        return cls(**d)
+
+
+@dataclass
+class StepRecord:
+    step: int
+    loss: float
+    lr: float
+    grad_norm: float
+    tokens_per_second: float
+    elapsed: float
+    device: str
+    kind: str = "step"
+
+
+@dataclass
+class EvalRecord:
+    step: int
+    metrics: dict  # val_loss, perplexity, token_accuracy, exact_match, precision, recall, f1
+    kind: str = "eval"
+
+
+@dataclass
+class EventRecord:
+    step: int
+    event: str  # "checkpoint", "stopped", "finished", "diverged"
+    message: str = ""
+    path: str | None = None
+    kind: str = "event"
+
+
+def lr_at(step: int, cfg: TrainConfig) -> float:
+    """Linear warm-up to lr, then cosine decay to min_lr: lr_at(0) = lr/warmup, lr_at(decay) = min_lr."""
+    if step < cfg.warmup_steps:
+        return cfg.lr * (step + 1) / cfg.warmup_steps
+    decay = cfg.lr_decay_steps or cfg.max_steps
+    if step >= decay:
+        return cfg.min_lr
+    progress = (step - cfg.warmup_steps) / max(1, decay - cfg.warmup_steps)
+    return cfg.min_lr + 0.5 * (1.0 + math.cos(math.pi * progress)) * (cfg.lr - cfg.min_lr)
+
+
+class Trainer:
+    """Trains a model on a task; ``run()`` yields records; stop and pause are thread-safe."""
+
+    def __init__(self, model, task, cfg: TrainConfig, run_dir=None, task_spec: dict | None = None):
+        self.cfg, self.task, self.task_spec = cfg, task, task_spec or {}
+        self.device = resolve_device(cfg.device)
+        if cfg.threads:
+            torch.set_num_threads(cfg.threads)
+        self.model = model.to(self.device)
+        self.model.train()
+        task.check(model.cfg.block_size)
+        self.optimizer = FlatAdamW(self.model, cfg.weight_decay, (cfg.beta1, cfg.beta2))
+        self.step = 0
+        self.run_dir = Path(run_dir) if run_dir else None
+        self.last_good: torch.Tensor | None = None
+        self.history: list[dict] = []
+        self._stop = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+
+    # --- control, from any thread ------------------------------------------------------
+    def request_stop(self) -> None:
+        self._stop.set()
+        self._running.set()
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    # --- the loop ----------------------------------------------------------------------
+    def run(self):
+        """Train until max_steps or a stop request, yielding records."""
+        cfg, started = self.cfg, time.perf_counter()
+        autocast = autocast_for(self.device, cfg.amp)
+        self.last_good = self.optimizer.flat.detach().clone()
+        while self.step < cfg.max_steps:
+            self._running.wait()
+            if self._stop.is_set():
+                yield self._record(EventRecord(self.step, "stopped", _("training stopped at step {s}").format(s=self.step)))
+                return
+            record = self.train_step(autocast, started)
+            if record is None:
+                yield from self._diverged()
+                return
+            yield self._record(record)
+            if self.step % cfg.eval_interval == 0 or self.step == cfg.max_steps:
+                metrics = self.evaluate(autocast)
+                yield self._record(EvalRecord(self.step, metrics))
+                if not math.isfinite(metrics["val_loss"]):
+                    yield from self._diverged()
+                    return
+                self.last_good.copy_(self.optimizer.flat)
+            if self.run_dir and cfg.checkpoint_interval and self.step % cfg.checkpoint_interval == 0:
+                yield self._record(self.save_to_run())
+        if self.run_dir:
+            yield self._record(self.save_to_run())
+        yield self._record(EventRecord(self.step, "finished", _("training finished at step {s}").format(s=self.step)))
+
+    def train_step(self, autocast, started: float) -> StepRecord | None:
+        """One optimizer step (with accumulation); None if the loss or gradient is not finite."""
+        cfg, t0 = self.cfg, time.perf_counter()
+        g = torch.Generator().manual_seed(cfg.seed * 1_000_003 + self.step)  # data order by step: resumable
+        if self.model.cfg.dropout > 0:
+            torch.manual_seed(cfg.seed + 7919 * self.step)
+        self.optimizer.zero_grad()
+        total, tokens = 0.0, 0
+        for _ in range(cfg.grad_accum):
+            batch = {k: v.to(self.device, non_blocking=True)
+                     for k, v in self.task.batch("train", cfg.batch_size, self.model.cfg.block_size, g).items()}
+            with autocast():
+                _logits, loss = self.model(batch["idx"], batch["targets"], src=batch.get("src"))
+            (loss / cfg.grad_accum).backward()
+            total += loss.item() / cfg.grad_accum
+            tokens += batch["idx"].numel()
+        norm = self.optimizer.clip_grad_norm(cfg.grad_clip).item()
+        if not (math.isfinite(total) and math.isfinite(norm)):
+            return None
+        lr = lr_at(self.step, cfg)
+        self.optimizer.step(lr)
+        self.step += 1
+        seconds = time.perf_counter() - t0
+        return StepRecord(self.step, total, lr, norm, tokens / seconds, time.perf_counter() - started,
+                          str(self.device))
+
+    def _diverged(self):
+        """Restore the last good weights and stop with a reason; saved checkpoints stay as they are."""
+        self.optimizer.flat.copy_(self.last_good)
+        message = _("the loss became NaN or infinite near step {s}; training stopped and the weights were "
+                    "restored from the last good evaluation. Try a lower learning rate or gradient clipping.").format(
+                        s=self.step)
+        yield self._record(EventRecord(self.step, "diverged", message))
+
+    def evaluate(self, autocast=None) -> dict:
+        cfg = self.cfg
+        return evaluate(self.model, self.task, cfg.batch_size, self.model.cfg.block_size, cfg.eval_batches,
+                        cfg.eval_examples, cfg.seed + 1, self.device, autocast or contextlib.nullcontext,
+                        self.stop_requested)
+
+    # --- records and checkpoints --------------------------------------------------------
+    def _record(self, record):
+        row = asdict(record)
+        self.history.append(row)
+        if self.run_dir:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            with open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8") as f:
+                f.write(json.dumps(row) + "\n")
+        return record
+
+    def state(self) -> dict:
+        return {"step": self.step, "train": self.cfg.to_dict(), "task": self.task_spec}
+
+    def save(self, directory) -> Path:
+        return save_checkpoint(directory, self.model, self.task.tokenizer, self.state(),
+                               self.optimizer.state_dict())
+
+    def save_to_run(self) -> EventRecord:
+        path = self.save(self.run_dir / "checkpoints" / f"step-{self.step:06d}")
+        write_json_atomic(self.run_dir / "checkpoints" / "latest.json", {"path": path.name, "step": self.step})
+        return EventRecord(self.step, "checkpoint", _("checkpoint saved"), str(path))
+
+    @classmethod
+    def from_checkpoint(cls, checkpoint: Checkpoint, task, run_dir=None, **overrides) -> "Trainer":
+        """Continue a saved run exactly where it stopped (same data order, same optimizer state)."""
+        cfg = TrainConfig.from_dict({**checkpoint.state["train"], **overrides})
+        trainer = cls(checkpoint.model, task, cfg, run_dir, checkpoint.state.get("task"))
+        if checkpoint.optimizer is not None:
+            trainer.optimizer.load_state_dict(checkpoint.optimizer)
+        trainer.step = int(checkpoint.state["step"])
+        return trainer

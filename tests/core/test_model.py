@@ -1,0 +1,133 @@
+"""Model checks: shapes, initial loss, overfitting, the causal mask, KV cache and sizes."""
+
+import itertools
+import math
+
+import pytest
+import torch
+
+from playground.core.errors import ConfigError
+from playground.core.model import (ACTIVATIONS, ARCHITECTURES, NORMS, POSITIONS, ModelConfig, build_model,
+                                   count_parameters, flops_per_token, memory_estimate)
+
+V = 37
+
+
+def tiny(**kw) -> ModelConfig:
+    base = dict(vocab_size=V, n_layer=2, n_head=2, d_model=16, d_ff=32, block_size=12)
+    return ModelConfig(**{**base, **kw})
+
+
+def inputs(cfg, B=2, T=9, S=7):
+    idx = torch.randint(1, V, (B, T))
+    src = None
+    if cfg.architecture == "encoder-decoder":
+        src = torch.randint(1, V, (B, S))
+        src[1, 5:] = cfg.pad_id  # a padded source
+    return idx, src
+
+
+VARIANTS = list(itertools.product(ARCHITECTURES, POSITIONS, NORMS, ACTIVATIONS))
+
+
+@pytest.mark.parametrize("arch,pos,norm,act", VARIANTS)
+def test_shapes_cache_and_causality(arch, pos, norm, act):
+    cfg = tiny(architecture=arch, position=pos, norm=norm, activation=act, bias=(act == "relu"))
+    model = build_model(cfg).eval()
+    idx, src = inputs(cfg)
+    logits, loss = model(idx, idx, src=src)
+    assert logits.shape == (2, 9, V) and loss.ndim == 0
+    # KV cache: one token at a time equals the full forward
+    memory, keep = model.encode(src) if src is not None else (None, None)
+    cache = model.new_cache()
+    steps = [model.logits(model.decode(idx[:, t:t + 1], memory, keep, cache=cache, start=t)) for t in range(9)]
+    assert torch.allclose(torch.cat(steps, 1), logits, atol=1e-5)
+    # causal mask: changing token 6 leaves logits at positions 0..5 unchanged, and changes 6
+    changed = idx.clone()
+    changed[:, 6] = (changed[:, 6] % (V - 1)) + 1
+    logits2, _ = model(changed, src=src)
+    assert torch.equal(logits2[:, :6], logits[:, :6])
+    assert not torch.allclose(logits2[:, 6], logits[:, 6])
+
+
+def test_initial_loss_is_close_to_uniform():
+    cfg = tiny(vocab_size=200, d_model=32, tie_weights=False)
+    model = build_model(cfg)
+    idx = torch.randint(0, 200, (8, 12))
+    targets = torch.randint(0, 200, (8, 12))
+    _, loss = model(idx, targets)
+    assert abs(loss.item() - math.log(200)) < 0.1
+
+
+@pytest.mark.parametrize("arch", ARCHITECTURES)
+def test_overfits_one_batch(arch):
+    cfg = tiny(architecture=arch)
+    model = build_model(cfg)
+    idx, src = inputs(cfg)
+    targets = torch.randint(1, V, idx.shape)
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    for _ in range(300):
+        opt.zero_grad()
+        _, loss = model(idx, targets, src=src)
+        loss.backward()
+        opt.step()
+    assert loss.item() < 0.1
+
+
+def test_padding_in_source_is_ignored():
+    cfg = tiny(architecture="encoder-decoder")
+    model = build_model(cfg).eval()
+    idx = torch.randint(1, V, (1, 5))
+    src = torch.randint(1, V, (1, 4))
+    padded = torch.cat([src, torch.zeros(1, 3, dtype=torch.long)], dim=1)
+    a, _ = model(idx, src=src)
+    b, _ = model(idx, src=padded)
+    assert torch.allclose(a, b, atol=1e-5)
+
+
+def test_weight_tying_and_counts():
+    tied = build_model(tiny())
+    untied = build_model(tiny(tie_weights=False))
+    assert tied.lm_head.weight is tied.tok_emb.weight
+    assert count_parameters(untied) - count_parameters(tied) == V * 16
+    # nanoGPT's CPU recipe: N = 795,904 without position embeddings
+    gpt = build_model(ModelConfig(vocab_size=65, n_layer=4, n_head=4, d_model=128, d_ff=512, block_size=64))
+    assert count_parameters(gpt, non_embedding=True) == 795_904
+    assert flops_per_token(gpt) == 6 * 795_904 + 12 * 4 * 64 * 128
+    mem = memory_estimate(gpt, batch_size=12)
+    assert mem["total"] > mem["weights"] * 4 > 0
+
+
+def test_context_length_is_enforced():
+    model = build_model(tiny())
+    with pytest.raises(ConfigError, match="context length"):
+        model(torch.zeros(1, 13, dtype=torch.long))
+
+
+@pytest.mark.parametrize("bad", [dict(d_model=15), dict(norm="middle"), dict(position="alibi"),
+                                 dict(activation="tanh"), dict(dropout=1.0), dict(architecture="encoder")])
+def test_bad_config_says_what_to_do(bad):
+    with pytest.raises(ConfigError) as e:
+        tiny(**bad)
+    assert str(e.value)
+
+
+def test_config_round_trip_rejects_unknown_keys():
+    cfg = tiny(architecture="encoder-decoder", n_encoder_layer=3)
+    assert ModelConfig.from_dict(cfg.to_dict()) == cfg
+    with pytest.raises(ConfigError, match="unknown"):
+        ModelConfig.from_dict({**cfg.to_dict(), "evil": 1})
+    assert len(build_model(cfg).encoder) == 3
+
+
+def test_head_mask_ablates_and_ones_are_identity():
+    model = build_model(tiny()).eval()
+    idx = torch.randint(1, V, (1, 8))
+    base, _ = model(idx)
+    attn = model.decoder[0].attn
+    attn.head_mask = torch.ones(2)
+    same, _ = model(idx)
+    assert torch.equal(same, base)
+    attn.head_mask = torch.zeros(2)
+    off, _ = model(idx)
+    assert not torch.allclose(off, base)
