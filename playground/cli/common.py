@@ -1,9 +1,12 @@
 """Shared pieces of the command line: argument types, checkpoints by folder, tables, the progress bar."""
 
 import argparse
+import contextlib
 import json
 import math
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -213,6 +216,11 @@ class ProgressBar:
         self.drawn_at = 0.0
         self.width = 0
 
+    def set_total(self, total: int) -> None:
+        """The run got shorter or longer (the demo fits it to its time)."""
+        self.total = total
+        self.next_line = min(self.next_line, self.step + self.line_every())
+
     def line_every(self) -> int:
         return max(1, math.ceil((self.total - self.first_step) / 10))
 
@@ -263,3 +271,51 @@ class ProgressBar:
             self.stream.write("\n")
             self.stream.flush()
             self.width = 0
+
+
+@contextlib.contextmanager
+def stop_on_interrupt(trainer):
+    """The first Ctrl-C asks the trainer to stop after its step; a second one quits at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def ask_to_stop(signum, frame):
+        err("\n" + _("Stopping after this step... (press Ctrl-C again to quit at once)"))
+        trainer.request_stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, ask_to_stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+# --- model inputs -----------------------------------------------------------------------
+def model_inputs(checkpoint, text: str | None = None, source: str | None = None):
+    """(decoder ids, encoder ids or None) for a checkpoint, from a plain text and/or a pair source.
+
+    A source becomes ``<bos> source <sep>`` for a decoder-only pair model, or the encoder input
+    ``source <eos>`` with decoder prompt ``<bos>`` for an encoder-decoder; a text given too is
+    appended to the decoder ids.
+    """
+    from playground.core.errors import ConfigError
+    from playground.core.tasks import PairTask
+
+    tok, cfg, kind = checkpoint.tokenizer, checkpoint.model.cfg, task_kind(checkpoint)
+    extra = tok.encode_ids(text) if text else []
+    if source is None:
+        if cfg.architecture == "encoder-decoder":
+            raise ConfigError(_("this is an encoder-decoder model (trained on {data}): give the text for its "
+                                "encoder with --source TEXT").format(data=data_name(checkpoint)))
+        if kind == "pairs" and text is None:
+            raise ConfigError(_("this model was trained on {data} pairs: give a source text with --source "
+                                "TEXT").format(data=data_name(checkpoint)))
+        return extra, None
+    if kind == "lm":
+        raise ConfigError(_("this model continues text ({data}); it has no source: give the start of a text "
+                            "with --prompt or --text instead of --source").format(data=data_name(checkpoint)))
+    rows = PairTask(tok, [], [], architecture=cfg.architecture).rows_prompt([tok.encode_ids(source)])
+    src = rows["src"][0].tolist() if "src" in rows else None
+    return rows["prompts"][0] + extra, src

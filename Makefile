@@ -1,0 +1,41 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything goes into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export OMP_WAIT_POLICY ?= PASSIVE
+
+.PHONY: run test setup test-setup bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+
+# torch first, pinned: this CPU build is what the project is tested with (an unpinned torch
+# pulls a multi-GB CUDA build); then the project itself.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install "torch==2.13.0"
+	$(BIN)/pip install -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(BIN)/pip install -e ".[test]"
+	sh packaging/linux/install-test-deps.sh
+	touch $@
+
+setup: $(VENV)/.installed
+
+test-setup: $(VENV)/.test-installed
+
+run: setup
+	$(BIN)/python -m playground demo
+
+test: test-setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python benchmarks/train_bench.py
+	$(BIN)/python benchmarks/sample_bench.py
+	$(BIN)/python benchmarks/trace_bench.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

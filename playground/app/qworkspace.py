@@ -1,0 +1,60 @@
+"""The Qt face of the core Workspace: the same object, plus signals the panels listen to."""
+
+from PySide6.QtCore import QObject, Signal
+
+from ..core.workspace import Workspace
+
+
+class QWorkspace(QObject):
+    """Wraps a core ``Workspace``; panels call its methods, then it says what changed.
+
+    Signals: ``data_changed`` (new task or tokenizer), ``model_changed`` (config or weights),
+    ``training_record`` (each training record as a dict, in the UI thread), ``training_state``
+    ("running", "paused", "stopped", "finished", "diverged"), ``message`` (text for the status bar).
+    """
+
+    data_changed = Signal()
+    model_changed = Signal()
+    training_record = Signal(dict)
+    training_state = Signal(str)
+    message = Signal(str)
+
+    def __init__(self, workspace: Workspace | None = None, parent=None):
+        super().__init__(parent)
+        self.core = workspace or Workspace()
+
+    def set_recipe(self, recipe) -> None:
+        """Adopt a recipe built in a worker (recipe_for_dataset / recipe_for_text are slow-ish)."""
+        self.core.set_recipe(recipe)
+        self.data_changed.emit()
+        self.model_changed.emit()
+
+    def use_dataset(self, name: str, **options):
+        recipe = self.core.use_dataset(name, **options)
+        self.data_changed.emit()
+        self.model_changed.emit()
+        return recipe
+
+    def use_text(self, source, **options):
+        recipe = self.core.use_text(source, **options)
+        self.data_changed.emit()
+        self.model_changed.emit()
+        return recipe
+
+    def retokenize(self, kind: str, vocab_size: int | None = None):
+        recipe = self.core.retokenize(kind, vocab_size)
+        self.data_changed.emit()
+        self.model_changed.emit()
+        return recipe
+
+    def set_model_config(self, **changes):
+        cfg = self.core.set_model_config(**changes)
+        self.model_changed.emit()
+        return cfg
+
+    def set_train_config(self, **changes):
+        return self.core.set_train_config(**changes)
+
+    def record(self, row: dict) -> None:
+        self.core.record(row)
+        self.training_record.emit(row)

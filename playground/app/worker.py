@@ -1,0 +1,108 @@
+"""One generic worker: runs a core loop off the UI thread and turns its records into signals.
+
+    job = Job(lambda: trainer.run(), stop=trainer.request_stop)
+    job.progress.connect(on_record)     # each yielded record, in the UI thread
+    job.start()
+
+A function that returns a value (not an iterator) is run once and its value arrives by
+``result``. An exception becomes ``error(message)``: the window shows it and carries on.
+"""
+
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+
+class _Runner(QObject):
+    started = Signal()
+    progress = Signal(object)
+    result = Signal(object)
+    error = Signal(str, str)  # message for the user, traceback for the log
+    done = Signal(bool)  # True when cancelled
+
+    def __init__(self, fn: Callable, is_cancelled: Callable[[], bool]):
+        super().__init__()
+        self.fn, self.is_cancelled = fn, is_cancelled
+
+    def run(self):
+        self.started.emit()
+        try:
+            out = self.fn()
+            if hasattr(out, "__next__"):
+                for item in out:
+                    self.progress.emit(item)
+                    if self.is_cancelled():
+                        break
+            else:
+                self.result.emit(out)
+        except Exception as e:  # any failure of the job must reach the window, not kill the app
+            self.error.emit(str(e) or type(e).__name__, traceback.format_exc())
+        self.done.emit(self.is_cancelled())
+
+
+class Job(QObject):
+    """A background job with signals: started, progress, result, error, finished, cancelled."""
+
+    started = Signal()
+    progress = Signal(object)
+    result = Signal(object)
+    error = Signal(str, str)
+    finished = Signal()
+    cancelled = Signal()
+
+    def __init__(self, fn: Callable, stop: Callable[[], None] | None = None, parent=None):
+        super().__init__(parent)
+        self._stop_fn, self._cancel = stop, False
+        self._thread = QThread()
+        self._runner = _Runner(fn, lambda: self._cancel)
+        self._runner.moveToThread(self._thread)
+        self._thread.started.connect(self._runner.run)
+        self._runner.started.connect(self.started)
+        self._runner.progress.connect(self.progress)
+        self._runner.result.connect(self.result)
+        self._runner.error.connect(self.error)
+        self._runner.done.connect(self._on_done)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next check; ``cancelled`` then ``finished`` follow."""
+        self._cancel = True
+        if self._stop_fn is not None:
+            self._stop_fn()
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def wait(self, ms: int = 5000) -> bool:
+        return self._thread.wait(ms)
+
+    def _on_done(self, was_cancelled: bool) -> None:
+        self._thread.quit()
+        self._thread.wait()
+        if was_cancelled:
+            self.cancelled.emit()
+        self.finished.emit()
+
+
+class JobOwner:
+    """Mixin for a panel that owns at most one job: starting a new one cancels the old."""
+
+    _job: Job | None = None
+
+    def run_job(self, job: Job) -> Job:
+        self.cancel_job()
+        self._job = job
+        job.start()
+        return job
+
+    def cancel_job(self, wait_ms: int = 5000) -> None:
+        if self._job is not None and self._job.is_running():
+            self._job.cancel()
+            self._job.wait(wait_ms)
+        self._job = None
+
+    def job_running(self) -> bool:
+        return self._job is not None and self._job.is_running()

@@ -1,0 +1,56 @@
+"""``playground inspect``: trace one forward pass of a checkpoint, stage by stage, as a list or JSON."""
+
+import json
+
+from playground.core.i18n import _
+
+from .common import load, model_inputs, out, positive_float, positive_int, shown, subcommand
+
+
+def add_parser(subparsers) -> None:
+    p = subcommand(subparsers, "inspect", _("trace a forward pass: every stage's name, shape and meaning"), [
+        "inspect runs/grammar-20250101-120000 --text 'the cat sees'",
+        "inspect runs/reversal-20250101-120000 --source abcdef --json > trace.json",
+        "inspect runs/reversal-20250101-120000 --source abcdef --text fed --json --values --top-k 5"])
+    p.add_argument("checkpoint", metavar="CHECKPOINT_DIR", help=_("a checkpoint folder, or a run folder "
+                                                                  "(its latest checkpoint)"))
+    p.add_argument("--text", metavar="TEXT", help=_("the decoder's input (for a source -> target model: the "
+                                                    "start of the target)"))
+    p.add_argument("--source", metavar="TEXT", help=_("input of a source -> target model"))
+    p.add_argument("--json", action="store_true", help=_("print the whole trace as JSON"))
+    p.add_argument("--values", action="store_true", help=_("include the tensors' values in the JSON"))
+    p.add_argument("--top-k", type=positive_int, default=10, metavar="N",
+                   help=_("likeliest next tokens to report (default: 10)"))
+    p.add_argument("--temperature", type=positive_float, default=1.0, metavar="X",
+                   help=_("softmax temperature (default: 1)"))
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from playground.core.errors import ConfigError
+    from playground.core.trace import trace
+
+    if args.text is None and args.source is None:
+        raise ConfigError(_("give the input to trace with --text TEXT or --source TEXT"))
+    _folder, checkpoint = load(args.checkpoint)
+    ids, src_ids = model_inputs(checkpoint, args.text, args.source)
+    result = trace(checkpoint.model, ids, src_ids, top_k=args.top_k, temperature=args.temperature)
+    if args.json:
+        out(json.dumps(result.to_json(include_values=args.values), ensure_ascii=False))
+    else:
+        show(result, checkpoint.tokenizer)
+    return 0
+
+
+def show(result, tokenizer) -> None:
+    """Stages under their group headings, then the likeliest next tokens."""
+    from playground.core.trace import group_title
+
+    for group in result.groups():
+        out(group_title(group))
+        for record in result.in_group(group):
+            shape = "×".join(str(n) for n in record.shape) or "-"
+            out(f"  {record.name:<28} {shape:<14} {record.title}")
+    out(_("Most likely next tokens:"))
+    for token_id, p in result.top_k:
+        out(f"  {shown(tokenizer.decode([token_id]) or tokenizer.id_to_token(token_id)):<12} {p:7.1%}")

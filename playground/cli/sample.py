@@ -1,0 +1,80 @@
+"""``playground sample``: generate from a checkpoint, token by token as it comes, or by beam search."""
+
+from playground.core.i18n import _
+
+from .common import (load, model_inputs, out, positive_float, positive_int, probability, shown, subcommand,
+                     task_kind)
+
+SHOWN_ALTERNATIVES = 5  # likeliest tokens listed with --show-probs
+
+
+def add_parser(subparsers) -> None:
+    p = subcommand(subparsers, "sample", _("generate text from a trained checkpoint"), [
+        "sample runs/grammar-20250101-120000 --prompt 'the cat' --temperature 0.8",
+        "sample runs/reversal-20250101-120000 --source abcdef --greedy --show-probs",
+        "sample runs/reversal-20250101-120000/checkpoints/step-001500 --source abcdef --beam 3"])
+    p.add_argument("checkpoint", metavar="CHECKPOINT_DIR", help=_("a checkpoint folder, or a run folder "
+                                                                  "(its latest checkpoint)"))
+    given = p.add_mutually_exclusive_group()
+    given.add_argument("--prompt", metavar="TEXT", help=_("start of the text to continue"))
+    given.add_argument("--source", metavar="TEXT", help=_("input of a source -> target model, e.g. abcdef"))
+    p.add_argument("--max-tokens", type=positive_int, metavar="N", help=_("tokens to generate at most"))
+    p.add_argument("--temperature", type=positive_float, default=1.0, metavar="X",
+                   help=_("below 1 sharper, above 1 more random (default: 1)"))
+    p.add_argument("--top-k", type=positive_int, metavar="N", help=_("draw only from the N likeliest tokens"))
+    p.add_argument("--top-p", type=probability, metavar="X",
+                   help=_("draw only from the likeliest tokens whose probabilities add up to X"))
+    p.add_argument("--greedy", action="store_true", help=_("always take the likeliest token"))
+    p.add_argument("--seed", type=int, metavar="N", help=_("same seed, same text"))
+    p.add_argument("--beam", type=positive_int, metavar="N", help=_("beam search: print the N best outputs"))
+    p.add_argument("--show-probs", action="store_true",
+                   help=_("print each token with its probability and the likeliest alternatives"))
+    p.add_argument("--no-cache", action="store_true", help=_("recompute past keys and values at every token"))
+    p.add_argument("--device", default="cpu", metavar="NAME", help=_("cpu (default), cuda, mps or auto"))
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from playground.core.sample import SampleConfig, beam_search, stream
+
+    _folder, checkpoint = load(args.checkpoint, args.device)
+    model, tok = checkpoint.model, checkpoint.tokenizer
+    is_lm = task_kind(checkpoint) == "lm"
+    text = (args.prompt or "\n") if is_lm else args.prompt
+    prompt_ids, src_ids = model_inputs(checkpoint, text, args.source)
+    max_tokens = args.max_tokens or default_max_tokens(model.cfg, prompt_ids, is_lm)
+    if args.beam:
+        hypotheses = beam_search(model, tok, prompt_ids, args.beam, max_tokens, src_ids=src_ids)
+        for rank, (ids, score) in enumerate(hypotheses, 1):
+            out(f"{rank}. {score:9.4f}  {(args.prompt or '') + tok.decode(ids)}")
+        return 0
+    cfg = SampleConfig(max_new_tokens=max_tokens, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
+                       greedy=args.greedy, seed=args.seed, use_cache=not args.no_cache,
+                       alternatives=SHOWN_ALTERNATIVES if args.show_probs else 0)
+    steps = stream(model, tok, prompt_ids, cfg, src_ids)
+    if args.show_probs:
+        show_probabilities(steps)
+    else:
+        if args.prompt:
+            out(args.prompt, end="")
+        for step in steps:
+            if step.id != tok.eos_id:
+                out(step.text, end="")
+        out()
+    return 0
+
+
+def default_max_tokens(cfg, prompt_ids: list[int], is_lm: bool) -> int:
+    """200 tokens of text; for a pair model, what still fits in its context."""
+    if is_lm:
+        return 200
+    if cfg.architecture == "encoder-decoder":
+        return cfg.block_size
+    return max(1, cfg.block_size - len(prompt_ids))
+
+
+def show_probabilities(steps) -> None:
+    """One line per token: position, token, probability, then the likeliest alternatives."""
+    for step in steps:
+        others = "  ".join(f"{shown(text)} {p:.1%}" for i, text, p in step.alternatives if i != step.id)
+        out(f"{step.position:>4}  {shown(step.text):<12} {step.probability:7.1%}   " + _("others: ") + others)

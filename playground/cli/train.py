@@ -1,0 +1,241 @@
+"""``playground train``: train on a built-in dataset or a text file, with checkpoints and resume."""
+
+import shlex
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from playground.core.errors import CheckpointError, ConfigError
+from playground.core.i18n import _
+from playground.core.tokenizer import KINDS
+
+from .common import (EXIT_DIVERGED, EXIT_INTERRUPTED, PROG, ProgressBar, duration, err, format_metrics, fraction,
+                     non_negative_int, out, positive_float, positive_int, resolve_checkpoint, stop_on_interrupt,
+                     subcommand)
+
+# command-line option -> ModelConfig / TrainConfig field
+MODEL_OPTIONS = {"layers": "n_layer", "heads": "n_head", "width": "d_model", "ff": "d_ff", "context": "block_size",
+                 "dropout": "dropout", "activation": "activation", "norm": "norm", "position": "position",
+                 "tie_weights": "tie_weights", "bias": "bias"}
+TRAIN_OPTIONS = {"steps": "max_steps", "batch_size": "batch_size", "lr": "lr", "warmup": "warmup_steps",
+                 "eval_interval": "eval_interval", "checkpoint_interval": "checkpoint_interval",
+                 "grad_accum": "grad_accum", "device": "device", "threads": "threads"}
+CLEANING_OPTIONS = {"nfkc": "nfkc", "lower": "lowercase", "strip_punctuation": "strip_punctuation",
+                    "collapse_whitespace": "collapse_whitespace"}
+DATA_OPTIONS = ("dataset", "text", "tokenizer", "vocab_size", "seed", *CLEANING_OPTIONS)
+
+
+def add_parser(subparsers) -> None:
+    p = subcommand(subparsers, "train", _("train a model on a built-in dataset or a text file"), [
+        "train --dataset reversal --steps 300",
+        "train --text poems.txt --tokenizer bpe --vocab-size 2000 --layers 4 --width 256",
+        "train --resume runs/reversal-20250101-120000 --steps 600"])
+    data = p.add_argument_group(_("data"))
+    source = data.add_mutually_exclusive_group()
+    source.add_argument("--dataset", metavar="NAME", help=_("a built-in dataset (see 'playground datasets')"))
+    source.add_argument("--text", metavar="FILE", help=_("a plain-text file to learn to continue"))
+    data.add_argument("--tokenizer", choices=KINDS, help=_("tokenizer kind (default: char)"))
+    data.add_argument("--vocab-size", type=positive_int, metavar="N", help=_("vocabulary size (not for char)"))
+    data.add_argument("--seed", type=non_negative_int, help=_("seed of the data and the weights (default: 0)"))
+    for option, helptext in (("--nfkc", _("fold look-alike characters (NFKC) in --text")),
+                             ("--lower", _("lowercase --text")),
+                             ("--strip-punctuation", _("remove punctuation from --text")),
+                             ("--collapse-whitespace", _("collapse runs of spaces and blank lines in --text"))):
+        data.add_argument(option, action="store_true", default=None, help=helptext)
+
+    model = p.add_argument_group(_("model (defaults come from the dataset)"))
+    model.add_argument("--layers", type=positive_int, metavar="N", help=_("decoder (and encoder) layers"))
+    model.add_argument("--heads", type=positive_int, metavar="N", help=_("attention heads per layer"))
+    model.add_argument("--width", type=positive_int, metavar="N", help=_("model width d_model"))
+    model.add_argument("--ff", type=positive_int, metavar="N", help=_("feed-forward hidden width"))
+    model.add_argument("--context", type=positive_int, metavar="N", help=_("context length in tokens"))
+    model.add_argument("--dropout", type=fraction, metavar="X", help=_("dropout probability"))
+    model.add_argument("--activation", metavar="NAME", help=_("gelu, relu or swiglu"))
+    model.add_argument("--norm", metavar="WHERE", help=_("pre or post (LayerNorm placement)"))
+    model.add_argument("--position", metavar="KIND", help=_("learned, sinusoidal or rope"))
+    model.add_argument("--no-tie", dest="tie_weights", action="store_false", default=None,
+                       help=_("do not share the embedding matrix with the output layer"))
+    model.add_argument("--bias", action="store_true", default=None, help=_("use biases in linear layers"))
+
+    run = p.add_argument_group(_("training"))
+    run.add_argument("--steps", type=positive_int, metavar="N",
+                     help=_("optimizer steps in all (a warm-up longer than a fifth of them is shortened)"))
+    run.add_argument("--batch-size", type=positive_int, metavar="N", help=_("examples per step"))
+    run.add_argument("--lr", type=positive_float, metavar="X",
+                     help=_("peak learning rate (the final one is a tenth of it)"))
+    run.add_argument("--warmup", type=non_negative_int, metavar="N", help=_("warm-up steps"))
+    run.add_argument("--grad-accum", type=positive_int, metavar="N", help=_("micro-batches per step"))
+    run.add_argument("--eval-interval", type=positive_int, metavar="N", help=_("evaluate every N steps"))
+    run.add_argument("--checkpoint-interval", type=non_negative_int, metavar="N",
+                     help=_("save a checkpoint every N steps (0: only at the end)"))
+    run.add_argument("--device", metavar="NAME", help=_("auto, cpu, cuda, cuda:1 or mps (default: auto)"))
+    run.add_argument("--threads", type=positive_int, metavar="N", help=_("CPU threads for torch"))
+    run.add_argument("--run-dir", metavar="DIR", help=_("folder for metrics and checkpoints "
+                                                        "(default: runs/<data>-<date>-<time>)"))
+    run.add_argument("--resume", metavar="CHECKPOINT_DIR",
+                     help=_("continue a saved run (a checkpoint or run folder) up to --steps"))
+    run.add_argument("--quiet", action="store_true", help=_("no progress bar, only the result"))
+    p.set_defaults(run=run_command)
+
+
+def run_command(args) -> int:
+    from playground.core import runtime
+    from playground.core.device import resolve_device
+
+    runtime.configure(args.threads)
+    if args.device:
+        resolve_device(args.device)  # fail before the data is built
+    if args.resume:
+        trainer, name = resumed_trainer(args)
+    elif args.dataset or args.text:
+        trainer, name = new_trainer(args)
+    else:
+        raise ConfigError(_("choose what to train on: --dataset NAME, --text FILE or --resume CHECKPOINT_DIR"))
+    return train(trainer, name, args.quiet)
+
+
+def given(args, options) -> dict:
+    """{field: value} for the options the user set, renamed through ``options``."""
+    return {field: getattr(args, opt) for opt, field in options.items() if getattr(args, opt) is not None}
+
+
+def train_overrides(args) -> dict:
+    train = given(args, TRAIN_OPTIONS)
+    if args.lr is not None:
+        train["min_lr"] = args.lr / 10
+    return train
+
+
+def new_trainer(args):
+    from playground.core.model import build_model
+    from playground.core.recipes import recipe_for_dataset, recipe_for_text
+    from playground.core.text import Cleaning
+    from playground.core.train import Trainer
+
+    kind, seed = args.tokenizer or "char", args.seed or 0
+    model, train = given(args, MODEL_OPTIONS), train_overrides(args)
+    if args.dataset:
+        recipe = recipe_for_dataset(args.dataset, seed, kind, args.vocab_size, model=model, train=train)
+        name = args.dataset
+    else:
+        cleaning = given(args, CLEANING_OPTIONS)
+        recipe = recipe_for_text(args.text, kind, args.vocab_size, cleaning=Cleaning(**cleaning) if cleaning else None,
+                                 seed=seed, model=model, train=train)
+        name = Path(args.text).stem
+    if args.warmup is None and recipe.train.warmup_steps > recipe.train.max_steps // 5:
+        recipe.train = replace(recipe.train, warmup_steps=max(1, recipe.train.max_steps // 5))
+    run_dir = Path(args.run_dir) if args.run_dir else default_run_dir(name)
+    trainer = Trainer(build_model(recipe.model), recipe.task, recipe.train, run_dir, task_spec=recipe.spec)
+    return trainer, name
+
+
+def resumed_trainer(args):
+    from playground.core.checkpoint import load_checkpoint
+    from playground.core.recipes import task_from_spec
+    from playground.core.train import Trainer
+
+    fixed = [opt for opt in (*DATA_OPTIONS, *MODEL_OPTIONS) if getattr(args, opt) is not None]
+    if fixed:
+        options = ", ".join("--" + opt.replace("_", "-") for opt in fixed)
+        raise ConfigError(_("--resume continues a run with its own data and model; leave out {o}").format(o=options))
+    folder = resolve_checkpoint(args.resume)
+    checkpoint = load_checkpoint(folder)
+    state = checkpoint.state
+    if not isinstance(state.get("train"), dict) or "step" not in state:
+        raise CheckpointError(_("{p} holds no training state, so it cannot be resumed").format(p=folder))
+    task = task_from_spec(state.get("task") or {}, checkpoint.tokenizer)
+    overrides = train_overrides(args)
+    step, target = int(state["step"]), overrides.get("max_steps", state["train"].get("max_steps", 0))
+    if target <= step:
+        raise ConfigError(_("the checkpoint is already at step {s}: ask for more steps, e.g. --steps {n}").format(
+            s=step, n=2 * step))
+    if args.run_dir:
+        run_dir = Path(args.run_dir)
+    elif folder.parent.name == "checkpoints":
+        run_dir = folder.parent.parent
+    else:
+        run_dir = default_run_dir(task.name)
+    return Trainer.from_checkpoint(checkpoint, task, run_dir, **overrides), task.name
+
+
+def default_run_dir(name: str) -> Path:
+    """runs/<name>-<YYYYmmdd-HHMMSS>, with -2, -3... if that folder already exists."""
+    base = Path("runs") / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    path, n = base, 2
+    while path.exists():
+        path, n = base.with_name(f"{base.name}-{n}"), n + 1
+    return path
+
+
+def write_run_files(trainer) -> None:
+    """tokenizer.json and config.json (model, training and data settings) at the top of the run folder."""
+    from playground.core.checkpoint import write_json_atomic
+
+    trainer.run_dir.mkdir(parents=True, exist_ok=True)
+    trainer.task.tokenizer.save(trainer.run_dir / "tokenizer.json")
+    write_json_atomic(trainer.run_dir / "config.json", {"model": trainer.model.cfg.to_dict(),
+                                                         "train": trainer.cfg.to_dict(), "task": trainer.task_spec})
+
+
+def describe_start(trainer, name: str) -> None:
+    from playground.core.model import count_parameters
+
+    cfg, tok = trainer.model.cfg, trainer.task.tokenizer
+    out(_("Training on {name}: {arch}, {l} layers, {h} heads, width {d}, context {c}, {p:,} parameters; "
+          "{k} tokenizer with {v} tokens; device {dev}").format(
+        name=name, arch=cfg.architecture, l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model, c=cfg.block_size,
+        p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
+    if trainer.step:
+        out(_("Resuming at step {s} of {t}").format(s=trainer.step, t=trainer.cfg.max_steps))
+    out(_("Run folder: {p}").format(p=trainer.run_dir))
+
+
+def train(trainer, name: str, quiet: bool = False) -> int:
+    """Run the loop with a progress bar; returns the exit code (0, 3 diverged, 130 stopped by Ctrl-C)."""
+    write_run_files(trainer)
+    if not quiet:
+        describe_start(trainer, name)
+    bar = ProgressBar(trainer.cfg.max_steps, trainer.step, enabled=not quiet)
+    started, metrics, ending, saved = time.perf_counter(), {}, None, None
+    with stop_on_interrupt(trainer):
+        try:
+            for record in trainer.run():
+                bar.update(record)
+                if record.kind == "eval":
+                    metrics = record.metrics
+                elif record.kind == "event" and record.event in ("stopped", "diverged"):
+                    ending = record
+                elif record.kind == "event" and record.event == "checkpoint":
+                    saved = record.path
+        finally:
+            bar.close()
+    if ending is not None and ending.event == "diverged":
+        err(f"{PROG}: {ending.message}")
+        return EXIT_DIVERGED
+    if ending is not None and ending.event == "stopped":
+        saved = trainer.save_to_run().path
+        err(_("Stopped at step {s}; checkpoint saved in {p}.").format(s=trainer.step, p=saved))
+        err(_("Continue with: {cmd}").format(cmd=f"{PROG} train --resume {shlex.quote(str(trainer.run_dir))} "
+                                                 f"--steps {trainer.cfg.max_steps}"))
+        return EXIT_INTERRUPTED
+    out(_("Finished step {s} in {t}: {m}").format(s=trainer.step, t=duration(time.perf_counter() - started),
+                                                  m=format_metrics(metrics) or "-"))
+    out(_("Checkpoint: {p}").format(p=saved))
+    out(_("Sample from it: {cmd}").format(cmd=sample_hint(trainer)))
+    return 0
+
+
+def sample_hint(trainer) -> str:
+    """A ready-to-run sample command for this run's kind of data."""
+    folder = shlex.quote(str(trainer.run_dir))
+    if trainer.task.kind == "lm":
+        return f"{PROG} sample {folder} --prompt {shlex.quote(first_words(trainer.task))}"
+    source = trainer.task.val_pairs[0][0] if trainer.task.val_pairs else "..."
+    return f"{PROG} sample {folder} --source {shlex.quote(source)}"
+
+
+def first_words(task) -> str:
+    """The first two words of the validation text, a prompt in the style of the corpus."""
+    text = task.tokenizer.decode(task.val_ids[:200].tolist())
+    words = text.split()
+    return " ".join(words[1:3]) if len(words) > 2 else "the"

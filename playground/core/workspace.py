@@ -1,0 +1,126 @@
+"""The workspace: what the user is working on — data, tokenizer, model, training — in one object.
+
+The GUI, the command line and the tests drive the same Workspace; the Qt layer only wraps it
+with signals. It never imports Qt.
+
+    ws = Workspace()
+    ws.use_dataset("reversal")          # task, tokenizer, default model and training settings
+    ws.set_model_config(n_layer=3)      # rebuilds the (untrained) model
+    trainer = ws.new_trainer()          # records go to ws.history as they arrive
+"""
+
+from dataclasses import replace
+from pathlib import Path
+
+from .datasets import get_dataset
+from .errors import ConfigError
+from .i18n import _
+from .model import ModelConfig, Transformer, build_model, count_parameters, flops_per_token, memory_estimate
+from .recipes import Recipe, recipe_for_dataset, recipe_for_text
+from .text import Cleaning
+from .train import TrainConfig, Trainer
+
+DEFAULT_DATASET = "grammar"
+
+
+class Workspace:
+    """Holds the current recipe (task + configs), the model, and the training history."""
+
+    def __init__(self):
+        self.recipe: Recipe | None = None
+        self.model: Transformer | None = None
+        self.trainer: Trainer | None = None
+        self.history: list[dict] = []  # records of the current model's training, as dicts
+        self.trained_steps = 0
+        self.dirty = False  # trained weights not yet saved
+
+    # --- data --------------------------------------------------------------------------
+    def set_recipe(self, recipe: Recipe) -> None:
+        """Adopt a recipe prepared elsewhere (e.g. built in a worker thread)."""
+        self.recipe = recipe
+        self._reset_model()
+
+    def use_dataset(self, name: str = DEFAULT_DATASET, seed: int = 0, tokenizer_kind: str = "char",
+                    vocab_size: int | None = None) -> Recipe:
+        self.recipe = recipe_for_dataset(name, seed, tokenizer_kind, vocab_size)
+        self._reset_model()
+        return self.recipe
+
+    def use_text(self, source: str | Path, is_text: bool = False, cleaning: Cleaning | None = None,
+                 tokenizer_kind: str = "char", vocab_size: int | None = None) -> Recipe:
+        self.recipe = recipe_for_text(source, tokenizer_kind, vocab_size, cleaning, is_text=is_text)
+        self._reset_model()
+        return self.recipe
+
+    def retokenize(self, kind: str, vocab_size: int | None = None) -> Recipe:
+        """Same data, new tokenizer (the model is rebuilt for the new vocabulary)."""
+        spec = self.require_recipe().spec
+        if spec.get("dataset"):
+            return self.use_dataset(spec["dataset"], spec.get("seed", 0), kind, vocab_size)
+        cleaning = Cleaning(**spec["cleaning"]) if spec.get("cleaning") else None
+        if spec.get("text") is not None:
+            return self.use_text(spec["text"], True, cleaning, kind, vocab_size)
+        return self.use_text(spec["text_file"], False, cleaning, kind, vocab_size)
+
+    @property
+    def dataset(self):
+        spec = self.recipe.spec if self.recipe else {}
+        return get_dataset(spec["dataset"]) if spec.get("dataset") else None
+
+    def require_recipe(self) -> Recipe:
+        if self.recipe is None:
+            raise ConfigError(_("choose a built-in dataset or open a text file first"))
+        return self.recipe
+
+    # --- model -------------------------------------------------------------------------
+    def set_model_config(self, **changes) -> ModelConfig:
+        """Change model settings; the tokenizer fixes vocab_size and pad_id."""
+        recipe = self.require_recipe()
+        tok = recipe.task.tokenizer
+        cfg = ModelConfig.from_dict({**recipe.model.to_dict(), **changes, "vocab_size": tok.vocab_size,
+                                     "pad_id": tok.pad_id})
+        recipe.task.check(cfg.block_size)
+        recipe.model = cfg
+        self._reset_model()
+        return cfg
+
+    def set_train_config(self, **changes) -> TrainConfig:
+        recipe = self.require_recipe()
+        recipe.train = TrainConfig.from_dict({**recipe.train.to_dict(), **changes})
+        return recipe.train
+
+    def ensure_model(self) -> Transformer:
+        if self.model is None:
+            self.model = build_model(self.require_recipe().model)
+        return self.model
+
+    def model_summary(self) -> dict:
+        """Parameter count, FLOPs per token and training memory of the current settings."""
+        recipe = self.require_recipe()
+        model = self.model or build_model(recipe.model)
+        return {"parameters": count_parameters(model), "flops_per_token": flops_per_token(model),
+                "memory": memory_estimate(model, recipe.train.batch_size)["total"]}
+
+    def _reset_model(self) -> None:
+        self.model, self.trainer = None, None
+        self.history, self.trained_steps, self.dirty = [], 0, False
+
+    # --- training ----------------------------------------------------------------------
+    def new_trainer(self, run_dir=None, **train_changes) -> Trainer:
+        """A trainer that continues the current model (its steps add to the history)."""
+        recipe = self.require_recipe()
+        train = replace(recipe.train, **train_changes) if train_changes else recipe.train
+        train = replace(train, max_steps=self.trained_steps + train.max_steps)
+        trainer = Trainer(self.ensure_model(), recipe.task, train, run_dir, recipe.spec)
+        if self.trainer is not None:  # keep the optimizer's moments across start/stop
+            trainer.optimizer.load_state_dict(self.trainer.optimizer.state_dict())
+        trainer.step = self.trained_steps
+        self.trainer = trainer
+        return trainer
+
+    def record(self, row: dict) -> None:
+        """Called with each record (as a dict) while training runs."""
+        self.history.append(row)
+        if row.get("kind") == "step":
+            self.trained_steps = row["step"]
+            self.dirty = True
