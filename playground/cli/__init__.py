@@ -6,6 +6,7 @@ Subcommand modules import torch and the core only when they run, so ``--help`` i
 """
 
 import argparse
+import os
 import sys
 import traceback
 
@@ -60,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except SystemExit as e:  # argparse: --help (0) and usage errors (2)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_USAGE)
+    except BrokenPipeError:  # the reader stopped early (| head): not worth a message
+        quiet_stdout()
+        return EXIT_BUG
     except (PlaygroundError, OSError) as e:
         err(error_line(describe(e)))
         return EXIT_USAGE
@@ -70,6 +74,15 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         err(_("{prog}: this is a bug in the playground; please report it with the lines above").format(prog=PROG))
         return EXIT_BUG
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's final flush does not fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def describe(error: Exception) -> str:

@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+import unicodedata
 from pathlib import Path
 
 from playground.core.errors import CheckpointError
@@ -36,10 +37,16 @@ def error_line(message: str) -> str:
 def table(headers: list[str], rows: list[list]) -> str:
     """Left-aligned columns under a rule: table(["a", "bb"], [[1, 2]]) -> 'a  bb\\n-  --\\n1  2'."""
     cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text)
 
 
 def shown(token: str) -> str:
@@ -233,10 +240,11 @@ class ProgressBar:
             self.draw(final=record.step >= self.total)
         elif record.kind == "eval":
             self.val_loss = record.metrics.get("val_loss")
+            self.clear()
+            self.stream.write(_("step {s}: {m}").format(s=record.step, m=format_metrics(record.metrics)) + "\n")
             if self.tty:
-                self.clear()
-                self.stream.write(_("step {s}: {m}").format(s=record.step, m=format_metrics(record.metrics)) + "\n")
                 self.draw(force=True)
+            self.stream.flush()
 
     def text(self) -> str:
         elapsed = time.perf_counter() - self.started
@@ -319,3 +327,36 @@ def model_inputs(checkpoint, text: str | None = None, source: str | None = None)
     rows = PairTask(tok, [], [], architecture=cfg.architecture).rows_prompt([tok.encode_ids(source)])
     src = rows["src"][0].tolist() if "src" in rows else None
     return rows["prompts"][0] + extra, src
+
+
+class IncrementalText:
+    """Turns generated ids into text piece by piece, holding back a character cut between byte tokens.
+
+    Decoding the whole sequence each time keeps the tokenizer's spacing rules (WordPiece '##',
+    SentencePiece '▁') and joins the UTF-8 bytes of one character: ids for 'é' as two byte
+    tokens give '' and then 'é', where decoding each token alone gives '�' twice.
+    """
+
+    MAX_HELD = 4  # a UTF-8 character has at most 4 bytes
+
+    def __init__(self, tokenizer):
+        self.tokenizer, self.ids, self.text, self.held = tokenizer, [], "", 0
+
+    def add(self, token_id: int) -> str:
+        """The new text after appending ``token_id`` ('' while a character is incomplete)."""
+        self.ids.append(token_id)
+        self.held += 1
+        text = self.tokenizer.decode(self.ids)
+        if text.endswith("\ufffd") and self.held < self.MAX_HELD:
+            return ""
+        return self.take(text)
+
+    def flush(self) -> str:
+        return self.take(self.tokenizer.decode(self.ids))
+
+    def take(self, text: str) -> str:
+        shared = len(self.text)
+        if not text.startswith(self.text):  # the decoder re-spaced earlier text: show from where it differs
+            shared = next((i for i, (a, b) in enumerate(zip(text, self.text)) if a != b), min(len(text), shared))
+        self.text, self.held = text, 0
+        return text[shared:]

@@ -5,7 +5,7 @@ import time
 
 from playground.core.i18n import _
 
-from .common import PROG, ProgressBar, format_metrics, out, positive_float, stop_on_interrupt, subcommand
+from .common import PROG, IncrementalText, ProgressBar, format_metrics, out, positive_float, stop_on_interrupt, subcommand
 
 CALIBRATION_STEPS = 10  # steps timed before the run's length is fitted to the time allowed
 EVAL_SHARE = 0.9  # of the remaining time planned for training steps; the rest is for evaluations
@@ -100,13 +100,12 @@ def show_text_samples(trainer, n: int = 3) -> None:
     for i, line in enumerate(lines[:n]):
         prompt = " ".join(line.split()[:2]) + " "
         cfg = SampleConfig(max_new_tokens=model.cfg.block_size * 2, temperature=0.8, seed=i, alternatives=0)
-        text = prompt
+        text = IncrementalText(task.tokenizer)
         for step in stream(model, task.tokenizer, task.tokenizer.encode_ids(prompt), cfg):
-            if "\n" in step.text:
-                text += step.text.split("\n")[0]
+            if "\n" in text.add(step.id):
                 break
-            text += step.text
-        out(f"  {text}")
+        text.flush()
+        out("  " + prompt + text.text.split("\n")[0])
 
 
 def show_pair_samples(trainer, n: int = 5) -> None:
@@ -120,4 +119,4 @@ def show_pair_samples(trainer, n: int = 5) -> None:
         got = task.tokenizer.decode(ids)
         mark = "✓" if got == target else "✗"
         out("  " + _("{source} → {got}   (expected {target}) {mark}").format(
-            source=source, got=got, target=target, mark=mark))
+            source=source, got=got or _("(nothing)"), target=target, mark=mark))

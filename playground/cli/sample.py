@@ -2,7 +2,7 @@
 
 from playground.core.i18n import _
 
-from .common import (load, model_inputs, out, positive_float, positive_int, probability, shown, subcommand,
+from .common import (IncrementalText, load, model_inputs, out, positive_float, positive_int, probability, shown, subcommand,
                      task_kind)
 
 SHOWN_ALTERNATIVES = 5  # likeliest tokens listed with --show-probs
@@ -57,10 +57,10 @@ def run(args) -> int:
     else:
         if args.prompt:
             out(args.prompt, end="")
+        text = IncrementalText(tok)
         for step in steps:
-            if step.id != tok.eos_id:
-                out(step.text, end="")
-        out()
+            out(text.add(step.id), end="")
+        out(text.flush())
     return 0
 
 

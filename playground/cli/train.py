@@ -36,7 +36,7 @@ def add_parser(subparsers) -> None:
     source.add_argument("--text", metavar="FILE", help=_("a plain-text file to learn to continue"))
     data.add_argument("--tokenizer", choices=KINDS, help=_("tokenizer kind (default: char)"))
     data.add_argument("--vocab-size", type=positive_int, metavar="N", help=_("vocabulary size (not for char)"))
-    data.add_argument("--seed", type=non_negative_int, help=_("seed of the data and the weights (default: 0)"))
+    data.add_argument("--seed", type=non_negative_int, metavar="N", help=_("seed of the data and the weights (default: 0)"))
     for option, helptext in (("--nfkc", _("fold look-alike characters (NFKC) in --text")),
                              ("--lower", _("lowercase --text")),
                              ("--strip-punctuation", _("remove punctuation from --text")),
@@ -181,8 +181,8 @@ def describe_start(trainer, name: str) -> None:
     from playground.core.model import count_parameters
 
     cfg, tok = trainer.model.cfg, trainer.task.tokenizer
-    out(_("Training on {name}: {arch}, {l} layers, {h} heads, width {d}, context {c}, {p:,} parameters; "
-          "{k} tokenizer with {v} tokens; device {dev}").format(
+    out(_("Training on {name}: {arch} model (layers {l}, heads {h}, width {d}, context {c}; {p:,} parameters), "
+          "{k} tokenizer ({v} tokens), device {dev}").format(
         name=name, arch=cfg.architecture, l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model, c=cfg.block_size,
         p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
     if trainer.step:

@@ -211,7 +211,7 @@ class FeedForward(nn.Module):
         if self.activation == "swiglu":
             gate, up = h.chunk(2, dim=-1)
             return F.silu(gate) * up
-        return F.gelu(h, approximate="tanh") if self.activation == "gelu" else F.relu(h)
+        return F.gelu(h) if self.activation == "gelu" else F.relu(h)
 
     def forward(self, x):
         return self.drop(self.down_proj(self.hidden(x)))

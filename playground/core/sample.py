@@ -160,14 +160,14 @@ def check_inputs(model, prompt_ids, src_ids) -> None:
     cfg = model.cfg
     if not prompt_ids:
         raise ConfigError(_("the prompt is empty: start it with at least one token, such as <bos>"))
-    if any(not 0 <= i < cfg.vocab_size for i in prompt_ids):
-        raise ConfigError(_("the prompt has token ids outside the model's vocabulary (0 to {last})").format(
-            last=cfg.vocab_size - 1))
+    if any(not 0 <= i < cfg.vocab_size for i in [*prompt_ids, *(src_ids or [])]):
+        raise ConfigError(_("the prompt or source has token ids outside the model's vocabulary (0 to {last}); "
+                            "use the tokenizer the model was trained with").format(last=cfg.vocab_size - 1))
     if cfg.architecture == "encoder-decoder":
         if not src_ids:
             raise ConfigError(_("an encoder-decoder model needs source tokens: pass src_ids"))
-        if len(prompt_ids) >= cfg.block_size:
-            raise ConfigError(_("the decoder prompt must be shorter than the context length {b}").format(
+        if len(prompt_ids) > cfg.block_size:
+            raise ConfigError(_("the decoder prompt is longer than the context length {b}; shorten it").format(
                 b=cfg.block_size))
     elif src_ids is not None:
         raise ConfigError(_("source tokens (src_ids) are only for encoder-decoder models"))
