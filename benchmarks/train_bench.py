@@ -57,6 +57,26 @@ def shakespeare_task(path: Path) -> LMTask:
     return LMTask(tokenizer=None, train_ids=ids[:split], val_ids=ids[split:], name="tinyshakespeare")
 
 
+def stop_latency(model, task, train: TrainConfig, trials: int) -> list[float]:
+    """Seconds from request_stop() to the end of run(), with training under way in a thread."""
+    import random
+    import threading
+    from dataclasses import replace
+
+    out = []
+    for i in range(trials):
+        trainer = Trainer(model, task, replace(train, max_steps=10**6, eval_interval=200))
+        stopped = []
+        worker = threading.Thread(target=lambda: stopped.extend(trainer.run()))
+        worker.start()
+        time.sleep(0.3 + random.Random(i).random() * 0.7)
+        t = time.perf_counter()
+        trainer.request_stop()
+        worker.join()
+        out.append(time.perf_counter() - t)
+    return out
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--steps", type=int, default=2000)
@@ -64,6 +84,7 @@ def main(argv=None) -> int:
     p.add_argument("--device", default="cpu")
     p.add_argument("--data", type=Path, default=DATA)
     p.add_argument("--seed", type=int, default=1337)
+    p.add_argument("--stop-trials", type=int, default=5, help="measure stop latency this many times")
     args = p.parse_args(argv)
     if not args.data.is_file():
         print(f"reference corpus not found at {args.data}; pass --data", file=sys.stderr)
@@ -98,6 +119,10 @@ def main(argv=None) -> int:
     print(f"achieved {gflops:.1f} GFLOP/s; float32 matmul peak {peak:.1f} GFLOP/s; "
           f"{100 * gflops / peak:.0f}% of peak")
     print(f"validation loss at step {trainer.step}: {val_loss:.3f}")
+    if args.stop_trials:
+        waits = stop_latency(model, task, train, args.stop_trials)
+        print(f"stop latency over {len(waits)} trials: median {1000 * statistics.median(waits):.0f} ms, "
+              f"max {1000 * max(waits):.0f} ms")
     print(f"vs nanoGPT here (60.5 ms/step, 12,700 tokens/s, val 1.886): {12_700 and tokens_per_second / 12_700:.2f}x")
     return 0
 

@@ -10,7 +10,8 @@ class QWorkspace(QObject):
 
     Signals: ``data_changed`` (new task or tokenizer), ``model_changed`` (config or weights),
     ``training_record`` (each training record as a dict, in the UI thread), ``training_state``
-    ("running", "paused", "stopped", "finished", "diverged"), ``message`` (text for the status bar).
+    ("running", "paused", "stopped", "finished", "diverged"), ``message`` (text for the status bar),
+    ``error`` (message, details: a failure the window shows in its banner).
     """
 
     data_changed = Signal()
@@ -18,10 +19,27 @@ class QWorkspace(QObject):
     training_record = Signal(dict)
     training_state = Signal(str)
     message = Signal(str)
+    error = Signal(str, str)
 
     def __init__(self, workspace: Workspace | None = None, parent=None):
         super().__init__(parent)
         self.core = workspace or Workspace()
+        self.state = "idle"  # the last training_state, so anyone can ask whether training runs
+        self.training_state.connect(self._remember_state)
+
+    def _remember_state(self, state: str) -> None:
+        self.state = state
+
+    @property
+    def training_active(self) -> bool:
+        """True while a trainer may be changing the weights (running, not paused or stopped)."""
+        return self.state == "running"
+
+    def replace_core(self, workspace: Workspace) -> None:
+        """Adopt a whole workspace, e.g. one loaded from a session file."""
+        self.core = workspace
+        self.data_changed.emit()
+        self.model_changed.emit()
 
     def set_recipe(self, recipe) -> None:
         """Adopt a recipe built in a worker (recipe_for_dataset / recipe_for_text are slow-ish)."""
@@ -58,3 +76,6 @@ class QWorkspace(QObject):
     def record(self, row: dict) -> None:
         self.core.record(row)
         self.training_record.emit(row)
+
+    def report_error(self, message: str, details: str = "") -> None:
+        self.error.emit(message, details)

@@ -88,21 +88,57 @@ class Job(QObject):
 
 
 class JobOwner:
-    """Mixin for a panel that owns at most one job: starting a new one cancels the old."""
+    """Mixin for a panel that owns at most one job: starting a new one cancels the old.
+
+    ``run_job(job)`` waits for the old job to stop (a trainer must not share its model with a
+    second one). ``run_job(job, wait_old=False)`` lets a job that cannot be interrupted (a
+    tokenizer being trained) finish in the background; it is kept alive until then, and
+    ``is_current(job)`` tells its handlers that their result is no longer wanted.
+    """
 
     _job: Job | None = None
 
-    def run_job(self, job: Job) -> Job:
-        self.cancel_job()
+    def run_job(self, job: Job, wait_old: bool = True) -> Job:
+        if wait_old:
+            self.cancel_job()
+        else:
+            self._retire_job()
         self._job = job
         job.start()
         return job
 
+    def is_current(self, job: Job) -> bool:
+        return job is self._job
+
     def cancel_job(self, wait_ms: int = 5000) -> None:
-        if self._job is not None and self._job.is_running():
-            self._job.cancel()
-            self._job.wait(wait_ms)
-        self._job = None
+        """Cancel the job (and any retired one) and wait for each at most ``wait_ms``."""
+        self._retire_job()
+        for job in list(self._retired_jobs()):
+            job.wait(wait_ms)
+            if not job.is_running():
+                self._forget(job)
 
     def job_running(self) -> bool:
         return self._job is not None and self._job.is_running()
+
+    def jobs_running(self) -> bool:
+        """True while the current job or a retired one still runs."""
+        return self.job_running() or any(job.is_running() for job in self._retired_jobs())
+
+    def _retired_jobs(self) -> list:
+        if getattr(self, "_retired", None) is None:
+            self._retired = []
+        return self._retired
+
+    def _retire_job(self) -> None:
+        job, self._job = self._job, None
+        if job is None or not job.is_running():
+            return
+        job.cancel()
+        self._retired_jobs().append(job)  # a QThread must outlive its run: keep the Job until finished
+        job.finished.connect(lambda: self._forget(job))
+
+    def _forget(self, job: Job) -> None:
+        retired = self._retired_jobs()
+        if job in retired:
+            retired.remove(job)

@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description=_("Transformer Playground: tokenize, train, step through and sample from a compact "
-                      "Transformer. Without a command it opens the desktop app."),
+                      "Transformer.\nWithout a command it opens the desktop app."),
         epilog=_("examples:") + "\n" + "\n".join(f"  {PROG} {e}" for e in (
             "demo --seconds 30", "datasets", "train --dataset reversal --steps 300",
             "sample runs/reversal-20250101-120000 --source abcdef")),

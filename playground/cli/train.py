@@ -115,6 +115,9 @@ def new_trainer(args):
     kind, seed = args.tokenizer or "char", args.seed or 0
     model, train = given(args, MODEL_OPTIONS), train_overrides(args)
     if args.dataset:
+        if given(args, CLEANING_OPTIONS):
+            raise ConfigError(_("the cleaning options (--nfkc, --lower, --strip-punctuation, --collapse-whitespace) "
+                                "are for --text; a built-in dataset is already clean"))
         recipe = recipe_for_dataset(args.dataset, seed, kind, args.vocab_size, model=model, train=train)
         name = args.dataset
     else:

@@ -35,14 +35,18 @@ def greedy_batch(model, prompts: list[list[int]], src: torch.Tensor | None, max_
     return rows
 
 
-def predict(model, task: PairTask, sources: list[list[int]], device, batch_size: int = 128) -> list[list[int]]:
-    """Greedy target ids for each source; decoder-only prompts grouped by length for batching."""
+def predict(model, task: PairTask, sources: list[list[int]], device, batch_size: int = 128,
+            should_stop: Callable[[], bool] = lambda: False) -> list[list[int]]:
+    """Greedy target ids for each source; decoder-only prompts grouped by length for batching.
+
+    A stop request leaves the remaining sources with empty predictions.
+    """
     tok = task.tokenizer
     max_new = max(len(t) for _, t in task.encoded("val")) + 2
     order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
     results: list = [None] * len(sources)
     i = 0
-    while i < len(order):
+    while i < len(order) and not should_stop():
         j = i
         while j < len(order) and j - i < batch_size and (
                 task.architecture != "decoder" or len(sources[order[j]]) == len(sources[order[i]])):
@@ -53,7 +57,7 @@ def predict(model, task: PairTask, sources: list[list[int]], device, batch_size:
         for k, o in zip(order[i:j], outs):
             results[k] = o
         i = j
-    return results
+    return [r if r is not None else [] for r in results]
 
 
 def label_scores(predicted: list[str], actual: list[str], labels) -> dict:
@@ -94,15 +98,16 @@ def evaluate(model, task, batch_size: int, block_size: int, n_batches: int, n_ex
     metrics = {"val_loss": val_loss, "perplexity": math.exp(min(val_loss, 50.0)),
                "token_accuracy": correct / max(counted, 1)}
     if isinstance(task, PairTask) and n_examples and not should_stop():
-        metrics.update(sequence_metrics(model, task, n_examples, device))
+        metrics.update(sequence_metrics(model, task, n_examples, device, should_stop))
     model.train(was_training)
     return metrics
 
 
-def sequence_metrics(model, task: PairTask, n_examples: int, device) -> dict:
+def sequence_metrics(model, task: PairTask, n_examples: int, device,
+                     should_stop: Callable[[], bool] = lambda: False) -> dict:
     """Exact match of greedy outputs on the first n held-out examples (plus P/R/F1 for labels)."""
     examples = task.encoded("val")[:n_examples]
-    outputs = predict(model, task, [s for s, _ in examples], device)
+    outputs = predict(model, task, [s for s, _ in examples], device, should_stop=should_stop)
     tok = task.tokenizer
     predicted = [tok.decode(o) for o in outputs]
     actual = [t for _, t in task.val_pairs[: len(examples)]]

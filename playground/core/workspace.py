@@ -12,6 +12,8 @@ with signals. It never imports Qt.
 from dataclasses import replace
 from pathlib import Path
 
+import torch
+
 from .datasets import get_dataset
 from .errors import ConfigError
 from .i18n import _
@@ -54,13 +56,26 @@ class Workspace:
 
     def retokenize(self, kind: str, vocab_size: int | None = None) -> Recipe:
         """Same data, new tokenizer (the model is rebuilt for the new vocabulary)."""
-        spec = self.require_recipe().spec
+        self.set_recipe(self.recipe_with_tokenizer(kind, vocab_size))
+        return self.recipe
+
+    def recipe_with_tokenizer(self, kind: str, vocab_size: int | None = None) -> Recipe:
+        """The current data with a new tokenizer; the workspace is left as it is (safe in a worker).
+
+        The model and training settings carry over; only the vocabulary (and, for examples
+        that now need more tokens, the context length) follows the new tokenizer.
+        """
+        recipe = self.require_recipe()
+        spec = recipe.spec
+        model = {k: v for k, v in recipe.model.to_dict().items() if k not in ("vocab_size", "pad_id")}
+        keep = dict(model=model, train=recipe.train.to_dict())
         if spec.get("dataset"):
-            return self.use_dataset(spec["dataset"], spec.get("seed", 0), kind, vocab_size)
+            return recipe_for_dataset(spec["dataset"], spec.get("seed", 0), kind, vocab_size, **keep)
         cleaning = Cleaning(**spec["cleaning"]) if spec.get("cleaning") else None
-        if spec.get("text") is not None:
-            return self.use_text(spec["text"], True, cleaning, kind, vocab_size)
-        return self.use_text(spec["text_file"], False, cleaning, kind, vocab_size)
+        is_text = spec.get("text") is not None
+        source = spec["text"] if is_text else spec["text_file"]
+        return recipe_for_text(source, kind, vocab_size, cleaning, spec.get("val_fraction", 0.1),
+                               is_text=is_text, **keep)
 
     @property
     def dataset(self):
@@ -97,7 +112,11 @@ class Workspace:
     def model_summary(self) -> dict:
         """Parameter count, FLOPs per token and training memory of the current settings."""
         recipe = self.require_recipe()
-        model = self.model or build_model(recipe.model)
+        if self.model is not None:
+            model = self.model
+        else:
+            with torch.device("meta"):  # sizes only: no memory, even for a model too big to build
+                model = build_model(recipe.model)
         return {"parameters": count_parameters(model), "flops_per_token": flops_per_token(model),
                 "memory": memory_estimate(model, recipe.train.batch_size)["total"]}
 

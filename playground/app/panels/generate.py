@@ -1,15 +1,403 @@
-"""The Generate panel: sample from the model token by token."""
+"""The Generate panel: sample from the model token by token, each token tinted by its probability.
 
-from PySide6.QtCore import QCoreApplication
+Generating while training runs: each generation samples from a snapshot of the weights taken
+when Generate is pressed (a copy of the model, about 10 ms and a few MB for these models), made
+in the worker. The trainer keeps its own weights to itself: sampling never switches the training
+model to eval mode (which would turn its dropout off mid-run) and never reads a tensor while the
+optimizer writes it for longer than that one copy. The copy may mix two consecutive steps'
+weights, which is invisible at these learning rates. So Generate stays enabled during training,
+and pressing it again later shows how the model has improved.
+"""
 
+import copy
+import functools
+import random
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox,
+                               QSplitter, QStyle, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
+
+from ...core.errors import PlaygroundError
+from ...core.sample import SampleConfig, stream
+from ...core.tasks import PairTask
+from ..widgets.banner import Banner
+from ..widgets.token_view import TokenView, probability_color, quoted
+from ..worker import Job
 from .base import Panel
+
+RANDOM_SEED = -1  # the seed box's lowest value means "a fresh seed each time"
+
+
+def sample_from_snapshot(model, tokenizer, prompt_ids, cfg, src_ids):
+    """In the worker: copy the model, then stream tokens from the copy (see the module docstring)."""
+    return stream(copy.deepcopy(model), tokenizer, prompt_ids, cfg, src_ids)
 
 
 class GeneratePanel(Panel):
-    """Streams generated tokens, each tinted by its probability."""
+    """Prompt or source in, tokens out as they come; hover or click a token for its alternatives."""
 
     name = "generate"
+
+    def __init__(self, workspace, parent=None):
+        super().__init__(workspace, parent)
+        self._rng = random.Random()
+        self.expected: str | None = None  # target of a held-out source, when the source is one
+        self._generating = False
+        self._generation = 0  # numbers the jobs, so tokens of a cancelled one are ignored
+        self._build_actions()
+        self._build()
+        workspace.data_changed.connect(self._on_workspace_changed)
+        workspace.model_changed.connect(self._on_workspace_changed)
+        self._on_workspace_changed()
 
     @classmethod
     def title(cls) -> str:
         return QCoreApplication.translate("GeneratePanel", "Generate")
+
+    @classmethod
+    def description(cls) -> str:
+        return QCoreApplication.translate("GeneratePanel", "Sample text from the model, token by token")
+
+    # --- building ------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        style = self.style()
+        self.generate_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), self.tr("Generate"), self)
+        self.generate_action.setShortcut(QKeySequence("Ctrl+Return"))
+        self.generate_action.setToolTip(self.tr("Generate from the prompt (Ctrl+Enter)"))
+        self.stop_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop), self.tr("Stop"), self)
+        self.stop_action.setToolTip(self.tr("Stop generating"))
+        for action in (self.generate_action, self.stop_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        self.generate_action.triggered.connect(self.generate)
+        self.stop_action.triggered.connect(self.stop)
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+        top = QHBoxLayout()
+        top.addWidget(self._build_input(), 1)
+        top.addWidget(self._build_settings())
+        layout.addLayout(top)
+        layout.addLayout(self._build_buttons())
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.token_view = TokenView()
+        self.token_view.setPlaceholderText(self.tr("The generated tokens appear here, tinted by their probability."))
+        self.token_view.token_hovered.connect(self.show_alternatives)
+        self.token_view.token_clicked.connect(self.show_alternatives)
+        split.addWidget(self.token_view)
+        split.addWidget(self._build_alternatives())
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
+
+    def _build_input(self) -> QGroupBox:
+        self.input_box = QGroupBox(self.tr("Prompt"))
+        grid = QGridLayout(self.input_box)
+        self.prompt = QPlainTextEdit()
+        self.prompt.setPlaceholderText(self.tr("The start of a text for the model to continue (empty: a new line)"))
+        self.prompt.setMaximumHeight(self.prompt.fontMetrics().lineSpacing() * 4 + 12)
+        self.source = QLineEdit()
+        self.source.setPlaceholderText(self.tr("The input of the task, e.g. abcdef"))
+        self.source.textChanged.connect(self._on_source_edited)
+        self.source.returnPressed.connect(self.generate)
+        self.example_button = QPushButton(self.tr("Random held-out example"))
+        self.example_button.setToolTip(self.tr("A source the model never saw in training, with its expected answer"))
+        self.example_button.clicked.connect(lambda: self.pick_example())
+        self.expected_label = QLabel()
+        self.expected_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.source_caption = QLabel(self.tr("Source"))
+        grid.addWidget(self.prompt, 0, 0, 1, 3)
+        grid.addWidget(self.source_caption, 1, 0)
+        grid.addWidget(self.source, 1, 1)
+        grid.addWidget(self.example_button, 1, 2)
+        grid.addWidget(self.expected_label, 2, 0, 1, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(3, 1)
+        return self.input_box
+
+    def _build_settings(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Sampling"))
+        form = QFormLayout(box)
+        self.temperature = QDoubleSpinBox()
+        self.temperature.setRange(0.05, 5.0)
+        self.temperature.setSingleStep(0.1)
+        self.temperature.setValue(1.0)
+        self.temperature.setToolTip(self.tr("Below 1: sharper, safer choices. Above 1: flatter, more surprising."))
+        self.top_k = QSpinBox()
+        self.top_k.setRange(0, 100_000)
+        self.top_k.setSpecialValueText(self.tr("all"))
+        self.top_k.setToolTip(self.tr("Draw only from the k likeliest tokens"))
+        self.top_p = QDoubleSpinBox()
+        self.top_p.setRange(0.01, 1.0)
+        self.top_p.setSingleStep(0.05)
+        self.top_p.setValue(1.0)
+        self.top_p.setToolTip(self.tr("Draw only from the likeliest tokens whose probabilities add up to p (1: all)"))
+        self.max_tokens = QSpinBox()
+        self.max_tokens.setRange(1, 5000)
+        self.max_tokens.setValue(200)
+        self.seed = QSpinBox()
+        self.seed.setRange(RANDOM_SEED, 2**31 - 1)
+        self.seed.setSpecialValueText(self.tr("random"))
+        self.seed.setValue(0)
+        self.seed.setToolTip(self.tr("Same seed, same text"))
+        self.greedy = QCheckBox(self.tr("Greedy: always the likeliest token"))
+        self.greedy.toggled.connect(self._on_greedy)
+        form.addRow(self.tr("Temperature"), self.temperature)
+        form.addRow(self.tr("Top-k"), self.top_k)
+        form.addRow(self.tr("Top-p"), self.top_p)
+        form.addRow(self.tr("Maximum tokens"), self.max_tokens)
+        form.addRow(self.tr("Seed"), self.seed)
+        form.addRow(self.greedy)
+        return box
+
+    def _build_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.generate_button, self.stop_button = QToolButton(), QToolButton()
+        for button, action in ((self.generate_button, self.generate_action), (self.stop_button, self.stop_action)):
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            row.addWidget(button)
+        self.status_label = QLabel()
+        row.addWidget(self.status_label, 1)
+        row.addWidget(self._build_legend())
+        return row
+
+    def _build_legend(self) -> QWidget:
+        legend = QWidget()
+        row = QHBoxLayout(legend)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel(self.tr("probability: low")))
+        self.legend_bar = QLabel()
+        self.legend_bar.setFixedSize(120, 14)
+        row.addWidget(self.legend_bar)
+        row.addWidget(QLabel(self.tr("high")))
+        self._paint_legend()
+        return legend
+
+    def _paint_legend(self) -> None:
+        base = self.palette().color(self.backgroundRole())
+        stops = ", ".join(f"stop:{p} {probability_color(p, base).name()}" for p in (0.0, 0.25, 0.5, 0.75, 1.0))
+        self.legend_bar.setStyleSheet(f"background: qlineargradient(x1:0, y1:0, x2:1, y2:0, {stops});"
+                                      " border-radius: 3px;")
+
+    def _build_alternatives(self) -> QWidget:
+        side = QWidget()
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.alternatives_caption = QLabel(self.tr("Point at a token to see the tokens it beat."))
+        self.alternatives_caption.setWordWrap(True)
+        self.alternatives = QTableWidget(0, 2)
+        self.alternatives.setHorizontalHeaderLabels([self.tr("Token"), self.tr("Probability")])
+        self.alternatives.verticalHeader().hide()
+        self.alternatives.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.alternatives.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.alternatives.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.alternatives.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        column.addWidget(self.alternatives_caption)
+        column.addWidget(self.alternatives, 1)
+        return side
+
+    # --- the task decides the inputs ----------------------------------------------------------
+    def task(self):
+        recipe = self.workspace.core.recipe
+        return recipe.task if recipe is not None else None
+
+    def is_pair_task(self) -> bool:
+        return isinstance(self.task(), PairTask)
+
+    def _on_workspace_changed(self) -> None:
+        self.shutdown()
+        pairs = self.is_pair_task()
+        self.input_box.setTitle(self.tr("Source") if pairs else self.tr("Prompt"))
+        self.prompt.setVisible(not pairs)
+        for widget in (self.source_caption, self.source, self.example_button, self.expected_label):
+            widget.setVisible(pairs)
+        self.token_view.clear_tokens()
+        self._clear_alternatives()
+        self._on_source_edited(self.source.text())
+        self.status_label.setText("" if self.task() else self.tr("Choose a dataset in the Data panel first."))
+        self._update_enabled()
+
+    def pick_example(self, index: int | None = None) -> tuple[str, str]:
+        """Put a held-out (validation) source in the box; its target becomes the expected answer."""
+        pairs = self.task().val_pairs
+        source, target = pairs[self._rng.randrange(len(pairs)) if index is None else index]
+        self.source.setText(source)
+        return source, target
+
+    def _on_source_edited(self, text: str) -> None:
+        task = self.task()
+        self.expected = None
+        if isinstance(task, PairTask):
+            self.expected = self._held_out().get(text)
+        self._show_expected(None)
+
+    def _held_out(self) -> dict:
+        task = self.task()
+        if getattr(self, "_held_out_task", None) is not task:
+            self._held_out_task, self._held_out_map = task, dict(task.val_pairs)
+        return self._held_out_map
+
+    def _show_expected(self, output: str | None) -> None:
+        if self.expected is None:
+            self.expected_label.setText(self.tr("Not a held-out example: no expected answer to compare with.")
+                                        if self.source.text() else "")
+            return
+        text = self.tr("Expected: {target}").format(target=self.expected)
+        if output is not None:
+            text += "   " + (self.tr("✓ the model's answer matches") if output == self.expected
+                             else self.tr("✗ the model's answer differs"))
+        self.expected_label.setText(text)
+
+    def model_inputs(self) -> tuple[list[int], list[int] | None, str]:
+        """(decoder prompt ids, encoder source ids or None, text shown before the output)."""
+        task = self.task()
+        tok = task.tokenizer
+        if isinstance(task, PairTask):
+            rows = task.rows_prompt([tok.encode_ids(self.source.text())])
+            src = rows["src"][0].tolist() if "src" in rows else None
+            return rows["prompts"][0], src, self.source.text() + " → "
+        text = self.prompt.toPlainText()
+        return tok.encode_ids(text or "\n"), None, text
+
+    def sample_config(self, prompt_len: int = 0) -> SampleConfig:
+        max_tokens = self.max_tokens.value()
+        cfg = self.workspace.core.recipe.model
+        if self.is_pair_task() and cfg.architecture == "decoder":
+            max_tokens = max(1, min(max_tokens, cfg.block_size - prompt_len))  # an answer must fit the context
+        seed = self.seed.value()
+        return SampleConfig(max_new_tokens=max_tokens, temperature=self.temperature.value(),
+                            top_k=self.top_k.value() or None,
+                            top_p=self.top_p.value() if self.top_p.value() < 1.0 else None,
+                            greedy=self.greedy.isChecked(), seed=None if seed == RANDOM_SEED else seed)
+
+    # --- generating ---------------------------------------------------------------------------
+    def generate(self) -> None:
+        """Start streaming tokens from a snapshot of the current weights."""
+        core = self.workspace.core
+        if core.recipe is None or self._generating:
+            return
+        self.banner.clear()
+        try:
+            prompt_ids, src_ids, shown = self.model_inputs()
+            cfg = self.sample_config(len(prompt_ids))
+            model = core.ensure_model()
+        except PlaygroundError as e:
+            self.banner.show_message(str(e), "warning")
+            return
+        tok = core.recipe.task.tokenizer
+        self.token_view.clear_tokens()
+        self._clear_alternatives()
+        self._show_expected(None)
+        if shown:
+            self.token_view.add_prompt(shown)
+        self._steps_at = core.trained_steps
+        job = Job(lambda: sample_from_snapshot(model, tok, prompt_ids, cfg, src_ids))
+        self._generation += 1
+        job.progress.connect(functools.partial(self._on_token, self._generation))
+        job.error.connect(functools.partial(self._on_error, self._generation))
+        job.finished.connect(functools.partial(self._on_finished, self._generation))
+        self._generating = True
+        self.run_job(job)
+        self._update_enabled()
+        self.status_label.setText(self.tr("Generating…"))
+
+    def stop(self) -> None:
+        if self._job is not None and self._generating:
+            self._job.cancel()
+
+    def shutdown(self) -> None:
+        self.cancel_job()
+        self._generation += 1
+        self._generating = False
+
+    def _on_token(self, generation: int, step) -> None:
+        if generation == self._generation:
+            self.token_view.add_token(step)
+
+    def _on_error(self, generation: int, message: str, details: str) -> None:
+        if generation != self._generation:
+            return
+        self.banner.show_message(self.tr("Generation failed: {message}").format(message=message), "error")
+
+    def _on_finished(self, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._generating = False
+        self._update_enabled()
+        steps = self.token_view.steps
+        tok = self.task().tokenizer if self.task() else None
+        if not steps or tok is None:
+            self.status_label.setText(self.tr("No tokens generated."))
+            return
+        mean = sum(s.probability for s in steps) / len(steps)
+        ended = steps[-1].id == tok.eos_id
+        text = self.tr("{n} tokens from the weights at step {step}; mean probability {p}").format(
+            n=len(steps), step=self._steps_at, p=f"{100 * mean:.1f} %")
+        if ended:
+            text += self.tr("; ended with <eos>")
+        self.status_label.setText(text)
+        if self.expected is not None:
+            self._show_expected(tok.decode([s.id for s in steps]))
+
+    def _update_enabled(self) -> None:
+        ready = self.task() is not None
+        self.generate_action.setEnabled(ready and not self._generating)
+        self.stop_action.setEnabled(self._generating)
+        self.example_button.setEnabled(ready and self.is_pair_task())
+
+    def _on_greedy(self, on: bool) -> None:
+        for box in (self.temperature, self.top_k, self.top_p):
+            box.setEnabled(not on)
+
+    def output_text(self) -> str:
+        return self.token_view.text()
+
+    def is_generating(self) -> bool:
+        return self._generating
+
+    # --- alternatives --------------------------------------------------------------------------
+    def show_alternatives(self, index: int) -> None:
+        """Fill the side table with the likeliest tokens at the position of token ``index``."""
+        step = self.token_view.steps[index]
+        self.alternatives_caption.setText(self.tr("Position {pos}: chose “{token}” with probability {p}").format(
+            pos=step.position, token=quoted(step.text), p=f"{100 * step.probability:.1f} %"))
+        self.alternatives.setRowCount(len(step.alternatives))
+        base = self.alternatives.palette().color(self.alternatives.backgroundRole())
+        for row, (token_id, text, p) in enumerate(step.alternatives):
+            token = QTableWidgetItem(("✓ " if token_id == step.id else "") + quoted(text))
+            value = QTableWidgetItem(f"{100 * p:.1f} %")
+            value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            value.setBackground(probability_color(p, base))
+            if token_id == step.id:
+                font = token.font()
+                font.setBold(True)
+                token.setFont(font)
+            self.alternatives.setItem(row, 0, token)
+            self.alternatives.setItem(row, 1, value)
+
+    def alternative_rows(self) -> list[tuple[str, str]]:
+        return [(self.alternatives.item(r, 0).text(), self.alternatives.item(r, 1).text())
+                for r in range(self.alternatives.rowCount())]
+
+    def _clear_alternatives(self) -> None:
+        self.alternatives.setRowCount(0)
+        self.alternatives_caption.setText(self.tr("Point at a token to see the tokens it beat."))
+
+    # --- sessions ------------------------------------------------------------------------------
+    def ui_state(self) -> dict:
+        return {"prompt": self.prompt.toPlainText(), "source": self.source.text(),
+                "temperature": self.temperature.value(), "top_k": self.top_k.value(), "top_p": self.top_p.value(),
+                "max_tokens": self.max_tokens.value(), "seed": self.seed.value(), "greedy": self.greedy.isChecked()}
+
+    def restore_ui_state(self, state: dict) -> None:
+        self.prompt.setPlainText(state.get("prompt", ""))
+        self.source.setText(state.get("source", ""))
+        for key in ("temperature", "top_k", "top_p", "max_tokens", "seed"):
+            if key in state:
+                getattr(self, key).setValue(state[key])
+        self.greedy.setChecked(bool(state.get("greedy", False)))

@@ -1,15 +1,452 @@
-"""The Train panel: device, settings, start/pause/stop and live curves."""
+"""The Train panel: device and settings, start/pause/stop, live curves, metrics and checkpoints.
 
-from PySide6.QtCore import QCoreApplication
+Training runs in a ``Job`` over ``TrainingRun.records`` (the core trainer's records as dicts);
+each record goes to ``QWorkspace.record`` in the UI thread, and the panel draws from the
+workspace's ``training_record`` signal, so whatever trains the workspace shows up here.
+"""
 
+import collections
+import functools
+import math
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QProgressBar, QPushButton, QScrollArea, QSizePolicy, QStyle,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from ...core.device import available_devices
+from ...core.errors import PlaygroundError
+from ..training import TrainingRun, read_metrics, save_checkpoint_row, training_threads
+from ..widgets.banner import Banner
+from ..widgets.loss_plot import LossPlot, loss_curves
+from ..widgets.metrics_table import MetricsTable
+from ..widgets.train_settings import TrainSettingsForm
+from ..worker import Job
 from .base import Panel
+
+STATUS_MS = 100  # the text under the plot is refreshed at most this often, not per record
+RATE_WINDOW = 20  # step records used for the ETA (recent speed, not the average since start)
+
+
+def default_runs_root() -> Path:
+    """Run folders go under the user's data folder, e.g. ~/.local/share/<app>/runs."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".transformer-playground") / "runs"
+
+
+def duration(seconds: float) -> str:
+    """75 -> '1:15', 3725 -> '1:02:05'; '-' when unknown."""
+    if not math.isfinite(seconds) or seconds < 0:
+        return "-"
+    s = int(round(seconds))
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 class TrainPanel(Panel):
-    """Trains the workspace's model off the UI thread and plots its records."""
+    """Trains the workspace's model off the UI thread and plots its records as they arrive."""
 
     name = "train"
+
+    def __init__(self, workspace, parent=None, runs_root=None):
+        super().__init__(workspace, parent)
+        self.runs_root = Path(runs_root) if runs_root else default_runs_root()
+        self.run: TrainingRun | None = None
+        self.run_dir: Path | None = None
+        self.state = "idle"  # idle, running, paused, stopping, then stopped / finished / diverged
+        self._target = self._first_step = 0
+        self._recent = collections.deque(maxlen=RATE_WINDOW)  # (step, elapsed, tokens/s)
+        self._kept = 0
+        self._build_actions()
+        self._build()
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_MS)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.timeout.connect(self._show_status)
+        workspace.training_record.connect(self._on_record)
+        workspace.model_changed.connect(self._on_model_changed)
+        workspace.data_changed.connect(self._load_settings)
+        self._on_model_changed()
 
     @classmethod
     def title(cls) -> str:
         return QCoreApplication.translate("TrainPanel", "Train")
+
+    @classmethod
+    def description(cls) -> str:
+        return QCoreApplication.translate("TrainPanel", "Train the model and watch the loss fall")
+
+    # --- building ------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        style = self.style()
+        self.start_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), self.tr("Start"), self)
+        self.start_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.start_action.setToolTip(self.tr("Start training (F5); another press continues where it stopped"))
+        self.pause_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause), self.tr("Pause"), self)
+        self.pause_action.setCheckable(True)
+        self.pause_action.setToolTip(self.tr("Pause training after the current step, or resume it"))
+        self.stop_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop), self.tr("Stop"), self)
+        self.stop_action.setShortcut(QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_F5))
+        self.stop_action.setToolTip(self.tr("Stop training after the current step (Shift+F5)"))
+        for action in (self.start_action, self.pause_action, self.stop_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        self.start_action.triggered.connect(self.start)
+        self.pause_action.toggled.connect(self._on_pause_toggled)
+        self.stop_action.triggered.connect(self.stop)
+
+    def _build(self) -> None:
+        layout = QHBoxLayout(self)
+        layout.addWidget(self._build_side())
+        layout.addLayout(self._build_main(), 1)
+
+    def _build_side(self) -> QScrollArea:
+        side = QWidget()
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 6, 0)
+        settings = QGroupBox(self.tr("Settings"))
+        self.settings = TrainSettingsForm(available_devices())
+        self.settings.changed.connect(self._on_setting_changed)
+        QVBoxLayout(settings).addWidget(self.settings)
+        column.addWidget(settings)
+        column.addLayout(self._build_buttons())
+        metrics = QGroupBox(self.tr("Evaluation"))
+        box = QVBoxLayout(metrics)
+        self.metrics_caption = QLabel(self.tr("No evaluation yet"))
+        self.metrics = MetricsTable()
+        self.metrics.setMinimumHeight(120)
+        box.addWidget(self.metrics_caption)
+        box.addWidget(self.metrics)
+        column.addWidget(metrics)
+        column.addWidget(self._build_checkpoints())
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFixedWidth(330)
+        return scroll
+
+    def _build_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.start_button, self.pause_button, self.stop_button = (QToolButton(), QToolButton(), QToolButton())
+        for button, action in ((self.start_button, self.start_action), (self.pause_button, self.pause_action),
+                               (self.stop_button, self.stop_action)):
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            row.addWidget(button)
+        return row
+
+    def _build_checkpoints(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Checkpoints"))
+        box = QVBoxLayout(group)
+        self.checkpoints = QListWidget()
+        self.checkpoints.setMinimumHeight(70)
+        self.checkpoints.setToolTip(self.tr("Double-click to open the folder"))
+        self.checkpoints.itemActivated.connect(self._open_checkpoint)
+        self.save_button = QPushButton(self.tr("Save a checkpoint now"))
+        self.save_button.clicked.connect(self.save_checkpoint)
+        box.addWidget(self.checkpoints)
+        box.addWidget(self.save_button)
+        return group
+
+    def _build_main(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        self.banner = Banner()
+        column.addWidget(self.banner)
+        column.addLayout(self._build_status())
+        tools = QHBoxLayout()
+        self.log_scale = QCheckBox(self.tr("Log scale"))
+        self.log_scale.setToolTip(self.tr("Show the loss on a logarithmic axis"))
+        self.log_scale.toggled.connect(lambda on: self.plot.set_log_scale(on))
+        self.keep_button = QPushButton(self.tr("Keep this curve"))
+        self.keep_button.setToolTip(self.tr("Keep the current curves, dashed, to compare with the next run"))
+        self.keep_button.clicked.connect(self.keep_curve)
+        self.load_run_button = QPushButton(self.tr("Compare with a run…"))
+        self.load_run_button.setToolTip(self.tr("Draw the curves of a saved run (its metrics.jsonl), dashed"))
+        self.load_run_button.clicked.connect(self._choose_run_to_compare)
+        self.clear_overlays_button = QPushButton(self.tr("Clear comparisons"))
+        self.clear_overlays_button.clicked.connect(self.clear_overlays)
+        tools.addWidget(self.log_scale)
+        tools.addStretch(1)
+        for button in (self.keep_button, self.load_run_button, self.clear_overlays_button):
+            tools.addWidget(button)
+        column.addLayout(tools)
+        self.plot = LossPlot()
+        self.plot.setMinimumSize(360, 280)
+        column.addWidget(self.plot, 1)
+        return column
+
+    def _build_status(self) -> QGridLayout:
+        grid = QGridLayout()
+        self.progress = QProgressBar()
+        self.progress.setFormat(self.tr("step %v of %m"))
+        self.progress.setTextVisible(True)
+        self.state_label = QLabel()
+        self.state_label.setStyleSheet("font-weight: bold")
+        self.state_label.setMinimumWidth(self.state_label.fontMetrics().horizontalAdvance("Stopping…") + 24)
+        self.speed_label, self.elapsed_label, self.eta_label = QLabel("-"), QLabel("-"), QLabel("-")
+        grid.addWidget(self.state_label, 0, 0)
+        grid.addWidget(self.progress, 0, 1, 1, 7)
+        for col, (caption, label) in enumerate(((self.tr("Tokens/s:"), self.speed_label),
+                                                (self.tr("Elapsed:"), self.elapsed_label),
+                                                (self.tr("Remaining:"), self.eta_label))):
+            grid.addWidget(QLabel(caption), 1, 1 + 2 * col, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(label, 1, 2 + 2 * col)
+        grid.setColumnStretch(7, 1)
+        return grid
+
+    # --- training control ------------------------------------------------------------------
+    def start(self) -> None:
+        """Start (or continue) training the workspace's model in the background."""
+        core = self.workspace.core
+        if self.job_running() or core.recipe is None:
+            return
+        self.banner.clear()
+        if self.run_dir is None or not core.history:
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            self.run_dir = self.runs_root / f"{core.recipe.task.name}-{stamp}"
+        device = self.settings.device_id()
+        threads = training_threads(device)
+        self._first_step = core.trained_steps
+        self._target = core.trained_steps + core.recipe.train.max_steps
+        self._recent.clear()
+        self.run = TrainingRun(core, self.run_dir, threads)
+        job = Job(self.run.records, stop=self.run.stop)
+        job.progress.connect(functools.partial(self._on_row, self.run))
+        job.error.connect(functools.partial(self._on_error, self.run))
+        job.finished.connect(functools.partial(self._on_finished, self.run))
+        self.run_job(job)
+        self._set_state("running")
+
+    def pause(self) -> None:
+        if self.run is not None and self.state == "running":
+            self.run.pause()
+            self._set_state("paused")
+
+    def resume(self) -> None:
+        if self.run is not None and self.state == "paused":
+            self.run.resume()
+            self._set_state("running")
+
+    def stop(self) -> None:
+        """Ask the run to stop after its current step; ``training_state("stopped")`` follows."""
+        if self.run is not None and self.state in ("running", "paused"):
+            self.run.stop()
+            self._set_state("stopping")
+
+    def _on_pause_toggled(self, on: bool) -> None:
+        self.pause() if on else self.resume()
+
+    def shutdown(self) -> None:
+        if self.run is not None:
+            self.run.stop()
+        self.cancel_job()
+        self.run = None
+
+    # --- records from the worker --------------------------------------------------------------
+    def _on_row(self, run, row: dict) -> None:
+        if run is not self.run:
+            return  # a run the panel let go of (the model changed under it)
+        self.workspace.record(row)
+        if row["kind"] != "event":
+            return
+        event = row["event"]
+        if event in ("stopped", "finished"):
+            self._set_state(event)
+        elif event == "diverged":
+            self.banner.show_message(self.tr("Training diverged: {message}").format(message=row["message"]),
+                                     "error")
+            self.workspace.message.emit(self.tr("Training diverged"))
+            self._set_state("diverged")
+        elif event == "error":
+            self.banner.show_message(row["message"], "error")
+
+    def _on_error(self, run, message: str, details: str) -> None:
+        if run is not self.run:
+            return
+        self.banner.show_message(self.tr("Training failed: {message}").format(message=message), "error")
+        self.workspace.message.emit(self.tr("Training failed: {message}").format(message=message))
+
+    def _on_finished(self, run) -> None:
+        if run is not self.run:
+            return
+        self.run = None
+        if self.state not in ("stopped", "finished", "diverged"):
+            self._set_state("stopped")
+        self._update_enabled()
+
+    def _on_record(self, row: dict) -> None:
+        """Any record of the workspace's training (this panel's run or another driver)."""
+        kind = row.get("kind")
+        if kind == "step":
+            self.plot.add_step(row["step"], row["loss"], row["lr"], row["grad_norm"])
+            self._recent.append((row["step"], row["elapsed"], row["tokens_per_second"]))
+        elif kind == "eval":
+            self.plot.add_eval(row["step"], row["metrics"].get("val_loss", math.nan))
+            self._show_metrics(row)
+        elif kind == "event" and row.get("event") == "checkpoint" and row.get("path"):
+            self._add_checkpoint(row)
+        if not self._status_timer.isActive():
+            self._status_timer.start()
+
+    # --- state and status ----------------------------------------------------------------------
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        if state in ("running", "paused", "stopped", "finished", "diverged"):
+            self.workspace.training_state.emit(state)
+        self._update_enabled()
+        self._show_status()
+
+    def _update_enabled(self) -> None:
+        has_data = self.workspace.core.recipe is not None
+        active = self.run is not None
+        self.start_action.setEnabled(has_data and not active)
+        self.pause_action.setEnabled(active and self.state in ("running", "paused"))
+        self.stop_action.setEnabled(active and self.state in ("running", "paused"))
+        self.pause_action.blockSignals(True)
+        self.pause_action.setChecked(self.state == "paused")
+        self.pause_action.setText(self.tr("Resume") if self.state == "paused" else self.tr("Pause"))
+        self.pause_action.blockSignals(False)
+        self.settings.setEnabled(has_data and not active)
+        self.save_button.setEnabled(self.workspace.core.trainer is not None and self.state != "stopping")
+        self.keep_button.setEnabled(self.plot.point_count() > 0)
+
+    def state_text(self) -> str:
+        return {"idle": self.tr("Ready"), "running": self.tr("Training"), "paused": self.tr("Paused"),
+                "stopping": self.tr("Stopping…"), "stopped": self.tr("Stopped"), "finished": self.tr("Finished"),
+                "diverged": self.tr("Diverged")}.get(self.state, self.state)
+
+    def _show_status(self) -> None:
+        core = self.workspace.core
+        step = core.trained_steps
+        self.state_label.setText(self.state_text())
+        if self.run is not None or self._target:
+            self.progress.setRange(self._first_step, max(self._target, self._first_step + 1))
+            self.progress.setValue(min(step, self._target))
+        else:
+            self.progress.setRange(0, max(step, 1))
+            self.progress.setValue(step)
+        if self._recent:
+            first, last = self._recent[0], self._recent[-1]
+            speed = sum(r[2] for r in self._recent) / len(self._recent)
+            per_step = (last[1] - first[1]) / (last[0] - first[0]) if last[0] > first[0] else math.nan
+            remaining = max(self._target - last[0], 0) * per_step if self.run is not None else math.nan
+            self.speed_label.setText(f"{speed:,.0f}")
+            self.elapsed_label.setText(duration(last[1]))
+            self.eta_label.setText(duration(remaining) if self.state == "running" else "-")
+        self.keep_button.setEnabled(self.plot.point_count() > 0)
+
+    def _show_metrics(self, row: dict) -> None:
+        self.metrics.show_metrics(row["step"], row["metrics"])
+        self.metrics_caption.setText(self.tr("At step {step}").format(step=row["step"]))
+
+    # --- settings ---------------------------------------------------------------------------
+    def _on_setting_changed(self, field: str, value) -> None:
+        try:
+            self.workspace.set_train_config(**{field: value})
+        except PlaygroundError as e:
+            self.banner.show_message(str(e), "warning")
+            self._load_settings()
+
+    def _load_settings(self) -> None:
+        recipe = self.workspace.core.recipe
+        if recipe is not None:
+            self.settings.load(recipe.train)
+        self._update_enabled()
+
+    # --- history ------------------------------------------------------------------------------
+    def _on_model_changed(self) -> None:
+        """A new model or a loaded session: redraw everything from the workspace's history."""
+        core = self.workspace.core
+        if self.run is not None and core.trainer is not self.run.trainer:
+            self.run.stop()  # the model it trains is gone
+            self.run = None
+            self.state = "idle"
+        if not core.history:
+            self.run_dir = None
+            self._target = self._first_step = 0
+        self._recent.clear()
+        self.plot.clear_data()
+        self.metrics.clear_metrics()
+        self.metrics_caption.setText(self.tr("No evaluation yet"))
+        self.checkpoints.clear()
+        self.plot.add_rows(core.history)
+        for row in core.history:
+            if row.get("kind") == "eval":
+                self._show_metrics(row)
+            elif row.get("kind") == "event" and row.get("event") == "checkpoint" and row.get("path"):
+                self._add_checkpoint(row)
+        self.plot.refresh()
+        self._load_settings()
+        self._show_status()
+
+    # --- checkpoints --------------------------------------------------------------------------
+    def save_checkpoint(self) -> None:
+        """Save the model now into the run folder: between two steps while training, at once otherwise."""
+        core = self.workspace.core
+        trainer = self.run.trainer if self.run is not None else core.trainer
+        if trainer is None:
+            return
+        run_dir = self.run_dir or self.runs_root / f"{core.recipe.task.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        self.run_dir = run_dir
+        request = save_checkpoint_row(run_dir / "checkpoints")
+        if self.run is not None:
+            self.run.call_between_steps(request)
+            return
+        job = Job(lambda: request(trainer))
+        job.result.connect(self.workspace.record)
+        job.error.connect(lambda message, _details: self.banner.show_message(
+            self.tr("The checkpoint was not saved: {message}").format(message=message), "error"))
+        self.run_job(job)
+
+    def _add_checkpoint(self, row: dict) -> None:
+        path = Path(row["path"])
+        item = QListWidgetItem(self.tr("step {step}").format(step=row["step"]) + f"  ·  {path.parent.parent.name}")
+        item.setToolTip(str(path))
+        item.setData(Qt.ItemDataRole.UserRole, str(path))
+        self.checkpoints.addItem(item)
+        self.checkpoints.scrollToBottom()
+
+    def _open_checkpoint(self, item: QListWidgetItem) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(item.data(Qt.ItemDataRole.UserRole)))
+
+    def checkpoint_paths(self) -> list[str]:
+        return [self.checkpoints.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.checkpoints.count())]
+
+    # --- comparison ---------------------------------------------------------------------------
+    def keep_curve(self) -> None:
+        """Keep the current curves, dashed, to compare the next run against."""
+        history = self.workspace.core.history
+        if not history:
+            return
+        self._kept += 1
+        label = self.tr("run {n}").format(n=self._kept)
+        self.plot.add_overlay(label, loss_curves(history))
+
+    def compare_with(self, path) -> bool:
+        """Overlay the run whose metrics.jsonl is at ``path`` (or in the folder ``path``)."""
+        try:
+            rows = read_metrics(path)
+        except PlaygroundError as e:
+            self.banner.show_message(str(e), "warning")
+            return False
+        path = Path(path)
+        self.plot.add_overlay(path.parent.name if path.is_file() else path.name, loss_curves(rows))
+        return True
+
+    def _choose_run_to_compare(self) -> None:
+        start = str(self.runs_root) if self.runs_root.is_dir() else str(Path.home())
+        path, _filter = QFileDialog.getOpenFileName(self, self.tr("Compare with a run"), start,
+                                                    self.tr("Training records (metrics.jsonl);;All files (*)"))
+        if path:
+            self.compare_with(path)
+
+    def clear_overlays(self) -> None:
+        self.plot.clear_overlays()

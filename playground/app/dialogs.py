@@ -1,0 +1,78 @@
+"""The questions the app asks before losing work, and the About box.
+
+Each question is one function, so tests can answer it (monkeypatch) without a modal dialog.
+"""
+
+import platform
+import sys
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QCoreApplication, Qt, qVersion
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QVBoxLayout
+
+from .. import __version__
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Dialogs", text)
+
+
+def ask_unsaved(parent) -> str:
+    """Trained weights are not saved: "save", "discard" or "cancel"."""
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("Unsaved training"),
+                      tr("The model has trained weights that are not saved in a session."),
+                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                      | QMessageBox.StandardButton.Cancel, parent)
+    box.setInformativeText(tr("Save them before going on?"))
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    answer = box.exec()
+    return {QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(answer), "cancel")
+
+
+def confirm_discard(parent, core) -> bool:
+    """True when nothing trained would be lost, or the user agrees to lose it."""
+    if core is None or not core.dirty:
+        return True
+    answer = QMessageBox.question(
+        parent, tr("Discard the trained model?"),
+        tr("This replaces the model and its trained weights, which are not saved. Go on?"),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def about_text() -> str:
+    """Rich text for the About box: versions of everything that matters, and the devices."""
+    rows = [(tr("Transformer Playground"), __version__),
+            ("Python", f"{platform.python_version()} ({platform.system()} {platform.machine()})"),
+            ("PySide6", f"{pyside_version} (Qt {qVersion()})")]
+    if "torch" in sys.modules:
+        import torch
+
+        from ..core.device import available_devices
+
+        rows.append(("PyTorch", torch.__version__))
+        rows.append((tr("Devices"), ", ".join(name for _id, name in available_devices())))
+    else:
+        rows.append(("PyTorch", tr("loading…")))
+    table = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
+    blurb = tr("Tokenize text, build and train a small Transformer, look inside it and sample from it.")
+    return f"<h3>{tr('Transformer Playground')}</h3><p>{blurb}</p><table>{table}</table>"
+
+
+class AboutDialog(QDialog):
+    """Versions and devices; shown without blocking the window."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("About Transformer Playground"))
+        self.label = QLabel(about_text())
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)

@@ -1,0 +1,342 @@
+"""The main window: the panels in pipeline order behind a sidebar, menus, a status bar.
+
+It shows at once with a "Loading PyTorch…" page; torch, the core and the panels are imported
+in a thread (``start_loading``) and the panels are built when they arrive. Nothing here imports
+torch or the core at module level.
+"""
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QProgressBar,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from ..resources import resource_path
+from . import dialogs
+from .launch import ModuleLoader, probe, quit_when_ready
+from .session_actions import SessionActions
+from .settings import open_settings
+from .theme import apply_theme, apply_zoom, next_zoom
+from .widgets.banner import Banner
+from .window_actions import WindowActions
+from .worker import JobOwner
+
+DEFAULT_DATASET = "grammar"  # the same default as the core's Workspace, without importing it
+
+
+class LoadingPage(QWidget):
+    """What the window shows while torch loads: the app's name and a busy bar."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._painted = False
+        icon = QLabel()
+        icon.setPixmap(QIcon(str(resource_path("icons/playground.svg"))).pixmap(QSize(96, 96)))
+        title = QLabel(self.tr("Transformer Playground"))
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        title.setFont(font)
+        self.status = QLabel(self.tr("Loading PyTorch…"))
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setMaximumWidth(320)
+        self.bar.setTextVisible(False)
+        column = QVBoxLayout(self)
+        column.addStretch(2)
+        for widget in (icon, title, self.status, self.bar):
+            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(3)
+
+    def show_step(self, module: str) -> None:
+        steps = {"torch": self.tr("Loading PyTorch…"), "pyqtgraph": self.tr("Loading the plots…"),
+                 "playground.app.panels": self.tr("Preparing the panels…")}
+        if module in steps:
+            self.status.setText(steps[module])
+
+    def show_failure(self, message: str) -> None:
+        self.bar.hide()
+        self.status.setText(self.tr("The playground could not start: {message}").format(message=message))
+        self.status.setWordWrap(True)
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            probe("window_shown")
+
+
+class MainWindow(SessionActions, JobOwner, QMainWindow):
+    """Sidebar + stacked panels over one QWorkspace; status bar with device, model size and step."""
+
+    panels_ready = Signal()
+    session_loaded = Signal(str)
+    session_saved = Signal(str)
+
+    def __init__(self, settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.settings = settings if settings is not None else open_settings()
+        self.workspace = None  # QWorkspace, once torch is loaded
+        self.panels = []
+        self.session_path: Path | None = None
+        self.theme, self.zoom = "system", 1.0
+        self._loader: ModuleLoader | None = None
+        self._data_seen = False
+        self.about_dialog = None
+        self.setWindowIcon(QIcon(str(resource_path("icons/playground.svg"))))
+        self.setAcceptDrops(True)
+        self.setMinimumSize(900, 600)
+        self._build_central()
+        self._build_status_bar()
+        self.actions = WindowActions(self)
+        self._restore_settings()
+        self.update_title()
+
+    # --- building -------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        self.banner = Banner()
+        self.loading_page = LoadingPage()
+        self.sidebar = QListWidget()
+        self.sidebar.setIconSize(QSize(24, 24))
+        self.sidebar.setSpacing(2)
+        self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_row)
+        self.stack = QStackedWidget()
+        self.main_page = QWidget()
+        row = QHBoxLayout(self.main_page)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.loading_page)
+        self.pages.addWidget(self.main_page)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(6, 6, 6, 0)
+        column.addWidget(self.banner)
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.device_label, self.params_label, self.step_label = QLabel(), QLabel(), QLabel()
+        for label in (self.device_label, self.params_label, self.step_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+        self.device_label.setText(self.tr("Loading PyTorch…"))
+
+    def start_loading(self) -> None:
+        """Import torch, the core and the panels in a thread; build the panels when done."""
+        self._loader = ModuleLoader(self)
+        self._loader.step.connect(self.loading_page.show_step)
+        self._loader.loaded.connect(lambda: self.build_panels())
+        self._loader.failed.connect(self._on_load_failed)
+        self._loader.start()
+
+    def _on_load_failed(self, message: str, details: str) -> None:
+        sys.stderr.write(details)
+        self.loading_page.show_failure(message)
+        self.device_label.setText("")
+
+    def build_panels(self, core=None, load_data: bool = True) -> None:
+        """Create the workspace and the panels (imports torch if it is not loaded yet)."""
+        from .panels import PANELS
+        from .qworkspace import QWorkspace
+
+        self.workspace = QWorkspace(core, self)
+        self.workspace.data_changed.connect(self._on_data_changed)
+        self.workspace.model_changed.connect(self._on_model_changed)
+        self.workspace.training_record.connect(self._on_training_record)
+        self.workspace.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.workspace.error.connect(self.show_error)
+        for cls in PANELS:
+            panel = cls(self.workspace)
+            self.panels.append(panel)
+            self.stack.addWidget(panel)
+            item = QListWidgetItem(QIcon(str(resource_path(cls.icon_name()))), cls.title())
+            item.setToolTip(cls.description())
+            item.setSizeHint(QSize(0, 40))
+            self.sidebar.addItem(item)
+            summary = getattr(panel, "summary_ready", None)
+            if summary is not None:
+                summary.connect(self._on_summary)
+        self.sidebar.setFixedWidth(self.sidebar.sizeHintForColumn(0) + 28)
+        self.actions.add_panel_actions(self.panels)
+        self.pages.setCurrentWidget(self.main_page)
+        self.show_panel(str(self.settings.value("window/panel", "data")))
+        self._show_device()
+        probe("panels_ready")
+        self.panels_ready.emit()
+        if load_data and self.workspace.core.recipe is None:
+            self.load_initial_data()
+
+    def load_initial_data(self) -> None:
+        """The data of the last session in this window, else the default built-in dataset."""
+        data = self.panel("data")
+        text_file = str(self.settings.value("data/text_file", "") or "")
+        if text_file and Path(text_file).is_file():
+            data.open_text_file(text_file)
+        else:
+            data.choose_dataset(str(self.settings.value("data/dataset", DEFAULT_DATASET) or DEFAULT_DATASET))
+
+    # --- panels ---------------------------------------------------------------------------
+    def panel(self, name: str):
+        return next((p for p in self.panels if p.name == name), None)
+
+    def current_panel(self):
+        return self.stack.currentWidget() if self.panels else None
+
+    def show_panel(self, name_or_index) -> None:
+        if isinstance(name_or_index, int):
+            index = name_or_index
+        else:
+            index = next((i for i, p in enumerate(self.panels) if p.name == name_or_index), 0)
+        if 0 <= index < len(self.panels):
+            self.sidebar.setCurrentRow(index)
+
+    def _on_sidebar_row(self, row: int) -> None:
+        if 0 <= row < len(self.panels):
+            self.stack.setCurrentIndex(row)
+            self.settings.setValue("window/panel", self.panels[row].name)
+
+    # --- workspace signals --------------------------------------------------------------
+    def _on_data_changed(self) -> None:
+        spec = self.workspace.core.recipe.spec if self.workspace.core.recipe else {}
+        if spec.get("dataset"):
+            self.settings.setValue("data/dataset", spec["dataset"])
+            self.settings.setValue("data/text_file", "")
+        elif spec.get("text_file"):
+            self.settings.setValue("data/text_file", spec["text_file"])
+        self._show_device()
+        if not self._data_seen:
+            self._data_seen = True
+            probe("data_ready")
+            if quit_when_ready():
+                QTimer.singleShot(0, self.close)
+
+    def _on_model_changed(self) -> None:
+        core = self.workspace.core
+        self.step_label.setText(self.tr("Step {step}").format(step=core.trained_steps))
+        self.update_title()
+
+    def _on_summary(self, summary: dict) -> None:
+        millions = summary["parameters"] / 1e6
+        self.params_label.setText(self.tr("{n:.2f} M parameters").format(n=millions))
+
+    def _on_training_record(self, row: dict) -> None:
+        if row.get("kind") == "step":
+            self.step_label.setText(self.tr("Step {step}").format(step=row["step"]))
+            if row.get("device"):
+                self._show_device(row["device"])
+        self.update_title()
+
+    def _show_device(self, device: str | None = None) -> None:
+        from ..core.device import available_devices, resolve_device
+        from ..core.errors import PlaygroundError
+
+        recipe = self.workspace.core.recipe if self.workspace else None
+        if device is None:
+            try:
+                device = str(resolve_device(recipe.train.device if recipe else "auto"))
+            except PlaygroundError:
+                device = "cpu"
+        names = dict(available_devices())
+        name = names.get(device) or names.get(f"{device}:0") or device
+        self.device_label.setText(self.tr("Device: {name}").format(name=name))
+
+    def show_error(self, message: str, details: str = "") -> None:
+        """A failure, readable, in the banner above the panels (details go to the log)."""
+        if details:
+            sys.stderr.write(details if details.endswith("\n") else details + "\n")
+        self.banner.show_message(message, "error")
+
+    def show_notice(self, message: str) -> None:
+        self.banner.show_message(message, "warning")
+
+    # --- view -----------------------------------------------------------------------------
+    def set_theme(self, name: str) -> None:
+        self.theme = apply_theme(name)
+        self.settings.setValue("view/theme", self.theme)
+        self.actions.check_theme(self.theme)
+
+    def set_zoom(self, scale: float) -> None:
+        self.zoom = apply_zoom(scale)
+        self.settings.setValue("view/zoom", self.zoom)
+        self.statusBar().showMessage(self.tr("Zoom {percent} %").format(percent=round(self.zoom * 100)), 2000)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(next_zoom(self.zoom, +1))
+
+    def zoom_out(self) -> None:
+        self.set_zoom(next_zoom(self.zoom, -1))
+
+    def zoom_reset(self) -> None:
+        self.set_zoom(1.0)
+
+    def show_about(self) -> dialogs.AboutDialog:
+        self.about_dialog = dialogs.AboutDialog(self)
+        self.about_dialog.show()
+        return self.about_dialog
+
+    # --- settings -------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+        self.set_theme(str(self.settings.value("view/theme", "system")))
+        try:
+            zoom = float(self.settings.value("view/zoom", 1.0))
+        except (TypeError, ValueError):
+            zoom = 1.0
+        if abs(zoom - 1.0) > 1e-6:
+            self.set_zoom(zoom)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.sync()
+
+    # --- drag and drop ----------------------------------------------------------------------
+    def dragEnterEvent(self, event):
+        if self.workspace is not None and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_dropped(paths[0])
+
+    def open_dropped(self, path: str) -> None:
+        """A session file opens as a session; any other file as the text to train on."""
+        if path.endswith(".playground"):
+            self.open_session(path)
+        else:
+            self.open_text_file(path)
+
+    def open_text_file(self, path: str | None = None) -> None:
+        data = self.panel("data")
+        if data is not None:
+            self.show_panel("data")
+            data.open_text_file(path)
+
+    # --- closing --------------------------------------------------------------------------
+    def closeEvent(self, event):
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.shutdown()
+        self.save_settings()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop every background job (training included) and wait for it."""
+        for panel in self.panels:
+            panel.shutdown()
+        self.cancel_job()
+        if self._loader is not None and self._loader.isRunning():
+            self._loader.wait()

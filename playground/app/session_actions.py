@@ -1,0 +1,157 @@
+"""File ▸ New, Open, Save and Save as: sessions of the main window (a mixin of MainWindow).
+
+Opening runs in a Job (a built-in dataset is generated again); saving is quick and runs at
+once. The session file format lives in ``playground.core.session``.
+"""
+
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog
+
+from . import dialogs
+from .settings import add_recent_file, remove_recent_file
+from .worker import Job
+
+SUFFIX = ".playground"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+class SessionActions:
+    """Needs ``workspace``, ``panels``, ``settings``, ``session_path`` and the banner of MainWindow."""
+
+    def new_session(self) -> None:
+        """Forget the session and start again on the default dataset."""
+        if self.workspace is None or self._refuse_while_training() or not self.maybe_save():
+            return
+        self.session_path = None
+        self.panel("data").choose_dataset(self.default_dataset(), ask=False)
+        self.update_title()
+
+    def default_dataset(self) -> str:
+        from ..core.workspace import DEFAULT_DATASET
+
+        return DEFAULT_DATASET
+
+    def open_session(self, path: str | None = None) -> None:
+        if self.workspace is None or self._refuse_while_training():
+            return
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(self, tr("Open session"), self._session_folder(),
+                                                        tr("Playground sessions (*.playground);;All files (*)"))
+            if not path:
+                return
+        if not self.maybe_save():
+            return
+        from ..core.session import load_session
+
+        self.statusBar().showMessage(tr("Opening {name}…").format(name=Path(path).name))
+        job = Job(partial(load_session, path))
+        job.result.connect(partial(self._on_session_loaded, str(path)))
+        job.error.connect(partial(self._on_session_failed, str(path)))
+        self.run_job(job)
+
+    def _on_session_loaded(self, path: str, result) -> None:
+        from ..core.session import data_notice
+
+        core, ui_state = result
+        self.workspace.replace_core(core)
+        self.restore_session_ui(ui_state)
+        self.session_path = Path(path)
+        add_recent_file(self.settings, path)
+        self.update_title()
+        notice = data_notice(core)
+        if notice:
+            self.show_notice(notice)
+        else:
+            self.banner.clear()
+        self.statusBar().showMessage(tr("Opened {name}").format(name=Path(path).name), 4000)
+        self.session_loaded.emit(path)
+
+    def _on_session_failed(self, path: str, message: str, details: str) -> None:
+        if not Path(path).exists():
+            remove_recent_file(self.settings, path)
+        self.statusBar().clearMessage()
+        self.show_error(tr("The session was not opened. {message}").format(message=message), details)
+
+    def save_session(self) -> bool:
+        if self.session_path is None:
+            return self.save_session_as()
+        return self._save_to(self.session_path)
+
+    def save_session_as(self, path: str | None = None) -> bool:
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(self, tr("Save session"), self._session_folder(),
+                                                        tr("Playground sessions (*.playground)"))
+            if not path:
+                return False
+        path = Path(path)
+        if path.suffix != SUFFIX:
+            path = path.with_name(path.name + SUFFIX)
+        return self._save_to(path)
+
+    def _save_to(self, path: Path) -> bool:
+        from ..core.errors import PlaygroundError
+        from ..core.session import save_session
+
+        core = self.workspace.core if self.workspace else None
+        if core is None or core.recipe is None or self._refuse_while_training():
+            return False
+        try:
+            save_session(path, core, self.session_ui_state())
+        except (PlaygroundError, OSError, ValueError) as e:
+            self.show_error(tr("The session was not saved: {reason}").format(reason=e))
+            return False
+        core.dirty = False
+        self.session_path = path
+        add_recent_file(self.settings, path)
+        self.settings.setValue("recent/folder", str(path.parent))
+        self.update_title()
+        self.statusBar().showMessage(tr("Saved {name}").format(name=path.name), 4000)
+        self.session_saved.emit(str(path))
+        return True
+
+    def _session_folder(self) -> str:
+        if self.session_path is not None:
+            return str(self.session_path.parent)
+        return str(self.settings.value("recent/folder", str(Path.home())))
+
+    def _refuse_while_training(self) -> bool:
+        if self.workspace is not None and self.workspace.training_active:
+            self.show_notice(tr("Training is running: pause or stop it first."))
+            return True
+        return False
+
+    # --- what a session keeps of the window ---------------------------------------------------
+    def session_ui_state(self) -> dict:
+        current = self.current_panel()
+        return {"panel": current.name if current is not None else "data",
+                "panels": {p.name: p.ui_state() for p in self.panels}}
+
+    def restore_session_ui(self, state: dict) -> None:
+        panels = state.get("panels") if isinstance(state.get("panels"), dict) else {}
+        for panel in self.panels:
+            if isinstance(panels.get(panel.name), dict):
+                panel.restore_ui_state(panels[panel.name])
+        if isinstance(state.get("panel"), str):
+            self.show_panel(state["panel"])
+
+    def maybe_save(self) -> bool:
+        """Before trained weights are lost: save them, drop them, or cancel (False)."""
+        core = self.workspace.core if self.workspace else None
+        if core is None or not core.dirty:
+            return True
+        answer = dialogs.ask_unsaved(self)
+        if answer == "save":
+            return self.save_session()
+        return answer == "discard"
+
+    def update_title(self) -> None:
+        name = self.session_path.name if self.session_path else tr("Untitled session")
+        self.setWindowTitle(f"{name}[*] — {tr('Transformer Playground')}")
+        core = self.workspace.core if self.workspace else None
+        self.setWindowModified(bool(core is not None and core.dirty))

@@ -1,0 +1,175 @@
+"""A training run as the Train panel drives it, in plain Python: records as dicts, pause, work between steps.
+
+    run = TrainingRun(workspace.core, run_dir, threads=1)
+    job = Job(run.records, stop=run.stop)     # the Job runs ``records`` in its thread
+    run.pause(); run.resume(); run.call_between_steps(fn)
+
+The trainer itself is built in the worker thread: moving a model to a GPU initialises CUDA,
+which takes seconds, and that must not happen in the UI thread. Pausing happens here, between
+records, rather than inside ``Trainer.run``: a paused run then still serves requests such as
+"save a checkpoint now", always at a step boundary, never while the weights are being written.
+"""
+
+import json
+import os
+import threading
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+
+from ..core.checkpoint import write_json_atomic
+from ..core.device import resolve_device
+from ..core.errors import PlaygroundError
+from ..core.i18n import _
+from ..core.train import EventRecord
+
+
+def training_threads(device: str, cpu_count: int | None = None) -> int:
+    """Torch CPU threads for training while the window stays responsive.
+
+    torch's thread count is process-wide, and the UI thread needs a core of its own to keep
+    the event loop under 20 ms per frame: on a 2-core machine, 1 trainer thread measured no
+    slower than 2 (the second thread mostly fights the UI and the OS for the same cores) and
+    kept the event loop's p99 gap low (see benchmarks/ui_stall_bench.py). So: all cores but
+    one, at most 8 (small models stop scaling before that). A GPU run needs one host thread.
+    """
+    if device == "auto":
+        device = resolve_device("auto").type
+    if device != "cpu":
+        return 1
+    cores = cpu_count or os.cpu_count() or 1
+    return max(1, min(8, cores - 1))
+
+
+class TrainingRun:
+    """One press of Start: builds a trainer for the workspace and yields its records as dicts."""
+
+    def __init__(self, workspace, run_dir=None, threads: int | None = None, warm_up: bool = True,
+                 **train_changes):
+        self.workspace, self.run_dir, self.threads = workspace, run_dir, threads
+        self.warm_up, self.train_changes = warm_up, train_changes
+        self.trainer = None
+        self._stop = threading.Event()
+        self._paused = False
+        self._wake = threading.Condition()
+        self._requests: list = []
+        self.waiting = False  # True while the worker sits paused between two steps
+
+    # --- control, from the UI thread ----------------------------------------------------
+    def stop(self) -> None:
+        self._stop.set()
+        if self.trainer is not None:
+            self.trainer.request_stop()
+        self._notify()
+
+    def pause(self) -> None:
+        self._paused = True
+
+    def resume(self) -> None:
+        self._paused = False
+        self._notify()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def call_between_steps(self, fn) -> None:
+        """Run ``fn(trainer)`` in the worker at the next step boundary; a dict it returns is yielded."""
+        with self._wake:
+            self._requests.append(fn)
+            self._wake.notify_all()
+
+    def _notify(self) -> None:
+        with self._wake:
+            self._wake.notify_all()
+
+    # --- the worker side ----------------------------------------------------------------
+    def records(self):
+        """The Job's generator: every record of the run as a dict (``dataclasses.asdict``)."""
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        changes = dict(self.train_changes, **({"threads": self.threads} if self.threads else {}))
+        trainer = self.trainer = self.workspace.new_trainer(self.run_dir, **changes)
+        if self._stop.is_set():
+            trainer.request_stop()
+        if self.warm_up:
+            warm_up(trainer)
+        for record in trainer.run():
+            if record.kind == "eval" and trainer.stop_requested():
+                continue  # an evaluation cut short by Stop: its numbers mean nothing
+            yield asdict(record)
+            yield from self._between_steps(trainer)
+
+    def _between_steps(self, trainer):
+        while True:
+            with self._wake:
+                requests, self._requests = self._requests, []
+                if not requests and self._paused and not self._stop.is_set():
+                    self.waiting = True
+                    self._wake.wait()
+                    self.waiting = False
+                    continue
+            for fn in requests:
+                try:
+                    row = fn(trainer)
+                except (OSError, PlaygroundError) as e:  # a full disk must not end the training
+                    row = asdict(EventRecord(trainer.step, "error", str(e)))
+                if row is not None:
+                    yield row
+            if not self._paused or self._stop.is_set():
+                return
+
+
+def warm_up(trainer) -> None:
+    """One forward and backward pass on a tiny batch before the first step.
+
+    The first pass in a thread initialises torch's per-thread state and kernels; doing it on
+    one example keeps that cost small and out of the first step's tokens/s. The gradients it
+    leaves are cleared by the first step's ``zero_grad``; no weight changes.
+    """
+    model, task, cfg = trainer.model, trainer.task, trainer.cfg
+    g = torch.Generator().manual_seed(cfg.seed)
+    batch = {k: v.to(trainer.device) for k, v in task.batch("train", 1, model.cfg.block_size, g).items()}
+    _logits, loss = model(batch["idx"], batch["targets"], src=batch.get("src"))
+    loss.backward()
+    trainer.optimizer.zero_grad()
+
+
+def save_checkpoint_row(checkpoints_dir):
+    """A request for ``call_between_steps``: save the trainer into ``checkpoints_dir/step-NNNNNN``.
+
+    Returns the "checkpoint" event as a row; ``latest.json`` then names it, as the trainer's own saves do.
+    """
+
+    def save(trainer) -> dict:
+        path = trainer.save(Path(checkpoints_dir) / f"step-{trainer.step:06d}")
+        write_json_atomic(Path(checkpoints_dir) / "latest.json", {"path": path.name, "step": trainer.step})
+        return asdict(EventRecord(trainer.step, "checkpoint", _("checkpoint saved"), str(path)))
+
+    return save
+
+
+def read_metrics(path) -> list[dict]:
+    """The records a run wrote to its ``metrics.jsonl`` (a run folder or the file itself).
+
+    Lines that are not JSON objects are skipped (a run killed mid-write leaves half a line).
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / "metrics.jsonl"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise PlaygroundError(_("cannot read {p} ({e}): choose the metrics.jsonl of a run").format(p=path, e=e)) from None
+    rows = []
+    for line in lines:
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(row, dict) and row.get("kind") in ("step", "eval", "event") and "step" in row:
+            rows.append(row)
+    if not any(row["kind"] in ("step", "eval") for row in rows):
+        raise PlaygroundError(_("{p} holds no training records: choose the metrics.jsonl of a run").format(p=path))
+    return rows

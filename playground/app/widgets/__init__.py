@@ -1,0 +1,1 @@
+"""Reusable Qt widgets of the panels: plots, token views, small editors."""

@@ -1,0 +1,64 @@
+"""MetricsTable: the latest evaluation of the task (validation loss, perplexity, accuracy, P/R/F1)."""
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+PERCENT = ("token_accuracy", "exact_match", "accuracy", "precision", "recall", "f1")
+ORDER = ("val_loss", "perplexity", "token_accuracy", "exact_match", "accuracy", "precision", "recall", "f1")
+
+
+class MetricsTable(QTableWidget):
+    """Two columns, metric and value; ``show_metrics(step, metrics)`` replaces the rows."""
+
+    def __init__(self, parent=None):
+        super().__init__(0, 2, parent)
+        self.setHorizontalHeaderLabels([self.tr("Metric"), self.tr("Value")])
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.step: int | None = None
+
+    def names(self) -> dict:
+        return {"val_loss": self.tr("Validation loss"), "perplexity": self.tr("Perplexity"),
+                "token_accuracy": self.tr("Token accuracy"), "exact_match": self.tr("Exact match"),
+                "accuracy": self.tr("Accuracy"), "precision": self.tr("Precision"), "recall": self.tr("Recall"),
+                "f1": self.tr("F1 score")}
+
+    def show_metrics(self, step: int, metrics: dict) -> None:
+        self.step = step
+        names = self.names()
+        # a dict that crossed a Qt signal comes back with sorted keys: show them in a fixed order
+        keys = sorted(metrics, key=lambda k: ORDER.index(k) if k in ORDER else len(ORDER))
+        self.setRowCount(len(keys))
+        for row, key in enumerate(keys):
+            value = metrics[key]
+            self.setItem(row, 0, QTableWidgetItem(names.get(key, key)))
+            item = QTableWidgetItem(format_metric(key, value))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.setItem(row, 1, item)
+
+    def value_text(self, key: str) -> str | None:
+        """The shown value of a metric by its key (for tests and the status bar)."""
+        name = self.names().get(key, key)
+        for row in range(self.rowCount()):
+            if self.item(row, 0).text() == name:
+                return self.item(row, 1).text()
+        return None
+
+    def clear_metrics(self) -> None:
+        self.step = None
+        self.setRowCount(0)
+
+
+def format_metric(key: str, value) -> str:
+    """0.5 as '50.0 %' for rates, 1.23456 as '1.235' otherwise; NaN as '-'."""
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        return "-"
+    if key in PERCENT:
+        return f"{100 * value:.1f} %"
+    return f"{value:.4g}"

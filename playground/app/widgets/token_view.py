@@ -1,0 +1,134 @@
+"""TokenView: generated tokens as text, each on a background tinted by its probability.
+
+Hovering a token shows the alternatives it beat in a tooltip and reports the token's index
+(``token_hovered``); clicking reports it too (``token_clicked``), so a side table can pin it.
+"""
+
+import html
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QTextBrowser, QToolTip
+
+HREF = "token:"
+
+
+def probability_color(p: float, base: QColor) -> QColor:
+    """Red for unlikely, through yellow, to green for likely, blended into the background ``base``.
+
+    The blend is lighter on a dark background, so the theme's own text colour stays readable.
+    """
+    p = min(max(p, 0.0), 1.0)
+    tint = QColor.fromHsvF(p / 3.0, 0.75, 0.95)  # hue 0 (red) .. 1/3 (green)
+    alpha = 0.55 if base.lightnessF() > 0.5 else 0.38
+    return QColor.fromRgbF(*(alpha * t + (1 - alpha) * b for t, b in
+                             zip((tint.redF(), tint.greenF(), tint.blueF()), (base.redF(), base.greenF(), base.blueF()))))
+
+
+# Control characters (a byte-level vocabulary has them) drawn as their Unicode "control pictures".
+_CONTROLS = {i: 0x2400 + i for i in range(0x20) if chr(i) not in "\n\t"} | {0x7F: 0x2421}
+
+
+def shown_token(text: str) -> str:
+    """What a token looks like in the output: a line break keeps a visible mark before it."""
+    return text.translate(_CONTROLS).replace("\n", "↵\n").replace("\t", "→\t")
+
+
+def quoted(text: str) -> str:
+    """A token for a table or tooltip: line break, tab, spaces and control characters made visible."""
+    return text.translate(_CONTROLS).replace("\n", "↵").replace("\t", "→").replace(" ", "␣")
+
+
+class TokenView(QTextBrowser):
+    """Read-only text of a prompt and the tokens after it; ``steps`` holds their TokenSteps."""
+
+    token_hovered = Signal(int)
+    token_clicked = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setMouseTracking(True)
+        self.steps: list = []
+        self.highlighted.connect(self._on_highlighted)
+        self.anchorClicked.connect(lambda url: self._emit_index(url.toString(), self.token_clicked))
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.setFont(font)
+
+    def clear_tokens(self) -> None:
+        self.steps = []
+        self.clear()
+
+    def add_prompt(self, text: str) -> None:
+        """Text before the generated tokens, drawn plain."""
+        cursor = self._end()
+        fmt = QTextCharFormat()
+        fmt.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        cursor.insertText(text, fmt)
+
+    def add_token(self, step) -> None:
+        """Append a TokenStep (text, probability, alternatives) as a tinted, hoverable span."""
+        index = len(self.steps)
+        self.steps.append(step)
+        fmt = QTextCharFormat()
+        fmt.setBackground(probability_color(step.probability, self.palette().color(QPalette.ColorRole.Base)))
+        fmt.setForeground(self.palette().color(QPalette.ColorRole.Text))
+        fmt.setAnchor(True)
+        fmt.setAnchorHref(f"{HREF}{index}")
+        text = step.text
+        if text.startswith("<") and text.endswith(">") and len(text) > 2:
+            fmt.setFontItalic(True)  # a special token such as <eos>, shown by name
+        self._end().insertText(shown_token(text), fmt)
+        self.ensureCursorVisible()
+
+    def _end(self) -> QTextCursor:
+        cursor = self.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        self.setTextCursor(cursor)
+        return cursor
+
+    def text(self) -> str:
+        return "".join(step.text for step in self.steps)
+
+    # --- hover and click -------------------------------------------------------------------
+    def index_at(self, pos) -> int | None:
+        """The token under a viewport position, or None."""
+        return self._index(self.anchorAt(pos))
+
+    def _index(self, href: str) -> int | None:
+        if href.startswith(HREF):
+            index = int(href[len(HREF):])
+            if 0 <= index < len(self.steps):
+                return index
+        return None
+
+    def _emit_index(self, href: str, signal) -> None:
+        index = self._index(href)
+        if index is not None:
+            signal.emit(index)
+
+    def _on_highlighted(self, url) -> None:
+        self._emit_index(url.toString(), self.token_hovered)
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            index = self.index_at(event.pos())
+            if index is not None:
+                QToolTip.showText(event.globalPos(), self.tooltip_html(index), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def tooltip_html(self, index: int) -> str:
+        """The token, its probability and the likeliest tokens at its position, as a small table."""
+        step = self.steps[index]
+        rows = "".join(
+            f"<tr><td>{'<b>' if i == step.id else ''}{html.escape(quoted(text))}{'</b>' if i == step.id else ''}"
+            f"</td><td align='right'>{100 * p:.1f} %</td></tr>"
+            for i, text, p in step.alternatives)
+        head = self.tr("<b>{token}</b> with probability {p}").format(
+            token=html.escape(quoted(step.text)), p=f"{100 * step.probability:.1f} %")
+        return f"{head}<table cellspacing='4'>{rows}</table>"

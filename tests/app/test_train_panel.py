@@ -1,0 +1,259 @@
+"""The Train panel driven as a user would: Start, the curves fill, Pause/Resume, Stop, errors shown."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from playground.app.panels.train import TrainPanel
+from playground.app.training import TrainingRun, read_metrics, training_threads
+from playground.core.errors import PlaygroundError
+
+from .workspaces import tiny_workspace
+
+TIMEOUT = 60_000  # ms; a tiny model trains 60 steps in a few seconds even on a busy CPU
+
+
+@pytest.fixture
+def make_panel(qtbot, tmp_path):
+    def make(dataset="grammar", **train):
+        ws = tiny_workspace(dataset, **train)
+        panel = TrainPanel(ws, runs_root=tmp_path / "runs")
+        qtbot.addWidget(panel)
+        panel.resize(1100, 700)
+        return ws, panel
+
+    yield make
+
+
+def wait_state(qtbot, ws, state, trigger=None):
+    with qtbot.waitSignal(ws.training_state, timeout=TIMEOUT, check_params_cb=lambda s: s == state):
+        if trigger is not None:
+            trigger()
+
+
+def steps_of(ws):
+    return [row for row in ws.core.history if row["kind"] == "step"]
+
+
+def test_start_trains_plots_and_the_loss_falls(qtbot, make_panel):
+    ws, panel = make_panel()
+    assert panel.start_action.isEnabled() and not panel.stop_action.isEnabled()
+    with qtbot.waitSignal(ws.training_record, timeout=TIMEOUT) as first:
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    assert first.args[0]["kind"] == "step" and first.args[0]["step"] == 1
+    assert panel.stop_action.isEnabled() and not panel.settings.isEnabled()
+    wait_state(qtbot, ws, "finished")
+    qtbot.waitUntil(lambda: not panel.job_running(), timeout=TIMEOUT)
+
+    panel.plot.refresh()
+    steps, losses = panel.plot.train_raw_curve.getData()
+    assert len(steps) == 60 and list(steps[:3]) == [1, 2, 3]
+    assert np.mean(losses[-10:]) < np.mean(losses[:10]) - 0.5  # the loss falls
+    val_steps, val_losses = panel.plot.val_curve.getData()
+    assert list(val_steps) == [20, 40, 60] and val_losses[-1] < val_losses[0]
+    assert len(panel.plot.lr_curve.getData()[0]) == 60 and len(panel.plot.grad_curve.getData()[0]) == 60
+    assert panel.metrics.step == 60 and panel.metrics.value_text("perplexity") not in (None, "-")
+    assert ws.core.trained_steps == 60 and ws.core.dirty
+    assert panel.progress.value() == 60 and panel.state_text() == "Finished"
+    # The run folder holds the records and the final checkpoint, which the list shows.
+    [checkpoint] = panel.checkpoint_paths()
+    assert checkpoint.endswith("step-000060") and (panel.run_dir / "metrics.jsonl").is_file()
+    assert panel.start_action.isEnabled() and panel.settings.isEnabled()
+
+
+def test_start_again_continues_the_same_model(qtbot, make_panel):
+    ws, panel = make_panel(max_steps=10, eval_interval=100)
+    wait_state(qtbot, ws, "finished", panel.start)
+    qtbot.waitUntil(lambda: not panel.job_running(), timeout=TIMEOUT)
+    wait_state(qtbot, ws, "finished", panel.start)
+    assert [r["step"] for r in steps_of(ws)] == list(range(1, 21))
+    assert panel.progress.minimum() == 10 and panel.progress.maximum() == 20
+
+
+def test_stop_ends_the_run_after_its_step(qtbot, make_panel):
+    ws, panel = make_panel(max_steps=100_000)
+    with qtbot.waitSignal(ws.training_record, timeout=TIMEOUT):
+        panel.start_action.trigger()
+    with qtbot.waitSignals([ws.training_state, panel._job.finished], timeout=TIMEOUT):
+        panel.stop_action.trigger()
+    assert panel.state == "stopped" and ws.core.history[-1]["event"] == "stopped"
+    assert 0 < ws.core.trained_steps < 100_000
+    assert not panel.job_running() and panel.start_action.isEnabled()
+
+
+def test_pause_stops_steps_and_resume_continues(qtbot, make_panel):
+    ws, panel = make_panel(max_steps=100_000, eval_interval=100_000)
+    with qtbot.waitSignal(ws.training_record, timeout=TIMEOUT):
+        panel.start_action.trigger()
+    with qtbot.waitSignal(ws.training_state, check_params_cb=lambda s: s == "paused"):
+        panel.pause_action.trigger()  # checkable: the first trigger pauses
+    assert panel.pause_action.isChecked() and panel.pause_action.text() == "Resume"
+    qtbot.waitUntil(lambda: panel.run.waiting, timeout=TIMEOUT)  # the worker sits between two steps
+    qtbot.wait(50)  # let the record of the last step in flight arrive
+    paused_at = ws.core.trained_steps
+    with qtbot.assertNotEmitted(ws.training_record, wait=300):
+        pass
+    assert ws.core.trained_steps == paused_at
+    with qtbot.waitSignal(ws.training_record, timeout=TIMEOUT) as resumed:
+        panel.pause_action.trigger()
+    assert resumed.args[0]["step"] == paused_at + 1 and panel.state == "running"
+    wait_state(qtbot, ws, "stopped", panel.stop)
+
+
+def test_a_diverged_run_shows_why(qtbot, make_panel):
+    ws, panel = make_panel(max_steps=100_000, eval_interval=100_000)
+    with qtbot.waitSignal(ws.training_record, timeout=TIMEOUT):
+        panel.start()
+    def poison(trainer):
+        trainer.optimizer.flat.fill_(math.nan)  # the next step's loss is NaN
+
+    panel.run.call_between_steps(poison)
+    wait_state(qtbot, ws, "diverged")
+    assert ws.core.history[-1]["event"] == "diverged"
+    assert not panel.banner.isHidden() and panel.banner.level == "error"
+    assert "diverged" in panel.banner.text() and "learning rate" in panel.banner.text()
+    assert panel.state_text() == "Diverged"
+    qtbot.waitUntil(lambda: not panel.job_running(), timeout=TIMEOUT)
+    assert panel.start_action.isEnabled()
+
+
+def test_a_huge_learning_rate_diverges_or_ends_without_a_crash(qtbot, make_panel):
+    ws, panel = make_panel(max_steps=30, lr=1e6, warmup_steps=1, eval_interval=10)
+    states = []
+    ws.training_state.connect(states.append)
+    wait_state(qtbot, ws, "running", panel.start)
+    qtbot.waitUntil(lambda: not panel.job_running() and panel.run is None, timeout=TIMEOUT)
+    assert states[-1] in ("diverged", "finished")
+    if states[-1] == "diverged":
+        assert "diverged" in panel.banner.text()
+
+
+def test_a_worker_exception_becomes_a_message(qtbot, make_panel, monkeypatch):
+    ws, panel = make_panel()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the GPU caught fire")
+
+    monkeypatch.setattr(ws.core, "new_trainer", broken)
+    messages = []
+    ws.message.connect(messages.append)
+    wait_state(qtbot, ws, "stopped", panel.start)
+    assert "the GPU caught fire" in panel.banner.text() and panel.banner.level == "error"
+    assert messages and "the GPU caught fire" in messages[-1]
+    assert panel.start_action.isEnabled()
+
+
+def test_settings_edit_the_workspace(qtbot, make_panel):
+    ws, panel = make_panel()
+    panel.settings.batch_size.setValue(7)
+    panel.settings.lr.setValue(2e-3)
+    panel.settings.max_steps.setValue(123)
+    train = ws.core.recipe.train
+    assert (train.batch_size, train.lr, train.max_steps) == (7, 2e-3, 123)
+    devices = [panel.settings.device.itemData(i) for i in range(panel.settings.device.count())]
+    assert devices[:2] == ["auto", "cpu"]
+    panel.settings.device.setCurrentIndex(1)
+    assert ws.core.recipe.train.device == "cpu"
+
+
+def test_the_rate_box_steps_along_1_2_5(qtbot):
+    from playground.app.widgets.number_box import RateSpinBox
+
+    box = RateSpinBox()
+    qtbot.addWidget(box)
+    box.setValue(1e-3)
+    box.stepBy(1)
+    assert box.value() == pytest.approx(2e-3)
+    box.stepBy(2)
+    assert box.value() == pytest.approx(1e-2)
+    box.stepBy(-3)
+    assert box.value() == pytest.approx(2e-3)
+    assert box.textFromValue(3e-5) == "3e-05"
+
+
+def test_model_change_redraws_from_history(qtbot, make_panel):
+    ws, panel = make_panel(max_steps=10, eval_interval=5)
+    wait_state(qtbot, ws, "finished", panel.start)
+    qtbot.waitUntil(lambda: not panel.job_running(), timeout=TIMEOUT)
+    history = list(ws.core.history)
+    ws.core.history.clear()
+    ws.core.history.extend(history[:7])  # as if a session with 6 steps and an eval had been loaded
+    ws.model_changed.emit()
+    assert len(panel.plot.train_raw_curve.getData()[0]) == 6 and panel.metrics.step == 5
+    ws.set_model_config(d_model=16)  # a new model: no history
+    assert panel.plot.train_raw_curve.getData()[0].size == 0 and panel.metrics.rowCount() == 0
+    assert panel.checkpoint_paths() == []
+
+
+def test_keep_a_curve_and_compare_with_a_saved_run(qtbot, make_panel, tmp_path):
+    ws, panel = make_panel(max_steps=10, eval_interval=5)
+    wait_state(qtbot, ws, "finished", panel.start)
+    qtbot.waitUntil(lambda: not panel.job_running(), timeout=TIMEOUT)
+    panel.keep_curve()
+    assert panel.plot.overlay_count() == 1
+    rows = read_metrics(panel.run_dir)
+    assert [r["step"] for r in rows if r["kind"] == "step"] == list(range(1, 11))
+    assert panel.compare_with(panel.run_dir / "metrics.jsonl")
+    assert panel.plot.overlay_count() == 2
+    bad = tmp_path / "metrics.jsonl"
+    bad.write_text("not json\n" + json.dumps({"kind": "event", "step": 0, "event": "x"}) + "\n")
+    assert not panel.compare_with(bad)
+    assert panel.banner.level == "warning" and "no training records" in panel.banner.text()
+    with pytest.raises(PlaygroundError):
+        read_metrics(tmp_path / "missing")
+    panel.clear_overlays()
+    assert panel.plot.overlay_count() == 0
+
+
+def test_save_a_checkpoint_while_training_and_after(qtbot, make_panel):
+    ws, panel = make_panel(max_steps=100_000, eval_interval=100_000)
+    with qtbot.waitSignal(ws.training_record, timeout=TIMEOUT):
+        panel.start()
+    is_checkpoint = lambda row: row["kind"] == "event" and row["event"] == "checkpoint"  # noqa: E731
+    with qtbot.waitSignal(ws.training_record, timeout=TIMEOUT, check_params_cb=is_checkpoint) as saved:
+        qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    first = saved.args[0]["path"]
+    assert (panel.run_dir / "checkpoints" / "latest.json").is_file()
+    wait_state(qtbot, ws, "stopped", panel.stop)
+    qtbot.waitUntil(lambda: not panel.job_running(), timeout=TIMEOUT)
+    with qtbot.waitSignal(ws.training_record, timeout=TIMEOUT, check_params_cb=is_checkpoint) as saved:
+        panel.save_checkpoint()
+    second = saved.args[0]["path"]
+    assert first in panel.checkpoint_paths() and second in panel.checkpoint_paths()
+    assert saved.args[0]["step"] == ws.core.trained_steps
+    from playground.core.checkpoint import load_checkpoint
+
+    assert load_checkpoint(second).state["step"] == ws.core.trained_steps
+
+
+def test_shutdown_during_training_stops_the_worker(qtbot, make_panel):
+    ws, panel = make_panel(max_steps=100_000)
+    with qtbot.waitSignal(ws.training_record, timeout=TIMEOUT):
+        panel.start()
+    job = panel._job
+    panel.shutdown()
+    assert not job.is_running() and panel.run is None
+
+
+def test_pair_task_shows_exact_match(qtbot, make_panel):
+    ws, panel = make_panel("reversal", max_steps=4, eval_interval=4)
+    wait_state(qtbot, ws, "finished", panel.start)
+    assert panel.metrics.value_text("exact_match") is not None
+
+
+def test_training_threads_leave_a_core_for_the_window():
+    assert training_threads("cpu", cpu_count=2) == 1
+    assert training_threads("cpu", cpu_count=8) == 7
+    assert training_threads("cpu", cpu_count=1) == 1
+    assert training_threads("cpu", cpu_count=64) == 8
+    assert training_threads("cuda:0", cpu_count=16) == 1
+
+
+def test_training_run_yields_dicts_without_qt():
+    ws = tiny_workspace(max_steps=3, eval_interval=3)
+    rows = list(TrainingRun(ws.core).records())
+    assert [r["kind"] for r in rows] == ["step", "step", "step", "eval", "event"]
+    assert rows[-1]["event"] == "finished" and isinstance(rows[3]["metrics"], dict)
