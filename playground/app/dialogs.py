@@ -12,18 +12,17 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QV
 
 from .. import __version__
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Dialogs", text)
 
 
 def ask_unsaved(parent) -> str:
     """Trained weights are not saved: "save", "discard" or "cancel"."""
-    box = QMessageBox(QMessageBox.Icon.Warning, tr("Unsaved training"),
-                      tr("The model has trained weights that are not saved in a session."),
+    box = QMessageBox(QMessageBox.Icon.Warning, translate("Dialogs", "Unsaved training"),
+                      translate("Dialogs", "The model has trained weights that are not saved in a session."),
                       QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                       | QMessageBox.StandardButton.Cancel, parent)
-    box.setInformativeText(tr("Save them before going on?"))
+    box.setInformativeText(translate("Dialogs", "Save them before going on?"))
     box.setDefaultButton(QMessageBox.StandardButton.Save)
     answer = box.exec()
     return {QMessageBox.StandardButton.Save: "save",
@@ -35,15 +34,15 @@ def confirm_discard(parent, core) -> bool:
     if core is None or not core.dirty:
         return True
     answer = QMessageBox.question(
-        parent, tr("Discard the trained model?"),
-        tr("This replaces the model and its trained weights, which are not saved. Go on?"),
+        parent, translate("Dialogs", "Discard the trained model?"),
+        translate("Dialogs", "This replaces the model and its trained weights, which are not saved. Go on?"),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
 
 
 def about_text() -> str:
     """Rich text for the About box: versions of everything that matters, and the devices."""
-    rows = [(tr("Transformer Playground"), __version__),
+    rows = [(translate("Dialogs", "Transformer Playground"), __version__),
             ("Python", f"{platform.python_version()} ({platform.system()} {platform.machine()})"),
             ("PySide6", f"{pyside_version} (Qt {qVersion()})")]
     if "torch" in sys.modules:
@@ -52,12 +51,14 @@ def about_text() -> str:
         from ..core.device import available_devices
 
         rows.append(("PyTorch", torch.__version__))
-        rows.append((tr("Devices"), ", ".join(name for _id, name in available_devices())))
+        rows.append((translate("Dialogs", "Devices"), ", ".join(name for _id, name in available_devices())))
     else:
-        rows.append(("PyTorch", tr("loading…")))
+        rows.append(("PyTorch", translate("Dialogs", "loading…")))
     table = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
-    blurb = tr("Tokenize text, build and train a small Transformer, look inside it and sample from it.")
-    return f"<h3>{tr('Transformer Playground')}</h3><p>{blurb}</p><table>{table}</table>"
+    blurb = translate("Dialogs", "Tokenize text, build and train a small Transformer, look "
+                                                  "inside it and sample from it.")
+    title = translate("Dialogs", "Transformer Playground")
+    return f"<h3>{title}</h3><p>{blurb}</p><table>{table}</table>"
 
 
 class AboutDialog(QDialog):
@@ -65,7 +66,7 @@ class AboutDialog(QDialog):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(tr("About Transformer Playground"))
+        self.setWindowTitle(translate("Dialogs", "About Transformer Playground"))
         self.label = QLabel(about_text())
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -20,6 +20,7 @@ from .session_actions import SessionActions
 from .settings import open_settings
 from .theme import apply_theme, apply_zoom, next_zoom
 from .widgets.banner import Banner
+from .widgets.heading import HeadingLabel
 from .window_actions import WindowActions
 from .worker import JobOwner
 
@@ -34,11 +35,7 @@ class LoadingPage(QWidget):
         self._painted = False
         icon = QLabel()
         icon.setPixmap(QIcon(str(resource_path("icons/playground.svg"))).pixmap(QSize(96, 96)))
-        title = QLabel(self.tr("Transformer Playground"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        font.setBold(True)
-        title.setFont(font)
+        title = HeadingLabel(self.tr("Transformer Playground"), 1.8)
         self.status = QLabel(self.tr("Loading PyTorch…"))
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
@@ -81,6 +78,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         self.workspace = None  # QWorkspace, once torch is loaded
         self.panels = []
         self.session_path: Path | None = None
+        self.initial_file: str | None = None  # a session or text file named on the command line
         self.theme, self.zoom = "system", 1.0
         self._loader: ModuleLoader | None = None
         self._data_seen = False
@@ -90,7 +88,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         self.setMinimumSize(900, 600)
         self._build_central()
         self._build_status_bar()
-        self.actions = WindowActions(self)
+        self.menu_actions = WindowActions(self)
         self._restore_settings()
         self.update_title()
 
@@ -126,7 +124,6 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         for label in (self.device_label, self.params_label, self.step_label):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
-        self.device_label.setText(self.tr("Loading PyTorch…"))
 
     def start_loading(self) -> None:
         """Import torch, the core and the panels in a thread; build the panels when done."""
@@ -163,24 +160,44 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
             summary = getattr(panel, "summary_ready", None)
             if summary is not None:
                 summary.connect(self._on_summary)
-        self.sidebar.setFixedWidth(self.sidebar.sizeHintForColumn(0) + 28)
-        self.actions.add_panel_actions(self.panels)
+        self._fit_sidebar()
+        self.menu_actions.add_panel_actions(self.panels)
         self.pages.setCurrentWidget(self.main_page)
         self.show_panel(str(self.settings.value("window/panel", "data")))
         self._show_device()
         probe("panels_ready")
         self.panels_ready.emit()
-        if load_data and self.workspace.core.recipe is None:
+        if self.workspace.core.recipe is not None:  # a workspace given ready-made: let the panels show it
+            self.workspace.data_changed.emit()
+            self.workspace.model_changed.emit()
+        elif load_data:
             self.load_initial_data()
 
     def load_initial_data(self) -> None:
         """The data of the last session in this window, else the default built-in dataset."""
         data = self.panel("data")
+        if self.initial_file and not self.initial_file.endswith(".playground"):
+            data.open_text_file(self.initial_file, ask=False)
+            return
+        if self.initial_file:  # a session: if it cannot be opened, the default data follows
+            QTimer.singleShot(0, lambda: self.open_session(self.initial_file))
+            return
+        self.load_default_data()
+
+    def load_default_data(self) -> None:
+        data = self.panel("data")
         text_file = str(self.settings.value("data/text_file", "") or "")
         if text_file and Path(text_file).is_file():
-            data.open_text_file(text_file)
+            data.open_text_file(text_file, ask=False)
         else:
-            data.choose_dataset(str(self.settings.value("data/dataset", DEFAULT_DATASET) or DEFAULT_DATASET))
+            name = str(self.settings.value("data/dataset", DEFAULT_DATASET) or DEFAULT_DATASET)
+            data.choose_dataset(name if name in self._dataset_names() else DEFAULT_DATASET, ask=False)
+
+    @staticmethod
+    def _dataset_names() -> list[str]:
+        from ..core.datasets import DATASETS
+
+        return list(DATASETS)
 
     # --- panels ---------------------------------------------------------------------------
     def panel(self, name: str):
@@ -196,6 +213,13 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
             index = next((i for i, p in enumerate(self.panels) if p.name == name_or_index), 0)
         if 0 <= index < len(self.panels):
             self.sidebar.setCurrentRow(index)
+
+    def _fit_sidebar(self) -> None:
+        """Wide enough for the longest title beside its icon, at the current zoom."""
+        fm = self.sidebar.fontMetrics()
+        titles = [self.sidebar.item(i).text() for i in range(self.sidebar.count())]
+        widest = max((fm.horizontalAdvance(t) for t in titles), default=80)
+        self.sidebar.setFixedWidth(widest + self.sidebar.iconSize().width() + 44)
 
     def _on_sidebar_row(self, row: int) -> None:
         if 0 <= row < len(self.panels):
@@ -260,11 +284,15 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
     def set_theme(self, name: str) -> None:
         self.theme = apply_theme(name)
         self.settings.setValue("view/theme", self.theme)
-        self.actions.check_theme(self.theme)
+        self.menu_actions.check_theme(self.theme)
 
     def set_zoom(self, scale: float) -> None:
         self.zoom = apply_zoom(scale)
         self.settings.setValue("view/zoom", self.zoom)
+        for label in self.findChildren(HeadingLabel):  # explicit fonts do not follow the application's
+            label.refresh()
+        if self.panels:
+            self._fit_sidebar()
         self.statusBar().showMessage(self.tr("Zoom {percent} %").format(percent=round(self.zoom * 100)), 2000)
 
     def zoom_in(self) -> None:
@@ -326,17 +354,25 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
 
     # --- closing --------------------------------------------------------------------------
     def closeEvent(self, event):
-        if not self.maybe_save():
+        core = self.workspace.core if self.workspace else None
+        answer = dialogs.ask_unsaved(self) if core is not None and core.dirty else "discard"
+        if answer == "cancel":
             event.ignore()
             return
-        self.shutdown()
+        self.shutdown()  # training stops first, so its weights can be saved
+        if answer == "save" and not self.save_session():
+            event.ignore()
+            return
         self.save_settings()
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop every background job (training included) and wait for it."""
+        """Stop every background job (training included) and wait until each has ended."""
         for panel in self.panels:
             panel.shutdown()
-        self.cancel_job()
+        for owner in (*self.panels, self):
+            owner.cancel_job(wait_ms=60_000)  # a thread must not outlive the window
+        if self.workspace is not None and self.workspace.state in ("running", "paused"):
+            self.workspace.training_state.emit("stopped")  # no worker is left: the weights hold still
         if self._loader is not None and self._loader.isRunning():
             self._loader.wait()

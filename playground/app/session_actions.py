@@ -14,11 +14,10 @@ from . import dialogs
 from .settings import add_recent_file, remove_recent_file
 from .worker import Job
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
+
 SUFFIX = ".playground"
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
 
 
 class SessionActions:
@@ -41,15 +40,16 @@ class SessionActions:
         if self.workspace is None or self._refuse_while_training():
             return
         if path is None:
-            path, _filter = QFileDialog.getOpenFileName(self, tr("Open session"), self._session_folder(),
-                                                        tr("Playground sessions (*.playground);;All files (*)"))
+            kinds = translate("MainWindow", "Playground sessions (*.playground);;All files (*)")
+            path, _filter = QFileDialog.getOpenFileName(self, translate("MainWindow", "Open session"),
+                                                        self._session_folder(), kinds)
             if not path:
                 return
         if not self.maybe_save():
             return
         from ..core.session import load_session
 
-        self.statusBar().showMessage(tr("Opening {name}…").format(name=Path(path).name))
+        self.statusBar().showMessage(translate("MainWindow", "Opening {name}…").format(name=Path(path).name))
         job = Job(partial(load_session, path))
         job.result.connect(partial(self._on_session_loaded, str(path)))
         job.error.connect(partial(self._on_session_failed, str(path)))
@@ -69,14 +69,17 @@ class SessionActions:
             self.show_notice(notice)
         else:
             self.banner.clear()
-        self.statusBar().showMessage(tr("Opened {name}").format(name=Path(path).name), 4000)
+        self.statusBar().showMessage(translate("MainWindow", "Opened {name}").format(name=Path(path).name), 4000)
         self.session_loaded.emit(path)
 
     def _on_session_failed(self, path: str, message: str, details: str) -> None:
         if not Path(path).exists():
             remove_recent_file(self.settings, path)
         self.statusBar().clearMessage()
-        self.show_error(tr("The session was not opened. {message}").format(message=message), details)
+        if self.workspace.core.recipe is None:  # the session named at launch: fall back on the default data
+            self.load_default_data()
+        text = translate("MainWindow", "The session was not opened. {message}").format(message=message)
+        self.workspace.report_error(text, details)
 
     def save_session(self) -> bool:
         if self.session_path is None:
@@ -85,8 +88,9 @@ class SessionActions:
 
     def save_session_as(self, path: str | None = None) -> bool:
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, tr("Save session"), self._session_folder(),
-                                                        tr("Playground sessions (*.playground)"))
+            kinds = translate("MainWindow", "Playground sessions (*.playground)")
+            path, _filter = QFileDialog.getSaveFileName(self, translate("MainWindow", "Save session"),
+                                                        self._session_folder(), kinds)
             if not path:
                 return False
         path = Path(path)
@@ -104,14 +108,14 @@ class SessionActions:
         try:
             save_session(path, core, self.session_ui_state())
         except (PlaygroundError, OSError, ValueError) as e:
-            self.show_error(tr("The session was not saved: {reason}").format(reason=e))
+            self.workspace.report_error(translate("MainWindow", "The session was not saved: {reason}").format(reason=e))
             return False
         core.dirty = False
         self.session_path = path
         add_recent_file(self.settings, path)
         self.settings.setValue("recent/folder", str(path.parent))
         self.update_title()
-        self.statusBar().showMessage(tr("Saved {name}").format(name=path.name), 4000)
+        self.statusBar().showMessage(translate("MainWindow", "Saved {name}").format(name=path.name), 4000)
         self.session_saved.emit(str(path))
         return True
 
@@ -122,7 +126,7 @@ class SessionActions:
 
     def _refuse_while_training(self) -> bool:
         if self.workspace is not None and self.workspace.training_active:
-            self.show_notice(tr("Training is running: pause or stop it first."))
+            self.show_notice(translate("MainWindow", "Training is running: pause or stop it first."))
             return True
         return False
 
@@ -151,7 +155,8 @@ class SessionActions:
         return answer == "discard"
 
     def update_title(self) -> None:
-        name = self.session_path.name if self.session_path else tr("Untitled session")
-        self.setWindowTitle(f"{name}[*] — {tr('Transformer Playground')}")
+        name = self.session_path.name if self.session_path else translate("MainWindow", "Untitled session")
+        app_name = translate("MainWindow", "Transformer Playground")
+        self.setWindowTitle(f"{name}[*] — {app_name}")
         core = self.workspace.core if self.workspace else None
         self.setWindowModified(bool(core is not None and core.dirty))

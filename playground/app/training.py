@@ -42,6 +42,19 @@ def training_threads(device: str, cpu_count: int | None = None) -> int:
     return max(1, min(8, cores - 1))
 
 
+TRAINING_NICE = 0  # niceness added to the training thread (Linux); 0 leaves it as the window's
+
+
+def lower_thread_priority(nice: int) -> None:
+    """Make the calling thread nicer than the UI thread (Linux: nice is per thread)."""
+    if nice and hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
+        try:
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)
+        except OSError:
+            pass
+
+
 class TrainingRun:
     """One press of Start: builds a trainer for the workspace and yields its records as dicts."""
 
@@ -87,6 +100,7 @@ class TrainingRun:
     # --- the worker side ----------------------------------------------------------------
     def records(self):
         """The Job's generator: every record of the run as a dict (``dataclasses.asdict``)."""
+        lower_thread_priority(TRAINING_NICE)
         if self.threads:
             torch.set_num_threads(self.threads)
         changes = dict(self.train_changes, **({"threads": self.threads} if self.threads else {}))

@@ -9,6 +9,7 @@ A function that returns a value (not an iterator) is run once and its value arri
 """
 
 import traceback
+import warnings
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal
@@ -39,6 +40,8 @@ class _Runner(QObject):
         except Exception as e:  # any failure of the job must reach the window, not kill the app
             self.error.emit(str(e) or type(e).__name__, traceback.format_exc())
         self.done.emit(self.is_cancelled())
+        # Quit from here too: a UI thread blocked in Job.wait() cannot run _on_done's quit().
+        self.thread().quit()
 
 
 class Job(QObject):
@@ -85,6 +88,17 @@ class Job(QObject):
         if was_cancelled:
             self.cancelled.emit()
         self.finished.emit()
+        self._release_slots()
+
+    def _release_slots(self) -> None:
+        """Drop the handlers: a slot holding this job (``partial(on_result, job)``) would keep it forever."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # "failed to disconnect": nothing was connected
+            for signal in (self.started, self.progress, self.result, self.error, self.finished, self.cancelled):
+                try:
+                    signal.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
 
 
 class JobOwner:

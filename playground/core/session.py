@@ -40,7 +40,7 @@ from .recipes import Recipe, task_from_spec
 from .tasks import LMTask
 from .tokenizer import Tokenizer
 from .train import TrainConfig, Trainer
-from .workspace import Workspace
+from .workspace import Workspace, match_architecture
 
 FORMAT = "transformer-playground-session"
 VERSION = 1
@@ -137,6 +137,11 @@ def load_session(path) -> tuple[Workspace, dict]:
         meta = _read_meta(archive, path)
         tokenizer, cfg, train = _read_settings(archive, meta, path)
         task = _rebuild_task(archive, members, meta, tokenizer, path)
+        if not isinstance(task, MissingDataTask):
+            try:
+                task = match_architecture(task, cfg.architecture)  # the user may have switched it
+            except ConfigError as e:
+                raise CheckpointError(_("{p}: {e}").format(p=path, e=e)) from None
         model = optimizer = None
         if "model.safetensors" in members:
             model = build_model(cfg)

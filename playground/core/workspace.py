@@ -25,6 +25,20 @@ from .train import TrainConfig, Trainer
 DEFAULT_DATASET = "grammar"
 
 
+def match_architecture(task, architecture: str):
+    """The task laid out for a decoder-only or an encoder-decoder model (examples only).
+
+    A decoder reads ``<bos> source <sep> target``; an encoder-decoder gets the source in its
+    encoder. One text to continue has no source, so it needs a decoder.
+    """
+    if task.kind == "lm":
+        if architecture != "decoder":
+            raise ConfigError(_("language modelling on one text needs a decoder-only model; an encoder-decoder "
+                                "model learns source → target examples, as in the built-in translation tasks"))
+        return task
+    return task if task.architecture == architecture else replace(task, architecture=architecture)
+
+
 class Workspace:
     """Holds the current recipe (task + configs), the model, and the training history."""
 
@@ -94,8 +108,11 @@ class Workspace:
         tok = recipe.task.tokenizer
         cfg = ModelConfig.from_dict({**recipe.model.to_dict(), **changes, "vocab_size": tok.vocab_size,
                                      "pad_id": tok.pad_id})
-        recipe.task.check(cfg.block_size)
-        recipe.model = cfg
+        task = match_architecture(recipe.task, cfg.architecture)
+        if task is not recipe.task and task.longest() > cfg.block_size:
+            cfg = replace(cfg, block_size=task.longest())  # a decoder reads source and target in one sequence
+        task.check(cfg.block_size)
+        recipe.task, recipe.model = task, cfg
         self._reset_model()
         return cfg
 

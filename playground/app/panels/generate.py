@@ -11,22 +11,24 @@ and pressing it again later shows how the model has improved.
 
 import copy
 import functools
+import logging
 import random
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox,
-                               QSplitter, QStyle, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
+                               QStyle, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
 from ...core.errors import PlaygroundError
 from ...core.sample import SampleConfig, stream
 from ...core.tasks import PairTask
 from ..widgets.banner import Banner
-from ..widgets.token_view import TokenView, probability_color, quoted
+from ..widgets.token_stream import TokenStreamView, probability_color, quoted
 from ..worker import Job
 from .base import Panel
 
+log = logging.getLogger(__name__)
 RANDOM_SEED = -1  # the seed box's lowest value means "a fresh seed each time"
 
 
@@ -75,24 +77,28 @@ class GeneratePanel(Panel):
         self.stop_action.triggered.connect(self.stop)
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        """Input, buttons and the output on the left; sampling settings and alternatives on the right."""
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
         self.banner = Banner()
-        layout.addWidget(self.banner)
-        top = QHBoxLayout()
-        top.addWidget(self._build_input(), 1)
-        top.addWidget(self._build_settings())
-        layout.addLayout(top)
-        layout.addLayout(self._build_buttons())
-        split = QSplitter(Qt.Orientation.Horizontal)
-        self.token_view = TokenView()
+        left.addWidget(self.banner)
+        left.addWidget(self._build_input())
+        left.addLayout(self._build_buttons())
+        self.token_view = TokenStreamView()
         self.token_view.setPlaceholderText(self.tr("The generated tokens appear here, tinted by their probability."))
         self.token_view.token_hovered.connect(self.show_alternatives)
         self.token_view.token_clicked.connect(self.show_alternatives)
-        split.addWidget(self.token_view)
-        split.addWidget(self._build_alternatives())
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        layout.addWidget(split, 1)
+        left.addWidget(self.token_view, 1)
+        left.addWidget(self._build_legend(), 0, Qt.AlignmentFlag.AlignRight)
+        right = QVBoxLayout()
+        right.addWidget(self._build_settings())
+        right.addWidget(self._build_alternatives(), 1)
+        side = QWidget()
+        side.setLayout(right)
+        side.setFixedWidth(300)
+        right.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(left, 1)
+        layout.addWidget(side)
 
     def _build_input(self) -> QGroupBox:
         self.input_box = QGroupBox(self.tr("Prompt"))
@@ -162,8 +168,8 @@ class GeneratePanel(Panel):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             row.addWidget(button)
         self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
         row.addWidget(self.status_label, 1)
-        row.addWidget(self._build_legend())
         return row
 
     def _build_legend(self) -> QWidget:
@@ -184,10 +190,14 @@ class GeneratePanel(Panel):
         self.legend_bar.setStyleSheet(f"background: qlineargradient(x1:0, y1:0, x2:1, y2:0, {stops});"
                                       " border-radius: 3px;")
 
-    def _build_alternatives(self) -> QWidget:
-        side = QWidget()
-        column = QVBoxLayout(side)
-        column.setContentsMargins(0, 0, 0, 0)
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "legend_bar"):
+            self._paint_legend()  # the tints blend into the background, so a new theme needs new ones
+        super().changeEvent(event)
+
+    def _build_alternatives(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Alternatives"))
+        column = QVBoxLayout(box)
         self.alternatives_caption = QLabel(self.tr("Point at a token to see the tokens it beat."))
         self.alternatives_caption.setWordWrap(True)
         self.alternatives = QTableWidget(0, 2)
@@ -199,7 +209,7 @@ class GeneratePanel(Panel):
         self.alternatives.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         column.addWidget(self.alternatives_caption)
         column.addWidget(self.alternatives, 1)
-        return side
+        return box
 
     # --- the task decides the inputs ----------------------------------------------------------
     def task(self):
@@ -322,6 +332,7 @@ class GeneratePanel(Panel):
     def _on_error(self, generation: int, message: str, details: str) -> None:
         if generation != self._generation:
             return
+        log.warning("generation failed: %s\n%s", message, details)
         self.banner.show_message(self.tr("Generation failed: {message}").format(message=message), "error")
 
     def _on_finished(self, generation: int) -> None:

@@ -6,7 +6,7 @@ workspace's ``training_record`` signal, so whatever trains the workspace shows u
 """
 
 import collections
-import functools
+import logging
 import math
 import time
 from pathlib import Path
@@ -27,6 +27,7 @@ from ..widgets.train_settings import TrainSettingsForm
 from ..worker import Job
 from .base import Panel
 
+log = logging.getLogger(__name__)
 STATUS_MS = 100  # the text under the plot is refreshed at most this often, not per record
 RATE_WINDOW = 20  # step records used for the ETA (recent speed, not the average since start)
 
@@ -57,6 +58,7 @@ class TrainPanel(Panel):
         self.runs_root = Path(runs_root) if runs_root else default_runs_root()
         self.run: TrainingRun | None = None
         self.run_dir: Path | None = None
+        self.threads: int | None = None  # torch CPU threads for training; None: training_threads() decides
         self.state = "idle"  # idle, running, paused, stopping, then stopped / finished / diverged
         self._target = self._first_step = 0
         self._recent = collections.deque(maxlen=RATE_WINDOW)  # (step, elapsed, tokens/s)
@@ -118,7 +120,6 @@ class TrainPanel(Panel):
         box = QVBoxLayout(metrics)
         self.metrics_caption = QLabel(self.tr("No evaluation yet"))
         self.metrics = MetricsTable()
-        self.metrics.setMinimumHeight(120)
         box.addWidget(self.metrics_caption)
         box.addWidget(self.metrics)
         column.addWidget(metrics)
@@ -148,6 +149,7 @@ class TrainPanel(Panel):
         box = QVBoxLayout(group)
         self.checkpoints = QListWidget()
         self.checkpoints.setMinimumHeight(70)
+        self.checkpoints.setMaximumHeight(140)
         self.checkpoints.setToolTip(self.tr("Double-click to open the folder"))
         self.checkpoints.itemActivated.connect(self._open_checkpoint)
         self.save_button = QPushButton(self.tr("Save a checkpoint now"))
@@ -189,9 +191,15 @@ class TrainPanel(Panel):
         self.progress.setFormat(self.tr("step %v of %m"))
         self.progress.setTextVisible(True)
         self.state_label = QLabel()
-        self.state_label.setStyleSheet("font-weight: bold")
+        bold = self.state_label.font()
+        bold.setBold(True)
+        self.state_label.setFont(bold)  # a font, not a style sheet: style sheets miss later theme changes
         self.state_label.setMinimumWidth(self.state_label.fontMetrics().horizontalAdvance("Stopping…") + 24)
         self.speed_label, self.elapsed_label, self.eta_label = QLabel("-"), QLabel("-"), QLabel("-")
+        for label, widest in ((self.speed_label, "8,888,888"), (self.elapsed_label, "88:88:88"),
+                              (self.eta_label, "88:88:88")):
+            # fixed widths: a label that grows re-lays out the panel and repaints the plot with it
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest) + 6)
         grid.addWidget(self.state_label, 0, 0)
         grid.addWidget(self.progress, 0, 1, 1, 7)
         for col, (caption, label) in enumerate(((self.tr("Tokens/s:"), self.speed_label),
@@ -213,15 +221,16 @@ class TrainPanel(Panel):
             stamp = time.strftime("%Y%m%d-%H%M%S")
             self.run_dir = self.runs_root / f"{core.recipe.task.name}-{stamp}"
         device = self.settings.device_id()
-        threads = training_threads(device)
+        threads = self.threads or training_threads(device)
         self._first_step = core.trained_steps
         self._target = core.trained_steps + core.recipe.train.max_steps
         self._recent.clear()
+        self.plot.set_step_range(0, self._target)
         self.run = TrainingRun(core, self.run_dir, threads)
         job = Job(self.run.records, stop=self.run.stop)
-        job.progress.connect(functools.partial(self._on_row, self.run))
-        job.error.connect(functools.partial(self._on_error, self.run))
-        job.finished.connect(functools.partial(self._on_finished, self.run))
+        job.progress.connect(self._on_row)  # bound methods: disconnected if the panel goes first
+        job.error.connect(self._on_error)
+        job.finished.connect(self._on_finished)
         self.run_job(job)
         self._set_state("running")
 
@@ -251,9 +260,13 @@ class TrainPanel(Panel):
         self.run = None
 
     # --- records from the worker --------------------------------------------------------------
-    def _on_row(self, run, row: dict) -> None:
-        if run is not self.run:
-            return  # a run the panel let go of (the model changed under it)
+    def _from_current_run(self) -> bool:
+        """False for the signals of a run the panel let go of (the model changed under it)."""
+        return self.run is not None and self.sender() is self._job
+
+    def _on_row(self, row: dict) -> None:
+        if not self._from_current_run():
+            return
         self.workspace.record(row)
         if row["kind"] != "event":
             return
@@ -268,14 +281,15 @@ class TrainPanel(Panel):
         elif event == "error":
             self.banner.show_message(row["message"], "error")
 
-    def _on_error(self, run, message: str, details: str) -> None:
-        if run is not self.run:
+    def _on_error(self, message: str, details: str) -> None:
+        if not self._from_current_run():
             return
+        log.warning("training failed: %s\n%s", message, details)
         self.banner.show_message(self.tr("Training failed: {message}").format(message=message), "error")
         self.workspace.message.emit(self.tr("Training failed: {message}").format(message=message))
 
-    def _on_finished(self, run) -> None:
-        if run is not self.run:
+    def _on_finished(self) -> None:
+        if not self._from_current_run():
             return
         self.run = None
         if self.state not in ("stopped", "finished", "diverged"):
@@ -315,7 +329,8 @@ class TrainPanel(Panel):
         self.pause_action.setText(self.tr("Resume") if self.state == "paused" else self.tr("Pause"))
         self.pause_action.blockSignals(False)
         self.settings.setEnabled(has_data and not active)
-        self.save_button.setEnabled(self.workspace.core.trainer is not None and self.state != "stopping")
+        can_save = self.state in ("running", "paused") if active else self.workspace.core.trainer is not None
+        self.save_button.setEnabled(can_save)
         self.keep_button.setEnabled(self.plot.point_count() > 0)
 
     def state_text(self) -> str:
@@ -378,6 +393,7 @@ class TrainPanel(Panel):
         self.metrics_caption.setText(self.tr("No evaluation yet"))
         self.checkpoints.clear()
         self.plot.add_rows(core.history)
+        self.plot.follow_steps()
         for row in core.history:
             if row.get("kind") == "eval":
                 self._show_metrics(row)
@@ -402,9 +418,11 @@ class TrainPanel(Panel):
             return
         job = Job(lambda: request(trainer))
         job.result.connect(self.workspace.record)
-        job.error.connect(lambda message, _details: self.banner.show_message(
-            self.tr("The checkpoint was not saved: {message}").format(message=message), "error"))
+        job.error.connect(self._on_save_error)
         self.run_job(job)
+
+    def _on_save_error(self, message: str, details: str) -> None:
+        self.banner.show_message(self.tr("The checkpoint was not saved: {message}").format(message=message), "error")
 
     def _add_checkpoint(self, row: dict) -> None:
         path = Path(row["path"])
@@ -427,7 +445,8 @@ class TrainPanel(Panel):
         if not history:
             return
         self._kept += 1
-        label = self.tr("run {n}").format(n=self._kept)
+        peak = max((row["lr"] for row in history if row.get("kind") == "step"), default=0.0)
+        label = self.tr("run {n} (peak lr {lr})").format(n=self._kept, lr=f"{peak:.3g}")
         self.plot.add_overlay(label, loss_curves(history))
 
     def compare_with(self, path) -> bool:

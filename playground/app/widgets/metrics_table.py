@@ -22,6 +22,7 @@ class MetricsTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.step: int | None = None
+        self._fit_height()
 
     def names(self) -> dict:
         return {"val_loss": self.tr("Validation loss"), "perplexity": self.tr("Perplexity"),
@@ -41,6 +42,7 @@ class MetricsTable(QTableWidget):
             item = QTableWidgetItem(format_metric(key, value))
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(row, 1, item)
+        self._fit_height()
 
     def value_text(self, key: str) -> str | None:
         """The shown value of a metric by its key (for tests and the status bar)."""
@@ -53,6 +55,13 @@ class MetricsTable(QTableWidget):
     def clear_metrics(self) -> None:
         self.step = None
         self.setRowCount(0)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as its rows (at least three), so the panel has no empty box and no scroll bar."""
+        rows = max(self.rowCount(), 3)
+        row_height = self.verticalHeader().defaultSectionSize()
+        self.setFixedHeight(self.horizontalHeader().sizeHint().height() + rows * row_height + 2 * self.frameWidth())
 
 
 def format_metric(key: str, value) -> str:

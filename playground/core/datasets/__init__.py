@@ -191,7 +191,7 @@ def _addition() -> BuiltinDataset:
         kind="pairs", architecture="decoder", metric="exact_match", labels=None,
         make=_make_addition,
         model=_decoder_model(_decoder_block(len("99+99="), len("198"))),
-        train=_train(max_steps=3000),
+        train=_train(max_steps=2000),  # measured: 97% exact match at 1,500 steps, 100% at 2,300
     )
 
 
@@ -205,7 +205,8 @@ def _reversal() -> BuiltinDataset:
             "its first, which the cross-attention map shows as an anti-diagonal."
         ),
         kind="pairs", architecture="encoder-decoder", metric="exact_match", labels=None,
-        make=_make_reversal, model=_seq2seq_model(_seq2seq_block(12, 12)), train=_train(),
+        make=_make_reversal, model=_seq2seq_model(_seq2seq_block(12, 12)),
+        train=_train(max_steps=800),  # measured: 93.5% exact match at 500 steps, 100% at 1,000
     )
 
 
@@ -219,7 +220,8 @@ def _sorting() -> BuiltinDataset:
             "input, so the model has to count letters rather than copy them by position."
         ),
         kind="pairs", architecture="encoder-decoder", metric="exact_match", labels=None,
-        make=_make_sorting, model=_seq2seq_model(_seq2seq_block(12, 12)), train=_train(),
+        make=_make_sorting, model=_seq2seq_model(_seq2seq_block(12, 12)),
+        train=_train(max_steps=1000),  # measured: 96% exact match at 800 steps, 99.5% at 1,000
     )
 
 
@@ -235,7 +237,7 @@ def _numbers_en() -> BuiltinDataset:
         kind="pairs", architecture="encoder-decoder", metric="exact_match", labels=None,
         make=_make_numbers_en,
         model=_seq2seq_model(_seq2seq_block(len(str(NUMBERS_EN_MAX)), NUMBERS_EN_LONGEST)),
-        train=_train(max_steps=1200),
+        train=_train(max_steps=700),  # measured: 89% exact match at 500 steps, 96.5% at 800
     )
 
 
@@ -251,7 +253,7 @@ def _numbers_zh() -> BuiltinDataset:
         kind="pairs", architecture="encoder-decoder", metric="exact_match", labels=None,
         make=_make_numbers_zh,
         model=_seq2seq_model(_seq2seq_block(len(str(NUMBERS_ZH_MAX)), NUMBERS_ZH_LONGEST)),
-        train=_train(),
+        train=_train(max_steps=600),  # measured: 98.5% exact match at 400 steps
     )
 
 
@@ -267,7 +269,7 @@ def _dates() -> BuiltinDataset:
         kind="pairs", architecture="encoder-decoder", metric="exact_match", labels=None,
         make=_make_dates,
         model=_seq2seq_model(_seq2seq_block(len("2024-03-05"), DATES_LONGEST)),
-        train=_train(),
+        train=_train(max_steps=500),  # measured: 99% exact match at 400 steps
     )
 
 

@@ -1,4 +1,4 @@
-"""TokenView: generated tokens as text, each on a background tinted by its probability.
+"""TokenStreamView: generated tokens as text, each on a background tinted by its probability.
 
 Hovering a token shows the alternatives it beat in a tooltip and reports the token's index
 (``token_hovered``); clicking reports it too (``token_clicked``), so a side table can pin it.
@@ -11,6 +11,8 @@ from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QToolTip
 
 HREF = "token:"
+# Control characters (a byte-level vocabulary has them) drawn as their Unicode "control pictures".
+_CONTROLS = {i: 0x2400 + i for i in range(0x20) if chr(i) not in "\n\t"} | {0x7F: 0x2421}
 
 
 def probability_color(p: float, base: QColor) -> QColor:
@@ -21,12 +23,9 @@ def probability_color(p: float, base: QColor) -> QColor:
     p = min(max(p, 0.0), 1.0)
     tint = QColor.fromHsvF(p / 3.0, 0.75, 0.95)  # hue 0 (red) .. 1/3 (green)
     alpha = 0.55 if base.lightnessF() > 0.5 else 0.38
-    return QColor.fromRgbF(*(alpha * t + (1 - alpha) * b for t, b in
-                             zip((tint.redF(), tint.greenF(), tint.blueF()), (base.redF(), base.greenF(), base.blueF()))))
-
-
-# Control characters (a byte-level vocabulary has them) drawn as their Unicode "control pictures".
-_CONTROLS = {i: 0x2400 + i for i in range(0x20) if chr(i) not in "\n\t"} | {0x7F: 0x2421}
+    mixed = [alpha * t + (1 - alpha) * b for t, b in
+             zip((tint.redF(), tint.greenF(), tint.blueF()), (base.redF(), base.greenF(), base.blueF()))]
+    return QColor.fromRgbF(*mixed)
 
 
 def shown_token(text: str) -> str:
@@ -39,7 +38,7 @@ def quoted(text: str) -> str:
     return text.translate(_CONTROLS).replace("\n", "↵").replace("\t", "→").replace(" ", "␣")
 
 
-class TokenView(QTextBrowser):
+class TokenStreamView(QTextBrowser):
     """Read-only text of a prompt and the tokens after it; ``steps`` holds their TokenSteps."""
 
     token_hovered = Signal(int)
@@ -52,7 +51,7 @@ class TokenView(QTextBrowser):
         self.setMouseTracking(True)
         self.steps: list = []
         self.highlighted.connect(self._on_highlighted)
-        self.anchorClicked.connect(lambda url: self._emit_index(url.toString(), self.token_clicked))
+        self.anchorClicked.connect(self._on_clicked)
         font = self.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.setFont(font)
@@ -62,25 +61,27 @@ class TokenView(QTextBrowser):
         self.clear()
 
     def add_prompt(self, text: str) -> None:
-        """Text before the generated tokens, drawn plain."""
-        cursor = self._end()
+        """Text before the generated tokens, drawn plain and dimmed."""
         fmt = QTextCharFormat()
         fmt.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        cursor.insertText(text, fmt)
+        self._end().insertText(text, fmt)
 
     def add_token(self, step) -> None:
         """Append a TokenStep (text, probability, alternatives) as a tinted, hoverable span."""
         index = len(self.steps)
         self.steps.append(step)
         fmt = QTextCharFormat()
-        fmt.setBackground(probability_color(step.probability, self.palette().color(QPalette.ColorRole.Base)))
+        base = self.palette().color(QPalette.ColorRole.Base)
+        tint = probability_color(step.probability, base)
+        if index % 2:  # every other token a shade off, so neighbours with the same probability stay apart
+            tint = tint.darker(112) if base.lightnessF() > 0.5 else tint.lighter(125)
+        fmt.setBackground(tint)
         fmt.setForeground(self.palette().color(QPalette.ColorRole.Text))
         fmt.setAnchor(True)
         fmt.setAnchorHref(f"{HREF}{index}")
-        text = step.text
-        if text.startswith("<") and text.endswith(">") and len(text) > 2:
+        if step.text.startswith("<") and step.text.endswith(">") and len(step.text) > 2:
             fmt.setFontItalic(True)  # a special token such as <eos>, shown by name
-        self._end().insertText(shown_token(text), fmt)
+        self._end().insertText(shown_token(step.text), fmt)
         self.ensureCursorVisible()
 
     def _end(self) -> QTextCursor:
@@ -104,13 +105,15 @@ class TokenView(QTextBrowser):
                 return index
         return None
 
-    def _emit_index(self, href: str, signal) -> None:
-        index = self._index(href)
-        if index is not None:
-            signal.emit(index)
-
     def _on_highlighted(self, url) -> None:
-        self._emit_index(url.toString(), self.token_hovered)
+        index = self._index(url.toString())
+        if index is not None:
+            self.token_hovered.emit(index)
+
+    def _on_clicked(self, url) -> None:
+        index = self._index(url.toString())
+        if index is not None:
+            self.token_clicked.emit(index)
 
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
@@ -125,10 +128,12 @@ class TokenView(QTextBrowser):
     def tooltip_html(self, index: int) -> str:
         """The token, its probability and the likeliest tokens at its position, as a small table."""
         step = self.steps[index]
-        rows = "".join(
-            f"<tr><td>{'<b>' if i == step.id else ''}{html.escape(quoted(text))}{'</b>' if i == step.id else ''}"
-            f"</td><td align='right'>{100 * p:.1f} %</td></tr>"
-            for i, text, p in step.alternatives)
+        rows = []
+        for token_id, text, p in step.alternatives:
+            shown = html.escape(quoted(text))
+            if token_id == step.id:
+                shown = f"<b>{shown}</b>"
+            rows.append(f"<tr><td>{shown}</td><td align='right'>{100 * p:.1f} %</td></tr>")
         head = self.tr("<b>{token}</b> with probability {p}").format(
             token=html.escape(quoted(step.text)), p=f"{100 * step.probability:.1f} %")
-        return f"{head}<table cellspacing='4'>{rows}</table>"
+        return f"{head}<table cellspacing='4'>{''.join(rows)}</table>"

@@ -1,0 +1,138 @@
+"""Screenshots of the Data, Tokenize, Model and Inspect panels in realistic states, light and dark.
+
+    python packaging/screenshots.py [folder]      # default: docs/screenshots/
+
+Runs the real app offscreen (no display needed) with temporary settings, so the user's are
+never touched, and waits on the app's own state, not on fixed times.
+"""
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SIZE = (1440, 900)
+STORY = """The Little Engine  that Could
+=============================
+
+A little railroad engine was employed about a station yard for such work as it was built for,
+pulling a few cars on and off the switches.   One morning it was waiting for the next call
+when a long train of freight-cars asked a large engine in the roundhouse to take it over the
+hill. “I can’t; that is too much a pull for me,” said the great engine built for hard work.
+
+Then the train asked another engine, and another, only to hear excuses and be refused.
+In desperation, the train asked the little switch engine to draw it up the grade and down on
+the other side. “I think I can,” puffed the little locomotive, and put itself in front of the
+great heavy train.   As it went on the little engine kept bravely puffing faster and faster,
+“I think I can, I think I can, I think I can.”
+
+ﬁnally, as it neared the top of the grade, which had so discouraged the larger engines, it
+went more slowly. However, it still kept saying, “I — think — I — can, I — think — I — can.”
+"""
+
+
+def wait_until(app, predicate, timeout: float = 60.0) -> None:
+    """Process events until ``predicate()`` holds (the app's own state says it is ready)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not reach the state to photograph")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+class Photographer:
+    def __init__(self, folder: Path):
+        from playground.app import make_application
+        from playground.app.main_window import MainWindow
+        from playground.app.settings import open_settings
+
+        self.folder = folder
+        self.app = make_application([])
+        self.window = MainWindow(settings=open_settings())
+        self.window.resize(*SIZE)
+        self.window.show()
+        self.window.build_panels()
+        self.ready()
+
+    def ready(self) -> None:
+        data, model = self.window.panel("data"), self.window.panel("model")
+        wait_until(self.app, lambda: self.window.workspace.core.recipe is not None and data.info is not None
+                   and not data.is_busy() and model.summary is not None and not model.jobs_running()
+                   and not data.jobs_running())
+
+    def shoot(self, name: str, panel: str) -> None:
+        self.window.show_panel(panel)
+        for _ in range(5):
+            self.app.processEvents()
+        path = self.folder / f"{name}.png"
+        self.window.grab().save(str(path))
+        print(path)
+
+    def choose(self, dataset: str) -> None:
+        self.window.panel("data").choose_dataset(dataset, ask=False)
+        wait_until(self.app, lambda: self.window.workspace.core.recipe.spec.get("dataset") == dataset)
+        self.ready()
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="playground-shots-") as tmp:
+        os.environ["PLAYGROUND_SETTINGS_DIR"] = tmp
+        shots = Photographer(folder)
+        window, app = shots.window, shots.app
+        window.set_theme("light")
+        shots.shoot("data-grammar", "data")
+
+        story = Path(tmp) / "little-engine.txt"
+        story.write_text(STORY, encoding="utf-8")
+        data = window.panel("data")
+        data.cleaning_checks["nfkc"].setChecked(True)
+        data.cleaning_checks["collapse_whitespace"].setChecked(True)
+        data.open_text_file(str(story), ask=False)
+        wait_until(app, lambda: (window.workspace.core.recipe.spec.get("text_file") or "").endswith("engine.txt"))
+        shots.ready()
+        data.cleaning_checks["lowercase"].setChecked(True)
+        shots.shoot("data-text-cleaning", "data")
+
+        shots.choose("numbers-zh")
+        shots.shoot("data-numbers-zh", "data")
+
+        shots.choose("grammar")
+        tokenize = window.panel("tokenize")
+        tokenize.input.setPlainText("the small cat sees a red ball near the old house .\n"
+                                    "Tokenizers split text into pieces: Hello, 世界!")
+        right = tokenize.right
+        right.kind_box.setCurrentIndex(right.kind_box.findData("bpe"))
+        right.vocab_box.setValue(400)
+        right.train()
+        wait_until(app, lambda: right.tokenizer is not None and not right.is_training())
+        tokenize.refresh()
+        shots.shoot("tokenize", "tokenize")
+        right.tabs.setCurrentIndex(2)
+        tokenize.left.tabs.setCurrentIndex(1)
+        shots.shoot("tokenize-vocabulary-merges", "tokenize")
+        right.tabs.setCurrentIndex(0)
+        tokenize.left.tabs.setCurrentIndex(0)
+
+        shots.shoot("model-decoder", "model")
+        shots.shoot("inspect", "inspect")
+
+        window.set_theme("dark")
+        shots.shoot("tokenize-dark", "tokenize")
+        shots.choose("reversal")
+        shots.shoot("model-encoder-decoder-dark", "model")
+        window.set_theme("light")
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,84 @@
+"""The desktop app. ``main()`` shows the window at once and loads torch and the panels behind it.
+
+    playground                      # the command line without a command
+    python -m playground.app --lang zh_CN my_session.playground
+
+Nothing here imports torch, pyqtgraph or the core at module level: that is what keeps the
+window's first appearance under a second.
+"""
+
+import argparse
+import os
+import sys
+import traceback
+
+
+def parse_args(argv: list[str]):
+    from ..core.i18n import _
+
+    parser = argparse.ArgumentParser(prog="playground", description=_("Open the Transformer Playground window."))
+    parser.add_argument("file", nargs="?", help=_("a .playground session or a text file to open"))
+    parser.add_argument("--lang", help=_("language of the interface, e.g. zh_CN (default: the system's)"))
+    return parser.parse_known_args(argv)  # the rest (e.g. -platform offscreen) is Qt's
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the app until its window closes; returns the exit code."""
+    from .launch import probe
+
+    probe("main")
+    args, qt_args = parse_args(sys.argv[1:] if argv is None else list(argv))
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch starts its OpenMP pool
+    from ..core.runtime import keep_freed_memory
+
+    keep_freed_memory()
+    app = make_application(qt_args)
+    from .translation import chosen_language, install_translation
+
+    install_translation(app, chosen_language(args.lang))
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    window.initial_file = args.file
+    window.show()
+    install_excepthook(window)
+    window.start_loading()
+    return app.exec()
+
+
+def make_application(qt_args: list[str]):
+    from PySide6.QtCore import QLocale
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from .. import __version__
+    from ..resources import resource_path
+    from .settings import APPLICATION, ORGANIZATION
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("transformer-playground")
+    app.setWindowIcon(QIcon(str(resource_path("icons/playground.svg"))))
+    if QLocale.system().name() in ("C", "POSIX"):  # no locale set: group digits as in English (12,345)
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    return app
+
+
+def install_excepthook(window) -> None:
+    """An exception in a slot becomes a message in the window (and a traceback in the log), never a crash."""
+    from PySide6.QtCore import QCoreApplication
+
+    previous = sys.excepthook
+
+    def hook(kind, value, tb):
+        if issubclass(kind, KeyboardInterrupt):
+            previous(kind, value, tb)
+            return
+        details = "".join(traceback.format_exception(kind, value, tb))
+        text = QCoreApplication.translate("MainWindow", "Something went wrong: {error}").format(
+            error=str(value) or kind.__name__)
+        window.show_error(text, details)
+
+    sys.excepthook = hook

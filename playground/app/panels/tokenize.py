@@ -1,0 +1,302 @@
+"""The Tokenize panel: type text and see it split into tokens, by two tokenizers side by side.
+
+The left column starts with the tokenizer the model trains with; either column can train
+another kind on the corpus (in a job) and hand it to training. Typing re-encodes after a
+100 ms pause, in the UI thread: encoding a paragraph takes well under a millisecond.
+"""
+
+from functools import partial
+
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
+from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
+                               QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from ...core.tokenizer import BYTE_TOKENS, DEFAULT_VOCAB_SIZE, KINDS, MIN_VOCAB_SIZE, UNK_ID
+from .. import dialogs
+from ..widgets.token_spans import TokenSpanView
+from ..widgets.vocabulary import MergesView, VocabularyBrowser
+from ..worker import Job
+from .base import Panel
+
+DEBOUNCE_MS = 100
+SAMPLE_TEXT = "the old dog sees a small red ball near the house .\nHello, 世界!"
+
+
+def kind_label(kind: str) -> str:
+    labels = {"char": QCoreApplication.translate("TokenizePanel", "Characters (char)"),
+              "bpe": QCoreApplication.translate("TokenizePanel", "Byte-level BPE (bpe)"),
+              "wordpiece": QCoreApplication.translate("TokenizePanel", "WordPiece (wordpiece)"),
+              "unigram": QCoreApplication.translate("TokenizePanel", "Unigram (unigram)"),
+              "word": QCoreApplication.translate("TokenizePanel", "Whole words (word)")}
+    return labels[kind]
+
+
+class TokenizerColumn(QWidget):
+    """One tokenizer: its kind and size, training it on the corpus, and the text as its tokens."""
+
+    def __init__(self, panel, caption: str, kind: str, follows_workspace: bool):
+        super().__init__()
+        self.panel, self.workspace = panel, panel.workspace
+        self.follows_workspace = follows_workspace  # shows the tokenizer training uses, until changed
+        self.tokenizer = None
+        self.recipe = None  # the recipe trained here, ready for "Use for training"
+        self._job = None
+        self._build(caption, kind)
+
+    def _build(self, caption: str, kind: str) -> None:
+        box = QGroupBox(caption)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(box)
+        column = QVBoxLayout(box)
+        self.kind_box = QComboBox()
+        for k in KINDS:
+            self.kind_box.addItem(kind_label(k), k)
+        self.kind_box.setCurrentIndex(KINDS.index(kind))
+        self.vocab_box = QSpinBox()
+        self.vocab_box.setRange(0, 100_000)
+        self.vocab_box.setSingleStep(100)
+        self.vocab_box.setToolTip(self.tr("Vocabulary size: how many tokens the tokenizer may learn"))
+        self.train_button = QPushButton(self.tr("Train on the corpus"))
+        self.use_button = QPushButton(self.tr("Use for training"))
+        self.use_button.setToolTip(self.tr("Train the model with this tokenizer (the model is rebuilt for its "
+                                           "vocabulary)"))
+        controls = QHBoxLayout()
+        controls.addWidget(self.kind_box, 1)
+        controls.addWidget(QLabel(self.tr("Vocabulary")))
+        controls.addWidget(self.vocab_box)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.train_button)
+        buttons.addWidget(self.use_button)
+        buttons.addStretch(1)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.state_label = QLabel()
+        self.state_label.setWordWrap(True)
+        self.stats_label = QLabel()
+        self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.view = TokenSpanView()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.view)
+        self.vocabulary, self.merges = VocabularyBrowser(), MergesView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, self.tr("Tokens"))
+        self.tabs.addTab(self.vocabulary, self.tr("Vocabulary"))
+        self.tabs.addTab(self.merges, self.tr("Merges"))
+        for item in (controls, buttons):
+            column.addLayout(item)
+        for widget in (self.progress, self.state_label, self.stats_label):
+            column.addWidget(widget)
+        column.addWidget(self.tabs, 1)
+        self.kind_box.currentIndexChanged.connect(self._on_kind_changed)
+        self.vocab_box.valueChanged.connect(self._on_settings_changed)
+        self.train_button.clicked.connect(self.train)
+        self.use_button.clicked.connect(self.use_for_training)
+        self._set_vocab_range(kind, DEFAULT_VOCAB_SIZE.get(kind, 1000))
+
+    # --- settings ------------------------------------------------------------------------------
+    def kind(self) -> str:
+        return self.kind_box.currentData()
+
+    def vocab_size(self) -> int | None:
+        return None if self.kind() == "char" else self.vocab_box.value()
+
+    def set_settings(self, kind: str, vocab_size: int | None) -> None:
+        self.kind_box.blockSignals(True)
+        self.kind_box.setCurrentIndex(KINDS.index(kind))
+        self.kind_box.blockSignals(False)
+        self._set_vocab_range(kind, vocab_size or DEFAULT_VOCAB_SIZE.get(kind, 1000))
+
+    def _set_vocab_range(self, kind: str, value: int) -> None:
+        """A char vocabulary is every character seen: its box says "automatic" and is locked."""
+        box = self.vocab_box
+        box.blockSignals(True)
+        box.setEnabled(kind != "char")
+        box.setSpecialValueText(self.tr("automatic") if kind == "char" else "")
+        box.setMinimum(0 if kind == "char" else MIN_VOCAB_SIZE[kind])
+        box.setValue(0 if kind == "char" else value)
+        box.blockSignals(False)
+
+    def _on_kind_changed(self) -> None:
+        kind = self.kind()
+        self._set_vocab_range(kind, DEFAULT_VOCAB_SIZE.get(kind, 1000))
+        self._on_settings_changed()
+
+    def _on_settings_changed(self) -> None:
+        """Another kind or size: the tokenizer shown no longer matches; offer to train one."""
+        self.follows_workspace = False
+        self.tokenizer, self.recipe = None, None
+        self.refresh()
+
+    # --- training --------------------------------------------------------------------------------
+    def train(self) -> None:
+        """Train this column's kind on the workspace's corpus, in a job."""
+        core = self.workspace.core
+        if core.recipe is None:
+            return
+        kind, size = self.kind(), self.vocab_size()
+        job = Job(partial(core.recipe_with_tokenizer, kind, size))
+        job.result.connect(partial(self._on_trained, job))
+        job.error.connect(partial(self._on_failed, job))
+        job.finished.connect(partial(self._on_job_finished, job))
+        self._job = job
+        self.panel.run_job(job, wait_old=False)
+        self.progress.show()
+        self.train_button.setEnabled(False)
+        self.state_label.setText(self.tr("Training a {kind} tokenizer on the corpus…").format(kind=kind))
+
+    def is_training(self) -> bool:
+        return self._job is not None
+
+    def _on_trained(self, job, recipe) -> None:
+        if job is not self._job:
+            return
+        self.recipe, self.tokenizer = recipe, recipe.task.tokenizer
+        self.follows_workspace = False
+        self.refresh()
+
+    def _on_failed(self, job, message: str, details: str) -> None:
+        if job is self._job:
+            self.state_label.setText(self.tr("Training failed: {message}").format(message=message))
+
+    def _on_job_finished(self, job) -> None:
+        if job is self._job:
+            self._job = None
+            self.progress.hide()
+            self.train_button.setEnabled(True)
+            if self.tokenizer is not None:  # a failure keeps its message instead
+                self.state_label.setText(self._state_text())
+
+    def use_for_training(self) -> None:
+        if self.recipe is None or self.workspace.training_active:
+            return
+        if dialogs.confirm_discard(self, self.workspace.core):
+            self.workspace.set_recipe(self.recipe)
+
+    # --- showing ---------------------------------------------------------------------------------
+    def on_workspace_changed(self) -> None:
+        recipe = self.workspace.core.recipe
+        if self.follows_workspace and recipe is not None:
+            self.tokenizer, self.recipe = recipe.task.tokenizer, None
+            self.set_settings(self.tokenizer.kind, recipe.spec.get("vocab_size"))
+        self.show_vocabulary()
+        self.refresh()
+
+    def in_use(self) -> bool:
+        recipe = self.workspace.core.recipe
+        return self.tokenizer is not None and recipe is not None and recipe.task.tokenizer is self.tokenizer
+
+    def refresh(self) -> None:
+        training = self.workspace.training_active
+        self.use_button.setEnabled(self.recipe is not None and not self.in_use() and not training)
+        if self._job is None:
+            self.state_label.setText(self._state_text())
+        self.show_tokens(self.panel.text())
+        self.show_vocabulary()
+
+    def _state_text(self) -> str:
+        if self.tokenizer is None:
+            return self.tr("Not trained yet: press “Train on the corpus” to build a {kind} tokenizer.").format(
+                kind=self.kind())
+        size = QLocale().toString(self.tokenizer.vocab_size)
+        if self.in_use():
+            return self.tr("In use for training · {n} tokens in the vocabulary").format(n=size)
+        return self.tr("Trained on the corpus · {n} tokens in the vocabulary").format(n=size)
+
+    def show_tokens(self, text: str) -> None:
+        tok = self.tokenizer
+        if tok is None:
+            self.view.show_placeholder(self.tr("Train this tokenizer to see how it splits the text."))
+            self.stats_label.setText("")
+            return
+        encoding = tok.encode(text)
+        unknown = {UNK_ID} | {tok.token_to_id(b) for b in BYTE_TOKENS} if tok.kind == "char" else {UNK_ID}
+        self.view.set_tokens(text, encoding, unknown)
+        stats = tok.stats(text)
+        self.stats_label.setText(self.tr("<b>{n}</b> tokens · <b>{cpt:.2f}</b> characters per token · "
+                                         "<b>{unk:.1f} %</b> unknown").format(
+            n=stats["n_tokens"], cpt=stats["chars_per_token"], unk=100 * stats["unk_rate"]))
+
+    def show_vocabulary(self) -> None:
+        tok = self.tokenizer
+        self.vocabulary.set_tokens(tok.vocab() if tok else [], tok.kind if tok else self.kind())
+        self.merges.set_merges(tok.merges() if tok else [], tok.kind if tok else self.kind())
+
+    def token_count(self) -> int:
+        return self.view.token_count()
+
+    def settings(self) -> dict:
+        return {"kind": self.kind(), "vocab_size": self.vocab_box.value()}
+
+
+class TokenizePanel(Panel):
+    """A shared text box over two tokenizer columns."""
+
+    name = "tokenize"
+
+    def __init__(self, workspace, parent=None):
+        super().__init__(workspace, parent)
+        self.input = QPlainTextEdit(SAMPLE_TEXT)
+        self.input.setPlaceholderText(self.tr("Type or paste any text here"))
+        self.input.setMaximumHeight(self.input.fontMetrics().lineSpacing() * 5 + 16)
+        self.left = TokenizerColumn(self, self.tr("Tokenizer"), "char", follows_workspace=True)
+        self.right = TokenizerColumn(self, self.tr("Compare with"), "bpe", follows_workspace=False)
+        split = QSplitter()
+        split.addWidget(self.left)
+        split.addWidget(self.right)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("<b>Text</b> — every keystroke is tokenized by both tokenizers below")))
+        layout.addWidget(self.input)
+        layout.addWidget(split, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.input.textChanged.connect(self._timer.start)
+        workspace.data_changed.connect(self._on_data_changed)
+        workspace.training_state.connect(lambda _state: [c.refresh() for c in self.columns()])
+        self._on_data_changed()
+
+    @classmethod
+    def title(cls) -> str:
+        return QCoreApplication.translate("TokenizePanel", "Tokenize")
+
+    @classmethod
+    def description(cls) -> str:
+        return QCoreApplication.translate("TokenizePanel", "See text split into tokens; train and compare tokenizers")
+
+    def text(self) -> str:
+        return self.input.toPlainText()
+
+    def columns(self) -> tuple[TokenizerColumn, TokenizerColumn]:
+        return self.left, self.right
+
+    def refresh(self) -> None:
+        """Encode the text now (typing calls this after a 100 ms pause)."""
+        self._timer.stop()
+        for column in self.columns():
+            column.show_tokens(self.text())
+
+    def _on_data_changed(self) -> None:
+        """New data: the left column shows the tokenizer in use; one trained on the old data is dropped."""
+        self.left.follows_workspace = True
+        if not self.right.in_use():
+            self.right.tokenizer, self.right.recipe = None, None
+        for column in self.columns():
+            column.on_workspace_changed()
+
+    def ui_state(self) -> dict:
+        return {"text": self.text(), "compare": self.right.settings()}
+
+    def restore_ui_state(self, state: dict) -> None:
+        if isinstance(state.get("text"), str):
+            self.input.setPlainText(state["text"])
+        compare = state.get("compare")
+        if isinstance(compare, dict) and compare.get("kind") in KINDS:
+            self.right.set_settings(compare["kind"], compare.get("vocab_size"))
+            self.right.tokenizer, self.right.recipe = None, None
+            self.right.refresh()
+        self.refresh()

@@ -1,0 +1,63 @@
+"""What a student checks about the data before training: counts, split sizes, a preview, examples.
+
+    info = describe_data(recipe_for_dataset("reversal"))
+    info["split"]  # {"train_examples": 20000, "val_examples": 1000}
+
+Used by the Data panel; slow parts (generating a built-in dataset again, reading a file) make
+it something to run off the UI thread.
+"""
+
+from .datasets import get_dataset
+from .errors import PlaygroundError
+from .recipes import MAX_TEXT_BYTES, Recipe
+from .text import Cleaning, clean, corpus_stats, preview, read_text
+
+PREVIEW_CHARS = 3000
+EXAMPLES = 20
+
+
+def describe_data(recipe: Recipe, n_chars: int = PREVIEW_CHARS, n_examples: int = EXAMPLES) -> dict:
+    """Statistics of the corpus, sizes of the splits, the text before/after cleaning, example pairs.
+
+    ``raw`` is the start of the text as read (``None`` when only tokens are left, e.g. a
+    session whose text file is gone: ``before`` is then the decoded tokens).
+    """
+    task, spec = recipe.task, recipe.spec
+    tokenizer = task.tokenizer
+    info = {"name": task.name, "kind": task.kind, "dataset": spec.get("dataset"), "text_file": spec.get("text_file"),
+            "tokenizer": tokenizer.kind, "vocab_size": tokenizer.vocab_size, "examples": [], "raw": None}
+    if task.kind == "pairs":
+        pairs = task.train_pairs
+        info["stats"] = corpus_stats("".join(f"{s}\n{t}\n" for s, t in pairs + task.val_pairs))
+        info["split"] = {"train_examples": len(pairs), "val_examples": len(task.val_pairs)}
+        info["longest"] = task.longest()  # tokens the model must see at once, for its context length
+        info["examples"] = list(pairs[:n_examples])
+        info["before"] = info["after"] = "".join(f"{s}  →  {t}\n" for s, t in pairs[:n_examples])
+        return info
+    info["split"] = {"train_tokens": int(len(task.train_ids)), "val_tokens": int(len(task.val_ids))}
+    cleaning = Cleaning(**spec["cleaning"]) if spec.get("cleaning") else Cleaning()
+    raw = raw_text(spec)
+    if raw is None:  # only the tokens are left
+        text = tokenizer.decode(task.train_ids[: 4 * n_chars].tolist())
+        info["stats"] = corpus_stats(text)
+        info["before"] = info["after"] = text[:n_chars]
+        return info
+    info["stats"] = corpus_stats(clean(raw, cleaning))
+    info["raw"] = raw[:n_chars]
+    info["before"], info["after"] = preview(raw, cleaning, n_chars)
+    return info
+
+
+def raw_text(spec: dict) -> str | None:
+    """The whole text a language-modelling spec was built from, before cleaning; None if it is gone."""
+    if spec.get("dataset"):
+        splits = get_dataset(spec["dataset"]).make(spec.get("seed", 0))
+        return splits.train + splits.val
+    if spec.get("text") is not None:
+        return spec["text"]
+    if spec.get("text_file"):
+        try:
+            return read_text(spec["text_file"], max_bytes=MAX_TEXT_BYTES)
+        except PlaygroundError:
+            return None
+    return None

@@ -1,0 +1,98 @@
+"""The Tokenize panel: typed text split live into tokens, stats, training and comparing tokenizers."""
+
+from PySide6.QtCore import QPoint
+
+TIMEOUT = 30_000
+
+
+def test_typing_shows_tokens_with_the_right_count(qtbot, window):
+    panel = window.panel("tokenize")
+    tok = window.workspace.core.recipe.task.tokenizer
+    panel.input.clear()
+    qtbot.keyClicks(panel.input, "the cat sat on the mat")
+    text = "the cat sat on the mat"
+    expected = tok.encode(text).ids
+    qtbot.waitUntil(lambda: panel.left.token_count() == len(expected), timeout=5_000)
+    assert panel.left.view.drawn_ids() == expected
+    assert f"<b>{len(expected)}</b> tokens" in panel.left.stats_label.text()
+    assert "0.0 %</b> unknown" in panel.left.stats_label.text()
+
+
+def test_unknown_characters_become_byte_tokens_in_one_span(qtbot, window):
+    panel = window.panel("tokenize")
+    panel.input.setPlainText("cat 👋")
+    panel.refresh()
+    tok = window.workspace.core.recipe.task.tokenizer
+    encoding = tok.encode("cat 👋")
+    assert panel.left.token_count() == len(encoding.ids) == 4 + 4  # 'c','a','t',' ' + four UTF-8 bytes
+    chip = [c for c in panel.left.view.chips if c.ids][-1]
+    assert chip.text == "👋" and len(chip.ids) == 4 and chip.unknown
+    assert "unknown" in panel.left.stats_label.text() and "50.0 %" in panel.left.stats_label.text()
+
+
+def test_hover_tooltip_names_id_token_and_offsets(qtbot, window):
+    panel = window.panel("tokenize")
+    panel.input.setPlainText("dog")
+    panel.refresh()
+    chip = panel.left.view.chips[0]
+    assert panel.left.view.chip_at(chip.rect.center().toPoint()) is chip
+    tip = panel.left.view.tooltip_for(chip)
+    assert f"id {chip.ids[0]}" in tip and "'d'" in tip and "characters 0–1" in tip
+
+
+def test_train_bpe_on_the_corpus_compare_and_use_it(qtbot, window):
+    panel = window.panel("tokenize")
+    right = panel.right
+    right.kind_box.setCurrentIndex(right.kind_box.findData("bpe"))
+    right.vocab_box.setValue(300)
+    assert right.tokenizer is None and "Not trained yet" in right.state_label.text()
+    right.train_button.click()
+    qtbot.waitUntil(lambda: right.tokenizer is not None and not right.is_training(), timeout=TIMEOUT)
+    assert right.tokenizer.kind == "bpe" and right.tokenizer.vocab_size == 300
+    text = panel.text()
+    assert right.token_count() == len(right.tokenizer.encode(text).ids) < panel.left.token_count()
+    assert right.merges.model.rowCount() == len(right.tokenizer.merges()) > 0
+    assert right.use_button.isEnabled()
+    with qtbot.waitSignal(window.workspace.data_changed, timeout=TIMEOUT):
+        right.use_button.click()
+    recipe = window.workspace.core.recipe
+    assert recipe.task.tokenizer is right.tokenizer and recipe.model.vocab_size == 300
+    assert recipe.spec["tokenizer"] == "bpe" and recipe.spec["vocab_size"] == 300
+    assert panel.left.tokenizer is right.tokenizer and panel.left.kind() == "bpe"
+    assert "In use for training" in right.state_label.text() and not right.use_button.isEnabled()
+
+
+def test_vocabulary_is_searchable(window):
+    panel = window.panel("tokenize")
+    tok = window.workspace.core.recipe.task.tokenizer
+    browser = panel.left.vocabulary
+    assert browser.shown_count() == tok.vocab_size
+    browser.search.setText("<0x")
+    assert browser.shown_count() == sum("<0x" in t.lower() for t in tok.vocab())
+    assert "char tokenizer has none" in panel.left.merges.caption.text()
+
+
+def test_too_small_vocabulary_says_why(qtbot, window):
+    right = window.panel("tokenize").right
+    right.kind_box.setCurrentIndex(right.kind_box.findData("word"))
+    right.vocab_box.setMinimum(1)
+    right.vocab_box.setValue(3)
+    right.train_button.click()
+    qtbot.waitUntil(lambda: "failed" in right.state_label.text(), timeout=TIMEOUT)
+    assert "too small" in right.state_label.text() and right.tokenizer is None
+
+
+def test_text_is_kept_in_the_session_ui_state(window):
+    panel = window.panel("tokenize")
+    panel.input.setPlainText("keep me")
+    state = panel.ui_state()
+    panel.input.setPlainText("")
+    panel.restore_ui_state(state)
+    assert panel.text() == "keep me" and panel.left.token_count() == 7
+
+
+def test_empty_text_has_no_tokens(window):
+    panel = window.panel("tokenize")
+    panel.input.setPlainText("")
+    panel.refresh()
+    assert panel.left.token_count() == 0 and panel.left.view.chip_at(QPoint(5, 5)) is None
