@@ -12,6 +12,7 @@ records, rather than inside ``Trainer.run``: a paused run then still serves requ
 
 import json
 import os
+import sys
 import threading
 from dataclasses import asdict
 from pathlib import Path
@@ -47,7 +48,7 @@ TRAINING_NICE = 0  # niceness added to the training thread (Linux); 0 leaves it 
 
 def lower_thread_priority(nice: int) -> None:
     """Make the calling thread nicer than the UI thread (Linux: nice is per thread)."""
-    if nice and hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
+    if nice and sys.platform.startswith("linux"):  # elsewhere a thread id is not a setpriority target
         try:
             tid = threading.get_native_id()
             os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)

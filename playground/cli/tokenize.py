@@ -3,7 +3,7 @@
 import json
 
 from playground.core.i18n import _
-from playground.core.tokenizer import KINDS
+from playground.core.tokenizer_kinds import KINDS
 
 from .common import non_negative_int, out, positive_int, shown, subcommand, table
 

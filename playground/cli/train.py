@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playground.core.errors import CheckpointError, ConfigError
 from playground.core.i18n import _
-from playground.core.tokenizer import KINDS
+from playground.core.tokenizer_kinds import KINDS
 
 from .common import (EXIT_DIVERGED, EXIT_INTERRUPTED, PROG, ProgressBar, duration, err, format_metrics, fraction,
                      non_negative_int, out, positive_float, positive_int, resolve_checkpoint, stop_on_interrupt,

@@ -47,6 +47,7 @@ def recipe_for_dataset(name: str, seed: int = 0, tokenizer_kind: str = "char", v
     """The built-in dataset ``name`` with its default model and training settings (overridable)."""
     ds = get_dataset(name)
     splits = ds.make(seed)
+    tokenizer_kind = tokenizer.kind if tokenizer is not None else tokenizer_kind
     spec = {"dataset": name, "seed": seed, "tokenizer": tokenizer_kind, "vocab_size": vocab_size}
     if ds.kind == "lm":
         tokenizer = tokenizer or Tokenizer.train(tokenizer_kind, [splits.train], vocab_size)
@@ -83,6 +84,7 @@ def recipe_for_text(source: str | Path, tokenizer_kind: str = "char", vocab_size
         text = clean(text, cleaning)
     if not text.strip():
         raise ConfigError(_("the text is empty after cleaning: turn off some cleaning options"))
+    tokenizer_kind = tokenizer.kind if tokenizer is not None else tokenizer_kind
     tokenizer = tokenizer or Tokenizer.train(tokenizer_kind, [text], vocab_size)
     train_ids, val_ids = split_tokens(encode_corpus(tokenizer, [text]), val_fraction)
     name = "text" if is_text else Path(source).name

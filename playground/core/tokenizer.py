@@ -25,9 +25,10 @@ from tokenizers import Regex, decoders, models, pre_tokenizers, trainers
 from tokenizers import Tokenizer as HFTokenizer
 
 from playground.core.errors import PlaygroundError
+from playground.core.tokenizer_kinds import KINDS
 from playground.core.i18n import _
 
-KINDS = ("char", "bpe", "wordpiece", "unigram", "word")
+
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>", "<sep>")
 PAD_ID, UNK_ID, BOS_ID, EOS_ID, SEP_ID = range(len(SPECIALS))
 # The names HF's ByteFallback decoder turns back into bytes.
