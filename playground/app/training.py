@@ -26,34 +26,49 @@ from ..core.i18n import _
 from ..core.train import EventRecord
 
 
-def training_threads(device: str, cpu_count: int | None = None) -> int:
-    """Torch CPU threads for training while the window stays responsive.
+# Niceness added to the training thread, and so to the OpenMP threads it starts (Linux: nice is
+# per thread, and inherited). The UI thread then wins every contest for a core: measured with
+# benchmarks/ui_stall_bench.py on 2 shared cores, it cut the event-loop gaps over 20 ms from
+# about one per step to almost none. The trainer loses nothing on an idle machine.
+TRAINING_NICE = 10
 
-    torch's thread count is process-wide, and the UI thread needs a core of its own to keep
-    the event loop under 20 ms per frame: on a 2-core machine, 1 trainer thread measured no
-    slower than 2 (the second thread mostly fights the UI and the OS for the same cores) and
-    kept the event loop's p99 gap low (see benchmarks/ui_stall_bench.py). So: all cores but
-    one, at most 8 (small models stop scaling before that). A GPU run needs one host thread.
+
+def can_lower_thread_priority() -> bool:
+    return sys.platform.startswith("linux")  # elsewhere a thread id is not a setpriority target
+
+
+def lower_thread_priority(nice: int) -> None:
+    """Make the calling thread (and the threads it starts later) nicer than the UI thread."""
+    if nice and can_lower_thread_priority():
+        try:
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)
+        except OSError:
+            pass
+
+
+def training_threads(device: str, cpu_count: int | None = None, niced: bool | None = None) -> int:
+    """Torch CPU threads for training, chosen with the UI thread in mind.
+
+    torch's thread count is process-wide. With the trainer niced (Linux), it may use every core:
+    the UI thread still gets one whenever it needs it. Measured on 2 shared cores (20 s of the
+    default dataset, main window on its Train panel): 1 thread 8,600-10,300 tokens/s, 2 threads
+    11,500-13,600 tokens/s, with the same event-loop gaps (p99 13-15 ms, max 17-24 ms).
+    Without nice (macOS, Windows) one core is left to the UI. At most 8: these small models
+    stop scaling before that. A GPU run needs one host thread.
     """
     if device == "auto":
         device = resolve_device("auto").type
     if device != "cpu":
         return 1
     cores = cpu_count or os.cpu_count() or 1
-    return max(1, min(8, cores - 1))
+    niced = (TRAINING_NICE > 0 and can_lower_thread_priority()) if niced is None else niced
+    return max(1, min(8, cores if niced else cores - 1))
 
 
-TRAINING_NICE = 0  # niceness added to the training thread (Linux); 0 leaves it as the window's
-
-
-def lower_thread_priority(nice: int) -> None:
-    """Make the calling thread nicer than the UI thread (Linux: nice is per thread)."""
-    if nice and sys.platform.startswith("linux"):  # elsewhere a thread id is not a setpriority target
-        try:
-            tid = threading.get_native_id()
-            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)
-        except OSError:
-            pass
+def use_threads(threads: int) -> None:
+    """Set torch's thread count from the UI thread too: OpenMP keeps one setting per thread."""
+    torch.set_num_threads(threads)
 
 
 class TrainingRun:
@@ -139,9 +154,11 @@ class TrainingRun:
 def warm_up(trainer) -> None:
     """One forward and backward pass on a tiny batch before the first step.
 
-    The first pass in a thread initialises torch's per-thread state and kernels; doing it on
-    one example keeps that cost small and out of the first step's tokens/s. The gradients it
-    leaves are cleared by the first step's ``zero_grad``; no weight changes.
+    The first pass in a process initialises torch's kernels and per-thread state (the first step
+    took 3x longer than the next ones here); doing it on one example keeps that cost out of the
+    first step's tokens/s. It runs in the worker, where it cannot stall the window either way
+    (ui_stall_bench: the same gaps with and without it). The gradients it leaves are cleared by
+    the first step's ``zero_grad``; no weight changes.
     """
     model, task, cfg = trainer.model, trainer.task, trainer.cfg
     g = torch.Generator().manual_seed(cfg.seed)

@@ -16,24 +16,29 @@ import random
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox,
-                               QStyle, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPlainTextEdit, QPushButton, QStyle, QTableWidget, QTableWidgetItem, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from ...core.errors import PlaygroundError
 from ...core.sample import SampleConfig, stream
 from ...core.tasks import PairTask
+from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
+from ..widgets.sampling_form import SamplingForm
 from ..widgets.token_stream import TokenStreamView, probability_color, quoted
 from ..worker import Job
 from .base import Panel
 
 log = logging.getLogger(__name__)
-RANDOM_SEED = -1  # the seed box's lowest value means "a fresh seed each time"
 
 
 def sample_from_snapshot(model, tokenizer, prompt_ids, cfg, src_ids):
-    """In the worker: copy the model, then stream tokens from the copy (see the module docstring)."""
+    """In the worker: copy the model, then stream tokens from the copy (see the module docstring).
+
+    The worker thread is niced like the trainer's, so sampling never slows the window down.
+    """
+    lower_thread_priority(TRAINING_NICE)
     return stream(copy.deepcopy(model), tokenizer, prompt_ids, cfg, src_ids)
 
 
@@ -91,7 +96,10 @@ class GeneratePanel(Panel):
         left.addWidget(self.token_view, 1)
         left.addWidget(self._build_legend(), 0, Qt.AlignmentFlag.AlignRight)
         right = QVBoxLayout()
-        right.addWidget(self._build_settings())
+        self.sampling = SamplingForm()
+        for name in ("temperature", "top_k", "top_p", "max_tokens", "seed", "greedy"):
+            setattr(self, name, getattr(self.sampling, name))  # the boxes, as the tests and sessions know them
+        right.addWidget(self.sampling)
         right.addWidget(self._build_alternatives(), 1)
         side = QWidget()
         side.setLayout(right)
@@ -124,41 +132,6 @@ class GeneratePanel(Panel):
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(3, 1)
         return self.input_box
-
-    def _build_settings(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Sampling"))
-        form = QFormLayout(box)
-        self.temperature = QDoubleSpinBox()
-        self.temperature.setRange(0.05, 5.0)
-        self.temperature.setSingleStep(0.1)
-        self.temperature.setValue(1.0)
-        self.temperature.setToolTip(self.tr("Below 1: sharper, safer choices. Above 1: flatter, more surprising."))
-        self.top_k = QSpinBox()
-        self.top_k.setRange(0, 100_000)
-        self.top_k.setSpecialValueText(self.tr("all"))
-        self.top_k.setToolTip(self.tr("Draw only from the k likeliest tokens"))
-        self.top_p = QDoubleSpinBox()
-        self.top_p.setRange(0.01, 1.0)
-        self.top_p.setSingleStep(0.05)
-        self.top_p.setValue(1.0)
-        self.top_p.setToolTip(self.tr("Draw only from the likeliest tokens whose probabilities add up to p (1: all)"))
-        self.max_tokens = QSpinBox()
-        self.max_tokens.setRange(1, 5000)
-        self.max_tokens.setValue(200)
-        self.seed = QSpinBox()
-        self.seed.setRange(RANDOM_SEED, 2**31 - 1)
-        self.seed.setSpecialValueText(self.tr("random"))
-        self.seed.setValue(0)
-        self.seed.setToolTip(self.tr("Same seed, same text"))
-        self.greedy = QCheckBox(self.tr("Greedy: always the likeliest token"))
-        self.greedy.toggled.connect(self._on_greedy)
-        form.addRow(self.tr("Temperature"), self.temperature)
-        form.addRow(self.tr("Top-k"), self.top_k)
-        form.addRow(self.tr("Top-p"), self.top_p)
-        form.addRow(self.tr("Maximum tokens"), self.max_tokens)
-        form.addRow(self.tr("Seed"), self.seed)
-        form.addRow(self.greedy)
-        return box
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -275,15 +248,11 @@ class GeneratePanel(Panel):
         return tok.encode_ids(text or "\n"), None, text
 
     def sample_config(self, prompt_len: int = 0) -> SampleConfig:
-        max_tokens = self.max_tokens.value()
+        settings = self.sampling.settings()
         cfg = self.workspace.core.recipe.model
-        if self.is_pair_task() and cfg.architecture == "decoder":
-            max_tokens = max(1, min(max_tokens, cfg.block_size - prompt_len))  # an answer must fit the context
-        seed = self.seed.value()
-        return SampleConfig(max_new_tokens=max_tokens, temperature=self.temperature.value(),
-                            top_k=self.top_k.value() or None,
-                            top_p=self.top_p.value() if self.top_p.value() < 1.0 else None,
-                            greedy=self.greedy.isChecked(), seed=None if seed == RANDOM_SEED else seed)
+        if self.is_pair_task() and cfg.architecture == "decoder":  # an answer must fit the context
+            settings["max_new_tokens"] = max(1, min(settings["max_new_tokens"], cfg.block_size - prompt_len))
+        return SampleConfig(**settings)
 
     # --- generating ---------------------------------------------------------------------------
     def generate(self) -> None:
@@ -361,10 +330,6 @@ class GeneratePanel(Panel):
         self.stop_action.setEnabled(self._generating)
         self.example_button.setEnabled(ready and self.is_pair_task())
 
-    def _on_greedy(self, on: bool) -> None:
-        for box in (self.temperature, self.top_k, self.top_p):
-            box.setEnabled(not on)
-
     def output_text(self) -> str:
         return self.token_view.text()
 
@@ -401,14 +366,9 @@ class GeneratePanel(Panel):
 
     # --- sessions ------------------------------------------------------------------------------
     def ui_state(self) -> dict:
-        return {"prompt": self.prompt.toPlainText(), "source": self.source.text(),
-                "temperature": self.temperature.value(), "top_k": self.top_k.value(), "top_p": self.top_p.value(),
-                "max_tokens": self.max_tokens.value(), "seed": self.seed.value(), "greedy": self.greedy.isChecked()}
+        return {"prompt": self.prompt.toPlainText(), "source": self.source.text(), **self.sampling.state()}
 
     def restore_ui_state(self, state: dict) -> None:
         self.prompt.setPlainText(state.get("prompt", ""))
         self.source.setText(state.get("source", ""))
-        for key in ("temperature", "top_k", "top_p", "max_tokens", "seed"):
-            if key in state:
-                getattr(self, key).setValue(state[key])
-        self.greedy.setChecked(bool(state.get("greedy", False)))
+        self.sampling.restore(state)

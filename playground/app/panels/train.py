@@ -5,31 +5,30 @@ each record goes to ``QWorkspace.record`` in the UI thread, and the panel draws 
 workspace's ``training_record`` signal, so whatever trains the workspace shows up here.
 """
 
-import collections
 import logging
 import math
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QProgressBar, QPushButton, QScrollArea, QSizePolicy, QStyle,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+                               QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget)
 
 from ...core.device import available_devices
 from ...core.errors import PlaygroundError
-from ..training import TrainingRun, read_metrics, save_checkpoint_row, training_threads
+from ..training import TrainingRun, read_metrics, save_checkpoint_row, training_threads, use_threads
 from ..widgets.banner import Banner
+from ..widgets.checkpoint_list import CheckpointList
 from ..widgets.loss_plot import LossPlot, loss_curves
 from ..widgets.metrics_table import MetricsTable
 from ..widgets.train_settings import TrainSettingsForm
+from ..widgets.train_status import TrainStatus
 from ..worker import Job
 from .base import Panel
 
 log = logging.getLogger(__name__)
-STATUS_MS = 100  # the text under the plot is refreshed at most this often, not per record
-RATE_WINDOW = 20  # step records used for the ETA (recent speed, not the average since start)
+STATUS_MS = 100  # the text above the plot is refreshed at most this often, not per record
 
 
 def default_runs_root() -> Path:
@@ -38,14 +37,14 @@ def default_runs_root() -> Path:
     return Path(base or Path.home() / ".transformer-playground") / "runs"
 
 
-def duration(seconds: float) -> str:
-    """75 -> '1:15', 3725 -> '1:02:05'; '-' when unknown."""
-    if not math.isfinite(seconds) or seconds < 0:
-        return "-"
-    s = int(round(seconds))
-    h, rest = divmod(s, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+def new_run_dir(root: Path, name: str) -> Path:
+    """A fresh run folder's path, as the command line names them: grammar-20250101-120000 (then -2, -3...)."""
+    base = root / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    path, n = base, 1
+    while path.exists():
+        n += 1
+        path = base.with_name(f"{base.name}-{n}")
+    return path
 
 
 class TrainPanel(Panel):
@@ -61,7 +60,6 @@ class TrainPanel(Panel):
         self.threads: int | None = None  # torch CPU threads for training; None: training_threads() decides
         self.state = "idle"  # idle, running, paused, stopping, then stopped / finished / diverged
         self._target = self._first_step = 0
-        self._recent = collections.deque(maxlen=RATE_WINDOW)  # (step, elapsed, tokens/s)
         self._kept = 0
         self._build_actions()
         self._build()
@@ -123,7 +121,10 @@ class TrainPanel(Panel):
         box.addWidget(self.metrics_caption)
         box.addWidget(self.metrics)
         column.addWidget(metrics)
-        column.addWidget(self._build_checkpoints())
+        self.checkpoints = CheckpointList()
+        self.save_button = self.checkpoints.save_button
+        self.save_button.clicked.connect(self.save_checkpoint)
+        column.addWidget(self.checkpoints)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(side)
@@ -144,25 +145,13 @@ class TrainPanel(Panel):
             row.addWidget(button)
         return row
 
-    def _build_checkpoints(self) -> QGroupBox:
-        group = QGroupBox(self.tr("Checkpoints"))
-        box = QVBoxLayout(group)
-        self.checkpoints = QListWidget()
-        self.checkpoints.setMinimumHeight(70)
-        self.checkpoints.setMaximumHeight(140)
-        self.checkpoints.setToolTip(self.tr("Double-click to open the folder"))
-        self.checkpoints.itemActivated.connect(self._open_checkpoint)
-        self.save_button = QPushButton(self.tr("Save a checkpoint now"))
-        self.save_button.clicked.connect(self.save_checkpoint)
-        box.addWidget(self.checkpoints)
-        box.addWidget(self.save_button)
-        return group
-
     def _build_main(self) -> QVBoxLayout:
         column = QVBoxLayout()
         self.banner = Banner()
         column.addWidget(self.banner)
-        column.addLayout(self._build_status())
+        self.status = TrainStatus()
+        self.progress = self.status.progress
+        column.addWidget(self.status)
         tools = QHBoxLayout()
         self.log_scale = QCheckBox(self.tr("Log scale"))
         self.log_scale.setToolTip(self.tr("Show the loss on a logarithmic axis"))
@@ -185,46 +174,21 @@ class TrainPanel(Panel):
         column.addWidget(self.plot, 1)
         return column
 
-    def _build_status(self) -> QGridLayout:
-        grid = QGridLayout()
-        self.progress = QProgressBar()
-        self.progress.setFormat(self.tr("step %v of %m"))
-        self.progress.setTextVisible(True)
-        self.state_label = QLabel()
-        bold = self.state_label.font()
-        bold.setBold(True)
-        self.state_label.setFont(bold)  # a font, not a style sheet: style sheets miss later theme changes
-        self.state_label.setMinimumWidth(self.state_label.fontMetrics().horizontalAdvance("Stopping…") + 24)
-        self.speed_label, self.elapsed_label, self.eta_label = QLabel("-"), QLabel("-"), QLabel("-")
-        for label, widest in ((self.speed_label, "8,888,888"), (self.elapsed_label, "88:88:88"),
-                              (self.eta_label, "88:88:88")):
-            # fixed widths: a label that grows re-lays out the panel and repaints the plot with it
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest) + 6)
-        grid.addWidget(self.state_label, 0, 0)
-        grid.addWidget(self.progress, 0, 1, 1, 7)
-        for col, (caption, label) in enumerate(((self.tr("Tokens/s:"), self.speed_label),
-                                                (self.tr("Elapsed:"), self.elapsed_label),
-                                                (self.tr("Remaining:"), self.eta_label))):
-            grid.addWidget(QLabel(caption), 1, 1 + 2 * col, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(label, 1, 2 + 2 * col)
-        grid.setColumnStretch(7, 1)
-        return grid
-
     # --- training control ------------------------------------------------------------------
     def start(self) -> None:
         """Start (or continue) training the workspace's model in the background."""
         core = self.workspace.core
-        if self.job_running() or core.recipe is None:
-            return
+        if self.run is not None or core.recipe is None:
+            return  # (a job still running is a run let go of, or a save: run_job waits for it)
         self.banner.clear()
         if self.run_dir is None or not core.history:
-            stamp = time.strftime("%Y%m%d-%H%M%S")
-            self.run_dir = self.runs_root / f"{core.recipe.task.name}-{stamp}"
+            self.run_dir = new_run_dir(self.runs_root, core.recipe.task.name)
         device = self.settings.device_id()
         threads = self.threads or training_threads(device)
+        use_threads(threads)
         self._first_step = core.trained_steps
         self._target = core.trained_steps + core.recipe.train.max_steps
-        self._recent.clear()
+        self.status.reset_pace()
         self.plot.set_step_range(0, self._target)
         self.run = TrainingRun(core, self.run_dir, threads)
         job = Job(self.run.records, stop=self.run.stop)
@@ -301,7 +265,7 @@ class TrainPanel(Panel):
         kind = row.get("kind")
         if kind == "step":
             self.plot.add_step(row["step"], row["loss"], row["lr"], row["grad_norm"])
-            self._recent.append((row["step"], row["elapsed"], row["tokens_per_second"]))
+            self.status.add_step(row)
         elif kind == "eval":
             self.plot.add_eval(row["step"], row["metrics"].get("val_loss", math.nan))
             self._show_metrics(row)
@@ -339,23 +303,8 @@ class TrainPanel(Panel):
                 "diverged": self.tr("Diverged")}.get(self.state, self.state)
 
     def _show_status(self) -> None:
-        core = self.workspace.core
-        step = core.trained_steps
-        self.state_label.setText(self.state_text())
-        if self.run is not None or self._target:
-            self.progress.setRange(self._first_step, max(self._target, self._first_step + 1))
-            self.progress.setValue(min(step, self._target))
-        else:
-            self.progress.setRange(0, max(step, 1))
-            self.progress.setValue(step)
-        if self._recent:
-            first, last = self._recent[0], self._recent[-1]
-            speed = sum(r[2] for r in self._recent) / len(self._recent)
-            per_step = (last[1] - first[1]) / (last[0] - first[0]) if last[0] > first[0] else math.nan
-            remaining = max(self._target - last[0], 0) * per_step if self.run is not None else math.nan
-            self.speed_label.setText(f"{speed:,.0f}")
-            self.elapsed_label.setText(duration(last[1]))
-            self.eta_label.setText(duration(remaining) if self.state == "running" else "-")
+        self.status.show(self.state_text(), self.workspace.core.trained_steps, self._first_step, self._target,
+                         self.state == "running")
         self.keep_button.setEnabled(self.plot.point_count() > 0)
 
     def _show_metrics(self, row: dict) -> None:
@@ -384,14 +333,13 @@ class TrainPanel(Panel):
             self.run.stop()  # the model it trains is gone
             self.run = None
             self.state = "idle"
-        if not core.history:
-            self.run_dir = None
-            self._target = self._first_step = 0
-        self._recent.clear()
+        self.run_dir = None  # another model: the next Start writes a new run folder
+        self._target = self._first_step = 0
+        self.status.reset_pace()
         self.plot.clear_data()
         self.metrics.clear_metrics()
         self.metrics_caption.setText(self.tr("No evaluation yet"))
-        self.checkpoints.clear()
+        self.checkpoints.clear_list()
         self.plot.add_rows(core.history)
         self.plot.follow_steps()
         for row in core.history:
@@ -403,6 +351,13 @@ class TrainPanel(Panel):
         self._load_settings()
         self._show_status()
 
+    # --- sessions -------------------------------------------------------------------------------
+    def ui_state(self) -> dict:
+        return {"log_scale": self.log_scale.isChecked()}
+
+    def restore_ui_state(self, state: dict) -> None:
+        self.log_scale.setChecked(bool(state.get("log_scale", False)))
+
     # --- checkpoints --------------------------------------------------------------------------
     def save_checkpoint(self) -> None:
         """Save the model now into the run folder: between two steps while training, at once otherwise."""
@@ -410,8 +365,7 @@ class TrainPanel(Panel):
         trainer = self.run.trainer if self.run is not None else core.trainer
         if trainer is None:
             return
-        run_dir = self.run_dir or self.runs_root / f"{core.recipe.task.name}-{time.strftime('%Y%m%d-%H%M%S')}"
-        self.run_dir = run_dir
+        run_dir = self.run_dir = self.run_dir or new_run_dir(self.runs_root, core.recipe.task.name)
         request = save_checkpoint_row(run_dir / "checkpoints")
         if self.run is not None:
             self.run.call_between_steps(request)
@@ -425,18 +379,10 @@ class TrainPanel(Panel):
         self.banner.show_message(self.tr("The checkpoint was not saved: {message}").format(message=message), "error")
 
     def _add_checkpoint(self, row: dict) -> None:
-        path = Path(row["path"])
-        item = QListWidgetItem(self.tr("step {step}").format(step=row["step"]) + f"  ·  {path.parent.parent.name}")
-        item.setToolTip(str(path))
-        item.setData(Qt.ItemDataRole.UserRole, str(path))
-        self.checkpoints.addItem(item)
-        self.checkpoints.scrollToBottom()
-
-    def _open_checkpoint(self, item: QListWidgetItem) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(item.data(Qt.ItemDataRole.UserRole)))
+        self.checkpoints.add(row)
 
     def checkpoint_paths(self) -> list[str]:
-        return [self.checkpoints.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.checkpoints.count())]
+        return self.checkpoints.paths()
 
     # --- comparison ---------------------------------------------------------------------------
     def keep_curve(self) -> None:

@@ -11,8 +11,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QGraphicsItem
 
 REDRAW_MS = 50
+AXIS_WIDTH = 62  # pixels for the tick labels and title of a vertical axis
 SMOOTHING = 0.8  # exponential moving average of the training loss, bias-corrected
 TRAIN_COLOR, VAL_COLOR = "#1f77b4", "#e8710a"
 LR_COLOR, GRAD_COLOR = "#2ca02c", "#9467bd"
@@ -20,12 +22,16 @@ OVERLAY_COLORS = ["#8c564b", "#d62728", "#17becf", "#bcbd22", "#7f7f7f"]
 
 
 class Series:
-    """x and y values in numpy buffers that grow by doubling: appending is O(1), reading copies nothing."""
+    """x and y values in numpy buffers that grow by doubling: appending is O(1), reading copies nothing.
+
+    It keeps the smallest and largest y as it goes, so fitting the view never scans the data.
+    """
 
     def __init__(self):
         self.x = np.empty(256)
         self.y = np.empty(256)
         self.n = 0
+        self.y_lo, self.y_hi = math.inf, -math.inf
 
     def append(self, x: float, y: float) -> None:
         if self.n == len(self.x):
@@ -33,9 +39,14 @@ class Series:
             self.y = np.resize(self.y, 2 * self.n)
         self.x[self.n], self.y[self.n] = x, y
         self.n += 1
+        self.y_lo, self.y_hi = min(self.y_lo, y), max(self.y_hi, y)
 
     def clear(self) -> None:
         self.n = 0
+        self.y_lo, self.y_hi = math.inf, -math.inf
+
+    def x_last(self) -> float:
+        return float(self.x[self.n - 1]) if self.n else -math.inf
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         return self.x[: self.n], self.y[: self.n]
@@ -67,6 +78,29 @@ def loss_curves(rows) -> dict:
             "val_steps": np.array(val_steps, float), "val_losses": np.array(val_losses, float)}
 
 
+def fit_axis(view: pg.ViewBox, axis: int, lo: float, hi: float, log: bool = False, headroom: float = 0.0,
+             force: bool = False) -> None:
+    """Show [lo, hi] on one axis of ``view`` (0: x, 1: y), but only when the data left the view or
+    fills less than 60% of it. pyqtgraph's own auto-range refits at every paint and then paints
+    again; fitting here, with this slack, leaves the axes alone for most records (half the redraws).
+    ``headroom`` extends the top (as a fraction of the span) so a growing run is not refitted every step.
+    """
+    if log:
+        lo, hi = math.log10(max(lo, 1e-12)), math.log10(max(hi, 1e-12))
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return
+    span = max(hi - lo, abs(hi) * 1e-3, 1e-12)
+    a, b = view.viewRange()[axis]
+    if not force and a <= lo and hi <= b and span >= 0.6 * (b - a):
+        return
+    pad = 0.05 * span if axis == 0 else 0.08 * span  # y: room for the next few records before a refit
+    bounds = (lo - pad, hi + pad + headroom * span)
+    if axis == 0:
+        view.setXRange(*bounds, padding=0)
+    else:
+        view.setYRange(*bounds, padding=0)
+
+
 def _fast(curve: pg.PlotDataItem) -> pg.PlotDataItem:
     curve.setDownsampling(auto=True, method="peak")
     curve.setClipToView(True)
@@ -74,9 +108,15 @@ def _fast(curve: pg.PlotDataItem) -> pg.PlotDataItem:
 
 
 def _major_ticks_only(plot: pg.PlotItem) -> None:
-    """Major ticks (and grid lines) only: the minor ones tripled the time of a repaint (14 -> 5 ms)."""
+    """Major ticks (and grid lines) only: the minor ones tripled the time of a repaint (14 -> 5 ms).
+
+    Each axis is also cached as a pixmap: replaying its tick labels shapes their text again at
+    every paint, and the axes change far less often than the curves.
+    """
     for name in ("left", "bottom", "right"):
-        plot.getAxis(name).setStyle(maxTickLevel=0)
+        axis = plot.getAxis(name)
+        axis.setStyle(maxTickLevel=0)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 class LossPlot(pg.GraphicsLayoutWidget):
@@ -89,10 +129,20 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._smoother = Smoother()
         self._dirty = False
         self._overlays: list[pg.PlotDataItem] = []
+        self._overlay_lo, self._overlay_hi, self._overlay_x = math.inf, -math.inf, -math.inf
+        self._steps = (0.0, 1.0)  # the step axis shows at least this (a run's first and last step)
+        self._log = False
+        self._follow = True  # False once the user pans or zooms; the A button brings it back
         self._build_loss_plot()
         self._build_rate_plot()
         self.ci.layout.setRowStretchFactor(0, 3)
         self.ci.layout.setRowStretchFactor(1, 1)
+        self._align_steps()
+        for view in (self.loss_plot.vb, self.rate_plot.vb, self.grad_view):
+            view.disableAutoRange()  # fit_axis decides, see there
+        for plot in (self.loss_plot, self.rate_plot):
+            plot.vb.sigRangeChangedManually.connect(self._on_user_range)
+            plot.autoBtn.clicked.connect(self._on_auto_button)
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self.refresh)
@@ -129,6 +179,15 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.grad_curve = _fast(pg.PlotDataItem(pen=pg.mkPen(GRAD_COLOR, width=1)))
         self.grad_view.addItem(self.grad_curve)
         p.vb.sigResized.connect(self._align_grad_view)
+
+    def _align_steps(self) -> None:
+        """Same axis widths in both plots, so a step sits at the same x in each (the loss plot gets an
+        empty right axis to match the gradient norm's)."""
+        self.loss_plot.showAxis("right")
+        self.loss_plot.getAxis("right").setStyle(showValues=False)
+        for plot in (self.loss_plot, self.rate_plot):
+            plot.getAxis("left").setWidth(AXIS_WIDTH)
+            plot.getAxis("right").setWidth(AXIS_WIDTH)
 
     def _align_grad_view(self) -> None:
         self.grad_view.setGeometry(self.rate_plot.vb.sceneBoundingRect())
@@ -179,15 +238,42 @@ class LossPlot(pg.GraphicsLayoutWidget):
                               (self.val_curve, self.val), (self.lr_curve, self.lr),
                               (self.grad_curve, self.grad_norm)):
             curve.setData(*series.data())
-        self.grad_view.enableAutoRange(axis=pg.ViewBox.YAxis)
+        if self._follow:
+            self.fit()
+
+    def fit(self, force: bool = False) -> None:
+        """Fit the views to the data (with slack: see ``fit_axis``)."""
+        data_last = max(self.train_raw.x_last(), self.val.x_last(), self._overlay_x)
+        beyond = data_last > self._steps[1]  # past the planned end: leave room to grow into
+        fit_axis(self.loss_plot.vb, 0, self._steps[0], max(self._steps[1], data_last), headroom=0.25 if beyond else 0.0,
+                 force=force)
+        lo = min(self.train_raw.y_lo, self.val.y_lo, self._overlay_lo)
+        hi = max(self.train_raw.y_hi, self.val.y_hi, self._overlay_hi)
+        fit_axis(self.loss_plot.vb, 1, lo, hi, log=self._log, force=force)
+        fit_axis(self.rate_plot.vb, 1, 0.0, self.lr.y_hi, force=force)
+        fit_axis(self.grad_view, 1, 0.0, self.grad_norm.y_hi, force=force)
 
     def set_step_range(self, first: int, last: int) -> None:
-        """Fix the step axis to a run's extent: the axes then stay put while points arrive (cheaper redraws)."""
-        self.loss_plot.setXRange(first, max(last, first + 1), padding=0.02)
+        """Show a run's whole extent on the step axis from its start: the axis then stays put."""
+        self._steps = (float(first), float(max(last, first + 1)))
+        self._follow = True
+        fit_axis(self.loss_plot.vb, 0, *self._steps, force=True)
 
     def follow_steps(self) -> None:
-        """Let the step axis fit the data again."""
-        self.loss_plot.enableAutoRange(axis=pg.ViewBox.XAxis)
+        """Fit the step axis to the data alone again (after a session is loaded, say)."""
+        last = max(self.train_raw.x_last(), self.val.x_last(), 1.0)
+        self._steps = (0.0, last)
+        self._follow = True
+        self.fit(force=True)
+
+    def _on_user_range(self, *args) -> None:
+        self._follow = False
+
+    def _on_auto_button(self) -> None:
+        for view in (self.loss_plot.vb, self.rate_plot.vb, self.grad_view):
+            view.disableAutoRange()
+        self._follow = True
+        self.fit(force=True)
 
     def point_count(self) -> int:
         return self.train_raw.n
@@ -206,18 +292,28 @@ class LossPlot(pg.GraphicsLayoutWidget):
         for item in (train, val):
             _fast(item).setZValue(-1)
             self._overlays.append(item)
+        ys = np.concatenate([curves["losses"], curves["val_losses"]])
+        if ys.size:
+            self._overlay_lo = min(self._overlay_lo, float(ys.min()))
+            self._overlay_hi = max(self._overlay_hi, float(ys.max()))
+            self._overlay_x = max(self._overlay_x, float(np.concatenate([curves["steps"], curves["val_steps"]]).max()))
+        self.fit(force=True)
 
     def clear_overlays(self) -> None:
         for item in self._overlays:
             self.loss_plot.removeItem(item)
         self._overlays = []
+        self._overlay_lo, self._overlay_hi, self._overlay_x = math.inf, -math.inf, -math.inf
+        self.fit(force=True)
 
     def overlay_count(self) -> int:
         return len(self._overlays) // 2
 
     # --- look ----------------------------------------------------------------------------------
     def set_log_scale(self, on: bool) -> None:
+        self._log = on
         self.loss_plot.setLogMode(y=on)
+        self.fit(force=True)
 
     def apply_palette(self) -> None:
         """Follow the window's light or dark palette."""

@@ -1,0 +1,73 @@
+"""TrainStatus: the line above the loss plot — state, progress bar, tokens/s, elapsed time and ETA."""
+
+import collections
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
+
+RATE_WINDOW = 20  # step records used for speed and ETA: the recent pace, not the average since start
+
+
+def duration(seconds: float) -> str:
+    """75 -> '1:15', 3725 -> '1:02:05'; '-' when unknown."""
+    if not math.isfinite(seconds) or seconds < 0:
+        return "-"
+    s = int(round(seconds))
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class TrainStatus(QWidget):
+    """``add_step(row)`` is cheap (called per record); ``show(...)`` updates the labels (on a timer)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._recent = collections.deque(maxlen=RATE_WINDOW)  # (step, elapsed, tokens/s)
+        self.progress = QProgressBar()
+        self.progress.setFormat(self.tr("step %v of %m"))
+        self.progress.setTextVisible(True)
+        self.state_label = QLabel()
+        bold = self.state_label.font()
+        bold.setBold(True)
+        self.state_label.setFont(bold)  # a font, not a style sheet: style sheets miss later theme changes
+        self.speed_label, self.elapsed_label, self.eta_label = QLabel("-"), QLabel("-"), QLabel("-")
+        # Fixed widths: a label that grows re-lays out the panel, and the plot repaints with it.
+        for label, widest in ((self.state_label, "Stopping…"), (self.speed_label, "8,888,888"),
+                              (self.elapsed_label, "88:88:88"), (self.eta_label, "88:88:88")):
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest) + 12)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.state_label, 0, 0)
+        grid.addWidget(self.progress, 0, 1, 1, 7)
+        for col, (caption, label) in enumerate(((self.tr("Tokens/s:"), self.speed_label),
+                                                (self.tr("Elapsed:"), self.elapsed_label),
+                                                (self.tr("Remaining:"), self.eta_label))):
+            grid.addWidget(QLabel(caption), 1, 1 + 2 * col, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(label, 1, 2 + 2 * col)
+        grid.setColumnStretch(7, 1)
+
+    def add_step(self, row: dict) -> None:
+        self._recent.append((row["step"], row["elapsed"], row["tokens_per_second"]))
+
+    def reset_pace(self) -> None:
+        self._recent.clear()
+
+    def show(self, state_text: str, step: int, first: int, target: int, running: bool) -> None:
+        """Progress from ``first`` to ``target`` (or just ``step`` steps when no run is planned)."""
+        self.state_label.setText(state_text)
+        if target:
+            self.progress.setRange(first, max(target, first + 1))
+            self.progress.setValue(min(step, target))
+        else:
+            self.progress.setRange(0, max(step, 1))
+            self.progress.setValue(step)
+        if not self._recent:
+            return
+        (step0, elapsed0, _), (step1, elapsed1, _) = self._recent[0], self._recent[-1]
+        speed = sum(r[2] for r in self._recent) / len(self._recent)
+        per_step = (elapsed1 - elapsed0) / (step1 - step0) if step1 > step0 else math.nan
+        self.speed_label.setText(f"{speed:,.0f}")
+        self.elapsed_label.setText(duration(elapsed1))
+        self.eta_label.setText(duration(max(target - step1, 0) * per_step) if running else "-")
