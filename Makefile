@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: run test setup test-setup bench clean
+.PHONY: run demo test setup test-setup bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ setup: $(VENV)/.installed
 test-setup: $(VENV)/.test-installed
 
 run: setup
+	$(BIN)/python -m playground
+
+demo: setup
 	$(BIN)/python -m playground demo
 
 test: test-setup

@@ -1,4 +1,4 @@
-"""Screenshots of the Data, Tokenize, Model and Inspect panels in realistic states, light and dark.
+"""Screenshots of every panel in realistic states (after short training runs), light and dark.
 
     python packaging/screenshots.py [folder]      # default: docs/screenshots/
 
@@ -123,15 +123,58 @@ def main(argv: list[str]) -> int:
         tokenize.left.tabs.setCurrentIndex(0)
 
         shots.shoot("model-decoder", "model")
-        shots.shoot("inspect", "inspect")
 
         window.set_theme("dark")
         shots.shoot("tokenize-dark", "tokenize")
         shots.choose("reversal")
         shots.shoot("model-encoder-decoder-dark", "model")
         window.set_theme("light")
+        train_and_generate(shots, "reversal", steps=500, shot="reversal", example=True)
+        window.set_theme("dark")
+        train_and_generate(shots, "grammar", steps=150, shot="grammar-dark", example=False)
+        window.set_theme("light")
         window.close()
     return 0
+
+
+def train_and_generate(shots, dataset: str, steps: int, shot: str, example: bool) -> None:
+    """Train the dataset's default model for a few steps, then generate from it; one shot each."""
+    window, app = shots.window, shots.app
+    shots.choose(dataset)
+    window.workspace.set_train_config(max_steps=steps, eval_interval=max(steps // 6, 1))
+    train = window.panel("train")
+    window.show_panel("train")
+    train.start()
+    wait_until(app, lambda: train.state in ("finished", "stopped", "diverged"), timeout=600)
+    shots.shoot(f"train-{shot}", "train")
+    generate = window.panel("generate")
+    window.show_panel("generate")
+    if example:
+        generate.pick_example(3)
+    generate.generate()
+    wait_until(app, lambda: not generate.is_generating() and generate.output_text(), timeout=120)
+    shots.shoot(f"generate-{shot}", "generate")
+    shoot_inspect(shots, shot)
+
+
+def shoot_inspect(shots, shot: str, text: str | None = None) -> None:
+    """The Inspect panel on the last layer's attention (cross-attention for encoder-decoder) and on the logits."""
+    window, app = shots.window, shots.app
+    inspect = window.panel("inspect")
+    window.show_panel("inspect")
+    if text is not None:
+        inspect.text.setText(text)
+    inspect.trace_input()
+    wait_until(app, lambda: not inspect.is_tracing() and inspect.inspection is not None, timeout=120)
+    names = inspect.inspection.trace.names()
+    attention = [n for n in names if n.endswith(".cross_attn.weights")] or [n for n in names if n.endswith(".attn.weights")]
+    for name, label in ((attention[-1], "attention"), ("logits", "logits")):
+        inspect.go_to(names.index(name))
+        rows = inspect.current_record().tensor.shape[-2]
+        inspect.detail.select_cell(rows - 1, 0)
+        if label == "logits":
+            inspect.detail.tabs.setCurrentIndex(2)  # the next-token bars
+        shots.shoot(f"inspect-{label}-{shot}", "inspect")
 
 
 if __name__ == "__main__":

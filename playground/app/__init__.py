@@ -28,6 +28,13 @@ def main(argv: list[str] | None = None) -> int:
 
     probe("main")
     args, qt_args = parse_args(sys.argv[1:] if argv is None else list(argv))
+    if not display_available(qt_args):
+        from ..core.i18n import _
+
+        print(_("playground: error: there is no display to open the window on. Run it on a desktop, "
+                "or try 'playground demo' (trains and samples in the terminal), or set "
+                "QT_QPA_PLATFORM=offscreen."), file=sys.stderr)
+        return 2
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch starts its OpenMP pool
     from ..core.runtime import keep_freed_memory
 
@@ -44,6 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     install_excepthook(window)
     window.start_loading()
     return app.exec()
+
+
+def display_available(qt_args: list[str]) -> bool:
+    """False on Linux with no X11/Wayland display and no Qt platform chosen (Qt would abort)."""
+    if not sys.platform.startswith("linux") or "-platform" in qt_args or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def make_application(qt_args: list[str]):

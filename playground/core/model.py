@@ -393,6 +393,19 @@ def memory_estimate(model: Transformer, batch_size: int) -> dict:
     return parts
 
 
+def model_for_sizes(cfg: ModelConfig, real_below: int = 20_000_000) -> Transformer:
+    """A model to count and draw, not to train: built for real when small (a few ms), on the
+    meta device when large (no memory). The meta device's first use imports torch._dynamo,
+    which holds the GIL about 1.5 s and would freeze a GUI, so small models avoid it.
+    """
+    layers = cfg.n_layer * 2 + cfg.encoder_layers  # cross-attention counts like a layer
+    rough = cfg.vocab_size * cfg.d_model + layers * (4 * cfg.d_model ** 2 + 3 * cfg.d_model * cfg.d_ff)
+    if rough < real_below:
+        return Transformer(cfg)
+    with torch.device("meta"):
+        return Transformer(cfg)
+
+
 def build_model(cfg: ModelConfig | dict) -> Transformer:
     """Factory: a ModelConfig (or its dict) -> decoder-only or encoder-decoder Transformer."""
     if isinstance(cfg, dict):

@@ -158,6 +158,8 @@ class Trainer:
             yield self._record(record)
             if self.step % cfg.eval_interval == 0 or self.step == cfg.max_steps:
                 metrics = self.evaluate(autocast)
+                if self._stop.is_set():
+                    continue  # an evaluation cut short by a stop request is not a measurement
                 yield self._record(EvalRecord(self.step, metrics))
                 if not math.isfinite(metrics["val_loss"]):
                     yield from self._diverged()

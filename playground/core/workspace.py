@@ -12,12 +12,11 @@ with signals. It never imports Qt.
 from dataclasses import replace
 from pathlib import Path
 
-import torch
-
 from .datasets import get_dataset
 from .errors import ConfigError
 from .i18n import _
-from .model import ModelConfig, Transformer, build_model, count_parameters, flops_per_token, memory_estimate
+from .model import (ModelConfig, Transformer, build_model, count_parameters, flops_per_token, memory_estimate,
+                    model_for_sizes)
 from .recipes import Recipe, recipe_for_dataset, recipe_for_text
 from .text import Cleaning
 from .train import TrainConfig, Trainer
@@ -129,11 +128,7 @@ class Workspace:
     def model_summary(self) -> dict:
         """Parameter count, FLOPs per token and training memory of the current settings."""
         recipe = self.require_recipe()
-        if self.model is not None:
-            model = self.model
-        else:
-            with torch.device("meta"):  # sizes only: no memory, even for a model too big to build
-                model = build_model(recipe.model)
+        model = self.model if self.model is not None else model_for_sizes(recipe.model)
         return {"parameters": count_parameters(model), "flops_per_token": flops_per_token(model),
                 "memory": memory_estimate(model, recipe.train.batch_size)["total"]}
 

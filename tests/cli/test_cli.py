@@ -264,3 +264,15 @@ def test_encoder_decoder_needs_a_source(reversal_run, capsys):
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
 def test_cuda_on_a_machine_without_it(capsys):
     assert_user_error(capsys, "train", "--dataset", "reversal", "--device", "cuda", says="cuda")
+
+
+def test_app_without_a_display_says_what_to_do():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "playground"], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 2
+    assert "no display" in out.stderr and "playground demo" in out.stderr
+    assert "Traceback" not in out.stderr

@@ -1,44 +1,55 @@
-"""The Inspect panel's place in the pipeline: the step-through inspector arrives here next."""
+"""The Inspect panel: step through one forward pass of the user's model, stage by stage, like a debugger.
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+Tracing runs in a worker on a snapshot (a copy) of the model, as Generate samples: training
+may go on, and switched-off heads never touch the model the trainer or Generate use. The
+panel only shows what ``core.trace`` recorded (see ``core/inspect.py``).
+"""
 
-from ...resources import resource_path
-from ..widgets.heading import HeadingLabel
+import functools
+import logging
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QPushButton, QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from ...core.errors import PlaygroundError
+from ...core.inspect import inspect, inspect_inputs
+from ...core.tasks import PairTask
+from ...core.trace import group_title
+from ..training import TRAINING_NICE, lower_thread_priority
+from ..widgets.banner import Banner
+from ..widgets.head_toggles import HeadToggles
+from ..widgets.stage_detail import StageDetail, attention_prefix
+from ..widgets.token_stream import quoted
+from ..worker import Job
 from .base import Panel
+
+log = logging.getLogger(__name__)
+
+
+def inspect_in_worker(model, tokenizer, ids, src_ids, ablated):
+    lower_thread_priority(TRAINING_NICE)
+    return inspect(model, tokenizer, ids, src_ids, ablated)
 
 
 class InspectPanel(Panel):
-    """A placeholder until the step-through inspector: says what will be here and what to use now."""
+    """Input, the pipeline of stages, the records of the current stage and its detail."""
 
     name = "inspect"
 
     def __init__(self, workspace, parent=None):
         super().__init__(workspace, parent)
-        heading = HeadingLabel(self.tr("The step-through inspector arrives here"), 1.4)
-        self.message = QLabel(self.tr(
-            "Soon you will step through one forward pass of your model, stage by stage: the tokens, their "
-            "embeddings, every attention head's weights, the feed-forward layers, the logits and the softmax "
-            "that picks the next token.\n\nUntil then, the command line already shows every stage: "
-            "playground inspect <run folder> --text \"the cat\"."))
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        icon = QLabel()
-        icon.setPixmap(QIcon(str(resource_path(self.icon_name()))).pixmap(QSize(64, 64)))
-        column = QVBoxLayout()
-        column.addWidget(icon, 0, Qt.AlignmentFlag.AlignHCenter)
-        column.addWidget(heading, 0, Qt.AlignmentFlag.AlignHCenter)
-        column.addSpacing(12)
-        column.addWidget(self.message)  # no alignment: a wrapped label needs the row's width to size itself
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addLayout(column, 3)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(2)
+        self.inspection = None
+        self.index = 0  # the current record
+        self._generation = 0
+        self._tracing = False
+        self._live_step = 0
+        self._build()
+        workspace.data_changed.connect(self._on_workspace_changed)
+        workspace.model_changed.connect(self._on_workspace_changed)
+        workspace.training_record.connect(self._on_training_record)
+        self._on_workspace_changed()
 
     @classmethod
     def title(cls) -> str:
@@ -46,4 +57,294 @@ class InspectPanel(Panel):
 
     @classmethod
     def description(cls) -> str:
-        return QCoreApplication.translate("InspectPanel", "Step through the model stage by stage (next version)")
+        return QCoreApplication.translate("InspectPanel", "Step through the model stage by stage")
+
+    # --- building ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.banner = Banner()
+        self.stage_row = QHBoxLayout()
+        self.stage_row.setContentsMargins(4, 2, 4, 2)
+        self.stage_buttons = QButtonGroup(self)
+        self.stage_buttons.setExclusive(True)
+        strip = QWidget()
+        strip.setLayout(self.stage_row)
+        scroll = QScrollArea()
+        scroll.setWidget(strip)
+        scroll.setWidgetResizable(True)
+        scroll.setFixedHeight(self.fontMetrics().height() * 2 + 28)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.records_list = QListWidget()
+        self.records_list.currentRowChanged.connect(self._on_record_row)
+        self.detail = StageDetail()
+        self.toggles = HeadToggles()
+        self.toggles.changed.connect(self.trace_input)
+        self.before_after = QLabel()
+        self.before_after.setWordWrap(True)
+        self.before_after.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        interventions = QWidget()
+        column = QVBoxLayout(interventions)
+        column.addWidget(self.toggles)
+        column.addWidget(self.before_after, 1)
+        self.detail.tabs.addTab(interventions, self.tr("Switch heads off"))
+        split = QSplitter()
+        split.addWidget(self.records_list)
+        split.addWidget(self.detail)
+        split.setSizes([220, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self._build_input())
+        layout.addLayout(self._build_stepper())
+        layout.addWidget(scroll)
+        layout.addWidget(split, 1)
+        for key, delta in (("Left", -1), ("Right", 1)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(functools.partial(self.step, delta))
+            self.addAction(action)
+
+    def _build_input(self) -> QGroupBox:
+        self.input_box = QGroupBox(self.tr("Input"))
+        row = QHBoxLayout(self.input_box)
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(self.tr("Text to trace, e.g. the cat sees"))
+        self.text.returnPressed.connect(self.trace_input)
+        self.prefix_caption = QLabel(self.tr("Output so far"))
+        self.prefix = QLineEdit()
+        self.prefix.setPlaceholderText(self.tr("optional: the start of the answer"))
+        self.prefix.returnPressed.connect(self.trace_input)
+        self.trace_button = QPushButton(self.tr("Trace"))
+        self.trace_button.setToolTip(self.tr("Run one forward pass on a snapshot of the weights and record every stage"))
+        self.trace_button.clicked.connect(self.trace_input)
+        self.next_token_button = QPushButton(self.tr("Next token"))
+        self.next_token_button.setToolTip(self.tr("Append the model's most likely next token and trace again"))
+        self.next_token_button.clicked.connect(self.next_token)
+        self.live = QCheckBox(self.tr("Refresh while training, every"))
+        self.live_steps = QSpinBox()
+        self.live_steps.setRange(1, 100_000)
+        self.live_steps.setValue(50)
+        self.live_steps.setSuffix(self.tr(" steps"))
+        for widget, stretch in ((self.text, 2), (self.prefix_caption, 0), (self.prefix, 1), (self.trace_button, 0),
+                                (self.next_token_button, 0), (self.live, 0), (self.live_steps, 0)):
+            row.addWidget(widget, stretch)
+        return self.input_box
+
+    def _build_stepper(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.previous_button = QPushButton(self.tr("◀ Previous"))
+        self.previous_button.setToolTip(self.tr("The previous stage (Left arrow)"))
+        self.previous_button.clicked.connect(lambda: self.step(-1))
+        self.next_button = QPushButton(self.tr("Next ▶"))
+        self.next_button.setToolTip(self.tr("The next stage (Right arrow)"))
+        self.next_button.clicked.connect(lambda: self.step(1))
+        self.position_label = QLabel()
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        row.addWidget(self.previous_button)
+        row.addWidget(self.next_button)
+        row.addWidget(self.position_label)
+        row.addWidget(self.status_label, 1)
+        return row
+
+    # --- the task decides the inputs -------------------------------------------------------------
+    def task(self):
+        recipe = self.workspace.core.recipe
+        return recipe.task if recipe is not None else None
+
+    def _on_workspace_changed(self) -> None:
+        self.shutdown()
+        task = self.task()
+        pairs = isinstance(task, PairTask)
+        self.input_box.setTitle(self.tr("Source") if pairs else self.tr("Text"))
+        self.prefix_caption.setVisible(pairs)
+        self.prefix.setVisible(pairs)
+        if pairs and not self.text.text() and task.val_pairs:
+            self.text.setText(task.val_pairs[0][0])
+        self.inspection = None
+        self.records_list.clear()
+        self._set_stages([])
+        self.status_label.setText(self.tr("Type an input and press Trace.") if task else
+                                  self.tr("Choose a dataset in the Data panel first."))
+        self._update_enabled()
+
+    def model_inputs(self) -> tuple[list[int], list[int] | None]:
+        return inspect_inputs(self.task(), self.text.text(), self.prefix.text() if self.prefix.isVisibleTo(self) else "")
+
+    # --- tracing ----------------------------------------------------------------------------------
+    def trace_input(self) -> None:
+        """Trace the input on a snapshot of the current weights, with the switched-off heads ablated."""
+        core = self.workspace.core
+        if core.recipe is None:
+            return
+        self.banner.clear()
+        try:
+            ids, src_ids = self.model_inputs()
+            model = core.ensure_model()
+        except PlaygroundError as e:
+            self.banner.show_message(str(e), "warning")
+            return
+        self.toggles.set_modules([(name, m.n_head) for name, m in model.attention_modules()])
+        tok, ablated = core.recipe.task.tokenizer, self.toggles.ablated()
+        self._generation += 1
+        self._steps_at = core.trained_steps
+        job = Job(lambda: inspect_in_worker(model, tok, ids, src_ids, ablated))
+        job.result.connect(functools.partial(self._on_result, self._generation))
+        job.error.connect(functools.partial(self._on_error, self._generation))
+        job.finished.connect(functools.partial(self._on_finished, self._generation))
+        self._tracing = True
+        self.run_job(job)
+        self._update_enabled()
+        self.status_label.setText(self.tr("Tracing…"))
+
+    def is_tracing(self) -> bool:
+        return self._tracing
+
+    def _on_result(self, generation: int, inspection) -> None:
+        if generation != self._generation:
+            return
+        name = self.current_record().name if self.inspection is not None else None
+        self.inspection = inspection
+        self.detail.set_inspection(inspection, self.task().tokenizer)
+        self._set_stages(inspection.trace.groups())
+        names = inspection.trace.names()
+        self.index = names.index(name) if name in names else 0
+        self.show_current()
+        self._show_before_after()
+        self.status_label.setText(self.tr("{n} stages recorded from the weights at step {step}.").format(
+            n=len(names), step=self._steps_at))
+
+    def _on_error(self, generation: int, message: str, details: str) -> None:
+        if generation == self._generation:
+            log.warning("trace failed: %s\n%s", message, details)
+            self.banner.show_message(self.tr("Tracing failed: {message}").format(message=message), "error")
+
+    def _on_finished(self, generation: int) -> None:
+        if generation == self._generation:
+            self._tracing = False
+            self._update_enabled()
+
+    def shutdown(self) -> None:
+        self.cancel_job()
+        self._generation += 1
+        self._tracing = False
+
+    def _update_enabled(self) -> None:
+        ready = self.task() is not None
+        self.trace_button.setEnabled(ready)
+        has = self.inspection is not None
+        for button in (self.next_token_button, self.previous_button, self.next_button):
+            button.setEnabled(has)
+
+    # --- stepping ----------------------------------------------------------------------------------
+    def _set_stages(self, groups: list[str]) -> None:
+        while self.stage_row.count():
+            item = self.stage_row.takeAt(0)
+            if item.widget() is not None:
+                self.stage_buttons.removeButton(item.widget()) if isinstance(item.widget(), QPushButton) else None
+                item.widget().deleteLater()
+        self.group_buttons: dict[str, QPushButton] = {}
+        for i, group in enumerate(groups):
+            if i:
+                self.stage_row.addWidget(QLabel("→"))
+            button = QPushButton(group_title(group))
+            button.setCheckable(True)
+            button.clicked.connect(functools.partial(self.jump_to_group, group))
+            self.stage_buttons.addButton(button)
+            self.stage_row.addWidget(button)
+            self.group_buttons[group] = button
+        self.stage_row.addStretch(1)
+
+    def records(self) -> list:
+        return self.inspection.trace.records if self.inspection is not None else []
+
+    def current_record(self):
+        return self.records()[self.index]
+
+    def step(self, delta: int) -> None:
+        """Move to the next (+1) or previous (-1) recorded stage."""
+        if self.inspection is not None:
+            self.go_to(max(0, min(len(self.records()) - 1, self.index + delta)))
+
+    def go_to(self, index: int) -> None:
+        self.index = index
+        self.show_current()
+
+    def jump_to_group(self, group: str) -> None:
+        self.go_to(next(i for i, r in enumerate(self.records()) if r.group == group))
+
+    def show_current(self) -> None:
+        record = self.current_record()
+        self.group_buttons[record.group].setChecked(True)
+        members = [i for i, r in enumerate(self.records()) if r.group == record.group]
+        self.records_list.blockSignals(True)
+        self.records_list.clear()
+        self.records_list.addItems([self.record_title(self.records()[i]) for i in members])
+        self.records_list.setCurrentRow(members.index(self.index))
+        self.records_list.blockSignals(False)
+        self._group_members = members
+        self.detail.show_record(record)
+        self.position_label.setText(self.tr("stage {i} of {n} ·").format(i=self.index + 1, n=len(self.records())))
+        self.previous_button.setEnabled(self.index > 0)
+        self.next_button.setEnabled(self.index < len(self.records()) - 1)
+
+    def record_title(self, record) -> str:
+        """Its title, marked "Source:" for the encoder's own embeddings (the decoder has the same stages)."""
+        return self.tr("Source: {title}").format(title=record.title) if record.name.startswith("source.") \
+            else record.title
+
+    def _on_record_row(self, row: int) -> None:
+        if row >= 0 and self.inspection is not None:
+            self.go_to(self._group_members[row])
+
+    # --- generation step by step and interventions ---------------------------------------------------
+    def next_token(self) -> None:
+        """Append the greedy next token (the top of the recorded softmax) to the input and trace again."""
+        if self.inspection is None:
+            return
+        token_id = self.inspection.trace.top_k[0][0]
+        tok = self.task().tokenizer
+        if token_id == tok.eos_id:
+            self.status_label.setText(self.tr("The model ended the output with <eos>."))
+            return
+        text = tok.decode([token_id])
+        box = self.prefix if self.prefix.isVisibleTo(self) else self.text
+        box.setText(box.text() + text)
+        if self.inspection.src_ids is not None:
+            self.detail.pinned_row = len(self.inspection.ids)  # the new output token's cross-attention row
+        self.trace_input()
+
+    def _show_before_after(self) -> None:
+        ins = self.inspection
+        tok = self.task().tokenizer
+
+        def top(tr):
+            return ", ".join(f"“{quoted(tok.decode([i]) or tok.id_to_token(i))}” {100 * p:.1f} %" for i, p in tr.top_k[:5])
+
+        def text(ids):
+            return quoted(tok.decode(ids)) if ids else "—"
+
+        lines = [self.tr("All heads on — next token: {top}").format(top=top(ins.baseline)),
+                 self.tr("All heads on — greedy output: {text}").format(text=text(ins.greedy_baseline))]
+        if ins.ablated:
+            change = float((ins.trace.logits - ins.baseline.logits).abs().max())
+            lines += [self.tr("Heads switched off: {n} — next token: {top}").format(
+                          n=sum(len(v) for v in ins.ablated.values()), top=top(ins.trace)),
+                      self.tr("With heads off — greedy output: {text}").format(text=text(ins.greedy)),
+                      self.tr("Largest change of a logit: {d}").format(d=f"{change:.4g}")]
+        self.before_after.setText("\n".join(lines))
+
+    def _on_training_record(self, row: dict) -> None:
+        """Live: while training runs, trace again every N steps (never while a trace still runs)."""
+        if not self.live.isChecked() or row.get("kind") != "step" or self._tracing:
+            return
+        if row["step"] - self._live_step >= self.live_steps.value():
+            self._live_step = row["step"]
+            self.trace_input()
+
+    # --- sessions ------------------------------------------------------------------------------------
+    def ui_state(self) -> dict:
+        return {"inspect_text": self.text.text(), "inspect_prefix": self.prefix.text()}
+
+    def restore_ui_state(self, state: dict) -> None:
+        self.text.setText(state.get("inspect_text", self.text.text()))
+        self.prefix.setText(state.get("inspect_prefix", ""))

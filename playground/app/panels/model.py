@@ -8,14 +8,13 @@ settings far too big to train.
 
 from functools import partial
 
-import torch
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
                                QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from ...core.datasets import DATASETS
 from ...core.errors import PlaygroundError
-from ...core.model import ModelConfig, build_model, count_parameters, flops_per_token, memory_estimate
+from ...core.model import ModelConfig, count_parameters, flops_per_token, memory_estimate, model_for_sizes
 from ...core.recipes import TEXT_MODEL
 from .. import dialogs
 from ..widgets.architecture import ArchitectureDiagram, architecture_of
@@ -33,10 +32,9 @@ SIZE_KEYS = ("n_layer", "n_encoder_layer", "n_head", "d_model", "d_ff")
 
 
 def overview(model, cfg: ModelConfig, batch_size: int) -> dict:
-    """In a job: sizes of ``model`` (or of ``cfg`` built on the meta device) and its diagram stages."""
+    """In a job: sizes of ``model`` (or of a model built from ``cfg`` for sizing) and its diagram stages."""
     if model is None:
-        with torch.device("meta"):
-            model = build_model(cfg)
+        model = model_for_sizes(cfg)
     return {"parameters": count_parameters(model), "flops_per_token": flops_per_token(model),
             "memory": memory_estimate(model, batch_size), "architecture": architecture_of(model), "config": cfg}
 

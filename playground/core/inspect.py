@@ -1,0 +1,154 @@
+"""Helpers for the step-through inspector: inputs, head ablation, worked attention rows, PCA, alignment.
+
+Everything here reads a recorded ``Trace`` or the model's weights; nothing re-runs a stage
+the tracer recorded. ``attention_row(trace, "decoder.0.attn", head=1, query=3)`` gives the
+scores, mask, softmax and weighted sum of one query row, as recorded.
+"""
+
+import copy
+from dataclasses import dataclass
+
+import torch
+
+from .model import Transformer
+from .sample import SampleConfig, generate
+from .tasks import PairTask
+from .trace import Trace, trace
+
+
+# --- inputs ------------------------------------------------------------------------------
+def inspect_inputs(task, text: str, target_prefix: str = "") -> tuple[list[int], list[int] | None]:
+    """(decoder ids, encoder source ids or None) for a typed input, laid out as the task trains.
+
+    A pair task reads ``<bos> source <sep> prefix`` (decoder-only) or source ``source <eos>`` and
+    decoder ``<bos> prefix`` (encoder-decoder); a text task reads the text (empty: a new line).
+    """
+    tok = task.tokenizer
+    if isinstance(task, PairTask):
+        rows = task.rows_prompt([tok.encode_ids(text)])
+        prefix = tok.encode_ids(target_prefix) if target_prefix else []
+        src = rows["src"][0].tolist() if "src" in rows else None
+        return rows["prompts"][0] + prefix, src
+    return tok.encode_ids(text or "\n"), None
+
+
+# --- ablation ----------------------------------------------------------------------------
+def attention_names(model: Transformer) -> list[str]:
+    """Attention modules by the tracer's prefixes: "encoder.0.attn", "decoder.0.cross_attn", ..."""
+    return [name for name, _m in model.attention_modules()]
+
+
+def set_head_masks(model: Transformer, ablated: dict[str, set[int]]) -> None:
+    """Switch off the given heads ({module name: head indices}); every other head is switched on."""
+    for name, attn in model.attention_modules():
+        off = ablated.get(name) or set()
+        if off:
+            mask = torch.ones(attn.n_head, device=attn.out_proj.weight.device)
+            mask[sorted(off)] = 0.0
+            attn.head_mask = mask
+        else:
+            attn.head_mask = None
+
+
+def clear_head_masks(model: Transformer) -> None:
+    set_head_masks(model, {})
+
+
+def snapshot(model: Transformer, ablated: dict[str, set[int]] | None = None) -> Transformer:
+    """A copy of the model (training may go on changing the original) with the given heads off."""
+    copied = copy.deepcopy(model)
+    set_head_masks(copied, ablated or {})
+    return copied
+
+
+@dataclass
+class Inspection:
+    """What the inspector shows for one input: the trace, and before/after an ablation."""
+
+    trace: Trace  # with the ablated heads switched off (the same as baseline when none are)
+    baseline: Trace  # all heads on
+    greedy: list[int]  # greedy continuation ids with the ablation
+    greedy_baseline: list[int]  # and with all heads on
+    ids: list[int]
+    src_ids: list[int] | None
+    ablated: dict[str, set[int]]
+    embedding_2d: torch.Tensor | None = None  # (V, 2): the token embedding matrix projected by PCA
+
+
+def inspect(model: Transformer, tokenizer, ids: list[int], src_ids: list[int] | None = None,
+            ablated: dict[str, set[int]] | None = None, greedy_tokens: int = 12, top_k: int = 10) -> Inspection:
+    """Trace ids on a snapshot of the model, with and without the ablated heads, plus greedy text."""
+    ablated = {k: set(v) for k, v in (ablated or {}).items() if v}
+    plain = snapshot(model)
+    baseline = trace(plain, ids, src_ids, top_k=top_k)
+    greedy_baseline = _greedy(plain, tokenizer, ids, src_ids, greedy_tokens)
+    pca = embedding_pca(plain.tok_emb.weight)
+    if not ablated:
+        return Inspection(baseline, baseline, greedy_baseline, greedy_baseline, ids, src_ids, ablated, pca)
+    set_head_masks(plain, ablated)
+    traced = trace(plain, ids, src_ids, top_k=top_k)
+    greedy = _greedy(plain, tokenizer, ids, src_ids, greedy_tokens)
+    return Inspection(traced, baseline, greedy, greedy_baseline, ids, src_ids, ablated, pca)
+
+
+def _greedy(model, tokenizer, ids, src_ids, n: int) -> list[int]:
+    room = model.cfg.block_size - len(ids)
+    if n < 1 or (src_ids is not None and room < 1):
+        return []
+    cfg = SampleConfig(max_new_tokens=n, greedy=True, alternatives=0)
+    return [step.id for step in generate(model, tokenizer, ids, cfg, src_ids)]
+
+
+# --- worked numbers ------------------------------------------------------------------------
+@dataclass
+class AttentionRow:
+    """One query row of one head: A[i, :] = softmax(q_i·Kᵀ/√d_k + mask), out_i = Σ_j A[i, j]·v_j."""
+
+    scores: list[float]  # q_i·k_j/√d_k for each key j, before the mask (recorded)
+    keep: list[bool]  # True where the query may look at key j
+    weights: list[float]  # the softmax, recorded
+    values: torch.Tensor  # (keys, d_head): the rows v_j
+    output: list[float]  # Σ_j weights[j]·v_j, the head's output for this query (recorded)
+    head_size: int
+
+
+def attention_row(tr: Trace, prefix: str, head: int, query: int) -> AttentionRow:
+    """The recorded numbers of query row ``query`` of ``head`` in attention ``prefix``."""
+    scores = tr.get(f"{prefix}.scores").tensor[head, query]
+    weights = tr.get(f"{prefix}.weights").tensor[head, query]
+    keep = tr.get(f"{prefix}.mask").tensor[query].bool()
+    v = tr.get(f"{prefix}.v").tensor[head]  # (keys, hs)
+    output = tr.get(f"{prefix}.heads").tensor[head, query]
+    return AttentionRow(scores.tolist(), keep.tolist(), weights.tolist(), v, output.tolist(), v.size(-1))
+
+
+def softmax_at(logits_row: torch.Tensor, temperature: float) -> torch.Tensor:
+    """The softmax stage's own formula, p = softmax(z / temperature), for one recorded row."""
+    return torch.softmax(logits_row.double() / temperature, dim=-1).float()
+
+
+# --- embeddings and alignment --------------------------------------------------------------
+def embedding_pca(weight: torch.Tensor) -> torch.Tensor:
+    """The rows of an embedding matrix (V, d) projected on their two main directions: (V, 2)."""
+    w = weight.detach().float().cpu()
+    centred = w - w.mean(0, keepdim=True)
+    _u, _s, vt = torch.linalg.svd(centred, full_matrices=False)
+    out = centred @ vt[:2].T
+    return out if out.size(1) == 2 else torch.cat((out, torch.zeros(out.size(0), 2 - out.size(1))), dim=1)
+
+
+def cross_attention_alignment(tr: Trace, layer: int | None = None, head: int | None = None) -> list[int]:
+    """For each output position, the source position its cross-attention weighs most (heads averaged)."""
+    layers = [r.layer for r in tr.records if r.name.endswith(".cross_attn.weights")]
+    if not layers:
+        return []
+    layer = layers[-1] if layer is None else layer
+    w = tr.get(f"decoder.{layer}.cross_attn.weights").tensor  # (nh, T, S)
+    w = w.mean(0) if head is None else w[head]
+    return w.argmax(-1).tolist()
+
+
+def anti_diagonal_fraction(alignment: list[int], n: int) -> float:
+    """Share of the first n output positions i whose alignment is the mirrored source position n-1-i."""
+    hits = sum(1 for i in range(min(n, len(alignment))) if alignment[i] == n - 1 - i)
+    return hits / n if n else 0.0

@@ -1,0 +1,182 @@
+"""The Inspect panel: the stepper walks every stage of both model kinds and shows the tracer's own numbers."""
+
+import numpy as np
+import pytest
+import torch
+from PySide6.QtCore import QPoint, Qt
+
+from playground.app.panels.inspect import InspectPanel
+from playground.core.inspect import softmax_at
+
+from .workspaces import tiny_workspace
+
+TIMEOUT = 30_000
+
+
+@pytest.fixture
+def make_panel(qtbot):
+    panels = []
+
+    def make(dataset="grammar", text="the cat", prefix=""):
+        ws = tiny_workspace(dataset)
+        panel = InspectPanel(ws)
+        qtbot.addWidget(panel)
+        panel.resize(1200, 800)
+        panel.show()
+        panel.text.setText(text)
+        panel.prefix.setText(prefix)
+        trace(qtbot, panel)
+        panels.append(panel)
+        return ws, panel
+
+    yield make
+    for panel in panels:
+        panel.shutdown()
+
+
+def trace(qtbot, panel):
+    panel.trace_button.click()
+    qtbot.waitUntil(lambda: not panel.is_tracing(), timeout=TIMEOUT)
+    assert panel.banner.isHidden(), panel.banner.text()
+
+
+def shown_shape(panel) -> tuple:
+    record = panel.current_record()
+    return tuple(record.shape[1:]) if record.tensor.dim() == 3 else record.shape
+
+
+@pytest.mark.parametrize("dataset, text, prefix", [("grammar", "the cat sees", ""), ("reversal", "abcde", "ed")])
+def test_stepper_walks_every_stage_both_ways(qtbot, make_panel, dataset, text, prefix):
+    ws, panel = make_panel(dataset, text, prefix)
+    tr = panel.inspection.trace
+    if dataset == "reversal":
+        assert ws.core.recipe.model.architecture == "encoder-decoder"
+        assert {"encoder.0", "memory", "decoder.0"} <= set(tr.groups())
+    seen = []
+    while True:
+        record = panel.current_record()
+        seen.append(record.name)
+        assert panel.group_buttons[record.group].isChecked()
+        assert panel.detail.title.text() == record.title and panel.detail.formula.text() == record.formula
+        heat = panel.detail.heatmap.image_array()
+        assert heat.shape == (shown_shape(panel) if len(shown_shape(panel)) == 2 else (1, *shown_shape(panel)))
+        assert " × ".join(map(str, record.shape)) in panel.detail.shape.text()
+        if not panel.next_button.isEnabled():
+            break
+        panel.next_button.click()
+    assert seen == tr.names()
+    for _ in seen[1:]:
+        qtbot.keyClick(panel.records_list, Qt.Key.Key_Left)
+    assert panel.index == 0 and not panel.previous_button.isEnabled()
+
+
+def test_click_a_stage_and_a_record(qtbot, make_panel):
+    _ws, panel = make_panel()
+    panel.group_buttons["output"].click()
+    assert panel.current_record().group == "output"
+    panel.records_list.setCurrentRow(1)
+    assert panel.current_record().name == [r.name for r in panel.inspection.trace.in_group("output")][1]
+
+
+def test_numbers_shown_are_the_tracers(qtbot, make_panel):
+    _ws, panel = make_panel("grammar", "the cat sees")
+    tr = panel.inspection.trace
+    name = "decoder.0.attn.weights"
+    panel.go_to(tr.names().index(name))
+    panel.detail.head_box.setValue(1)
+    heat = panel.detail.heatmap
+    assert np.array_equal(heat.image_array(), tr.get(name).tensor[1].numpy())
+    # the causal mask greys out the future: masked cells are exactly the mask's zeros
+    assert np.array_equal(heat.masked, ~tr.get("decoder.0.attn.mask").tensor.bool().numpy())
+    with qtbot.waitSignal(heat.cell_hovered) as hovered:
+        qtbot.mouseMove(heat, heat.cell_centre(4, 2).toPoint())
+    row, col, value = hovered.args
+    assert (row, col) == (4, 2) and value == pytest.approx(float(tr.get(name).tensor[1, 4, 2]))
+    assert f"{value:.4g}" in panel.detail.hover_label.text()
+    qtbot.mouseClick(heat, Qt.MouseButton.LeftButton, pos=heat.cell_centre(4, 2).toPoint())
+    worked = panel.detail.worked.toPlainText()
+    assert "softmax" in worked and "masked" in worked  # query 4 cannot see keys 5.. of "the cat sees"
+    assert f"{float(tr.get('decoder.0.attn.scores').tensor[1, 4, 0]):+.3f}" in worked
+    assert panel.detail.lines.selected == 4
+
+
+def test_small_multiples_enlarge_a_head(qtbot, make_panel):
+    _ws, panel = make_panel("reversal", "abcd", "dc")
+    tr = panel.inspection.trace
+    panel.go_to(tr.names().index("decoder.0.cross_attn.weights"))
+    assert panel.detail.tabs.isTabVisible(1)
+    grid = panel.detail.head_grid
+    assert sum(v.isVisibleTo(grid) for v in grid.views) == tr.get("decoder.0.cross_attn.weights").shape[0]
+    grid.head_clicked.emit(1)
+    assert panel.detail.head == 1 and panel.detail.tabs.currentIndex() == 0
+    # cross-attention: output tokens (rows) × input tokens (columns)
+    assert panel.detail.heatmap.image_array().shape == (len(panel.inspection.ids), len(panel.inspection.src_ids))
+    assert panel.detail.heatmap.col_labels[0] == "a"
+
+
+def test_temperature_slider_changes_the_softmax(qtbot, make_panel):
+    _ws, panel = make_panel()
+    tr = panel.inspection.trace
+    panel.go_to(tr.names().index("logits"))
+    assert panel.detail.tabs.isTabVisible(2)
+    last = tr.logits[-1]
+    for t in (0.5, 1.0, 2.0):
+        panel.detail.temperature.setValue(int(t * 100))
+        expected = torch.softmax(last.double() / t, -1).float().numpy()
+        assert np.allclose(panel.detail.probabilities(), expected, atol=1e-6)
+        assert panel.detail.bars.items[0][1] == pytest.approx(float(expected.max()), abs=1e-6)
+    assert np.allclose(softmax_at(last, 1.0).numpy(), tr.get("softmax").tensor[-1].numpy(), atol=1e-6)
+
+
+def test_ablation_none_bit_equal_all_of_a_layer_changes_reset_restores(qtbot, make_panel):
+    ws, panel = make_panel("reversal", "abcd", "d")
+    before = panel.inspection.trace.logits.clone()
+    trace(qtbot, panel)
+    assert torch.equal(panel.inspection.trace.logits, before)  # no head off: bit-equal
+    toggles = panel.toggles
+    for h in range(ws.core.recipe.model.n_head):
+        toggles.buttons[("decoder.0.cross_attn", h)].setChecked(False)
+    qtbot.waitUntil(lambda: not panel.is_tracing() and bool(panel.inspection.ablated), timeout=TIMEOUT)
+    assert not torch.equal(panel.inspection.trace.logits, before)
+    assert torch.equal(panel.inspection.baseline.logits, before)
+    assert "heads off" in panel.before_after.text()
+    assert all(m.head_mask is None for _n, m in ws.core.model.attention_modules())  # the live model untouched
+    toggles.reset_button.click()
+    qtbot.waitUntil(lambda: not panel.is_tracing() and not panel.inspection.ablated, timeout=TIMEOUT)
+    assert torch.equal(panel.inspection.trace.logits, before)
+
+
+def test_next_token_appends_the_greedy_token(qtbot, make_panel):
+    ws, panel = make_panel("reversal", "abcd", "")
+    tok = ws.core.recipe.task.tokenizer
+    top = panel.inspection.trace.top_k[0][0]
+    n = len(panel.inspection.ids)
+    panel.next_token_button.click()
+    qtbot.waitUntil(lambda: not panel.is_tracing(), timeout=TIMEOUT)
+    if top != tok.eos_id:
+        assert panel.inspection.ids[-1] == top and len(panel.inspection.ids) == n + 1
+        panel.go_to(panel.inspection.trace.names().index("decoder.0.cross_attn.weights"))
+        assert panel.detail.heatmap.selected_row == n  # the new output token's cross-attention row
+
+
+def test_live_refresh_while_training(qtbot, make_panel):
+    ws, panel = make_panel()
+    panel.live.setChecked(True)
+    panel.live_steps.setValue(10)
+    ws.training_record.emit({"kind": "step", "step": 5})
+    assert not panel.is_tracing()
+    ws.training_record.emit({"kind": "step", "step": 12})
+    assert panel.is_tracing()
+    qtbot.waitUntil(lambda: not panel.is_tracing(), timeout=TIMEOUT)
+
+
+def test_embedding_map_and_errors(qtbot, make_panel):
+    ws, panel = make_panel()
+    panel.go_to(0)
+    panel.step(1)
+    assert panel.current_record().group == "embedding" and panel.detail.tabs.isTabVisible(3)
+    assert panel.inspection.embedding_2d.shape == (ws.core.recipe.model.vocab_size, 2)
+    panel.text.setText("x" * 500)  # longer than the context
+    panel.trace_button.click()
+    qtbot.waitUntil(lambda: not panel.is_tracing(), timeout=TIMEOUT)
+    assert "context" in panel.banner.text()
