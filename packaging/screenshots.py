@@ -149,21 +149,22 @@ def train_and_generate(shots, dataset: str, steps: int, shot: str, example: bool
     shots.shoot(f"train-{shot}", "train")
     generate = window.panel("generate")
     window.show_panel("generate")
-    if example:
-        generate.pick_example(3)
+    source, target = generate.pick_example(3) if example else ("the small cat sees", "")
     generate.generate()
     wait_until(app, lambda: not generate.is_generating() and generate.output_text(), timeout=120)
     shots.shoot(f"generate-{shot}", "generate")
-    shoot_inspect(shots, shot)
+    shoot_inspect(shots, shot, source, target[:-1])
 
 
-def shoot_inspect(shots, shot: str, text: str | None = None) -> None:
+def shoot_inspect(shots, shot: str, text: str | None = None, prefix: str = "") -> None:
     """The Inspect panel on the last layer's attention (cross-attention for encoder-decoder) and on the logits."""
     window, app = shots.window, shots.app
     inspect = window.panel("inspect")
     window.show_panel("inspect")
     if text is not None:
         inspect.text.setText(text)
+    if inspect.prefix.isVisible() or prefix:
+        inspect.prefix.setText(prefix)  # the answer so far: one cross-attention row per output token
     inspect.trace_input()
     wait_until(app, lambda: not inspect.is_tracing() and inspect.inspection is not None, timeout=120)
     names = inspect.inspection.trace.names()
@@ -171,7 +172,7 @@ def shoot_inspect(shots, shot: str, text: str | None = None) -> None:
     for name, label in ((attention[-1], "attention"), ("logits", "logits")):
         inspect.go_to(names.index(name))
         rows = inspect.current_record().tensor.shape[-2]
-        inspect.detail.select_cell(rows - 1, 0)
+        inspect.detail.select_cell(max(rows - 2, 0), 1)
         if label == "logits":
             inspect.detail.tabs.setCurrentIndex(2)  # the next-token bars
         shots.shoot(f"inspect-{label}-{shot}", "inspect")

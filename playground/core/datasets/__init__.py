@@ -156,7 +156,7 @@ def _grammar() -> BuiltinDataset:
         ),
         kind="lm", architecture="decoder", metric="val_loss", labels=None, make=_make_grammar,
         model=_decoder_model(64, n_layer=4),
-        train=_train(batch_size=32, max_steps=1000),
+        train=_train(batch_size=32, max_steps=900),  # measured: val loss 0.78 at 800 steps (150 s), 0.75 at 1,000 (188 s)
     )
 
 
