@@ -360,3 +360,9 @@ class IncrementalText:
             shared = next((i for i, (a, b) in enumerate(zip(text, self.text)) if a != b), min(len(text), shared))
         self.text, self.held = text, 0
         return text[shared:]
+
+
+def add_checkpoint_argument(parser) -> None:
+    """The positional CHECKPOINT_DIR shared by the commands that read a trained model."""
+    parser.add_argument("checkpoint", metavar="CHECKPOINT_DIR",
+                        help=_("a checkpoint folder, or a run folder (its latest checkpoint)"))

@@ -4,7 +4,7 @@ import json
 
 from playground.core.i18n import _
 
-from .common import load, model_inputs, out, positive_float, positive_int, shown, subcommand
+from .common import add_checkpoint_argument, load, model_inputs, out, positive_float, positive_int, shown, subcommand
 
 
 def add_parser(subparsers) -> None:
@@ -12,8 +12,7 @@ def add_parser(subparsers) -> None:
         "inspect runs/grammar-20250101-120000 --text 'the cat sees'",
         "inspect runs/reversal-20250101-120000 --source abcdef --json > trace.json",
         "inspect runs/reversal-20250101-120000 --source abcdef --text fed --json --values --top-k 5"])
-    p.add_argument("checkpoint", metavar="CHECKPOINT_DIR", help=_("a checkpoint folder, or a run folder "
-                                                                  "(its latest checkpoint)"))
+    add_checkpoint_argument(p)
     p.add_argument("--text", metavar="TEXT", help=_("the decoder's input (for a source -> target model: the "
                                                     "start of the target)"))
     p.add_argument("--source", metavar="TEXT", help=_("input of a source -> target model"))

@@ -2,7 +2,7 @@
 
 from playground.core.i18n import _
 
-from .common import (IncrementalText, load, model_inputs, out, positive_float, positive_int, probability, shown, subcommand,
+from .common import (add_checkpoint_argument, IncrementalText, load, model_inputs, out, positive_float, positive_int, probability, shown, subcommand,
                      task_kind)
 
 SHOWN_ALTERNATIVES = 5  # likeliest tokens listed with --show-probs
@@ -13,8 +13,7 @@ def add_parser(subparsers) -> None:
         "sample runs/grammar-20250101-120000 --prompt 'the cat' --temperature 0.8",
         "sample runs/reversal-20250101-120000 --source abcdef --greedy --show-probs",
         "sample runs/reversal-20250101-120000/checkpoints/step-001500 --source abcdef --beam 3"])
-    p.add_argument("checkpoint", metavar="CHECKPOINT_DIR", help=_("a checkpoint folder, or a run folder "
-                                                                  "(its latest checkpoint)"))
+    add_checkpoint_argument(p)
     given = p.add_mutually_exclusive_group()
     given.add_argument("--prompt", metavar="TEXT", help=_("start of the text to continue"))
     given.add_argument("--source", metavar="TEXT", help=_("input of a source -> target model, e.g. abcdef"))
