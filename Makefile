@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: run demo test setup test-setup bench clean
+.PHONY: run demo test setup test-setup package package-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,18 @@ demo: setup
 
 test: test-setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+# Installers (packaging/README.md): the bundle, .tar.gz and .deb in dist/; then install the
+# .deb and run the installed app's self-test.
+$(VENV)/.package-installed: $(VENV)/.installed
+	$(BIN)/pip install -e ".[package]"
+	touch $@
+
+package: $(VENV)/.package-installed
+	$(BIN)/python packaging/build.py linux
+
+package-test: package
+	sh packaging/linux/test-deb.sh
 
 bench: setup
 	$(BIN)/python benchmarks/train_bench.py

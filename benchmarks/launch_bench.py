@@ -5,6 +5,10 @@ first launch on the default dataset) N times and reads the milestones the app wr
 PLAYGROUND_LAUNCH_PROBE names a file. Prints each run and the median.
 
     python benchmarks/launch_bench.py --runs 5
+    python benchmarks/launch_bench.py --command build/dist/playground/playground --cold   # the bundle
+
+``--command`` times an installed or bundled app instead; ``--cold`` empties the kernel's page
+cache before every launch (Linux, as root), so each run reads the app from disk as at boot.
 """
 
 import argparse
@@ -21,15 +25,27 @@ EVENTS = ("main", "window_shown", "torch_imported", "panels_ready", "data_ready"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def launch_once(timeout: float) -> dict[str, float]:
+def drop_page_cache() -> bool:
+    """Empty Linux's page cache (root only); False where that is not allowed."""
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+        return True
+    except OSError:
+        return False
+
+
+def launch_once(timeout: float, command: list[str], cold: bool = False) -> dict[str, float]:
     """Seconds from starting the process to each milestone of one launch."""
     with tempfile.TemporaryDirectory(prefix="playground-launch-") as tmp:
         probe = Path(tmp) / "probe.jsonl"
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                    OMP_WAIT_POLICY="PASSIVE", PLAYGROUND_LAUNCH_PROBE=str(probe),
                    PLAYGROUND_QUIT_WHEN_READY="1", PLAYGROUND_SETTINGS_DIR=tmp)
+        if cold and not drop_page_cache():
+            raise SystemExit("--cold needs root on Linux (it writes /proc/sys/vm/drop_caches)")
         start = time.time()
-        done = subprocess.run([sys.executable, "-m", "playground"], cwd=ROOT, env=env, timeout=timeout,
+        done = subprocess.run(command, cwd=ROOT, env=env, timeout=timeout,
                               capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"the app exited with {done.returncode}:\n{done.stderr}")
@@ -43,12 +59,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--command", help="the app to start (default: this Python's -m playground)")
+    parser.add_argument("--cold", action="store_true", help="empty the page cache before each launch")
     args = parser.parse_args()
-    launch_once(args.timeout)  # warm the disk cache: later runs measure the app, not the first read of torch
+    command = [args.command] if args.command else [sys.executable, "-m", "playground"]
+    print(f"app: {' '.join(command)}, {'cold (page cache emptied before each run)' if args.cold else 'warm'}")
+    if not args.cold:
+        launch_once(args.timeout, command)  # warm the disk cache: later runs measure the app, not the first read
     runs = []
     print(f"{'run':>4}" + "".join(f"{e:>16}" for e in EVENTS))
     for i in range(args.runs):
-        times = launch_once(args.timeout)
+        times = launch_once(args.timeout, command, args.cold)
         runs.append(times)
         print(f"{i + 1:>4}" + "".join(f"{times.get(e, float('nan')):>15.2f}s" for e in EVENTS))
     medians = {e: statistics.median(r[e] for r in runs) for e in EVENTS}

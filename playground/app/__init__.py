@@ -10,7 +10,9 @@ window's first appearance under a second.
 import argparse
 import os
 import sys
+import time
 import traceback
+from pathlib import Path
 
 
 def parse_args(argv: list[str]):
@@ -19,6 +21,10 @@ def parse_args(argv: list[str]):
     parser = argparse.ArgumentParser(prog="playground", description=_("Open the Transformer Playground window."))
     parser.add_argument("file", nargs="?", help=_("a .playground session or a text file to open"))
     parser.add_argument("--lang", help=_("language of the interface, e.g. zh_CN (default: the system's)"))
+    parser.add_argument("--self-test", action="store_true",
+                        help=_("open the window (offscreen without a display), train a built-in task for a few "
+                               "steps, generate and inspect, print one line and exit 0 (1 on failure); changes "
+                               "no settings or files"))
     return parser.parse_known_args(argv)  # the rest (e.g. -platform offscreen) is Qt's
 
 
@@ -27,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     from .launch import probe
 
     probe("main")
+    started = time.monotonic()
     args, qt_args = parse_args(sys.argv[1:] if argv is None else list(argv))
+    if args.self_test:
+        return run_self_test(args, qt_args, started)
     if not display_available(qt_args):
         from ..core.i18n import _
 
@@ -51,6 +60,31 @@ def main(argv: list[str] | None = None) -> int:
     install_excepthook(window)
     window.start_loading()
     return app.exec()
+
+
+def run_self_test(args, qt_args: list[str], started: float) -> int:
+    """``--self-test``: the real window and launch path, with throw-away settings and runs folder."""
+    import tempfile
+
+    if not display_available(qt_args):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    with tempfile.TemporaryDirectory(prefix="playground-self-test-") as tmp:
+        os.environ["PLAYGROUND_SETTINGS_DIR"] = tmp
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        app = make_application(qt_args)
+        from PySide6.QtCore import QTimer
+
+        from .main_window import MainWindow
+        from .self_test import SelfTest, report_and_quit
+
+        window = MainWindow()
+        window.show()
+        install_excepthook(window)
+        window.start_loading()
+        test = SelfTest(window, Path(tmp) / "runs", started)
+        test.finished.connect(lambda code, line: report_and_quit(app, window, code, line))
+        QTimer.singleShot(0, test.start)
+        return app.exec()
 
 
 def display_available(qt_args: list[str]) -> bool:

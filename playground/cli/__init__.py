@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description=_("Transformer Playground: tokenize, train, step through and sample from a compact "
                       "Transformer.\nWithout a command it opens the desktop app."),
-        epilog=_("examples:") + "\n" + "\n".join(f"  {PROG} {e}" for e in (
+        epilog=_("the desktop app: {prog} [FILE] [--lang LANG] [--self-test]").format(prog=PROG)
+        + "\n\n" + _("examples:") + "\n" + "\n".join(f"  {PROG} {e}" for e in (
             "demo --seconds 30", "datasets", "train --dataset reversal --steps 300",
             "sample runs/reversal-20250101-120000 --source abcdef")),
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -48,16 +49,28 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for module in COMMANDS:
         module.add_parser(subparsers)
+    parser.commands = set(subparsers.choices)
     return parser
+
+
+CLI_OPTIONS = ("-h", "--help", "--version")
+
+
+def opens_the_app(argv: list[str], commands) -> bool:
+    """No command, a file, or the app's own options (--lang, --self-test, Qt's): the desktop app."""
+    return not argv or (argv[0] not in commands and argv[0] not in CLI_OPTIONS)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: sys.argv[1:]) and return the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     try:
+        if opens_the_app(argv, parser.commands):
+            return desktop.run(argv)
         args = parser.parse_args(argv)
         if args.command is None:
-            return desktop.run(args)
+            return desktop.run([])
         return args.run(args)
     except SystemExit as e:  # argparse: --help (0) and usage errors (2)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_USAGE)

@@ -5,7 +5,7 @@ from playground.core.i18n import _
 from .common import EXIT_USAGE, PROG, err, error_line
 
 
-def run(args) -> int:
+def run(argv: list[str]) -> int:
     try:
         from playground.app import main as app_main
     except ImportError as e:
@@ -13,4 +13,4 @@ def run(args) -> int:
                          "instead: '{prog} demo' trains a small model in a minute, '{prog} --help' lists the "
                          "commands.").format(e=e, prog=PROG)))
         return EXIT_USAGE
-    return app_main() or 0
+    return app_main(argv) or 0

@@ -1,0 +1,47 @@
+"""``playground --self-test``: the real app, end to end, one line and an exit code; failures are reported."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from playground.app.self_test import SelfTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_self_test_process_trains_generates_inspects_and_exits_0(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env["OMP_WAIT_POLICY"] = "PASSIVE"
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    done = subprocess.run([sys.executable, "-m", "playground", "--self-test"], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("playground self-test passed: "), done.stdout
+    assert "trained grammar 20 steps" in lines[0] and "traced" in lines[0]
+    assert list(cwd.iterdir()) == []  # no run folder or settings written where it was started
+
+
+def test_self_test_in_a_window_reports_each_stage(qtbot, make_window, tmp_path):
+    window = make_window()
+    test = SelfTest(window, tmp_path / "runs", time.monotonic(), steps=3)
+    with qtbot.waitSignal(test.finished, timeout=120_000) as done:
+        test.start()
+    code, line = done.args
+    assert code == 0, line
+    assert "3 steps" in line and [s.name for s in test.stages] == ["load", "train", "generate", "inspect"]
+    assert all(s.seconds > 0 for s in test.stages[1:])
+    assert any((tmp_path / "runs").iterdir())  # the run went to the folder it was given
+
+
+def test_an_error_in_the_window_fails_the_self_test(qtbot, make_window, tmp_path):
+    window = make_window()
+    test = SelfTest(window, tmp_path / "runs", time.monotonic(), steps=3)
+    with qtbot.waitSignal(test.finished, timeout=120_000) as done:
+        test.start()
+        window.workspace.report_error("the disk is full")
+    code, line = done.args
+    assert code == 1 and line.startswith("playground self-test FAILED") and "the disk is full" in line

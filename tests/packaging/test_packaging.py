@@ -1,0 +1,77 @@
+"""The installer recipe's pieces that run without building: metadata, trimming, .deb texts.
+
+The build itself (PyInstaller, dpkg-deb) and the installed app's self-test run in
+``make package-test``, which .ci/run calls after the tests.
+"""
+
+import configparser
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import playground
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "packaging"))
+
+from metadata import APP  # noqa: E402
+from trim import KEEP_IN_BIN, trim_bundle  # noqa: E402
+
+
+def test_version_and_names_come_from_one_place():
+    assert APP.version == playground.__version__
+    assert APP.command == "playground" and APP.package == "transformer-playground" and APP.licence == "MIT"
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+
+
+def _touch(path: Path, size: int = 10) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x" * size)
+    return path
+
+
+def test_trim_removes_tests_and_headers_and_keeps_what_runs(tmp_path):
+    torch = tmp_path / "_internal" / "torch"
+    keep = [_touch(torch / "bin" / "torch_shm_manager"), _touch(torch / "lib" / "libc10.so"),
+            _touch(torch / "nn" / "functional.py"), _touch(tmp_path / "_internal" / "PySide6" / "Qt" / "lib" /
+                                                            "libQt6Widgets.so.6")]
+    gone = [_touch(torch / "bin" / "test_jit", 100), _touch(torch / "include" / "ATen" / "ATen.h", 100),
+            _touch(torch / "test" / "x.py", 100), _touch(torch / "lib" / "libtorchbind_test.so", 100),
+            _touch(tmp_path / "_internal" / "PySide6" / "Qt" / "lib" / "libQt6Quick.so.6", 100)]
+    freed = trim_bundle(tmp_path)
+    assert freed == 500
+    assert all(p.exists() for p in keep) and not any(p.exists() for p in gone)
+    assert KEEP_IN_BIN == {"torch_shm_manager"}
+
+
+@pytest.mark.skipif(not (shutil.which("gcc") and shutil.which("strip") and sys.platform.startswith("linux")),
+                    reason="needs gcc and binutils' strip")
+def test_torch_libraries_lose_their_symbol_tables_and_still_load(tmp_path):
+    import ctypes
+
+    lib = tmp_path / "_internal" / "torch" / "lib" / "libtorch_demo.so"
+    lib.parent.mkdir(parents=True)
+    source = tmp_path / "demo.c"
+    source.write_text("static int helper(int x) { return x * 2; }\nint twice(int x) { return helper(x); }\n")
+    subprocess.run(["gcc", "-g", "-shared", "-fPIC", "-o", str(lib), str(source)], check=True)
+    before = lib.stat().st_size
+    assert trim_bundle(tmp_path) == before - lib.stat().st_size > 0
+    assert ctypes.CDLL(str(lib)).twice(21) == 42
+
+
+def test_desktop_entry_and_control_file():
+    pytest.importorskip("linux.package")
+    from linux.package import control, desktop_entry
+
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str
+    entry.read_string(desktop_entry())
+    group = entry["Desktop Entry"]
+    assert group["Exec"] == "playground %f" and group["Icon"] == "transformer-playground"
+    assert group["Type"] == "Application" and group["Categories"].endswith(";")
+    fields = dict(line.split(": ", 1) for line in control(1234).splitlines() if not line.startswith(" "))
+    assert fields["Package"] == "transformer-playground" and fields["Version"] == playground.__version__
+    assert fields["Installed-Size"] == "1234" and "libxcb-cursor0" in fields["Depends"]
