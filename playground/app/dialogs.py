@@ -3,8 +3,10 @@
 Each question is one function, so tests can answer it (monkeypatch) without a modal dialog.
 """
 
+import html
 import platform
 import sys
+from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QCoreApplication, Qt, qVersion
@@ -44,7 +46,9 @@ def about_text() -> str:
     """Rich text for the About box: versions of everything that matters, and the devices."""
     rows = [(translate("Dialogs", "Transformer Playground"), __version__),
             ("Python", f"{platform.python_version()} ({platform.system()} {platform.machine()})"),
-            ("PySide6", f"{pyside_version} (Qt {qVersion()})")]
+            ("PySide6", f"{pyside_version} (Qt {qVersion()})"),
+            (translate("Dialogs", "Licence"), translate("Dialogs", "MIT (free to use, change and share)")),
+            (translate("Dialogs", "Installed as"), installed_as())]
     if "torch" in sys.modules:
         import torch
 
@@ -59,6 +63,14 @@ def about_text() -> str:
                                                   "inside it and sample from it.")
     title = translate("Dialogs", "Transformer Playground")
     return f"<h3>{title}</h3><p>{blurb}</p><table>{table}</table>"
+
+
+def installed_as() -> str:
+    """A packaged app (PyInstaller bundle) or the Python package, with where it runs from."""
+    if getattr(sys, "frozen", False):
+        return translate("Dialogs", "packaged app in {folder}").format(folder=html.escape(sys.executable))
+    return translate("Dialogs", "Python package in {folder}").format(
+        folder=html.escape(str(Path(__file__).resolve().parents[1])))
 
 
 class AboutDialog(QDialog):

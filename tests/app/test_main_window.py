@@ -83,6 +83,7 @@ def test_about_shows_versions_and_devices(qtbot, window):
     text = dialog.label.text()
     assert torch.__version__ in text and pyside_version in text and "CPU" in text
     assert f"{sys.version_info.major}.{sys.version_info.minor}" in text
+    assert "MIT" in text and "Python package in" in text  # the packaged app says "packaged app in"
     dialog.close()
 
 
