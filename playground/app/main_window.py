@@ -69,6 +69,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
     """Sidebar + stacked panels over one QWorkspace; status bar with device, model size and step."""
 
     panels_ready = Signal()
+    load_failed = Signal(str)  # torch, the core or the panels could not be imported (a broken install)
     session_loaded = Signal(str)
     session_saved = Signal(str)
 
@@ -136,6 +137,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
     def _on_load_failed(self, message: str, details: str) -> None:
         sys.stderr.write(details)
         self.loading_page.show_failure(message)
+        self.load_failed.emit(message)
         self.device_label.setText("")
 
     def build_panels(self, core=None, load_data: bool = True) -> None:

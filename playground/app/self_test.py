@@ -56,6 +56,7 @@ class SelfTest(QObject):
             self._fail("the app's icons cannot be drawn (resources or Qt's SVG plugin are missing)")
             return
         self.window.panels_ready.connect(self._listen)
+        self.window.load_failed.connect(lambda message: self.errors.append(message))
         if self.window.workspace is not None:
             self._listen()
         self._next()

@@ -45,3 +45,18 @@ def test_an_error_in_the_window_fails_the_self_test(qtbot, make_window, tmp_path
         window.workspace.report_error("the disk is full")
     code, line = done.args
     assert code == 1 and line.startswith("playground self-test FAILED") and "the disk is full" in line
+
+
+def test_a_broken_install_fails_the_self_test_at_once(tmp_path):
+    """A library that cannot be imported (here pyqtgraph, shadowed by a broken copy) is reported, not waited on."""
+    broken = tmp_path / "broken" / "pyqtgraph"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('this pyqtgraph is damaged')\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env.update(OMP_WAIT_POLICY="PASSIVE", PYTHONPATH=f"{broken.parent}{os.pathsep}{ROOT}")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "playground", "--self-test"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and done.stdout == ""
+    assert "self-test FAILED" in done.stderr and "this pyqtgraph is damaged" in done.stderr
+    assert time.monotonic() - started < 120  # well before the 240 s a hung stage would take
