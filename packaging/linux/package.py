@@ -1,18 +1,21 @@
 """Linux packages from the one-folder bundle: a .tar.gz to unpack anywhere, and a .deb.
 
 The .deb puts the bundle in /opt/<package>, ``playground`` on PATH (/usr/bin), a desktop
-entry and the icon where desktops look for them, and the licence in /usr/share/doc.
+entry, the icon and AppStream metadata where desktops look for them, and the licence in
+/usr/share/doc.
 """
 
+import html
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 from metadata import APP, ROOT
 
 BUILD = ROOT / "build"
 ICON = ROOT / "resources" / "icons" / "playground.svg"
-DESKTOP_ID = "transformer-playground"  # the app calls setDesktopFileName with the same name
+DESKTOP_ID = APP.bundle_id  # the app calls setDesktopFileName with the same id
 # What Qt's xcb platform plugin and the bundled libraries load from the system.
 DEPENDS = ("libc6 (>= 2.31)", "libegl1", "libgl1", "libfontconfig1", "libfreetype6", "libdbus-1-3",
            "libglib2.0-0", "libxkbcommon0", "libxkbcommon-x11-0", "libx11-xcb1", "libxcb-cursor0",
@@ -40,9 +43,33 @@ def desktop_entry() -> str:
         "[Desktop Entry]", "Type=Application", f"Name={APP.title}",
         "GenericName=Transformer learning tool", f"Comment={APP.description}",
         f"Exec={APP.command} %f", f"Icon={DESKTOP_ID}", "Terminal=false",
-        "Categories=Education;Science;ArtificialIntelligence;",
+        "Categories=Education;ArtificialIntelligence;",
         "Keywords=transformer;attention;neural network;machine learning;tokenizer;",
         "StartupWMClass=playground", ""])
+
+
+def metainfo() -> str:
+    """AppStream metadata, which software centres (GNOME Software, Discover) show."""
+    esc = html.escape
+    return "\n".join([
+        '<?xml version="1.0" encoding="UTF-8"?>', '<component type="desktop-application">',
+        f"  <id>{DESKTOP_ID}</id>", f"  <name>{esc(APP.title)}</name>", f"  <summary>{esc(APP.description)}</summary>",
+        "  <metadata_license>CC0-1.0</metadata_license>", f"  <project_license>{esc(APP.licence)}</project_license>",
+        "  <description>", "    <p>Tokenize text, train a small Transformer and watch the loss fall, step through "
+        "the model stage by stage (embeddings, every attention head, logits, softmax) and sample from it. "
+        "Works offline on a laptop CPU.</p>", "  </description>",
+        f'  <launchable type="desktop-id">{DESKTOP_ID}.desktop</launchable>',
+        "  <categories><category>Education</category><category>Science</category></categories>",
+        f"  <provides><binary>{APP.command}</binary></provides>",
+        '  <content_rating type="oars-1.1"/>',
+        f'  <releases><release version="{esc(APP.version)}" date="{release_date()}"/></releases>',
+        "</component>", ""])
+
+
+def release_date() -> str:
+    """The date of the commit being packaged (YYYY-MM-DD), else today's."""
+    done = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%cs"], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else date.today().isoformat()
 
 
 def control(installed_kb: int) -> str:
@@ -68,6 +95,7 @@ def make_deb(bundle: Path, dist: Path) -> Path:
     icon = stage / "usr" / "share" / "icons" / "hicolor" / "scalable" / "apps" / f"{DESKTOP_ID}.svg"
     icon.parent.mkdir(parents=True)
     shutil.copy2(ICON, icon)
+    _write(stage / "usr" / "share" / "metainfo" / f"{DESKTOP_ID}.metainfo.xml", metainfo())
     doc = stage / "usr" / "share" / "doc" / APP.package
     doc.mkdir(parents=True)
     shutil.copy2(ROOT / "LICENSE", doc / "copyright")

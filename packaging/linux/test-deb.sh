@@ -9,10 +9,13 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 $SUDO apt-get update -qq
 # xvfb: a real X server, so the self-test also runs on Qt's xcb platform as on a desktop
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "./$deb" xvfb xauth
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "./$deb" xvfb xauth \
+    desktop-file-utils appstream
 test -x /usr/bin/playground
-test -f /usr/share/applications/transformer-playground.desktop
-test -f /usr/share/icons/hicolor/scalable/apps/transformer-playground.svg
+test -f /usr/share/applications/org.transformerplayground.Playground.desktop
+test -f /usr/share/icons/hicolor/scalable/apps/org.transformerplayground.Playground.svg
+desktop-file-validate /usr/share/applications/org.transformerplayground.Playground.desktop
+appstreamcli validate --no-net /usr/share/metainfo/org.transformerplayground.Playground.metainfo.xml
 /usr/bin/playground --version
 # from a folder with no project in it, with no display: the installed files alone must do
 (cd /tmp && env -u DISPLAY -u PYTHONPATH -u QT_QPA_PLATFORM OMP_WAIT_POLICY=PASSIVE /usr/bin/playground --self-test)

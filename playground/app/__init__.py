@@ -99,7 +99,7 @@ def make_application(qt_args: list[str]):
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from .. import __version__
+    from .. import APP_ID, __version__
     from ..resources import resource_path
     from .settings import APPLICATION, ORGANIZATION
 
@@ -107,7 +107,7 @@ def make_application(qt_args: list[str]):
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("transformer-playground")
+    app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(resource_path("icons/playground.svg"))))
     if QLocale.system().name() in ("C", "POSIX"):  # no locale set: group digits as in English (12,345)
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))

@@ -22,7 +22,7 @@ from trim import KEEP_IN_BIN, trim_bundle  # noqa: E402
 
 
 def test_version_and_names_come_from_one_place():
-    assert APP.version == playground.__version__
+    assert APP.version == playground.__version__ and APP.bundle_id == playground.APP_ID
     assert APP.command == "playground" and APP.package == "transformer-playground" and APP.licence == "MIT"
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
 
@@ -70,8 +70,19 @@ def test_desktop_entry_and_control_file():
     entry.optionxform = str
     entry.read_string(desktop_entry())
     group = entry["Desktop Entry"]
-    assert group["Exec"] == "playground %f" and group["Icon"] == "transformer-playground"
+    assert group["Exec"] == "playground %f" and group["Icon"] == playground.APP_ID
     assert group["Type"] == "Application" and group["Categories"].endswith(";")
     fields = dict(line.split(": ", 1) for line in control(1234).splitlines() if not line.startswith(" "))
     assert fields["Package"] == "transformer-playground" and fields["Version"] == playground.__version__
     assert fields["Installed-Size"] == "1234" and "libxcb-cursor0" in fields["Depends"]
+
+
+def test_appstream_metadata_is_well_formed_and_names_the_desktop_entry():
+    import xml.etree.ElementTree as ET
+
+    from linux.package import metainfo
+
+    root = ET.fromstring(metainfo())
+    assert root.tag == "component" and root.findtext("id") == playground.APP_ID
+    assert root.findtext("launchable") == f"{playground.APP_ID}.desktop"
+    assert root.find("releases/release").get("version") == playground.__version__
