@@ -1,5 +1,8 @@
 """Screenshots of every panel in realistic states (after short training runs), light and dark.
 
+The Inspect panel is shot at each main kind of stage for both model kinds:
+inspect-<stage>-reversal.png (encoder-decoder) and inspect-<stage>-grammar.png (decoder-only).
+
     python packaging/screenshots.py [folder]      # default: docs/screenshots/
 
 Runs the real app offscreen (no display needed) with temporary settings, so the user's are
@@ -133,7 +136,8 @@ def main(argv: list[str]) -> int:
         window.set_theme("dark")
         train_and_generate(shots, "grammar", steps=150, shot="grammar-dark", example=False)
         window.set_theme("light")
-        window.close()
+        shoot_inspect(shots, "grammar", "the small cat sees")  # the decoder-only kind, in the light theme
+        window.shutdown()  # not close(): it would ask, in a modal box nobody sees, to save the trained weights
     return 0
 
 
@@ -153,11 +157,36 @@ def train_and_generate(shots, dataset: str, steps: int, shot: str, example: bool
     generate.generate()
     wait_until(app, lambda: not generate.is_generating() and generate.output_text(), timeout=120)
     shots.shoot(f"generate-{shot}", "generate")
-    shoot_inspect(shots, shot, source, target[:-1])
+    if example:
+        shoot_inspect(shots, dataset, source, target[:-1])
 
 
-def shoot_inspect(shots, shot: str, text: str | None = None, prefix: str = "") -> None:
-    """The Inspect panel on the last layer's attention (cross-attention for encoder-decoder) and on the logits."""
+NUMBERS, HEADS, NEXT_TOKEN, EMBEDDING_MAP = range(4)  # the tabs of the Inspect panel's stage detail
+
+
+def inspect_views(names: list[str]) -> list[tuple[str, str, int, bool]]:
+    """(shot, record, tab, a chosen cell) for each main kind of stage in a trace; the last layer's attention."""
+    def last(stack: str, suffix: str) -> list[str]:
+        return [n for n in names if n.startswith(stack) and n.endswith(suffix)][-1:]
+
+    encoder, masked = last("encoder.", ".attn.weights"), last("decoder.", ".attn.weights")
+    cross = last("decoder.", ".cross_attn.weights")
+    views = [("embedding", "embed.sum", NUMBERS, False), ("positions", "embed.position", NUMBERS, False)]
+    views += [("encoder-attention", n, NUMBERS, True) for n in encoder]
+    views += [("masked-attention", n, NUMBERS, True) for n in masked]
+    views += [("cross-attention", n, NUMBERS, True) for n in cross]
+    views += [("lines", (cross or masked)[0], HEADS, False), ("embedding-map", "embed.token", EMBEDDING_MAP, False),
+              ("logits", "logits", NEXT_TOKEN, False)]
+    return views
+
+
+def busiest_head(weights) -> int:
+    """The head whose queries look at the most different keys: the clearest picture of what its layer does."""
+    return max(range(weights.size(0)), key=lambda h: len(set(weights[h].argmax(-1).tolist())))
+
+
+def shoot_inspect(shots, dataset: str, text: str | None = None, prefix: str = "") -> None:
+    """The Inspect panel at each main kind of stage: inspect-<stage>-<dataset>.png."""
     window, app = shots.window, shots.app
     inspect = window.panel("inspect")
     window.show_panel("inspect")
@@ -168,14 +197,15 @@ def shoot_inspect(shots, shot: str, text: str | None = None, prefix: str = "") -
     inspect.trace_input()
     wait_until(app, lambda: not inspect.is_tracing() and inspect.inspection is not None, timeout=120)
     names = inspect.inspection.trace.names()
-    attention = [n for n in names if n.endswith(".cross_attn.weights")] or [n for n in names if n.endswith(".attn.weights")]
-    for name, label in ((attention[-1], "attention"), ("logits", "logits")):
+    for shot, name, tab, cell in inspect_views(names):
         inspect.go_to(names.index(name))
-        rows = inspect.current_record().tensor.shape[-2]
-        inspect.detail.select_cell(max(rows - 2, 0), 1)
-        if label == "logits":
-            inspect.detail.tabs.setCurrentIndex(2)  # the next-token bars
-        shots.shoot(f"inspect-{label}-{shot}", "inspect")
+        inspect.detail.clear_selection()
+        if inspect.current_record().axes == ("head", "query", "key"):
+            inspect.detail.head_box.setValue(busiest_head(inspect.current_record().tensor))
+        if cell:  # the worked numbers of one attention row under the heatmap
+            inspect.detail.select_cell(max(inspect.current_record().tensor.shape[-2] - 2, 0), 1)
+        inspect.detail.tabs.setCurrentIndex(tab)
+        shots.shoot(f"inspect-{shot}-{dataset}", "inspect")
 
 
 if __name__ == "__main__":

@@ -152,3 +152,12 @@ def anti_diagonal_fraction(alignment: list[int], n: int) -> float:
     """Share of the first n output positions i whose alignment is the mirrored source position n-1-i."""
     hits = sum(1 for i in range(min(n, len(alignment))) if alignment[i] == n - 1 - i)
     return hits / n if n else 0.0
+
+
+def monotone_fraction(alignment: list[int]) -> float:
+    """Share of consecutive output positions whose aligned source position does not move back.
+
+    [0, 1, 1, 3] gives 1.0 and [2, 0, 1] gives 0.5; fewer than two positions have no pair (1.0).
+    """
+    pairs = list(zip(alignment, alignment[1:]))
+    return sum(b >= a for a, b in pairs) / len(pairs) if pairs else 1.0

@@ -89,12 +89,12 @@ class Trace:
 
 
 def group_title(group: str) -> str:
-    """A translated heading for a pipeline group, e.g. "decoder.1" -> "Decoder layer 1"."""
+    """A translated heading for a pipeline group, counted from 1 as people do: "decoder.1" -> "Decoder layer 2"."""
     stack, _dot, index = group.partition(".")
     if stack == "encoder":
-        return _("Encoder layer {i}").format(i=index)
+        return _("Encoder layer {i}").format(i=int(index) + 1)
     if stack == "decoder":
-        return _("Decoder layer {i}").format(i=index)
+        return _("Decoder layer {i}").format(i=int(index) + 1)
     titles = {"input": _("Input"), "embedding": _("Embedding"), "memory": _("Encoder output"),
               "output": _("Output")}
     return titles.get(group, group)

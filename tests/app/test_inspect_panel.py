@@ -1,11 +1,17 @@
 """The Inspect panel: the stepper walks every stage of both model kinds and shows the tracer's own numbers."""
 
+from dataclasses import asdict
+
 import numpy as np
+import pyqtgraph as pg
 import pytest
 import torch
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QLabel
 
 from playground.app.panels.inspect import InspectPanel
+from playground.app.widgets.architecture import architecture_of
+from playground.app.widgets.heatmap import HeatmapView
 from playground.core.inspect import softmax_at
 
 from .workspaces import tiny_workspace
@@ -17,8 +23,13 @@ TIMEOUT = 30_000
 def make_panel(qtbot):
     panels = []
 
-    def make(dataset="grammar", text="the cat", prefix=""):
+    def make(dataset="grammar", text="the cat", prefix="", model=None, steps=0):
         ws = tiny_workspace(dataset)
+        if model:
+            ws.set_model_config(**model)
+        if steps:
+            for record in ws.core.new_trainer(max_steps=steps).run():  # real training, in this thread
+                ws.core.record(asdict(record))
         panel = InspectPanel(ws)
         qtbot.addWidget(panel)
         panel.resize(1200, 800)
@@ -68,6 +79,29 @@ def test_stepper_walks_every_stage_both_ways(qtbot, make_panel, dataset, text, p
     for _ in seen[1:]:
         qtbot.keyClick(panel.records_list, Qt.Key.Key_Left)
     assert panel.index == 0 and not panel.previous_button.isEnabled()
+
+
+def test_a_deep_model_scrolls_the_stage_strip_in_one_row(qtbot, make_panel):
+    ws, panel = make_panel("reversal", "abcd", "dc", model=dict(n_layer=6))
+    groups = panel.inspection.trace.groups()
+    buttons = [panel.group_buttons[g] for g in groups]
+    viewport = panel.stage_scroll.viewport()
+
+    def in_view(button) -> bool:
+        return viewport.rect().contains(QRect(button.mapTo(viewport, QPoint(0, 0)), button.size()))
+
+    panel.go_to(len(panel.records()) - 1)
+    assert len(groups) == 16 and panel.stage_scroll.horizontalScrollBar().maximum() > 0  # wider than the panel
+    assert all(b.width() >= b.sizeHint().width() and b.y() == buttons[0].y() for b in buttons)  # one row, unsqueezed
+    assert in_view(buttons[-1]) and not in_view(buttons[0])
+    panel.go_to(0)
+    assert in_view(buttons[0]) and not in_view(buttons[-1])
+    # layers counted from 1 and called layers, as in the Model panel's diagram
+    columns = architecture_of(ws.core.model)
+    diagram = [s.title for side in ("encoder", "decoder") for s in columns[side] if s.kind == "block"]
+    assert [b.text() for g, b in zip(groups, buttons) if g.startswith(("encoder.", "decoder."))] == diagram
+    assert diagram[0] == "Encoder layer 1" and diagram[-1] == "Decoder layer 6"
+    assert "Decoder layer 6 cross-attention" in [label.text() for label in panel.toggles.findChildren(QLabel)]
 
 
 def test_click_a_stage_and_a_record(qtbot, make_panel):
@@ -180,3 +214,77 @@ def test_embedding_map_and_errors(qtbot, make_panel):
     panel.trace_button.click()
     qtbot.waitUntil(lambda: not panel.is_tracing(), timeout=TIMEOUT)
     assert "context" in panel.banner.text()
+
+
+def test_logits_highlight_the_last_position_of_a_decoder(qtbot, make_panel):
+    _ws, panel = make_panel("grammar", "the cat sees")
+    tr = panel.inspection.trace
+    last = len(panel.inspection.ids) - 1
+    for name in ("logits", "softmax"):
+        panel.go_to(tr.names().index(name))
+        assert panel.detail.heatmap.selected_row == last  # its distribution is the next token
+    assert panel.detail.position_label.text().startswith(f"After position {last} ")
+    panel.go_to(tr.names().index("decoder.0.attn.weights"))
+    assert panel.detail.heatmap.selected_row is None  # only the next-token stages have a default row
+    panel.go_to(tr.names().index("logits"))
+    heat = panel.detail.heatmap
+    qtbot.mouseClick(heat, Qt.MouseButton.LeftButton, pos=heat.cell_centre(2, 0).toPoint())
+    assert heat.selected_row == 2 and panel.detail.selected_position() == 2  # a chosen row wins
+
+
+def test_decoder_only_pair_task_steps_through_every_stage_and_the_next_token(qtbot, make_panel):
+    ws, panel = make_panel("dates", "2024-03-05", "", model=dict(architecture="decoder"), steps=200)
+    tok = ws.core.recipe.task.tokenizer
+    assert ws.core.recipe.model.architecture == ws.core.recipe.task.architecture == "decoder"
+    assert not panel.prefix.isHidden() and panel.inspection.src_ids is None
+    assert panel.inspection.ids == [tok.bos_id, *tok.encode_ids("2024-03-05"), tok.sep_id]  # <bos> source <sep>
+    tr = panel.inspection.trace
+    assert "encoder.0" not in tr.groups() and not any(".cross_attn." in n for n in tr.names())
+    seen = []
+    while True:
+        record = panel.current_record()
+        seen.append(record.name)
+        assert panel.detail.title.text() == record.title
+        for tab in range(panel.detail.tabs.count()):  # draw every tab the stage shows
+            if panel.detail.tabs.isTabVisible(tab):
+                panel.detail.tabs.setCurrentIndex(tab)
+                panel.grab()
+        if not panel.next_button.isEnabled():
+            break
+        panel.next_button.click()
+    assert seen == tr.names() and panel.banner.isHidden()
+    top = tr.top_k[0][0]
+    assert top != tok.eos_id  # trained (measured: never <eos> on 50 held-out dates at 100 and 200 steps)
+    panel.next_token_button.click()
+    qtbot.waitUntil(lambda: not panel.is_tracing(), timeout=TIMEOUT)
+    assert panel.prefix.text() == tok.decode([top]) and panel.text.text() == "2024-03-05"
+    assert panel.inspection.ids == [tok.bos_id, *tok.encode_ids("2024-03-05"), tok.sep_id, top]
+
+
+def test_column_labels_level_when_they_fit_else_turned(qtbot):
+    view = HeatmapView()
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    view.set_matrix(np.zeros((2, 3)), ["a", "b"], ["x", "y", "<eos>"])
+    assert view.column_labels_level()
+    assert view.cell_rect().top() == view.fontMetrics().height() + 6  # one line of room above the cells
+    view.set_matrix(np.zeros((2, 60)), ["a", "b"], ["<bos>"] * 60)  # too many to fit across: turned
+    assert not view.column_labels_level()
+    assert view.cell_rect().top() >= view.fontMetrics().horizontalAdvance("<bos>")
+    view.grab()
+
+
+def test_embedding_map_labels_the_input_not_the_heap_of_unused_rows(qtbot, make_panel):
+    ws, panel = make_panel("grammar", "the cat")
+    tok = ws.core.recipe.task.tokenizer
+    panel.go_to(1)
+    assert panel.current_record().group == "embedding"
+    items = panel.detail.embedding_plot.getPlotItem().items
+    labels = [item.toPlainText() for item in items if isinstance(item, pg.TextItem)]
+    assert {"t", "h", "e", "␣", "c", "a"} <= set(labels)
+    assert "↵" in labels  # a character of the text that the input does not use is labelled too
+    assert len(labels) < tok.vocab_size - 256  # the byte-fallback rows are dots without labels
+    byte = next(i for i in range(tok.vocab_size) if tok.id_to_token(i) == "<0x41>")
+    used = set(panel.inspection.ids)
+    assert panel.detail.map_label(byte, used) is None and panel.detail.map_label(tok.sep_id, used) is None
+    assert panel.detail.map_label(byte, used | {byte}) == "A"  # unless the input uses it

@@ -61,7 +61,7 @@ def test_context_too_short_for_the_task_is_the_cores_message(qtbot, make_window)
 def test_diagram_has_one_block_per_layer(qtbot, window):
     panel = window.panel("model")
     cfg = window.workspace.core.recipe.model
-    assert panel.diagram.block_titles() == [f"Decoder block {i}" for i in range(1, cfg.n_layer + 1)]
+    assert panel.diagram.block_titles() == [f"Decoder layer {i}" for i in range(1, cfg.n_layer + 1)]
     panel.w["n_layer"].setValue(3)
     panel.apply()
     wait_summary(qtbot, panel, window.workspace.core.recipe.model)
@@ -82,7 +82,7 @@ def test_encoder_decoder_diagram_has_both_stacks_and_cross_attention(qtbot, make
     panel.apply()
     wait_summary(qtbot, panel, window.workspace.core.recipe.model)
     titles = panel.diagram.block_titles()
-    assert titles == ["Encoder block 1", "Encoder block 2", "Decoder block 1"]
+    assert titles == ["Encoder layer 1", "Encoder layer 2", "Decoder layer 1"]
     assert panel.diagram.sublayer_kinds("decoder")[:3] == [["norm", "attention", "add"], ["norm", "cross", "add"],
                                                         ["norm", "mlp", "add"]]
     assert panel.diagram.columns["encoder"][-1].shape == "(B, S, 32)"

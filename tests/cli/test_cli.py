@@ -222,7 +222,7 @@ def test_inspect_prints_the_trace(reversal_run, capsys):
     assert "encoder.0.attn.weights" in data["names"] and "decoder.0.cross_attn.weights" in data["names"]
     assert len(data["top_k"]) == 3 and "values" not in data["records"][0]
     code, out, _err = run(capsys, "inspect", reversal_run, "--source", "abc")
-    assert code == 0 and "decoder.0.cross_attn.weights" in out and "Encoder layer 0" in out
+    assert code == 0 and "decoder.0.cross_attn.weights" in out and "Encoder layer 1" in out  # layers counted from 1
 
 
 # --- bad input: one readable line, exit code 2 ------------------------------------------

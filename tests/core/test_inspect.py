@@ -1,13 +1,19 @@
 """Inspector helpers: inputs as the task trains, head ablation, worked attention rows, PCA, and the truth test."""
 
 import math
+import time
+from collections import Counter
 
 import pytest
 import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
 
+from playground.core.checkpoint import fill_model, weights_of
+from playground.core.errors import CheckpointError
 from playground.core.inspect import (anti_diagonal_fraction, attention_names, attention_row, clear_head_masks,
                                      cross_attention_alignment, embedding_pca, inspect, inspect_inputs,
-                                     set_head_masks, snapshot, softmax_at)
+                                     monotone_fraction, set_head_masks, snapshot, softmax_at)
 from playground.core.model import ModelConfig, build_model
 from playground.core.recipes import recipe_for_dataset
 from playground.core.trace import trace
@@ -25,25 +31,44 @@ def _model(arch="decoder", seed=0):
 
 
 REVERSAL_STEPS = 600  # measured: 98 % anti-diagonal at 600 steps, 79 % at 450 (its own shorter schedule)
+# measured on 200 held-out numbers (last layer, heads averaged): 100 % of consecutive digit words read the
+# source in order, 99.7 % on the very digit they name, place words 99.8 % on the last two source positions;
+# 300 steps train in 21-24 s on 2 cores. Seeds 1-4 alike (≥ 99.6 %); at 200 steps two seeds of four read the
+# named digit only a third of the time (their reading stood still).
+NUMBERS_STEPS = 300
+DIGIT_WORDS = "一二三四五六七八九"  # 1..9: each names one digit of the source
+PLACE_WORDS = "十百千万"  # the place of a digit: how many digits are left to read
+
+
+def trained(request, dataset: str, steps: int):
+    """The dataset's default model after ``steps`` steps, kept in pytest's cache (safetensors) between runs."""
+    from playground.core.train import Trainer
+
+    recipe = recipe_for_dataset(dataset, train=dict(max_steps=steps, eval_interval=10**6, eval_batches=1,
+                                                     eval_examples=8))
+    path = request.config.cache.mkdir("inspect") / f"{dataset}-{steps}.safetensors"
+    model = build_model(recipe.model)
+    try:
+        fill_model(model, load_file(path), path)
+    except (OSError, SafetensorError, CheckpointError):  # not cached yet, cut short, or for a model since changed
+        torch.manual_seed(0)
+        model = build_model(recipe.model)  # from scratch, never from a half-filled copy
+        started = time.perf_counter()
+        for _record in Trainer(model, recipe.task, recipe.train).run():
+            pass
+        print(f"trained {dataset} for {steps} steps in {time.perf_counter() - started:.1f} s")
+        save_file(weights_of(model), path)
+    return model.eval(), recipe.task
 
 
 @pytest.fixture(scope="session")
 def trained_reversal(request):
-    """The reversal task's default model after REVERSAL_STEPS steps, kept in pytest's cache between runs."""
-    from playground.core.train import Trainer
+    return trained(request, "reversal", REVERSAL_STEPS)
 
-    recipe = recipe_for_dataset("reversal", train=dict(max_steps=REVERSAL_STEPS, eval_interval=10**6,
-                                                        eval_batches=1, eval_examples=8))
-    torch.manual_seed(0)
-    model = build_model(recipe.model)
-    path = request.config.cache.mkdir("inspect") / f"reversal-{REVERSAL_STEPS}.pt"
-    if path.exists():
-        model.load_state_dict(torch.load(path, weights_only=True))
-    else:
-        for _record in Trainer(model, recipe.task, recipe.train).run():
-            pass
-        torch.save(model.state_dict(), path)
-    return model.eval(), recipe.task
+
+@pytest.fixture(scope="session")
+def trained_numbers(request):
+    return trained(request, "numbers-zh", NUMBERS_STEPS)
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +160,13 @@ def test_anti_diagonal_fraction():
     assert anti_diagonal_fraction([0, 1, 2, 3], 4) == 0.0
 
 
+def test_monotone_fraction():
+    assert monotone_fraction([0, 1, 1, 3]) == 1.0  # standing still is not going back
+    assert monotone_fraction([2, 0, 1]) == 0.5
+    assert monotone_fraction([3, 2, 1, 0]) == 0.0
+    assert monotone_fraction([4]) == monotone_fraction([]) == 1.0  # no pair to go back in
+
+
 def test_trained_reversal_cross_attention_is_the_anti_diagonal(trained_reversal):
     """The truth test: the picture shows what the model does — the last layer reads the source backwards."""
     model, task = trained_reversal
@@ -149,3 +181,42 @@ def test_trained_reversal_cross_attention_is_the_anti_diagonal(trained_reversal)
     fraction = hits / total
     print(f"anti-diagonal fraction of the last cross-attention layer: {fraction:.3f}")
     assert fraction >= 0.9
+
+
+def test_trained_numbers_cross_attention_reads_the_digits_left_to_right(trained_numbers):
+    """The truth test for numbers-zh ("8253" -> 八千二百五十三): the picture shows how the model reads.
+
+    The rule, fixed before looking: the last layer, heads averaged (what the inspector draws), one
+    row per output token; rows are chosen by the word they produce, never by where they look. A
+    digit word (一..九) reads the digit it names, so consecutive digit words move through the
+    source left to right; a place word (十百千万) looks at the end of the source (its end mark, at
+    times the last digit), where the model counts how many digits are left. Over all rows the
+    alignment is monotone only about 60 % of the time (it jumps to the end and back for each
+    place word): printed, not asserted.
+    """
+    model, task = trained_numbers
+    tok = task.tokenizer
+    n = Counter()
+    for source, target in task.val_pairs[:200]:
+        ids, src = inspect_inputs(task, source)
+        alignment = cross_attention_alignment(trace(model, ids + tok.encode_ids(target), src))
+        produced = list(target) + ["<eos>"]  # row i (its query is token i) produces the word produced[i]
+        digits = [i for i, word in enumerate(produced) if word in DIGIT_WORDS]
+        places = [i for i, word in enumerate(produced) if word in PLACE_WORDS]
+        read = [alignment[i] for i in digits]
+        n["pairs"] += max(len(read) - 1, 0)
+        n["in order"] += round(monotone_fraction(read) * max(len(read) - 1, 0))
+        n["digits"] += len(digits)
+        n["named"] += sum(source[alignment[i]:alignment[i] + 1] == str(DIGIT_WORDS.index(produced[i]) + 1)
+                          for i in digits)
+        n["places"] += len(places)
+        n["end"] += sum(alignment[i] >= len(src) - 2 for i in places)  # the last digit or <eos>
+        n["all pairs"] += len(alignment) - 1
+        n["all in order"] += round(monotone_fraction(alignment) * (len(alignment) - 1))
+    in_order, named, end = n["in order"] / n["pairs"], n["named"] / n["digits"], n["end"] / n["places"]
+    print(f"digit words in source order: {in_order:.3f} of {n['pairs']} pairs; on the digit they name: "
+          f"{named:.3f}; place words at the end: {end:.3f}; all rows in order: "
+          f"{n['all in order'] / n['all pairs']:.3f}")
+    assert n["pairs"] > 300 and in_order >= 0.9
+    assert named >= 0.9  # the reading moves: an alignment that stood still would be monotone too
+    assert end >= 0.9

@@ -204,7 +204,8 @@ def test_json_is_serialisable_and_honours_max_values():
     assert by_name["tokens"]["values"] == IDS
     assert by_name["logits"]["values"] is None  # 5 × 13 values is over the limit
     assert by_name["decoder.0.cross_attn.weights"]["shape"] == [N_HEAD, len(IDS), len(SRC)]
-    assert full["group_titles"]["decoder.1"] and full["top_k"][0][0] == tr.top_k[0][0]
+    assert full["group_titles"]["decoder.1"] == "Decoder layer 2" and full["top_k"][0][0] == tr.top_k[0][0]
+    assert full["group_titles"]["encoder.0"] == "Encoder layer 1"  # counted from 1, as the Model panel's diagram
 
 
 def test_missing_stage_suggests_close_names():

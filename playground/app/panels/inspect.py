@@ -8,7 +8,7 @@ panel only shows what ``core.trace`` recorded (see ``core/inspect.py``).
 import functools
 import logging
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QPushButton, QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
@@ -66,13 +66,7 @@ class InspectPanel(Panel):
         self.stage_row.setContentsMargins(4, 2, 4, 2)
         self.stage_buttons = QButtonGroup(self)
         self.stage_buttons.setExclusive(True)
-        strip = QWidget()
-        strip.setLayout(self.stage_row)
-        scroll = QScrollArea()
-        scroll.setWidget(strip)
-        scroll.setWidgetResizable(True)
-        scroll.setFixedHeight(self.fontMetrics().height() * 2 + 28)
-        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stage_scroll = self._build_strip()
         self.records_list = QListWidget()
         self.records_list.currentRowChanged.connect(self._on_record_row)
         self.detail = StageDetail()
@@ -94,7 +88,7 @@ class InspectPanel(Panel):
         layout.addWidget(self.banner)
         layout.addWidget(self._build_input())
         layout.addLayout(self._build_stepper())
-        layout.addWidget(scroll)
+        layout.addWidget(self.stage_scroll)
         layout.addWidget(split, 1)
         for key, delta in (("Left", -1), ("Right", 1)):
             action = QAction(self)
@@ -102,6 +96,20 @@ class InspectPanel(Panel):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(functools.partial(self.step, delta))
             self.addAction(action)
+
+    def _build_strip(self) -> QScrollArea:
+        """The pipeline's stages in one row that scrolls sideways: a deep model never squeezes its buttons."""
+        strip = QWidget()
+        strip.setLayout(self.stage_row)
+        scroll = QScrollArea()
+        scroll.setWidget(strip)
+        scroll.setWidgetResizable(True)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        margins = self.stage_row.contentsMargins()
+        scroll.setFixedHeight(QPushButton("Ag").sizeHint().height() + margins.top() + margins.bottom()
+                              + scroll.horizontalScrollBar().sizeHint().height() + 2 * scroll.frameWidth())
+        return scroll
 
     def _build_input(self) -> QGroupBox:
         self.input_box = QGroupBox(self.tr("Input"))
@@ -274,7 +282,7 @@ class InspectPanel(Panel):
 
     def show_current(self) -> None:
         record = self.current_record()
-        self.group_buttons[record.group].setChecked(True)
+        self._show_stage_button(self.group_buttons[record.group])
         members = [i for i, r in enumerate(self.records()) if r.group == record.group]
         self.records_list.blockSignals(True)
         self.records_list.clear()
@@ -286,6 +294,13 @@ class InspectPanel(Panel):
         self.position_label.setText(self.tr("stage {i} of {n} ·").format(i=self.index + 1, n=len(self.records())))
         self.previous_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.records()) - 1)
+
+    def _show_stage_button(self, button: QPushButton) -> None:
+        """Check the current stage's button and scroll the strip so that it is in view."""
+        button.setChecked(True)
+        # lay out new buttons and size the scroll bar now, not at the next turn of the event loop
+        QCoreApplication.sendEvent(self.stage_scroll, QEvent(QEvent.Type.LayoutRequest))
+        self.stage_scroll.ensureWidgetVisible(button, 8, 0)
 
     def record_title(self, record) -> str:
         """Its title, marked "Source:" for the encoder's own embeddings (the decoder has the same stages)."""

@@ -149,8 +149,8 @@ class ModelPanel(Panel):
         self.w = {
             "architecture": self._combo([("decoder", self.tr("Decoder-only (GPT)")),
                                          ("encoder-decoder", self.tr("Encoder-decoder (2017 Transformer)"))]),
-            "n_layer": self._spin(1, 48, tip=self.tr("Decoder blocks (and encoder blocks, unless set below)")),
-            "n_encoder_layer": self._spin(0, 48, tip=self.tr("Encoder blocks of an encoder-decoder model")),
+            "n_layer": self._spin(1, 48, tip=self.tr("Decoder layers (and encoder layers, unless set below)")),
+            "n_encoder_layer": self._spin(0, 48, tip=self.tr("Encoder layers of an encoder-decoder model")),
             "n_head": self._spin(1, 64, tip=self.tr("Attention heads per layer; the width must divide by it")),
             "d_model": self._spin(4, 4096, 8, self.tr("Width of the residual stream (d_model)")),
             "d_ff": self._spin(4, 16384, 64, self.tr("Hidden width of the feed-forward network")),

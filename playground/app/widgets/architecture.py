@@ -1,7 +1,7 @@
 """The architecture diagram, read from the modules of a built model and drawn with QPainter.
 
 ``architecture_of(model)`` walks the model (a meta-device one costs no memory) and returns its
-stages column by column: ids, embeddings, positions, one box per block with its sub-layers in
+stages column by column: ids, embeddings, positions, one box per layer (counted from 1) with its sub-layers in
 order (pre- or post-norm as built), final norm, LM head, with the tensor shape after each
 stage. ``ArchitectureDiagram`` draws it; the encoder's output feeds every decoder block.
 """
@@ -93,7 +93,7 @@ def architecture_of(model) -> dict[str, list[Stage]]:
     if len(model.encoder):
         enc = _embedding_stages(model, translate("Diagram", "Source token ids"), "S")
         for i, block in enumerate(model.encoder, 1):
-            enc.append(Stage("block", translate("Diagram", "Encoder block {i}").format(i=i),
+            enc.append(Stage("block", translate("Diagram", "Encoder layer {i}").format(i=i),
                              rows=_sublayers(block, "S", "S"), shape=f"(B, S, {d})"))
         if model.enc_norm is not None:
             enc.append(Stage("norm", translate("Diagram", "Final LayerNorm"), shape=f"(B, S, {d})"))
@@ -106,7 +106,7 @@ def architecture_of(model) -> dict[str, list[Stage]]:
         ids = translate("Diagram", "Token ids")
     dec = _embedding_stages(model, ids, "T")
     for i, block in enumerate(model.decoder, 1):
-        dec.append(Stage("block", translate("Diagram", "Decoder block {i}").format(i=i),
+        dec.append(Stage("block", translate("Diagram", "Decoder layer {i}").format(i=i),
                          rows=_sublayers(block, "T", "S"), shape=f"(B, T, {d})"))
     if model.final_norm is not None:
         dec.append(Stage("norm", translate("Diagram", "Final LayerNorm"), shape=f"(B, T, {d})"))

@@ -5,11 +5,11 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 
 def module_title(name: str, tr) -> str:
-    """"decoder.1.cross_attn" -> "Decoder 1 cross-attention"."""
+    """"decoder.1.cross_attn" -> "Decoder layer 2 cross-attention": layers counted from 1, as the stage titles."""
     stack, index, kind = name.split(".")
-    stack = tr("Encoder {i}") if stack == "encoder" else tr("Decoder {i}")
+    stack = tr("Encoder layer {i}") if stack == "encoder" else tr("Decoder layer {i}")
     kind = tr("cross-attention") if kind == "cross_attn" else tr("self-attention")
-    return f"{stack.format(i=index)} {kind}"
+    return f"{stack.format(i=int(index) + 1)} {kind}"
 
 
 class HeadToggles(QWidget):

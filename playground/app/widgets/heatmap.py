@@ -5,7 +5,8 @@
     view.cell_hovered.connect(on_hover)      # (row, column, value)
 
 The cells are one QImage scaled to the widget (fast for a 64 × 512 stage); labels are drawn
-only when the cells are wide enough to hold them.
+only when the cells are wide enough to hold them: column labels level when they fit across a
+cell, else turned on their side.
 """
 
 import math
@@ -102,9 +103,23 @@ class HeatmapView(QWidget):
         if self.compact:
             return 2, 2
         fm = QFontMetrics(self.font())
-        left = max((fm.horizontalAdvance(t) for t in self.row_labels[:200]), default=0) + 8
+        left = self._left_margin(fm)
+        if self.column_labels_level():
+            return left, fm.height() + 6
         top = max((fm.horizontalAdvance(t) for t in self.col_labels[:400]), default=0) + 8
-        return min(max(left, 24), 120), min(max(top, 8), 80)
+        return left, min(max(top, 8), 80)
+
+    def _left_margin(self, fm: QFontMetrics) -> int:
+        return min(max(max((fm.horizontalAdvance(t) for t in self.row_labels[:200]), default=0) + 8, 24), 120)
+
+    def column_labels_level(self) -> bool:
+        """Column labels that fit across their cells are written level; longer ones are turned on their side."""
+        cols = self.values.shape[1]
+        if self.compact or not self.col_labels or not cols:
+            return False
+        fm = QFontMetrics(self.font())
+        widest = max(fm.horizontalAdvance(t) for t in self.col_labels[:400])
+        return widest + 4 <= (self.width() - self._left_margin(fm) - 8) / cols
 
     def cell_rect(self) -> QRectF:
         left, top = self._margins()
@@ -169,11 +184,20 @@ class HeatmapView(QWidget):
     def _paint_labels(self, painter: QPainter, rect: QRectF, rows: int, cols: int) -> None:
         painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
         fm = QFontMetrics(self.font())
-        h, w = rect.height() / rows, rect.width() / cols
+        h = rect.height() / rows
         row_step = max(1, math.ceil(fm.height() / max(h, 1e-6)))
         for r in range(0, min(rows, len(self.row_labels)), row_step):
             box = QRectF(0, rect.top() + (r + 0.5) * h - fm.height(), rect.left() - 4, 2 * fm.height())
             painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.row_labels[r])
+        self._paint_column_labels(painter, rect, cols, fm)
+
+    def _paint_column_labels(self, painter: QPainter, rect: QRectF, cols: int, fm: QFontMetrics) -> None:
+        w = rect.width() / cols
+        if self.column_labels_level():
+            for c in range(min(cols, len(self.col_labels))):
+                box = QRectF(rect.left() + c * w, 0, w, rect.top() - 2)
+                painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, self.col_labels[c])
+            return
         col_step = max(1, math.ceil(fm.height() / max(w, 1e-6)))
         for c in range(0, min(cols, len(self.col_labels)), col_step):
             painter.save()

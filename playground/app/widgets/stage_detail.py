@@ -15,12 +15,15 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSlider, QSpinBox, QSplitter
                                QVBoxLayout, QWidget)
 
 from ...core.inspect import attention_row, softmax_at
+from ...core.tokenizer import BYTE_TOKENS, SPECIALS
 from ..theme import is_dark
 from .attention_views import AttentionLinesView, HeadGrid, ProbabilityBars
 from .heatmap import HeatmapView
 from .token_stream import quoted
 
 SOURCE_GROUPS = ("memory",)
+NEXT_TOKEN_STAGES = ("logits", "softmax")  # one row per position; the last row gives the next token
+UNLABELLED = frozenset(SPECIALS) | frozenset(BYTE_TOKENS)  # on the embedding map, unless the input uses them
 
 
 def attention_prefix(name: str) -> str | None:
@@ -218,7 +221,13 @@ class StageDetail(QWidget):
             self.row = None
         if self.col is not None and self.col >= n_cols:
             self.col = None
-        self.heatmap.select(self.row, self.col)
+        self.heatmap.select(self.highlighted_row(n_rows), self.col)
+
+    def highlighted_row(self, n_rows: int) -> int | None:
+        """The chosen row; on the scores and probabilities, by default the last: its distribution is the next token."""
+        if self.row is None and self.record.name in NEXT_TOKEN_STAGES:
+            return n_rows - 1
+        return self.row
 
     def set_head(self, head: int) -> None:
         self.head = head
@@ -245,6 +254,12 @@ class StageDetail(QWidget):
         if self.record is not None and self.record.group == "output":
             self.show_probabilities()
         self._show_worked()
+
+    def clear_selection(self) -> None:
+        """No chosen cell: attention lines show every query, the scores their default row."""
+        self.row = self.col = self.pinned_row = None
+        if self.record is not None:
+            self.show_record(self.record)
 
     def show_value(self, row: int, col: int, value: float) -> None:
         labels = self.heatmap
@@ -309,9 +324,9 @@ class StageDetail(QWidget):
         plot.setTitle(self.map_title, color=colour)
         plot.addItem(pg.ScatterPlotItem(xy[:, 0], xy[:, 1], size=5, brush=pg.mkBrush(120, 120, 140, 160), pen=None))
         for i, (x, y) in enumerate(xy):
-            text = quoted(self.token_text(i))
-            if i not in used and (len(text) > 8 or any(ord(ch) > 0x2000 for ch in text)):
-                continue  # byte-fallback and long special tokens would only clutter the map
+            text = self.map_label(i, used)
+            if text is None:
+                continue
             label = pg.TextItem(text, color=colour if i in used else (140, 140, 150), anchor=(0.5, 1.0))
             if i in used:
                 font = QFont()
@@ -319,6 +334,14 @@ class StageDetail(QWidget):
                 label.setFont(font)
             label.setPos(float(x), float(y))
             plot.addItem(label)
+
+    def map_label(self, i: int, used: set[int]) -> str | None:
+        """Token i's label on the embedding map; None for a row the input does not use that would only
+        clutter the map: specials and byte-fallback rows (mostly untrained, in a heap) and long tokens."""
+        text = quoted(self.token_text(i))
+        if i in used:
+            return text
+        return None if self._tokenizer.id_to_token(i) in UNLABELLED or len(text) > 8 else text
 
     # --- worked numbers ---------------------------------------------------------------------------
     def _show_worked(self) -> None:
