@@ -8,7 +8,7 @@ panel only shows what ``core.trace`` recorded (see ``core/inspect.py``).
 import functools
 import logging
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QPushButton, QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
@@ -298,9 +298,16 @@ class InspectPanel(Panel):
     def _show_stage_button(self, button: QPushButton) -> None:
         """Check the current stage's button and scroll the strip so that it is in view."""
         button.setChecked(True)
-        # lay out new buttons and size the scroll bar now, not at the next turn of the event loop
+        # lay out new buttons and size the scroll bar now, not at the next turn of the event loop...
+        self.stage_row.activate()
         QCoreApplication.sendEvent(self.stage_scroll, QEvent(QEvent.Type.LayoutRequest))
         self.stage_scroll.ensureWidgetVisible(button, 8, 0)
+        # ...and again once Qt has laid out the panel (new buttons of a first trace have no geometry yet)
+        QTimer.singleShot(0, self, functools.partial(self._scroll_to_current, button))
+
+    def _scroll_to_current(self, button: QPushButton) -> None:
+        if button.isChecked():  # still the current stage, and not deleted by a new trace
+            self.stage_scroll.ensureWidgetVisible(button, 8, 0)
 
     def record_title(self, record) -> str:
         """Its title, marked "Source:" for the encoder's own embeddings (the decoder has the same stages)."""
