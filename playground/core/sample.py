@@ -55,7 +55,7 @@ class SampleConfig:
 class TokenStep:
     position: int  # index of the token in the whole sequence, prompt included
     id: int  # the token id
-    text: str  # the token as text (special tokens by name)
+    text: str  # what the token adds to the output: whole characters only (see StreamText); specials by name
     probability: float  # its probability under the distribution it was drawn from
     alternatives: list[tuple[int, str, float]]  # (id, text, probability) of the likeliest, best first
     logprob: float  # natural log of probability
@@ -101,6 +101,32 @@ class TokenTexts(dict):
     def __missing__(self, i: int) -> str:
         text = self.tokenizer.decode([i]) or self.tokenizer.id_to_token(i)
         self[i] = text
+        return text
+
+
+class StreamText:
+    """The text each new token adds to the output, in whole characters.
+
+    A byte-level token can end inside a UTF-8 character (中 is three byte tokens): on its own it
+    decodes to "\ufffd". Such a token adds "" and the token that completes the character adds it
+    all, so joining the steps' texts gives the decoded output. After MAX_HELD tokens that still do
+    not make a character (invalid bytes), the replacement characters are shown as they are.
+    """
+
+    MAX_HELD = 4  # the longest UTF-8 character is 4 bytes
+
+    def __init__(self, texts: TokenTexts):
+        self.texts = texts
+        self.held: list[int] = []
+
+    def add(self, token_id: int) -> str:
+        if not self.held and not self.texts[token_id].endswith("\ufffd"):
+            return self.texts[token_id]  # the common case: the token is whole characters
+        self.held.append(token_id)
+        text = self.texts.tokenizer.decode(self.held)
+        if text.endswith("\ufffd") and len(self.held) < self.MAX_HELD:
+            return ""
+        self.held = []
         return text
 
 
@@ -209,6 +235,7 @@ def _steps(model, tokenizer, prompt_ids, cfg, src_ids) -> Iterator[TokenStep]:
     context = Context(model, prompt_ids, memory, memory_keep, cfg.use_cache)
     generator = new_generator(cfg.seed, device)
     texts = TokenTexts(tokenizer)
+    shown = StreamText(texts)
     eos_id = tokenizer.eos_id if cfg.stop_at_eos else None
     logits = context.first_logits()
     for n in range(cfg.max_new_tokens):
@@ -218,6 +245,7 @@ def _steps(model, tokenizer, prompt_ids, cfg, src_ids) -> Iterator[TokenStep]:
         else:
             token = torch.multinomial(probs, 1, generator=generator)
         step = token_step(probs, token.item(), len(context.ids), cfg.alternatives, texts)
+        step.text = shown.add(step.id)
         yield step
         if step.id == eos_id or n + 1 == cfg.max_new_tokens or context.decoder_full():
             return

@@ -51,14 +51,20 @@ def test_generate_streams_tokens_with_probabilities(qtbot, make_panel):
     assert panel.token_view.toPlainText().startswith("the cat")
     assert "tokens" in panel.status_label.text() and panel.banner.isHidden()
     assert panel.generate_action.isEnabled() and not panel.stop_action.isEnabled()
-    # each token's span carries its tint and its index
+    # each token's span carries its tint and its index (a byte of a split character adds no text:
+    # the token that completes the character shows it whole)
+    shown = [i for i, step in enumerate(tokens) if step.text]
+    first, second = shown[0], shown[1]
     cursor = panel.token_view.textCursor()
     cursor.setPosition(len("the cat") + 1)
     fmt = cursor.charFormat()
-    assert fmt.isAnchor() and fmt.anchorHref() == "token:0"
-    assert fmt.background().color() == probability_color(tokens[0].probability, panel.token_view.palette().base().color())
-    cursor.setPosition(len("the cat") + len(tokens[0].text) + 1)
-    assert cursor.charFormat().anchorHref() == "token:1"  # the next token: its own span, a shade off
+    assert fmt.isAnchor() and fmt.anchorHref() == f"token:{first}"
+    assert fmt.background().color() != panel.token_view.palette().base().color()
+    if first % 2 == 0:  # odd tokens are a shade off
+        base = panel.token_view.palette().base().color()
+        assert fmt.background().color() == probability_color(tokens[first].probability, base)
+    cursor.setPosition(len("the cat") + len(tokens[first].text) + 1)
+    assert cursor.charFormat().anchorHref() == f"token:{second}"  # the next token: its own span
 
 
 def test_same_seed_same_text_and_greedy_is_deterministic(qtbot, make_panel):

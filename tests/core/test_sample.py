@@ -90,13 +90,15 @@ def test_steps_report_sorted_alternatives_with_the_chosen_token(tok):
     prompt, _ = inputs(tok, "decoder")
     steps = generate(model, tok, prompt, SampleConfig(20, temperature=1.5, seed=1, stop_at_eos=False))
     assert [s.position for s in steps] == list(range(len(prompt), len(prompt) + 20))
-    for s in steps:
+    for s, before in zip(steps, [None, *steps]):
         probs = [p for _i, _t, p in s.alternatives]
         assert probs == sorted(probs, reverse=True) and len(probs) <= 6
-        assert (s.id, s.text, s.probability) in s.alternatives
+        token_text = tok.decode([s.id]) or tok.id_to_token(s.id)
+        assert (s.id, token_text, s.probability) in s.alternatives
         assert all(0.0 < p <= 1.0 for p in probs)
         assert s.logprob == pytest.approx(math.log(s.probability))
-        assert s.text == (tok.decode([s.id]) or tok.id_to_token(s.id))
+        if "\ufffd" not in token_text and (before is None or before.text):  # else part of a held character
+            assert s.text == token_text
 
 
 def test_nucleus_hand_example():
@@ -203,3 +205,28 @@ def test_bad_inputs_raise_before_the_first_token(tok):
         stream(encdec, tok, [tok.bos_id], cfg)  # no source
     with pytest.raises(ConfigError):
         beam_search(model, tok, [tok.bos_id], beam_width=0)
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe"])
+def test_a_character_split_over_byte_tokens_is_shown_whole_by_the_token_that_completes_it(kind):
+    from playground.core.sample import StreamText, TokenTexts
+    from playground.core.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer.train(kind, ["hello world, the cat sat"], vocab_size=None if kind == "char" else 300)
+    ids = tokenizer.encode_ids("a中b😀c")
+    assert any(tokenizer.decode([i]) == "\ufffd" for i in ids)  # the test needs split characters
+    stream = StreamText(TokenTexts(tokenizer))
+    added = [stream.add(i) for i in ids]
+    assert "".join(added) == "a中b😀c" and "\ufffd" not in "".join(added)
+    assert "中" in added and "😀" in added and added.count("") == len(ids) - 5
+
+
+def test_invalid_bytes_are_shown_after_four_tokens_not_held_forever():
+    from playground.core.sample import StreamText, TokenTexts
+    from playground.core.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer.train("char", ["abc"])
+    lead = tokenizer.encode_ids("中")[0]  # a lead byte with no continuation bytes after it
+    stream = StreamText(TokenTexts(tokenizer))
+    added = [stream.add(lead) for _ in range(5)]
+    assert added[:3] == ["", "", ""] and added[3].count("\ufffd") >= 1 and added[4] == ""
