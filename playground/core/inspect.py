@@ -6,6 +6,7 @@ scores, mask, softmax and weighted sum of one query row, as recorded.
 """
 
 import copy
+import math
 from dataclasses import dataclass
 
 import torch
@@ -13,6 +14,7 @@ import torch
 from .model import Transformer
 from .sample import SampleConfig, generate
 from .tasks import PairTask
+from .tokenizer import SPECIALS
 from .trace import Trace, trace
 
 
@@ -82,7 +84,7 @@ def inspect(model: Transformer, tokenizer, ids: list[int], src_ids: list[int] | 
     plain = snapshot(model)
     baseline = trace(plain, ids, src_ids, top_k=top_k)
     greedy_baseline = _greedy(plain, tokenizer, ids, src_ids, greedy_tokens)
-    pca = embedding_pca(plain.tok_emb.weight)
+    pca = embedding_pca(plain.tok_emb.weight, mapped_rows(tokenizer, ids, src_ids))
     if not ablated:
         return Inspection(baseline, baseline, greedy_baseline, greedy_baseline, ids, src_ids, ablated, pca)
     set_head_masks(plain, ablated)
@@ -128,13 +130,39 @@ def softmax_at(logits_row: torch.Tensor, temperature: float) -> torch.Tensor:
 
 
 # --- embeddings and alignment --------------------------------------------------------------
-def embedding_pca(weight: torch.Tensor) -> torch.Tensor:
-    """The rows of an embedding matrix (V, d) projected on their two main directions: (V, 2)."""
+def embedding_pca(weight: torch.Tensor, rows: list[int] | None = None) -> torch.Tensor:
+    """The rows of an embedding matrix (V, d) projected on their two main directions: (V, 2).
+
+    With ``rows``, only those rows define the directions and are projected; the others are NaN.
+    """
     w = weight.detach().float().cpu()
-    centred = w - w.mean(0, keepdim=True)
-    _u, _s, vt = torch.linalg.svd(centred, full_matrices=False)
-    out = centred @ vt[:2].T
-    return out if out.size(1) == 2 else torch.cat((out, torch.zeros(out.size(0), 2 - out.size(1))), dim=1)
+    fit = w if rows is None else w[rows]
+    mean = fit.mean(0, keepdim=True)
+    _u, _s, vt = torch.linalg.svd(fit - mean, full_matrices=False)
+    out = (w - mean) @ vt[:2].T
+    if out.size(1) < 2:
+        out = torch.cat((out, torch.zeros(out.size(0), 2 - out.size(1))), dim=1)
+    if rows is not None:
+        hidden = torch.ones(out.size(0), dtype=torch.bool)
+        hidden[rows] = False
+        out[hidden] = math.nan
+    return out
+
+
+def mapped_rows(tokenizer, ids: list[int], src_ids: list[int] | None) -> list[int] | None:
+    """The embedding rows worth a map: all but the special tokens and a char tokenizer's byte-fallback
+    rows that the input does not use.
+
+    Those rows are often never trained (<pad>, <unk>, bytes of characters the corpus lacks); far
+    from the learned tokens, they would take the map's main directions and squeeze the rest together.
+    """
+    left_out = {tokenizer.token_to_id(name) for name in SPECIALS} - {None}
+    if tokenizer.kind == "char":
+        left_out |= set(tokenizer.byte_fallback_ids())
+    left_out -= set(ids) | set(src_ids or [])
+    if not left_out:
+        return None
+    return [i for i in range(tokenizer.vocab_size) if i not in left_out]
 
 
 def cross_attention_alignment(tr: Trace, layer: int | None = None, head: int | None = None) -> list[int]:

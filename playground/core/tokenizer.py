@@ -218,7 +218,7 @@ class Tokenizer:
         training, one token per UTF-8 byte) instead.
         """
         ids = np.asarray(self.encode_ids(text), dtype=np.int64)
-        unknown = self._byte_fallback_ids() if self._kind == "char" else [UNK_ID]
+        unknown = self.byte_fallback_ids() if self._kind == "char" else [UNK_ID]
         n_tokens = len(ids)
         return {
             "vocab_size": self.vocab_size,
@@ -228,7 +228,8 @@ class Tokenizer:
             "unk_rate": float(np.isin(ids, unknown).mean()) if n_tokens else 0.0,
         }
 
-    def _byte_fallback_ids(self) -> list[int]:
+    def byte_fallback_ids(self) -> list[int]:
+        """The ids of the 256 byte tokens a char tokenizer falls back to (none for the other kinds)."""
         return [i for i in map(self._backend.token_to_id, BYTE_TOKENS) if i is not None]
 
     # -- files -----------------------------------------------------------------------

@@ -155,6 +155,34 @@ def test_embedding_pca_finds_the_main_direction():
     assert torch.allclose(xy[:, 0].abs(), w[:, 1].abs(), atol=1e-5) and torch.allclose(xy[:, 1], torch.zeros(5), atol=1e-5)
 
 
+def test_embedding_pca_fits_the_given_rows_and_hides_the_rest():
+    w = torch.zeros(6, 3)
+    w[:4, 2] = torch.tensor([-1.0, -0.5, 0.5, 1.0])  # the learned rows spread along one axis
+    w[4:, 0] = 50.0  # two far-off untrained rows that would take the main direction
+    xy = embedding_pca(w, rows=[0, 1, 2, 3])
+    assert torch.isnan(xy[4:]).all() and torch.isfinite(xy[:4]).all()
+    assert torch.allclose(xy[:4, 0].abs(), w[:4, 2].abs(), atol=1e-5)
+    assert not torch.allclose(embedding_pca(w)[:4, 0].abs(), w[:4, 2].abs(), atol=1e-2)  # all rows: swamped
+
+
+def test_the_map_leaves_out_specials_and_byte_fallback_rows_the_input_does_not_use(reversal):
+    from playground.core.inspect import mapped_rows
+
+    tok = reversal.task.tokenizer
+    fallback = set(tok.byte_fallback_ids())
+    assert len(fallback) == 256
+    ids = tok.encode_ids("abc") + [tok.eos_id]
+    rows = mapped_rows(tok, ids, None)
+    assert set(rows).isdisjoint(fallback) and set(ids) <= set(rows)
+    assert tok.pad_id not in rows and tok.bos_id not in rows and tok.eos_id in rows  # <eos> is in the input
+    byte = next(iter(fallback))
+    assert byte in mapped_rows(tok, ids + [byte], None)  # a byte the input uses stays on the map
+    model = build_model(reversal.model)
+    src = inspect_inputs(reversal.task, "abc")[1]
+    shown = inspect(model, tok, [tok.bos_id], src).embedding_2d
+    assert torch.isnan(shown[sorted(fallback)]).all() and torch.isfinite(shown[src]).all()
+
+
 def test_anti_diagonal_fraction():
     assert anti_diagonal_fraction([3, 2, 1, 0], 4) == 1.0
     assert anti_diagonal_fraction([0, 1, 2, 3], 4) == 0.0

@@ -319,11 +319,14 @@ class StageDetail(QWidget):
         for side in ("left", "bottom"):
             plot.getAxis(side).setTextPen("#e8e8ea" if dark else "#1d1d1f")
         xy = self.inspection.embedding_2d.numpy()
+        mapped = np.flatnonzero(np.isfinite(xy).all(axis=1))  # the core leaves untrained fallback rows out
         used = set(self.inspection.ids) | set(self.inspection.src_ids or [])
         colour = "#e8e8ea" if dark else "#1d1d1f"
         plot.setTitle(self.map_title, color=colour)
-        plot.addItem(pg.ScatterPlotItem(xy[:, 0], xy[:, 1], size=5, brush=pg.mkBrush(120, 120, 140, 160), pen=None))
-        for i, (x, y) in enumerate(xy):
+        plot.addItem(pg.ScatterPlotItem(xy[mapped, 0], xy[mapped, 1], size=5, brush=pg.mkBrush(120, 120, 140, 160),
+                                        pen=None))
+        for i in mapped.tolist():
+            x, y = xy[i]
             text = self.map_label(i, used)
             if text is None:
                 continue
