@@ -11,9 +11,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --upgrade pip
 
 # torch first, pinned: this CPU build is what the project is tested with (an unpinned torch
-# pulls a multi-GB CUDA build); then the project itself.
+# pulls a multi-GB CUDA build); then the project itself. Where PyPI's Linux torch would be the
+# CUDA build (a CI runner), pass TORCH_INDEX=--index-url=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install "torch==2.13.0"
+	$(BIN)/pip install "torch==2.13.0" $(TORCH_INDEX)
 	$(BIN)/pip install -e .
 	touch $@
 
