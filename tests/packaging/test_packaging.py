@@ -86,3 +86,25 @@ def test_appstream_metadata_is_well_formed_and_names_the_desktop_entry():
     assert root.tag == "component" and root.findtext("id") == playground.APP_ID
     assert root.findtext("launchable") == f"{playground.APP_ID}.desktop"
     assert root.find("releases/release").get("version") == playground.__version__
+
+
+@pytest.mark.parametrize("target", ["linux", "windows", "macos"])
+def test_pyinstaller_arguments_for_each_platform(target, tmp_path, monkeypatch, qapp):
+    """The recipes that cannot be built here still get the same inputs as the tested Linux one."""
+    import build
+
+    monkeypatch.setattr(build, "BUILD", tmp_path)
+    args = build.pyinstaller_args(target)
+    sep = ";" if target == "windows" else ":"
+    data = [args[i + 1] for i, a in enumerate(args) if a == "--add-data"]
+    assert data == [f"{ROOT / 'resources'}{sep}resources", f"{ROOT / 'LICENSE'}{sep}."]
+    assert args[0].endswith("entry.py") and args[args.index("--name") + 1] == "playground"
+    assert ("--windowed" in args) == (target != "linux")
+    assert "torch.utils.tensorboard" in args and "PySide6.QtSvg" in args
+    if target == "linux":
+        assert "--icon" not in args
+    else:
+        icon = Path(args[args.index("--icon") + 1])
+        assert icon.stat().st_size > 1000  # the SVG drawn to a PNG, for .ico / .icns
+    if target == "macos":
+        assert args[args.index("--osx-bundle-identifier") + 1] == playground.APP_ID
