@@ -16,7 +16,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--text", metavar="TEXT", help=_("the decoder's input (for a source -> target model: the "
                                                     "start of the target)"))
     p.add_argument("--source", metavar="TEXT", help=_("input of a source -> target model"))
-    p.add_argument("--json", action="store_true", help=_("print the whole trace as JSON"))
+    p.add_argument("--json", action="store_true", help=_("print the whole trace as JSON (data: layer, head and "
+                                                           "position indices count from 0)"))
     p.add_argument("--values", action="store_true", help=_("include the tensors' values in the JSON"))
     p.add_argument("--top-k", type=positive_int, default=10, metavar="N",
                    help=_("likeliest next tokens to report (default: 10)"))

@@ -119,7 +119,7 @@ def test_numbers_shown_are_the_tracers(qtbot, make_panel):
     tr = panel.inspection.trace
     name = "decoder.0.attn.weights"
     panel.go_to(tr.names().index(name))
-    panel.detail.head_box.setValue(1)
+    panel.detail.head_box.setValue(2)  # heads are shown counted from 1: "2" is index 1
     heat = panel.detail.heatmap
     assert np.array_equal(heat.image_array(), tr.get(name).tensor[1].numpy())
     # the causal mask greys out the future: masked cells are exactly the mask's zeros
@@ -145,9 +145,46 @@ def test_small_multiples_enlarge_a_head(qtbot, make_panel):
     assert sum(v.isVisibleTo(grid) for v in grid.views) == tr.get("decoder.0.cross_attn.weights").shape[0]
     grid.head_clicked.emit(1)
     assert panel.detail.head == 1 and panel.detail.tabs.currentIndex() == 0
+    assert panel.detail.head_box.value() == 2 and grid.captions[1].text() == "▶ head 2"
     # cross-attention: output tokens (rows) × input tokens (columns)
     assert panel.detail.heatmap.image_array().shape == (len(panel.inspection.ids), len(panel.inspection.src_ids))
     assert panel.detail.heatmap.col_labels[0] == "a"
+
+
+def test_heads_are_shown_counted_from_1_and_mean_the_index_below(qtbot, make_panel):
+    """People see "head 1".."head n" everywhere; the core's indices (and what is ablated) stay 0-based."""
+    _ws, panel = make_panel("grammar", "the cat sees")
+    tr, detail = panel.inspection.trace, panel.detail
+    name, prefix = "decoder.0.attn.weights", "decoder.0.attn"
+    panel.go_to(tr.names().index(name))
+    box = detail.head_box
+    n_head = tr.get(name).shape[0]
+    assert (box.minimum(), box.maximum(), box.text()) == (1, n_head, "1") and detail.head == 0
+    shown = [f"head {k}" for k in range(1, n_head + 1)]
+    assert [c.text() for c in detail.head_grid.captions[:n_head]] == ["▶ " + shown[0], *shown[1:]]
+    assert detail.head_grid.views[0].toolTip() == "Click to enlarge head 1"
+    heat = detail.heatmap
+    for k in range(1, n_head + 1):  # type head k into the box, as a person does: it shows index k - 1
+        box.lineEdit().selectAll()
+        qtbot.keyClicks(box.lineEdit(), str(k))
+        qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+        assert box.text() == str(k) and detail.head == k - 1
+        assert np.array_equal(heat.image_array(), tr.get(name).tensor[k - 1].numpy())
+        qtbot.mouseClick(heat, Qt.MouseButton.LeftButton, pos=heat.cell_centre(4, 2).toPoint())
+        worked = detail.worked.toPlainText()
+        assert worked.startswith(f"Head {k}, query 4 ")  # the query is a position: still from 0
+        assert f"{float(tr.get(f'{prefix}.scores').tensor[k - 1, 4, 0]):+.3f}" in worked
+        assert np.array_equal(detail.lines.weights, tr.get(name).tensor[k - 1].numpy())
+    # the toggle labelled "head 1" switches off index 0
+    button = panel.toggles.buttons[(prefix, 0)]
+    assert button.text() == "head 1"
+    assert [panel.toggles.buttons[(prefix, h)].text() for h in range(n_head)] == shown
+    button.setChecked(False)
+    assert panel.toggles.ablated() == {prefix: {0}}
+    qtbot.waitUntil(lambda: not panel.is_tracing() and bool(panel.inspection.ablated), timeout=TIMEOUT)
+    assert panel.inspection.ablated == {prefix: {0}}
+    assert not panel.inspection.trace.get(f"{prefix}.heads").tensor[0].any()  # index 0 outputs zeros
+    assert panel.inspection.trace.get(f"{prefix}.heads").tensor[1].any()
 
 
 def test_temperature_slider_changes_the_softmax(qtbot, make_panel):

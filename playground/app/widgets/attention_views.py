@@ -1,6 +1,6 @@
 """Views of attention weights: every head as a small multiple, one head as lines (bertviz), probability bars.
 
-``HeadGrid`` shows all heads of one attention stage; clicking one reports its index.
+``HeadGrid`` shows all heads of one attention stage, titled from 1; clicking one reports its index (from 0).
 ``AttentionLinesView`` draws queries on the right, keys on the left, a link per pair with
 its weight as opacity and width. ``ProbabilityBars`` is a horizontal bar chart of top-k tokens.
 """
@@ -17,7 +17,8 @@ from .token_stream import quoted
 
 
 class HeadGrid(QWidget):
-    """All heads of a layer, each a small heatmap; ``head_clicked(index)`` enlarges one."""
+    """All heads of a layer, each a small heatmap titled "head 1", "head 2"…; ``head_clicked(index)`` (from 0)
+    enlarges one."""
 
     head_clicked = Signal(int)
 
@@ -46,9 +47,9 @@ class HeadGrid(QWidget):
 
     def _add_cell(self, i: int) -> None:
         view = HeatmapView(compact=True)
-        view.setToolTip(self.tr("Click to enlarge head {i}").format(i=i))
+        view.setToolTip(self.tr("Click to enlarge head {i}").format(i=i + 1))
         view.cell_clicked.connect(lambda _r, _c, i=i: self.head_clicked.emit(i))
-        caption = QLabel(self.tr("head {i}").format(i=i))
+        caption = QLabel(self.tr("head {i}").format(i=i + 1))
         caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.views.append(view)
         self.captions.append(caption)
@@ -59,7 +60,7 @@ class HeadGrid(QWidget):
             font = caption.font()
             font.setBold(i == head)
             caption.setFont(font)
-            caption.setText(("▶ " if i == head else "") + self.tr("head {i}").format(i=i))
+            caption.setText(("▶ " if i == head else "") + self.tr("head {i}").format(i=i + 1))
 
 
 class AttentionLinesView(QWidget):

@@ -13,7 +13,8 @@ def module_title(name: str, tr) -> str:
 
 
 class HeadToggles(QWidget):
-    """A row of head buttons per attention module; ``changed`` says which heads are off."""
+    """A row of head buttons per attention module, labelled from 1 ("head 1" is index 0); ``changed`` says which
+    heads are off, ``ablated()`` gives them as indices from 0."""
 
     changed = Signal()
 
@@ -46,7 +47,7 @@ class HeadToggles(QWidget):
         for row, (name, n_head) in enumerate(modules):
             self.grid.addWidget(QLabel(module_title(name, self.tr)), row, 0)
             for h in range(n_head):
-                button = QPushButton(self.tr("head {i}").format(i=h))
+                button = QPushButton(self.tr("head {i}").format(i=h + 1))  # counted from 1, as the layers
                 button.setCheckable(True)
                 button.setChecked(True)
                 button.setToolTip(self.tr("On: the head takes part. Off: it is ablated."))

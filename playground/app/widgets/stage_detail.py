@@ -42,7 +42,7 @@ class StageDetail(QWidget):
         self.inspection = None
         self.record = None
         self.texts: dict[int, str] = {}  # token id -> text
-        self.head = 0
+        self.head = 0  # the internal head index, from 0; shown to people counted from 1
         self.row: int | None = None
         self.col: int | None = None
         self.pinned_row: int | None = None  # generation step by step: the newest output token's row
@@ -81,8 +81,9 @@ class StageDetail(QWidget):
         column = QVBoxLayout(page)
         bar = QHBoxLayout()
         self.head_caption = QLabel(self.tr("Head"))
-        self.head_box = QSpinBox()
-        self.head_box.valueChanged.connect(self.set_head)
+        self.head_box = QSpinBox()  # its value is the head counted from 1, as people count; self.head is from 0
+        self.head_box.setRange(1, 1)
+        self.head_box.valueChanged.connect(lambda shown: self.set_head(shown - 1))
         self.hover_label = QLabel(self.tr("Point at a cell to read its value."))
         bar.addWidget(self.head_caption)
         bar.addWidget(self.head_box)
@@ -175,9 +176,9 @@ class StageDetail(QWidget):
         self.head_box.setVisible(three)
         if three:
             self.head_box.blockSignals(True)
-            self.head_box.setRange(0, record.tensor.size(0) - 1)
+            self.head_box.setRange(1, record.tensor.size(0))
             self.head = min(self.head, record.tensor.size(0) - 1)
-            self.head_box.setValue(self.head)
+            self.head_box.setValue(self.head + 1)
             self.head_box.blockSignals(False)
         self._show_matrix()
         prefix = attention_prefix(record.name)
@@ -230,6 +231,7 @@ class StageDetail(QWidget):
         return self.row
 
     def set_head(self, head: int) -> None:
+        """Show head ``head`` (the internal index, from 0; the box shows it plus 1)."""
         self.head = head
         self.head_grid.set_current(head)
         if self.record is not None:
@@ -241,8 +243,8 @@ class StageDetail(QWidget):
         self.head_changed.emit(head)
 
     def enlarge_head(self, head: int) -> None:
-        """A click on a small multiple: that head fills the Numbers tab."""
-        self.head_box.setValue(head)
+        """A click on a small multiple (internal index ``head``): that head fills the Numbers tab."""
+        self.head_box.setValue(head + 1)
         self.tabs.setCurrentIndex(0)
 
     def select_cell(self, row: int, col: int) -> None:
@@ -367,7 +369,7 @@ class StageDetail(QWidget):
         queries, keys = self.labels_for("query", weights), self.labels_for("key", weights)
         esc = html.escape
         head_line = self.tr("Head {h}, query {i} “{q}”: A[i, j] = softmax_j(q·k_j/√{d}), out = Σ_j A[i, j]·v_j").format(
-            h=head, i=query, q=quoted(queries[query]), d=row.head_size)
+            h=head + 1, i=query, q=quoted(queries[query]), d=row.head_size)
         cells = [f"<tr><th>j</th><th>{esc(self.tr('key'))}</th><th>q·k/√d</th><th>{esc(self.tr('softmax'))}</th>"
                  f"<th>A·v (first dims)</th></tr>"]
         for j, (s, keep, w) in enumerate(zip(row.scores, row.keep, row.weights)):
