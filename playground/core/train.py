@@ -116,7 +116,8 @@ class Trainer:
         self.optimizer = FlatAdamW(self.model, cfg.weight_decay, (cfg.beta1, cfg.beta2))
         self.step = 0
         self.run_dir = Path(run_dir) if run_dir else None
-        self.last_good: torch.Tensor | None = None
+        self.last_good: dict[str, torch.Tensor] | None = None  # weights and moments of the last sound model
+        self.last_good_step = 0
         self.history: list[dict] = []
         self._stop = threading.Event()
         self._running = threading.Event()
@@ -145,7 +146,7 @@ class Trainer:
         """Train until max_steps or a stop request, yielding records."""
         cfg, started = self.cfg, time.perf_counter()
         autocast = autocast_for(self.device, cfg.amp)
-        self.last_good = self.optimizer.flat.detach().clone()
+        self._keep_good()
         while self.step < cfg.max_steps:
             self._running.wait()
             if self._stop.is_set():
@@ -153,7 +154,7 @@ class Trainer:
                 return
             record = self.train_step(autocast, started)
             if record is None:
-                yield from self._diverged()
+                yield from self._diverged(self.step + 1)  # the step that failed did not count
                 return
             yield self._record(record)
             if self.step % cfg.eval_interval == 0 or self.step == cfg.max_steps:
@@ -162,9 +163,9 @@ class Trainer:
                     continue  # an evaluation cut short by a stop request is not a measurement
                 yield self._record(EvalRecord(self.step, metrics))
                 if not math.isfinite(metrics["val_loss"]):
-                    yield from self._diverged()
+                    yield from self._diverged(self.step)
                     return
-                self.last_good.copy_(self.optimizer.flat)
+                self._keep_good()
             if self.run_dir and cfg.checkpoint_interval and self.step % cfg.checkpoint_interval == 0:
                 yield self._record(self.save_to_run())
         if self.run_dir:
@@ -197,12 +198,26 @@ class Trainer:
         return StepRecord(self.step, total, lr, norm, tokens / seconds, time.perf_counter() - started,
                           str(self.device))
 
-    def _diverged(self):
-        """Restore the last good weights and stop with a reason; saved checkpoints stay as they are."""
-        self.optimizer.flat.copy_(self.last_good)
-        message = _("the loss became NaN or infinite near step {s}; training stopped and the weights were "
-                    "restored from the last good evaluation. Try a lower learning rate or gradient clipping.").format(
-                        s=self.step)
+    def _keep_good(self) -> None:
+        """Remember the weights, the optimizer's moments and the step of a sound model (the run's start or
+        an evaluation with a finite loss), to go back to if training diverges."""
+        state = {"flat": self.optimizer.flat, **self.optimizer.state_dict()}
+        if self.last_good is None:
+            self.last_good = {k: v.detach().clone() for k, v in state.items()}
+        else:
+            for k, v in state.items():
+                self.last_good[k].copy_(v)
+        self.last_good_step = self.step
+
+    def _diverged(self, bad: int):
+        """Go back to the last sound model (weights, moments, step) and stop with a reason; saved
+        checkpoints stay as they are. The event's step is the step trained from again."""
+        self.optimizer.flat.copy_(self.last_good["flat"])
+        self.optimizer.load_state_dict(self.last_good)
+        self.step = self.last_good_step
+        message = _("the loss became NaN or infinite near step {s}; training stopped and the model went back to "
+                    "step {g}, its last good evaluation. Try a lower learning rate or gradient clipping.").format(
+                        s=bad, g=self.step)
         yield self._record(EventRecord(self.step, "diverged", message))
 
     def evaluate(self, autocast=None) -> dict:

@@ -133,8 +133,16 @@ def test_a_diverged_run_shows_why(qtbot, make_panel):
     assert not panel.banner.isHidden() and panel.banner.level == "error"
     assert "diverged" in panel.banner.text() and "learning rate" in panel.banner.text()
     assert panel.state_text() == "Diverged"
+    # the model went back to its last good evaluation (here the start of the run): so did its history
+    # and the curves, and the run that blew up stays on the plot, dashed
+    back_to = ws.core.history[-1]["step"]
+    assert back_to == 0 and ws.core.trained_steps == 0 and panel.plot.overlay_count() == 1
+    assert not [r for r in ws.core.history if r["kind"] in ("step", "eval")] and panel.plot.point_count() == 0
     wait_idle(qtbot, panel)
     assert panel.start_action.isEnabled()
+    with qtbot.waitSignal(ws.training_record, timeout=TIMEOUT, check_params_cb=lambda r: r["kind"] == "step") as first:
+        panel.start()  # trains on from the step it went back to, with finite weights
+    assert first.args[0]["step"] == back_to + 1 and math.isfinite(first.args[0]["loss"])
 
 
 def test_a_huge_learning_rate_diverges_or_ends_without_a_crash(qtbot, make_panel):

@@ -79,7 +79,13 @@ def test_nan_loss_stops_with_reason_and_keeps_good_weights(tmp_path):
     good = load_checkpoint(tmp_path / "checkpoints" / "step-000004")
     assert good.state["step"] == 4
     assert not (tmp_path / "checkpoints" / "step-000006").exists()
-    assert trainer.step == 5
+    # back to step 4, its last good evaluation: the weights, the Adam moments and the step counter
+    assert trainer.step == 4 and events[-1].step == 4 and "near step 6" in events[-1].message
+    saved = good.model.state_dict()
+    assert all(torch.equal(v, saved[k]) for k, v in trainer.model.state_dict().items())
+    assert trainer.optimizer.step_count == 4 and good.optimizer is not None
+    assert torch.equal(trainer.optimizer.exp_avg, good.optimizer["exp_avg"])
+    assert torch.equal(trainer.optimizer.exp_avg_sq, good.optimizer["exp_avg_sq"])
 
 
 def test_resume_equals_uninterrupted(tmp_path):

@@ -231,6 +231,7 @@ class TrainPanel(Panel):
     def _on_row(self, row: dict) -> None:
         if not self._from_current_run():
             return
+        history = self.workspace.core.history  # as it was: a divergence cuts the workspace's back
         self.workspace.record(row)
         if row["kind"] != "event":
             return
@@ -241,9 +242,16 @@ class TrainPanel(Panel):
             self.banner.show_message(self.tr("Training diverged: {message}").format(message=row["message"]),
                                      "error")
             self.workspace.message.emit(self.tr("Training diverged"))
+            self._show_divergence(history)
             self._set_state("diverged")
         elif event == "error":
             self.banner.show_message(row["message"], "error")
+
+    def _show_divergence(self, history: list[dict]) -> None:
+        """The curves go back to the step the model went back to; the run that blew up stays, dashed."""
+        self.plot.add_overlay(self.tr("diverged"), loss_curves(history))
+        self.plot.clear_data()
+        self.plot.add_rows(self.workspace.core.history)
 
     def _on_error(self, message: str, details: str) -> None:
         if not self._from_current_run():
