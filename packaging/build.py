@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from metadata import APP  # noqa: E402  (packaging/metadata.py: name, version, description, ...)
-from trim import trim_bundle  # noqa: E402
+from trim import folder_bytes, trim_bundle  # noqa: E402
 
 BUILD = ROOT / "build"
 DIST = ROOT / "dist"
@@ -80,13 +80,9 @@ def build_bundle(target: str) -> Path:
     PyInstaller.__main__.run(pyinstaller_args(target))
     bundle = BUILD / "dist" / (f"{APP.command}.app" if target == "macos" else APP.command)
     freed = trim_bundle(bundle)
-    print(f"bundle: {bundle} ({folder_mb(bundle):.0f} MB after trimming {freed / 1e6:.0f} MB) "
+    print(f"bundle: {bundle} ({folder_bytes(bundle) / 1e6:.0f} MB after trimming {freed / 1e6:.0f} MB) "
           f"in {time.monotonic() - started:.0f} s")
     return bundle
-
-
-def folder_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6
 
 
 def check_bundle(bundle: Path) -> None:

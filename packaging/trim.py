@@ -61,13 +61,18 @@ def _find(internal: Path, name: str) -> Path | None:
     return None
 
 
+def folder_bytes(folder: Path) -> int:
+    """The bytes of the files under ``folder`` (links not followed, not counted)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
 def _remove(path: Path) -> int:
     if path.is_symlink() or path.is_file():
         size = 0 if path.is_symlink() else path.stat().st_size
         path.unlink()
         return size
     if path.is_dir():
-        size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+        size = folder_bytes(path)
         shutil.rmtree(path)
         return size
     return 0

@@ -44,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
                 "or try 'playground demo' (trains and samples in the terminal), or set "
                 "QT_QPA_PLATFORM=offscreen."), file=sys.stderr)
         return 2
+    app, _window = open_window(args, qt_args)
+    return app.exec()
+
+
+def open_window(args, qt_args: list[str]):
+    """The application and its main window, shown at once, with torch and the panels loading behind it."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch starts its OpenMP pool
     from ..core.runtime import keep_freed_memory
 
@@ -59,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     install_excepthook(window)
     window.start_loading()
-    return app.exec()
+    return app, window
 
 
 def run_self_test(args, qt_args: list[str], started: float) -> int:
@@ -70,17 +76,12 @@ def run_self_test(args, qt_args: list[str], started: float) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     with tempfile.TemporaryDirectory(prefix="playground-self-test-") as tmp:
         os.environ["PLAYGROUND_SETTINGS_DIR"] = tmp
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        app = make_application(qt_args)
+        args.file = None  # the default dataset, whatever was named
+        app, window = open_window(args, qt_args)
         from PySide6.QtCore import QTimer
 
-        from .main_window import MainWindow
         from .self_test import SelfTest, report_and_quit
 
-        window = MainWindow()
-        window.show()
-        install_excepthook(window)
-        window.start_loading()
         test = SelfTest(window, Path(tmp) / "runs", started)
         test.finished.connect(lambda code, line: report_and_quit(app, window, code, line))
         QTimer.singleShot(0, test.start)

@@ -10,7 +10,7 @@ machine. It uses temporary settings and a temporary runs folder, so it changes n
 import math
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
@@ -28,7 +28,7 @@ class Stage:
     start: object  # () -> None
     done: object  # () -> bool
     began: float = 0.0
-    seconds: float = field(default=0.0)
+    seconds: float = 0.0
 
 
 class SelfTest(QObject):
