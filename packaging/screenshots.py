@@ -10,6 +10,8 @@ never touched, and waits on the app's own state, not on fixed times.
 """
 
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,6 +52,23 @@ def wait_until(app, predicate, timeout: float = 60.0) -> None:
         time.sleep(0.01)
 
 
+def save_png(image, path: Path) -> bool:
+    """Write image as a maximally compressed PNG, unless the file there already shows the same pixels.
+
+    Retaking the screenshots then adds to the repository's history only the pictures whose UI changed.
+    Returns whether the file was written.
+    """
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)
+    if path.exists() and QImage(str(path)).convertToFormat(QImage.Format.Format_ARGB32) == image:
+        return False
+    image.save(str(path), "PNG", 0)  # quality 0: zlib's strongest compression (lossless)
+    if shutil.which("optipng"):  # optional, smaller still, and still lossless
+        subprocess.run(["optipng", "-quiet", "-o2", "-strip", "all", str(path)], check=False)
+    return True
+
+
 class Photographer:
     def __init__(self, folder: Path):
         from playground.app import make_application
@@ -75,8 +94,7 @@ class Photographer:
         for _ in range(5):
             self.app.processEvents()
         path = self.folder / f"{name}.png"
-        self.window.grab().save(str(path))
-        print(path)
+        print(path, "written" if save_png(self.window.grab().toImage(), path) else "unchanged")
 
     def choose(self, dataset: str) -> None:
         self.window.panel("data").choose_dataset(dataset, ask=False)
