@@ -21,6 +21,7 @@ from .errors import ConfigError
 from .evaluate import evaluate
 from .i18n import _
 from .optim import FlatAdamW
+from .tasks import IGNORE
 
 
 @dataclass
@@ -180,13 +181,18 @@ class Trainer:
             torch.manual_seed(cfg.seed + 7919 * self.step)
         self.optimizer.zero_grad()
         total, tokens = 0.0, 0
-        for _ in range(cfg.grad_accum):
-            batch = {k: v.to(self.device, non_blocking=True)
-                     for k, v in self.task.batch("train", cfg.batch_size, self.model.cfg.block_size, g).items()}
+        batches = [{k: v.to(self.device, non_blocking=True)
+                    for k, v in self.task.batch("train", cfg.batch_size, self.model.cfg.block_size, g).items()}
+                   for _ in range(cfg.grad_accum)]
+        # each micro-batch's mean loss weighs by its share of the target tokens, so that k micro-batches
+        # of n make the step of one batch of k·n even when padding leaves them different counts
+        counted = [(batch["targets"] != IGNORE).sum().item() for batch in batches]
+        for batch, n in zip(batches, counted):
+            share = n / sum(counted)
             with autocast():
                 _logits, loss = self.model(batch["idx"], batch["targets"], src=batch.get("src"))
-            (loss / cfg.grad_accum).backward()
-            total += loss.item() / cfg.grad_accum
+            (loss * share).backward()
+            total += loss.item() * share
             tokens += batch["idx"].numel()
         norm = self.optimizer.clip_grad_norm(cfg.grad_clip).item()
         if not (math.isfinite(total) and math.isfinite(norm)):

@@ -160,9 +160,21 @@ def test_generate_while_training_uses_a_snapshot(qtbot, make_panel):
     ws, panel = make_panel()
     model = ws.core.ensure_model()
     model.train()
+    live = {id(m) for m in model.modules()}
+    calls = []  # (the module is the training model's own, its mode) at every forward during generation
+
+    def record(module, _args):
+        calls.append((id(module) in live, module.training))
+
+    # a copy of the model carries its hooks along, so the snapshot's forwards are recorded too
+    hooks = [m.register_forward_pre_hook(record) for m in model.modules()]
     panel.max_tokens.setValue(10)
     generate(qtbot, panel)
-    assert model.training  # the training model's mode was never switched to eval
+    for hook in hooks:
+        hook.remove()
+    assert calls and not any(own for own, _mode in calls)  # only the copy ran
+    assert not any(training for _own, training in calls)  # and it ran in eval mode
+    assert all(m.training for m in model.modules())  # the training model's mode was never switched
 
 
 def test_workspace_change_switches_the_inputs(qtbot, make_panel):

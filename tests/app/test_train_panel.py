@@ -266,7 +266,11 @@ def test_shutdown_during_training_stops_the_worker(qtbot, make_panel):
 def test_pair_task_shows_exact_match(qtbot, make_panel):
     ws, panel = make_panel("reversal", max_steps=4, eval_interval=4)
     wait_state(qtbot, ws, "finished", panel.start)
-    assert panel.metrics.value_text("exact_match") is not None
+    last = [row for row in ws.core.history if row["kind"] == "eval"][-1]
+    assert last["step"] == 4 and panel.metrics.step == 4
+    # the row shows the final evaluation's figure, as a percentage (hand-formatted here)
+    assert panel.metrics.value_text("exact_match") == f"{100 * last['metrics']['exact_match']:.1f} %"
+    assert panel.metrics.value_text("token_accuracy") == f"{100 * last['metrics']['token_accuracy']:.1f} %"
 
 
 def test_training_threads_and_the_window():

@@ -197,17 +197,22 @@ def test_grammar_text_uses_the_vocabulary():
 def test_grammar_articles_and_agreement():
     singular_nouns, plural_nouns = set(ANIMATE_NOUNS), {plural(noun) for noun in ANIMATE_NOUNS}
     auxiliaries = {"is", "are", "does", "do"}
+    checked = {"a": 0, "an": 0, "singular": 0, "plural": 0}  # each rule must really be met
     for line in grammar_text(1, 2000).splitlines():
         words = line.split()
         for word, following in zip(words, words[1:]):
             if word in ("a", "an"):
                 assert (word == "an") == (following[0] in "aeiou"), line
+                checked[word] += 1
         # "the cat sleeps ." / "the cats sleep ." : subject noun then its verb
         if len(words) > 2 and words[2] in auxiliaries:
             if words[1] in singular_nouns:
                 assert words[2] in {"is", "does"}, line
+                checked["singular"] += 1
             if words[1] in plural_nouns:
                 assert words[2] in {"are", "do"}, line
+                checked["plural"] += 1
+    assert min(checked.values()) >= 20, checked
 
 
 @pytest.mark.parametrize(

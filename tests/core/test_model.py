@@ -94,8 +94,31 @@ def test_weight_tying_and_counts():
     gpt = build_model(ModelConfig(vocab_size=65, n_layer=4, n_head=4, d_model=128, d_ff=512, block_size=64))
     assert count_parameters(gpt, non_embedding=True) == 795_904
     assert flops_per_token(gpt) == 6 * 795_904 + 12 * 4 * 64 * 128
-    mem = memory_estimate(gpt, batch_size=12)
-    assert mem["total"] > mem["weights"] * 4 > 0
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(architecture="encoder-decoder"), dict(activation="swiglu")])
+def test_memory_estimate_counts_each_part_and_is_near_what_autograd_keeps(kw):
+    model = build_model(ModelConfig(vocab_size=65, n_layer=2, n_head=4, d_model=64, d_ff=256, block_size=32, **kw))
+    mem = memory_estimate(model, batch_size=12)
+    n = count_parameters(model)
+    # float32 weights and gradients, AdamW's two moments
+    assert (mem["weights"], mem["gradients"], mem["optimizer"]) == (4 * n, 4 * n, 8 * n)
+    assert mem["total"] == sum(v for k, v in mem.items() if k != "total")
+    assert memory_estimate(model, batch_size=24)["activations"] == 2 * mem["activations"]
+    # the activations: the bytes autograd really saves for backward in one training forward
+    saved = {}
+
+    def pack(t):
+        saved[t.untyped_storage().data_ptr()] = t.untyped_storage().nbytes()
+        return t
+
+    idx = torch.randint(1, 65, (12, 32))
+    src = torch.randint(1, 65, (12, 32)) if model.cfg.encoder_layers else None
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        model(idx, idx, src=src)
+    weights = {p.untyped_storage().data_ptr() for p in model.parameters()}
+    kept = sum(size for ptr, size in saved.items() if ptr not in weights)
+    assert 0.75 < mem["activations"] / kept < 3.0, (mem["activations"], kept)  # "rough", but the right size
 
 
 def test_context_length_is_enforced():
@@ -104,12 +127,21 @@ def test_context_length_is_enforced():
         model(torch.zeros(1, 13, dtype=torch.long))
 
 
-@pytest.mark.parametrize("bad", [dict(d_model=15), dict(norm="middle"), dict(position="alibi"),
-                                 dict(activation="tanh"), dict(dropout=1.0), dict(architecture="encoder")])
-def test_bad_config_says_what_to_do(bad):
+@pytest.mark.parametrize("bad, says", [
+    (dict(d_model=15), ["width", "divisible", "heads"]),
+    (dict(norm="middle"), ["norm", "'pre'", "'post'"]),
+    (dict(position="alibi"), ["position", ", ".join(POSITIONS)]),
+    (dict(activation="tanh"), ["activation", ", ".join(ACTIVATIONS)]),
+    (dict(dropout=1.0), ["dropout", "[0, 1)"]),
+    (dict(architecture="encoder"), ["architecture", ", ".join(ARCHITECTURES)]),
+    (dict(position="rope", n_head=4, d_model=12), ["RoPE", "even head size"]),
+])
+def test_bad_config_says_what_to_do(bad, says):
+    """The message names the setting and the values it accepts."""
     with pytest.raises(ConfigError) as e:
         tiny(**bad)
-    assert str(e.value)
+    for words in says:
+        assert words in str(e.value), (words, str(e.value))
 
 
 def test_config_round_trip_rejects_unknown_keys():
