@@ -1,5 +1,7 @@
 """Browsing a tokenizer: its vocabulary (id → token, searchable) and, for BPE, its merges in order."""
 
+import html
+
 from PySide6.QtCore import (QAbstractListModel, QAbstractTableModel, QCoreApplication, QModelIndex,
                             QSortFilterProxyModel, Qt)
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QListView, QTableView, QVBoxLayout, QWidget
@@ -66,8 +68,9 @@ class VocabularyFilter(QSortFilterProxyModel):
         self.needle = ""
 
     def set_search(self, text: str) -> None:
+        self.beginFilterChange()
         self.needle = text.casefold()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row, parent):
         if not self.needle:
@@ -99,6 +102,7 @@ class VocabularyBrowser(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.RichText)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 4, 0, 0)
         column.addWidget(self.search)
@@ -111,17 +115,23 @@ class VocabularyBrowser(QWidget):
         self.hint.setVisible(bool(self.hint.text()))
 
     def hint_text(self, kind: str) -> str:
-        """How to read the table: ␣ and ↵ are drawn whitespace; the raw symbols are on hover."""
+        """How to read the table (rich text): ␣ and ↵ are drawn whitespace; the stored symbols are on hover.
+
+        The marks are drawn larger and bold: at the label's size a space or Ġ mark is a dot.
+        """
+        marks = {name: f"<span style='font-size:x-large; font-weight:600'>{html.escape(ch)}</span>" for name, ch in
+                 (("space", "␣"), ("newline", "↵"), ("g", "Ġ"), ("c", "Ċ"), ("meta", "▁"))}
+        marks.update(partial=html.escape("<E6 82>"), byte=html.escape("<E6>"), ing="…ing", hashes="##ing")
         hints = {
-            "bpe": self.tr("Tokens are shown as the text they stand for: ␣ is a space, ↵ a line break, "
-                           "<E6 82> bytes that are only part of a character. Point at a token for the "
-                           "byte symbols it is stored as (Ġ for a space, Ċ for a line break)."),
-            "char": self.tr("␣ is a space, ↵ a line break; <E6> is a byte token, used for characters "
-                            "the corpus did not have."),
-            "wordpiece": self.tr("…ing continues a word (stored as ##ing); ␣ is a space."),
-            "unigram": self.tr("␣ starts a word (stored as ▁)."),
+            "bpe": self.tr("Tokens are shown as the text they stand for: {space} is a space, {newline} a line "
+                           "break, {partial} bytes that are only part of a character. Point at a token for the "
+                           "byte symbols it is stored as ({g} for a space, {c} for a line break)."),
+            "char": self.tr("{space} is a space, {newline} a line break; {byte} is a byte token, used for "
+                            "characters the corpus did not have."),
+            "wordpiece": self.tr("{ing} continues a word (stored as {hashes}); {space} is a space."),
+            "unigram": self.tr("{space} is a space, stored as {meta}; {newline} a line break."),
         }
-        return hints.get(kind, "")
+        return hints[kind].format(**marks) if kind in hints else ""
 
     def shown_count(self) -> int:
         return self.proxy.rowCount()
