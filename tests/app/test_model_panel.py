@@ -2,9 +2,8 @@
 
 import torch
 
-from playground.app.numbers import format_count
-
 from playground.app import dialogs
+from playground.app.numbers import format_count
 from playground.core.model import ModelConfig, build_model, count_parameters
 
 

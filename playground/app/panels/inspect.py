@@ -17,6 +17,7 @@ from ...core.errors import PlaygroundError
 from ...core.inspect import inspect, inspect_inputs
 from ...core.tasks import PairTask
 from ...core.trace import group_title
+from ..numbers import format_count
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
 from ..widgets.head_toggles import HeadToggles
@@ -219,7 +220,7 @@ class InspectPanel(Panel):
         self.show_current()
         self._show_before_after()
         self.status_label.setText(self.tr("{n} stages recorded from the weights at step {step}.").format(
-            n=len(names), step=self._steps_at))
+            n=len(names), step=format_count(self._steps_at)))
 
     def _on_error(self, generation: int, message: str, details: str) -> None:
         if generation == self._generation:

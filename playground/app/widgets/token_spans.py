@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ...core.token_text import readable_token
+from ..numbers import format_count
 from ..theme import is_dark
 
 MAX_TOKENS = 1500  # more are counted but not drawn: a pasted book must not freeze the view
@@ -176,7 +177,7 @@ class TokenSpanView(QWidget):
             painter.setPen(dim)
             y = self.chips[-1].rect.bottom() + GAP + tm.ascent()
             painter.drawText(QPointF(GAP, y), self.tr("… and {n} more tokens (not drawn)").format(
-                n=self.total_tokens - MAX_TOKENS))
+                n=format_count(self.total_tokens - MAX_TOKENS)))
 
     def _paint_chip(self, painter, chip, colours, text_colour, dim, text_font, id_font, tm) -> None:
         r = chip.rect
