@@ -88,3 +88,22 @@ def test_hint_draws_the_whitespace_marks_it_explains(qtbot, kind):
     assert "Ċ" not in text.split("(")[0]  # the marks the table draws come first; stored symbols only aside
     if "␣" in text:  # drawn larger than the text around it: at the label's size the mark is a dot
         assert "x-large" in text.split("␣")[0].rsplit("<span", 1)[1]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_token_tooltips_read_as_text_with_the_stored_form(qtbot, tokenizers, kind):
+    from playground.app.widgets.token_spans import TokenSpanView
+
+    tok = tokenizers[kind, "chinese"]
+    text = "悟空跟着唐僧"
+    view = TokenSpanView()
+    qtbot.addWidget(view)
+    view.set_tokens(text, tok.encode(text), kind=kind)
+    tips = "\n".join(view.tooltip_for(chip) for chip in view.chips if chip.ids)
+    for token in tok.encode(text).tokens:
+        assert repr(tok.readable(token)) in tips
+        if tok.readable(token) != token:
+            assert f"stored as {token!r}" in tips
+    rows = [row.split("(stored as")[0] for row in tips.splitlines() if "token" in row]
+    assert rows and not BYTE_SYMBOLS & set("".join(rows))  # the stored byte symbols only after "stored as"
+    assert kind != "bpe" or "stored as" in tips
