@@ -113,7 +113,7 @@ def architecture_of(model) -> dict[str, list[Stage]]:
         dec.append(Stage("norm", translate("Diagram", "Final LayerNorm"), shape=f"(B, T, {d})"))
     vocab = model.lm_head.weight.shape[0]
     tied = translate("Diagram", ", shares the token embedding") if model.lm_head.weight is model.tok_emb.weight else ""
-    head = translate("Diagram", "{d} → {v}{tied}").format(d=d, v=vocab, tied=tied)
+    head = translate("Diagram", "{d} → {v}{tied}").format(d=d, v=format_count(vocab), tied=tied)
     dec.append(Stage("head", translate("Diagram", "LM head"), head, shape=f"(B, T, {vocab})"))
     dec.append(Stage("io", translate("Diagram", "Logits → softmax → next-token probabilities"),
                      shape=f"(B, T, {vocab})"))
