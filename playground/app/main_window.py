@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 from ..resources import resource_path
 from . import dialogs
 from .launch import ModuleLoader, probe, quit_when_ready
+from .numbers import format_count, format_float, use_number_format
 from .session_actions import SessionActions
 from .settings import open_settings
 from .theme import apply_theme, apply_zoom, next_zoom
@@ -153,6 +154,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         self.workspace.error.connect(self.show_error)
         for cls in PANELS:
             panel = cls(self.workspace)
+            use_number_format(panel)  # spin boxes group digits like the labels, in the UI language
             self.panels.append(panel)
             self.stack.addWidget(panel)
             item = QListWidgetItem(QIcon(str(resource_path(cls.icon_name()))), cls.title())
@@ -245,16 +247,16 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
 
     def _on_model_changed(self) -> None:
         core = self.workspace.core
-        self.step_label.setText(self.tr("Step {step}").format(step=core.trained_steps))
+        self.step_label.setText(self.tr("Step {step}").format(step=format_count(core.trained_steps)))
         self.update_title()
 
     def _on_summary(self, summary: dict) -> None:
         millions = summary["parameters"] / 1e6
-        self.params_label.setText(self.tr("{n:.2f} M parameters").format(n=millions))
+        self.params_label.setText(self.tr("{n} M parameters").format(n=format_float(millions)))
 
     def _on_training_record(self, row: dict) -> None:
         if row.get("kind") == "step":
-            self.step_label.setText(self.tr("Step {step}").format(step=row["step"]))
+            self.step_label.setText(self.tr("Step {step}").format(step=format_count(row["step"])))
             if row.get("device"):
                 self._show_device(row["device"])
         self.update_title()

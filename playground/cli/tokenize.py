@@ -92,7 +92,7 @@ def training_texts(name: str) -> list[str]:
 
 def show(result: dict, text: str | None, tokenizer) -> None:
     if "ids" in result:
-        rows = [[n, i, shown(token), f"{a}-{b}", shown(text[a:b])]
+        rows = [[n, i, shown(tokenizer.token_text(token)), f"{a}-{b}", shown(text[a:b])]
                 for n, (i, token, (a, b)) in enumerate(zip(result["ids"], result["tokens"], result["offsets"]))]
         out(table(["#", _("id"), _("token"), _("offsets"), _("text")], rows))
         out(_("{n} tokens, {c} characters; {kind} tokenizer with {v} tokens").format(
@@ -104,4 +104,5 @@ def show(result: dict, text: str | None, tokenizer) -> None:
     if "merges" in result:
         out()
         out(table(["#", _("merge"), _("result")],
-                  [[n + 1, f"{shown(a)} + {shown(b)}", shown(a + b)] for n, (a, b) in enumerate(result["merges"])]))
+                  [[n + 1, f"{shown(tokenizer.token_text(a))} + {shown(tokenizer.token_text(b))}",
+                    shown(tokenizer.token_text(a + b))] for n, (a, b) in enumerate(result["merges"])]))

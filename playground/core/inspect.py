@@ -9,6 +9,7 @@ import copy
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from .model import Transformer
@@ -75,6 +76,7 @@ class Inspection:
     src_ids: list[int] | None
     ablated: dict[str, set[int]]
     embedding_2d: torch.Tensor | None = None  # (V, 2): the token embedding matrix projected by PCA
+    token_counts: np.ndarray | None = None  # (V,): how often each token occurs in the training data
 
 
 def inspect(model: Transformer, tokenizer, ids: list[int], src_ids: list[int] | None = None,
@@ -147,6 +149,20 @@ def embedding_pca(weight: torch.Tensor, rows: list[int] | None = None) -> torch.
         hidden[rows] = False
         out[hidden] = math.nan
     return out
+
+
+def token_counts(task, vocab_size: int) -> np.ndarray:
+    """How often each of ``vocab_size`` tokens occurs in the task's training data: (V,) int64.
+
+    A text task counts its training token stream; a pair task its training sources and targets.
+    ``token_counts(task, V).argsort()[::-1][:40]`` are the 40 most frequent tokens.
+    """
+    if isinstance(task, PairTask):
+        ids = [i for src, tgt in task.encoded("train") for i in (*src, *tgt)]
+        stream = np.asarray(ids, dtype=np.int64)
+    else:
+        stream = np.asarray(task.train_ids, dtype=np.int64)
+    return np.bincount(stream, minlength=vocab_size)[:vocab_size]
 
 
 def mapped_rows(tokenizer, ids: list[int], src_ids: list[int] | None) -> list[int] | None:

@@ -6,6 +6,7 @@ import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -263,11 +264,53 @@ def preview(text: str, cleaning: Cleaning, n_chars: int = 400) -> tuple[str, str
 
 
 def corpus_stats(text: str) -> dict:
-    """Counts a student checks before training: characters, lines, distinct characters, words."""
+    """Counts a student checks before training: characters, lines, distinct characters, words.
+
+    ``n_words`` follows ``count_words``; ``n_cjk_chars`` says how many of them are single Chinese
+    or Japanese characters, so a view can say how they were counted.
+    """
     n_lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+    n_words, n_cjk = _words_and_cjk(text)
     return {
         "n_chars": len(text),
         "n_lines": n_lines,
         "n_distinct_chars": len(set(text)),
-        "n_words": len(text.split()),
+        "n_words": n_words,
+        "n_cjk_chars": n_cjk,
     }
+
+
+# Han ideographs (with extensions and compatibility forms), kana and half-width kana: scripts
+# written without spaces between words, where each character counts as one word.
+_CJK = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+                  "\U00020000-\U0003134f]")
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them, in any script.
+
+    A word is a run of letters, digits and combining marks between whitespace, punctuation and
+    symbols (an apostrophe inside it is kept: "don't" is one word); a Chinese or Japanese
+    character is one word by itself. Emoji and other symbols are not words.
+    ``count_words("don't stop, 孙悟空 2024 😀")`` is 6: don't, stop, 孙, 悟, 空, 2024.
+    """
+    return _words_and_cjk(text)[0]
+
+
+def _words_and_cjk(text: str) -> tuple[int, int]:
+    n_cjk = len(_CJK.findall(text))
+    return n_cjk + len(_word_pattern().findall(_CJK.sub(" ", text))), n_cjk
+
+
+@lru_cache(maxsize=1)
+def _word_pattern() -> re.Pattern:
+    """Runs of anything but whitespace, punctuation (P*), symbols (S*), controls (C*) and separators."""
+    stops = [c for c in range(0x20000) if unicodedata.category(chr(c))[0] in "PSCZ"]
+    ranges, start = [], stops[0]
+    for prev, c in zip(stops, stops[1:] + [None]):
+        if c != prev + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
+            start = c
+    stop = "[\\s" + "".join(ranges) + "]"
+    piece = f"[^{stop[1:-1]}]+"
+    return re.compile(f"{piece}(?:['’]{piece})*")

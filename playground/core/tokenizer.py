@@ -27,6 +27,7 @@ from tokenizers import Tokenizer as HFTokenizer
 from playground.core.errors import PlaygroundError
 from playground.core.tokenizer_kinds import KINDS
 from playground.core.i18n import _
+from playground.core.token_text import readable_token, token_text
 
 
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>", "<sep>")
@@ -171,6 +172,14 @@ class Tokenizer:
     def vocab(self) -> list[str]:
         """Every token, in id order."""
         return [self._backend.id_to_token(i) for i in range(self.vocab_size)]
+
+    def token_text(self, token: str) -> str:
+        """The text a token of this tokenizer stands for: ``"ĠæĤŁç©º"`` -> ``" 悟空"`` (see ``token_text``)."""
+        return token_text(self._kind, token)
+
+    def readable(self, token: str) -> str:
+        """``token_text`` with whitespace drawn, for people: ``"ĠæĤŁç©º"`` -> ``"␣悟空"``."""
+        return readable_token(self._kind, token)
 
     # -- BPE merges ------------------------------------------------------------------
 

@@ -2,6 +2,9 @@
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QSpinBox
+
+from playground.app.numbers import format_count
 
 from playground.core.datasets import DATASETS, get_dataset
 from playground.core.text import corpus_stats
@@ -11,8 +14,7 @@ from .conftest import wait_ready
 TIMEOUT = 30_000
 
 
-def number(n) -> str:
-    return QLocale().toString(int(n))
+number = format_count
 
 
 def choose(qtbot, window, name):
@@ -118,3 +120,54 @@ def test_data_choice_is_locked_while_training(window):
     assert not panel.dataset_list.isEnabled() and not panel.open_button.isEnabled()
     window.workspace.training_state.emit("stopped")
     assert panel.dataset_list.isEnabled()
+
+
+WORD_TEXTS = {  # text, words as counted, words marked as counted one per CJK character
+    "english": ("The old dog sees a small red ball.\n" * 200, 8 * 200, False),
+    "chinese": ("孙悟空是一只猴子，他跟着唐僧去西天取经。\n" * 200, 18 * 200, True),
+    "emoji": ("I love 😀 and 👍🏽 a lot 🎉\n" * 200, 5 * 200, False),
+    "mixed": ("Hello 世界, hello 悟空 😀\n" * 200, 6 * 200, True),
+}
+
+
+@pytest.mark.parametrize("name", WORD_TEXTS)
+def test_words_are_counted_truly_for_text_without_spaces(qtbot, window, tmp_path, name):
+    text, words, cjk = WORD_TEXTS[name]
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    panel = window.panel("data")
+    with qtbot.waitSignal(window.workspace.data_changed, timeout=TIMEOUT):
+        panel.open_text_file(str(path))
+    wait_ready(qtbot, window)
+    assert panel.stat_values["n_words"].text() == number(words)
+    assert panel.stat_values["n_chars"].text() == number(len(text))
+    name_label = panel.stat_names["n_words"]
+    assert ("CJK" in name_label.text()) == cjk
+    assert "each of their characters counts as one word" in name_label.toolTip()
+    assert ("single Chinese or Japanese characters" in panel.stat_values["n_words"].toolTip()) == cjk
+
+
+def test_numbers_are_grouped_even_under_the_c_locale(qtbot, make_window):
+    """LANG=C.UTF-8 gives Qt's C locale, which omits group separators: the panels group anyway."""
+    previous = QLocale()
+    QLocale.setDefault(QLocale.c())
+    try:
+        window = make_window("grammar")
+        panel, task = window.panel("data"), window.workspace.core.recipe.task
+        shown = panel.stat_values["n_chars"].text()
+        assert len(task.train_ids) > 1000 and "," in panel.stat_values["split_train"].text()
+        assert shown == f"{int(shown.replace(',', '')):,}" and "," in shown
+        model = window.panel("model")
+        qtbot.waitUntil(lambda: model.parameter_label.text() not in ("", "…"), timeout=TIMEOUT)
+        exact = model.parameter_label.text().split()[0]
+        assert exact == f"{model.summary['parameters']:,}" and "," in exact
+        assert model.parameter_label.text().endswith(" k)") or model.parameter_label.text().endswith(" M)")
+        vocab = window.panel("tokenize").right.vocab_box  # spin boxes: the same format as the labels
+        vocab.setValue(3000)
+        assert vocab.text() == "3,000"
+        steps = window.panel("train").findChildren(QSpinBox)[0]
+        steps.setMaximum(100_000)
+        steps.setValue(12345)
+        assert steps.text() == "12,345"
+    finally:
+        QLocale.setDefault(previous)

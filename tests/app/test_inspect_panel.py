@@ -324,6 +324,6 @@ def test_embedding_map_labels_the_input_not_the_heap_of_unused_rows(qtbot, make_
     assert "↵" in labels  # a character of the text that the input does not use is labelled too
     assert len(labels) < tok.vocab_size - 256  # the byte-fallback rows are dots without labels
     byte = next(i for i in range(tok.vocab_size) if tok.id_to_token(i) == "<0x41>")
-    used = set(panel.inspection.ids)
-    assert panel.detail.map_label(byte, used) is None and panel.detail.map_label(tok.sep_id, used) is None
-    assert panel.detail.map_label(byte, used | {byte}) == "A"  # unless the input uses it
+    emap = panel.detail.embedding_map
+    assert {byte, tok.sep_id} <= emap.hidden and "<41>" not in labels and "<sep>" not in labels
+    assert emap.find("<41>") == [byte] and "not on the map" in emap.found_label.text()  # left out, untrained

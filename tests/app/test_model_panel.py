@@ -1,9 +1,9 @@
 """The Model panel: settings change the model, sizes follow the core's, errors inline, the diagram."""
 
 import torch
-from PySide6.QtCore import QLocale
 
 from playground.app import dialogs
+from playground.app.numbers import format_count
 from playground.core.model import ModelConfig, build_model, count_parameters
 
 
@@ -29,7 +29,7 @@ def test_changing_width_changes_the_parameter_count(qtbot, window):
     wait_summary(qtbot, panel, cfg)
     n = parameters_of(cfg)
     assert panel.parameter_count() == n == count_parameters(build_model(cfg))
-    assert panel.parameter_label.text().startswith(QLocale().toString(n)) and panel.parameter_label.text() != before
+    assert panel.parameter_label.text().startswith(format_count(n)) and panel.parameter_label.text() != before
     assert window.params_label.text() == f"{n / 1e6:.2f} M parameters"
 
 

@@ -215,6 +215,17 @@ def test_tokenize_replays_bpe_merges(tmp_path, text_file, capsys):
     assert_user_error(capsys, "tokenize", "abc", "--tokenizer-file", tmp_path / "missing.json", says="tokenizer")
 
 
+def test_tokenize_prints_byte_level_tokens_and_merges_as_text(tmp_path, capsys):
+    path = tmp_path / "journey.txt"
+    path.write_text("孙悟空是一只猴子。悟空跟着唐僧去西天取经。\n" * 50, encoding="utf-8")
+    code, out, _err = run(capsys, "tokenize", "悟空 去", "--kind", "bpe", "--train-on", path,
+                          "--vocab-size", 300, "--merges", 30)
+    assert code == 0
+    assert '"悟空"' in out  # whole characters, as text
+    assert not set("ĠæĤŁç©º") & set(out)  # no byte symbols in tokens or merges
+    assert "<E6" in out or "<E5" in out  # the early merges join bytes of one character: shown as hex
+
+
 def test_inspect_prints_the_trace(reversal_run, capsys):
     code, out, _err = run(capsys, "inspect", reversal_run, "--source", "abc", "--json", "--top-k", 3)
     assert code == 0

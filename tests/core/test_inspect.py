@@ -248,3 +248,19 @@ def test_trained_numbers_cross_attention_reads_the_digits_left_to_right(trained_
     assert n["pairs"] > 300 and in_order >= 0.9
     assert named >= 0.9  # the reading moves: an alignment that stood still would be monotone too
     assert end >= 0.9
+
+
+def test_token_counts_count_the_training_data(reversal):
+    from playground.core.inspect import token_counts
+    from playground.core.recipes import recipe_for_text
+
+    task = reversal.task
+    counts = token_counts(task, reversal.model.vocab_size)
+    assert counts.shape == (reversal.model.vocab_size,)
+    expected = sum(len(s) + len(t) for s, t in task.encoded("train"))
+    assert counts.sum() == expected and counts[task.tokenizer.pad_id] == 0
+    text = recipe_for_text("孙悟空 悟空 空\n" * 50, is_text=True, model=dict(n_layer=1, n_head=2, d_model=16,
+                           d_ff=32, block_size=16)).task
+    counts = token_counts(text, text.tokenizer.vocab_size)
+    kong, wu = text.tokenizer.token_to_id("空"), text.tokenizer.token_to_id("悟")
+    assert counts.sum() == len(text.train_ids) and counts[kong] > counts[wu] > 0

@@ -11,6 +11,7 @@ from playground.core.text import (
     clean,
     clean_chunks,
     corpus_stats,
+    count_words,
     iter_text_chunks,
     preview,
     read_text,
@@ -159,7 +160,31 @@ def test_preview_shows_before_and_after():
 
 def test_corpus_stats_on_a_hand_example():
     assert corpus_stats("ab ba\ncab") == {
-        "n_chars": 9, "n_lines": 2, "n_distinct_chars": 5, "n_words": 3,
+        "n_chars": 9, "n_lines": 2, "n_distinct_chars": 5, "n_words": 3, "n_cjk_chars": 0,
     }
     assert corpus_stats("one line\n")["n_lines"] == 1
     assert corpus_stats("")["n_lines"] == 0
+
+
+@pytest.mark.parametrize(("text", "words", "cjk"), [
+    ("The cat's toy, and 2024 more.\n", 6, 0),  # The, cat's, toy, and, 2024, more: "cat's" is one word
+    ("孙悟空是一只猴子。", 8, 8),  # no spaces: each character is a word
+    ("今日はいい天気ですね。", 10, 10),  # kana and kanji alike
+    ("안녕하세요 세계", 2, 0),  # Korean puts spaces between words
+    ("I love 😀 and 👍🏽!", 3, 0),  # emoji are not words
+    ("😀👍🏽🎉", 0, 0),
+    ("Hello, 世界! 👋 ok", 4, 2),  # mixed: Hello, 世, 界, ok
+    ("cafe\u0301 हिन्दी भाषा", 3, 0),  # combining marks stay inside their word
+    ("", 0, 0),
+])
+def test_words_are_counted_truly_in_every_script(text, words, cjk):
+    assert count_words(text) == words
+    stats = corpus_stats(text)
+    assert (stats["n_words"], stats["n_cjk_chars"]) == (words, cjk)
+
+
+def test_chinese_text_has_about_as_many_words_as_characters():
+    """The issue's case: whitespace splitting gave 3,615 words for 732,152 characters of Chinese."""
+    text = ("孙悟空是一只猴子，他跟着唐僧去西天取经。\n" * 200)
+    assert len(text.split()) == 200
+    assert corpus_stats(text)["n_words"] == 18 * 200

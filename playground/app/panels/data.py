@@ -6,7 +6,7 @@ the data run in jobs; the panel shows ``playground.core.describe.describe_data``
 
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton, QSplitter,
@@ -18,13 +18,13 @@ from ...core.recipes import recipe_for_dataset, recipe_for_text
 from ...core.session import data_notice
 from ...core.text import Cleaning, preview
 from .. import dialogs
+from ..numbers import format_count
 from ..widgets.banner import Banner
 from ..widgets.heading import HeadingLabel
 from ..worker import Job
 from .base import Panel
 
-def number(n) -> str:
-    return QLocale().toString(int(n))
+number = format_count  # the one number format of the window (numbers.py)
 
 
 class DataPanel(Panel):
@@ -296,9 +296,10 @@ class DataPanel(Panel):
         pairs = info["kind"] == "pairs"
         self.stat_names["n_lines"].setText(self.tr("Longest example") if pairs else self.tr("Lines"))
         if pairs:
-            self.stat_values["n_lines"].setText(self.tr("{n} tokens").format(n=info["longest"]))
+            self.stat_values["n_lines"].setText(self.tr("{n} tokens").format(n=number(info["longest"])))
         for widget in (self.stat_names["n_words"], self.stat_values["n_words"]):
             widget.setVisible(not pairs)
+        self._show_word_rule(stats)
         if pairs:
             self.stat_names["split_train"].setText(self.tr("Training examples"))
             self.stat_names["split_val"].setText(self.tr("Validation examples"))
@@ -311,6 +312,19 @@ class DataPanel(Panel):
         self.stat_values["split_val"].setText(number(val))
         self.stat_values["tokenizer"].setText(self.tr("{kind}, {n} tokens").format(
             kind=info["tokenizer"], n=number(info["vocab_size"])))
+
+    def _show_word_rule(self, stats: dict) -> None:
+        """Say how words were counted: Chinese and Japanese have no spaces, so each character is one."""
+        cjk = stats.get("n_cjk_chars", 0)  # absent from statistics saved before it was counted
+        self.stat_names["n_words"].setText(self.tr("Words (CJK: one per character)") if cjk else self.tr("Words"))
+        rule = self.tr("Words are runs of letters and digits between spaces and punctuation. Chinese and "
+                       "Japanese are written without spaces, so each of their characters counts as one "
+                       "word. Emoji and symbols are not counted.")
+        if cjk:
+            rule += "\n" + self.tr("{n} of the words are single Chinese or Japanese characters.").format(
+                n=number(cjk))
+        for widget in (self.stat_names["n_words"], self.stat_values["n_words"]):
+            widget.setToolTip(rule)
 
     def _show_preview(self, info: dict) -> None:
         pairs = info["kind"] == "pairs"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxL
 from ...core.errors import PlaygroundError
 from ...core.sample import SampleConfig, stream
 from ...core.tasks import PairTask
+from ..numbers import format_count, format_percent
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
 from ..widgets.sampling_form import SamplingForm
@@ -317,7 +318,7 @@ class GeneratePanel(Panel):
         mean = sum(s.probability for s in steps) / len(steps)
         ended = steps[-1].id == tok.eos_id
         text = self.tr("{n} tokens from the weights at step {step}; mean probability {p}").format(
-            n=len(steps), step=self._steps_at, p=f"{100 * mean:.1f} %")
+            n=format_count(len(steps)), step=format_count(self._steps_at), p=format_percent(mean))
         if ended:
             text += self.tr("; ended with <eos>")
         self.status_label.setText(text)
@@ -341,12 +342,12 @@ class GeneratePanel(Panel):
         """Fill the side table with the likeliest tokens at the position of token ``index``."""
         step = self.token_view.steps[index]
         self.alternatives_caption.setText(self.tr("Position {pos}: chose “{token}” with probability {p}").format(
-            pos=step.position, token=quoted(step.text), p=f"{100 * step.probability:.1f} %"))
+            pos=format_count(step.position), token=quoted(step.text), p=format_percent(step.probability)))
         self.alternatives.setRowCount(len(step.alternatives))
         base = self.alternatives.palette().color(self.alternatives.backgroundRole())
         for row, (token_id, text, p) in enumerate(step.alternatives):
             token = QTableWidgetItem(("✓ " if token_id == step.id else "") + quoted(text))
-            value = QTableWidgetItem(f"{100 * p:.1f} %")
+            value = QTableWidgetItem(format_percent(p))
             value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             value.setBackground(probability_color(p, base))
             if token_id == step.id:

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, 
                                QPushButton, QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from ...core.errors import PlaygroundError
-from ...core.inspect import inspect, inspect_inputs
+from ...core.inspect import inspect, inspect_inputs, token_counts
 from ...core.tasks import PairTask
 from ...core.trace import group_title
+from ..numbers import format_count
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
 from ..widgets.head_toggles import HeadToggles
@@ -28,9 +29,12 @@ from .base import Panel
 log = logging.getLogger(__name__)
 
 
-def inspect_in_worker(model, tokenizer, ids, src_ids, ablated):
+def inspect_in_worker(model, tokenizer, ids, src_ids, ablated, task=None):
     lower_thread_priority(TRAINING_NICE)
-    return inspect(model, tokenizer, ids, src_ids, ablated)
+    inspection = inspect(model, tokenizer, ids, src_ids, ablated)
+    if task is not None:  # the embedding map labels the most frequent tokens
+        inspection.token_counts = token_counts(task, model.tok_emb.weight.shape[0])
+    return inspection
 
 
 class InspectPanel(Panel):
@@ -195,7 +199,8 @@ class InspectPanel(Panel):
         tok, ablated = core.recipe.task.tokenizer, self.toggles.ablated()
         self._generation += 1
         self._steps_at = core.trained_steps
-        job = Job(lambda: inspect_in_worker(model, tok, ids, src_ids, ablated))
+        task = core.recipe.task
+        job = Job(lambda: inspect_in_worker(model, tok, ids, src_ids, ablated, task))
         job.result.connect(functools.partial(self._on_result, self._generation))
         job.error.connect(functools.partial(self._on_error, self._generation))
         job.finished.connect(functools.partial(self._on_finished, self._generation))
@@ -219,7 +224,7 @@ class InspectPanel(Panel):
         self.show_current()
         self._show_before_after()
         self.status_label.setText(self.tr("{n} stages recorded from the weights at step {step}.").format(
-            n=len(names), step=self._steps_at))
+            n=len(names), step=format_count(self._steps_at)))
 
     def _on_error(self, generation: int, message: str, details: str) -> None:
         if generation == self._generation:

@@ -8,7 +8,7 @@ settings far too big to train.
 
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
                                QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
@@ -17,6 +17,7 @@ from ...core.errors import PlaygroundError
 from ...core.model import ModelConfig, count_parameters, flops_per_token, memory_estimate, model_for_sizes
 from ...core.recipes import TEXT_MODEL
 from .. import dialogs
+from ..numbers import format_bytes, format_count, format_short
 from ..widgets.architecture import ArchitectureDiagram, architecture_of
 from ..widgets.banner import Banner
 from ..widgets.heading import HeadingLabel
@@ -39,18 +40,7 @@ def overview(model, cfg: ModelConfig, batch_size: int) -> dict:
             "memory": memory_estimate(model, batch_size), "architecture": architecture_of(model), "config": cfg}
 
 
-def human(n: float, unit: str = "") -> str:
-    for factor, suffix in ((1e12, " T"), (1e9, " G"), (1e6, " M"), (1e3, " k")):
-        if n >= factor:
-            return f"{n / factor:.2f}{suffix}{unit}"
-    return f"{n:.0f} {unit}".rstrip()
-
-
-def human_bytes(n: float) -> str:
-    for factor, suffix in ((1024**4, "TiB"), (1024**3, "GiB"), (1024**2, "MiB"), (1024, "KiB")):
-        if n >= factor:
-            return f"{n / factor:.1f} {suffix}"
-    return f"{n:.0f} B"
+human, human_bytes = format_short, format_bytes  # the window's one number format (numbers.py)
 
 
 class ModelPanel(Panel):
@@ -276,7 +266,7 @@ class ModelPanel(Panel):
         self._load(recipe.model)
         tok = recipe.task.tokenizer
         self.vocab_label.setText(self.tr("{n} tokens ({kind} tokenizer)").format(
-            n=QLocale().toString(tok.vocab_size), kind=tok.kind))
+            n=format_count(tok.vocab_size), kind=tok.kind))
         job = Job(partial(overview, self.workspace.core.model, recipe.model, recipe.train.batch_size))
         job.result.connect(partial(self._on_overview, job))
         job.error.connect(lambda message, _details: self.banner.show_message(message, "error"))
@@ -289,7 +279,7 @@ class ModelPanel(Panel):
             return
         self.summary = info
         n = info["parameters"]
-        self.parameter_label.setText(self.tr("{exact}  ({short})").format(exact=QLocale().toString(n),
+        self.parameter_label.setText(self.tr("{exact}  ({short})").format(exact=format_count(n),
                                                                          short=human(n)))
         self.flops_label.setText(human(info["flops_per_token"], "FLOP"))
         memory = info["memory"]

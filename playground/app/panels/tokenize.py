@@ -7,12 +7,13 @@ another kind on the corpus (in a job) and hand it to training. Typing re-encodes
 
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
                                QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from ...core.tokenizer import BYTE_TOKENS, DEFAULT_VOCAB_SIZE, KINDS, MIN_VOCAB_SIZE, UNK_ID
 from .. import dialogs
+from ..numbers import format_count, format_float
 from ..widgets.token_spans import TokenSpanView
 from ..widgets.vocabulary import MergesView, VocabularyBrowser
 from ..worker import Job
@@ -201,7 +202,7 @@ class TokenizerColumn(QWidget):
         if self.tokenizer is None:
             return self.tr("Not trained yet: press “Train on the corpus” to build a {kind} tokenizer.").format(
                 kind=self.kind())
-        size = QLocale().toString(self.tokenizer.vocab_size)
+        size = format_count(self.tokenizer.vocab_size)
         if self.in_use():
             return self.tr("In use for training · {n} tokens in the vocabulary").format(n=size)
         return self.tr("Trained on the corpus · {n} tokens in the vocabulary").format(n=size)
@@ -214,11 +215,12 @@ class TokenizerColumn(QWidget):
             return
         encoding = tok.encode(text)
         unknown = {UNK_ID} | {tok.token_to_id(b) for b in BYTE_TOKENS} if tok.kind == "char" else {UNK_ID}
-        self.view.set_tokens(text, encoding, unknown)
+        self.view.set_tokens(text, encoding, unknown, tok.kind)
         stats = tok.stats(text)
-        self.stats_label.setText(self.tr("<b>{n}</b> tokens · <b>{cpt:.2f}</b> characters per token · "
-                                         "<b>{unk:.1f} %</b> unknown").format(
-            n=stats["n_tokens"], cpt=stats["chars_per_token"], unk=100 * stats["unk_rate"]))
+        self.stats_label.setText(self.tr("<b>{n}</b> tokens · <b>{cpt}</b> characters per token · "
+                                         "<b>{unk} %</b> unknown").format(
+            n=format_count(stats["n_tokens"]), cpt=format_float(stats["chars_per_token"]),
+            unk=format_float(100 * stats["unk_rate"], 1)))
 
     def show_vocabulary(self) -> None:
         tok = self.tokenizer

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, Q
 
 from ...core.device import available_devices
 from ...core.errors import PlaygroundError
+from ..numbers import format_count
 from ..training import TrainingRun, read_metrics, save_checkpoint_row, training_threads, use_threads
 from ..widgets.banner import Banner
 from ..widgets.checkpoint_list import CheckpointList
@@ -317,7 +318,7 @@ class TrainPanel(Panel):
 
     def _show_metrics(self, row: dict) -> None:
         self.metrics.show_metrics(row["step"], row["metrics"])
-        self.metrics_caption.setText(self.tr("At step {step}").format(step=row["step"]))
+        self.metrics_caption.setText(self.tr("At step {step}").format(step=format_count(row["step"])))
 
     # --- settings ---------------------------------------------------------------------------
     def _on_setting_changed(self, field: str, value) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ..numbers import format_count
 from ..theme import is_dark
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
@@ -72,11 +73,11 @@ def _embedding_stages(model, ids: str, seq: str) -> list[Stage]:
     cfg, d = model.cfg, model.cfg.d_model
     vocab = model.tok_emb.weight.shape[0]
     scale = translate("Diagram", ", × √{d}").format(d=d) if cfg.position == "sinusoidal" else ""
-    table = translate("Diagram", "{v} × {d} table{scale}").format(v=vocab, d=d, scale=scale)
+    table = translate("Diagram", "{v} × {d} table{scale}").format(v=format_count(vocab), d=d, scale=scale)
     stages = [Stage("io", ids, shape=f"(B, {seq})"),
               Stage("embedding", translate("Diagram", "Token embedding"), table, shape=f"(B, {seq}, {d})")]
     if hasattr(model, "pos_emb"):
-        table = translate("Diagram", "{n} × {d} table").format(n=model.pos_emb.weight.shape[0], d=d)
+        table = translate("Diagram", "{n} × {d} table").format(n=format_count(model.pos_emb.weight.shape[0]), d=d)
         stages.append(Stage("position", translate("Diagram", "+ learned positions"), table, shape=f"(B, {seq}, {d})"))
     elif cfg.position == "sinusoidal":
         stages.append(Stage("position", translate("Diagram", "+ sinusoidal positions"),
@@ -112,7 +113,7 @@ def architecture_of(model) -> dict[str, list[Stage]]:
         dec.append(Stage("norm", translate("Diagram", "Final LayerNorm"), shape=f"(B, T, {d})"))
     vocab = model.lm_head.weight.shape[0]
     tied = translate("Diagram", ", shares the token embedding") if model.lm_head.weight is model.tok_emb.weight else ""
-    head = translate("Diagram", "{d} → {v}{tied}").format(d=d, v=vocab, tied=tied)
+    head = translate("Diagram", "{d} → {v}{tied}").format(d=d, v=format_count(vocab), tied=tied)
     dec.append(Stage("head", translate("Diagram", "LM head"), head, shape=f"(B, T, {vocab})"))
     dec.append(Stage("io", translate("Diagram", "Logits → softmax → next-token probabilities"),
                      shape=f"(B, T, {vocab})"))

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ..numbers import format_percent
 from .heatmap import HeatmapView
 from .token_stream import quoted
 
@@ -150,4 +151,4 @@ class ProbabilityBars(QWidget):
                              token)
             painter.fillRect(QRectF(label_w, y + 3, max(1.0, p * bar_w), row_h - 6), bar)
             painter.drawText(QRectF(label_w + p * bar_w + 4, y, value_w, row_h), Qt.AlignmentFlag.AlignVCenter,
-                             f"{100 * p:.1f} %")
+                             format_percent(p))

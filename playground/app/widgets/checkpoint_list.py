@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout
 
+from ..numbers import format_count
+
 
 class CheckpointList(QGroupBox):
     """``add(row)`` lists a "checkpoint" event row; double-clicking one opens its folder."""
@@ -25,7 +27,7 @@ class CheckpointList(QGroupBox):
     def add(self, row: dict) -> None:
         path = Path(row["path"])
         run = path.parent.parent.name  # <run>/checkpoints/step-000120
-        item = QListWidgetItem(self.tr("step {step}").format(step=row["step"]) + f"  ·  {run}")
+        item = QListWidgetItem(self.tr("step {step}").format(step=format_count(row["step"])) + f"  ·  {run}")
         item.setToolTip(str(path))
         item.setData(Qt.ItemDataRole.UserRole, str(path))
         self.list.addItem(item)

@@ -5,6 +5,8 @@ import math
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+from ..numbers import format_percent
+
 PERCENT = ("token_accuracy", "exact_match", "accuracy", "precision", "recall", "f1")
 ORDER = ("val_loss", "perplexity", "token_accuracy", "exact_match", "accuracy", "precision", "recall", "f1")
 
@@ -69,5 +71,5 @@ def format_metric(key: str, value) -> str:
     if not isinstance(value, (int, float)) or not math.isfinite(value):
         return "-"
     if key in PERCENT:
-        return f"{100 * value:.1f} %"
+        return format_percent(value)
     return f"{value:.4g}"

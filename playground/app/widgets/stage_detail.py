@@ -8,22 +8,19 @@ lines), the next-token bars with a temperature slider, and the embedding map (PC
 import html
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSlider, QSpinBox, QSplitter, QTabWidget, QTextBrowser,
                                QVBoxLayout, QWidget)
 
 from ...core.inspect import attention_row, softmax_at
-from ...core.tokenizer import BYTE_TOKENS, SPECIALS
-from ..theme import is_dark
 from .attention_views import AttentionLinesView, HeadGrid, ProbabilityBars
+from .embedding_map import EmbeddingMap
 from .heatmap import HeatmapView
 from .token_stream import quoted
 
 SOURCE_GROUPS = ("memory",)
 NEXT_TOKEN_STAGES = ("logits", "softmax")  # one row per position; the last row gives the next token
-UNLABELLED = frozenset(SPECIALS) | frozenset(BYTE_TOKENS)  # on the embedding map, unless the input uses them
 
 
 def attention_prefix(name: str) -> str | None:
@@ -131,13 +128,9 @@ class StageDetail(QWidget):
         return page
 
     def _build_embedding_map(self) -> QWidget:
-        self.embedding_plot = pg.PlotWidget()
-        self.embedding_plot.setMenuEnabled(False)
-        self.embedding_plot.hideButtons()
-        self.embedding_plot.setLabel("bottom", self.tr("first principal direction"))
-        self.embedding_plot.setLabel("left", self.tr("second principal direction"))
-        self.map_title = self.tr("Token embeddings projected to 2-D (PCA); the input's tokens in bold")
-        return self.embedding_plot
+        self.embedding_map = EmbeddingMap()
+        self.embedding_plot = self.embedding_map.plot
+        return self.embedding_map
 
     # --- data --------------------------------------------------------------------------------
     def set_inspection(self, inspection, tokenizer) -> None:
@@ -314,39 +307,9 @@ class StageDetail(QWidget):
 
     def _show_embedding_map(self) -> None:
         self._embedding_drawn = True
-        plot = self.embedding_plot
-        plot.clear()
-        dark = is_dark(self.palette())
-        plot.setBackground(self.palette().color(self.backgroundRole()))
-        for side in ("left", "bottom"):
-            plot.getAxis(side).setTextPen("#e8e8ea" if dark else "#1d1d1f")
-        xy = self.inspection.embedding_2d.numpy()
-        mapped = np.flatnonzero(np.isfinite(xy).all(axis=1))  # the core leaves untrained fallback rows out
-        used = set(self.inspection.ids) | set(self.inspection.src_ids or [])
-        colour = "#e8e8ea" if dark else "#1d1d1f"
-        plot.setTitle(self.map_title, color=colour)
-        plot.addItem(pg.ScatterPlotItem(xy[mapped, 0], xy[mapped, 1], size=5, brush=pg.mkBrush(120, 120, 140, 160),
-                                        pen=None))
-        for i in mapped.tolist():
-            x, y = xy[i]
-            text = self.map_label(i, used)
-            if text is None:
-                continue
-            label = pg.TextItem(text, color=colour if i in used else (140, 140, 150), anchor=(0.5, 1.0))
-            if i in used:
-                font = QFont()
-                font.setBold(True)
-                label.setFont(font)
-            label.setPos(float(x), float(y))
-            plot.addItem(label)
-
-    def map_label(self, i: int, used: set[int]) -> str | None:
-        """Token i's label on the embedding map; None for a row the input does not use that would only
-        clutter the map: specials and byte-fallback rows (mostly untrained, in a heap) and long tokens."""
-        text = quoted(self.token_text(i))
-        if i in used:
-            return text
-        return None if self._tokenizer.id_to_token(i) in UNLABELLED or len(text) > 8 else text
+        inspection = self.inspection
+        used = set(inspection.ids) | set(inspection.src_ids or [])
+        self.embedding_map.set_map(inspection.embedding_2d.numpy(), self._tokenizer, used, inspection.token_counts)
 
     # --- worked numbers ---------------------------------------------------------------------------
     def _show_worked(self) -> None:

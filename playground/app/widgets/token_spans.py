@@ -11,6 +11,8 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from ...core.token_text import readable_token
+from ..numbers import format_count
 from ..theme import is_dark
 
 MAX_TOKENS = 1500  # more are counted but not drawn: a pasted book must not freeze the view
@@ -76,13 +78,15 @@ class TokenSpanView(QWidget):
         super().__init__(parent)
         self.chips: list[Chip] = []
         self.total_tokens = 0
+        self.kind = "char"  # the tokenizer kind, to read its tokens
         self.placeholder = ""
         self._laid_out_width = -1
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
-    def set_tokens(self, text: str, encoding, unknown_ids: set[int] = frozenset()) -> None:
-        """Show ``encoding`` (ids, tokens, offsets from the core tokenizer) of ``text``."""
+    def set_tokens(self, text: str, encoding, unknown_ids: set[int] = frozenset(), kind: str = "char") -> None:
+        """Show ``encoding`` (ids, tokens, offsets from a core tokenizer of ``kind``) of ``text``."""
+        self.kind = kind
         self.total_tokens = len(encoding.ids)
         self.chips = build_chips(text, encoding.ids, encoding.tokens, encoding.offsets, set(unknown_ids))
         self.placeholder = ""
@@ -173,7 +177,7 @@ class TokenSpanView(QWidget):
             painter.setPen(dim)
             y = self.chips[-1].rect.bottom() + GAP + tm.ascent()
             painter.drawText(QPointF(GAP, y), self.tr("… and {n} more tokens (not drawn)").format(
-                n=self.total_tokens - MAX_TOKENS))
+                n=format_count(self.total_tokens - MAX_TOKENS)))
 
     def _paint_chip(self, painter, chip, colours, text_colour, dim, text_font, id_font, tm) -> None:
         r = chip.rect
@@ -194,10 +198,16 @@ class TokenSpanView(QWidget):
     def chip_at(self, point) -> Chip | None:
         return next((c for c in self.chips if c.rect is not None and c.rect.contains(QPointF(point))), None)
 
+    def token_row(self, token_id: int, token: str) -> str:
+        """"id 4   token '␣悟空'  (stored as 'ĠæĤŁç©º')": the token's text, and its raw form when it differs."""
+        text = readable_token(self.kind, token)
+        row = self.tr("id {id}   token {token}").format(id=token_id, token=repr(text))
+        return row if text == token else row + "  " + self.tr("(stored as {raw})").format(raw=repr(token))
+
     def tooltip_for(self, chip: Chip) -> str:
         if not chip.ids:
             return self.tr("Characters {a}–{b}: not part of any token").format(a=chip.span[0], b=chip.span[1])
-        rows = [self.tr("id {id}   token {token}").format(id=i, token=repr(t)) for i, t in zip(chip.ids, chip.tokens)]
+        rows = [self.token_row(i, t) for i, t in zip(chip.ids, chip.tokens)]
         rows.append(self.tr("characters {a}–{b}").format(a=chip.span[0], b=chip.span[1]))
         if chip.unknown:
             rows.append(self.tr("not in the vocabulary: unknown or spelled as bytes"))

@@ -10,6 +10,8 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QToolTip
 
+from ..numbers import format_percent
+
 HREF = "token:"
 # Control characters (a byte-level vocabulary has them) drawn as their Unicode "control pictures".
 _CONTROLS = {i: 0x2400 + i for i in range(0x20) if chr(i) not in "\n\t"} | {0x7F: 0x2421}
@@ -133,7 +135,7 @@ class TokenStreamView(QTextBrowser):
             shown = html.escape(quoted(text))
             if token_id == step.id:
                 shown = f"<b>{shown}</b>"
-            rows.append(f"<tr><td>{shown}</td><td align='right'>{100 * p:.1f} %</td></tr>")
+            rows.append(f"<tr><td>{shown}</td><td align='right'>{format_percent(p)}</td></tr>")
         head = self.tr("<b>{token}</b> with probability {p}").format(
-            token=html.escape(quoted(step.text)), p=f"{100 * step.probability:.1f} %")
+            token=html.escape(quoted(step.text)), p=format_percent(step.probability))
         return f"{head}<table cellspacing='4'>{''.join(rows)}</table>"

@@ -6,6 +6,8 @@ import math
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 
+from ..numbers import format_count
+
 RATE_WINDOW = 20  # step records used for speed and ETA: the recent pace, not the average since start
 
 
@@ -68,6 +70,6 @@ class TrainStatus(QWidget):
         (step0, elapsed0, _), (step1, elapsed1, _) = self._recent[0], self._recent[-1]
         speed = sum(r[2] for r in self._recent) / len(self._recent)
         per_step = (elapsed1 - elapsed0) / (step1 - step0) if step1 > step0 else math.nan
-        self.speed_label.setText(f"{speed:,.0f}")
+        self.speed_label.setText(format_count(round(speed)))
         self.elapsed_label.setText(duration(elapsed1))
         self.eta_label.setText(duration(max(target - step1, 0) * per_step) if running else "-")

@@ -1,24 +1,37 @@
 """Browsing a tokenizer: its vocabulary (id → token, searchable) and, for BPE, its merges in order."""
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, QStringListModel, Qt
+import html
+
+from PySide6.QtCore import (QAbstractListModel, QAbstractTableModel, QCoreApplication, QModelIndex,
+                            QSortFilterProxyModel, Qt)
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QListView, QTableView, QVBoxLayout, QWidget
 
+from ...core.token_text import readable_token
+from ..numbers import format_count
 
-def shown(token: str) -> str:
-    """A token with its whitespace visible: "\n" -> "↵", " " -> "␣", tab -> "⇥"."""
-    return token.replace("\n", "↵").replace("\t", "⇥").replace(" ", "␣")
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1  # what a search matches: the decoded text, as typed and as drawn
+
+
+def raw_tooltip(token: str, readable: str) -> str:
+    return QCoreApplication.translate("VocabularyModel", "{text}  — stored as {raw}").format(
+        text=readable, raw=repr(token))
 
 
 class VocabularyModel(QAbstractTableModel):
-    """Two columns, id and token, over a list of tokens in id order."""
+    """Two columns, id and token, over a list of tokens in id order; a token shows as the text it stands for."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.tokens: list[str] = []
+        self.readable: list[str] = []  # each token's text, whitespace drawn (bytes decoded, ## and ▁ undone)
+        self.search_text: list[str] = []
 
-    def set_tokens(self, tokens: list[str]) -> None:
+    def set_tokens(self, tokens: list[str], kind: str = "char") -> None:
         self.beginResetModel()
         self.tokens = list(tokens)
+        self.readable = [readable_token(kind, t) for t in self.tokens]
+        # Spaces typed in the search box match "␣" as drawn, so both forms are searched.
+        self.search_text = [f"{r}\n{r.replace('␣', ' ').replace('↵', chr(10))}" for r in self.readable]
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()):
@@ -30,10 +43,13 @@ class VocabularyModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
+        row = index.row()
         if role == Qt.ItemDataRole.DisplayRole:
-            return index.row() if index.column() == 0 else shown(self.tokens[index.row()])
+            return format_count(row) if index.column() == 0 else self.readable[row]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
-            return repr(self.tokens[index.row()])
+            return raw_tooltip(self.tokens[row], self.readable[row])
+        if role == SEARCH_ROLE:
+            return self.search_text[row]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -44,20 +60,39 @@ class VocabularyModel(QAbstractTableModel):
         return None
 
 
+class VocabularyFilter(QSortFilterProxyModel):
+    """Keeps the tokens whose text contains the search (any case), and the token whose id it is."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.needle = ""
+
+    def set_search(self, text: str) -> None:
+        self.beginFilterChange()
+        self.needle = text.casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row, parent):
+        if not self.needle:
+            return True
+        model = self.sourceModel()
+        if self.needle.strip().isdigit() and int(self.needle) == row:
+            return True
+        return self.needle in model.search_text[row].casefold()
+
+
 class VocabularyBrowser(QWidget):
-    """A search box over the vocabulary table; the search matches tokens, or an exact id."""
+    """A search box over the vocabulary table; the search matches the tokens' text, or an exact id."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.model = VocabularyModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = VocabularyFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterKeyColumn(1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search tokens…"))
+        self.search.setPlaceholderText(self.tr("Search tokens by their text, or an id…"))
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self.proxy.set_search)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.verticalHeader().hide()
@@ -65,8 +100,9 @@ class VocabularyBrowser(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
-        self.hint = QLabel(self.tr("In byte-level BPE, Ġ stands for a space and Ċ for a line break."))
+        self.hint = QLabel()
         self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.RichText)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 4, 0, 0)
         column.addWidget(self.search)
@@ -74,11 +110,59 @@ class VocabularyBrowser(QWidget):
         column.addWidget(self.hint)
 
     def set_tokens(self, tokens: list[str], kind: str) -> None:
-        self.model.set_tokens(tokens)
-        self.hint.setVisible(kind == "bpe")
+        self.model.set_tokens(tokens, kind)
+        self.hint.setText(self.hint_text(kind))
+        self.hint.setVisible(bool(self.hint.text()))
+
+    def hint_text(self, kind: str) -> str:
+        """How to read the table (rich text): ␣ and ↵ are drawn whitespace; the stored symbols are on hover.
+
+        The marks are drawn larger and bold: at the label's size a space or Ġ mark is a dot.
+        """
+        marks = {name: f"<span style='font-size:x-large; font-weight:600'>{html.escape(ch)}</span>" for name, ch in
+                 (("space", "␣"), ("newline", "↵"), ("g", "Ġ"), ("c", "Ċ"), ("meta", "▁"))}
+        marks.update(partial=html.escape("<E6 82>"), byte=html.escape("<E6>"), ing="…ing", hashes="##ing")
+        hints = {
+            "bpe": self.tr("Tokens are shown as the text they stand for: {space} is a space, {newline} a line "
+                           "break, {partial} bytes that are only part of a character. Point at a token for the "
+                           "byte symbols it is stored as ({g} for a space, {c} for a line break)."),
+            "char": self.tr("{space} is a space, {newline} a line break; {byte} is a byte token, used for "
+                            "characters the corpus did not have."),
+            "wordpiece": self.tr("{ing} continues a word (stored as {hashes}); {space} is a space."),
+            "unigram": self.tr("{space} is a space, stored as {meta}; {newline} a line break."),
+        }
+        return hints[kind].format(**marks) if kind in hints else ""
 
     def shown_count(self) -> int:
         return self.proxy.rowCount()
+
+
+class MergesModel(QAbstractListModel):
+    """The BPE merges, first learnt first, as text: "1.  <E6 82> + <9F> → 悟"; the byte symbols on hover."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.merges: list[tuple[str, str]] = []
+        self.kind = "bpe"
+
+    def set_merges(self, merges: list[tuple[str, str]], kind: str) -> None:
+        self.beginResetModel()
+        self.merges, self.kind = list(merges), kind
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.merges)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        a, b = self.merges[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = [readable_token(self.kind, t) for t in (a, b, a + b)]
+            return "{n}.  {0} + {1} → {2}".format(*text, n=format_count(index.row() + 1))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("Stored as {a} + {b} → {ab}").format(a=repr(a), b=repr(b), ab=repr(a + b))
+        return None
 
 
 class MergesView(QWidget):
@@ -86,7 +170,7 @@ class MergesView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.model = QStringListModel(self)
+        self.model = MergesModel(self)
         self.list = QListView()
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
@@ -98,10 +182,10 @@ class MergesView(QWidget):
         column.addWidget(self.list, 1)
 
     def set_merges(self, merges: list[tuple[str, str]], kind: str) -> None:
-        self.model.setStringList([f"{i}.  {a} + {b} → {a}{b}" for i, (a, b) in enumerate(merges, 1)])
+        self.model.set_merges(merges, kind)
         if kind != "bpe":
             self.caption.setText(self.tr("Only BPE tokenizers learn merges; a {kind} tokenizer has none.").format(
                 kind=kind))
         else:
             self.caption.setText(self.tr("{n} merges, in the order they were learnt: the most frequent pair "
-                                         "of symbols is joined first.").format(n=len(merges)))
+                                         "of symbols is joined first.").format(n=format_count(len(merges))))

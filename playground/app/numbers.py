@@ -1,0 +1,59 @@
+"""Numbers as the window shows them: one format everywhere, the UI language's, digits always grouped.
+
+Qt's C locale (``LANG=C.UTF-8``) omits the group separator, so ``QLocale().toString(348542)``
+gives ``348542`` there while a spin box shows ``3,000``. Every count, size and decimal a label,
+table or status text shows goes through these helpers instead: English ``1,234``, Chinese
+``1,234``, German ``1.234``; under a C locale, English.
+"""
+
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QSpinBox, QWidget
+
+
+def number_locale() -> QLocale:
+    """The default locale (set from the UI language), English for C or POSIX, never omitting groups."""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    locale.setNumberOptions(locale.numberOptions() & ~QLocale.NumberOption.OmitGroupSeparator)
+    return locale
+
+
+def format_count(n) -> str:
+    """A whole number with grouped digits: 348542 -> "348,542"."""
+    return number_locale().toString(int(n))
+
+
+def format_float(x: float, decimals: int = 2) -> str:
+    """A decimal with ``decimals`` places and grouped digits: 12345.678 -> "12,345.68"."""
+    return number_locale().toString(float(x), "f", decimals)
+
+
+def format_percent(fraction: float, decimals: int = 1) -> str:
+    """A fraction as a percentage: 0.1234 -> "12.3 %"."""
+    return f"{format_float(100 * fraction, decimals)} %"
+
+
+def format_short(n: float, unit: str = "") -> str:
+    """A large count in short form: 838400 -> "838.40 k", 1.2e9 -> "1.20 G" (with ``unit`` after)."""
+    for factor, suffix in ((1e12, " T"), (1e9, " G"), (1e6, " M"), (1e3, " k")):
+        if n >= factor:
+            return f"{format_float(n / factor, 2)}{suffix}{unit}"
+    return f"{format_count(round(n))} {unit}".rstrip()
+
+
+def format_bytes(n: float) -> str:
+    """A size in binary units: 1536 -> "1.5 KiB", 512 -> "512 B"."""
+    for factor, suffix in ((1024**4, "TiB"), (1024**3, "GiB"), (1024**2, "MiB"), (1024, "KiB")):
+        if n >= factor:
+            return f"{format_float(n / factor, 1)} {suffix}"
+    return f"{format_count(round(n))} B"
+
+
+def use_number_format(widget: QWidget) -> None:
+    """Give ``widget`` and everything in it the same format: its locale, and grouped digits in spin boxes."""
+    widget.setLocale(number_locale())
+    for box in widget.findChildren(QAbstractSpinBox):
+        box.setLocale(number_locale())
+        if isinstance(box, (QSpinBox, QDoubleSpinBox)):
+            box.setGroupSeparatorShown(True)

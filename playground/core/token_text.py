@@ -1,0 +1,92 @@
+"""A token as a person reads it: the text it stands for, whatever the tokenizer kind wrote.
+
+Byte-level BPE writes bytes as symbols (``Ġ`` a space, ``æĤŁ`` the three bytes of 悟), a char
+tokenizer's byte fallback writes ``<0xE6>``, WordPiece marks a piece inside a word ``##``
+and Unigram a word start ``▁``. ``token_text`` undoes that; bytes that are only part of a
+character show as hex, ``<E6 82>``. ``readable_token`` also makes whitespace visible.
+
+Example: ``token_text("bpe", "ĠæĤ")`` is ``" <E6 82>"``; ``readable_token("bpe", "ĠæĤŁç©º")``
+is ``"␣悟空"``; ``token_text("wordpiece", "##ing")`` is ``"…ing"``.
+"""
+
+from functools import lru_cache
+
+WORD_CONTINUES = "…"  # drawn before a WordPiece piece that continues a word ("##ing" -> "…ing")
+_VISIBLE = {ord(" "): "␣", ord("\n"): "↵", ord("\t"): "⇥", ord("\r"): "␍"}
+# Other control characters as their Unicode control pictures (U+2400 + code).
+_VISIBLE.update({c: chr(0x2400 + c) for c in range(32) if c not in _VISIBLE})
+_VISIBLE[0x7F] = "␡"
+
+
+@lru_cache(maxsize=1)
+def _byte_of_symbol() -> dict[str, int]:
+    """GPT-2's byte-level alphabet reversed: symbol -> byte (``Ġ`` -> 0x20, ``Ċ`` -> 0x0A)."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    symbols, extra = {}, 0
+    for byte in range(256):
+        if byte in printable:
+            symbols[chr(byte)] = byte
+        else:
+            symbols[chr(256 + extra)] = byte
+            extra += 1
+    return symbols
+
+
+def bytes_text(data: bytes, visible: bool = False) -> str:
+    """UTF-8 ``data`` as text; bytes that do not form a whole character show as hex: ``<E6 82>``.
+
+    ``visible`` draws the whitespace of the text (not the space between hex bytes).
+    """
+    decoded = data.decode("utf-8", errors="surrogateescape")  # a stray byte b -> U+DC00 + b
+    out, stray = [], []
+    for ch in decoded:
+        if 0xDC80 <= ord(ch) <= 0xDCFF:
+            stray.append(f"{ord(ch) - 0xDC00:02X}")
+            continue
+        if stray:
+            out.append(f"<{' '.join(stray)}>")
+            stray = []
+        out.append(visible_whitespace(ch) if visible else ch)
+    if stray:
+        out.append(f"<{' '.join(stray)}>")
+    return "".join(out)
+
+
+def _byte_level_text(token: str, visible: bool) -> str:
+    table = _byte_of_symbol()
+    if any(ch not in table for ch in token):  # a special token such as "<pad>" is written as itself
+        return token
+    return bytes_text(bytes(table[ch] for ch in token), visible)
+
+
+def _byte_fallback_text(token: str) -> str:
+    """``<0xE6>`` (a char tokenizer's byte token) -> ``<E6>``, as hex even for ASCII: a byte, not a
+    character (``<41>`` is not the character token ``A``); any other token is its own text."""
+    if len(token) == 6 and token.startswith("<0x") and token.endswith(">"):
+        return f"<{token[3:5]}>"
+    return token
+
+
+def token_text(kind: str, token: str) -> str:
+    """The text ``token`` of a ``kind`` tokenizer stands for, whitespace as it is."""
+    if kind == "bpe":
+        return _byte_level_text(token, visible=False)
+    if kind == "char":
+        return _byte_fallback_text(token)
+    if kind == "wordpiece" and token.startswith("##") and len(token) > 2:
+        return WORD_CONTINUES + token[2:]
+    if kind == "unigram":
+        return token.replace("▁", " ")
+    return token
+
+
+def visible_whitespace(text: str) -> str:
+    """Spaces, line breaks, tabs and control characters drawn: "a b\\n" -> "a␣b↵"."""
+    return text.translate(_VISIBLE)
+
+
+def readable_token(kind: str, token: str) -> str:
+    """``token_text`` with its whitespace visible, for tables, labels and tooltips."""
+    if kind == "bpe":
+        return _byte_level_text(token, visible=True)
+    return visible_whitespace(token_text(kind, token))

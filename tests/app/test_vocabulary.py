@@ -1,0 +1,109 @@
+"""The vocabulary and merges views show tokens as text (stored symbols on hover) and search that text."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from playground.app.widgets.vocabulary import MergesView, VocabularyBrowser
+from playground.core.tokenizer import KINDS, Tokenizer
+
+from ..core.test_token_text import CORPORA, VOCAB_SIZES
+
+BYTE_SYMBOLS = set("ĠĊæĤŁç©ºïĳ¼")
+
+
+@pytest.fixture(scope="module")
+def tokenizers() -> dict[tuple[str, str], Tokenizer]:
+    return {(kind, name): Tokenizer.train(kind, texts, VOCAB_SIZES[kind])
+            for kind in KINDS for name, texts in CORPORA.items()}
+
+
+def cell(browser, row: int, role=Qt.ItemDataRole.DisplayRole):
+    return browser.proxy.index(row, 1).data(role)
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+@pytest.mark.parametrize("kind", KINDS)
+def test_tokens_show_as_their_text_with_the_stored_form_on_hover(qtbot, tokenizers, kind, corpus):
+    tok = tokenizers[kind, corpus]
+    browser = VocabularyBrowser()
+    qtbot.addWidget(browser)
+    browser.set_tokens(tok.vocab(), kind)
+    assert browser.shown_count() == tok.vocab_size
+    shown = [cell(browser, row) for row in range(browser.shown_count())]
+    assert shown == [tok.readable(t) for t in tok.vocab()]
+    if kind == "bpe":
+        assert not BYTE_SYMBOLS & set("".join(shown))
+    stored = {row for row, t in enumerate(tok.vocab()) if tok.readable(t) != t}
+    for row in list(stored)[:20]:
+        assert repr(tok.vocab()[row]) in cell(browser, row, Qt.ItemDataRole.ToolTipRole)
+    # Search by a piece of a token's text: every token whose text has it is listed, and only those.
+    word = {"english": "h" if kind == "char" else "he", "chinese": "悟", "emoji": "🎉"}[corpus]
+    browser.search.setText(word)
+    found = [cell(browser, row) for row in range(browser.shown_count())]
+    assert found == [r for r in shown if word in r.casefold()]
+    assert found
+
+
+def test_searching_a_chinese_character_finds_the_bpe_word_it_is_in(qtbot, tokenizers):
+    tok = tokenizers["bpe", "chinese"]
+    browser = VocabularyBrowser()
+    qtbot.addWidget(browser)
+    browser.set_tokens(tok.vocab(), "bpe")
+    browser.search.setText("悟")
+    found = [cell(browser, row) for row in range(browser.shown_count())]
+    assert "悟空" in found or "␣悟空" in found
+    browser.search.setText(" the")  # a typed space finds "␣the" as drawn
+    english = tokenizers["bpe", "english"]
+    browser.set_tokens(english.vocab(), "bpe")
+    assert "␣the" in [cell(browser, row) for row in range(browser.shown_count())]
+    browser.search.setText("7")  # an id
+    assert english.readable(english.vocab()[7]) in [cell(browser, row) for row in range(browser.shown_count())]
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_merges_read_as_text(qtbot, tokenizers, corpus):
+    tok = tokenizers["bpe", corpus]
+    view = MergesView()
+    qtbot.addWidget(view)
+    view.set_merges(tok.merges(), "bpe")
+    assert view.model.rowCount() == len(tok.merges()) > 0
+    rows = [view.model.index(i).data() for i in range(view.model.rowCount())]
+    assert not BYTE_SYMBOLS & set("".join(rows))
+    a, b = tok.merges()[-1]
+    assert rows[-1].endswith(f"{tok.readable(a)} + {tok.readable(b)} → {tok.readable(a + b)}")
+    assert repr(a) in view.model.index(len(rows) - 1).data(Qt.ItemDataRole.ToolTipRole)
+    if corpus == "chinese":
+        assert any(row.endswith("悟空") or "<E6" in row for row in rows)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_hint_draws_the_whitespace_marks_it_explains(qtbot, kind):
+    browser = VocabularyBrowser()
+    qtbot.addWidget(browser)
+    browser.set_tokens([], kind)
+    text = browser.hint.text()
+    assert browser.hint.isVisibleTo(browser) == bool(text) == (kind != "word")
+    if kind in ("bpe", "char"):
+        assert "␣" in text and "↵" in text
+    assert "Ċ" not in text.split("(")[0]  # the marks the table draws come first; stored symbols only aside
+    if "␣" in text:  # drawn larger than the text around it: at the label's size the mark is a dot
+        assert "x-large" in text.split("␣")[0].rsplit("<span", 1)[1]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_token_tooltips_read_as_text_with_the_stored_form(qtbot, tokenizers, kind):
+    from playground.app.widgets.token_spans import TokenSpanView
+
+    tok = tokenizers[kind, "chinese"]
+    text = "悟空跟着唐僧"
+    view = TokenSpanView()
+    qtbot.addWidget(view)
+    view.set_tokens(text, tok.encode(text), kind=kind)
+    tips = "\n".join(view.tooltip_for(chip) for chip in view.chips if chip.ids)
+    for token in tok.encode(text).tokens:
+        assert repr(tok.readable(token)) in tips
+        if tok.readable(token) != token:
+            assert f"stored as {token!r}" in tips
+    rows = [row.split("(stored as")[0] for row in tips.splitlines() if "token" in row]
+    assert rows and not BYTE_SYMBOLS & set("".join(rows))  # the stored byte symbols only after "stored as"
+    assert kind != "bpe" or "stored as" in tips
