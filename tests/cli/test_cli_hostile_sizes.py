@@ -11,7 +11,7 @@ from tests.hostile_sizes import CONFIG_CASES, FILE_CASES, consistent_checkpoint,
 
 WORDS = {**{k: v[1] for k, v in CONFIG_CASES.items()}, **{k: v[1] for k, v in FILE_CASES.items()},
          "pipe tokenizer": "not a regular file", "too big to load": "of memory to load it",
-         "too big to train": "of memory to train it"}
+         "too big to train": "of memory to train it", "huge latest.json": "more than the 1,048,576 bytes"}
 COMMANDS = {  # command: the cases it is given
     "sample": [*CONFIG_CASES, *FILE_CASES, "pipe tokenizer", "too big to load"],
     "inspect": ["huge layers", "header of 2^60 bytes", "truncated weights"],
@@ -38,12 +38,17 @@ def commands(tmp_path_factory):
     jobs = [{"id": f"{command}/{case}", "call": "cli", "argv": [*command.split(), str(folders[case]), *ARGS[command]]}
             for command, cases in COMMANDS.items() for case in cases]
     jobs.append({"id": "sample/run folder", "call": "cli", "argv": ["sample", str(run), *ARGS["sample"]]})
+    huge_latest = tmp / "run-with-huge-latest"
+    shutil.copytree(tmp / "run", huge_latest)
+    with open(huge_latest / "checkpoints" / "latest.json", "r+b") as f:
+        f.truncate(2 * 1024**3)  # sparse
+    jobs.append({"id": "sample/huge latest.json", "call": "cli", "argv": ["sample", str(huge_latest), *ARGS["sample"]]})
     jobs.append({"id": "sample/good", "call": "cli", "argv": ["sample", str(good), *ARGS["sample"]]})
     return run_child(jobs, tmp)
 
 
 @pytest.mark.parametrize("command, case", [(c, case) for c, cases in COMMANDS.items() for case in cases]
-                         + [("sample", "run folder")])
+                         + [("sample", "run folder"), ("sample", "huge latest.json")])
 def test_a_hostile_checkpoint_gets_one_clear_line(commands, command, case):
     result = commands["results"][f"{command}/{case}"]
     assert result["code"] == 2, result
