@@ -3,6 +3,7 @@
 import re
 
 from playground.core.limits import memory_needed
+from playground.core.model import ModelConfig
 
 
 def test_settings_too_big_to_train_are_refused_with_the_estimate(qtbot, window):
@@ -18,15 +19,12 @@ def test_settings_too_big_to_train_are_refused_with_the_estimate(qtbot, window):
                      r"[\d.]+ [KMGT]iB available\. Choose fewer layers", text), text
     assert window.workspace.core.recipe.model is before and window.workspace.core.model is model  # nothing changed
     shown = float(re.search(r"about ([\d.]+) TiB", text).group(1))
-    cfg = before.__class__.from_dict({**before.to_dict(), **panel.values()})
-    assert abs(shown - memory_needed(cfg, before_batch(window), training=True) / 1024**4) < 0.06
+    cfg = ModelConfig.from_dict({**before.to_dict(), **panel.values()})
+    batch = window.workspace.core.recipe.train.batch_size
+    assert abs(shown - memory_needed(cfg, batch, training=True) / 1024**4) < 0.06  # shown to 0.1 TiB
     panel._load(before)  # back to settings that fit: accepted, the banner goes
     panel.w["n_layer"].setValue(before.n_layer + 1)
     assert panel.apply() and panel.banner.text() == ""
-
-
-def before_batch(window) -> int:
-    return window.workspace.core.recipe.train.batch_size
 
 
 def test_training_with_a_batch_too_big_for_memory_is_refused(qtbot, window):
