@@ -23,6 +23,7 @@ from ..core.checkpoint import write_json_atomic
 from ..core.device import resolve_device
 from ..core.errors import PlaygroundError
 from ..core.i18n import _
+from ..core.limits import check_file_size
 from ..core.train import EventRecord
 
 
@@ -31,6 +32,7 @@ from ..core.train import EventRecord
 # benchmarks/ui_stall_bench.py on 2 shared cores, it cut the event-loop gaps over 20 ms from
 # about one per step to almost none. The trainer loses nothing on an idle machine.
 TRAINING_NICE = 10
+MAX_METRICS_BYTES = 256 * 1024**2  # a million steps' records; the records of a bigger file would not fit in memory
 
 
 def can_lower_thread_priority() -> bool:
@@ -190,6 +192,8 @@ def read_metrics(path) -> list[dict]:
     path = Path(path)
     if path.is_dir():
         path = path / "metrics.jsonl"
+    if path.exists():  # a pipe would block the window, a huge file fill the memory
+        check_file_size(path, MAX_METRICS_BYTES, _("read as training records"))
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as e:

@@ -167,6 +167,9 @@ def resolve_checkpoint(path) -> Path:
 
 
 def latest_name(latest: Path) -> str:
+    from playground.core.limits import check_file_size
+
+    check_file_size(latest, 1024**2, _("read as a list of checkpoints"))  # a few dozen bytes when ours
     try:
         name = json.loads(latest.read_text(encoding="utf-8"))["path"]
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:

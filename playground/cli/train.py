@@ -142,7 +142,7 @@ def resumed_trainer(args):
         options = ", ".join("--" + opt.replace("_", "-") for opt in fixed)
         raise ConfigError(_("--resume continues a run with its own data and model; leave out {o}").format(o=options))
     folder = resolve_checkpoint(args.resume)
-    checkpoint = load_checkpoint(folder)
+    checkpoint = load_checkpoint(folder, training=True)
     state = checkpoint.state
     if not isinstance(state.get("train"), dict) or "step" not in state:
         raise CheckpointError(_("{p} holds no training state, so it cannot be resumed").format(p=folder))

@@ -24,6 +24,7 @@ from safetensors.torch import load_file, save_file
 
 from .errors import CheckpointError, ConfigError, PlaygroundError
 from .i18n import _
+from .limits import check_checkpoint
 from .model import ModelConfig, Transformer, build_model
 from .tokenizer import Tokenizer
 
@@ -152,8 +153,12 @@ def fill_model(model: Transformer, weights: dict[str, torch.Tensor], where: Path
             params[name].copy_(t.to(params[name].dtype))
 
 
-def load_checkpoint(directory, device: str | torch.device = "cpu") -> Checkpoint:
-    """Load a checkpoint folder; any damage raises CheckpointError with what to do."""
+def load_checkpoint(directory, device: str | torch.device = "cpu", training: bool = False) -> Checkpoint:
+    """Load a checkpoint folder; any damage raises CheckpointError with what to do.
+
+    Its settings are checked against its weights' header and the memory (``training``: with the
+    training state too) before any tensor is made.
+    """
     directory = Path(directory)
     backup = directory.with_name(directory.name + ".old")
     if not directory.exists() and backup.is_dir():
@@ -169,6 +174,7 @@ def load_checkpoint(directory, device: str | torch.device = "cpu") -> Checkpoint
     if cfg.vocab_size != tokenizer.vocab_size:
         raise CheckpointError(_("the model in {p} and its tokenizer disagree on the vocabulary size").format(
             p=directory))
+    check_checkpoint(directory, cfg, state, training)
     model = build_model(cfg)
     fill_model(model, load_tensors(directory / "model.safetensors"), directory)
     opt_path = directory / "optimizer.safetensors"

@@ -381,14 +381,19 @@ def flops_per_token(model: Transformer, training: bool = True) -> float:
 
 def memory_estimate(model: Transformer, batch_size: int) -> dict:
     """Rough training memory in bytes: weights, gradients, AdamW state, activations (float32)."""
-    cfg = model.cfg
-    n = count_parameters(model)
+    return training_memory(model.cfg, count_parameters(model), batch_size)
+
+
+def training_memory(cfg: ModelConfig, n: int, batch_size: int) -> dict:
+    """``memory_estimate`` from the settings and the parameter count ``n``, with no model built."""
     layers = cfg.n_layer + cfg.encoder_layers
     T, d = cfg.block_size, cfg.d_model
     # per layer and token: ~ 16·d (attention, norms, residuals) + 3·d_ff (MLP) floats, plus the T×T weights
     per_layer = batch_size * T * (16 * d + 3 * cfg.d_ff + 2 * cfg.n_head * T)
     activations = 4 * (layers * per_layer + 2 * batch_size * T * cfg.vocab_size)
-    parts = {"weights": 4 * n, "gradients": 4 * n, "optimizer": 8 * n, "activations": activations}
+    # FlatAdamW keeps two moments and a work buffer; the trainer keeps weights and moments of its last good
+    # evaluation to undo a divergence: 6 floats per parameter in all
+    parts = {"weights": 4 * n, "gradients": 4 * n, "optimizer": 24 * n, "activations": activations}
     parts["total"] = sum(parts.values())
     return parts
 
@@ -408,6 +413,9 @@ def model_for_sizes(cfg: ModelConfig, real_below: int = 20_000_000) -> Transform
 
 def build_model(cfg: ModelConfig | dict) -> Transformer:
     """Factory: a ModelConfig (or its dict) -> decoder-only or encoder-decoder Transformer."""
+    from .limits import check_fits  # limits reads this module's sizes
+
     if isinstance(cfg, dict):
         cfg = ModelConfig.from_dict(cfg)
+    check_fits(cfg)  # refused with the estimate before any tensor is made
     return Transformer(cfg)

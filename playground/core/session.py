@@ -35,6 +35,7 @@ from safetensors.torch import save as save_torch
 from .checkpoint import fill_model, fsync_path, load_tensors, weights_of
 from .errors import CheckpointError, ConfigError, PlaygroundError
 from .i18n import _
+from .limits import check_session
 from .model import ModelConfig, build_model
 from .recipes import Recipe, task_from_spec
 from .tasks import LMTask
@@ -136,6 +137,7 @@ def load_session(path) -> tuple[Workspace, dict]:
         members = _checked_members(archive, path)
         meta = _read_meta(archive, path)
         tokenizer, cfg, train = _read_settings(archive, meta, path)
+        check_session(archive, members, cfg, train.batch_size, path)  # before any tensor is made
         task = _rebuild_task(archive, members, meta, tokenizer, path)
         if not isinstance(task, MissingDataTask):
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -95,20 +96,23 @@ def _check_file(path: Path, max_bytes: int | None) -> None:
         raise TextFileError(_("\"{path}\" is a folder, not a text file. Choose a text file "
                               "inside it.").format(path=path))
     try:
-        size = path.stat().st_size
+        info = path.stat()  # follows links: a link to /dev/zero is a device
     except FileNotFoundError as error:
         raise TextFileError(_("The file \"{path}\" does not exist. Check its name, or choose "
                               "another file.").format(path=path)) from error
     except OSError as error:
         raise TextFileError(_unreadable(path, error)) from error
+    if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block or never end: never opened
+        raise TextFileError(_("\"{path}\" is not a regular file (it is a named pipe, a device or a "
+                              "socket). Choose a text file saved on disk.").format(path=path))
+    size = info.st_size
     if size == 0:
         raise TextFileError(_("The file \"{path}\" is empty. Choose a file with some text "
                               "in it.").format(path=path))
     if max_bytes is not None and size > max_bytes:
         raise TextFileError(_("The file \"{path}\" is {size}, more than the limit of "
                               "{limit}. Choose a smaller file, or raise the size limit.")
-                            .format(path=path, size=_human_size(size),
-                                    limit=_human_size(max_bytes)))
+                            .format(path=path, **_sizes_that_differ(size, max_bytes)))
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -176,6 +180,14 @@ def _human_size(n_bytes: int) -> str:
         if size < 1024 or unit == "TB":
             break
     return f"{size:.1f} {unit}"
+
+
+def _sizes_that_differ(size: int, limit: int) -> dict:
+    """Both sizes rounded, or in exact bytes when rounding would make them look equal."""
+    rounded = {"size": _human_size(size), "limit": _human_size(limit)}
+    if rounded["size"] != rounded["limit"]:
+        return rounded
+    return {key: _("{n} bytes").format(n=f"{n:,}") for key, n in (("size", size), ("limit", limit))}
 
 
 def _blank(path: Path, text: str) -> str:

@@ -278,7 +278,11 @@ class Tokenizer:
     @classmethod
     def load(cls, path: str | Path) -> Tokenizer:
         """Read a tokenizer saved by ``save``; ``path`` is the file or its folder."""
+        from .limits import MAX_TOKENIZER_BYTES, check_file_size
+
         file = _tokenizer_file(path)
+        if file.exists():  # a pipe, a device or a huge file is refused before it is read
+            check_file_size(file, MAX_TOKENIZER_BYTES, _("read as a tokenizer"))
         try:
             text = file.read_text(encoding="utf-8")
         except FileNotFoundError as error:

@@ -20,6 +20,7 @@ from .device import autocast_for, resolve_device
 from .errors import ConfigError
 from .evaluate import evaluate
 from .i18n import _
+from .limits import check_fits, parameter_count
 from .optim import FlatAdamW
 from .tasks import IGNORE
 
@@ -109,6 +110,9 @@ class Trainer:
     def __init__(self, model, task, cfg: TrainConfig, run_dir=None, task_spec: dict | None = None):
         self.cfg, self.task, self.task_spec = cfg, task, task_spec or {}
         self.device = resolve_device(cfg.device)
+        on_device = next(model.parameters()).device == self.device
+        check_fits(model.cfg, cfg.batch_size, training=True, device=self.device,
+                   resident_bytes=4 * parameter_count(model.cfg) if on_device else 0)
         if cfg.threads:
             torch.set_num_threads(cfg.threads)
         self.model = model.to(self.device)

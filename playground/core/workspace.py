@@ -15,6 +15,7 @@ from pathlib import Path
 from .datasets import get_dataset
 from .errors import ConfigError
 from .i18n import _
+from .limits import check_fits
 from .model import (ModelConfig, Transformer, build_model, count_parameters, flops_per_token, memory_estimate,
                     model_for_sizes)
 from .recipes import Recipe, recipe_for_dataset, recipe_for_text
@@ -111,6 +112,7 @@ class Workspace:
         if task is not recipe.task and task.longest() > cfg.block_size:
             cfg = replace(cfg, block_size=task.longest())  # a decoder reads source and target in one sequence
         task.check(cfg.block_size)
+        check_fits(cfg, recipe.train.batch_size, training=True)  # too big to train here: refused with the estimate
         recipe.task, recipe.model = task, cfg
         self._reset_model()
         return cfg

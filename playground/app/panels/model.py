@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from ...core.datasets import DATASETS
 from ...core.errors import PlaygroundError
+from ...core.limits import check_fits
 from ...core.model import ModelConfig, count_parameters, flops_per_token, memory_estimate, model_for_sizes
 from ...core.recipes import TEXT_MODEL
 from .. import dialogs
@@ -205,7 +206,8 @@ class ModelPanel(Panel):
             self._timer.start()
 
     def apply(self) -> bool:
-        """Give the settings to the workspace; an invalid combination shows why and changes nothing."""
+        """Give the settings to the workspace; an invalid combination, or one too big to train in this
+        computer's memory, shows why and changes nothing."""
         self._timer.stop()
         recipe = self.workspace.core.recipe
         if recipe is None:
@@ -215,7 +217,8 @@ class ModelPanel(Panel):
             self.banner.clear()
             return True
         try:
-            ModelConfig.from_dict({**recipe.model.to_dict(), **changes})
+            candidate = ModelConfig.from_dict({**recipe.model.to_dict(), **changes})
+            check_fits(candidate, recipe.train.batch_size, training=True)  # says the estimate and what is available
         except PlaygroundError as e:
             self.banner.show_message(str(e), "error")
             return False

@@ -1,0 +1,196 @@
+"""Soak benchmark: the main window open and training for a long time; does memory creep, does the window stall?
+
+Opens the main window offscreen on the workspace's default dataset with throw-away settings (as
+``ui_stall_bench.py`` does), presses Start on the Train panel and keeps training for ``--minutes``
+(pressing Start again whenever a run ends early), with a 10 ms QTimer probe in the UI thread.
+Once a minute it prints the elapsed time, the training steps so far, the resident memory (RSS)
+and the worst event-loop gap of that minute; at the end, the memory growth after the first
+minute and the worst gap overall, against the targets.
+
+    python benchmarks/soak_bench.py [--minutes 30] [--dataset grammar] [--threads N] [--steps N]
+
+Targets (issue 9): memory growth after the first minute <= 50 MB, worst gap <= 50 ms. Other
+processes on the machine count: the load average is printed with the figures.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ui_stall_bench import PROBE_MS, open_train_panel, percentile  # noqa: E402  (sets the offscreen platform)
+
+GROWTH_TARGET_MB = 50
+GAP_TARGET_MS = 50
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=30.0, help="how long to keep training (default 30)")
+    parser.add_argument("--dataset", help="built-in dataset (default: the workspace's default)")
+    parser.add_argument("--threads", type=int, help="torch threads for training (default: the app's choice)")
+    parser.add_argument("--steps", type=int, help="steps per run (default: the dataset's); short runs test restarts")
+    parser.add_argument("--report-every", type=float, default=60.0, help="seconds between lines (default 60)")
+    return parser.parse_args()
+
+
+def resident_bytes() -> int:
+    """This process's resident memory now (Linux /proc; elsewhere the peak, from getrusage)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+
+
+class Soak:
+    """Drives the Train panel for the whole time and keeps the minute-by-minute figures."""
+
+    def __init__(self, app, panel, panels, core, minutes: float, every: float):
+        from PySide6.QtCore import Qt, QTimer
+
+        self.app, self.panel, self.panels, self.core = app, panel, panels, core
+        self.seconds, self.every = minutes * 60, every
+        self.started = self.last_tick = None
+        self.minute_gap = self.worst_gap = 0.0
+        self.gaps: list[float] = []
+        self.lines: list[tuple[float, int, int, float]] = []  # elapsed, steps, rss, worst gap in the interval
+        self.steps = self.runs = 0
+        self.ending = False
+        self.probe = QTimer()
+        self.probe.setTimerType(Qt.TimerType.PreciseTimer)
+        self.probe.setInterval(PROBE_MS)
+        self.probe.timeout.connect(self.tick)
+        self.reporter = QTimer()
+        self.reporter.setInterval(int(every * 1000))
+        self.reporter.timeout.connect(self.report_line)
+        panel.workspace.training_record.connect(self.on_record)
+        panel.workspace.training_state.connect(self.on_state)
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        if self.last_tick is not None:
+            gap = (now - self.last_tick) * 1000
+            self.gaps.append(gap)
+            self.minute_gap = max(self.minute_gap, gap)
+        self.last_tick = now
+
+    def on_record(self, row: dict) -> None:
+        if row.get("kind") == "step":
+            self.steps += 1
+
+    def begin_when_idle(self) -> None:
+        """The window's own loading is not training: wait for its jobs, as ui_stall_bench does."""
+        from PySide6.QtCore import QTimer
+
+        if any(getattr(p, "jobs_running", p.job_running)() for p in self.panels):
+            QTimer.singleShot(100, self.begin_when_idle)
+            return
+        self.started = time.perf_counter()
+        self.probe.start()
+        self.reporter.start()
+        self.start_run()
+
+    def start_run(self) -> None:
+        """Press Start once the panel has let go of the last run (it says "finished" a little before)."""
+        from PySide6.QtCore import QTimer
+
+        if self.ending:
+            return
+        if self.panel.run is not None or self.panel.job_running():
+            QTimer.singleShot(50, self.start_run)
+            return
+        self.runs += 1
+        self.panel.start_action.trigger()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def report_line(self) -> None:
+        rss = resident_bytes()
+        self.lines.append((self.elapsed(), self.steps, rss, self.minute_gap))
+        self.worst_gap = max(self.worst_gap, self.minute_gap)
+        print(f"{self.elapsed() / 60:6.1f} min  {self.steps:7d} steps  RSS {rss / 1024**2:8.1f} MB  "
+              f"worst gap {self.minute_gap:6.1f} ms  (run {self.runs}, load {os.getloadavg()[0]:.2f})", flush=True)
+        self.minute_gap = 0.0
+        if self.elapsed() >= self.seconds - self.every / 2 and not self.ending:  # timers fire a little early
+            self.ending = True
+            if self.panel.state in ("running", "paused"):
+                self.panel.stop_action.trigger()
+            else:
+                self.finish()
+
+    def on_state(self, state: str) -> None:
+        from PySide6.QtCore import QTimer
+
+        if state not in ("stopped", "finished", "diverged"):
+            return
+        if self.ending:
+            self.finish()
+        else:  # the run ended before the time: train on
+            QTimer.singleShot(0, self.start_run)
+
+    def finish(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.probe.stop()
+        self.reporter.stop()
+        self.core.dirty = False  # nothing to save: closing must not ask
+        QTimer.singleShot(200, self.app.quit)
+
+
+def summary(soak: Soak, core, threads: int) -> int:
+    recipe = core.recipe
+    print()
+    print(f"dataset {recipe.spec.get('dataset')}, model {recipe.model.n_layer} layers x {recipe.model.d_model}, "
+          f"batch {recipe.train.batch_size} x {recipe.model.block_size}; {threads} training thread(s); "
+          f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
+    if len(soak.lines) < 2:
+        print("fewer than two report lines: run longer (--minutes)")
+        return 1
+    first, last = soak.lines[0], soak.lines[-1]
+    growth = (last[2] - first[2]) / 1024**2
+    worst = max(soak.gaps) if soak.gaps else 0.0
+    print(f"{soak.steps} steps in {last[0] / 60:.1f} min over {soak.runs} run(s); probe gaps: {len(soak.gaps)}, "
+          f"p99 {percentile(soak.gaps, 99):.1f} ms, over {GAP_TARGET_MS} ms: {sum(g > GAP_TARGET_MS for g in soak.gaps)}")
+    print(f"memory growth after the first minute: {growth:+.1f} MB "
+          f"({first[2] / 1024**2:.1f} -> {last[2] / 1024**2:.1f} MB; target <= {GROWTH_TARGET_MB} MB: "
+          f"{'met' if growth <= GROWTH_TARGET_MB else 'MISSED'})")
+    print(f"worst event-loop gap overall: {worst:.1f} ms (target <= {GAP_TARGET_MS} ms: "
+          f"{'met' if worst <= GAP_TARGET_MS else 'MISSED'})")
+    return 0
+
+
+def main() -> int:
+    args = parse_args()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    from playground.app import training
+    from playground.core.workspace import DEFAULT_DATASET, Workspace
+
+    core = Workspace()
+    core.use_dataset(args.dataset or DEFAULT_DATASET)
+    if args.steps:
+        core.set_train_config(max_steps=args.steps)
+    panel, shown, panels = open_train_panel(core, panel_only=False)
+    panel.runs_root = Path(tempfile.mkdtemp(prefix="soak-bench-"))
+    panel.threads = args.threads
+    shown.show()
+    soak = Soak(app, panel, panels, core, args.minutes, args.report_every)
+    QTimer.singleShot(100, soak.begin_when_idle)
+    app.exec()
+    panel.shutdown()
+    threads = args.threads or training.training_threads(core.recipe.train.device)
+    return summary(soak, core, threads)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
