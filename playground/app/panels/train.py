@@ -59,7 +59,7 @@ class TrainPanel(Panel):
         self.run_dir: Path | None = None
         self.threads: int | None = None  # torch CPU threads for training; None: training_threads() decides
         self.state = "idle"  # idle, running, paused, stopping, then stopped / finished / diverged
-        self._target = self._first_step = 0
+        self._target = 0
         self._kept = 0
         self._build_actions()
         self._build()
@@ -186,7 +186,6 @@ class TrainPanel(Panel):
         device = self.settings.device_id()
         threads = self.threads or training_threads(device)
         use_threads(threads)
-        self._first_step = core.trained_steps
         self._target = core.trained_steps + core.recipe.train.max_steps
         self.status.reset_pace()
         self.plot.set_step_range(0, self._target)
@@ -311,8 +310,7 @@ class TrainPanel(Panel):
                 "diverged": self.tr("Diverged")}.get(self.state, self.state)
 
     def _show_status(self) -> None:
-        self.status.show(self.state_text(), self.workspace.core.trained_steps, self._first_step, self._target,
-                         self.state == "running")
+        self.status.show(self.state_text(), self.workspace.core.trained_steps, self._target, self.state == "running")
         self.keep_button.setEnabled(self.plot.point_count() > 0)
 
     def _show_metrics(self, row: dict) -> None:
@@ -342,7 +340,7 @@ class TrainPanel(Panel):
             self.run = None
             self.state = "idle"
         self.run_dir = None  # another model: the next Start writes a new run folder
-        self._target = self._first_step = 0
+        self._target = 0
         self.status.reset_pace()
         self.plot.clear_data()
         self.metrics.clear_metrics()
