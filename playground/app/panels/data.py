@@ -259,7 +259,9 @@ class DataPanel(Panel):
         self._show_cleaning(spec.get("cleaning") or {})  # built-in data: nothing ticked
         notice = data_notice(self.workspace.core)
         if notice:
-            self.banner.show_message(notice, "warning")
+            self.banner.show_message(notice, "warning", "data")
+        else:
+            self.banner.clear_topic("data")  # the data is whole again
         job = Job(partial(describe_data, recipe))
         job.result.connect(partial(self._on_described, job))
         job.error.connect(partial(self._on_failed, job))

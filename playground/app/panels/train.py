@@ -239,12 +239,12 @@ class TrainPanel(Panel):
             self._set_state(event)
         elif event == "diverged":
             self.banner.show_message(self.tr("Training diverged: {message}").format(message=row["message"]),
-                                     "error")
+                                     "error", "run")
             self.workspace.message.emit(self.tr("Training diverged"))
             self._show_divergence(history)
             self._set_state("diverged")
         elif event == "error":
-            self.banner.show_message(row["message"], "error")
+            self.banner.show_message(row["message"], "error", "run")
 
     def _show_divergence(self, history: list[dict]) -> None:
         """The curves go back to the step the model went back to; the run that blew up stays, dashed."""
@@ -256,7 +256,7 @@ class TrainPanel(Panel):
         if not self._from_current_run():
             return
         log.warning("training failed: %s\n%s", message, details)
-        self.banner.show_message(self.tr("Training failed: {message}").format(message=message), "error")
+        self.banner.show_message(self.tr("Training failed: {message}").format(message=message), "error", "run")
         self.workspace.message.emit(self.tr("Training failed: {message}").format(message=message))
 
     def _on_finished(self) -> None:
@@ -322,8 +322,10 @@ class TrainPanel(Panel):
         try:
             self.workspace.set_train_config(**{field: value})
         except PlaygroundError as e:
-            self.banner.show_message(str(e), "warning")
+            self.banner.show_message(str(e), "warning", "settings")
             self._load_settings()
+            return
+        self.banner.clear_topic("settings")  # the settings are valid again
 
     def _load_settings(self) -> None:
         recipe = self.workspace.core.recipe
@@ -340,6 +342,7 @@ class TrainPanel(Panel):
             self.run = None
             self.state = "idle"
         self.run_dir = None  # another model: the next Start writes a new run folder
+        self.banner.clear_topic("run")  # what went wrong with the last model's run is over
         self._target = 0
         self.status.reset_pace()
         self.plot.clear_data()
