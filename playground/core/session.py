@@ -71,9 +71,16 @@ class MissingDataTask(LMTask):
 
 
 def data_notice(workspace: Workspace) -> str | None:
-    """The message to show when the workspace's data could not be rebuilt, else None."""
+    """The message to show when the workspace's data could not be rebuilt or its file is gone, else None."""
     task = workspace.recipe.task if workspace.recipe else None
-    return task.missing if isinstance(task, MissingDataTask) else None
+    if isinstance(task, MissingDataTask):
+        return task.missing
+    path = workspace.missing_text_file()
+    if path is None:
+        return None
+    return _("The text file {path} is missing. The statistics shown are the ones saved with the session, and "
+             "the model trains on the tokens stored in it. Training a new tokenizer or changing the cleaning "
+             "needs the file: put it back, or open it again from where it is now.").format(path=path)
 
 
 # --- saving -------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ class DataPanel(Panel):
         return box
 
     def _build_stats(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Statistics"))
+        box = self.stats_box = QGroupBox(self.tr("Statistics"))
         grid = QGridLayout(box)
         labels = {"n_chars": self.tr("Characters"), "n_lines": self.tr("Lines"),
                   "n_distinct_chars": self.tr("Distinct characters"), "n_words": self.tr("Words"),
@@ -293,6 +293,11 @@ class DataPanel(Panel):
 
     def _show_stats(self, info: dict) -> None:
         stats, split = info["stats"], info["split"]
+        missing = info["text_file"] or ""
+        titles = {"saved": self.tr("Statistics, as saved with the session ({path} is missing)").format(path=missing),
+                  "sample": self.tr("Statistics of a sample: the first {n} characters of the saved tokens ({path} "
+                                    "is missing)").format(n=number(info.get("sample_chars", 0)), path=missing)}
+        self.stats_box.setTitle(titles.get(info.get("stats_of"), self.tr("Statistics")))
         for key in ("n_chars", "n_lines", "n_distinct_chars", "n_words"):
             self.stat_values[key].setText(number(stats[key]))
         pairs = info["kind"] == "pairs"
@@ -357,10 +362,14 @@ class DataPanel(Panel):
         self.open_button.setEnabled(not training)
         spec = self.workspace.core.recipe.spec if self.workspace.core.recipe else {}
         own_text = bool(spec.get("text_file"))
-        self.cleaning_box.setEnabled(own_text and not training)
+        missing = self.workspace.core.missing_text_file()
+        self.cleaning_box.setEnabled(own_text and not training and not missing)
         applied = Cleaning(**spec["cleaning"]) if spec.get("cleaning") else None
-        self.apply_cleaning_button.setEnabled(own_text and self.cleaning() != applied)
-        if not own_text:
+        self.apply_cleaning_button.setEnabled(own_text and not missing and self.cleaning() != applied)
+        if missing:
+            self.cleaning_box.setToolTip(self.tr("Cleaning reads the text file again, and {path} is missing: put it "
+                                                 "back, or open it again from where it is now.").format(path=missing))
+        elif not own_text:
             self.cleaning_box.setToolTip(self.tr("Built-in datasets are already clean; cleaning applies to "
                                                  "text files you open."))
         else:
