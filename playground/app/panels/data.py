@@ -5,6 +5,7 @@ the data run in jobs; the panel shows ``playground.core.describe.describe_data``
 """
 
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QSize, Qt
 from PySide6.QtGui import QFont
@@ -293,7 +294,7 @@ class DataPanel(Panel):
 
     def _show_stats(self, info: dict) -> None:
         stats, split = info["stats"], info["split"]
-        missing = info["text_file"] or ""
+        missing = Path(info["text_file"]).name if info["text_file"] else ""  # the banner gives the whole path
         titles = {"saved": self.tr("Statistics, as saved with the session ({path} is missing)").format(path=missing),
                   "sample": self.tr("Statistics of a sample: the first {n} characters of the saved tokens ({path} "
                                     "is missing)").format(n=number(info.get("sample_chars", 0)), path=missing)}
