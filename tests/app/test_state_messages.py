@@ -1,6 +1,10 @@
 """Messages about a state go when the state ends; saves that fail say why, and the window goes on."""
 
+import contextlib
 import math
+import resource
+import signal
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +109,65 @@ def test_a_settings_warning_goes_when_the_settings_are_valid_again(qtbot, train_
     assert "learning rate" in panel.banner.text()
     panel._on_setting_changed("lr", 1e-3)
     assert panel.banner.text() == "" and ws.core.recipe.train.lr == 1e-3
+
+
+# --- saves that fail ---------------------------------------------------------------------------
+@contextlib.contextmanager
+def disk_full_after(limit: int):
+    """Writes past ``limit`` bytes of any file fail with EFBIG, in this process, for the block's length.
+
+    RLIMIT_FSIZE is what a full disk looks like to a writer without filling a real disk;
+    SIGXFSZ is ignored so the write raises instead of killing the process.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, handler)
+
+
+def test_a_full_disk_during_a_session_save_is_a_message_and_the_old_file_stays(qtbot, window, tmp_path):
+    path = tmp_path / "evening.playground"
+    window.workspace.core.ensure_model()
+    assert window.save_session_as(str(path))
+    before = path.read_bytes()
+    window.workspace.core.dirty = True
+    with qtbot.waitSignal(window.workspace.error, timeout=TIMEOUT) as shown:
+        with disk_full_after(1024):
+            assert not window.save_session()
+    text = window.banner.text()
+    assert text.startswith("The session was not saved: The disk is full") and "previous file is unchanged" in text
+    assert "Traceback" not in text and "Traceback" not in shown.args[1] and window.banner.level == "error"
+    assert path.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # no temporary left behind
+    assert window.workspace.core.dirty  # still unsaved: closing will ask again
+
+
+def test_a_session_save_into_a_folder_that_cannot_be_written_says_so(window, tmp_path):
+    blocker = tmp_path / "not a folder"
+    blocker.write_text("a file")
+    assert not window.save_session_as(str(blocker / "evening.playground"))
+    text = window.banner.text()
+    assert "The session was not saved" in text and "could not be written" in text
+    assert "Choose a folder you can write to" in text
+
+
+def test_a_full_disk_during_a_checkpoint_save_is_a_message_and_the_old_one_stays(qtbot, train_panel, tmp_path):
+    ws, panel = train_panel
+    ws.set_train_config(max_steps=3)
+    with qtbot.waitSignal(ws.training_state, timeout=TIMEOUT, check_params_cb=lambda s: s == "finished"):
+        panel.start()
+    qtbot.waitUntil(lambda: panel.run is None and not panel.job_running(), timeout=TIMEOUT)
+    [saved] = panel.checkpoint_paths()
+    files = {p.name: p.read_bytes() for p in Path(saved).iterdir()}
+    # the same step again, over the checkpoint of step 3, on a full disk
+    with disk_full_after(1024):
+        panel.save_checkpoint()
+        qtbot.waitUntil(lambda: panel.banner.text() != "", timeout=TIMEOUT)
+    text = panel.banner.text()
+    assert text.startswith("The checkpoint was not saved: The disk is full") and "previous file is unchanged" in text
+    assert {p.name: p.read_bytes() for p in Path(saved).iterdir()} == files
+    assert not [p for p in Path(saved).parent.iterdir() if p.name.endswith((".tmp", ".old"))]
