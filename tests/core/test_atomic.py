@@ -1,9 +1,11 @@
 """Saving: one atomic writer, and its faults — a kill mid-save, a full disk — leave the previous file whole."""
 
+import contextlib
 import errno
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -179,3 +181,36 @@ def test_a_checkpoint_folder_that_cannot_be_made_is_a_save_error(tmp_path):
     blocker.write_text("a file where the run folder should be")
     with pytest.raises(SaveError):
         save_checkpoint(blocker / "step-000002", build_model(ws.recipe.model), ws.recipe.task.tokenizer, {})
+
+
+@contextlib.contextmanager
+def disk_full_after(limit: int):
+    """In this process, for the block: writes past ``limit`` bytes of a file fail with EFBIG."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, handler)
+
+
+def test_tokenizer_and_token_files_on_a_full_disk_keep_the_previous_ones(tmp_path):
+    from playground.core.corpus import encode_corpus, load_tokens
+
+    ws = trained(steps=1)
+    tokenizer = ws.recipe.task.tokenizer
+    saved = tokenizer.save(tmp_path / "tokenizer.json")
+    tokens = encode_corpus(tokenizer, ["the cat sat on the mat\n"], tmp_path / "tokens.bin")
+    before = saved.read_bytes(), bytes(tokens), (tmp_path / "tokens.bin.json").read_bytes()
+    del tokens
+    with disk_full_after(1024):
+        with pytest.raises(DiskFullError):
+            tokenizer.save(saved)
+        with pytest.raises(DiskFullError):
+            encode_corpus(tokenizer, ["the dog sat on the log\n" * 500], tmp_path / "tokens.bin")
+    assert saved.read_bytes() == before[0]
+    assert bytes(load_tokens(tmp_path / "tokens.bin")) == before[1]
+    assert (tmp_path / "tokens.bin.json").read_bytes() == before[2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tokenizer.json", "tokens.bin", "tokens.bin.json"]
