@@ -171,3 +171,13 @@ def test_a_full_disk_during_a_checkpoint_save_is_a_message_and_the_old_one_stays
     assert text.startswith("The checkpoint was not saved: The disk is full") and "previous file is unchanged" in text
     assert {p.name: p.read_bytes() for p in Path(saved).iterdir()} == files
     assert not [p for p in Path(saved).parent.iterdir() if p.name.endswith((".tmp", ".old"))]
+
+
+def test_a_model_settings_error_goes_when_other_data_resets_the_settings(qtbot, window):
+    panel = window.panel("model")
+    panel.w["n_head"].setValue(3)
+    assert not panel.apply() and "divisible" in panel.banner.text()
+    with qtbot.waitSignal(window.workspace.model_changed, timeout=TIMEOUT):
+        window.panel("data").choose_dataset("reversal", ask=False)
+    assert panel.w["n_head"].value() == window.workspace.core.recipe.model.n_head
+    assert panel.banner.text() == ""

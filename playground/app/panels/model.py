@@ -227,7 +227,7 @@ class ModelPanel(Panel):
         try:
             ModelConfig.from_dict({**recipe.model.to_dict(), **changes})
         except PlaygroundError as e:
-            self.banner.show_message(str(e), "error")
+            self.banner.show_message(str(e), "error", "settings")  # about the edits: goes when they do
             return False
         if not dialogs.confirm_discard(self, self.workspace.core):
             self._load(recipe.model)
@@ -235,7 +235,7 @@ class ModelPanel(Panel):
         try:
             self.workspace.set_model_config(**changes)
         except PlaygroundError as e:
-            self.banner.show_message(str(e), "error")
+            self.banner.show_message(str(e), "error", "settings")  # about the edits: goes when they do
             return False
         self.banner.clear()
         return True
@@ -274,6 +274,7 @@ class ModelPanel(Panel):
         if recipe is None:
             return
         self._load(recipe.model)
+        self.banner.clear_topic("settings")  # the widgets show the model's own settings again
         tok = recipe.task.tokenizer
         self.vocab_label.setText(self.tr("{n} tokens ({kind} tokenizer)").format(
             n=QLocale().toString(tok.vocab_size), kind=tok.kind))
