@@ -98,6 +98,7 @@ def write_folder_atomic(folder, members: Iterable[tuple[str, Callable[[], bytes]
     with save_errors(final):
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=temporary_name(final), suffix=".tmp"))
+        old = None
         try:
             for name, make in members:
                 with open(tmp / name, "wb") as stream:
@@ -105,7 +106,6 @@ def write_folder_atomic(folder, members: Iterable[tuple[str, Callable[[], bytes]
                     stream.flush()
                     os.fsync(stream.fileno())
             fsync_path(tmp)
-            old = None
             if final.exists():
                 old = final.with_name(final.name + ".old")
                 shutil.rmtree(old, ignore_errors=True)
@@ -114,6 +114,8 @@ def write_folder_atomic(folder, members: Iterable[tuple[str, Callable[[], bytes]
             fsync_path(final.parent)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
+            if old is not None and old.exists() and not final.exists():
+                os.replace(old, final)  # the second rename failed: put the previous folder back
             raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

@@ -201,7 +201,6 @@ class TokenizerColumn(QWidget):
         self.train_button.setToolTip(missing or self.tr("Train a tokenizer of this kind on the data in use"))
         if self._job is None:
             self.train_button.setEnabled(self.workspace.core.recipe is not None and not missing)
-        if self._job is None:
             self.state_label.setText(self._state_text())
         self.show_tokens(self.panel.text())
         self.show_vocabulary()
