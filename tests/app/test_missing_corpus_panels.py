@@ -18,13 +18,15 @@ TEXTS = {
 }
 
 
-def session_without_its_file(tmp_path, text: str, kind: str = "char"):
+def session_without_its_file(tmp_path, text: str, kind: str = "char", old=False):
     corpus = tmp_path / "novel.txt"
     corpus.write_text(text, encoding="utf-8")
     ws = Workspace()
     ws.use_text(corpus, tokenizer_kind=kind)
     ws.set_model_config(n_layer=1, n_head=2, d_model=16, d_ff=32, block_size=16)
     ws.ensure_model()
+    if old:  # a session saved before the statistics were kept
+        del ws.recipe.spec["corpus_stats"]
     path = save_session(tmp_path / "novel.playground", ws)
     corpus.unlink()
     return path, corpus
@@ -87,3 +89,15 @@ def test_the_notice_goes_when_other_data_is_chosen(qtbot, window, tmp_path):
     assert data.banner.text() == "" and window.banner.text() == ""
     assert data.stats_box.title() == "Statistics" and data.cleaning_box.toolTip() != ""
     assert window.panel("tokenize").left.train_button.isEnabled()
+
+
+def test_an_old_session_without_statistics_opens_and_says_its_counts_are_of_a_sample(qtbot, window, tmp_path):
+    path, corpus = session_without_its_file(tmp_path, TEXTS["english"], old=True)
+    open_in(qtbot, window, path)
+    panel = window.panel("data")
+    shown, ok = QLocale().toInt(panel.stat_values["n_chars"].text())
+    assert ok
+    assert shown < len(TEXTS["english"])  # a sample's count...
+    assert panel.stats_box.title().startswith("Statistics of a sample")  # ...and the title says so
+    assert QLocale().toString(shown) in panel.stats_box.title() and "novel.txt is missing" in panel.stats_box.title()
+    assert str(corpus) in panel.banner.text()
