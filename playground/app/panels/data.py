@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QGroupBox, Q
 from ...core.datasets import DATASETS
 from ...core.describe import describe_data
 from ...core.recipes import recipe_for_dataset, recipe_for_text
-from ...core.session import data_notice
 from ...core.text import Cleaning, preview
 from .. import dialogs
 from ..widgets.banner import Banner
@@ -258,11 +257,6 @@ class DataPanel(Panel):
         if spec.get("text_file"):
             self._text_file = spec["text_file"]
         self._show_cleaning(spec.get("cleaning") or {})  # built-in data: nothing ticked
-        notice = data_notice(self.workspace.core)
-        if notice:
-            self.banner.show_message(notice, "warning", "data")
-        else:
-            self.banner.clear_topic("data")  # the data is whole again
         job = Job(partial(describe_data, recipe))
         job.result.connect(partial(self._on_described, job))
         job.error.connect(partial(self._on_failed, job))
