@@ -149,6 +149,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         self.workspace = QWorkspace(core, self)
         self.workspace.data_changed.connect(self._on_data_changed)
         self.workspace.model_changed.connect(self._on_model_changed)
+        self.workspace.training_state.connect(self._on_training_state)
         self.workspace.training_record.connect(self._on_training_record)
         self.workspace.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.workspace.error.connect(self.show_error)
@@ -232,6 +233,10 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
 
     # --- workspace signals --------------------------------------------------------------
     def _on_data_changed(self) -> None:
+        from ..core.session import data_notice
+
+        if not data_notice(self.workspace.core):
+            self.banner.clear_topic("data")  # other data now: the notice about the missing data is over
         spec = self.workspace.core.recipe.spec if self.workspace.core.recipe else {}
         if spec.get("dataset"):
             self.settings.setValue("data/dataset", spec["dataset"])
@@ -281,8 +286,13 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
             sys.stderr.write(details if details.endswith("\n") else details + "\n")
         self.banner.show_message(message, "error")
 
-    def show_notice(self, message: str) -> None:
-        self.banner.show_message(message, "warning")
+    def show_notice(self, message: str, topic: str = "") -> None:
+        """A warning; with a ``topic`` it is about a state, and goes when that state ends."""
+        self.banner.show_message(message, "warning", topic)
+
+    def _on_training_state(self, _state: str) -> None:
+        if not self.workspace.training_active:
+            self.banner.clear_topic("training")
 
     # --- view -----------------------------------------------------------------------------
     def set_theme(self, name: str) -> None:

@@ -66,7 +66,7 @@ class SessionActions:
         self.update_title()
         notice = data_notice(core)
         if notice:
-            self.show_notice(notice)
+            self.show_notice(notice, "data")
         else:
             self.banner.clear()
         self.statusBar().showMessage(translate("MainWindow", "Opened {name}").format(name=Path(path).name), 4000)
@@ -126,7 +126,8 @@ class SessionActions:
 
     def _refuse_while_training(self) -> bool:
         if self.workspace is not None and self.workspace.training_active:
-            self.show_notice(translate("MainWindow", "Training is running: pause or stop it first."))
+            # about a state: MainWindow takes it away when training stops (_on_training_state)
+            self.show_notice(translate("MainWindow", "Training is running: pause or stop it first."), "training")
             return True
         return False
 

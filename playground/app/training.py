@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from ..core.checkpoint import write_json_atomic
+from ..core.atomic import write_json_atomic
 from ..core.device import resolve_device
 from ..core.errors import PlaygroundError
 from ..core.i18n import _

@@ -172,7 +172,7 @@ def default_run_dir(name: str) -> Path:
 
 def write_run_files(trainer) -> None:
     """tokenizer.json and config.json (model, training and data settings) at the top of the run folder."""
-    from playground.core.checkpoint import write_json_atomic
+    from playground.core.atomic import write_json_atomic
 
     trainer.run_dir.mkdir(parents=True, exist_ok=True)
     trainer.task.tokenizer.save(trainer.run_dir / "tokenizer.json")

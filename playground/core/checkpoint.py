@@ -7,21 +7,21 @@ A checkpoint is a folder::
     state.json             model config, training config, step, task description
     tokenizer.json         the tokenizer, Hugging Face format
 
-It is written into a temporary folder, every file fsynced, then renamed into place, so a crash
-mid-save leaves the previous checkpoint untouched. Nothing is ever unpickled.
+It is written by ``atomic.write_folder_atomic`` (a temporary folder, every file fsynced, then
+renamed into place), so a crash or a full disk mid-save leaves the previous checkpoint untouched.
+Nothing is ever unpickled.
 """
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
+from safetensors.torch import save as save_torch
 
+from .atomic import write_folder_atomic
 from .errors import CheckpointError, ConfigError, PlaygroundError
 from .i18n import _
 from .limits import check_checkpoint
@@ -41,29 +41,6 @@ class Checkpoint:
     optimizer: dict | None  # tensors for FlatAdamW.load_state_dict, if saved
 
 
-def fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_json_atomic(path: Path, data: dict) -> None:
-    """Write JSON next to its final name, fsync, then rename over it."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def weights_of(model: Transformer) -> dict[str, torch.Tensor]:
     """State dict without duplicates of tied tensors, each a contiguous CPU copy."""
     out, seen = {}, set()
@@ -78,34 +55,18 @@ def weights_of(model: Transformer) -> dict[str, torch.Tensor]:
 
 def save_checkpoint(directory, model: Transformer, tokenizer: Tokenizer, state: dict,
                     optimizer: dict | None = None) -> Path:
-    """Save atomically to ``directory`` (replacing an older one there); returns the path."""
-    final = Path(directory)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=final.name + ".", suffix=".tmp"))
-    try:
-        save_file(weights_of(model), str(tmp / "model.safetensors"), metadata={"format": FORMAT})
-        if optimizer is not None:
-            tensors = {k: v.detach().to("cpu").contiguous() for k, v in optimizer.items()}
-            save_file(tensors, str(tmp / "optimizer.safetensors"), metadata={"format": FORMAT})
-        tokenizer.save(tmp / "tokenizer.json")
-        meta = {"format": FORMAT, "version": VERSION, "model": model.cfg.to_dict(), **state}
-        (tmp / "state.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
-        for f in tmp.iterdir():
-            fsync_path(f)
-        fsync_path(tmp)
-        old = None
-        if final.exists():
-            old = final.with_name(final.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(final, old)
-        os.replace(tmp, final)
-        fsync_path(final.parent)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return final
+    """Save atomically to ``directory`` (replacing an older one there); returns the path.
+
+    A full disk raises ``DiskFullError`` and leaves the older checkpoint as it was.
+    """
+    meta = {"format": FORMAT, "version": VERSION, "model": model.cfg.to_dict(), **state}
+    members = [("model.safetensors", lambda: save_torch(weights_of(model), metadata={"format": FORMAT}))]
+    if optimizer is not None:
+        tensors = {k: v.detach().to("cpu").contiguous() for k, v in optimizer.items()}
+        members.append(("optimizer.safetensors", lambda: save_torch(tensors, metadata={"format": FORMAT})))
+    members.append(("tokenizer.json", lambda: tokenizer.to_json_str().encode("utf-8")))
+    members.append(("state.json", lambda: json.dumps(meta, indent=1, ensure_ascii=False).encode("utf-8")))
+    return write_folder_atomic(directory, members)
 
 
 def read_state(directory: Path) -> dict:

@@ -12,6 +12,7 @@ from typing import Iterable
 
 import numpy as np
 
+from playground.core.atomic import write_atomic, write_json_atomic
 from playground.core.errors import ConfigError, PlaygroundError
 from playground.core.i18n import _
 from playground.core.text import Cleaning, clean_chunks, iter_text_chunks
@@ -46,21 +47,21 @@ def encode_corpus(
     length = _write_tokens(out_path, arrays)
     _check_not_empty(length)
     header = {"dtype": dtype.name, "length": length, "vocab_size": tokenizer.vocab_size}
-    _header_path(out_path).write_text(json.dumps(header), encoding="utf-8")
+    write_json_atomic(_header_path(out_path), header)
     return load_tokens(out_path)
 
 
 def _write_tokens(path: Path, arrays: Iterable[np.ndarray]) -> int:
+    """The ids to ``path`` through the atomic writer (a full disk is a DiskFullError); returns their count."""
     length = 0
-    try:
-        with path.open("wb") as stream:
-            for array in arrays:
-                array.tofile(stream)
-                length += len(array)
-    except OSError as error:
-        raise PlaygroundError(_("Cannot write the token file {path}: {reason}. Choose a "
-                                "folder you can write to, with free space.")
-                              .format(path=path, reason=error.strerror or error)) from error
+
+    def write(stream) -> None:
+        nonlocal length
+        for array in arrays:
+            stream.write(np.ascontiguousarray(array).data)  # not tofile: its short write has no errno
+            length += len(array)
+
+    write_atomic(path, write)
     return length
 
 

@@ -20,12 +20,15 @@ def describe_data(recipe: Recipe, n_chars: int = PREVIEW_CHARS, n_examples: int 
     """Statistics of the corpus, sizes of the splits, the text before/after cleaning, example pairs.
 
     ``raw`` is the start of the text as read (``None`` when only tokens are left, e.g. a
-    session whose text file is gone: ``before`` is then the decoded tokens).
+    session whose text file is gone: ``before`` is then the decoded tokens). ``stats_of`` says
+    where the counts come from: "corpus" (counted now), "saved" (saved with the session when the
+    file was there) or "sample" (an old session without them: the first decoded tokens).
     """
     task, spec = recipe.task, recipe.spec
     tokenizer = task.tokenizer
     info = {"name": task.name, "kind": task.kind, "dataset": spec.get("dataset"), "text_file": spec.get("text_file"),
-            "tokenizer": tokenizer.kind, "vocab_size": tokenizer.vocab_size, "examples": [], "raw": None}
+            "tokenizer": tokenizer.kind, "vocab_size": tokenizer.vocab_size, "examples": [], "raw": None,
+            "stats_of": "corpus"}
     if task.kind == "pairs":
         pairs = task.train_pairs
         info["stats"] = corpus_stats("".join(f"{s}\n{t}\n" for s, t in pairs + task.val_pairs))
@@ -37,15 +40,30 @@ def describe_data(recipe: Recipe, n_chars: int = PREVIEW_CHARS, n_examples: int 
     info["split"] = {"train_tokens": int(len(task.train_ids)), "val_tokens": int(len(task.val_ids))}
     cleaning = Cleaning(**spec["cleaning"]) if spec.get("cleaning") else Cleaning()
     raw = raw_text(spec)
-    if raw is None:  # only the tokens are left
+    if raw is None:  # only the tokens are left: the statistics saved with them, else those of a sample
         text = tokenizer.decode(task.train_ids[: 4 * n_chars].tolist())
-        info["stats"] = corpus_stats(text)
+        saved = saved_stats(spec)
+        info["stats"] = saved or corpus_stats(text)
+        info["stats_of"] = "saved" if saved else "sample"
+        info["sample_chars"] = len(text)
         info["before"] = info["after"] = text[:n_chars]
         return info
     info["stats"] = corpus_stats(clean(raw, cleaning))
     info["raw"] = raw[:n_chars]
     info["before"], info["after"] = preview(raw, cleaning, n_chars)
     return info
+
+
+def saved_stats(spec: dict) -> dict | None:
+    """The corpus statistics a session saved in its spec, if they are well formed (counts, or None)."""
+    saved = spec.get("corpus_stats")
+    if not isinstance(saved, dict) or not set(corpus_stats("")) <= set(saved):
+        return None
+
+    def count(v) -> bool:
+        return v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+
+    return dict(saved) if all(isinstance(k, str) and count(v) for k, v in saved.items()) else None
 
 
 def raw_text(spec: dict) -> str | None:

@@ -15,3 +15,11 @@ class CheckpointError(PlaygroundError):
 
 class ConfigError(PlaygroundError):
     """A model or training setting that is out of range or inconsistent."""
+
+
+class SaveError(PlaygroundError):
+    """A file that could not be written; the previous file of that name is unchanged."""
+
+
+class DiskFullError(SaveError):
+    """A save that ran out of disk space (or hit a size limit or a quota)."""

@@ -15,7 +15,7 @@ from .errors import ConfigError
 from .i18n import _
 from .model import ModelConfig
 from .tasks import LMTask, PairTask
-from .text import Cleaning, clean, read_text
+from .text import Cleaning, clean, corpus_stats, read_text
 from .tokenizer import Tokenizer
 from .train import TrainConfig
 
@@ -95,7 +95,8 @@ def recipe_for_text(source: str | Path, tokenizer_kind: str = "char", vocab_size
     spec = {"text_file": None if is_text else str(Path(source).resolve()), "tokenizer": tokenizer_kind,
             "text": source if is_text and len(source) <= MAX_INLINE_TEXT else None,
             "vocab_size": vocab_size, "val_fraction": val_fraction, "seed": seed,
-            "cleaning": vars(cleaning) if cleaning else None}
+            "cleaning": vars(cleaning) if cleaning else None,
+            "corpus_stats": corpus_stats(text)}  # kept in sessions: still true when the file is gone
     return Recipe(task, model_cfg, train_cfg, spec)
 
 

@@ -10,17 +10,16 @@ A ``.playground`` file is a zip archive::
 
 A built-in dataset is generated again from its name and seed, and a typed text is already in the
 spec; a text file's tokens are stored, so a model trained at home opens in class without the file.
-Each is tokenized with the saved tokenizer, so ids mean what they meant. The file is written to a
-temporary name, fsynced and renamed; reading checks every size before extracting and never
-unpickles: JSON members are capped in size and tensors must be stored uncompressed, so a zip bomb is
-refused before it unpacks.
+Each is tokenized with the saved tokenizer, so ids mean what they meant. The file is written by
+``atomic.write_atomic`` (a temporary name, fsynced, renamed, the folder fsynced); reading checks
+every size before extracting and never unpickles: JSON members are capped in size and tensors
+must be stored uncompressed, so a zip bomb is refused before it unpacks.
 
     save_session("evening.playground", workspace, {"panel": "train"})
     workspace, ui_state = load_session("evening.playground")
 """
 
 import json
-import os
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -32,7 +31,8 @@ from safetensors.numpy import load as load_numpy
 from safetensors.numpy import save as save_numpy
 from safetensors.torch import save as save_torch
 
-from .checkpoint import fill_model, fsync_path, load_tensors, weights_of
+from .atomic import write_atomic
+from .checkpoint import fill_model, load_tensors, weights_of
 from .errors import CheckpointError, ConfigError, PlaygroundError
 from .i18n import _
 from .limits import check_session
@@ -72,9 +72,16 @@ class MissingDataTask(LMTask):
 
 
 def data_notice(workspace: Workspace) -> str | None:
-    """The message to show when the workspace's data could not be rebuilt, else None."""
+    """The message to show when the workspace's data could not be rebuilt or its file is gone, else None."""
     task = workspace.recipe.task if workspace.recipe else None
-    return task.missing if isinstance(task, MissingDataTask) else None
+    if isinstance(task, MissingDataTask):
+        return task.missing
+    path = workspace.missing_text_file()
+    if path is None:
+        return None
+    return _("The text file {path} is missing. The statistics shown are the ones saved with the session, and "
+             "the model trains on the tokens stored in it. Training a new tokenizer or changing the cleaning "
+             "needs the file: put it back, or open it again from where it is now.").format(path=path)
 
 
 # --- saving -------------------------------------------------------------------------------
@@ -96,7 +103,7 @@ def save_session(path, workspace: Workspace, ui_state: dict | None = None) -> Pa
             "model": recipe.model.to_dict(), "train": recipe.train.to_dict(), "history": workspace.history,
             "trained_steps": workspace.trained_steps, "ui_state": ui_state or {}}
     members["session.json"] = json.dumps(meta, ensure_ascii=False).encode("utf-8")
-    _write_zip_atomic(path, members)
+    _write_zip(path, members)
     return path
 
 
@@ -110,23 +117,17 @@ def _embedded_tokens(recipe: Recipe) -> dict | None:
     return {"train_ids": np.ascontiguousarray(task.train_ids), "val_ids": np.ascontiguousarray(task.val_ids)}
 
 
-def _write_zip_atomic(path: Path, members: dict[str, bytes]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            with zipfile.ZipFile(stream, "w") as archive:
-                for name, data in members.items():
-                    # weights are float noise to deflate: store them, compress only the text
-                    method = zipfile.ZIP_DEFLATED if name.endswith(".json") else zipfile.ZIP_STORED
-                    archive.writestr(name, data, compress_type=method)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp, path)
-        fsync_path(path.parent)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write_zip(path: Path, members: dict[str, bytes]) -> None:
+    """The zip through the one atomic writer: a kill or a full disk leaves the previous session as it was."""
+
+    def write(stream) -> None:
+        with zipfile.ZipFile(stream, "w") as archive:
+            for name, data in members.items():
+                # weights are float noise to deflate: store them, compress only the text
+                method = zipfile.ZIP_DEFLATED if name.endswith(".json") else zipfile.ZIP_STORED
+                archive.writestr(name, data, compress_type=method)
+
+    write_atomic(path, write)
 
 
 # --- loading ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import numpy as np
 from tokenizers import Regex, decoders, models, pre_tokenizers, trainers
 from tokenizers import Tokenizer as HFTokenizer
 
+from playground.core.atomic import write_bytes_atomic
 from playground.core.errors import PlaygroundError
 from playground.core.tokenizer_kinds import KINDS
 from playground.core.i18n import _
@@ -267,13 +268,7 @@ class Tokenizer:
     def save(self, path: str | Path) -> Path:
         """Write ``tokenizer.json`` at ``path``, or inside it when ``path`` is a folder."""
         file = _tokenizer_file(path)
-        try:
-            file.write_text(self.to_json_str(), encoding="utf-8")
-        except OSError as error:
-            raise PlaygroundError(_("Cannot save the tokenizer to {path}: {reason}. "
-                                    "Choose a folder you can write to.")
-                                  .format(path=file, reason=error.strerror or error)) from error
-        return file
+        return write_bytes_atomic(file, self.to_json_str().encode("utf-8"))  # a failure: SaveError, file unchanged
 
     @classmethod
     def load(cls, path: str | Path) -> Tokenizer:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import torch
 
-from .checkpoint import Checkpoint, save_checkpoint, write_json_atomic
+from .atomic import write_json_atomic
+from .checkpoint import Checkpoint, save_checkpoint
 from .device import autocast_for, resolve_device
 from .errors import ConfigError
 from .evaluate import evaluate

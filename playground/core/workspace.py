@@ -39,6 +39,12 @@ def match_architecture(task, architecture: str):
     return task if task.architecture == architecture else replace(task, architecture=architecture)
 
 
+def missing_file_for_tokenizer(path: str) -> str:
+    return _("The text file {path} is missing, so a tokenizer cannot be trained on it. Put the file back, or "
+             "open it again from where it is now; the model still trains on the tokens saved in the "
+             "session.").format(path=path)
+
+
 class Workspace:
     """Holds the current recipe (task + configs), the model, and the training history."""
 
@@ -81,6 +87,9 @@ class Workspace:
         """
         recipe = self.require_recipe()
         spec = recipe.spec
+        missing = self.missing_text_file()
+        if missing:
+            raise ConfigError(missing_file_for_tokenizer(missing))
         model = {k: v for k, v in recipe.model.to_dict().items() if k not in ("vocab_size", "pad_id")}
         keep = dict(model=model, train=recipe.train.to_dict())
         if spec.get("dataset"):
@@ -90,6 +99,11 @@ class Workspace:
         source = spec["text"] if is_text else spec["text_file"]
         return recipe_for_text(source, kind, vocab_size, cleaning, spec.get("val_fraction", 0.1),
                                is_text=is_text, **keep)
+
+    def missing_text_file(self) -> str | None:
+        """The text file the data was read from, if it is gone (a session still holds its tokens)."""
+        path = self.recipe.spec.get("text_file") if self.recipe else None
+        return path if path and not Path(path).is_file() else None
 
     @property
     def dataset(self):

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from playground.app.panels.train import TrainPanel
 from playground.app.training import TrainingRun, read_metrics, training_threads
@@ -87,7 +87,36 @@ def test_start_again_continues_the_same_model(qtbot, make_panel):
     wait_idle(qtbot, panel)
     wait_state(qtbot, ws, "finished", panel.start)
     assert [r["step"] for r in steps_of(ws)] == list(range(1, 21))
-    assert panel.progress.minimum() == 10 and panel.progress.maximum() == 20
+    assert panel.progress.minimum() == 0 and panel.progress.maximum() == 20 and panel.progress.value() == 20
+
+
+def test_the_bar_and_its_label_count_from_the_same_origin_when_training_on(qtbot, make_panel):
+    """Train N steps, then M more: every reading is "step N+k of N+M" over a bar at N+k of N+M."""
+    ws, panel = make_panel(max_steps=10, eval_interval=100)
+    readings = []
+
+    def read():
+        bar = panel.progress
+        readings.append((ws.core.trained_steps, bar.minimum(), bar.value(), bar.maximum(), bar.text()))
+
+    timer = QTimer()
+    timer.timeout.connect(read)
+    timer.start(5)
+    wait_state(qtbot, ws, "finished", panel.start)
+    wait_idle(qtbot, panel)
+    first_run = len(readings)
+    ws.set_train_config(max_steps=30)
+    wait_state(qtbot, ws, "finished", panel.start)
+    wait_idle(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.progress.value() == 40)
+    timer.stop()
+    read()
+    second = readings[first_run:]
+    assert any(10 < value < 40 for _steps, _lo, value, _hi, _text in second)  # seen mid-run, not only at the ends
+    for steps, low, value, high, text in readings:
+        assert text == f"step {value} of {high}" and low == 0 and 0 <= value <= high, (steps, value, high, text)
+    assert all(high == 40 for _steps, _lo, _value, high, _text in second)
+    assert readings[-1][2:] == (40, 40, "step 40 of 40")
 
 
 def test_stop_ends_the_run_after_its_step(qtbot, make_panel):

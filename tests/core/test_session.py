@@ -85,7 +85,7 @@ def test_text_file_corpus_travels_inside_the_session(tmp_path):
     path = save_session(tmp_path / "s.playground", ws)
     corpus.unlink()
     loaded, _ = load_session(path)
-    assert data_notice(loaded) is None and loaded.recipe.task.name == "book.txt"
+    assert "book.txt is missing" in data_notice(loaded) and loaded.recipe.task.name == "book.txt"
     assert (loaded.recipe.task.val_ids == ws.recipe.task.val_ids).all()
     assert greedy(loaded) == greedy(ws)
 

@@ -5,6 +5,7 @@ the data run in jobs; the panel shows ``playground.core.describe.describe_data``
 """
 
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QFont
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QGroupBox, Q
 from ...core.datasets import DATASETS
 from ...core.describe import describe_data
 from ...core.recipes import recipe_for_dataset, recipe_for_text
-from ...core.session import data_notice
 from ...core.text import Cleaning, preview
 from .. import dialogs
 from ..numbers import format_count
@@ -132,7 +132,7 @@ class DataPanel(Panel):
         return box
 
     def _build_stats(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Statistics"))
+        box = self.stats_box = QGroupBox(self.tr("Statistics"))
         grid = QGridLayout(box)
         labels = {"n_chars": self.tr("Characters"), "n_lines": self.tr("Lines"),
                   "n_distinct_chars": self.tr("Distinct characters"), "n_words": self.tr("Words"),
@@ -257,9 +257,6 @@ class DataPanel(Panel):
         if spec.get("text_file"):
             self._text_file = spec["text_file"]
         self._show_cleaning(spec.get("cleaning") or {})  # built-in data: nothing ticked
-        notice = data_notice(self.workspace.core)
-        if notice:
-            self.banner.show_message(notice, "warning")
         job = Job(partial(describe_data, recipe))
         job.result.connect(partial(self._on_described, job))
         job.error.connect(partial(self._on_failed, job))
@@ -291,6 +288,11 @@ class DataPanel(Panel):
 
     def _show_stats(self, info: dict) -> None:
         stats, split = info["stats"], info["split"]
+        missing = Path(info["text_file"]).name if info["text_file"] else ""  # the banner gives the whole path
+        titles = {"saved": self.tr("Statistics, as saved with the session ({path} is missing)").format(path=missing),
+                  "sample": self.tr("Statistics of a sample: the first {n} characters of the saved tokens ({path} "
+                                    "is missing)").format(n=number(info.get("sample_chars", 0)), path=missing)}
+        self.stats_box.setTitle(titles.get(info.get("stats_of"), self.tr("Statistics")))
         for key in ("n_chars", "n_lines", "n_distinct_chars", "n_words"):
             self.stat_values[key].setText(number(stats[key]))
         pairs = info["kind"] == "pairs"
@@ -369,10 +371,14 @@ class DataPanel(Panel):
         self.open_button.setEnabled(not training)
         spec = self.workspace.core.recipe.spec if self.workspace.core.recipe else {}
         own_text = bool(spec.get("text_file"))
-        self.cleaning_box.setEnabled(own_text and not training)
+        missing = self.workspace.core.missing_text_file()
+        self.cleaning_box.setEnabled(own_text and not training and not missing)
         applied = Cleaning(**spec["cleaning"]) if spec.get("cleaning") else None
-        self.apply_cleaning_button.setEnabled(own_text and self.cleaning() != applied)
-        if not own_text:
+        self.apply_cleaning_button.setEnabled(own_text and not missing and self.cleaning() != applied)
+        if missing:
+            self.cleaning_box.setToolTip(self.tr("Cleaning reads the text file again, and {path} is missing: put it "
+                                                 "back, or open it again from where it is now.").format(path=missing))
+        elif not own_text:
             self.cleaning_box.setToolTip(self.tr("Built-in datasets are already clean; cleaning applies to "
                                                  "text files you open."))
         else:

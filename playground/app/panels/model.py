@@ -220,7 +220,7 @@ class ModelPanel(Panel):
             candidate = ModelConfig.from_dict({**recipe.model.to_dict(), **changes})
             check_fits(candidate, recipe.train.batch_size, training=True)  # says the estimate and what is available
         except PlaygroundError as e:
-            self.banner.show_message(str(e), "error")
+            self.banner.show_message(str(e), "error", "settings")  # about the edits: goes when they do
             return False
         if not dialogs.confirm_discard(self, self.workspace.core):
             self._load(recipe.model)
@@ -228,7 +228,7 @@ class ModelPanel(Panel):
         try:
             self.workspace.set_model_config(**changes)
         except PlaygroundError as e:
-            self.banner.show_message(str(e), "error")
+            self.banner.show_message(str(e), "error", "settings")  # about the edits: goes when they do
             return False
         self.banner.clear()
         return True
@@ -267,6 +267,7 @@ class ModelPanel(Panel):
         if recipe is None:
             return
         self._load(recipe.model)
+        self.banner.clear_topic("settings")  # the widgets show the model's own settings again
         tok = recipe.task.tokenizer
         self.vocab_label.setText(self.tr("{n} tokens ({kind} tokenizer)").format(
             n=format_count(tok.vocab_size), kind=tok.kind))

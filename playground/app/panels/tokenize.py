@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlain
                                QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from ...core.tokenizer import BYTE_TOKENS, DEFAULT_VOCAB_SIZE, KINDS, MIN_VOCAB_SIZE, UNK_ID
+from ...core.workspace import missing_file_for_tokenizer
 from .. import dialogs
 from ..numbers import format_count, format_float
 from ..widgets.token_spans import TokenSpanView
@@ -138,6 +139,10 @@ class TokenizerColumn(QWidget):
         core = self.workspace.core
         if core.recipe is None:
             return
+        if core.missing_text_file():  # a session reopened without its file: say so, not "does not exist"
+            self.refresh()
+            self.state_label.setText(self._missing_text())
+            return
         kind, size = self.kind(), self.vocab_size()
         job = Job(partial(core.recipe_with_tokenizer, kind, size))
         job.result.connect(partial(self._on_trained, job))
@@ -193,12 +198,22 @@ class TokenizerColumn(QWidget):
     def refresh(self) -> None:
         training = self.workspace.training_active
         self.use_button.setEnabled(self.recipe is not None and not self.in_use() and not training)
+        missing = self._missing_text()
+        self.train_button.setToolTip(missing or self.tr("Train a tokenizer of this kind on the data in use"))
         if self._job is None:
+            self.train_button.setEnabled(self.workspace.core.recipe is not None and not missing)
             self.state_label.setText(self._state_text())
         self.show_tokens(self.panel.text())
         self.show_vocabulary()
 
+    def _missing_text(self) -> str:
+        """Why no tokenizer can be trained now (the text file is gone), or ""."""
+        path = self.workspace.core.missing_text_file()
+        return missing_file_for_tokenizer(path) if path else ""
+
     def _state_text(self) -> str:
+        if self.tokenizer is None and self._missing_text():
+            return self._missing_text()
         if self.tokenizer is None:
             return self.tr("Not trained yet: press “Train on the corpus” to build a {kind} tokenizer.").format(
                 kind=self.kind())
@@ -281,6 +296,13 @@ class TokenizePanel(Panel):
         self._timer.stop()
         for column in self.columns():
             column.show_tokens(self.text())
+
+    def showEvent(self, event) -> None:
+        """The text file may have come back (or gone) while another panel was shown."""
+        super().showEvent(event)
+        for column in self.columns():
+            if column.train_button.isEnabled() == bool(self.workspace.core.missing_text_file()):
+                column.refresh()
 
     def _on_data_changed(self) -> None:
         """New data: the left column shows the tokenizer in use; one trained on the old data is dropped."""

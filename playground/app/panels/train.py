@@ -60,7 +60,7 @@ class TrainPanel(Panel):
         self.run_dir: Path | None = None
         self.threads: int | None = None  # torch CPU threads for training; None: training_threads() decides
         self.state = "idle"  # idle, running, paused, stopping, then stopped / finished / diverged
-        self._target = self._first_step = 0
+        self._target = 0
         self._kept = 0
         self._build_actions()
         self._build()
@@ -187,7 +187,6 @@ class TrainPanel(Panel):
         device = self.settings.device_id()
         threads = self.threads or training_threads(device)
         use_threads(threads)
-        self._first_step = core.trained_steps
         self._target = core.trained_steps + core.recipe.train.max_steps
         self.status.reset_pace()
         self.plot.set_step_range(0, self._target)
@@ -241,12 +240,12 @@ class TrainPanel(Panel):
             self._set_state(event)
         elif event == "diverged":
             self.banner.show_message(self.tr("Training diverged: {message}").format(message=row["message"]),
-                                     "error")
+                                     "error", "run")
             self.workspace.message.emit(self.tr("Training diverged"))
             self._show_divergence(history)
             self._set_state("diverged")
         elif event == "error":
-            self.banner.show_message(row["message"], "error")
+            self.banner.show_message(row["message"], "error", "run")
 
     def _show_divergence(self, history: list[dict]) -> None:
         """The curves go back to the step the model went back to; the run that blew up stays, dashed."""
@@ -258,7 +257,7 @@ class TrainPanel(Panel):
         if not self._from_current_run():
             return
         log.warning("training failed: %s\n%s", message, details)
-        self.banner.show_message(self.tr("Training failed: {message}").format(message=message), "error")
+        self.banner.show_message(self.tr("Training failed: {message}").format(message=message), "error", "run")
         self.workspace.message.emit(self.tr("Training failed: {message}").format(message=message))
 
     def _on_finished(self) -> None:
@@ -312,8 +311,7 @@ class TrainPanel(Panel):
                 "diverged": self.tr("Diverged")}.get(self.state, self.state)
 
     def _show_status(self) -> None:
-        self.status.show(self.state_text(), self.workspace.core.trained_steps, self._first_step, self._target,
-                         self.state == "running")
+        self.status.show(self.state_text(), self.workspace.core.trained_steps, self._target, self.state == "running")
         self.keep_button.setEnabled(self.plot.point_count() > 0)
 
     def _show_metrics(self, row: dict) -> None:
@@ -325,8 +323,10 @@ class TrainPanel(Panel):
         try:
             self.workspace.set_train_config(**{field: value})
         except PlaygroundError as e:
-            self.banner.show_message(str(e), "warning")
+            self.banner.show_message(str(e), "warning", "settings")
             self._load_settings()
+            return
+        self.banner.clear_topic("settings")  # the settings are valid again
 
     def _load_settings(self) -> None:
         recipe = self.workspace.core.recipe
@@ -343,7 +343,8 @@ class TrainPanel(Panel):
             self.run = None
             self.state = "idle"
         self.run_dir = None  # another model: the next Start writes a new run folder
-        self._target = self._first_step = 0
+        self.banner.clear_topic("run")  # what went wrong with the last model's run is over
+        self._target = 0
         self.status.reset_pace()
         self.plot.clear_data()
         self.metrics.clear_metrics()

@@ -3,7 +3,7 @@
 import collections
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 
 from ..numbers import format_count
@@ -28,7 +28,7 @@ class TrainStatus(QWidget):
         super().__init__(parent)
         self._recent = collections.deque(maxlen=RATE_WINDOW)  # (step, elapsed, tokens/s)
         self.progress = QProgressBar()
-        self.progress.setFormat(self.tr("step %v of %m"))
+        self.progress.setFormat(self.tr("step {step} of {target}").format(step=0, target=0))
         self.progress.setTextVisible(True)
         self.state_label = QLabel()
         bold = self.state_label.font()
@@ -56,15 +56,18 @@ class TrainStatus(QWidget):
     def reset_pace(self) -> None:
         self._recent.clear()
 
-    def show(self, state_text: str, step: int, first: int, target: int, running: bool) -> None:
-        """Progress from ``first`` to ``target`` (or just ``step`` steps when no run is planned)."""
+    def show(self, state_text: str, step: int, target: int, running: bool) -> None:
+        """Progress as ``step`` of ``target`` (or of ``step`` when no run is planned), both counted from 0.
+
+        The bar and its text share one origin: a run continued from step 150 to 200 reads
+        "step 170 of 200" over a bar 85 % full (Qt's ``%m`` would say "of 50", the steps in range).
+        """
         self.state_label.setText(state_text)
-        if target:
-            self.progress.setRange(first, max(target, first + 1))
-            self.progress.setValue(min(step, target))
-        else:
-            self.progress.setRange(0, max(step, 1))
-            self.progress.setValue(step)
+        target = max(target, step, 1)
+        self.progress.setRange(0, target)
+        self.progress.setValue(step)
+        self.progress.setFormat(self.tr("step {step} of {target}").format(
+            step=QLocale().toString(step), target=QLocale().toString(target)))
         if not self._recent:
             return
         (step0, elapsed0, _), (step1, elapsed1, _) = self._recent[0], self._recent[-1]
