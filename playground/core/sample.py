@@ -208,6 +208,15 @@ class StreamText:
         return self._bytes[token_id]
 
 
+def continued_text(tokenizer, prompt_ids: list[int], ids: list[int], prompt_text: str = "") -> str:
+    """prompt_text followed by the text that ids add after prompt_ids, as StreamText gives it.
+
+    A word-level tokenizer: ("Alice", [would]) -> "Alice would".
+    """
+    text = StreamText(tokenizer, prompt_ids, prompt_text)
+    return prompt_text + "".join(text.add(i) for i in ids) + text.flush()
+
+
 class Context:
     """The decoder's view of the sequence: a KV cache fed one token at a time, or a full recompute.
 
