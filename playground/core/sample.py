@@ -134,26 +134,26 @@ class StreamText:
     grow with the text. So ``"".join(pieces) + flush()`` is ``decode(prompt + generated)`` minus
     ``decode(prompt)``: prompt "Alice", then "would" gives " would".
 
-    A byte token can end inside a UTF-8 character (中 is three byte tokens): it adds "" and the
-    token that completes the character adds it whole. After MAX_HELD tokens that still make no
-    character (invalid bytes, from an untrained model) the replacement characters are shown as
-    they are. A char tokenizer decodes a run of byte tokens as one (one invalid byte turns the
-    whole run into replacement characters), so its runs are held until they end, up to MAX_RUN
-    tokens. Only past those limits can the pieces differ from the whole decode.
+    A byte token can end inside a UTF-8 character (中 is three byte tokens). The decode then
+    ends in one replacement character "\ufffd", which is held back, so that token adds "" and
+    the token that completes the character adds it whole; ``flush`` gives what is still held
+    once no token follows. A char tokenizer decodes a run of byte tokens as one (one invalid
+    byte turns the whole run into replacement characters), so its runs are held until they end,
+    up to MAX_RUN tokens; only a longer run can make the pieces differ from the whole decode.
 
     ``prompt_text`` is the prompt as the user typed it, shown before the pieces. When it ends
     in a space (or is empty) that the decoded prompt does not end in, the first piece's leading
     space is left out, so "Alice " + " would" reads "Alice would".
     """
 
-    MAX_HELD = 4  # the longest UTF-8 character is 4 bytes
     MAX_RUN = 64  # byte tokens of a char tokenizer held at most (16 characters or more)
     CONTEXT = 8  # ids already shown that are decoded again with each new one
 
     def __init__(self, tokenizer, prompt_ids=(), prompt_text: str | None = None):
         self.tokenizer = tokenizer
         self.ids = [int(i) for i in prompt_ids]
-        self.shown = len(self.ids)  # ids whose text is out; the ones after it are held
+        self.shown = len(self.ids)  # ids decoded into the pieces so far; the ones after it are held
+        self.owed = 0  # trailing characters of the decoded shown ids held back (a "\ufffd" that may change)
         self._bytes: dict[int, bool] = {}
         self._drop_space = False
         if prompt_text is not None and (not prompt_text or prompt_text[-1].isspace()):
@@ -164,26 +164,25 @@ class StreamText:
         self.ids.append(int(token_id))
         if self._is_byte(token_id) and len(self.ids) - self.shown < self.MAX_RUN:
             return ""  # the run's text is known once it ends
-        start = self._context_start()
-        after = self.tokenizer.decode(self.ids[start:])
-        if after.endswith("\ufffd") and len(self.ids) - self.shown < self.MAX_HELD:
-            return ""
-        return self._take(start, after)
+        return self._take(final=False)
 
     def flush(self) -> str:
         """What is still held (bytes that never made a character), once no token follows."""
-        if self.shown == len(self.ids):
+        if self.shown == len(self.ids) and not self.owed:
             return ""
-        start = self._context_start()
-        return self._take(start, self.tokenizer.decode(self.ids[start:]))
+        return self._take(final=True)
 
-    def _take(self, start: int, after: str) -> str:
+    def _take(self, final: bool) -> str:
+        start = self._context_start()
         before = self.tokenizer.decode(self.ids[start:self.shown])
+        after = self.tokenizer.decode(self.ids[start:])
         self.shown = len(self.ids)
-        shared = len(before)
-        if not after.startswith(before):  # replacement characters of invalid bytes were regrouped
+        shared = len(before) - self.owed
+        if not after.startswith(before[:shared]):  # only past a run of MAX_RUN byte tokens
             shared = next((i for i, (a, b) in enumerate(zip(after, before)) if a != b), min(len(after), shared))
-        piece = after[shared:]
+        piece, self.owed = after[shared:], 0
+        if not final and piece.endswith("\ufffd"):  # perhaps the start of a character: wait for the rest
+            piece, self.owed = piece[:-1], 1
         if self._drop_space and piece:
             self._drop_space = False
             piece = piece[1:] if piece.startswith(" ") else piece
