@@ -162,7 +162,9 @@ class StreamText:
     def add(self, token_id: int) -> str:
         """The text that ``token_id`` adds: '' while it holds part of a character."""
         self.ids.append(int(token_id))
-        if self._is_byte(token_id) and len(self.ids) - self.shown < self.MAX_RUN:
+        holding = len(self.ids) - 1 > self.shown
+        joins_run = self._is_byte(token_id) or holding and token_id < len(SPECIALS)  # decode skips specials
+        if joins_run and len(self.ids) - self.shown < self.MAX_RUN:
             return ""  # the run's text is known once it ends
         return self._take(final=False)
 
@@ -192,13 +194,16 @@ class StreamText:
         """Where to start decoding: at least one shown id with text, never inside a run of byte tokens.
 
         A decoder treats the first token specially (no space before it), and a char tokenizer
-        decodes a run of byte tokens as one.
+        decodes a run of byte tokens as one, specials between them skipped.
         """
         start = max(0, self.shown - self.CONTEXT)
-        while start > 0 and (self._is_byte(self.ids[start - 1]) and self._is_byte(self.ids[start])
+        while start > 0 and (self._in_run(self.ids[start - 1]) and self._in_run(self.ids[start])
                              or all(i < len(SPECIALS) for i in self.ids[start:self.shown])):
             start -= 1
         return start
+
+    def _in_run(self, token_id: int) -> bool:
+        return self._is_byte(token_id) or self.tokenizer.kind == "char" and token_id < len(SPECIALS)
 
     def _is_byte(self, token_id: int) -> bool:
         if token_id not in self._bytes:

@@ -232,6 +232,10 @@ def test_a_char_tokenizers_byte_run_is_shown_whole_when_it_ends():
     bad = StreamText(tokenizer, [tokenizer.bos_id])
     run = ids[1:4] + [tokenizer.token_to_id("<0xFF>")]  # 中 then an invalid byte
     assert [bad.add(i) for i in run] == ["", "", "", ""] and bad.flush() == tokenizer.decode(run) == "\ufffd" * 4
+    across = StreamText(tokenizer, [tokenizer.bos_id])  # decode skips <eos>, so the run goes on past it
+    run = [tokenizer.token_to_id(f"<0x{b:02X}>") for b in (0x38, 0x21)]
+    run = [run[0], tokenizer.eos_id, run[1], tokenizer.token_to_id("<0xFF>")]
+    assert "".join(across.add(i) for i in run) + across.flush() == tokenizer.decode(run) == "\ufffd" * 3
 
 
 def test_invalid_bytes_are_shown_as_soon_as_they_cannot_start_a_character():
