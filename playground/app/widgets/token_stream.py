@@ -88,11 +88,12 @@ class TokenStreamView(QTextBrowser):
         fmt.setForeground(self.palette().color(QPalette.ColorRole.Text))
         fmt.setAnchor(True)
         fmt.setAnchorHref(f"{HREF}{index}")
-        text = step.text
-        if not text and is_special_name(step.token):
+        cursor = self._end()
+        if step.text:
+            cursor.insertText(shown_token(step.text), fmt)
+        if is_special_name(step.token):  # after any held bytes it flushed, as the last token
             fmt.setFontItalic(True)
-            text = step.token
-        self._end().insertText(shown_token(text), fmt)
+            cursor.insertText(step.token, fmt)
         self.ensureCursorVisible()
 
     def _end(self) -> QTextCursor:
