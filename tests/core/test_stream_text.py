@@ -100,3 +100,30 @@ def test_sampled_steps_join_to_the_decoded_output(kind, language):
         whole, start = tok.decode(prompt + generated), tok.decode(prompt)
         assert whole.startswith(start)
         assert "".join(s.text for s in steps) == whole[len(start):]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_next_text_is_spaced_so_the_text_encodes_back_to_the_same_ids(kind):
+    """The inspector's Next token: "the rabbit" + [ran] -> "the rabbit ran", never "the rabbitran"."""
+    from playground.core.inspect import next_text
+
+    tok = tokenizer(kind)
+    typed, longer = "the rabbit", "the rabbit ran off"
+    ids, more = tok.encode_ids(typed), tok.encode_ids(longer)
+    assert more[:len(ids)] == ids
+    text = typed
+    while len(tok.encode_ids(text)) < len(more):
+        piece, used = next_text(tok, tok.encode_ids(text), more[len(tok.encode_ids(text)):], text)
+        assert tok.encode_ids(text + piece) == more[:len(tok.encode_ids(text)) + used]
+        text += piece
+    assert text == longer
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe"])
+def test_next_text_takes_a_split_character_whole(kind):
+    from playground.core.inspect import next_text
+
+    tok = tokenizer(kind)
+    ids, more = tok.encode_ids("孙悟空"), tok.encode_ids("孙悟空说")
+    assert more[:len(ids)] == ids and len(more) - len(ids) >= 2  # 说 is unseen: two or more byte tokens
+    assert next_text(tok, ids, more[len(ids):], "孙悟空") == ("说", len(more) - len(ids))
