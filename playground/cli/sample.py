@@ -2,8 +2,8 @@
 
 from playground.core.i18n import _
 
-from .common import (add_checkpoint_argument, load, model_inputs, out, positive_float, positive_int, probability, shown, subcommand,
-                     task_kind)
+from .common import (add_checkpoint_argument, load, model_inputs, out, positive_float, positive_int, probability, shown,
+                     subcommand, task_kind)
 
 SHOWN_ALTERNATIVES = 5  # likeliest tokens listed with --show-probs
 

@@ -180,7 +180,7 @@ class StreamText:
         after = self.tokenizer.decode(self.ids[start:])
         self.shown = len(self.ids)
         shared = len(before) - self.owed
-        if not after.startswith(before[:shared]):  # only past a run of MAX_RUN byte tokens
+        if not after.startswith(before[:shared]):  # a char run past MAX_RUN, or one begun in the prompt
             shared = next((i for i, (a, b) in enumerate(zip(after, before)) if a != b), min(len(after), shared))
         piece, self.owed = after[shared:], 0
         if not final and piece.endswith("\ufffd"):  # perhaps the start of a character: wait for the rest

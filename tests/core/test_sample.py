@@ -280,7 +280,8 @@ def test_specials_that_mean_nothing_are_never_sampled(tok, specials_model):
     assert raw[0, -1, list(NEVER_SAMPLED)].sum() > 0.9  # the model itself does want them
     settings = [dict(greedy=True), dict(temperature=2.0, seed=1), dict(top_k=3, seed=2), dict(top_p=0.5, seed=3)]
     for extra in settings:
-        steps = generate(specials_model, tok, prompt, SampleConfig(max_new_tokens=BLOCK - 1, stop_at_eos=False, **extra))
+        cfg = SampleConfig(max_new_tokens=BLOCK - 1, stop_at_eos=False, **extra)
+        steps = generate(specials_model, tok, prompt, cfg)
         chosen = {s.id for s in steps} | {i for s in steps for i, _t, _p in s.alternatives}
         assert not chosen & set(NEVER_SAMPLED), extra
         assert all(s.probability > 0 for s in steps)
