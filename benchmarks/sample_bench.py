@@ -3,7 +3,9 @@
     OMP_WAIT_POLICY=PASSIVE python benchmarks/sample_bench.py [--checkpoint DIR] [--tokens 500]
 
 Reference: nanoGPT (no KV cache) makes about 240 tokens/s on the 2-core dev machine; the
-target with the cache is 4x that. Prints figures only; nothing is asserted.
+target with the cache is 4x that. Then the cost of the streamed text alone (StreamText, which
+decodes a few ids of context with each token) for each tokenizer kind, next to decoding the
+whole output again at every token. Prints figures only; nothing is asserted.
 """
 
 import argparse
@@ -13,8 +15,8 @@ from pathlib import Path
 import torch
 
 from playground.core.model import ModelConfig, build_model
-from playground.core.sample import SampleConfig, generate
-from playground.core.tokenizer import Tokenizer
+from playground.core.sample import SampleConfig, StreamText, generate
+from playground.core.tokenizer import KINDS, Tokenizer
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/tinyshakespeare.txt"
 NANOGPT_CPU = ModelConfig(vocab_size=65, n_layer=4, n_head=4, d_model=128, d_ff=512, block_size=64,
@@ -54,6 +56,26 @@ def time_run(model, tokenizer, cfg: SampleConfig, repeats: int) -> tuple[float, 
     return best, len(steps), "".join(s.text for s in steps)
 
 
+def stream_text_cost(text: str, n_tokens: int, repeats: int) -> None:
+    """µs per token of StreamText over n_tokens ids of text, per kind, and of a whole decode per token."""
+    for kind in KINDS:
+        tokenizer = Tokenizer.train(kind, [text[:200_000]], vocab_size=None if kind == "char" else 2000)
+        ids = tokenizer.encode_ids(text[200_000:])[:n_tokens]
+        best = whole = float("inf")
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            stream = StreamText(tokenizer, ids[:1], "")
+            joined = "".join(stream.add(i) for i in ids[1:]) + stream.flush()
+            best = min(best, time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            for k in range(1, len(ids) + 1):
+                tokenizer.decode(ids[:k])
+            whole = min(whole, time.perf_counter() - t0)
+        assert joined == tokenizer.decode(ids)[len(tokenizer.decode(ids[:1])):]
+        print(f"StreamText {kind:<9} {1e6 * best / len(ids):6.1f} µs/token   "
+              f"(whole decode per token: {1e6 * whole / len(ids):6.1f} µs/token) over {len(ids)} tokens")
+
+
 def main():
     args = parse_args()
     model, tokenizer = load(args)
@@ -69,6 +91,7 @@ def main():
             print(f"threads={torch.get_num_threads()}  cache={'on ' if use_cache else 'off'}  "
                   f"{n / seconds:7.0f} tokens/s  {1000 * seconds / n:6.3f} ms/token")
     print("sample:", repr(sample[:120]))
+    stream_text_cost(Path(args.data).read_text(encoding="utf-8"), args.tokens, args.repeats)
 
 
 if __name__ == "__main__":

@@ -332,39 +332,6 @@ def model_inputs(checkpoint, text: str | None = None, source: str | None = None)
     return rows["prompts"][0] + extra, src
 
 
-class IncrementalText:
-    """Turns generated ids into text piece by piece, holding back a character cut between byte tokens.
-
-    Decoding the whole sequence each time keeps the tokenizer's spacing rules (WordPiece '##',
-    SentencePiece '▁') and joins the UTF-8 bytes of one character: ids for 'é' as two byte
-    tokens give '' and then 'é', where decoding each token alone gives '�' twice.
-    """
-
-    MAX_HELD = 4  # a UTF-8 character has at most 4 bytes
-
-    def __init__(self, tokenizer):
-        self.tokenizer, self.ids, self.text, self.held = tokenizer, [], "", 0
-
-    def add(self, token_id: int) -> str:
-        """The new text after appending ``token_id`` ('' while a character is incomplete)."""
-        self.ids.append(token_id)
-        self.held += 1
-        text = self.tokenizer.decode(self.ids)
-        if text.endswith("\ufffd") and self.held < self.MAX_HELD:
-            return ""
-        return self.take(text)
-
-    def flush(self) -> str:
-        return self.take(self.tokenizer.decode(self.ids))
-
-    def take(self, text: str) -> str:
-        shared = len(self.text)
-        if not text.startswith(self.text):  # the decoder re-spaced earlier text: show from where it differs
-            shared = next((i for i, (a, b) in enumerate(zip(text, self.text)) if a != b), min(len(text), shared))
-        self.text, self.held = text, 0
-        return text[shared:]
-
-
 def add_checkpoint_argument(parser) -> None:
     """The positional CHECKPOINT_DIR shared by the commands that read a trained model."""
     parser.add_argument("checkpoint", metavar="CHECKPOINT_DIR",

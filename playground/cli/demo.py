@@ -5,7 +5,7 @@ import time
 
 from playground.core.i18n import _
 
-from .common import PROG, IncrementalText, ProgressBar, format_metrics, out, positive_float, stop_on_interrupt, subcommand
+from .common import PROG, ProgressBar, format_metrics, out, positive_float, stop_on_interrupt, subcommand
 
 CALIBRATION_STEPS = 10  # steps timed before the run's length is fitted to the time allowed
 EVAL_SHARE = 0.9  # of the remaining time planned for training steps; the rest is for evaluations
@@ -100,12 +100,12 @@ def show_text_samples(trainer, n: int = 3) -> None:
     for i, line in enumerate(lines[:n]):
         prompt = " ".join(line.split()[:2]) + " "
         cfg = SampleConfig(max_new_tokens=model.cfg.block_size * 2, temperature=0.8, seed=i, alternatives=0)
-        text = IncrementalText(task.tokenizer)
-        for step in stream(model, task.tokenizer, task.tokenizer.encode_ids(prompt), cfg):
-            if "\n" in text.add(step.id):
+        text = prompt
+        for step in stream(model, task.tokenizer, task.tokenizer.encode_ids(prompt), cfg, prompt_text=prompt):
+            text += step.text
+            if "\n" in step.text:
                 break
-        text.flush()
-        out("  " + prompt + text.text.split("\n")[0])
+        out("  " + text.split("\n")[0])
 
 
 def show_pair_samples(trainer, n: int = 5) -> None:

@@ -2,8 +2,8 @@
 
 from playground.core.i18n import _
 
-from .common import (add_checkpoint_argument, IncrementalText, load, model_inputs, out, positive_float, positive_int, probability, shown, subcommand,
-                     task_kind)
+from .common import (add_checkpoint_argument, load, model_inputs, out, positive_float, positive_int, probability, shown,
+                     subcommand, task_kind)
 
 SHOWN_ALTERNATIVES = 5  # likeliest tokens listed with --show-probs
 
@@ -34,32 +34,34 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from playground.core.sample import SampleConfig, beam_search, stream
+    from playground.core.sample import SampleConfig, beam_search, continued_text, stream
 
     _folder, checkpoint = load(args.checkpoint, args.device)
     model, tok = checkpoint.model, checkpoint.tokenizer
     is_lm = task_kind(checkpoint) == "lm"
     text = (args.prompt or "\n") if is_lm else args.prompt
+    if args.source is not None:
+        from playground.core.datasets import check_source
+
+        check_source((checkpoint.state.get("task") or {}).get("dataset", ""), args.source)
     prompt_ids, src_ids = model_inputs(checkpoint, text, args.source)
     max_tokens = args.max_tokens or default_max_tokens(model.cfg, prompt_ids, is_lm)
     if args.beam:
         hypotheses = beam_search(model, tok, prompt_ids, args.beam, max_tokens, src_ids=src_ids)
         for rank, (ids, score) in enumerate(hypotheses, 1):
-            out(f"{rank}. {score:9.4f}  {(args.prompt or '') + tok.decode(ids)}")
+            out(f"{rank}. {score:9.4f}  {continued_text(tok, prompt_ids, ids, args.prompt or '')}")
         return 0
     cfg = SampleConfig(max_new_tokens=max_tokens, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                        greedy=args.greedy, seed=args.seed, use_cache=not args.no_cache,
                        alternatives=SHOWN_ALTERNATIVES if args.show_probs else 0)
-    steps = stream(model, tok, prompt_ids, cfg, src_ids)
+    steps = stream(model, tok, prompt_ids, cfg, src_ids, prompt_text=args.prompt or "")
     if args.show_probs:
         show_probabilities(steps)
     else:
-        if args.prompt:
-            out(args.prompt, end="")
-        text = IncrementalText(tok)
+        out(args.prompt or "", end="")
         for step in steps:
-            out(text.add(step.id), end="")
-        out(text.flush())
+            out(step.text, end="")  # what the token adds to the decoded text (see core StreamText)
+        out("")
     return 0
 
 
@@ -76,4 +78,4 @@ def show_probabilities(steps) -> None:
     """One line per token: position, token, probability, then the likeliest alternatives."""
     for step in steps:
         others = "  ".join(f"{shown(text)} {p:.1%}" for i, text, p in step.alternatives if i != step.id)
-        out(f"{step.position:>4}  {shown(step.text):<12} {step.probability:7.1%}   " + _("others: ") + others)
+        out(f"{step.position:>4}  {shown(step.token):<12} {step.probability:7.1%}   " + _("others: ") + others)

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from .model import Transformer
-from .sample import SampleConfig, generate
+from .sample import SampleConfig, StreamText, generate
 from .tasks import PairTask
 from .tokenizer import SPECIALS
 from .trace import Trace, trace
@@ -33,6 +33,21 @@ def inspect_inputs(task, text: str, target_prefix: str = "") -> tuple[list[int],
         src = rows["src"][0].tolist() if "src" in rows else None
         return rows["prompts"][0] + prefix, src
     return tok.encode_ids(text or "\n"), None
+
+
+def next_text(tokenizer, ids: list[int], continuation: list[int], typed: str) -> tuple[str, int]:
+    """(text, tokens used): what the next token of ``continuation`` adds to ``typed``, whose ids are ``ids``.
+
+    Spaced as the decoded text spaces it, so the typed text plus it encodes back to the same ids
+    (word-level "the cat" + [is] -> " is"); a character split over byte tokens takes as many
+    tokens as it needs, since text cannot hold half a character.
+    """
+    text = StreamText(tokenizer, ids, typed)
+    for n, token_id in enumerate(continuation, 1):
+        piece = text.add(token_id)
+        if piece:
+            return piece, n
+    return text.flush(), len(continuation)
 
 
 # --- ablation ----------------------------------------------------------------------------

@@ -19,6 +19,13 @@ import torch
 
 from .errors import ConfigError
 from .i18n import _
+from .tokenizer import BOS_ID, BYTE_TOKENS, PAD_ID, SEP_ID, SPECIALS, UNK_ID
+
+BYTE_TOKEN_SET = frozenset(BYTE_TOKENS)
+# Special tokens that are never meaningful output: padding, the start marker, the separator
+# between a source and its target (always in the prompt), and <unk>, which decodes to nothing.
+# <eos> stays: it ends a sequence.
+NEVER_SAMPLED = (PAD_ID, UNK_ID, BOS_ID, SEP_ID)
 
 
 @dataclass
@@ -55,17 +62,20 @@ class SampleConfig:
 class TokenStep:
     position: int  # index of the token in the whole sequence, prompt included
     id: int  # the token id
-    text: str  # what the token adds to the output: whole characters only (see StreamText); specials by name
+    text: str  # what the token adds to the decoded output, spacing included ('' for <eos>; see StreamText)
     probability: float  # its probability under the distribution it was drawn from
-    alternatives: list[tuple[int, str, float]]  # (id, text, probability) of the likeliest, best first
+    alternatives: list[tuple[int, str, float]]  # (id, token, probability) of the likeliest, best first
     logprob: float  # natural log of probability
+    token: str = ""  # the token on its own: its decoded text, or its name for a special such as <eos>
 
 
 def distribution(logits: torch.Tensor, cfg: SampleConfig) -> torch.Tensor:
     """Probabilities (V,) the next token is drawn from: logits / temperature, top-k, top-p.
 
-    Greedy decoding reports the model's own softmax (temperature 1, nothing filtered).
+    The specials in NEVER_SAMPLED get probability 0 everywhere. Greedy decoding reports the
+    model's own softmax over the other tokens (temperature 1, nothing else filtered).
     """
+    logits = without_specials(logits)
     if cfg.greedy:
         return torch.softmax(logits, dim=-1)
     if cfg.temperature != 1.0:
@@ -77,6 +87,13 @@ def distribution(logits: torch.Tensor, cfg: SampleConfig) -> torch.Tensor:
     if cfg.top_p is not None and cfg.top_p < 1.0:
         probs = nucleus(probs, cfg.top_p)
     return probs
+
+
+def without_specials(logits: torch.Tensor) -> torch.Tensor:
+    """A copy of logits (..., V) with the NEVER_SAMPLED specials at -inf."""
+    logits = logits.clone()
+    logits[..., list(NEVER_SAMPLED)] = -math.inf
+    return logits
 
 
 def nucleus(probs: torch.Tensor, top_p: float) -> torch.Tensor:
@@ -92,7 +109,10 @@ def nucleus(probs: torch.Tensor, top_p: float) -> torch.Tensor:
 
 
 class TokenTexts(dict):
-    """id -> the token as text, decoded once per id; special tokens (decoded to '') show their name."""
+    """id -> the token on its own as text, decoded once per id; special tokens (decoded to '') show their name.
+
+    For tables of alternatives; the text a token adds to the output comes from ``StreamText``.
+    """
 
     def __init__(self, tokenizer):
         super().__init__()
@@ -105,29 +125,100 @@ class TokenTexts(dict):
 
 
 class StreamText:
-    """The text each new token adds to the output, in whole characters.
+    """The text each new token adds to ``decode(prompt + generated)``, in whole characters.
 
-    A byte-level token can end inside a UTF-8 character (中 is three byte tokens): on its own it
-    decodes to "\ufffd". Such a token adds "" and the token that completes the character adds it
-    all, so joining the steps' texts gives the decoded output. After MAX_HELD tokens that still do
-    not make a character (invalid bytes), the replacement characters are shown as they are.
+    A piece is ``decode(context + new ids)`` minus ``decode(context)``, the context being the last
+    few ids already shown: the tokenizer's own spacing (WordPiece ``##``, SentencePiece ``▁``,
+    the space a word-level decode puts between words and between the prompt and the first
+    generated word) comes out as the whole decode gives it, at a cost per token that does not
+    grow with the text. So ``"".join(pieces) + flush()`` is ``decode(prompt + generated)`` minus
+    ``decode(prompt)``: prompt "Alice", then "would" gives " would".
+
+    A byte token can end inside a UTF-8 character (中 is three byte tokens). The decode then
+    ends in one replacement character "\ufffd", which is held back, so that token adds "" and
+    the token that completes the character adds it whole; ``flush`` gives what is still held
+    once no token follows. A char tokenizer decodes a run of byte tokens as one (one invalid
+    byte turns the whole run into replacement characters), so its runs are held until they end,
+    up to MAX_RUN tokens; only a longer run can make the pieces differ from the whole decode.
+
+    ``prompt_text`` is the prompt as the user typed it, shown before the pieces. When it ends
+    in a space (or is empty) that the decoded prompt does not end in, the first piece's leading
+    space is left out, so "Alice " + " would" reads "Alice would".
     """
 
-    MAX_HELD = 4  # the longest UTF-8 character is 4 bytes
+    MAX_RUN = 64  # byte tokens of a char tokenizer held at most (16 characters or more)
+    CONTEXT = 8  # ids already shown that are decoded again with each new one
 
-    def __init__(self, texts: TokenTexts):
-        self.texts = texts
-        self.held: list[int] = []
+    def __init__(self, tokenizer, prompt_ids=(), prompt_text: str | None = None):
+        self.tokenizer = tokenizer
+        self.ids = [int(i) for i in prompt_ids]
+        self.shown = len(self.ids)  # ids decoded into the pieces so far; the ones after it are held
+        self.owed = 0  # trailing characters of the decoded shown ids held back (a "\ufffd" that may change)
+        self._bytes: dict[int, bool] = {}
+        self._drop_space = False
+        if prompt_text is not None and (not prompt_text or prompt_text[-1].isspace()):
+            self._drop_space = not tokenizer.decode(self.ids)[-1:].isspace()
 
     def add(self, token_id: int) -> str:
-        if not self.held and not self.texts[token_id].endswith("\ufffd"):
-            return self.texts[token_id]  # the common case: the token is whole characters
-        self.held.append(token_id)
-        text = self.texts.tokenizer.decode(self.held)
-        if text.endswith("\ufffd") and len(self.held) < self.MAX_HELD:
+        """The text that ``token_id`` adds: '' while it holds part of a character."""
+        self.ids.append(int(token_id))
+        holding = len(self.ids) - 1 > self.shown
+        joins_run = self._is_byte(token_id) or holding and token_id < len(SPECIALS)  # decode skips specials
+        if joins_run and len(self.ids) - self.shown < self.MAX_RUN:
+            return ""  # the run's text is known once it ends
+        return self._take(final=False)
+
+    def flush(self) -> str:
+        """What is still held (bytes that never made a character), once no token follows."""
+        if self.shown == len(self.ids) and not self.owed:
             return ""
-        self.held = []
-        return text
+        return self._take(final=True)
+
+    def _take(self, final: bool) -> str:
+        start = self._context_start()
+        before = self.tokenizer.decode(self.ids[start:self.shown])
+        after = self.tokenizer.decode(self.ids[start:])
+        self.shown = len(self.ids)
+        shared = len(before) - self.owed
+        if not after.startswith(before[:shared]):  # a char run past MAX_RUN, or one begun in the prompt
+            shared = next((i for i, (a, b) in enumerate(zip(after, before)) if a != b), min(len(after), shared))
+        piece, self.owed = after[shared:], 0
+        if not final and piece.endswith("\ufffd"):  # perhaps the start of a character: wait for the rest
+            piece, self.owed = piece[:-1], 1
+        if self._drop_space and piece:
+            self._drop_space = False
+            piece = piece[1:] if piece.startswith(" ") else piece
+        return piece
+
+    def _context_start(self) -> int:
+        """Where to start decoding: at least one shown id with text, never inside a run of byte tokens.
+
+        A decoder treats the first token specially (no space before it), and a char tokenizer
+        decodes a run of byte tokens as one, specials between them skipped.
+        """
+        start = max(0, self.shown - self.CONTEXT)
+        while start > 0 and (self._in_run(self.ids[start - 1]) and self._in_run(self.ids[start])
+                             or all(i < len(SPECIALS) for i in self.ids[start:self.shown])):
+            start -= 1
+        return start
+
+    def _in_run(self, token_id: int) -> bool:
+        return self._is_byte(token_id) or self.tokenizer.kind == "char" and token_id < len(SPECIALS)
+
+    def _is_byte(self, token_id: int) -> bool:
+        if token_id not in self._bytes:
+            self._bytes[token_id] = (self.tokenizer.kind == "char"
+                                     and self.tokenizer.id_to_token(token_id) in BYTE_TOKEN_SET)
+        return self._bytes[token_id]
+
+
+def continued_text(tokenizer, prompt_ids: list[int], ids: list[int], prompt_text: str = "") -> str:
+    """prompt_text followed by the text that ids add after prompt_ids, as StreamText gives it.
+
+    A word-level tokenizer: ("Alice", [would]) -> "Alice would".
+    """
+    text = StreamText(tokenizer, prompt_ids, prompt_text)
+    return prompt_text + "".join(text.add(i) for i in ids) + text.flush()
 
 
 class Context:
@@ -215,27 +306,31 @@ def new_generator(seed: int | None, device) -> torch.Generator:
     return g
 
 
-def stream(model, tokenizer, prompt_ids: list[int], cfg: SampleConfig,
-           src_ids: list[int] | None = None) -> Iterator[TokenStep]:
-    """Yield the generated tokens one at a time; settings are checked before the first one."""
+def stream(model, tokenizer, prompt_ids: list[int], cfg: SampleConfig, src_ids: list[int] | None = None,
+           prompt_text: str | None = None) -> Iterator[TokenStep]:
+    """Yield the generated tokens one at a time; settings are checked before the first one.
+
+    Joined, the steps' texts are ``decode(prompt + generated)`` minus ``decode(prompt)``; with
+    ``prompt_text`` (the prompt as typed and shown) the spacing after it is fitted to it (see StreamText).
+    """
     cfg.validate()
     check_inputs(model, prompt_ids, src_ids)
-    return _stream(model, tokenizer, list(prompt_ids), cfg, src_ids)
+    return _stream(model, tokenizer, list(prompt_ids), cfg, src_ids, prompt_text)
 
 
-def _stream(model, tokenizer, prompt_ids, cfg, src_ids) -> Iterator[TokenStep]:
+def _stream(model, tokenizer, prompt_ids, cfg, src_ids, prompt_text) -> Iterator[TokenStep]:
     with evaluating(model):
-        yield from _steps(model, tokenizer, prompt_ids, cfg, src_ids)
+        yield from _steps(model, tokenizer, prompt_ids, cfg, src_ids, prompt_text)
 
 
 @torch.inference_mode()  # on a generator torch enables it only while the generator runs
-def _steps(model, tokenizer, prompt_ids, cfg, src_ids) -> Iterator[TokenStep]:
+def _steps(model, tokenizer, prompt_ids, cfg, src_ids, prompt_text) -> Iterator[TokenStep]:
     device = next(model.parameters()).device
     memory, memory_keep = encode_source(model, src_ids, device)
+    shown = StreamText(tokenizer, prompt_ids, prompt_text)
     context = Context(model, prompt_ids, memory, memory_keep, cfg.use_cache)
     generator = new_generator(cfg.seed, device)
     texts = TokenTexts(tokenizer)
-    shown = StreamText(texts)
     eos_id = tokenizer.eos_id if cfg.stop_at_eos else None
     logits = context.first_logits()
     for n in range(cfg.max_new_tokens):
@@ -245,9 +340,10 @@ def _steps(model, tokenizer, prompt_ids, cfg, src_ids) -> Iterator[TokenStep]:
         else:
             token = torch.multinomial(probs, 1, generator=generator)
         step = token_step(probs, token.item(), len(context.ids), cfg.alternatives, texts)
-        step.text = shown.add(step.id)
+        last = step.id == eos_id or n + 1 == cfg.max_new_tokens or context.decoder_full()
+        step.text = shown.add(step.id) + (shown.flush() if last else "")
         yield step
-        if step.id == eos_id or n + 1 == cfg.max_new_tokens or context.decoder_full():
+        if last:
             return
         logits = context.push(token, step.id)
 
@@ -263,18 +359,20 @@ def token_step(probs: torch.Tensor, token_id: int, position: int, n_alternatives
         alternatives = [(i, texts[i], q) for i, q in zip(ids, values) if q > 0.0]
         if token_id not in ids:
             alternatives.append((token_id, texts[token_id], p))  # its probability is below all of them
-    return TokenStep(position, token_id, texts[token_id], p, alternatives, math.log(p))
+    return TokenStep(position, token_id, texts[token_id], p, alternatives, math.log(p), texts[token_id])
 
 
-def generate(model, tokenizer, prompt_ids: list[int], cfg: SampleConfig,
-             src_ids: list[int] | None = None) -> list[TokenStep]:
+def generate(model, tokenizer, prompt_ids: list[int], cfg: SampleConfig, src_ids: list[int] | None = None,
+             prompt_text: str | None = None) -> list[TokenStep]:
     """All the steps of ``stream`` as a list."""
-    return list(stream(model, tokenizer, prompt_ids, cfg, src_ids))
+    return list(stream(model, tokenizer, prompt_ids, cfg, src_ids, prompt_text))
 
 
 def beam_search(model, tokenizer, prompt_ids: list[int], beam_width: int = 4, max_new_tokens: int = 50,
                 length_penalty: float = 1.0, src_ids: list[int] | None = None) -> list[tuple[list[int], float]]:
     """Up to beam_width continuations, best first, as (generated ids without <eos>, score).
+
+    The specials in NEVER_SAMPLED are never chosen, as in sampling.
 
     score = sum of the tokens' log-probabilities / length ** length_penalty, where length counts
     the generated tokens including <eos>; length_penalty=0 ranks by total log-probability.
@@ -323,7 +421,7 @@ def beam_logprobs(model, seqs, memory, memory_keep) -> torch.Tensor:
     if memory is not None:
         memory, memory_keep = memory.expand(B, -1, -1), memory_keep.expand(B, -1)
     h = model.decode(seqs[:, -model.cfg.block_size:], memory, memory_keep)
-    return torch.log_softmax(model.logits(h[:, -1]).float(), dim=-1)
+    return torch.log_softmax(without_specials(model.logits(h[:, -1]).float()), dim=-1)
 
 
 def expand_beams(total, width, eos_id, seqs, P, norm, finished):
@@ -336,6 +434,8 @@ def expand_beams(total, width, eos_id, seqs, P, norm, finished):
     rows, new_scores = [], []
     for rank, (score, flat) in enumerate(zip(top.values.tolist(), top.indices.tolist())):
         beam, token = divmod(flat, V)
+        if score == -math.inf:
+            break  # only never-sampled specials are left
         if token == eos_id:
             if rank < width:
                 finished.append((seqs[beam, P:].tolist(), score / norm))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from .datasets import check_source
 from .errors import ConfigError
 from .i18n import _
 from .tokenizer import Tokenizer
@@ -83,6 +84,10 @@ class PairTask:
         if need > block_size:
             raise ConfigError(_("the longest example needs {n} tokens but the context length is {b}: "
                                 "raise the context length").format(n=need, b=block_size))
+
+    def check_source(self, source: str) -> None:
+        """Raise ConfigError saying what is allowed when ``source`` is no input of this built-in task."""
+        check_source(self.name, source)
 
     def prompt_ids(self, source: str) -> dict:
         """Model input for generation: decoder prompt (and encoder source) for one source."""

@@ -124,7 +124,7 @@ def test_alternatives_on_hover_and_click(qtbot, make_panel):
     rows = panel.alternative_rows()
     assert len(rows) >= 5 and rows[0][1].endswith("%")
     assert any(text.startswith("✓ ") for text, _p in rows)  # the chosen token is marked among them
-    assert quoted(step.text) in panel.alternatives_caption.text()
+    assert quoted(step.token) in panel.alternatives_caption.text()
     with qtbot.waitSignal(panel.token_view.token_clicked):
         panel.token_view.anchorClicked.emit(QUrl("token:0"))
     assert f"Position {panel.token_view.steps[0].position}" in panel.alternatives_caption.text()

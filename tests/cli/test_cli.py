@@ -168,7 +168,7 @@ def test_greedy_sampling_repeats_exactly(reversal_run, capsys):
 
 
 def test_show_probs_lists_tokens_with_probabilities(reversal_run, capsys):
-    code, out, _err = run(capsys, "sample", reversal_run / "checkpoints" / "step-000005", "--source", "abc",
+    code, out, _err = run(capsys, "sample", reversal_run / "checkpoints" / "step-000005", "--source", "abcd",
                           "--show-probs", "--max-tokens", 3, "--seed", 1)
     assert code == 0
     lines = out.splitlines()
@@ -192,6 +192,35 @@ def test_a_decoder_only_pair_model_reads_its_source(tmp_path, capsys):
     code, out, _err = run(capsys, "inspect", run_dir, "--source", "12+34=", "--json")
     assert json.loads(out)["records"][0]["shape"] == [1 + len("12+34=") + 1]  # <bos> source <sep>
     assert_user_error(capsys, "sample", run_dir, says="--source")
+
+
+def test_a_builtin_tasks_source_is_checked_and_the_message_says_what_is_allowed(reversal_run, capsys):
+    assert_user_error(capsys, "sample", reversal_run, "--source", "abk", says="letters from a to j")
+    assert_user_error(capsys, "sample", reversal_run, "--source", "abc", "--beam", 2, says="4 to 12 letters")
+
+
+@pytest.mark.parametrize("kind", ["wordpiece", "unigram", "word"])
+def test_sampled_text_is_spaced_as_decoded_text(tmp_path, text_file, capsys, kind):
+    """No "##" or "▁" shows, and a word-level model's words are never glued ("catred"): each is a word of the text."""
+    from playground.core.tokenizer import Tokenizer
+
+    run_dir = tmp_path / kind
+    assert run(capsys, "train", "--text", text_file, "--tokenizer", kind, "--vocab-size", 40, "--steps", 2,
+               "--context", 16, *TINY, "--run-dir", run_dir, "--quiet")[0] == 0
+    tok = Tokenizer.load(run_dir / "tokenizer.json")
+    texts = []
+    for seed in range(3):
+        code, out, _err = run(capsys, "sample", run_dir, "--prompt", "the cat", "--max-tokens", 12, "--seed", seed)
+        assert code == 0
+        texts.append(out.removesuffix("\n"))
+    code, out, _err = run(capsys, "sample", run_dir, "--prompt", "the cat", "--beam", 2, "--max-tokens", 5)
+    assert code == 0
+    texts += [line.split(None, 2)[2] for line in out.splitlines()]
+    for text in texts:
+        assert text.startswith("the cat") and "##" not in text and "▁" not in text, text
+        assert tok.decode(tok.encode_ids(text)) == text
+        if kind == "word":
+            assert set(text.split()) <= set(WORDS) and text.count("  ") == 0, text
 
 
 def test_tokenize_shows_tokens_with_offsets(capsys):

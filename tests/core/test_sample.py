@@ -97,7 +97,8 @@ def test_steps_report_sorted_alternatives_with_the_chosen_token(tok):
         assert (s.id, token_text, s.probability) in s.alternatives
         assert all(0.0 < p <= 1.0 for p in probs)
         assert s.logprob == pytest.approx(math.log(s.probability))
-        if "\ufffd" not in token_text and (before is None or before.text):  # else part of a held character
+        held = [t is not None and tok.id_to_token(t.id).startswith("<0x") for t in (s, before)]
+        if not any(held):  # else part of a run of byte tokens, shown whole when it ends
             assert s.text == token_text
 
 
@@ -126,7 +127,7 @@ def test_stops_right_after_eos(tok, eos_model, use_cache):
     model, body = eos_model
     steps = generate(model, tok, [tok.bos_id], SampleConfig(10, greedy=True, use_cache=use_cache))
     assert ids_of(steps) == [*body, tok.eos_id]
-    assert steps[-1].text == "<eos>"
+    assert steps[-1].token == "<eos>" and steps[-1].text == ""  # <eos> adds nothing to the decoded text
     endless = generate(model, tok, [tok.bos_id], SampleConfig(10, greedy=True, stop_at_eos=False))
     assert len(endless) == 10
 
@@ -207,26 +208,96 @@ def test_bad_inputs_raise_before_the_first_token(tok):
         beam_search(model, tok, [tok.bos_id], beam_width=0)
 
 
-@pytest.mark.parametrize("kind", ["char", "bpe"])
-def test_a_character_split_over_byte_tokens_is_shown_whole_by_the_token_that_completes_it(kind):
-    from playground.core.sample import StreamText, TokenTexts
-    from playground.core.tokenizer import Tokenizer
+def test_a_character_split_over_byte_tokens_is_shown_whole_by_the_token_that_completes_it():
+    from playground.core.sample import StreamText
 
-    tokenizer = Tokenizer.train(kind, ["hello world, the cat sat"], vocab_size=None if kind == "char" else 300)
+    tokenizer = Tokenizer.train("bpe", ["hello world, the cat sat"], vocab_size=300)
     ids = tokenizer.encode_ids("a中b😀c")
     assert any(tokenizer.decode([i]) == "\ufffd" for i in ids)  # the test needs split characters
-    stream = StreamText(TokenTexts(tokenizer))
+    stream = StreamText(tokenizer, [tokenizer.bos_id])
     added = [stream.add(i) for i in ids]
     assert "".join(added) == "a中b😀c" and "\ufffd" not in "".join(added)
     assert "中" in added and "😀" in added and added.count("") == len(ids) - 5
 
 
-def test_invalid_bytes_are_shown_after_four_tokens_not_held_forever():
-    from playground.core.sample import StreamText, TokenTexts
-    from playground.core.tokenizer import Tokenizer
+def test_a_char_tokenizers_byte_run_is_shown_whole_when_it_ends():
+    """HF decodes a run of byte tokens as one (one bad byte spoils the run), so the run is held to its end."""
+    from playground.core.sample import StreamText
 
-    tokenizer = Tokenizer.train("char", ["abc"])
+    tokenizer = Tokenizer.train("char", ["hello world, the cat sat"])
+    ids = tokenizer.encode_ids("a中b😀c")  # 中, b and 😀 are unseen: one run of 8 byte tokens
+    stream = StreamText(tokenizer, [tokenizer.bos_id])
+    added = [stream.add(i) for i in ids]
+    assert added == ["a", *[""] * 8, "中b😀c"]
+    bad = StreamText(tokenizer, [tokenizer.bos_id])
+    run = ids[1:4] + [tokenizer.token_to_id("<0xFF>")]  # 中 then an invalid byte
+    assert [bad.add(i) for i in run] == ["", "", "", ""] and bad.flush() == tokenizer.decode(run) == "\ufffd" * 4
+    across = StreamText(tokenizer, [tokenizer.bos_id])  # decode skips <eos>, so the run goes on past it
+    run = [tokenizer.token_to_id(f"<0x{b:02X}>") for b in (0x38, 0x21)]
+    run = [run[0], tokenizer.eos_id, run[1], tokenizer.token_to_id("<0xFF>")]
+    assert "".join(across.add(i) for i in run) + across.flush() == tokenizer.decode(run) == "\ufffd" * 3
+
+
+def test_invalid_bytes_are_shown_as_soon_as_they_cannot_start_a_character():
+    """Only the last replacement character can still become a character: the ones before it are shown."""
+    from playground.core.sample import StreamText
+
+    tokenizer = Tokenizer.train("bpe", ["abc"], vocab_size=270)
     lead = tokenizer.encode_ids("中")[0]  # a lead byte with no continuation bytes after it
-    stream = StreamText(TokenTexts(tokenizer))
+    stream = StreamText(tokenizer, [tokenizer.bos_id])
     added = [stream.add(lead) for _ in range(5)]
-    assert added[:3] == ["", "", ""] and added[3].count("\ufffd") >= 1 and added[4] == ""
+    assert added == ["", "\ufffd", "\ufffd", "\ufffd", "\ufffd"]
+    rest = tokenizer.encode_ids("中")[1:]
+    assert [stream.add(i) for i in rest] == ["", "中"]  # the fifth lead byte did start a character
+    assert "".join(added) + "中" == tokenizer.decode([lead] * 5 + rest)
+    assert stream.flush() == ""
+
+
+@pytest.fixture(scope="module")
+def specials_model(tok):
+    """A tiny model trained to predict <pad>, <unk>, <bos> and <sep> after anything."""
+    from playground.core.sample import NEVER_SAMPLED
+
+    model = tiny_model(tok)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    g = torch.Generator().manual_seed(0)
+    for _ in range(40):
+        specials = torch.tensor(NEVER_SAMPLED)[torch.randint(len(NEVER_SAMPLED), (8, BLOCK), generator=g)]
+        seq = torch.cat((torch.full((8, 1), tok.encode_ids("t")[0]), specials), dim=1)
+        _logits, loss = model(seq[:, :-1], seq[:, 1:])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return model
+
+
+def test_specials_that_mean_nothing_are_never_sampled(tok, specials_model):
+    from playground.core.sample import NEVER_SAMPLED, without_specials
+
+    prompt = tok.encode_ids("t")
+    with torch.no_grad():
+        raw = torch.softmax(specials_model.logits(specials_model.decode(torch.tensor([prompt]), None, None)), -1)
+    assert raw[0, -1, list(NEVER_SAMPLED)].sum() > 0.9  # the model itself does want them
+    settings = [dict(greedy=True), dict(temperature=2.0, seed=1), dict(top_k=3, seed=2), dict(top_p=0.5, seed=3)]
+    for extra in settings:
+        cfg = SampleConfig(max_new_tokens=BLOCK - 1, stop_at_eos=False, **extra)
+        steps = generate(specials_model, tok, prompt, cfg)
+        chosen = {s.id for s in steps} | {i for s in steps for i, _t, _p in s.alternatives}
+        assert not chosen & set(NEVER_SAMPLED), extra
+        assert all(s.probability > 0 for s in steps)
+    for ids, _score in beam_search(specials_model, tok, prompt, beam_width=3, max_new_tokens=6):
+        assert not set(ids) & set(NEVER_SAMPLED)
+    assert torch.isinf(without_specials(torch.zeros(tok.vocab_size))[list(NEVER_SAMPLED)]).all()
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe", "wordpiece", "unigram", "word"])
+def test_an_untrained_model_never_emits_pad_unk_bos_or_sep(kind):
+    from playground.core.sample import NEVER_SAMPLED
+
+    tokenizer = Tokenizer.train(kind, ["the cat sat on the mat, 猫坐在垫子上 😀"] * 20,
+                                vocab_size={"char": None, "bpe": 300}.get(kind, 60))
+    model = tiny_model(tokenizer)
+    for seed in range(5):
+        steps = generate(model, tokenizer, [tokenizer.bos_id], SampleConfig(max_new_tokens=200, seed=seed,
+                                                                            temperature=3.0, stop_at_eos=False))
+        assert not {s.id for s in steps} & set(NEVER_SAMPLED)

@@ -34,13 +34,13 @@ from .base import Panel
 log = logging.getLogger(__name__)
 
 
-def sample_from_snapshot(model, tokenizer, prompt_ids, cfg, src_ids):
+def sample_from_snapshot(model, tokenizer, prompt_ids, cfg, src_ids, prompt_text):
     """In the worker: copy the model, then stream tokens from the copy (see the module docstring).
 
     The worker thread is niced like the trainer's, so sampling never slows the window down.
     """
     lower_thread_priority(TRAINING_NICE)
-    return stream(copy.deepcopy(model), tokenizer, prompt_ids, cfg, src_ids)
+    return stream(copy.deepcopy(model), tokenizer, prompt_ids, cfg, src_ids, prompt_text)
 
 
 class GeneratePanel(Panel):
@@ -58,6 +58,7 @@ class GeneratePanel(Panel):
         self._build()
         workspace.data_changed.connect(self._on_workspace_changed)
         workspace.model_changed.connect(self._on_workspace_changed)
+        workspace.training_state.connect(lambda _state: self._show_model_state())
         self._on_workspace_changed()
 
     @classmethod
@@ -95,7 +96,12 @@ class GeneratePanel(Panel):
         self.token_view.token_hovered.connect(self.show_alternatives)
         self.token_view.token_clicked.connect(self.show_alternatives)
         left.addWidget(self.token_view, 1)
-        left.addWidget(self._build_legend(), 0, Qt.AlignmentFlag.AlignRight)
+        below = QHBoxLayout()
+        self.model_state_label = QLabel()  # untrained, or trained N steps: read the output with it in mind
+        self.model_state_label.setWordWrap(True)
+        below.addWidget(self.model_state_label, 1)
+        below.addWidget(self._build_legend(), 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        left.addLayout(below)
         right = QVBoxLayout()
         self.sampling = SamplingForm()
         for name in ("temperature", "top_k", "top_p", "max_tokens", "seed", "greedy"):
@@ -204,7 +210,23 @@ class GeneratePanel(Panel):
         self._clear_alternatives()
         self._on_source_edited(self.source.text())
         self.status_label.setText("" if self.task() else self.tr("Choose a dataset in the Data panel first."))
+        self._show_model_state()
         self._update_enabled()
+
+    def _show_model_state(self, steps: int | None = None) -> None:
+        """Next to the output: whether the weights are untrained, or how many steps they were trained."""
+        if self.task() is None:
+            self.model_state_label.setText("")
+            return
+        steps = self.workspace.core.trained_steps if steps is None else steps
+        if steps == 0:
+            text = self.tr("⚠ Untrained model: its weights are random, so its output is random tokens. "
+                           "Train it in the Train panel first.")
+        elif steps == 1:
+            text = self.tr("Model trained for 1 step.")
+        else:
+            text = self.tr("Model trained for {n} steps.").format(n=steps)
+        self.model_state_label.setText(text)
 
     def pick_example(self, index: int | None = None) -> tuple[str, str]:
         """Put a held-out (validation) source in the box; its target becomes the expected answer."""
@@ -263,6 +285,8 @@ class GeneratePanel(Panel):
             return
         self.banner.clear()
         try:
+            if self.is_pair_task():
+                self.task().check_source(self.source.text())  # a built-in task says what it takes
             prompt_ids, src_ids, shown = self.model_inputs()
             cfg = self.sample_config(len(prompt_ids))
             model = core.ensure_model()
@@ -276,7 +300,8 @@ class GeneratePanel(Panel):
         if shown:
             self.token_view.add_prompt(shown)
         self._steps_at = core.trained_steps
-        job = Job(lambda: sample_from_snapshot(model, tok, prompt_ids, cfg, src_ids))
+        self._show_model_state(self._steps_at)
+        job = Job(lambda: sample_from_snapshot(model, tok, prompt_ids, cfg, src_ids, shown))
         self._generation += 1
         job.progress.connect(functools.partial(self._on_token, self._generation))
         job.error.connect(functools.partial(self._on_error, self._generation))
@@ -342,7 +367,7 @@ class GeneratePanel(Panel):
         """Fill the side table with the likeliest tokens at the position of token ``index``."""
         step = self.token_view.steps[index]
         self.alternatives_caption.setText(self.tr("Position {pos}: chose “{token}” with probability {p}").format(
-            pos=format_count(step.position), token=quoted(step.text), p=format_percent(step.probability)))
+            pos=format_count(step.position), token=quoted(step.token), p=format_percent(step.probability)))
         self.alternatives.setRowCount(len(step.alternatives))
         base = self.alternatives.palette().color(self.alternatives.backgroundRole())
         for row, (token_id, text, p) in enumerate(step.alternatives):

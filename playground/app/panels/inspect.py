@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, 
                                QPushButton, QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from ...core.errors import PlaygroundError
-from ...core.inspect import inspect, inspect_inputs, token_counts
+from ...core.inspect import inspect, inspect_inputs, next_text, token_counts
 from ...core.tasks import PairTask
 from ...core.trace import group_title
 from ..numbers import format_count
@@ -325,16 +325,27 @@ class InspectPanel(Panel):
 
     # --- generation step by step and interventions ---------------------------------------------------
     def next_token(self) -> None:
-        """Append the greedy next token (the top of the recorded softmax) to the input and trace again."""
+        """Append the greedy next token to the input, spaced as decoded text, and trace again.
+
+        The greedy continuation is the sampler's (never <pad>, <unk>, <bos> or <sep>); a character
+        split over byte tokens is appended whole.
+        """
         if self.inspection is None:
             return
-        token_id = self.inspection.trace.top_k[0][0]
+        greedy = self.inspection.greedy
         tok = self.task().tokenizer
-        if token_id == tok.eos_id:
+        if not greedy:
+            self.status_label.setText(self.tr("The context is full: no token can follow."))
+            return
+        if greedy[0] == tok.eos_id:
             self.status_label.setText(self.tr("The model ended the output with <eos>."))
             return
-        text = tok.decode([token_id])
         box = self.prefix if self.prefix.isVisibleTo(self) else self.text
+        text, _used = next_text(tok, self.inspection.ids, greedy, box.text())
+        if not text or "\ufffd" in text:
+            self.status_label.setText(self.tr("The model's next tokens are bytes that make no character, which "
+                                              "text cannot hold: train the model more, or type the next character."))
+            return
         box.setText(box.text() + text)
         if self.inspection.src_ids is not None:
             self.detail.pinned_row = len(self.inspection.ids)  # the new output token's cross-attention row

@@ -35,13 +35,22 @@ def shown_token(text: str) -> str:
     return text.translate(_CONTROLS).replace("\n", "↵\n").replace("\t", "→\t")
 
 
+def is_special_name(token: str) -> bool:
+    """A special token such as <eos>, which the output shows by name (it adds no text)."""
+    return token.startswith("<") and token.endswith(">") and len(token) > 2 and not token.startswith("<0x")
+
+
 def quoted(text: str) -> str:
     """A token for a table or tooltip: line break, tab, spaces and control characters made visible."""
     return text.translate(_CONTROLS).replace("\n", "↵").replace("\t", "→").replace(" ", "␣")
 
 
 class TokenStreamView(QTextBrowser):
-    """Read-only text of a prompt and the tokens after it; ``steps`` holds their TokenSteps."""
+    """Read-only text of a prompt and the tokens after it; ``steps`` holds their TokenSteps.
+
+    Each token shows the text it adds to the decoded output (its ``text``, spacing included), so
+    the view reads as the decoded text; a special such as <eos> adds none and shows its name.
+    """
 
     token_hovered = Signal(int)
     token_clicked = Signal(int)
@@ -81,9 +90,12 @@ class TokenStreamView(QTextBrowser):
         fmt.setForeground(self.palette().color(QPalette.ColorRole.Text))
         fmt.setAnchor(True)
         fmt.setAnchorHref(f"{HREF}{index}")
-        if step.text.startswith("<") and step.text.endswith(">") and len(step.text) > 2:
-            fmt.setFontItalic(True)  # a special token such as <eos>, shown by name
-        self._end().insertText(shown_token(step.text), fmt)
+        cursor = self._end()
+        if step.text:
+            cursor.insertText(shown_token(step.text), fmt)
+        if is_special_name(step.token):  # after any held bytes it flushed, as the last token
+            fmt.setFontItalic(True)
+            cursor.insertText(step.token, fmt)
         self.ensureCursorVisible()
 
     def _end(self) -> QTextCursor:
@@ -93,6 +105,7 @@ class TokenStreamView(QTextBrowser):
         return cursor
 
     def text(self) -> str:
+        """The generated text as decoded (specials such as <eos> add nothing)."""
         return "".join(step.text for step in self.steps)
 
     # --- hover and click -------------------------------------------------------------------
@@ -137,5 +150,5 @@ class TokenStreamView(QTextBrowser):
                 shown = f"<b>{shown}</b>"
             rows.append(f"<tr><td>{shown}</td><td align='right'>{format_percent(p)}</td></tr>")
         head = self.tr("<b>{token}</b> with probability {p}").format(
-            token=html.escape(quoted(step.text)), p=format_percent(step.probability))
+            token=html.escape(quoted(step.token)), p=format_percent(step.probability))
         return f"{head}<table cellspacing='4'>{''.join(rows)}</table>"

@@ -231,7 +231,7 @@ def _numbers_en() -> BuiltinDataset:
         name="numbers-en",
         title=_("Numbers in English words"),
         description=_(
-            "Numbers from 0 to 9,999 written in English: \"1234\" gives \"one thousand two "
+            "Numbers from 1 to 9,999 written in English: \"1234\" gives \"one thousand two "
             "hundred thirty-four\". Short and long numbers are equally common. The model learns "
             "the irregular words (eleven, twelve, twenty) and to leave out a place that is zero."
         ),
@@ -247,7 +247,7 @@ def _numbers_zh() -> BuiltinDataset:
         name="numbers-zh",
         title=_("Numbers in Chinese"),
         description=_(
-            "Numbers from 0 to 99,999 written in Chinese numerals: \"10010\" gives \"一万零一十\". "
+            "Numbers from 1 to 99,999 written in Chinese numerals: \"10010\" gives \"一万零一十\". "
             "A run of zeros is read as one 零, trailing zeros are silent and a leading 一十 is "
             "read 十, so it is more than a digit-by-digit lookup. 二 is used, never 两."
         ),
@@ -298,6 +298,16 @@ class _Registry(Mapping[str, BuiltinDataset]):
 
 
 DATASETS: Mapping[str, BuiltinDataset] = _Registry()
+
+
+def check_source(name: str, source: str) -> None:
+    """Raise ConfigError saying what is allowed when ``source`` is not an input the built-in task
+    ``name`` was made from; any source passes for another name (a task of the user's own)."""
+    from .sources import source_problem
+
+    problem = source_problem(name, source)
+    if problem is not None:
+        raise ConfigError(problem)
 
 
 def get_dataset(name: str) -> BuiltinDataset:

@@ -7,6 +7,9 @@ from .sampling import as_rng, value_with_uniform_digits
 
 MAX_ENGLISH = 999_999
 MAX_CHINESE = 99_999_999
+# The tasks start at 1: 0 alone ("zero", 零) is a word no other number uses, and "0" is held out
+# (see sampling.is_held_out), so a model would never learn it.
+SMALLEST_SOURCE = 1
 
 ONES = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -94,18 +97,18 @@ def number_to_chinese(n: int) -> str:
 def numbers_en_pairs(
     seed: int | random.Random, n: int, max_value: int = 9999
 ) -> list[tuple[str, str]]:
-    """``n`` ("1234", "one thousand two hundred thirty-four") pairs; digit counts are uniform."""
+    """``n`` ("1234", "one thousand two hundred thirty-four") pairs of 1..max_value; digit counts are uniform."""
     _check_range(max_value, MAX_ENGLISH)
     rng = as_rng(seed)
-    values = (value_with_uniform_digits(rng, max_value) for _ in range(n))
+    values = (value_with_uniform_digits(rng, max_value, SMALLEST_SOURCE) for _ in range(n))
     return [(str(value), number_to_english(value)) for value in values]
 
 
 def numbers_zh_pairs(
     seed: int | random.Random, n: int, max_value: int = 9999
 ) -> list[tuple[str, str]]:
-    """``n`` ("1234", "一千二百三十四") pairs; digit counts are uniform."""
+    """``n`` ("1234", "一千二百三十四") pairs of 1..max_value; digit counts are uniform."""
     _check_range(max_value, MAX_CHINESE)
     rng = as_rng(seed)
-    values = (value_with_uniform_digits(rng, max_value) for _ in range(n))
+    values = (value_with_uniform_digits(rng, max_value, SMALLEST_SOURCE) for _ in range(n))
     return [(str(value), number_to_chinese(value)) for value in values]

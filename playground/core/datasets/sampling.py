@@ -17,11 +17,11 @@ def as_rng(seed: int | random.Random) -> random.Random:
     return seed if isinstance(seed, random.Random) else random.Random(seed)
 
 
-def value_with_uniform_digits(rng: random.Random, max_value: int) -> int:
-    """A value in 0..max_value whose number of digits is uniform, so small numbers appear as often
-    as large ones: with max_value=9999, "7" is as likely a length as "7345"."""
+def value_with_uniform_digits(rng: random.Random, max_value: int, min_value: int = 0) -> int:
+    """A value in min_value..max_value (min_value 0 or 1) whose number of digits is uniform, so small
+    numbers appear as often as large ones: with max_value=9999, "7" is as likely a length as "7345"."""
     n_digits = rng.randint(1, len(str(max_value)))
-    low = 0 if n_digits == 1 else 10 ** (n_digits - 1)
+    low = min_value if n_digits == 1 else 10 ** (n_digits - 1)
     high = min(10**n_digits - 1, max_value)
     return rng.randint(low, high)
 
