@@ -1,0 +1,198 @@
+"""A clipping detector for the app's layouts: which visible texts do not fit the room they were given.
+
+``clipped_texts(root)`` walks every visible label, button, check box, group box title, tab and
+combo box under ``root`` and compares the size its text needs (the font's advance plus the
+style's margins, through ``sizeHint``/``minimumSizeHint``/``sizeFromContents``; for a word-wrapped
+label ``heightForWidth``) with the geometry it actually has. A text elided on purpose
+(``ElidedLabel``) passes only when its tooltip carries the full text. Each finding is a
+``Clip`` that reads like "QLabel 'Remaining:' needs 71×17, has 52×17".
+"""
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QCheckBox, QComboBox, QGroupBox, QLabel,
+                               QPushButton, QRadioButton, QStyle, QStyleOptionButton, QStyleOptionComboBox,
+                               QStyleOptionGroupBox, QTabBar, QToolButton, QWidget)
+
+
+@dataclass
+class Clip:
+    widget: QWidget
+    text: str
+    needed: QSize
+    actual: QSize
+    why: str = ""
+
+    def __str__(self) -> str:
+        name = self.widget.objectName() or type(self.widget).__name__
+        text = self.text if len(self.text) <= 60 else self.text[:57] + "..."
+        return (f"{name} {text!r} needs {self.needed.width()}×{self.needed.height()}, "
+                f"has {self.actual.width()}×{self.actual.height()}{' (' + self.why + ')' if self.why else ''}")
+
+
+def plain(text: str) -> str:
+    """A button's text as drawn: '&&' is one '&', a single '&' marks a mnemonic and is not drawn."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def _shown(widget: QWidget, root: QWidget) -> bool:
+    return widget.isVisible() and widget.isVisibleTo(root) and widget.width() > 0 and widget.height() > 0
+
+
+def _label(label: QLabel) -> list[Clip]:
+    text = label.text()
+    if not text.strip() or (label.pixmap() is not None and not label.pixmap().isNull()):
+        return []
+    full = getattr(label, "full_text", None)
+    if callable(full):  # an ElidedLabel: it may draw less than its text, if its tooltip says the rest
+        clip = []
+        if label.is_elided() and full() not in label.toolTip():
+            clip.append(Clip(label, full(), QSize(label.fontMetrics().horizontalAdvance(full()), 0), label.size(),
+                             "elided without the full text in its tooltip"))
+        return clip
+    size = label.size()
+    if label.wordWrap():
+        needed = QSize(label.minimumSizeHint().width(), label.heightForWidth(size.width()))
+    else:
+        needed = label.sizeHint()
+    if needed.width() > size.width() or needed.height() > size.height():
+        return [Clip(label, text, needed, size)]
+    return []
+
+
+def _button_needed(button: QAbstractButton) -> QSize:
+    """The room the button's text and icon need, without a style's minimum width for text buttons."""
+    fm = button.fontMetrics()
+    text = plain(button.text())
+    if isinstance(button, QPushButton):
+        opt = QStyleOptionButton()
+        button.initStyleOption(opt)
+        content = QSize(fm.horizontalAdvance(text), fm.height())
+        if not button.icon().isNull():
+            content.setWidth(content.width() + opt.iconSize.width() + 4)
+            content.setHeight(max(content.height(), opt.iconSize.height()))
+        if button.menu() is not None:
+            content.setWidth(content.width() + button.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator,
+                                                                           opt, button))
+        opt.text = ""  # no text: no "at least 80 px" rule of some styles, only the margins
+        return button.style().sizeFromContents(QStyle.ContentsType.CT_PushButton, opt, content, button)
+    return button.minimumSizeHint().expandedTo(QSize(0, 0)) if isinstance(button, (QCheckBox, QRadioButton)) \
+        else button.sizeHint()
+
+
+def _button(button: QAbstractButton) -> list[Clip]:
+    if not plain(button.text()).strip():
+        return []
+    if (isinstance(button, QToolButton) and button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+            and not button.icon().isNull()):
+        return []
+    if isinstance(button, (QCheckBox, QRadioButton)):
+        needed = button.sizeHint()
+    else:
+        needed = _button_needed(button)
+    size = button.size()
+    if needed.width() > size.width() or button.fontMetrics().height() > size.height():
+        return [Clip(button, plain(button.text()), needed, size)]
+    return []
+
+
+def _group_box(box: QGroupBox) -> list[Clip]:
+    title = plain(box.title())
+    if not title.strip():
+        return []
+    opt = QStyleOptionGroupBox()
+    box.initStyleOption(opt)
+    label = box.style().subControlRect(QStyle.ComplexControl.CC_GroupBox, opt,
+                                       QStyle.SubControl.SC_GroupBoxLabel, box)
+    width = box.fontMetrics().horizontalAdvance(title)
+    if box.isCheckable():
+        width += box.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, opt, box) + 6
+    # The title starts at the label rect's left edge and must end before the box's right edge.
+    needed = QSize(label.left() + width, label.height())
+    if needed.width() > box.width():
+        return [Clip(box, title, needed, box.size(), "group box title")]
+    return []
+
+
+def _tab_bar(bar: QTabBar) -> list[Clip]:
+    clips = []
+    visible = bar.rect()
+    for i in range(bar.count()):
+        if not bar.isTabVisible(i):
+            continue
+        text, rect, hint = plain(bar.tabText(i)), bar.tabRect(i), bar.tabSizeHint(i)
+        if not text.strip():
+            continue
+        if rect.width() < hint.width() and bar.elideMode().name == "ElideNone":
+            clips.append(Clip(bar, text, hint, rect.size(), f"tab {i}"))
+        elif rect.width() < hint.width() and text not in bar.tabToolTip(i):
+            clips.append(Clip(bar, text, hint, rect.size(), f"tab {i} elided without the full text in its tooltip"))
+        elif not visible.contains(rect) and not bar.usesScrollButtons():
+            clips.append(Clip(bar, text, hint, rect.size(), f"tab {i} lies outside its tab bar"))
+    return clips
+
+
+def _combo(combo: QComboBox) -> list[Clip]:
+    text = combo.currentText()
+    if not text.strip() or combo.isEditable():
+        return []
+    opt = QStyleOptionComboBox()
+    combo.initStyleOption(opt)
+    content = QSize(combo.fontMetrics().horizontalAdvance(text), combo.fontMetrics().height())
+    if not combo.itemIcon(combo.currentIndex()).isNull():
+        content.setWidth(content.width() + combo.iconSize().width() + 4)
+    needed = combo.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt, content, combo)
+    if needed.width() > combo.width():
+        return [Clip(combo, text, needed, combo.size(), "current item")]
+    return []
+
+
+def _outside_parent(widget: QWidget) -> list[Clip]:
+    """A text widget that runs past its parent's edge (outside a scroll area) is cut there."""
+    parent = widget.parentWidget()
+    if parent is None or widget.isWindow():
+        return []
+    scroll = parent.parentWidget()
+    if isinstance(scroll, QAbstractScrollArea) and parent is scroll.viewport():
+        return []
+    inside = QRect(0, 0, parent.width(), parent.height())
+    if not inside.contains(widget.geometry()):
+        return [Clip(widget, _text_of(widget), widget.size(), parent.size(), "runs past its parent's edge")]
+    return []
+
+
+def _text_of(widget: QWidget) -> str:
+    for attr in ("text", "title", "currentText"):
+        getter = getattr(widget, attr, None)
+        if callable(getter):
+            return plain(getter())
+    return ""
+
+
+def clipped_texts(root: QWidget) -> list[Clip]:
+    """Every visible text under ``root`` (``root`` included) that is cut by the room it has."""
+    clips = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not _shown(widget, root):
+            continue
+        if isinstance(widget, QLabel):
+            found = _label(widget)
+        elif isinstance(widget, QAbstractButton):
+            found = _button(widget)
+        elif isinstance(widget, QGroupBox):
+            found = _group_box(widget)
+        elif isinstance(widget, QTabBar):
+            found = _tab_bar(widget)
+        elif isinstance(widget, QComboBox):
+            found = _combo(widget)
+        else:
+            continue
+        if not found and _text_of(widget).strip():
+            found = _outside_parent(widget)
+        clips.extend(found)
+    return clips
+
+
+def report(clips: list[Clip]) -> str:
+    return "\n".join(str(c) for c in clips)
