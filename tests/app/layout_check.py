@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QCheckBox, QComboBox, QGroupBox, QLabel,
-                               QPushButton, QRadioButton, QStyle, QStyleOptionButton, QStyleOptionComboBox,
+                               QPushButton, QRadioButton, QStackedLayout, QStackedWidget, QStyle, QStyleOptionButton, QStyleOptionComboBox,
                                QStyleOptionGroupBox, QTabBar, QToolButton, QWidget)
 
 
@@ -170,12 +170,27 @@ def _text_of(widget: QWidget) -> str:
     return ""
 
 
+def _squeezed(widget: QWidget) -> list[Clip]:
+    """A widget smaller than its layout's minimum: its children overlap or are cut, whatever they show."""
+    layout = widget.layout()
+    if layout is None or isinstance(widget, QAbstractScrollArea) or isinstance(layout, QStackedLayout):
+        return []
+    if widget.findChildren(QStackedWidget):  # its minimum counts the hidden pages too
+        return []
+    needed = layout.totalMinimumSize()
+    if needed.width() > widget.width() or needed.height() > widget.height():
+        names = ", ".join(repr(_text_of(c)) for c in widget.findChildren(QWidget) if _text_of(c).strip())[:80]
+        return [Clip(widget, names, needed, widget.size(), "smaller than its layout's minimum")]
+    return []
+
+
 def clipped_texts(root: QWidget) -> list[Clip]:
     """Every visible text under ``root`` (``root`` included) that is cut by the room it has."""
     clips = []
     for widget in [root, *root.findChildren(QWidget)]:
         if not _shown(widget, root):
             continue
+        clips.extend(_squeezed(widget))
         if isinstance(widget, QLabel):
             found = _label(widget)
         elif isinstance(widget, QAbstractButton):
