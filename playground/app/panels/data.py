@@ -9,7 +9,7 @@ from functools import partial
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton, QSplitter,
+                               QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.datasets import DATASETS
@@ -53,13 +53,24 @@ class DataPanel(Panel):
     # --- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
         splitter = QSplitter()
-        splitter.addWidget(self._build_sources())
+        self.sources_scroll = self._scrolled(self._build_sources())
+        splitter.addWidget(self.sources_scroll)
         splitter.addWidget(self._build_details())
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._fit_sizes()
+
+    @staticmethod
+    def _scrolled(column: QWidget) -> QScrollArea:
+        """The column scrolls up and down on a short screen instead of squeezing its texts."""
+        scroll = QScrollArea()
+        scroll.setWidget(column)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return scroll
 
     def _build_sources(self) -> QWidget:
         box = QWidget()
@@ -113,6 +124,7 @@ class DataPanel(Panel):
         column = QVBoxLayout(box)
         column.setContentsMargins(6, 0, 0, 0)
         self.heading = HeadingLabel("", 1.3)
+        self.heading.setWordWrap(True)
         self.banner = Banner()
         self.busy_label = QLabel()
         self.busy_bar = QProgressBar()
@@ -185,6 +197,8 @@ class DataPanel(Panel):
             self.dataset_list.item(i).setSizeHint(QSize(0, row))
         self.dataset_list.setFixedHeight(row * self.dataset_list.count() + 2 * self.dataset_list.frameWidth() + 4)
         self.examples_table.verticalHeader().setDefaultSectionSize(row - 2)
+        scroll = self.sources_scroll  # as wide as its column, which has no horizontal scroll bar
+        scroll.setMinimumWidth(scroll.widget().minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
 
     def changeEvent(self, event):
         if event.type() == QEvent.Type.FontChange:

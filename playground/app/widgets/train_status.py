@@ -3,8 +3,7 @@
 import collections
 import math
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 RATE_WINDOW = 20  # step records used for speed and ETA: the recent pace, not the average since start
 
@@ -35,18 +34,21 @@ class TrainStatus(QWidget):
         self.speed_label, self.elapsed_label, self.eta_label = QLabel("-"), QLabel("-"), QLabel("-")
         # Fixed widths: a label that grows re-lays out the panel, and the plot repaints with it.
         for label, widest in ((self.state_label, "Stopping…"), (self.speed_label, "8,888,888"),
-                              (self.elapsed_label, "88:88:88"), (self.eta_label, "88:88:88")):
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest) + 12)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.state_label, 0, 0)
-        grid.addWidget(self.progress, 0, 1, 1, 7)
-        for col, (caption, label) in enumerate(((self.tr("Tokens/s:"), self.speed_label),
-                                                (self.tr("Elapsed:"), self.elapsed_label),
-                                                (self.tr("Remaining:"), self.eta_label))):
-            grid.addWidget(QLabel(caption), 1, 1 + 2 * col, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(label, 1, 2 + 2 * col)
-        grid.setColumnStretch(7, 1)
+                              (self.elapsed_label, "8:88:88"), (self.eta_label, "8:88:88")):
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest) + 6)
+        # Two rows, each only as wide as its own texts: the line fits beside the settings in a 900 px window.
+        top, figures = QHBoxLayout(), QHBoxLayout()
+        top.addWidget(self.state_label)
+        top.addWidget(self.progress, 1)
+        for caption, label in ((self.tr("Tokens/s:"), self.speed_label), (self.tr("Elapsed:"), self.elapsed_label),
+                               (self.tr("Remaining:"), self.eta_label)):
+            figures.addWidget(QLabel(caption))
+            figures.addWidget(label)
+        figures.addStretch(1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
+        column.addLayout(figures)
 
     def add_step(self, row: dict) -> None:
         self._recent.append((row["step"], row["elapsed"], row["tokens_per_second"]))
