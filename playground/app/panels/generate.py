@@ -122,6 +122,7 @@ class GeneratePanel(Panel):
         self.example_button.setToolTip(self.tr("A source the model never saw in training, with its expected answer"))
         self.example_button.clicked.connect(lambda: self.pick_example())
         self.expected_label = QLabel()
+        self.expected_label.setWordWrap(True)  # a long answer ("seven thousand eight hundred…") fits a narrow window
         self.expected_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.source_caption = QLabel(self.tr("Source"))
         grid.addWidget(self.prompt, 0, 0, 1, 3)
