@@ -3,17 +3,22 @@
 ``clipped_texts(root)`` walks every visible label, button, check box, group box title, tab and
 combo box under ``root`` and compares the size its text needs (the font's advance plus the
 style's margins, through ``sizeHint``/``minimumSizeHint``/``sizeFromContents``; for a word-wrapped
-label ``heightForWidth``) with the geometry it actually has. A text elided on purpose
-(``ElidedLabel``) passes only when its tooltip carries the full text. Each finding is a
+label ``heightForWidth``) with the geometry it actually has. A text elided on purpose (an
+ellipsis inside a word, "Journey_to…edition.txt") passes only with a tooltip that says the rest;
+an elided tab, only when its tooltip holds its text. A widget smaller than its own layout's
+minimum is reported too: its children overlap or are cut whatever they show. Each finding is a
 ``Clip`` that reads like "QLabel 'Remaining:' needs 71×17, has 52×17".
 """
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QCheckBox, QComboBox, QGroupBox, QLabel,
-                               QPushButton, QRadioButton, QStackedLayout, QStackedWidget, QStyle, QStyleOptionButton, QStyleOptionComboBox,
-                               QStyleOptionGroupBox, QTabBar, QToolButton, QWidget)
+                               QPushButton, QRadioButton, QStackedLayout, QStackedWidget, QStyle, QStyleOptionButton,
+                               QStyleOptionComboBox, QStyleOptionGroupBox, QTabBar, QToolButton, QWidget)
+
+ELIDED = re.compile(r"\S…\S")  # an ellipsis inside a word is an elision ("Loading…" ends a sentence)
 
 
 @dataclass
@@ -44,13 +49,8 @@ def _label(label: QLabel) -> list[Clip]:
     text = label.text()
     if not text.strip() or (label.pixmap() is not None and not label.pixmap().isNull()):
         return []
-    full = getattr(label, "full_text", None)
-    if callable(full):  # an ElidedLabel: it may draw less than its text, if its tooltip says the rest
-        clip = []
-        if label.is_elided() and full() not in label.toolTip():
-            clip.append(Clip(label, full(), QSize(label.fontMetrics().horizontalAdvance(full()), 0), label.size(),
-                             "elided without the full text in its tooltip"))
-        return clip
+    if ELIDED.search(text) and not label.toolTip().strip():  # "Journey_to…edition.txt": elided on purpose
+        return [Clip(label, text, label.sizeHint(), label.size(), "elided without the full text in its tooltip")]
     size = label.size()
     if label.wordWrap():
         needed = QSize(label.minimumSizeHint().width(), label.heightForWidth(size.width()))
@@ -77,8 +77,7 @@ def _button_needed(button: QAbstractButton) -> QSize:
                                                                            opt, button))
         opt.text = ""  # no text: no "at least 80 px" rule of some styles, only the margins
         return button.style().sizeFromContents(QStyle.ContentsType.CT_PushButton, opt, content, button)
-    return button.minimumSizeHint().expandedTo(QSize(0, 0)) if isinstance(button, (QCheckBox, QRadioButton)) \
-        else button.sizeHint()
+    return button.sizeHint()  # a tool button: no minimum width of its own
 
 
 def _button(button: QAbstractButton) -> list[Clip]:

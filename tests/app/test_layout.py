@@ -11,10 +11,12 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QTabBar, QVBoxLayout, QWidget)
 
-from .layout_check import clipped_texts, report
+from .conftest import wait_ready
+from .layout_check import clipped_texts
 
 TIMEOUT = 120_000
 SIZES = {"1280x720": QSize(1280, 720), "1366x768": QSize(1366, 768), "minimum": None}
@@ -22,7 +24,8 @@ TOKENIZE_TEXT = {"grammar": "The cat sees the dog 🐱 — and then it runs home
                  "numbers-en": "Ninety-nine thousand nine hundred ninety-nine 🎉",
                  "numbers-zh": "一千二百三十四 和 五万零六 🐼 是两个数字。"}
 INSPECT_TEXT = {"grammar": ("the cat sees", ""), "numbers-en": ("77777", "seventy-seven thousand"),
-                "numbers-zh": ("1234", "一千二")}
+                "numbers-zh": ("1234", "一千二"), "text-zh": ("唐僧带着三个徒弟", "")}
+TOKENIZE_TEXT["text-zh"] = "唐僧带着三个徒弟去西天取经 🐒，一路上遇到许多妖怪。"
 
 
 def train_a_few_steps(qtbot, window, steps=12):
@@ -48,6 +51,8 @@ def realistic_state(qtbot, window, dataset):
     if generate.is_pair_task():  # the longest expected answer, the hardest to fit
         pairs = generate.task().val_pairs
         generate.pick_example(max(range(len(pairs)), key=lambda i: len(pairs[i][1])))
+    else:
+        generate.prompt.setPlainText(INSPECT_TEXT[dataset][0])
     generate.generate()
     qtbot.waitUntil(lambda: not generate.is_generating() and bool(generate.output_text()), timeout=TIMEOUT)
     inspect = window.panel("inspect")
@@ -84,30 +89,113 @@ def test_no_panel_clips_its_text_at_laptop_sizes(qtbot, make_window, dataset):
     assert not found, "\n" + "\n".join(found)
 
 
+CHINESE_LINES = ["孙悟空从石头里出生，拜师学艺，学会了七十二变。", "他一个筋斗能翻十万八千里，大闹天宫，无人能挡。",
+                 "唐僧带着三个徒弟去西天取经，一路上遇到许多妖怪。", "猪八戒贪吃又懒惰，沙和尚老实可靠，白龙马默默驮着师父。"]
+
+
+def test_no_panel_clips_a_chinese_text_file_with_a_long_name(qtbot, make_window, tmp_path):
+    """Your own text: a Chinese novel whose file name has no spaces to wrap at, and Chinese in every box."""
+    path = tmp_path / "Journey_to_the_West_西游记_full_text_utf8_complete_edition_2026_revised.txt"
+    path.write_text("\n".join(CHINESE_LINES[i % 4] + f"第{i}回。" for i in range(400)) + "\n", encoding="utf-8")
+    window = make_window("grammar")
+    data = window.panel("data")
+    data.open_text_file(str(path), ask=False)
+    qtbot.waitUntil(lambda: not data.is_busy() and data.info is not None and bool(data.info["text_file"]),
+                    timeout=TIMEOUT)
+    wait_ready(qtbot, window)
+    realistic_state(qtbot, window, "text-zh")
+    found = clipping_at_every_size(qtbot, window, "text-zh")
+    assert not found, "\n" + "\n".join(found)
+    assert str(path) in data.heading.toolTip()  # the name may be elided in the heading: whole in its tooltip
+
+
 # --- the detector itself: it must see a cut text, and accept one that fits or is elided with a tooltip ---
 
-def test_the_detector_sees_cut_labels_buttons_and_wrapped_text(qtbot):
+def _tabs():
+    bar = QTabBar()
+    bar.setUsesScrollButtons(False)
+    bar.setElideMode(Qt.TextElideMode.ElideNone)
+    for text in ("Vocabulary", "Merges", "Tokens and offsets"):
+        bar.addTab(text)
+    return bar
+
+
+def _combo():
+    box = QComboBox()
+    box.addItems(["Auto (best available)", "CPU"])
+    return box
+
+
+def _group():
+    box = QGroupBox("Cleaning (for your own text)")
+    QVBoxLayout(box).addWidget(QLabel("x"))
+    return box
+
+
+def _wrapped():
+    label = QLabel("A caption that wraps over several lines when it is narrow " * 3)
+    label.setWordWrap(True)
+    return label
+
+
+WIDGETS = {"label": lambda: QLabel("Remaining: a long caption"), "button": lambda: QPushButton("Compare with a run…"),
+           "check box": lambda: QCheckBox("LM head shares the token embedding"), "group box title": _group,
+           "combo box": _combo, "tab bar": _tabs, "wrapped label": _wrapped}
+
+
+@pytest.mark.parametrize("kind", WIDGETS)
+def test_the_detector_sees_a_cut_text_and_passes_one_that_fits(qtbot, kind):
+    page = QWidget()
+    qtbot.addWidget(page)
+    widget = WIDGETS[kind]()
+    widget.setParent(page)  # no layout: the test gives the geometry
+    page.resize(1000, 400)
+    page.show()
+    qtbot.waitExposed(page)
+    hint = widget.sizeHint().expandedTo(widget.minimumSizeHint())
+    if kind == "wrapped label":
+        widget.setGeometry(0, 0, 200, 20)
+    else:
+        widget.setGeometry(0, 0, 60, hint.height())
+    QApplication.processEvents()
+    assert {clip.widget for clip in clipped_texts(page)} == {widget}, kind
+    if kind == "wrapped label":
+        widget.setGeometry(0, 0, 200, widget.heightForWidth(200))
+    else:
+        widget.setGeometry(0, 0, hint.width() + 40, hint.height())
+    QApplication.processEvents()
+    assert clipped_texts(page) == [], kind
+
+
+def test_the_detector_wants_the_full_text_of_an_elided_label_in_its_tooltip(qtbot):
     page = QWidget()
     qtbot.addWidget(page)
     column = QVBoxLayout(page)
-    cut = QLabel("Remaining: a long caption that cannot fit")
-    fits = QLabel("OK")
-    button = QPushButton("Compare with a run…")
-    wrapped = QLabel("A caption that wraps over several lines when it is narrow " * 3)
-    wrapped.setWordWrap(True)
-    for widget in (cut, fits, button, wrapped):
-        column.addWidget(widget)
-    page.resize(800, 600)
+    name = "Journey_to_the_West_complete_edition.txt"
+    elided = page.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle, 120)
+    label = QLabel(elided)
+    sentence = QLabel("Loading PyTorch…")
+    column.addWidget(label)
+    column.addWidget(sentence)
+    page.resize(400, 100)
     page.show()
     qtbot.waitExposed(page)
-    for widget in (cut, button):
-        widget.setFixedWidth(60)
-    wrapped.setFixedSize(200, 20)
-    QApplication.processEvents()
-    texts = {clip.text for clip in clipped_texts(page)}
-    assert texts == {cut.text(), "Compare with a run…", wrapped.text()}
-    for widget in (cut, button):
-        widget.setFixedWidth(widget.sizeHint().width() + 200)
-    wrapped.setFixedSize(200, wrapped.heightForWidth(200))
-    QApplication.processEvents()
+    assert "…" in elided
+    assert [clip.widget for clip in clipped_texts(page)] == [label]  # "Loading…" is a sentence, not an elision
+    label.setToolTip(name)
     assert clipped_texts(page) == []
+
+
+def test_the_detector_sees_a_squeezed_layout(qtbot):
+    page = QWidget()
+    qtbot.addWidget(page)
+    row = QHBoxLayout(page)
+    for text in ("Keep this curve", "Compare with a run…", "Clear comparisons"):
+        row.addWidget(QPushButton(text))
+    page.show()
+    qtbot.waitExposed(page)
+    page.setMinimumSize(10, 10)
+    page.resize(150, 40)
+    QApplication.processEvents()
+    whys = {clip.why for clip in clipped_texts(page)}
+    assert "smaller than its layout's minimum" in whys and "" in whys  # the layout, and the buttons it cut

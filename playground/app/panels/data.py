@@ -23,6 +23,9 @@ from ..widgets.heading import HeadingLabel
 from ..worker import Job
 from .base import Panel
 
+NAME_PX = 280  # the widest a file name is drawn in the heading, in pixels of the heading's font
+
+
 def number(n) -> str:
     return QLocale().toString(int(n))
 
@@ -295,8 +298,12 @@ class DataPanel(Panel):
             ds = DATASETS[info["dataset"]]
             kind = self.tr("language modelling") if ds.kind == "lm" else self.tr("source → target examples")
             self.heading.setText(self.tr("{title} — built-in dataset, {kind}").format(title=ds.title, kind=kind))
+            self.heading.setToolTip("")
         else:
-            self.heading.setText(self.tr("{name} — your text, language modelling").format(name=info["name"]))
+            # A file name has no spaces to wrap at: at most NAME_PX wide in the heading, whole in its tooltip.
+            name = self.heading.fontMetrics().elidedText(info["name"], Qt.TextElideMode.ElideMiddle, NAME_PX)
+            self.heading.setText(self.tr("{name} — your text, language modelling").format(name=name))
+            self.heading.setToolTip(info["text_file"] or info["name"])
             where = info["text_file"] or self.tr("typed text")
             self.description_label.setText(self.tr(
                 "<b>Your text</b><br>{where}<br><br>The model learns to continue it, {kind} by {kind}; the "
