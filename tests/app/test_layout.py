@@ -65,7 +65,6 @@ def realistic_state(qtbot, window, dataset):
 
 def clipping_at_every_size(qtbot, window, tag):
     """'panel at size: clip' for each clipped text; screenshots when PLAYGROUND_LAYOUT_SHOTS is set."""
-    shots = os.environ.get("PLAYGROUND_LAYOUT_SHOTS")
     found = []
     for size_name, size in SIZES.items():
         window.resize(size or window.minimumSize())
@@ -75,10 +74,16 @@ def clipping_at_every_size(qtbot, window, tag):
             qtbot.wait(30)  # layouts settle, timers that elide or reflow have run
             assert window.size() == (size or window.minimumSize())
             found += [f"{panel.name} at {size_name}: {clip}" for clip in clipped_texts(window)]
-            if shots:
-                Path(shots).mkdir(parents=True, exist_ok=True)
-                window.grab().save(str(Path(shots) / f"{tag}-{panel.name}-{size_name}.png"))
+            shoot(window, f"{tag}-{panel.name}-{size_name}")
     return found
+
+
+def shoot(window, name):
+    """A screenshot into $PLAYGROUND_LAYOUT_SHOTS, when it is set, to look at."""
+    shots = os.environ.get("PLAYGROUND_LAYOUT_SHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(Path(shots) / f"{name}.png"))
 
 
 @pytest.mark.parametrize("dataset", ["grammar", "numbers-en", "numbers-zh"])
@@ -199,3 +204,27 @@ def test_the_detector_sees_a_squeezed_layout(qtbot):
     QApplication.processEvents()
     whys = {clip.why for clip in clipped_texts(page)}
     assert "smaller than its layout's minimum" in whys and "" in whys  # the layout, and the buttons it cut
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe", "wordpiece", "unigram", "word"])
+def test_tokenize_fits_every_tokenizer_kind_on_english_chinese_and_emoji(qtbot, make_window, kind):
+    """Each kind trained in the right-hand column; its tokens, vocabulary and merges tabs checked."""
+    window = make_window("numbers-zh")
+    tokenize = window.panel("tokenize")
+    window.show_panel("tokenize")
+    tokenize.input.setPlainText("The cat sees 一千二百三十四 and 五万零六 🐼👩‍🔬 — twice.")
+    right = tokenize.right
+    right.kind_box.setCurrentIndex(right.kind_box.findData(kind))
+    right.train_button.click()
+    qtbot.waitUntil(lambda: right.tokenizer is not None and not right.is_training(), timeout=TIMEOUT)
+    assert window.banner.isHidden(), window.banner.text()
+    found = []
+    for size_name, size in (("1280x720", QSize(1280, 720)), ("minimum", window.minimumSize())):
+        window.resize(size)
+        for tab in range(right.tabs.count()):
+            right.tabs.setCurrentIndex(tab)
+            tokenize.left.tabs.setCurrentIndex(tab)
+            qtbot.wait(30)
+            found += [f"{kind} tab {tab} at {size_name}: {clip}" for clip in clipped_texts(window)]
+            shoot(window, f"tokenize-{kind}-{right.tabs.tabText(tab).lower()}-{size_name}")
+    assert not found, "\n".join(found)
