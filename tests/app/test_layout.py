@@ -228,3 +228,28 @@ def test_tokenize_fits_every_tokenizer_kind_on_english_chinese_and_emoji(qtbot, 
             found += [f"{kind} tab {tab} at {size_name}: {clip}" for clip in clipped_texts(window)]
             shoot(window, f"tokenize-{kind}-{right.tabs.tabText(tab).lower()}-{size_name}")
     assert not found, "\n".join(found)
+
+
+def test_train_fits_while_running_and_paused(qtbot, make_window):
+    """The status line at its widest: speed, elapsed and remaining time filled, then "Paused" and "Resume"."""
+    window = make_window("grammar")
+    window.workspace.set_train_config(max_steps=100_000, eval_interval=20, batch_size=8)
+    train = window.panel("train")
+    window.show_panel("train")
+    train.start()
+    qtbot.waitUntil(lambda: window.workspace.core.trained_steps >= 30 and train.status.eta_label.text() != "-",
+                    timeout=TIMEOUT)
+    found = []
+    for state in ("running", "paused"):
+        if state == "paused":
+            train.pause_action.trigger()
+            qtbot.waitUntil(lambda: train.state == "paused", timeout=TIMEOUT)
+            assert train.pause_button.text() == "Resume"
+        for size_name, size in SIZES.items():
+            window.resize(size or window.minimumSize())
+            qtbot.wait(150)  # the status line's timer has run at this size
+            found += [f"train {state} at {size_name}: {clip}" for clip in clipped_texts(window)]
+            shoot(window, f"train-{state}-{size_name}")
+    train.stop()
+    qtbot.waitUntil(lambda: not train.job_running(), timeout=TIMEOUT)
+    assert not found, "\n".join(found)
