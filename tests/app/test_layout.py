@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QLocale, QSize, Qt, QTranslator
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QTabBar, QVBoxLayout, QWidget)
 
@@ -253,3 +253,32 @@ def test_train_fits_while_running_and_paused(qtbot, make_window):
     train.stop()
     qtbot.waitUntil(lambda: not train.job_running(), timeout=TIMEOUT)
     assert not found, "\n".join(found)
+
+
+@pytest.fixture
+def chinese_ui(qapp):
+    """The app's Chinese translation installed as ``--lang zh_CN`` does; skipped while there is none."""
+    from playground.app.translation import install_translation
+    from playground.core import i18n
+
+    locale = QLocale()
+    before = set(qapp.findChildren(QTranslator))
+    loaded = install_translation(qapp, "zh_CN")
+    added = [t for t in qapp.findChildren(QTranslator) if t not in before]
+    try:
+        if not any("playground_zh_CN" in path for path in loaded):
+            pytest.skip("the app has no Chinese translation yet (resources/translations/playground_zh_CN.qm)")
+        yield
+    finally:
+        for translator in added:
+            qapp.removeTranslator(translator)
+            translator.deleteLater()
+        QLocale.setDefault(locale)
+        i18n.install()
+
+
+def test_no_panel_clips_its_text_in_the_chinese_ui(qtbot, chinese_ui, make_window):
+    window = make_window("numbers-zh")
+    realistic_state(qtbot, window, "numbers-zh")
+    found = clipping_at_every_size(qtbot, window, "zh_CN-numbers-zh")
+    assert not found, "\n" + "\n".join(found)
