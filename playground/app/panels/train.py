@@ -10,7 +10,7 @@ import math
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea,
                                QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget)
@@ -29,6 +29,7 @@ from .base import Panel
 
 log = logging.getLogger(__name__)
 STATUS_MS = 100  # the text above the plot is refreshed at most this often, not per record
+SIDE_WIDTH = 330  # the settings column, in pixels at the default zoom
 
 
 def default_runs_root() -> Path:
@@ -131,8 +132,20 @@ class TrainPanel(Panel):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFixedWidth(330)
+        self.side_scroll = scroll
+        self._fit_side()
         return scroll
+
+    def _fit_side(self) -> None:
+        """The side column is SIDE_WIDTH wide, or wider when a zoomed font needs more for its texts."""
+        scroll = self.side_scroll
+        needed = scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        scroll.setFixedWidth(max(SIDE_WIDTH, needed))
+
+    def changeEvent(self, event):
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "side_scroll"):
+            QTimer.singleShot(0, self._fit_side)  # once the children have their new font too
+        super().changeEvent(event)
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
