@@ -302,3 +302,24 @@ def test_no_panel_clips_at_a_projector_zoom_on_laptop_sizes(qtbot, make_window, 
             found += [f"{panel.name} at {size_name}, zoom {zoom}: {clip}" for clip in clipped_texts(window)]
             shoot(window, f"zoom{round(zoom * 100)}-{panel.name}-{size_name}")
     assert not found, "\n" + "\n".join(found)
+
+
+def test_the_compare_menu_keeps_compares_and_clears(qtbot, make_window, monkeypatch):
+    """The comparisons moved from three buttons into Train's Compare menu: each entry still does its job."""
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window("grammar")
+    train = window.panel("train")
+    assert train.compare_button.menu().actions() == [train.keep_action, train.compare_run_action,
+                                                     train.clear_overlays_action]
+    assert not train.keep_action.isEnabled()  # nothing trained yet: no curve to keep
+    train_a_few_steps(qtbot, window)
+    assert train.keep_action.isEnabled()
+    train.keep_action.trigger()
+    assert train.plot.overlay_count() == 1
+    metrics = train.run_dir / "metrics.jsonl"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(metrics), ""))
+    train.compare_run_action.trigger()
+    assert train.plot.overlay_count() == 2
+    train.clear_overlays_action.trigger()
+    assert train.plot.overlay_count() == 0

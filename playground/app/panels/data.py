@@ -201,7 +201,8 @@ class DataPanel(Panel):
         self.dataset_list.setFixedHeight(row * self.dataset_list.count() + 2 * self.dataset_list.frameWidth() + 4)
         self.examples_table.verticalHeader().setDefaultSectionSize(row - 2)
         scroll = self.sources_scroll  # as wide as its column, which has no horizontal scroll bar
-        scroll.setMinimumWidth(scroll.widget().minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
+        scroll.setMinimumWidth(scroll.widget().minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
 
     def changeEvent(self, event):
         if event.type() == QEvent.Type.FontChange:
