@@ -1,11 +1,11 @@
 """A clipping detector for the app's layouts: which visible texts do not fit the room they were given.
 
-``clipped_texts(root)`` walks every visible label, button, check box, group box title, tab and
-combo box under ``root`` and compares the size its text needs (the font's advance plus the
+``clipped_texts(root)`` walks every visible label, button, check box, group box title, tab,
+combo box and list row under ``root`` and compares the size its text needs (the font's advance plus the
 style's margins, through ``sizeHint``/``minimumSizeHint``/``sizeFromContents``; for a word-wrapped
 label ``heightForWidth``) with the geometry it actually has. A text elided on purpose (an
 ellipsis inside a word, "Journey_to…edition.txt") passes only with a tooltip that says the rest;
-an elided tab, only when its tooltip holds its text. A widget smaller than its own layout's
+an elided tab or list row, only when its tooltip holds its text. A widget smaller than its own layout's
 minimum is reported too: its children overlap or are cut whatever they show. Each finding is a
 ``Clip`` that reads like "QLabel 'Remaining:' needs 71×17, has 52×17".
 """
@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QCheckBox, QComboBox, QGroupBox, QLabel,
-                               QPushButton, QRadioButton, QStackedLayout, QStackedWidget, QStyle, QStyleOptionButton,
-                               QStyleOptionComboBox, QStyleOptionGroupBox, QTabBar, QToolButton, QWidget)
+                               QListWidget, QPushButton, QRadioButton, QStackedLayout, QStackedWidget, QStyle,
+                               QStyleOptionButton, QStyleOptionComboBox, QStyleOptionGroupBox, QTabBar, QToolButton,
+                               QWidget)
 
 ELIDED = re.compile(r"\S…\S")  # an ellipsis inside a word is an elision ("Loading…" ends a sentence)
 
@@ -147,6 +148,27 @@ def _combo(combo: QComboBox) -> list[Clip]:
     return []
 
 
+def _list_items(view: QListWidget) -> list[Clip]:
+    """Rows of a list: one narrower than its text is elided (its tooltip must hold the text); one that runs
+    past the list's right edge with no horizontal scroll bar to reach it is cut."""
+    clips = []
+    viewport = view.viewport().rect()
+    fm = view.fontMetrics()
+    for i in range(view.count()):
+        item = view.item(i)
+        rect = view.visualItemRect(item)
+        if item.isHidden() or not rect.intersects(viewport) or not item.text().strip():
+            continue
+        needed = fm.horizontalAdvance(item.text()) + (view.iconSize().width() + 4 if not item.icon().isNull() else 0)
+        needed += 2 * view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 2
+        cut = (rect.right() > viewport.right()
+               and view.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        if (rect.width() < needed or cut) and item.text() not in item.toolTip():
+            clips.append(Clip(view, item.text(), QSize(needed, rect.height()), rect.size(),
+                              f"row {i} cut or elided without the full text in its tooltip"))
+    return clips
+
+
 def _outside_parent(widget: QWidget) -> list[Clip]:
     """A text widget that runs past its parent's edge (outside a scroll area) is cut there."""
     parent = widget.parentWidget()
@@ -200,6 +222,8 @@ def clipped_texts(root: QWidget) -> list[Clip]:
             found = _tab_bar(widget)
         elif isinstance(widget, QComboBox):
             found = _combo(widget)
+        elif isinstance(widget, QListWidget):
+            found = _list_items(widget)
         else:
             continue
         if not found and _text_of(widget).strip():

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, QSize, Qt, QTranslator
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                               QTabBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QListWidget,
+                               QPushButton, QTabBar, QVBoxLayout, QWidget)
 
 from .conftest import wait_ready
 from .layout_check import clipped_texts
@@ -143,9 +143,16 @@ def _wrapped():
     return label
 
 
+def _list():
+    view = QListWidget()
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.addItems(["Source: source token ids", "Decoder token ids"])
+    return view
+
+
 WIDGETS = {"label": lambda: QLabel("Remaining: a long caption"), "button": lambda: QPushButton("Compare with a run…"),
            "check box": lambda: QCheckBox("LM head shares the token embedding"), "group box title": _group,
-           "combo box": _combo, "tab bar": _tabs, "wrapped label": _wrapped}
+           "combo box": _combo, "tab bar": _tabs, "wrapped label": _wrapped, "list row": _list}
 
 
 @pytest.mark.parametrize("kind", WIDGETS)
