@@ -307,6 +307,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
             label.refresh()
         if self.panels:
             self._fit_sidebar()
+        QTimer.singleShot(0, self.statusBar().reformat)  # its height follows the new font
         self.statusBar().showMessage(self.tr("Zoom {percent} %").format(percent=round(self.zoom * 100)), 2000)
 
     def zoom_in(self) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton, QSplitter,
+                               QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.datasets import DATASETS
@@ -25,6 +25,7 @@ from ..worker import Job
 from .base import Panel
 
 number = format_count  # the one number format of the window (numbers.py)
+NAME_PX = 280  # the widest a file name is drawn in the heading, in pixels of the heading's font
 
 
 class DataPanel(Panel):
@@ -53,13 +54,24 @@ class DataPanel(Panel):
     # --- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
         splitter = QSplitter()
-        splitter.addWidget(self._build_sources())
+        self.sources_scroll = self._scrolled(self._build_sources())
+        splitter.addWidget(self.sources_scroll)
         splitter.addWidget(self._build_details())
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._fit_sizes()
+
+    @staticmethod
+    def _scrolled(column: QWidget) -> QScrollArea:
+        """The column scrolls up and down on a short screen instead of squeezing its texts."""
+        scroll = QScrollArea()
+        scroll.setWidget(column)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return scroll
 
     def _build_sources(self) -> QWidget:
         box = QWidget()
@@ -113,6 +125,7 @@ class DataPanel(Panel):
         column = QVBoxLayout(box)
         column.setContentsMargins(6, 0, 0, 0)
         self.heading = HeadingLabel("", 1.3)
+        self.heading.setWordWrap(True)
         self.banner = Banner()
         self.busy_label = QLabel()
         self.busy_bar = QProgressBar()
@@ -185,6 +198,9 @@ class DataPanel(Panel):
             self.dataset_list.item(i).setSizeHint(QSize(0, row))
         self.dataset_list.setFixedHeight(row * self.dataset_list.count() + 2 * self.dataset_list.frameWidth() + 4)
         self.examples_table.verticalHeader().setDefaultSectionSize(row - 2)
+        scroll = self.sources_scroll  # as wide as its column, which has no horizontal scroll bar
+        scroll.setMinimumWidth(scroll.widget().minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
 
     def changeEvent(self, event):
         if event.type() == QEvent.Type.FontChange:
@@ -278,8 +294,12 @@ class DataPanel(Panel):
             ds = DATASETS[info["dataset"]]
             kind = self.tr("language modelling") if ds.kind == "lm" else self.tr("source → target examples")
             self.heading.setText(self.tr("{title} — built-in dataset, {kind}").format(title=ds.title, kind=kind))
+            self.heading.setToolTip("")
         else:
-            self.heading.setText(self.tr("{name} — your text, language modelling").format(name=info["name"]))
+            # A file name has no spaces to wrap at: at most NAME_PX wide in the heading, whole in its tooltip.
+            name = self.heading.fontMetrics().elidedText(info["name"], Qt.TextElideMode.ElideMiddle, NAME_PX)
+            self.heading.setText(self.tr("{name} — your text, language modelling").format(name=name))
+            self.heading.setToolTip(info["text_file"] or info["name"])
             where = info["text_file"] or self.tr("typed text")
             self.description_label.setText(self.tr(
                 "<b>Your text</b><br>{where}<br><br>The model learns to continue it, {kind} by {kind}; the "

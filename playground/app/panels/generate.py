@@ -14,7 +14,7 @@ import functools
 import logging
 import random
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QStyle, QTableWidget, QTableWidgetItem, QToolButton,
@@ -32,6 +32,7 @@ from ..worker import Job
 from .base import Panel
 
 log = logging.getLogger(__name__)
+SIDE_WIDTH = 300  # the sampling column, in pixels at the default zoom
 
 
 def sample_from_snapshot(model, tokenizer, prompt_ids, cfg, src_ids, prompt_text):
@@ -108,9 +109,9 @@ class GeneratePanel(Panel):
             setattr(self, name, getattr(self.sampling, name))  # the boxes, as the tests and sessions know them
         right.addWidget(self.sampling)
         right.addWidget(self._build_alternatives(), 1)
-        side = QWidget()
+        self.side = side = QWidget()
         side.setLayout(right)
-        side.setFixedWidth(300)
+        self._fit_side()
         right.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(left, 1)
         layout.addWidget(side)
@@ -129,6 +130,7 @@ class GeneratePanel(Panel):
         self.example_button.setToolTip(self.tr("A source the model never saw in training, with its expected answer"))
         self.example_button.clicked.connect(lambda: self.pick_example())
         self.expected_label = QLabel()
+        self.expected_label.setWordWrap(True)  # a long answer ("seven thousand eight hundred…") fits a narrow window
         self.expected_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.source_caption = QLabel(self.tr("Source"))
         grid.addWidget(self.prompt, 0, 0, 1, 3)
@@ -170,9 +172,15 @@ class GeneratePanel(Panel):
         self.legend_bar.setStyleSheet(f"background: qlineargradient(x1:0, y1:0, x2:1, y2:0, {stops});"
                                       " border-radius: 3px;")
 
+    def _fit_side(self) -> None:
+        """The sampling column is SIDE_WIDTH wide, or wider when a zoomed font needs more for its texts."""
+        self.side.setFixedWidth(max(SIDE_WIDTH, self.side.minimumSizeHint().width()))
+
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "legend_bar"):
             self._paint_legend()  # the tints blend into the background, so a new theme needs new ones
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "side"):
+            QTimer.singleShot(0, self._fit_side)  # once the children have their new font too
         super().changeEvent(event)
 
     def _build_alternatives(self) -> QGroupBox:

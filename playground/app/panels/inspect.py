@@ -8,7 +8,7 @@ panel only shows what ``core.trace`` recorded (see ``core/inspect.py``).
 import functools
 import logging
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QPushButton, QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
@@ -72,6 +72,8 @@ class InspectPanel(Panel):
         self.stage_buttons.setExclusive(True)
         self.stage_scroll = self._build_strip()
         self.records_list = QListWidget()
+        self.records_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.records_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.records_list.currentRowChanged.connect(self._on_record_row)
         self.detail = StageDetail()
         self.toggles = HeadToggles()
@@ -285,6 +287,14 @@ class InspectPanel(Panel):
     def jump_to_group(self, group: str) -> None:
         self.go_to(next(i for i, r in enumerate(self.records()) if r.group == group))
 
+    def _elide_records(self) -> None:
+        """A narrow list shows each record's name elided, whole in its tooltip, instead of cut at the edge."""
+        row = QSize(1, self.records_list.fontMetrics().height() + 4)  # 1: no wider than the list
+        for i in range(self.records_list.count()):
+            item = self.records_list.item(i)
+            item.setSizeHint(row)
+            item.setToolTip(item.text())
+
     def show_current(self) -> None:
         record = self.current_record()
         self._show_stage_button(self.group_buttons[record.group])
@@ -292,6 +302,7 @@ class InspectPanel(Panel):
         self.records_list.blockSignals(True)
         self.records_list.clear()
         self.records_list.addItems([self.record_title(self.records()[i]) for i in members])
+        self._elide_records()
         self.records_list.setCurrentRow(members.index(self.index))
         self.records_list.blockSignals(False)
         self._group_members = members

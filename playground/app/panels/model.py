@@ -88,8 +88,10 @@ class ModelPanel(Panel):
         column = QVBoxLayout(right)
         column.setContentsMargins(6, 0, 0, 0)
         column.addWidget(self._build_summary())
-        column.addWidget(QLabel(self.tr("<b>Architecture</b> — drawn from the modules of the built model; "
-                                        "B is the batch, T the sequence length, S the source length")))
+        caption = QLabel(self.tr("<b>Architecture</b> — drawn from the modules of the built model; "
+                                 "B is the batch, T the sequence length, S the source length"))
+        caption.setWordWrap(True)
+        column.addWidget(caption)
         column.addWidget(diagram_scroll, 1)
         split = QSplitter()
         split.addWidget(settings)
@@ -179,12 +181,40 @@ class ModelPanel(Panel):
         self.parameter_label, self.flops_label, self.memory_label = (HeadingLabel("–", 1.25) for _ in range(3))
         captions = (self.tr("Parameters"), self.tr("FLOPs per token (training)"),
                     self.tr("Training memory (estimate)"))
-        for col, (caption, label) in enumerate(zip(captions, (self.parameter_label, self.flops_label,
-                                                               self.memory_label))):
+        self.summary_grid, self.summary_cells = grid, []
+        for caption, label in zip(captions, (self.parameter_label, self.flops_label, self.memory_label)):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            grid.addWidget(QLabel(caption), 0, col)
-            grid.addWidget(label, 1, col)
+            caption_label = QLabel(caption)
+            caption_label.setWordWrap(True)  # stacked beside a narrow column: "Training memory / (estimate)"
+            self.summary_cells.append((caption_label, label))
+        self._arrange_summary(stacked=False)
         return box
+
+    def _arrange_summary(self, stacked: bool) -> None:
+        """Side by side (caption over value) when the room allows, else one row per figure."""
+        grid = self.summary_grid
+        for caption, label in self.summary_cells:
+            grid.removeWidget(caption)
+            grid.removeWidget(label)
+        for i, (caption, label) in enumerate(self.summary_cells):
+            grid.addWidget(caption, i if stacked else 0, 0 if stacked else i)
+            grid.addWidget(label, i if stacked else 1, 1 if stacked else i)
+        self._summary_stacked = stacked
+
+    def _fit_summary(self) -> None:
+        """Stack the figures when the column beside the settings is too narrow for them side by side."""
+        grid = self.summary_grid
+        margins = grid.contentsMargins()
+        wide = (sum(max(c.sizeHint().width(), v.sizeHint().width()) for c, v in self.summary_cells)
+                + 2 * grid.horizontalSpacing() + margins.left() + margins.right() + 24)
+        room = self.split.width() - self.settings_area.minimumWidth() - self.split.handleWidth() - 6
+        stacked = wide > room
+        if stacked != self._summary_stacked:
+            self._arrange_summary(stacked)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_summary()
 
     # --- editing ----------------------------------------------------------------------------
     def values(self) -> dict:
@@ -288,6 +318,7 @@ class ModelPanel(Panel):
         self.flops_label.setText(human(info["flops_per_token"], "FLOP"))
         memory = info["memory"]
         self.memory_label.setText(human_bytes(memory["total"]))
+        self._fit_summary()
         self.memory_label.setToolTip(self.tr("weights {w}, gradients {g}, optimizer {o}, activations {a} "
                                              "(batch {b})").format(
             w=human_bytes(memory["weights"]), g=human_bytes(memory["gradients"]),

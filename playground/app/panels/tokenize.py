@@ -78,6 +78,7 @@ class TokenizerColumn(QWidget):
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
         self.stats_label = QLabel()
+        self.stats_label.setWordWrap(True)  # "12 tokens · 3.58 characters per token · 12.5 % unknown" at 900 px
         self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.view = TokenSpanView()
         scroll = QScrollArea()

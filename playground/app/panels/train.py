@@ -10,9 +10,9 @@ import math
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea,
                                QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget)
 
 from ...core.device import available_devices
@@ -30,6 +30,7 @@ from .base import Panel
 
 log = logging.getLogger(__name__)
 STATUS_MS = 100  # the text above the plot is refreshed at most this often, not per record
+SIDE_WIDTH = 330  # the settings column, in pixels at the default zoom
 
 
 def default_runs_root() -> Path:
@@ -132,8 +133,20 @@ class TrainPanel(Panel):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFixedWidth(330)
+        self.side_scroll = scroll
+        self._fit_side()
         return scroll
+
+    def _fit_side(self) -> None:
+        """The side column is SIDE_WIDTH wide, or wider when a zoomed font needs more for its texts."""
+        scroll = self.side_scroll
+        needed = scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        scroll.setFixedWidth(max(SIDE_WIDTH, needed))
+
+    def changeEvent(self, event):
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "side_scroll"):
+            QTimer.singleShot(0, self._fit_side)  # once the children have their new font too
+        super().changeEvent(event)
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -157,18 +170,23 @@ class TrainPanel(Panel):
         self.log_scale = QCheckBox(self.tr("Log scale"))
         self.log_scale.setToolTip(self.tr("Show the loss on a logarithmic axis"))
         self.log_scale.toggled.connect(lambda on: self.plot.set_log_scale(on))
-        self.keep_button = QPushButton(self.tr("Keep this curve"))
-        self.keep_button.setToolTip(self.tr("Keep the current curves, dashed, to compare with the next run"))
-        self.keep_button.clicked.connect(self.keep_curve)
-        self.load_run_button = QPushButton(self.tr("Compare with a run…"))
-        self.load_run_button.setToolTip(self.tr("Draw the curves of a saved run (its metrics.jsonl), dashed"))
-        self.load_run_button.clicked.connect(self._choose_run_to_compare)
-        self.clear_overlays_button = QPushButton(self.tr("Clear comparisons"))
-        self.clear_overlays_button.clicked.connect(self.clear_overlays)
+        # The comparisons are used now and then: one menu button, so the row fits a 900 px window.
+        compare_menu = QMenu(self)
+        compare_menu.setToolTipsVisible(True)
+        self.keep_action = compare_menu.addAction(self.tr("Keep this curve"))
+        self.keep_action.setToolTip(self.tr("Keep the current curves, dashed, to compare with the next run"))
+        self.keep_action.triggered.connect(self.keep_curve)
+        self.compare_run_action = compare_menu.addAction(self.tr("Compare with a run…"))
+        self.compare_run_action.setToolTip(self.tr("Draw the curves of a saved run (its metrics.jsonl), dashed"))
+        self.compare_run_action.triggered.connect(self._choose_run_to_compare)
+        self.clear_overlays_action = compare_menu.addAction(self.tr("Clear comparisons"))
+        self.clear_overlays_action.triggered.connect(self.clear_overlays)
+        self.compare_button = QPushButton(self.tr("Compare"))
+        self.compare_button.setToolTip(self.tr("Keep this curve, compare with a saved run, clear comparisons"))
+        self.compare_button.setMenu(compare_menu)
         tools.addWidget(self.log_scale)
         tools.addStretch(1)
-        for button in (self.keep_button, self.load_run_button, self.clear_overlays_button):
-            tools.addWidget(button)
+        tools.addWidget(self.compare_button)
         column.addLayout(tools)
         self.plot = LossPlot()
         self.plot.setMinimumSize(360, 280)
@@ -303,7 +321,7 @@ class TrainPanel(Panel):
         self.settings.setEnabled(has_data and not active)
         can_save = self.state in ("running", "paused") if active else self.workspace.core.trainer is not None
         self.save_button.setEnabled(can_save)
-        self.keep_button.setEnabled(self.plot.point_count() > 0)
+        self.keep_action.setEnabled(self.plot.point_count() > 0)
 
     def state_text(self) -> str:
         return {"idle": self.tr("Ready"), "running": self.tr("Training"), "paused": self.tr("Paused"),
@@ -312,7 +330,7 @@ class TrainPanel(Panel):
 
     def _show_status(self) -> None:
         self.status.show(self.state_text(), self.workspace.core.trained_steps, self._target, self.state == "running")
-        self.keep_button.setEnabled(self.plot.point_count() > 0)
+        self.keep_action.setEnabled(self.plot.point_count() > 0)
 
     def _show_metrics(self, row: dict) -> None:
         self.metrics.show_metrics(row["step"], row["metrics"])

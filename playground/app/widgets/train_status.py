@@ -3,8 +3,7 @@
 import collections
 import math
 
-from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from ..numbers import format_count
 
@@ -37,18 +36,21 @@ class TrainStatus(QWidget):
         self.speed_label, self.elapsed_label, self.eta_label = QLabel("-"), QLabel("-"), QLabel("-")
         # Fixed widths: a label that grows re-lays out the panel, and the plot repaints with it.
         for label, widest in ((self.state_label, "Stopping…"), (self.speed_label, "8,888,888"),
-                              (self.elapsed_label, "88:88:88"), (self.eta_label, "88:88:88")):
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest) + 12)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.state_label, 0, 0)
-        grid.addWidget(self.progress, 0, 1, 1, 7)
-        for col, (caption, label) in enumerate(((self.tr("Tokens/s:"), self.speed_label),
-                                                (self.tr("Elapsed:"), self.elapsed_label),
-                                                (self.tr("Remaining:"), self.eta_label))):
-            grid.addWidget(QLabel(caption), 1, 1 + 2 * col, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(label, 1, 2 + 2 * col)
-        grid.setColumnStretch(7, 1)
+                              (self.elapsed_label, "8:88:88"), (self.eta_label, "8:88:88")):
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest) + 6)
+        # Two rows, each only as wide as its own texts: the line fits beside the settings in a 900 px window.
+        top, figures = QHBoxLayout(), QHBoxLayout()
+        top.addWidget(self.state_label)
+        top.addWidget(self.progress, 1)
+        for caption, label in ((self.tr("Tokens/s:"), self.speed_label), (self.tr("Elapsed:"), self.elapsed_label),
+                               (self.tr("Remaining:"), self.eta_label)):
+            figures.addWidget(QLabel(caption))
+            figures.addWidget(label)
+        figures.addStretch(1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
+        column.addLayout(figures)
 
     def add_step(self, row: dict) -> None:
         self._recent.append((row["step"], row["elapsed"], row["tokens_per_second"]))
@@ -67,7 +69,7 @@ class TrainStatus(QWidget):
         self.progress.setRange(0, target)
         self.progress.setValue(step)
         self.progress.setFormat(self.tr("step {step} of {target}").format(
-            step=QLocale().toString(step), target=QLocale().toString(target)))
+            step=format_count(step), target=format_count(target)))
         if not self._recent:
             return
         (step0, elapsed0, _), (step1, elapsed1, _) = self._recent[0], self._recent[-1]
