@@ -163,6 +163,7 @@ class DataPanel(Panel):
             grid.addWidget(name, 2 * row, col)
             grid.addWidget(value, 2 * row + 1, col)
             self.stat_values[key], self.stat_names[key] = value, name
+        self.stat_names["n_words"].setWordWrap(True)  # "Words (CJK: one per character)" fits a narrow column
         return box
 
     def _build_preview(self) -> QWidget:
