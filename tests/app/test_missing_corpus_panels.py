@@ -1,11 +1,11 @@
 """A session reopened without its text file, as a user sees it: the saved counts, a notice, honest buttons."""
 
 import pytest
-from PySide6.QtCore import QLocale
 
 from playground.core.session import save_session
 from playground.core.text import corpus_stats
 from playground.core.workspace import Workspace
+from playground.app.numbers import format_count, number_locale
 
 from .conftest import wait_ready
 
@@ -46,7 +46,7 @@ def test_the_data_panel_shows_the_saved_statistics_and_says_the_file_is_missing(
     panel = window.panel("data")
     stats = corpus_stats(TEXTS[language])
     for key in ("n_chars", "n_lines", "n_distinct_chars"):
-        assert panel.stat_values[key].text() == QLocale().toString(stats[key]), key
+        assert panel.stat_values[key].text() == format_count(stats[key]), key
     assert "saved with the session" in panel.stats_box.title() and "novel.txt" in panel.stats_box.title()
     notice = window.banner.text()  # above every panel, once (not again inside the Data panel)
     assert str(corpus) in notice and "missing" in notice and "tokens stored" in notice
@@ -96,9 +96,9 @@ def test_an_old_session_without_statistics_opens_and_says_its_counts_are_of_a_sa
     path, corpus = session_without_its_file(tmp_path, TEXTS["english"], old=True)
     open_in(qtbot, window, path)
     panel = window.panel("data")
-    shown, ok = QLocale().toInt(panel.stat_values["n_chars"].text())
+    shown, ok = number_locale().toInt(panel.stat_values["n_chars"].text())
     assert ok
     assert shown < len(TEXTS["english"])  # a sample's count...
     assert panel.stats_box.title().startswith("Statistics of a sample")  # ...and the title says so
-    assert QLocale().toString(shown) in panel.stats_box.title() and "novel.txt is missing" in panel.stats_box.title()
+    assert format_count(shown) in panel.stats_box.title() and "novel.txt is missing" in panel.stats_box.title()
     assert str(corpus) in window.banner.text()
