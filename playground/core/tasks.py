@@ -84,10 +84,6 @@ class PairTask:
             raise ConfigError(_("the longest example needs {n} tokens but the context length is {b}: "
                                 "raise the context length").format(n=need, b=block_size))
 
-    def prompt_ids(self, source: str) -> dict:
-        """Model input for generation: decoder prompt (and encoder source) for one source."""
-        return self.rows_prompt([self.tokenizer.encode_ids(source)])
-
     def rows_prompt(self, sources: list[list[int]]) -> dict:
         tok = self.tokenizer
         if self.architecture == "decoder":

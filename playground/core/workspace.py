@@ -15,8 +15,7 @@ from pathlib import Path
 from .datasets import get_dataset
 from .errors import ConfigError
 from .i18n import _
-from .model import (ModelConfig, Transformer, build_model, count_parameters, flops_per_token, memory_estimate,
-                    model_for_sizes)
+from .model import ModelConfig, Transformer, build_model
 from .recipes import Recipe, recipe_for_dataset, recipe_for_text
 from .text import Cleaning
 from .train import TrainConfig, Trainer
@@ -124,13 +123,6 @@ class Workspace:
         if self.model is None:
             self.model = build_model(self.require_recipe().model)
         return self.model
-
-    def model_summary(self) -> dict:
-        """Parameter count, FLOPs per token and training memory of the current settings."""
-        recipe = self.require_recipe()
-        model = self.model if self.model is not None else model_for_sizes(recipe.model)
-        return {"parameters": count_parameters(model), "flops_per_token": flops_per_token(model),
-                "memory": memory_estimate(model, recipe.train.batch_size)["total"]}
 
     def _reset_model(self) -> None:
         self.model, self.trainer = None, None
