@@ -42,7 +42,7 @@ class TrainConfig:
     checkpoint_interval: int = 0  # save every N steps into the run folder; 0: only at the end
     device: str = "auto"  # auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:1, mps
     seed: int = 1337  # same seed, same data order, same initial weights, same run
-    threads: int | None = None  # torch CPU threads; None leaves torch's choice
+    threads: int | None = None  # torch CPU threads the caller (CLI, app) sets; the trainer leaves them alone
     amp: bool = True  # bf16 autocast on CUDA
 
     def __post_init__(self):
@@ -108,13 +108,12 @@ class Trainer:
     def __init__(self, model, task, cfg: TrainConfig, run_dir=None, task_spec: dict | None = None):
         self.cfg, self.task, self.task_spec = cfg, task, task_spec or {}
         self.device = resolve_device(cfg.device)
-        if cfg.threads:
-            torch.set_num_threads(cfg.threads)
         self.model = model.to(self.device)
         self.model.train()
         task.check(model.cfg.block_size)
         self.optimizer = FlatAdamW(self.model, cfg.weight_decay, (cfg.beta1, cfg.beta2))
         self.step = 0
+        self.batch_rng = torch.Generator()  # the trainer's own: the caller's global RNG is left alone
         self.run_dir = Path(run_dir) if run_dir else None
         self.last_good: dict[str, torch.Tensor] | None = None  # weights and moments of the last sound model
         self.last_good_step = 0
@@ -175,9 +174,39 @@ class Trainer:
     def train_step(self, autocast, started: float) -> StepRecord | None:
         """One optimizer step (with accumulation); None if the loss or gradient is not finite."""
         cfg, t0 = self.cfg, time.perf_counter()
-        g = torch.Generator().manual_seed(cfg.seed * 1_000_003 + self.step)  # data order by step: resumable
-        if self.model.cfg.dropout > 0:
-            torch.manual_seed(cfg.seed + 7919 * self.step)
+        g = self.batch_rng.manual_seed(cfg.seed * 1_000_003 + self.step)  # data order by step: resumable
+        with self._dropout_rng():
+            total, tokens = self._forward_backward(g, autocast)
+        norm = self.optimizer.clip_grad_norm(cfg.grad_clip).item()
+        if not (math.isfinite(total) and math.isfinite(norm)):
+            return None
+        lr = lr_at(self.step, cfg)
+        self.optimizer.step(lr)
+        self.step += 1
+        seconds = time.perf_counter() - t0
+        return StepRecord(self.step, total, lr, norm, tokens / seconds, time.perf_counter() - started,
+                          str(self.device))
+
+    @contextlib.contextmanager
+    def _dropout_rng(self):
+        """Dropout draws from torch's global RNG (it takes no generator). Seeded by step, so a resumed run
+        drops the same units, inside a fork that gives the caller its RNG state back after the step."""
+        if self.model.cfg.dropout == 0:
+            yield
+            return
+        kind = self.device.type
+        devices = [] if kind == "cpu" else list(range(getattr(torch, kind).device_count()))
+        with torch.random.fork_rng(devices=devices, device_type="cuda" if kind == "cpu" else kind):
+            seed = self.cfg.seed + 7919 * self.step
+            if kind == "cpu":
+                torch.default_generator.manual_seed(seed)
+            else:
+                torch.manual_seed(seed)  # the CPU and every accelerator of this kind, all forked above
+            yield
+
+    def _forward_backward(self, g: torch.Generator, autocast) -> tuple[float, int]:
+        """Gradients of grad_accum micro-batches, summed; returns (mean loss, tokens)."""
+        cfg = self.cfg
         self.optimizer.zero_grad()
         total, tokens = 0.0, 0
         for _ in range(cfg.grad_accum):
@@ -188,15 +217,7 @@ class Trainer:
             (loss / cfg.grad_accum).backward()
             total += loss.item() / cfg.grad_accum
             tokens += batch["idx"].numel()
-        norm = self.optimizer.clip_grad_norm(cfg.grad_clip).item()
-        if not (math.isfinite(total) and math.isfinite(norm)):
-            return None
-        lr = lr_at(self.step, cfg)
-        self.optimizer.step(lr)
-        self.step += 1
-        seconds = time.perf_counter() - t0
-        return StepRecord(self.step, total, lr, norm, tokens / seconds, time.perf_counter() - started,
-                          str(self.device))
+        return total, tokens
 
     def _keep_good(self) -> None:
         """Remember the weights, the optimizer's moments and the step of a sound model (the run's start or

@@ -131,3 +131,45 @@ def test_context_longer_than_text_is_refused():
     recipe = recipe_for_text("short text here", is_text=True, model=dict(block_size=64))
     with pytest.raises(ConfigError, match="context"):
         Trainer(build_model(recipe.model), recipe.task, recipe.train)
+
+
+def dropout_trainer(steps, run_dir=None, **train):
+    from playground.core.recipes import recipe_for_text
+
+    from .helpers import TEXT, TINY_MODEL
+    recipe = recipe_for_text(TEXT, is_text=True, model={**TINY_MODEL, "dropout": 0.3},
+                             train=dict(max_steps=steps, batch_size=4, eval_interval=100, eval_batches=1,
+                                        warmup_steps=2, **train))
+    torch.manual_seed(0)
+    return Trainer(build_model(recipe.model), recipe.task, recipe.train, run_dir, recipe.spec)
+
+
+def test_training_leaves_the_callers_rng_and_threads_alone():
+    before_threads = torch.get_num_threads()
+    trainer = dropout_trainer(6, threads=before_threads + 1)
+    torch.manual_seed(123)
+    state = torch.get_rng_state()
+    list(trainer.run())
+    assert trainer.step == 6
+    assert torch.equal(torch.get_rng_state(), state)  # dropout drew from a fork, then the caller's state came back
+    assert torch.get_num_threads() == before_threads  # threads are the caller's choice (CLI, app)
+
+
+def test_resume_with_dropout_equals_uninterrupted(tmp_path):
+    straight = dropout_trainer(10)
+    full = [r.loss for r in straight.run() if isinstance(r, StepRecord)]
+    torch.manual_seed(999)  # whatever the caller does with the global RNG in between
+    first = dropout_trainer(10)
+    part = []
+    for r in first.run():
+        if isinstance(r, StepRecord):
+            part.append(r.loss)
+            torch.rand(7)  # the caller draws between steps
+            if r.step == 4:
+                first.request_stop()
+    first.save(tmp_path / "ckpt")
+    ckpt = load_checkpoint(tmp_path / "ckpt")
+    second = Trainer.from_checkpoint(ckpt, task_from_spec(ckpt.state["task"], ckpt.tokenizer))
+    part += [r.loss for r in second.run() if isinstance(r, StepRecord)]
+    assert part == full
+    assert torch.equal(second.optimizer.flat, straight.optimizer.flat)
