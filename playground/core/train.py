@@ -85,7 +85,7 @@ class EvalRecord:
 @dataclass
 class EventRecord:
     step: int
-    event: str  # "checkpoint", "stopped", "finished", "diverged"
+    event: str  # "checkpoint", "stopped", "finished", "diverged", "paused" (yielded, never recorded)
     message: str = ""
     path: str | None = None
     kind: str = "event"
@@ -102,10 +102,47 @@ def lr_at(step: int, cfg: TrainConfig) -> float:
     return cfg.min_lr + 0.5 * (1.0 + math.cos(math.pi * progress)) * (cfg.lr - cfg.min_lr)
 
 
+class PauseSwitch:
+    """Pause and resume a training loop from any thread; the loop waits at a step boundary.
+
+    One switch for a run: the app's TrainingRun holds it before the trainer exists, hands it to
+    the trainer, and waits on the same condition while it serves requests between steps.
+    """
+
+    def __init__(self):
+        self.condition = threading.Condition()
+        self._paused = False
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def pause(self) -> None:
+        with self.condition:
+            self._paused = True
+
+    def resume(self) -> None:
+        with self.condition:
+            self._paused = False
+            self.condition.notify_all()
+
+    def wake(self) -> None:
+        """Make waiters look again (a stop, a request), paused or not."""
+        with self.condition:
+            self.condition.notify_all()
+
+    def wait(self, until=lambda: False) -> None:
+        """Block while paused, unless ``until()`` is true (checked on every wake)."""
+        with self.condition:
+            while self._paused and not until():
+                self.condition.wait()
+
+
 class Trainer:
     """Trains a model on a task; ``run()`` yields records; stop and pause are thread-safe."""
 
-    def __init__(self, model, task, cfg: TrainConfig, run_dir=None, task_spec: dict | None = None):
+    def __init__(self, model, task, cfg: TrainConfig, run_dir=None, task_spec: dict | None = None,
+                 pause_switch: PauseSwitch | None = None):
         self.cfg, self.task, self.task_spec = cfg, task, task_spec or {}
         self.device = resolve_device(cfg.device)
         self.model = model.to(self.device)
@@ -119,23 +156,22 @@ class Trainer:
         self.last_good_step = 0
         self.history: list[dict] = []
         self._stop = threading.Event()
-        self._running = threading.Event()
-        self._running.set()
+        self.pause_switch = pause_switch or PauseSwitch()
 
     # --- control, from any thread ------------------------------------------------------
     def request_stop(self) -> None:
         self._stop.set()
-        self._running.set()
+        self.pause_switch.wake()
 
     def pause(self) -> None:
-        self._running.clear()
+        self.pause_switch.pause()
 
     def resume(self) -> None:
-        self._running.set()
+        self.pause_switch.resume()
 
     @property
     def paused(self) -> bool:
-        return not self._running.is_set()
+        return self.pause_switch.paused
 
     def stop_requested(self) -> bool:
         return self._stop.is_set()
@@ -147,7 +183,9 @@ class Trainer:
         autocast = autocast_for(self.device, cfg.amp)
         self._keep_good()
         while self.step < cfg.max_steps:
-            self._running.wait()
+            if self.paused:  # a state, not history: not recorded; a consumer may serve requests, then go on
+                yield EventRecord(self.step, "paused", _("training paused at step {s}").format(s=self.step))
+                self.pause_switch.wait(self._stop.is_set)
             if self._stop.is_set():
                 yield self._record(EventRecord(self.step, "stopped", _("training stopped at step {s}").format(s=self.step)))
                 return
@@ -264,9 +302,12 @@ class Trainer:
         return save_checkpoint(directory, self.model, self.task.tokenizer, self.state(),
                                self.optimizer.state_dict())
 
-    def save_to_run(self) -> EventRecord:
-        path = self.save(self.run_dir / "checkpoints" / f"step-{self.step:06d}")
-        write_json_atomic(self.run_dir / "checkpoints" / "latest.json", {"path": path.name, "step": self.step})
+    def save_to_run(self, checkpoints_dir=None) -> EventRecord:
+        """Save into ``checkpoints_dir/step-NNNNNN`` (default: the run folder's ``checkpoints``) and name
+        it in ``latest.json`` there; returns the "checkpoint" event."""
+        directory = Path(checkpoints_dir) if checkpoints_dir is not None else self.run_dir / "checkpoints"
+        path = self.save(directory / f"step-{self.step:06d}")
+        write_json_atomic(directory / "latest.json", {"path": path.name, "step": self.step})
         return EventRecord(self.step, "checkpoint", _("checkpoint saved"), str(path))
 
     @classmethod

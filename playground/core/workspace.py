@@ -129,12 +129,12 @@ class Workspace:
         self.history, self.trained_steps, self.dirty = [], 0, False
 
     # --- training ----------------------------------------------------------------------
-    def new_trainer(self, run_dir=None, **train_changes) -> Trainer:
+    def new_trainer(self, run_dir=None, pause_switch=None, **train_changes) -> Trainer:
         """A trainer that continues the current model (its steps add to the history)."""
         recipe = self.require_recipe()
         train = replace(recipe.train, **train_changes) if train_changes else recipe.train
         train = replace(train, max_steps=self.trained_steps + train.max_steps)
-        trainer = Trainer(self.ensure_model(), recipe.task, train, run_dir, recipe.spec)
+        trainer = Trainer(self.ensure_model(), recipe.task, train, run_dir, recipe.spec, pause_switch)
         if self.trainer is not None:  # keep the optimizer's moments across start/stop
             trainer.optimizer.load_state_dict(self.trainer.optimizer.state_dict())
         trainer.step = self.trained_steps

@@ -9,7 +9,7 @@ from playground.core.checkpoint import load_checkpoint
 from playground.core.errors import ConfigError
 from playground.core.model import build_model
 from playground.core.recipes import task_from_spec
-from playground.core.train import EvalRecord, StepRecord, TrainConfig, Trainer, lr_at
+from playground.core.train import EvalRecord, PauseSwitch, StepRecord, TrainConfig, Trainer, lr_at
 
 from .helpers import tiny_text_recipe
 
@@ -173,3 +173,27 @@ def test_resume_with_dropout_equals_uninterrupted(tmp_path):
     part += [r.loss for r in second.run() if isinstance(r, StepRecord)]
     assert part == full
     assert torch.equal(second.optimizer.flat, straight.optimizer.flat)
+
+
+def test_a_shared_pause_switch_pauses_the_trainer_and_says_so():
+    switch = PauseSwitch()
+    switch.pause()  # e.g. the app's run, paused before its trainer was built
+    recipe = tiny_text_recipe(3)
+    torch.manual_seed(0)
+    trainer = Trainer(build_model(recipe.model), recipe.task, recipe.train, pause_switch=switch)
+    records = trainer.run()
+    first = next(records)
+    assert first.event == "paused" and trainer.step == 0 and trainer.paused
+    switch.resume()
+    rest = list(records)
+    assert trainer.step == 3 and rest[-1].event == "finished" and not trainer.paused
+    assert all(row.get("event") != "paused" for row in trainer.history)  # a state, not history
+
+
+def test_save_to_run_writes_the_step_and_latest(tmp_path):
+    trainer = make_trainer(2)
+    list(trainer.run())
+    event = trainer.save_to_run(tmp_path / "elsewhere")
+    assert event.event == "checkpoint" and event.path == str(tmp_path / "elsewhere" / "step-000002")
+    assert load_checkpoint(event.path).state["step"] == 2
+    assert "step-000002" in (tmp_path / "elsewhere" / "latest.json").read_text()
