@@ -117,6 +117,19 @@ def sequence_metrics(model, task: PairTask, n_examples: int, device,
     predicted = [tok.decode(o) for o in outputs]
     actual = [t for _, t in task.val_pairs[: len(examples)]]
     metrics = {"exact_match": sum(p == a for p, a in zip(predicted, actual)) / max(len(actual), 1)}
-    if task.labels:
+    if task.labels:  # a classifier: the share of examples given their right label
+        metrics["accuracy"] = metrics["exact_match"]
         metrics.update(label_scores(predicted, actual, task.labels))
     return metrics
+
+
+LOWER_IS_BETTER = ("val_loss", "perplexity")
+
+
+def is_better(metric: str, value, best) -> bool:
+    """Whether ``value`` of the headline ``metric`` beats ``best`` (None: nothing yet); NaN never does."""
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        return False
+    if best is None:
+        return True
+    return value < best if metric in LOWER_IS_BETTER else value > best

@@ -18,7 +18,7 @@ import torch
 from .checkpoint import Checkpoint, save_checkpoint, write_json_atomic
 from .device import autocast_for, resolve_device
 from .errors import ConfigError
-from .evaluate import evaluate
+from .evaluate import evaluate, is_better
 from .i18n import _
 from .optim import FlatAdamW
 
@@ -78,7 +78,8 @@ class StepRecord:
 @dataclass
 class EvalRecord:
     step: int
-    metrics: dict  # val_loss, perplexity, token_accuracy, exact_match, precision, recall, f1
+    metrics: dict  # val_loss, perplexity, token_accuracy, exact_match, accuracy, precision, recall, f1
+    best: bool = False  # the best evaluation of the run so far by the task's headline metric (Task.metric)
     kind: str = "eval"
 
 
@@ -155,6 +156,7 @@ class Trainer:
         self.last_good: dict[str, torch.Tensor] | None = None  # weights and moments of the last sound model
         self.last_good_step = 0
         self.history: list[dict] = []
+        self.best: dict | None = None  # {"metric", "value", "step"} of the best evaluation by task.metric
         self._stop = threading.Event()
         self.pause_switch = pause_switch or PauseSwitch()
 
@@ -198,7 +200,7 @@ class Trainer:
                 metrics = self.evaluate(autocast)
                 if self._stop.is_set():
                     continue  # an evaluation cut short by a stop request is not a measurement
-                yield self._record(EvalRecord(self.step, metrics))
+                yield self._record(EvalRecord(self.step, metrics, self._track_best(metrics)))
                 if not math.isfinite(metrics["val_loss"]):
                     yield from self._diverged(self.step)
                     return
@@ -257,6 +259,14 @@ class Trainer:
             tokens += batch["idx"].numel()
         return total, tokens
 
+    def _track_best(self, metrics: dict) -> bool:
+        """Whether this evaluation is the best so far by the task's headline metric; if so, remember it."""
+        metric = self.task.metric
+        if not is_better(metric, metrics.get(metric), self.best["value"] if self.best else None):
+            return False
+        self.best = {"metric": metric, "value": metrics[metric], "step": self.step}
+        return True
+
     def _keep_good(self) -> None:
         """Remember the weights, the optimizer's moments and the step of a sound model (the run's start or
         an evaluation with a finite loss), to go back to if training diverges."""
@@ -296,7 +306,7 @@ class Trainer:
         return record
 
     def state(self) -> dict:
-        return {"step": self.step, "train": self.cfg.to_dict(), "task": self.task_spec}
+        return {"step": self.step, "train": self.cfg.to_dict(), "task": self.task_spec, "best": self.best}
 
     def save(self, directory) -> Path:
         return save_checkpoint(directory, self.model, self.task.tokenizer, self.state(),
@@ -318,4 +328,6 @@ class Trainer:
         if checkpoint.optimizer is not None:
             trainer.optimizer.load_state_dict(checkpoint.optimizer)
         trainer.step = int(checkpoint.state["step"])
+        best = checkpoint.state.get("best")
+        trainer.best = best if isinstance(best, dict) and best.get("metric") == task.metric else None
         return trainer

@@ -135,8 +135,9 @@ class Workspace:
         train = replace(recipe.train, **train_changes) if train_changes else recipe.train
         train = replace(train, max_steps=self.trained_steps + train.max_steps)
         trainer = Trainer(self.ensure_model(), recipe.task, train, run_dir, recipe.spec, pause_switch)
-        if self.trainer is not None:  # keep the optimizer's moments across start/stop
+        if self.trainer is not None:  # keep the optimizer's moments and the best evaluation across start/stop
             trainer.optimizer.load_state_dict(self.trainer.optimizer.state_dict())
+            trainer.best = self.trainer.best
         trainer.step = self.trained_steps
         self.trainer = trainer
         return trainer

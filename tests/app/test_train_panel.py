@@ -349,3 +349,14 @@ def test_the_run_and_its_trainer_share_one_pause(tmp_path):
     assert not run.paused
     rest = list(rows)
     assert [r["kind"] for r in rest] == ["step", "step", "step", "eval", "event"] and rest[-1]["event"] == "finished"
+
+
+def test_the_headline_metric_comes_first_in_bold(qtbot, make_panel):
+    ws, panel = make_panel("sentiment", max_steps=2, eval_interval=2, eval_examples=8)
+    wait_state(qtbot, ws, "finished", panel.start)
+    keys = panel.metrics.metric_keys()
+    assert keys[0] == "accuracy" and {"val_loss", "exact_match", "f1"} <= set(keys)
+    assert panel.metrics.item(0, 0).font().bold() and not panel.metrics.item(1, 0).font().bold()
+    assert panel.metrics.value_text("accuracy").endswith("%")
+    panel.metrics.show_metrics(3, {"f1": 0.5, "val_loss": 1.0, "accuracy": 0.5})  # no headline: the fixed order
+    assert panel.metrics.metric_keys() == ["val_loss", "accuracy", "f1"]
