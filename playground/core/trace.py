@@ -1,7 +1,8 @@
 """A step-by-step trace of one forward pass: every stage a student steps through, as named records.
 
-``trace(model, ids)`` runs the model's own submodules one stage at a time and keeps each
-intermediate tensor with a title, a one-sentence explanation and a formula. A 1-layer
+``trace(model, ids)`` runs the model's own forward pass with a recorder attached
+(``Transformer.recording``) and keeps each tensor the model reports with a title, a
+one-sentence explanation and a formula. A 1-layer
 decoder gives: tokens, embed.token, embed.position, embed.sum, decoder.0.norm1,
 decoder.0.attn.q, ..., decoder.0.mlp.residual, final_norm, logits, softmax, top_k.
 The GUI stepper and ``playground inspect --json`` only display what is recorded here.
@@ -257,7 +258,7 @@ class _Recorder:
             return
         group = path if isinstance(module, Block) else path.rpartition(".")[0]  # "decoder.0"
         layer = int(group.rpartition(".")[2])
-        full = f"{group}.{name}" if isinstance(module, Block) else f"{path}.{name}"
+        full = f"{path}.{name}"
         if isinstance(module, Block):
             key, _dot, residual = name.partition(".")
             kind = f"residual.{key}" if residual else f"norm.{_NORM_OF[name]}"
@@ -300,7 +301,9 @@ def trace(model: Transformer, ids: list[int], src_ids: list[int] | None = None,
     """Run one forward pass of the model, recording every stage; src_ids is the encoder input for
     encoder-decoder models.
 
-    Runs in eval mode under no_grad and restores the model's training flag afterwards.
+    Runs in eval mode under no_grad and restores the model's training flag afterwards. The recorder
+    is attached to this model while it runs: trace a snapshot (``inspect.snapshot``) of a model
+    that another thread is training.
     """
     _check_inputs(model.cfg, ids, src_ids, top_k, temperature)
     with evaluating(model), torch.no_grad():
