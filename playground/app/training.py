@@ -5,9 +5,10 @@
     run.pause(); run.resume(); run.call_between_steps(fn)
 
 The trainer itself is built in the worker thread: moving a model to a GPU initialises CUDA,
-which takes seconds, and that must not happen in the UI thread. Pausing happens here, between
-records, rather than inside ``Trainer.run``: a paused run then still serves requests such as
-"save a checkpoint now", always at a step boundary, never while the weights are being written.
+which takes seconds, and that must not happen in the UI thread. The run and its trainer share
+one ``PauseSwitch``; the run waits on it here, between records, rather than inside
+``Trainer.run``: a paused run then still serves requests such as "save a checkpoint now",
+always at a step boundary, never while the weights are being written.
 """
 
 import json
@@ -19,12 +20,11 @@ from pathlib import Path
 
 import torch
 
-from ..core.atomic import write_json_atomic
 from ..core.device import resolve_device
 from ..core.errors import PlaygroundError
 from ..core.i18n import _
 from ..core.limits import check_file_size
-from ..core.train import EventRecord
+from ..core.train import EventRecord, PauseSwitch
 
 
 # Niceness added to the training thread, and so to the OpenMP threads it starts (Linux: nice is
@@ -82,8 +82,8 @@ class TrainingRun:
         self.warm_up, self.train_changes = warm_up, train_changes
         self.trainer = None
         self._stop = threading.Event()
-        self._paused = False
-        self._wake = threading.Condition()
+        self.pause_switch = PauseSwitch()  # handed to the trainer: one pause for both
+        self._wake = self.pause_switch.condition
         self._requests: list = []
         self.waiting = False  # True while the worker sits paused between two steps
 
@@ -95,15 +95,14 @@ class TrainingRun:
         self._notify()
 
     def pause(self) -> None:
-        self._paused = True
+        self.pause_switch.pause()
 
     def resume(self) -> None:
-        self._paused = False
-        self._notify()
+        self.pause_switch.resume()
 
     @property
     def paused(self) -> bool:
-        return self._paused
+        return self.pause_switch.paused
 
     def call_between_steps(self, fn) -> None:
         """Run ``fn(trainer)`` in the worker at the next step boundary; a dict it returns is yielded."""
@@ -112,8 +111,7 @@ class TrainingRun:
             self._wake.notify_all()
 
     def _notify(self) -> None:
-        with self._wake:
-            self._wake.notify_all()
+        self.pause_switch.wake()
 
     # --- the worker side ----------------------------------------------------------------
     def records(self):
@@ -122,12 +120,15 @@ class TrainingRun:
         if self.threads:
             torch.set_num_threads(self.threads)
         changes = dict(self.train_changes, **({"threads": self.threads} if self.threads else {}))
-        trainer = self.trainer = self.workspace.new_trainer(self.run_dir, **changes)
+        trainer = self.trainer = self.workspace.new_trainer(self.run_dir, self.pause_switch, **changes)
         if self._stop.is_set():
             trainer.request_stop()
         if self.warm_up:
             warm_up(trainer)
         for record in trainer.run():
+            if record.kind == "event" and record.event == "paused":
+                yield from self._between_steps(trainer)  # paused at a step boundary: serve requests meanwhile
+                continue
             if record.kind == "eval" and trainer.stop_requested():
                 continue  # an evaluation cut short by Stop: its numbers mean nothing
             yield asdict(record)
@@ -137,7 +138,7 @@ class TrainingRun:
         while True:
             with self._wake:
                 requests, self._requests = self._requests, []
-                if not requests and self._paused and not self._stop.is_set():
+                if not requests and self.paused and not self._stop.is_set():
                     self.waiting = True
                     self._wake.wait()
                     self.waiting = False
@@ -149,7 +150,7 @@ class TrainingRun:
                     row = asdict(EventRecord(trainer.step, "error", str(e)))
                 if row is not None:
                     yield row
-            if not self._paused or self._stop.is_set():
+            if not self.paused or self._stop.is_set():
                 return
 
 
@@ -171,17 +172,9 @@ def warm_up(trainer) -> None:
 
 
 def save_checkpoint_row(checkpoints_dir):
-    """A request for ``call_between_steps``: save the trainer into ``checkpoints_dir/step-NNNNNN``.
-
-    Returns the "checkpoint" event as a row; ``latest.json`` then names it, as the trainer's own saves do.
-    """
-
-    def save(trainer) -> dict:
-        path = trainer.save(Path(checkpoints_dir) / f"step-{trainer.step:06d}")
-        write_json_atomic(Path(checkpoints_dir) / "latest.json", {"path": path.name, "step": trainer.step})
-        return asdict(EventRecord(trainer.step, "checkpoint", _("checkpoint saved"), str(path)))
-
-    return save
+    """A request for ``call_between_steps``: the trainer's own ``save_to_run`` into ``checkpoints_dir``,
+    its "checkpoint" event returned as a row."""
+    return lambda trainer: asdict(trainer.save_to_run(checkpoints_dir))
 
 
 def read_metrics(path) -> list[dict]:

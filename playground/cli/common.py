@@ -312,6 +312,7 @@ def model_inputs(checkpoint, text: str | None = None, source: str | None = None)
     appended to the decoder ids.
     """
     from playground.core.errors import ConfigError
+    from playground.core.inspect import pair_inputs
     from playground.core.tasks import PairTask
 
     tok, cfg, kind = checkpoint.tokenizer, checkpoint.model.cfg, task_kind(checkpoint)
@@ -327,9 +328,7 @@ def model_inputs(checkpoint, text: str | None = None, source: str | None = None)
     if kind == "lm":
         raise ConfigError(_("this model continues text ({data}); it has no source: give the start of a text "
                             "with --prompt or --text instead of --source").format(data=data_name(checkpoint)))
-    rows = PairTask(tok, [], [], architecture=cfg.architecture).rows_prompt([tok.encode_ids(source)])
-    src = rows["src"][0].tolist() if "src" in rows else None
-    return rows["prompts"][0] + extra, src
+    return pair_inputs(PairTask(tok, [], [], architecture=cfg.architecture), source, extra)
 
 
 def add_checkpoint_argument(parser) -> None:

@@ -91,6 +91,7 @@ def run_command(args) -> int:
         trainer, name = new_trainer(args)
     else:
         raise ConfigError(_("choose what to train on: --dataset NAME, --text FILE or --resume CHECKPOINT_DIR"))
+    runtime.configure(trainer.cfg.threads)  # the trainer leaves threads to its caller; a resumed run keeps its own
     return train(trainer, name, args.quiet)
 
 

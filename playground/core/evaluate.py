@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import torch
 
+from .model import evaluating
 from .tasks import IGNORE, PairTask
 
 
@@ -80,8 +81,16 @@ def label_scores(predicted: list[str], actual: list[str], labels) -> dict:
 def evaluate(model, task, batch_size: int, block_size: int, n_batches: int, n_examples: int, seed: int,
              device, autocast=None, should_stop: Callable[[], bool] = lambda: False) -> dict:
     """Validation metrics on held-out data; the batches are the same at every evaluation (seeded)."""
-    was_training = model.training
-    model.eval()
+    with evaluating(model):
+        metrics = _validation_metrics(model, task, batch_size, block_size, n_batches, seed, device,
+                                      autocast, should_stop)
+        if isinstance(task, PairTask) and n_examples and not should_stop():
+            metrics.update(sequence_metrics(model, task, n_examples, device, should_stop))
+    return metrics
+
+
+def _validation_metrics(model, task, batch_size, block_size, n_batches, seed, device, autocast, should_stop):
+    """Loss, perplexity and token accuracy over n_batches seeded validation batches."""
     g = torch.Generator().manual_seed(seed)
     losses, correct, counted = [], 0, 0
     for _ in range(n_batches):
@@ -95,12 +104,8 @@ def evaluate(model, task, batch_size: int, block_size: int, n_batches: int, n_ex
         correct += ((logits.argmax(-1) == batch["targets"]) & mask).sum().item()
         counted += mask.sum().item()
     val_loss = sum(losses) / max(len(losses), 1)
-    metrics = {"val_loss": val_loss, "perplexity": math.exp(min(val_loss, 50.0)),
-               "token_accuracy": correct / max(counted, 1)}
-    if isinstance(task, PairTask) and n_examples and not should_stop():
-        metrics.update(sequence_metrics(model, task, n_examples, device, should_stop))
-    model.train(was_training)
-    return metrics
+    return {"val_loss": val_loss, "perplexity": math.exp(min(val_loss, 50.0)),
+            "token_accuracy": correct / max(counted, 1)}
 
 
 def sequence_metrics(model, task: PairTask, n_examples: int, device,
@@ -112,6 +117,19 @@ def sequence_metrics(model, task: PairTask, n_examples: int, device,
     predicted = [tok.decode(o) for o in outputs]
     actual = [t for _, t in task.val_pairs[: len(examples)]]
     metrics = {"exact_match": sum(p == a for p, a in zip(predicted, actual)) / max(len(actual), 1)}
-    if task.labels:
+    if task.labels:  # a classifier: the share of examples given their right label
+        metrics["accuracy"] = metrics["exact_match"]
         metrics.update(label_scores(predicted, actual, task.labels))
     return metrics
+
+
+LOWER_IS_BETTER = ("val_loss", "perplexity")
+
+
+def is_better(metric: str, value, best) -> bool:
+    """Whether ``value`` of the headline ``metric`` beats ``best`` (None: nothing yet); NaN never does."""
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        return False
+    if best is None:
+        return True
+    return value < best if metric in LOWER_IS_BETTER else value > best

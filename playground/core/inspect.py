@@ -28,10 +28,7 @@ def inspect_inputs(task, text: str, target_prefix: str = "") -> tuple[list[int],
     """
     tok = task.tokenizer
     if isinstance(task, PairTask):
-        rows = task.rows_prompt([tok.encode_ids(text)])
-        prefix = tok.encode_ids(target_prefix) if target_prefix else []
-        src = rows["src"][0].tolist() if "src" in rows else None
-        return rows["prompts"][0] + prefix, src
+        return pair_inputs(task, text, tok.encode_ids(target_prefix) if target_prefix else [])
     return tok.encode_ids(text or "\n"), None
 
 
@@ -48,6 +45,15 @@ def next_text(tokenizer, ids: list[int], continuation: list[int], typed: str) ->
         if piece:
             return piece, n
     return text.flush(), len(continuation)
+
+
+def pair_inputs(task: PairTask, source: str, decoder_extra: list[int]) -> tuple[list[int], list[int] | None]:
+    """(decoder ids, encoder ids or None) for one source of a pair task, as it trains, with
+    ``decoder_extra`` appended to the decoder ids: ``<bos> source <sep> extra`` (decoder-only), or
+    encoder ``source <eos>`` and decoder ``<bos> extra`` (encoder-decoder)."""
+    rows = task.rows_prompt([task.tokenizer.encode_ids(source)])
+    src = rows["src"][0].tolist() if "src" in rows else None
+    return rows["prompts"][0] + decoder_extra, src
 
 
 # --- ablation ----------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """The Transformer: one config builds a decoder-only GPT or an encoder-decoder model.
 
 Every stage a student steps through is a method (``embed``, ``encode``, ``decode``,
-``logits``); attention can return its weights; the tracer in ``trace.py`` walks the same
-modules stage by stage.
+``logits``). Each stage module reports its intermediate tensors (queries, attention weights,
+residuals...) to an optional recorder: ``with model.recording(fn): model(idx)`` calls
+``fn(module, name, tensor)`` for each of them, and that is how the tracer in ``trace.py`` sees
+a forward pass. Without a recorder a report costs one attribute test.
 """
 
+import contextlib
 import math
 from dataclasses import asdict, dataclass, fields
 
@@ -98,19 +101,17 @@ def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.T
     return out.flatten(-2)
 
 
-class LayerNorm(nn.Module):
-    """LayerNorm with an optional bias (PyTorch's has no bias=False before 2.1 in all paths)."""
+class Recorded(nn.Module):
+    """A stage module that can report its intermediate tensors (the TransformerLens HookPoint idea)."""
 
-    def __init__(self, dim: int, bias: bool):
-        super().__init__()
-        self.weight = nn.Parameter(torch.ones(dim))
-        self.bias = nn.Parameter(torch.zeros(dim)) if bias else None
+    recorder = None  # callable(module, name, tensor) while Transformer.recording() is active
 
-    def forward(self, x):
-        return F.layer_norm(x, self.weight.shape, self.weight, self.bias, 1e-5)
+    def record(self, name: str, tensor) -> None:
+        if self.recorder is not None:
+            self.recorder(self, name, tensor)
 
 
-class Attention(nn.Module):
+class Attention(Recorded):
     """Multi-head attention: self-attention (causal or not) or cross-attention to a memory."""
 
     def __init__(self, cfg: ModelConfig, causal: bool, cross: bool = False):
@@ -150,52 +151,63 @@ class Attention(nn.Module):
             keep = pad if keep is None else keep & pad
         return keep
 
-    def forward(self, x, memory=None, key_keep=None, rope=None, cache=None, need_weights=False):
-        """Returns (output, attention weights or None). cache is a dict updated in place."""
+    def forward(self, x, memory=None, key_keep=None, rope=None, cache=None):
+        """Attention output (B, T, d). cache is a dict updated in place. While recording, the
+        explicit path runs, so the scores, mask and weights can be reported."""
         if self.cross and cache is not None and "k" in cache:
             q, k, v = self.heads(self.q_proj(x)), cache["k"], cache["v"]  # memory projected once
         else:
             q, k, v = self.project(x, memory)
+        self.record("q", q)
+        self.record("k", k)
+        self.record("v", v)
         if rope is not None:  # rotate the new queries and keys by their positions
             q, k = apply_rope(q, *rope), apply_rope(k, *rope)
+            self.record("q_rope", q)
+            self.record("k_rope", k)
         if cache is not None and not self.cross and "k" in cache:
             k, v = torch.cat((cache["k"], k), dim=2), torch.cat((cache["v"], v), dim=2)
         if cache is not None:
             cache["k"], cache["v"] = k, v
         Tq, Tk = q.size(2), k.size(2)
-        weights = None
-        if need_weights:
-            y, weights = self.attend(q, k, v, self.mask(Tq, Tk, key_keep, x.device))
+        if self.recorder is not None:
+            y = self.attend(q, k, v, self.mask(Tq, Tk, key_keep, x.device))
         elif self.causal and key_keep is None and Tq == Tk:
             y = F.scaled_dot_product_attention(q, k, v, dropout_p=self.drop_p(), is_causal=True)
         else:
             y = F.scaled_dot_product_attention(
                 q, k, v, attn_mask=self.mask(Tq, Tk, key_keep, x.device), dropout_p=self.drop_p())
-        return self.merge(y), weights
+        return self.merge(y)
 
     def drop_p(self) -> float:
         return self.dropout if self.training else 0.0
 
     def attend(self, q, k, v, keep):
-        """The explicit path: softmax(q·kᵀ/√hs, masked) · v; returns (y, weights)."""
+        """The explicit path: softmax(q·kᵀ/√hs, masked) · v -> (B, nh, Tq, hs); reports scores, mask, weights."""
         scores = (q @ k.transpose(-2, -1)) / math.sqrt(self.head_size)  # (B, nh, Tq, Tk)
+        self.record("scores", scores)
+        self.record("mask", torch.ones_like(scores, dtype=torch.bool) if keep is None else keep.expand_as(scores))
         if keep is not None:
             scores = scores.masked_fill(~keep, float("-inf"))
         weights = F.softmax(scores, dim=-1)
         if self.training and self.dropout > 0:
             weights = F.dropout(weights, self.dropout)
-        return weights @ v, weights  # (B, nh, Tq, hs)
+        self.record("weights", weights)
+        return weights @ v
 
     def merge(self, y: torch.Tensor) -> torch.Tensor:
         """Ablate masked heads, concatenate heads, project back to the residual stream."""
         if self.head_mask is not None:
             y = y * self.head_mask.to(y.dtype).view(1, -1, 1, 1)
+        self.record("heads", y)
         B, _nh, T, _hs = y.shape
         y = y.transpose(1, 2).reshape(B, T, -1)  # (B, T, d)
-        return self.resid_drop(self.out_proj(y))
+        out = self.resid_drop(self.out_proj(y))
+        self.record("out", out)
+        return out
 
 
-class FeedForward(nn.Module):
+class FeedForward(Recorded):
     """Position-wise MLP: W2 · act(W1 · x), or SwiGLU: W2 · (silu(W1 · x) * (W3 · x))."""
 
     def __init__(self, cfg: ModelConfig):
@@ -214,36 +226,56 @@ class FeedForward(nn.Module):
         return F.gelu(h) if self.activation == "gelu" else F.relu(h)
 
     def forward(self, x):
-        return self.drop(self.down_proj(self.hidden(x)))
+        h = self.hidden(x)  # (B, T, d_ff), after the non-linearity (SwiGLU: the gated product)
+        self.record("hidden", h)
+        out = self.drop(self.down_proj(h))
+        self.record("out", out)
+        return out
 
 
-class Block(nn.Module):
+class Block(Recorded):
     """One layer: self-attention, optional cross-attention, feed-forward, each with add & norm."""
 
     def __init__(self, cfg: ModelConfig, causal: bool, cross: bool):
         super().__init__()
         self.pre = cfg.norm == "pre"
-        self.norm1, self.attn = LayerNorm(cfg.d_model, cfg.bias), Attention(cfg, causal)
-        self.norm_cross = LayerNorm(cfg.d_model, cfg.bias) if cross else None
+        self.norm1, self.attn = layer_norm(cfg), Attention(cfg, causal)
+        self.norm_cross = layer_norm(cfg) if cross else None
         self.cross_attn = Attention(cfg, causal=False, cross=True) if cross else None
-        self.norm2, self.mlp = LayerNorm(cfg.d_model, cfg.bias), FeedForward(cfg)
+        self.norm2, self.mlp = layer_norm(cfg), FeedForward(cfg)
 
-    def sublayer(self, x, norm, fn):
+    def sublayer(self, x, norm, fn, names: tuple[str, str]):
+        """x + fn(LN(x)) (pre-LN) or LN(x + fn(x)) (post-LN); reports the norm's and the sum's output."""
+        norm_name, residual_name = names
         if self.pre:
-            return x + fn(norm(x))
-        return norm(x + fn(x))
+            h = norm(x)
+            self.record(norm_name, h)
+            x = x + fn(h)
+            self.record(residual_name, x)
+            return x
+        x = x + fn(x)
+        self.record(residual_name, x)
+        x = norm(x)
+        self.record(norm_name, x)
+        return x
 
     def forward(self, x, memory=None, self_keep=None, memory_keep=None, rope=None, cache=None):
         self_cache = cache.setdefault("self", {}) if cache is not None else None
         cross_cache = cache.setdefault("cross", {}) if cache is not None else None
-        x = self.sublayer(x, self.norm1, lambda h: self.attn(h, key_keep=self_keep, rope=rope, cache=self_cache)[0])
+        x = self.sublayer(x, self.norm1, lambda h: self.attn(h, key_keep=self_keep, rope=rope, cache=self_cache),
+                          ("norm1", "attn.residual"))
         if self.cross_attn is not None:
-            x = self.sublayer(x, self.norm_cross,
-                              lambda h: self.cross_attn(h, memory, memory_keep, cache=cross_cache)[0])
-        return self.sublayer(x, self.norm2, self.mlp)
+            x = self.sublayer(x, self.norm_cross, lambda h: self.cross_attn(h, memory, memory_keep, cache=cross_cache),
+                              ("norm_cross", "cross_attn.residual"))
+        return self.sublayer(x, self.norm2, self.mlp, ("norm2", "mlp.residual"))
 
 
-class Transformer(nn.Module):
+def layer_norm(cfg: ModelConfig) -> nn.LayerNorm:
+    """LayerNorm over the model width, with a bias only when the config asks for biases."""
+    return nn.LayerNorm(cfg.d_model, bias=cfg.bias)
+
+
+class Transformer(Recorded):
     """Decoder-only (GPT) or encoder-decoder Transformer built from one ModelConfig."""
 
     def __init__(self, cfg: ModelConfig):
@@ -262,8 +294,8 @@ class Transformer(nn.Module):
         cross = cfg.architecture == "encoder-decoder"
         self.decoder = nn.ModuleList(Block(cfg, causal=True, cross=cross) for _ in range(cfg.n_layer))
         final_norm = cfg.norm == "pre"  # post-LN already ends every block with a norm
-        self.enc_norm = LayerNorm(d, cfg.bias) if final_norm and cross else None
-        self.final_norm = LayerNorm(d, cfg.bias) if final_norm else None
+        self.enc_norm = layer_norm(cfg) if final_norm and cross else None
+        self.final_norm = layer_norm(cfg) if final_norm else None
         self.lm_head = nn.Linear(d, cfg.vocab_size, bias=False)
         if cfg.tie_weights:
             self.lm_head.weight = self.tok_emb.weight
@@ -309,22 +341,34 @@ class Transformer(nn.Module):
             return None
         return self.rope_cos[start:start + T], self.rope_sin[start:start + T]
 
-    def embed(self, idx: torch.Tensor, start: int = 0) -> torch.Tensor:
-        """Token embedding (scaled) plus positional encoding; (B, T) ids -> (B, T, d)."""
+    def embed(self, idx: torch.Tensor, start: int = 0, name: str = "embed") -> torch.Tensor:
+        """Token embedding (scaled) plus positional encoding; (B, T) ids -> (B, T, d).
+
+        Reports ``{name}.token``, ``{name}.position`` (RoPE: its angles, mod 2π) and ``{name}.sum``.
+        """
         x = self.tok_emb(idx)
         if self.cfg.position == "sinusoidal":
             x = x * self.embed_scale()
         pos = self.positions(idx.size(1), start)
-        return self.emb_drop(x if pos is None else x + pos)
+        if self.recorder is not None:
+            self.record(f"{name}.token", x)
+            cos_sin = self.rope(idx.size(1), start)
+            self.record(f"{name}.position", pos if pos is not None else torch.atan2(cos_sin[1], cos_sin[0]))
+        x = self.emb_drop(x if pos is None else x + pos)
+        self.record(f"{name}.sum", x)
+        return x
 
     def encode(self, src: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Encoder stack over source ids (B, S); returns (memory (B, S, d), key_keep (B, S))."""
         keep = src != self.cfg.pad_id
-        x = self.embed(src)
+        x = self.embed(src, name="source.embed")
         rope = self.rope(src.size(1))
         for block in self.encoder:
             x = block(x, self_keep=keep, rope=rope)
-        return (self.enc_norm(x) if self.enc_norm is not None else x), keep
+        if self.enc_norm is not None:
+            x = self.enc_norm(x)
+            self.record("encoder.final_norm", x)
+        return x, keep
 
     def decode(self, idx, memory=None, memory_keep=None, cache: list | None = None, start: int = 0):
         """Decoder stack (causal) over ids (B, T), attending to the memory if given; -> (B, T, d)."""
@@ -339,7 +383,10 @@ class Transformer(nn.Module):
         """Final norm (pre-LN) and the projection to vocabulary scores; (B, T, d) -> (B, T, V)."""
         if self.final_norm is not None:
             h = self.final_norm(h)
-        return self.lm_head(h)
+            self.record("final_norm", h)
+        logits = self.lm_head(h)
+        self.record("logits", logits)
+        return logits
 
     def forward(self, idx, targets=None, src=None):
         """Logits for ids (B, T) — given the source ids (B, S) for encoder-decoder — and the loss."""
@@ -350,6 +397,18 @@ class Transformer(nn.Module):
             loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100)
         return logits, loss
 
+    @contextlib.contextmanager
+    def recording(self, recorder):
+        """Within the block every stage module reports to ``recorder(module, name, tensor)``."""
+        modules = [m for m in self.modules() if isinstance(m, Recorded)]
+        for m in modules:
+            m.recorder = recorder
+        try:
+            yield self
+        finally:
+            for m in modules:
+                m.recorder = None
+
     def new_cache(self) -> list:
         """An empty key/value cache, one dict per decoder layer."""
         return [{} for _ in self.decoder]
@@ -357,6 +416,17 @@ class Transformer(nn.Module):
     # --- sizes ------------------------------------------------------------------------
     def attention_modules(self) -> list[tuple[str, Attention]]:
         return [(name, m) for name, m in self.named_modules() if isinstance(m, Attention)]
+
+
+@contextlib.contextmanager
+def evaluating(model: nn.Module):
+    """Run the model in eval mode, then put its training flag back, even after an error."""
+    was_training = model.training
+    model.eval()
+    try:
+        yield model
+    finally:
+        model.train(was_training)
 
 
 def count_parameters(model: Transformer, non_embedding: bool = False) -> int:

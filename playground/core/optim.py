@@ -27,7 +27,6 @@ class FlatAdamW:
         self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
         named = list(dict((id(p), (n, p)) for n, p in model.named_parameters() if p.requires_grad).values())
         named.sort(key=lambda np_: not decays(*np_))  # decayed parameters first: one slice
-        self.names = [n for n, _ in named]
         self.params = [p for _, p in named]
         self.n_decay = sum(p.numel() for n, p in named if decays(n, p))
         total = sum(p.numel() for p in self.params)

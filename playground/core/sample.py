@@ -12,13 +12,13 @@ while the sequence fits in the context. An encoder-decoder stops when its decode
 
 import math
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
 
 from .errors import ConfigError
 from .i18n import _
+from .model import evaluating
 from .tokenizer import BOS_ID, BYTE_TOKENS, PAD_ID, SEP_ID, SPECIALS, UNK_ID
 
 BYTE_TOKEN_SET = frozenset(BYTE_TOKENS)
@@ -260,17 +260,6 @@ class Context:
     def decoder_full(self) -> bool:
         """An encoder-decoder cannot slide its window: its decoder stops at block_size tokens."""
         return self.memory is not None and len(self.ids) >= self.block_size
-
-
-@contextmanager
-def evaluating(model):
-    """Run the model in eval mode, then put its training flag back."""
-    was_training = model.training
-    model.eval()
-    try:
-        yield
-    finally:
-        model.train(was_training)
 
 
 def check_inputs(model, prompt_ids, src_ids) -> None:

@@ -89,10 +89,6 @@ class PairTask:
         """Raise ConfigError saying what is allowed when ``source`` is no input of this built-in task."""
         check_source(self.name, source)
 
-    def prompt_ids(self, source: str) -> dict:
-        """Model input for generation: decoder prompt (and encoder source) for one source."""
-        return self.rows_prompt([self.tokenizer.encode_ids(source)])
-
     def rows_prompt(self, sources: list[list[int]]) -> dict:
         tok = self.tokenizer
         if self.architecture == "decoder":

@@ -1,7 +1,8 @@
 """A step-by-step trace of one forward pass: every stage a student steps through, as named records.
 
-``trace(model, ids)`` runs the model's own submodules one stage at a time and keeps each
-intermediate tensor with a title, a one-sentence explanation and a formula. A 1-layer
+``trace(model, ids)`` runs the model's own forward pass with a recorder attached
+(``Transformer.recording``) and keeps each tensor the model reports with a title, a
+one-sentence explanation and a formula. A 1-layer
 decoder gives: tokens, embed.token, embed.position, embed.sum, decoder.0.norm1,
 decoder.0.attn.q, ..., decoder.0.mlp.residual, final_norm, logits, softmax, top_k.
 The GUI stepper and ``playground inspect --json`` only display what is recorded here.
@@ -16,7 +17,7 @@ import torch.nn.functional as F
 
 from .errors import ConfigError
 from .i18n import _
-from .model import Attention, Block, Transformer, apply_rope
+from .model import Attention, Block, Transformer, evaluating
 
 HEADS = ("head", "position", "dim")
 STREAM = ("position", "dim")
@@ -233,11 +234,15 @@ def _attention_texts(cross: bool, b: str) -> dict:
     }
 
 
-# --- the walk through the model ---------------------------------------------------------
+# --- recording the model's own forward pass --------------------------------------------
 class _Recorder:
-    def __init__(self, cfg):
+    """Receives the model's reports (``Transformer.recording``) and keeps each as a StageRecord."""
+
+    def __init__(self, model: Transformer):
         self.records: list[StageRecord] = []
-        self.texts = _texts(cfg)
+        self.texts = _texts(model.cfg)
+        self.paths = {m: name for name, m in model.named_modules()}  # module -> "decoder.0.attn"
+        self.rope = model.cfg.position == "rope"
 
     def add(self, name, group, kind, tensor, axes, layer=None):
         title, explanation, formula = self.texts[kind]
@@ -245,21 +250,64 @@ class _Recorder:
         t = tensor.detach().to("cpu", torch.float32).clone(memory_format=torch.contiguous_format)
         self.records.append(StageRecord(name, group, title, explanation, formula, t, axes, layer))
 
+    def __call__(self, module, name: str, tensor: torch.Tensor) -> None:
+        """One report from the model: name it, group it and label its axes; the batch dim is dropped."""
+        path = self.paths[module]
+        if isinstance(module, Transformer):
+            self._model_stage(name, tensor if name.endswith(".position") else tensor[0])  # (T, ·): no batch
+            return
+        group = path if isinstance(module, Block) else path.rpartition(".")[0]  # "decoder.0"
+        layer = int(group.rpartition(".")[2])
+        full = f"{path}.{name}"
+        if isinstance(module, Block):
+            key, _dot, residual = name.partition(".")
+            kind = f"residual.{key}" if residual else f"norm.{_NORM_OF[name]}"
+            self.add(full, group, kind, tensor[0], STREAM, layer)
+        elif isinstance(module, Attention):
+            kind = "cross" if module.cross else "self"
+            if name == "mask":
+                kind = f"{kind}.mask.{'causal' if module.causal else 'padding'}"
+                self.add(full, group, kind, tensor[0, 0], ("query", "key"), layer)
+            else:
+                self.add(full, group, f"{kind}.{name}", tensor[0], _ATTENTION_AXES[name], layer)
+        else:  # FeedForward
+            axes = ("position", "hidden") if name == "hidden" else STREAM
+            self.add(full, group, f"mlp.{name}", tensor[0], axes, layer)
+
+    def _model_stage(self, name: str, t: torch.Tensor) -> None:
+        stage = name.rpartition(".")[2]
+        if name.startswith(("embed.", "source.embed.")):
+            axes = ("position", "pair") if stage == "position" and self.rope else STREAM  # RoPE: angles
+            self.add(name, "embedding", f"embed.{stage}", t, axes)
+        elif name == "encoder.final_norm":
+            self.add(name, "memory", name, t, STREAM)
+        else:  # final_norm, logits
+            self.add(name, "output", name, t, STREAM if name == "final_norm" else ("position", "token"))
+
+    def in_pipeline_order(self) -> list[StageRecord]:
+        """Inputs, embeddings (source first), encoder, memory, decoder, output: the model embeds the
+        target after the encoder has run, the stepper shows all embeddings together."""
+        rank = {"input": 0, "embedding": 1, "memory": 3, "output": 5}
+        return sorted(self.records, key=lambda r: rank.get(r.group, 2 if r.group.startswith("encoder") else 4))
+
+
+_NORM_OF = {"norm1": "attn", "norm_cross": "cross_attn", "norm2": "mlp"}
+_ATTENTION_AXES = {"q": HEADS, "k": HEADS, "v": HEADS, "q_rope": HEADS, "k_rope": HEADS, "heads": HEADS,
+                   "scores": SCORES, "weights": SCORES, "out": STREAM}
+
 
 def trace(model: Transformer, ids: list[int], src_ids: list[int] | None = None,
           top_k: int = 10, temperature: float = 1.0) -> Trace:
-    """Run one forward pass stage by stage; src_ids is the encoder input for encoder-decoder models.
+    """Run one forward pass of the model, recording every stage; src_ids is the encoder input for
+    encoder-decoder models.
 
-    Runs in eval mode under no_grad and restores the model's training flag afterwards.
+    Runs in eval mode under no_grad and restores the model's training flag afterwards. The recorder
+    is attached to this model while it runs: trace a snapshot (``inspect.snapshot``) of a model
+    that another thread is training.
     """
     _check_inputs(model.cfg, ids, src_ids, top_k, temperature)
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            return _walk(model, ids, src_ids, top_k, temperature)
-    finally:
-        model.train(was_training)
+    with evaluating(model), torch.no_grad():
+        return _record_forward(model, ids, src_ids, top_k, temperature)
 
 
 def _check_inputs(cfg, ids, src_ids, top_k, temperature) -> None:
@@ -279,118 +327,18 @@ def _check_inputs(cfg, ids, src_ids, top_k, temperature) -> None:
             raise ConfigError(message)
 
 
-def _walk(model: Transformer, ids, src_ids, top_k, temperature) -> Trace:
-    rec = _Recorder(model.cfg)
+def _record_forward(model: Transformer, ids, src_ids, top_k, temperature) -> Trace:
+    rec = _Recorder(model)
     device = model.tok_emb.weight.device
     idx = torch.tensor([ids], dtype=torch.long, device=device)  # (1, T)
     src = None if src_ids is None else torch.tensor([src_ids], dtype=torch.long, device=device)  # (1, S)
-    # groups stay contiguous: all inputs, all embeddings (source first), encoder, decoder, output
     if src is not None:
         rec.add("source.tokens", "input", "source.tokens", src[0], ("position",))
     rec.add("tokens", "input", "tokens", idx[0], ("position",))
-    src_x = _embed(rec, model, src, "source.embed") if src is not None else None
-    x = _embed(rec, model, idx, "embed")
-    memory = memory_keep = None
-    if src is not None:
-        memory, memory_keep = _encode(rec, model, src, src_x)
-    rope = model.rope(idx.size(1))
-    for i, block in enumerate(model.decoder):
-        x = _block(rec, block, x, f"decoder.{i}", i, rope, memory=memory, memory_keep=memory_keep)
-    return _output(rec, model, x, top_k, temperature)
-
-
-def _embed(rec: _Recorder, model: Transformer, idx, prefix: str):
-    T = idx.size(1)
-    pos = model.positions(T)  # raises ConfigError past the context length
-    rec.add(f"{prefix}.token", "embedding", "embed.token", model.tok_emb(idx)[0] * model.embed_scale(), STREAM)
-    if pos is None:
-        cos, sin = model.rope(T)  # (T, hs/2) each
-        rec.add(f"{prefix}.position", "embedding", "embed.position", torch.atan2(sin, cos), ("position", "pair"))
-    else:
-        rec.add(f"{prefix}.position", "embedding", "embed.position", pos, STREAM)
-    x = model.embed(idx)
-    rec.add(f"{prefix}.sum", "embedding", "embed.sum", x[0], STREAM)
-    return x
-
-
-def _encode(rec: _Recorder, model: Transformer, src, x):
-    keep = src != model.cfg.pad_id  # (1, S), as in Transformer.encode
-    rope = model.rope(src.size(1))
-    for i, block in enumerate(model.encoder):
-        x = _block(rec, block, x, f"encoder.{i}", i, rope, self_keep=keep)
-    if model.enc_norm is not None:
-        x = model.enc_norm(x)
-        rec.add("encoder.final_norm", "memory", "encoder.final_norm", x[0], STREAM)
-    return x, keep
-
-
-def _block(rec: _Recorder, block: Block, x, group: str, layer: int, rope,
-           self_keep=None, memory=None, memory_keep=None):
-    """Block.forward, one recorded stage at a time."""
-    def sublayer(x, norm, norm_name, key, fn):
-        if block.pre:
-            h = norm(x)
-            rec.add(f"{group}.{norm_name}", group, f"norm.{key}", h[0], STREAM, layer)
-            x = x + fn(h)
-            rec.add(f"{group}.{key}.residual", group, f"residual.{key}", x[0], STREAM, layer)
-            return x
-        x = x + fn(x)
-        rec.add(f"{group}.{key}.residual", group, f"residual.{key}", x[0], STREAM, layer)
-        x = norm(x)
-        rec.add(f"{group}.{norm_name}", group, f"norm.{key}", x[0], STREAM, layer)
-        return x
-
-    x = sublayer(x, block.norm1, "norm1", "attn",
-                 lambda h: _attention(rec, block.attn, h, f"{group}.attn", group, layer, key_keep=self_keep, rope=rope))
-    if block.cross_attn is not None:
-        x = sublayer(x, block.norm_cross, "norm_cross", "cross_attn",
-                     lambda h: _attention(rec, block.cross_attn, h, f"{group}.cross_attn", group, layer,
-                                          memory=memory, key_keep=memory_keep))
-    return sublayer(x, block.norm2, "norm2", "mlp", lambda h: _feed_forward(rec, block.mlp, h, group, layer))
-
-
-def _attention(rec: _Recorder, attn: Attention, x, prefix: str, group: str, layer: int,
-               memory=None, key_keep=None, rope=None):
-    """Attention.forward's explicit path, recording Q, K, V, scores, mask, weights and outputs."""
-    kind = "cross" if attn.cross else "self"
-    q, k, v = attn.project(x, memory)  # (1, nh, T, hs); k, v over the memory for cross-attention
-    for part, t in (("q", q), ("k", k), ("v", v)):
-        rec.add(f"{prefix}.{part}", group, f"{kind}.{part}", t[0], HEADS, layer)
-    if rope is not None:
-        q, k = apply_rope(q, *rope), apply_rope(k, *rope)
-        rec.add(f"{prefix}.q_rope", group, f"{kind}.q_rope", q[0], HEADS, layer)
-        rec.add(f"{prefix}.k_rope", group, f"{kind}.k_rope", k[0], HEADS, layer)
-    Tq, Tk = q.size(2), k.size(2)
-    keep = attn.mask(Tq, Tk, key_keep, x.device)
-    scores = (q @ k.transpose(-2, -1)) / math.sqrt(attn.head_size)  # (1, nh, Tq, Tk), as in Attention.attend
-    rec.add(f"{prefix}.scores", group, f"{kind}.scores", scores[0], SCORES, layer)
-    table = torch.ones(Tq, Tk, dtype=torch.bool) if keep is None else torch.broadcast_to(keep, (1, 1, Tq, Tk))[0, 0]
-    mask_kind = "causal" if attn.causal else "padding"
-    rec.add(f"{prefix}.mask", group, f"{kind}.mask.{mask_kind}", table, ("query", "key"), layer)
-    y, weights = attn.attend(q, k, v, keep)  # (1, nh, Tq, hs), (1, nh, Tq, Tk)
-    rec.add(f"{prefix}.weights", group, f"{kind}.weights", weights[0], SCORES, layer)
-    heads = y if attn.head_mask is None else y * attn.head_mask.to(y.dtype).view(1, -1, 1, 1)  # as merge() does
-    rec.add(f"{prefix}.heads", group, f"{kind}.heads", heads[0], HEADS, layer)
-    out = attn.merge(y)  # (1, T, d)
-    rec.add(f"{prefix}.out", group, f"{kind}.out", out[0], STREAM, layer)
-    return out
-
-
-def _feed_forward(rec: _Recorder, mlp, x, group: str, layer: int):
-    h = mlp.hidden(x)  # (1, T, d_ff), after the non-linearity (SwiGLU: the gated product)
-    rec.add(f"{group}.mlp.hidden", group, "mlp.hidden", h[0], ("position", "hidden"), layer)
-    out = mlp.drop(mlp.down_proj(h))
-    rec.add(f"{group}.mlp.out", group, "mlp.out", out[0], STREAM, layer)
-    return out
-
-
-def _output(rec: _Recorder, model: Transformer, x, top_k: int, temperature: float) -> Trace:
-    if model.final_norm is not None:
-        rec.add("final_norm", "output", "final_norm", model.final_norm(x)[0], STREAM)
-    logits = model.logits(x)  # (1, T, V)
-    rec.add("logits", "output", "logits", logits[0], ("position", "token"))
+    with model.recording(rec):
+        logits, _loss = model(idx, src=src)  # (1, T, V)
     probs = F.softmax(logits[0].float() / temperature, dim=-1)  # (T, V)
     rec.add("softmax", "output", "softmax", probs, ("position", "token"))
     p, i = probs[-1].topk(min(top_k, probs.size(-1)))
     rec.add("top_k", "output", "top_k", torch.stack((i.to(p.dtype), p), dim=1), ("rank", "id_probability"))
-    return Trace(rec.records, list(zip(i.tolist(), p.tolist())))
+    return Trace(rec.in_pipeline_order(), list(zip(i.tolist(), p.tolist())))

@@ -19,7 +19,7 @@ from .atomic import write_json_atomic
 from .checkpoint import Checkpoint, save_checkpoint
 from .device import autocast_for, resolve_device
 from .errors import ConfigError
-from .evaluate import evaluate
+from .evaluate import evaluate, is_better
 from .i18n import _
 from .limits import check_fits, parameter_count
 from .optim import FlatAdamW
@@ -45,7 +45,7 @@ class TrainConfig:
     checkpoint_interval: int = 0  # save every N steps into the run folder; 0: only at the end
     device: str = "auto"  # auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:1, mps
     seed: int = 1337  # same seed, same data order, same initial weights, same run
-    threads: int | None = None  # torch CPU threads; None leaves torch's choice
+    threads: int | None = None  # torch CPU threads the caller (CLI, app) sets; the trainer leaves them alone
     amp: bool = True  # bf16 autocast on CUDA
 
     def __post_init__(self):
@@ -81,14 +81,15 @@ class StepRecord:
 @dataclass
 class EvalRecord:
     step: int
-    metrics: dict  # val_loss, perplexity, token_accuracy, exact_match, precision, recall, f1
+    metrics: dict  # val_loss, perplexity, token_accuracy, exact_match, accuracy, precision, recall, f1
+    best: bool = False  # the best evaluation of the run so far by the task's headline metric (Task.metric)
     kind: str = "eval"
 
 
 @dataclass
 class EventRecord:
     step: int
-    event: str  # "checkpoint", "stopped", "finished", "diverged"
+    event: str  # "checkpoint", "stopped", "finished", "diverged", "paused" (yielded, never recorded)
     message: str = ""
     path: str | None = None
     kind: str = "event"
@@ -105,44 +106,80 @@ def lr_at(step: int, cfg: TrainConfig) -> float:
     return cfg.min_lr + 0.5 * (1.0 + math.cos(math.pi * progress)) * (cfg.lr - cfg.min_lr)
 
 
+class PauseSwitch:
+    """Pause and resume a training loop from any thread; the loop waits at a step boundary.
+
+    One switch for a run: the app's TrainingRun holds it before the trainer exists, hands it to
+    the trainer, and waits on the same condition while it serves requests between steps.
+    """
+
+    def __init__(self):
+        self.condition = threading.Condition()
+        self._paused = False
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def pause(self) -> None:
+        with self.condition:
+            self._paused = True
+
+    def resume(self) -> None:
+        with self.condition:
+            self._paused = False
+            self.condition.notify_all()
+
+    def wake(self) -> None:
+        """Make waiters look again (a stop, a request), paused or not."""
+        with self.condition:
+            self.condition.notify_all()
+
+    def wait(self, until=lambda: False) -> None:
+        """Block while paused, unless ``until()`` is true (checked on every wake)."""
+        with self.condition:
+            while self._paused and not until():
+                self.condition.wait()
+
+
 class Trainer:
     """Trains a model on a task; ``run()`` yields records; stop and pause are thread-safe."""
 
-    def __init__(self, model, task, cfg: TrainConfig, run_dir=None, task_spec: dict | None = None):
+    def __init__(self, model, task, cfg: TrainConfig, run_dir=None, task_spec: dict | None = None,
+                 pause_switch: PauseSwitch | None = None):
         self.cfg, self.task, self.task_spec = cfg, task, task_spec or {}
         self.device = resolve_device(cfg.device)
         on_device = next(model.parameters()).device == self.device
         check_fits(model.cfg, cfg.batch_size, training=True, device=self.device,
                    resident_bytes=4 * parameter_count(model.cfg) if on_device else 0)
-        if cfg.threads:
-            torch.set_num_threads(cfg.threads)
         self.model = model.to(self.device)
         self.model.train()
         task.check(model.cfg.block_size)
         self.optimizer = FlatAdamW(self.model, cfg.weight_decay, (cfg.beta1, cfg.beta2))
         self.step = 0
+        self.batch_rng = torch.Generator()  # the trainer's own: the caller's global RNG is left alone
         self.run_dir = Path(run_dir) if run_dir else None
         self.last_good: dict[str, torch.Tensor] | None = None  # weights and moments of the last sound model
         self.last_good_step = 0
         self.history: list[dict] = []
+        self.best: dict | None = None  # {"metric", "value", "step"} of the best evaluation by task.metric
         self._stop = threading.Event()
-        self._running = threading.Event()
-        self._running.set()
+        self.pause_switch = pause_switch or PauseSwitch()
 
     # --- control, from any thread ------------------------------------------------------
     def request_stop(self) -> None:
         self._stop.set()
-        self._running.set()
+        self.pause_switch.wake()
 
     def pause(self) -> None:
-        self._running.clear()
+        self.pause_switch.pause()
 
     def resume(self) -> None:
-        self._running.set()
+        self.pause_switch.resume()
 
     @property
     def paused(self) -> bool:
-        return not self._running.is_set()
+        return self.pause_switch.paused
 
     def stop_requested(self) -> bool:
         return self._stop.is_set()
@@ -154,7 +191,9 @@ class Trainer:
         autocast = autocast_for(self.device, cfg.amp)
         self._keep_good()
         while self.step < cfg.max_steps:
-            self._running.wait()
+            if self.paused:  # a state, not history: not recorded; a consumer may serve requests, then go on
+                yield EventRecord(self.step, "paused", _("training paused at step {s}").format(s=self.step))
+                self.pause_switch.wait(self._stop.is_set)
             if self._stop.is_set():
                 yield self._record(EventRecord(self.step, "stopped", _("training stopped at step {s}").format(s=self.step)))
                 return
@@ -167,7 +206,7 @@ class Trainer:
                 metrics = self.evaluate(autocast)
                 if self._stop.is_set():
                     continue  # an evaluation cut short by a stop request is not a measurement
-                yield self._record(EvalRecord(self.step, metrics))
+                yield self._record(EvalRecord(self.step, metrics, self._track_best(metrics)))
                 if not math.isfinite(metrics["val_loss"]):
                     yield from self._diverged(self.step)
                     return
@@ -181,9 +220,39 @@ class Trainer:
     def train_step(self, autocast, started: float) -> StepRecord | None:
         """One optimizer step (with accumulation); None if the loss or gradient is not finite."""
         cfg, t0 = self.cfg, time.perf_counter()
-        g = torch.Generator().manual_seed(cfg.seed * 1_000_003 + self.step)  # data order by step: resumable
-        if self.model.cfg.dropout > 0:
-            torch.manual_seed(cfg.seed + 7919 * self.step)
+        g = self.batch_rng.manual_seed(cfg.seed * 1_000_003 + self.step)  # data order by step: resumable
+        with self._dropout_rng():
+            total, tokens = self._forward_backward(g, autocast)
+        norm = self.optimizer.clip_grad_norm(cfg.grad_clip).item()
+        if not (math.isfinite(total) and math.isfinite(norm)):
+            return None
+        lr = lr_at(self.step, cfg)
+        self.optimizer.step(lr)
+        self.step += 1
+        seconds = time.perf_counter() - t0
+        return StepRecord(self.step, total, lr, norm, tokens / seconds, time.perf_counter() - started,
+                          str(self.device))
+
+    @contextlib.contextmanager
+    def _dropout_rng(self):
+        """Dropout draws from torch's global RNG (it takes no generator). Seeded by step, so a resumed run
+        drops the same units, inside a fork that gives the caller its RNG state back after the step."""
+        if self.model.cfg.dropout == 0:
+            yield
+            return
+        kind = self.device.type
+        devices = [] if kind == "cpu" else list(range(getattr(torch, kind).device_count()))
+        with torch.random.fork_rng(devices=devices, device_type="cuda" if kind == "cpu" else kind):
+            seed = self.cfg.seed + 7919 * self.step
+            if kind == "cpu":
+                torch.default_generator.manual_seed(seed)
+            else:
+                torch.manual_seed(seed)  # the CPU and every accelerator of this kind, all forked above
+            yield
+
+    def _forward_backward(self, g: torch.Generator, autocast) -> tuple[float, int]:
+        """Gradients of grad_accum micro-batches, summed; returns (mean loss, tokens)."""
+        cfg = self.cfg
         self.optimizer.zero_grad()
         total, tokens = 0.0, 0
         batches = [{k: v.to(self.device, non_blocking=True)
@@ -199,15 +268,15 @@ class Trainer:
             (loss * share).backward()
             total += loss.item() * share
             tokens += batch["idx"].numel()
-        norm = self.optimizer.clip_grad_norm(cfg.grad_clip).item()
-        if not (math.isfinite(total) and math.isfinite(norm)):
-            return None
-        lr = lr_at(self.step, cfg)
-        self.optimizer.step(lr)
-        self.step += 1
-        seconds = time.perf_counter() - t0
-        return StepRecord(self.step, total, lr, norm, tokens / seconds, time.perf_counter() - started,
-                          str(self.device))
+        return total, tokens
+
+    def _track_best(self, metrics: dict) -> bool:
+        """Whether this evaluation is the best so far by the task's headline metric; if so, remember it."""
+        metric = self.task.metric
+        if not is_better(metric, metrics.get(metric), self.best["value"] if self.best else None):
+            return False
+        self.best = {"metric": metric, "value": metrics[metric], "step": self.step}
+        return True
 
     def _keep_good(self) -> None:
         """Remember the weights, the optimizer's moments and the step of a sound model (the run's start or
@@ -248,15 +317,18 @@ class Trainer:
         return record
 
     def state(self) -> dict:
-        return {"step": self.step, "train": self.cfg.to_dict(), "task": self.task_spec}
+        return {"step": self.step, "train": self.cfg.to_dict(), "task": self.task_spec, "best": self.best}
 
     def save(self, directory) -> Path:
         return save_checkpoint(directory, self.model, self.task.tokenizer, self.state(),
                                self.optimizer.state_dict())
 
-    def save_to_run(self) -> EventRecord:
-        path = self.save(self.run_dir / "checkpoints" / f"step-{self.step:06d}")
-        write_json_atomic(self.run_dir / "checkpoints" / "latest.json", {"path": path.name, "step": self.step})
+    def save_to_run(self, checkpoints_dir=None) -> EventRecord:
+        """Save into ``checkpoints_dir/step-NNNNNN`` (default: the run folder's ``checkpoints``) and name
+        it in ``latest.json`` there; returns the "checkpoint" event."""
+        directory = Path(checkpoints_dir) if checkpoints_dir is not None else self.run_dir / "checkpoints"
+        path = self.save(directory / f"step-{self.step:06d}")
+        write_json_atomic(directory / "latest.json", {"path": path.name, "step": self.step})
         return EventRecord(self.step, "checkpoint", _("checkpoint saved"), str(path))
 
     @classmethod
@@ -267,4 +339,6 @@ class Trainer:
         if checkpoint.optimizer is not None:
             trainer.optimizer.load_state_dict(checkpoint.optimizer)
         trainer.step = int(checkpoint.state["step"])
+        best = checkpoint.state.get("best")
+        trainer.best = best if isinstance(best, dict) and best.get("metric") == task.metric else None
         return trainer

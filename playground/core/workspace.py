@@ -16,8 +16,7 @@ from .datasets import get_dataset
 from .errors import ConfigError
 from .i18n import _
 from .limits import check_fits
-from .model import (ModelConfig, Transformer, build_model, count_parameters, flops_per_token, memory_estimate,
-                    model_for_sizes)
+from .model import ModelConfig, Transformer, build_model
 from .recipes import Recipe, recipe_for_dataset, recipe_for_text
 from .text import Cleaning
 from .train import TrainConfig, Trainer
@@ -141,26 +140,20 @@ class Workspace:
             self.model = build_model(self.require_recipe().model)
         return self.model
 
-    def model_summary(self) -> dict:
-        """Parameter count, FLOPs per token and training memory of the current settings."""
-        recipe = self.require_recipe()
-        model = self.model if self.model is not None else model_for_sizes(recipe.model)
-        return {"parameters": count_parameters(model), "flops_per_token": flops_per_token(model),
-                "memory": memory_estimate(model, recipe.train.batch_size)["total"]}
-
     def _reset_model(self) -> None:
         self.model, self.trainer = None, None
         self.history, self.trained_steps, self.dirty = [], 0, False
 
     # --- training ----------------------------------------------------------------------
-    def new_trainer(self, run_dir=None, **train_changes) -> Trainer:
+    def new_trainer(self, run_dir=None, pause_switch=None, **train_changes) -> Trainer:
         """A trainer that continues the current model (its steps add to the history)."""
         recipe = self.require_recipe()
         train = replace(recipe.train, **train_changes) if train_changes else recipe.train
         train = replace(train, max_steps=self.trained_steps + train.max_steps)
-        trainer = Trainer(self.ensure_model(), recipe.task, train, run_dir, recipe.spec)
-        if self.trainer is not None:  # keep the optimizer's moments across start/stop
+        trainer = Trainer(self.ensure_model(), recipe.task, train, run_dir, recipe.spec, pause_switch)
+        if self.trainer is not None:  # keep the optimizer's moments and the best evaluation across start/stop
             trainer.optimizer.load_state_dict(self.trainer.optimizer.state_dict())
+            trainer.best = self.trainer.best
         trainer.step = self.trained_steps
         self.trainer = trainer
         return trainer

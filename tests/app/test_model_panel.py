@@ -135,3 +135,9 @@ def test_settings_locked_while_training(window):
 def test_every_config_field_has_a_control(window):
     fields = set(ModelConfig.__dataclass_fields__) - {"vocab_size", "pad_id"}
     assert fields == set(window.panel("model").w)
+
+
+def test_architecture_diagram_has_one_way_to_show_a_model():
+    from playground.app.widgets.architecture import ArchitectureDiagram
+
+    assert not hasattr(ArchitectureDiagram, "set_model")  # set_columns(architecture_of(model)) is the one way

@@ -362,3 +362,34 @@ def test_log_scale_and_ui_state(qtbot, make_panel):
     assert lo <= np.log10(losses.min()) and np.log10(losses.max()) <= hi  # the view fits the data, in log10
     panel.restore_ui_state({"log_scale": False})
     assert not panel.log_scale.isChecked()
+
+
+def test_the_run_and_its_trainer_share_one_pause(tmp_path):
+    """Paused before the trainer exists: the trainer starts paused, a request is served at step 0, and the
+    trainer's own resume is the run's (one switch, not two flags)."""
+    from playground.app.training import save_checkpoint_row
+
+    ws = tiny_workspace(max_steps=3, eval_interval=3)
+    run = TrainingRun(ws.core, warm_up=False)
+    run.pause()
+    rows = run.records()
+    run.call_between_steps(save_checkpoint_row(tmp_path / "checkpoints"))
+    first = next(rows)
+    assert first["event"] == "checkpoint" and first["step"] == 0
+    assert run.trainer.paused and run.trainer.pause_switch is run.pause_switch
+    assert json.loads((tmp_path / "checkpoints" / "latest.json").read_text()) == {"path": "step-000000", "step": 0}
+    run.trainer.resume()
+    assert not run.paused
+    rest = list(rows)
+    assert [r["kind"] for r in rest] == ["step", "step", "step", "eval", "event"] and rest[-1]["event"] == "finished"
+
+
+def test_the_headline_metric_comes_first_in_bold(qtbot, make_panel):
+    ws, panel = make_panel("sentiment", max_steps=2, eval_interval=2, eval_examples=8)
+    wait_state(qtbot, ws, "finished", panel.start)
+    keys = panel.metrics.metric_keys()
+    assert keys[0] == "accuracy" and {"val_loss", "exact_match", "f1"} <= set(keys)
+    assert panel.metrics.item(0, 0).font().bold() and not panel.metrics.item(1, 0).font().bold()
+    assert panel.metrics.value_text("accuracy").endswith("%")
+    panel.metrics.show_metrics(3, {"f1": 0.5, "val_loss": 1.0, "accuracy": 0.5})  # no headline: the fixed order
+    assert panel.metrics.metric_keys() == ["val_loss", "accuracy", "f1"]

@@ -316,3 +316,17 @@ def test_app_without_a_display_says_what_to_do():
     assert out.returncode == 2
     assert "no display" in out.stderr and "playground demo" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("source", ["abc", "你好", "🙂 x"])
+def test_cli_and_inspector_lay_out_a_source_alike(reversal_run, source):
+    """One helper builds a pair model's inputs for the CLI and the inspector."""
+    from playground.core.inspect import inspect_inputs
+    from playground.core.recipes import task_from_spec
+
+    _folder, checkpoint = common.load(reversal_run)
+    task = task_from_spec(checkpoint.state["task"], checkpoint.tokenizer)
+    ids, src = common.model_inputs(checkpoint, None, source)
+    assert (ids, src) == inspect_inputs(task, source) and ids == [checkpoint.tokenizer.bos_id]
+    assert src[-1] == checkpoint.tokenizer.eos_id
+    assert common.model_inputs(checkpoint, "ab", source) == inspect_inputs(task, source, "ab")

@@ -164,3 +164,40 @@ def test_head_mask_ablates_and_ones_are_identity():
     attn.head_mask = torch.zeros(2)
     off, _ = model(idx)
     assert not torch.allclose(off, base)
+
+
+def test_removed_dead_code_stays_removed():
+    """Nothing used these; a second way to do the same thing is where bugs live."""
+    import inspect as pyinspect
+
+    from playground.core import model as model_module
+    from playground.core.model import Attention
+    from playground.core.optim import FlatAdamW
+    from playground.core.tasks import PairTask
+    from playground.core.workspace import Workspace
+
+    assert "need_weights" not in pyinspect.signature(Attention.forward).parameters
+    assert not hasattr(model_module, "LayerNorm")  # torch's nn.LayerNorm(d, bias=...) serves
+    assert not hasattr(Workspace, "model_summary") and not hasattr(PairTask, "prompt_ids")
+    assert not hasattr(FlatAdamW(build_model(ModelConfig(n_layer=1, d_model=8, n_head=2, d_ff=8))), "names")
+
+
+def test_evaluating_restores_the_training_flag_even_after_an_error():
+    from playground.core.evaluate import evaluate
+    from playground.core.model import evaluating
+
+    from .helpers import tiny_text_recipe
+
+    recipe = tiny_text_recipe(1)
+    model = build_model(recipe.model).train()
+    with pytest.raises(RuntimeError), evaluating(model):
+        assert not model.training
+        raise RuntimeError("boom")
+    assert model.training
+
+    def stop_with_an_error():
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError, match="interrupted"):
+        evaluate(model, recipe.task, 4, model.cfg.block_size, 2, 0, 0, "cpu", should_stop=stop_with_an_error)
+    assert model.training  # evaluate() puts the flag back on every path

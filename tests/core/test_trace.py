@@ -232,3 +232,72 @@ def test_source_must_match_the_architecture():
         trace(_model(), IDS, src_ids=SRC)
     with pytest.raises(ConfigError, match="longer than the context"):
         trace(_model(arch="encoder-decoder"), IDS, src_ids=[1] * 17)
+
+
+# --- one source for the forward pass --------------------------------------------------------
+def test_the_trace_is_the_model_reporting_its_own_forward():
+    """trace.py calls no stage of the model (no second copy of the forward pass), only forward()."""
+    import ast
+    import inspect as pyinspect
+
+    from playground.core import trace as trace_module
+
+    tree = ast.parse(pyinspect.getsource(trace_module))
+    called = {node.func.attr for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+    stages = {"embed", "encode", "decode", "logits", "project", "attend", "merge", "mask", "hidden",
+              "sublayer", "positions", "rope", "tok_emb", "final_norm", "enc_norm", "down_proj", "up_proj"}
+    assert not called & stages
+    assert "apply_rope" not in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+@pytest.mark.parametrize("arch", ARCHITECTURES)
+def test_recorder_is_detached_after_recording_even_after_an_error(arch):
+    model = _model(arch=arch)
+    src = torch.tensor([SRC]) if arch == "encoder-decoder" else None
+    seen = []
+
+    def recorder(module, name, tensor):
+        seen.append(name)
+        if name == "logits":
+            raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError, match="stop here"), torch.no_grad():
+        with model.recording(recorder):
+            model(torch.tensor([IDS]), src=src)
+    assert seen[-1] == "logits" and "weights" in seen and "hidden" in seen
+    assert all(m.recorder is None for m in model.modules() if hasattr(m, "recorder"))
+    count = len(seen)
+    with torch.no_grad():
+        model(torch.tensor([IDS]), src=src)  # the fast path reports to no one
+    assert len(seen) == count
+
+
+def test_recorded_weights_come_from_the_model_in_training_mode_too():
+    """The recorder sees the model's own attention (here with dropout on): what the trace shows is
+    what the forward pass computed, not a re-computation."""
+    model = _model(dropout=0.5).train()
+    weights = []
+    with model.recording(lambda m, name, t: weights.append(t) if name == "weights" else None):
+        torch.manual_seed(3)
+        recorded_logits, _ = model(torch.tensor([IDS]))
+    torch.manual_seed(3)
+    with model.recording(lambda *a: None):
+        again, _ = model(torch.tensor([IDS]))
+    assert torch.equal(recorded_logits, again)
+    dropped = weights[0][0]
+    assert (dropped == 0).sum() > 0 and dropped.max() > 1.0  # inverted dropout: zeros and scaled-up weights
+
+
+def test_norm_parameters_keep_their_checkpoint_names():
+    """torch's LayerNorm replaced the hand-written one: saved checkpoints still load (same keys, same shapes)."""
+    for bias in (True, False):
+        model = build_model(_cfg(arch="encoder-decoder", bias=bias))
+        norms = {k: tuple(v.shape) for k, v in model.state_dict().items() if "norm" in k}
+        expected = {}
+        for name in ["encoder.0.norm1", "encoder.0.norm2", "encoder.1.norm1", "encoder.1.norm2", "enc_norm",
+                     "final_norm"] + [f"decoder.{i}.{n}" for i in (0, 1) for n in ("norm1", "norm_cross", "norm2")]:
+            expected[f"{name}.weight"] = (D,)
+            if bias:
+                expected[f"{name}.bias"] = (D,)
+        assert norms == expected

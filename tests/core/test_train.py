@@ -9,7 +9,7 @@ from playground.core.checkpoint import load_checkpoint
 from playground.core.errors import ConfigError
 from playground.core.model import build_model
 from playground.core.recipes import task_from_spec
-from playground.core.train import EvalRecord, StepRecord, TrainConfig, Trainer, lr_at
+from playground.core.train import EvalRecord, PauseSwitch, StepRecord, TrainConfig, Trainer, lr_at
 
 from .helpers import tiny_text_recipe
 
@@ -131,3 +131,69 @@ def test_context_longer_than_text_is_refused():
     recipe = recipe_for_text("short text here", is_text=True, model=dict(block_size=64))
     with pytest.raises(ConfigError, match="context"):
         Trainer(build_model(recipe.model), recipe.task, recipe.train)
+
+
+def dropout_trainer(steps, run_dir=None, **train):
+    from playground.core.recipes import recipe_for_text
+
+    from .helpers import TEXT, TINY_MODEL
+    recipe = recipe_for_text(TEXT, is_text=True, model={**TINY_MODEL, "dropout": 0.3},
+                             train=dict(max_steps=steps, batch_size=4, eval_interval=100, eval_batches=1,
+                                        warmup_steps=2, **train))
+    torch.manual_seed(0)
+    return Trainer(build_model(recipe.model), recipe.task, recipe.train, run_dir, recipe.spec)
+
+
+def test_training_leaves_the_callers_rng_and_threads_alone():
+    before_threads = torch.get_num_threads()
+    trainer = dropout_trainer(6, threads=before_threads + 1)
+    torch.manual_seed(123)
+    state = torch.get_rng_state()
+    list(trainer.run())
+    assert trainer.step == 6
+    assert torch.equal(torch.get_rng_state(), state)  # dropout drew from a fork, then the caller's state came back
+    assert torch.get_num_threads() == before_threads  # threads are the caller's choice (CLI, app)
+
+
+def test_resume_with_dropout_equals_uninterrupted(tmp_path):
+    straight = dropout_trainer(10)
+    full = [r.loss for r in straight.run() if isinstance(r, StepRecord)]
+    torch.manual_seed(999)  # whatever the caller does with the global RNG in between
+    first = dropout_trainer(10)
+    part = []
+    for r in first.run():
+        if isinstance(r, StepRecord):
+            part.append(r.loss)
+            torch.rand(7)  # the caller draws between steps
+            if r.step == 4:
+                first.request_stop()
+    first.save(tmp_path / "ckpt")
+    ckpt = load_checkpoint(tmp_path / "ckpt")
+    second = Trainer.from_checkpoint(ckpt, task_from_spec(ckpt.state["task"], ckpt.tokenizer))
+    part += [r.loss for r in second.run() if isinstance(r, StepRecord)]
+    assert part == full
+    assert torch.equal(second.optimizer.flat, straight.optimizer.flat)
+
+
+def test_a_shared_pause_switch_pauses_the_trainer_and_says_so():
+    switch = PauseSwitch()
+    switch.pause()  # e.g. the app's run, paused before its trainer was built
+    recipe = tiny_text_recipe(3)
+    torch.manual_seed(0)
+    trainer = Trainer(build_model(recipe.model), recipe.task, recipe.train, pause_switch=switch)
+    records = trainer.run()
+    first = next(records)
+    assert first.event == "paused" and trainer.step == 0 and trainer.paused
+    switch.resume()
+    rest = list(records)
+    assert trainer.step == 3 and rest[-1].event == "finished" and not trainer.paused
+    assert all(row.get("event") != "paused" for row in trainer.history)  # a state, not history
+
+
+def test_save_to_run_writes_the_step_and_latest(tmp_path):
+    trainer = make_trainer(2)
+    list(trainer.run())
+    event = trainer.save_to_run(tmp_path / "elsewhere")
+    assert event.event == "checkpoint" and event.path == str(tmp_path / "elsewhere" / "step-000002")
+    assert load_checkpoint(event.path).state["step"] == 2
+    assert "step-000002" in (tmp_path / "elsewhere" / "latest.json").read_text()

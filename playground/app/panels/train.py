@@ -333,7 +333,8 @@ class TrainPanel(Panel):
         self.keep_action.setEnabled(self.plot.point_count() > 0)
 
     def _show_metrics(self, row: dict) -> None:
-        self.metrics.show_metrics(row["step"], row["metrics"])
+        recipe = self.workspace.core.recipe
+        self.metrics.show_metrics(row["step"], row["metrics"], recipe.task.metric if recipe is not None else None)
         self.metrics_caption.setText(self.tr("At step {step}").format(step=format_count(row["step"])))
 
     # --- settings ---------------------------------------------------------------------------

@@ -130,9 +130,6 @@ class ArchitectureDiagram(QWidget):
         self._content = QSize(0, 0)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def set_model(self, model) -> None:
-        self.set_columns(architecture_of(model))
-
     def set_columns(self, columns: dict[str, list[Stage]]) -> None:
         self.columns = columns
         self._layout()

@@ -12,7 +12,8 @@ ORDER = ("val_loss", "perplexity", "token_accuracy", "exact_match", "accuracy", 
 
 
 class MetricsTable(QTableWidget):
-    """Two columns, metric and value; ``show_metrics(step, metrics)`` replaces the rows."""
+    """Two columns, metric and value; ``show_metrics(step, metrics, headline)`` replaces the rows, the
+    task's headline metric first and in bold."""
 
     def __init__(self, parent=None):
         super().__init__(0, 2, parent)
@@ -32,19 +33,29 @@ class MetricsTable(QTableWidget):
                 "accuracy": self.tr("Accuracy"), "precision": self.tr("Precision"), "recall": self.tr("Recall"),
                 "f1": self.tr("F1 score")}
 
-    def show_metrics(self, step: int, metrics: dict) -> None:
+    def show_metrics(self, step: int, metrics: dict, headline: str | None = None) -> None:
         self.step = step
         names = self.names()
         # a dict that crossed a Qt signal comes back with sorted keys: show them in a fixed order
-        keys = sorted(metrics, key=lambda k: ORDER.index(k) if k in ORDER else len(ORDER))
+        keys = sorted(metrics, key=lambda k: (k != headline, ORDER.index(k) if k in ORDER else len(ORDER)))
         self.setRowCount(len(keys))
         for row, key in enumerate(keys):
             value = metrics[key]
-            self.setItem(row, 0, QTableWidgetItem(names.get(key, key)))
-            item = QTableWidgetItem(format_metric(key, value))
-            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.setItem(row, 1, item)
+            items = (QTableWidgetItem(names.get(key, key)), QTableWidgetItem(format_metric(key, value)))
+            items[1].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for column, item in enumerate(items):
+                if key == headline:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                    item.setToolTip(self.tr("The task's headline metric: the best evaluation is chosen by it"))
+                self.setItem(row, column, item)
         self._fit_height()
+
+    def metric_keys(self) -> list[str]:
+        """The metrics' keys in the order of the rows."""
+        by_name = {name: key for key, name in self.names().items()}
+        return [by_name.get(self.item(row, 0).text(), self.item(row, 0).text()) for row in range(self.rowCount())]
 
     def value_text(self, key: str) -> str | None:
         """The shown value of a metric by its key (for tests and the status bar)."""
