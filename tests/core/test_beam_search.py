@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from playground.core.model import ModelConfig, build_model
-from playground.core.sample import beam_search
+from playground.core.sample import NEVER_SAMPLED, beam_search
 from playground.core.tokenizer import Tokenizer
 
 MAX_NEW = 3
@@ -37,8 +37,10 @@ def brute_force(model, tok, prompt, src, length_penalty):
 
     A hypothesis is up to MAX_NEW - 1 tokens then <eos>, or MAX_NEW tokens without <eos>;
     score = (sum of its tokens' log-probabilities, <eos> included) / (its length with <eos>) ** penalty.
+    The specials that are never output (<pad>, <unk>, <bos>, <sep>) are left out, and the others'
+    probabilities renormalised over what is left, as sampling does.
     """
-    others = [i for i in range(tok.vocab_size) if i != tok.eos_id]
+    others = [i for i in range(tok.vocab_size) if i != tok.eos_id and i not in NEVER_SAMPLED]
     hypotheses = [list(body) + [tok.eos_id] for n in range(MAX_NEW) for body in itertools.product(others, repeat=n)]
     hypotheses += [list(body) for body in itertools.product(others, repeat=MAX_NEW)]
     src_t = torch.tensor([src]) if src is not None else None
@@ -46,6 +48,7 @@ def brute_force(model, tok, prompt, src, length_penalty):
     for seq in hypotheses:
         full = torch.tensor([prompt + seq])
         logits, _ = model(full[:, :-1], src=src_t)  # the full forward, no cache
+        logits[..., list(NEVER_SAMPLED)] = float("-inf")
         logprobs = torch.log_softmax(logits[0].double(), dim=-1)
         total = sum(logprobs[len(prompt) - 1 + k, token].item() for k, token in enumerate(seq))
         ids = seq[:-1] if seq[-1] == tok.eos_id else seq
