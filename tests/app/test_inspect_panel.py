@@ -327,3 +327,17 @@ def test_embedding_map_labels_the_input_not_the_heap_of_unused_rows(qtbot, make_
     emap = panel.detail.embedding_map
     assert {byte, tok.sep_id} <= emap.hidden and "<41>" not in labels and "<sep>" not in labels
     assert emap.find("<41>") == [byte] and "not on the map" in emap.found_label.text()  # left out, untrained
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe", "wordpiece", "unigram", "word"])
+def test_token_labels_show_partial_characters_as_bytes_never_as_replacement_characters(qtbot, make_panel, kind):
+    """Byte-level BPE splits 👋 into two byte tokens: each is labelled by its bytes (<F0 9F>), not �."""
+    ws, panel = make_panel("grammar", "the cat")
+    ws.core.use_text("hello 👋 world 悟空 and the cat 😀\n" * 60, is_text=True)
+    ws.core.retokenize(kind, {"char": None, "bpe": 262}.get(kind, 120))  # bpe: bytes and few merges
+    panel.text.setText("hello 👋 悟空 😀")
+    trace(qtbot, panel)
+    labels = [panel.detail.token_text(i) for i in panel.inspection.ids]
+    assert labels and not any("\ufffd" in label for label in labels), labels
+    if kind == "bpe":
+        assert any(label.startswith("<F0") for label in labels), labels  # the emoji's first bytes, as bytes
