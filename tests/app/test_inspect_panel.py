@@ -341,3 +341,14 @@ def test_token_labels_show_partial_characters_as_bytes_never_as_replacement_char
     assert labels and not any("\ufffd" in label for label in labels), labels
     if kind == "bpe":
         assert any(label.startswith("<F0") for label in labels), labels  # the emoji's first bytes, as bytes
+
+
+@pytest.mark.parametrize("source", ["0", "12a", "99999999"])
+def test_a_source_the_task_was_not_made_from_is_refused_with_what_is_allowed(qtbot, make_panel, source):
+    ws, panel = make_panel("numbers-zh", "1234")
+    panel.text.setText(source)
+    panel.trace_button.click()
+    assert not panel.is_tracing()
+    assert panel.banner.isVisible() and source in panel.banner.text() and "1" in panel.banner.text()
+    panel.text.setText("1234")
+    trace(qtbot, panel)  # a good source traces again, the message gone

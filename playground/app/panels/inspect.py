@@ -192,6 +192,8 @@ class InspectPanel(Panel):
             return
         self.banner.clear()
         try:
+            if isinstance(core.recipe.task, PairTask):
+                core.recipe.task.check_source(self.text.text())  # a built-in task says what it takes
             ids, src_ids = self.model_inputs()
             model = core.ensure_model()
         except PlaygroundError as e:
