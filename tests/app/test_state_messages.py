@@ -1,15 +1,13 @@
 """Messages about a state go when the state ends; saves that fail say why, and the window goes on."""
 
-import contextlib
 import math
-import resource
-import signal
 from pathlib import Path
 
 import pytest
 
 from playground.app.panels.train import TrainPanel
 from playground.app.widgets.banner import Banner
+from tests.faults import disk_full_after
 
 from .workspaces import tiny_workspace
 
@@ -112,23 +110,6 @@ def test_a_settings_warning_goes_when_the_settings_are_valid_again(qtbot, train_
 
 
 # --- saves that fail ---------------------------------------------------------------------------
-@contextlib.contextmanager
-def disk_full_after(limit: int):
-    """Writes past ``limit`` bytes of any file fail with EFBIG, in this process, for the block's length.
-
-    RLIMIT_FSIZE is what a full disk looks like to a writer without filling a real disk;
-    SIGXFSZ is ignored so the write raises instead of killing the process.
-    """
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, handler)
-
-
 def test_a_full_disk_during_a_session_save_is_a_message_and_the_old_file_stays(qtbot, window, tmp_path):
     path = tmp_path / "evening.playground"
     window.workspace.core.ensure_model()

@@ -1,11 +1,9 @@
 """Saving: one atomic writer, and its faults — a kill mid-save, a full disk — leave the previous file whole."""
 
-import contextlib
 import errno
 import json
 import os
 import re
-import resource
 import signal
 import subprocess
 import sys
@@ -20,6 +18,7 @@ from playground.core.checkpoint import load_checkpoint, save_checkpoint
 from playground.core.errors import DiskFullError, SaveError
 from playground.core.model import build_model
 from playground.core.session import load_session, save_session
+from tests.faults import disk_full_after
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -181,19 +180,6 @@ def test_a_checkpoint_folder_that_cannot_be_made_is_a_save_error(tmp_path):
     blocker.write_text("a file where the run folder should be")
     with pytest.raises(SaveError):
         save_checkpoint(blocker / "step-000002", build_model(ws.recipe.model), ws.recipe.task.tokenizer, {})
-
-
-@contextlib.contextmanager
-def disk_full_after(limit: int):
-    """In this process, for the block: writes past ``limit`` bytes of a file fail with EFBIG."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, handler)
 
 
 def test_tokenizer_and_token_files_on_a_full_disk_keep_the_previous_ones(tmp_path):
