@@ -205,6 +205,11 @@ def _squeezed(widget: QWidget) -> list[Clip]:
     return []
 
 
+_CHECKS = ((QLabel, lambda w: _label(w)), (QAbstractButton, lambda w: _button(w)),
+           (QGroupBox, lambda w: _group_box(w)), (QTabBar, lambda w: _tab_bar(w)), (QComboBox, lambda w: _combo(w)),
+           (QListWidget, lambda w: _list_items(w)))  # the first kind a widget is decides its check
+
+
 def clipped_texts(root: QWidget) -> list[Clip]:
     """Every visible text under ``root`` (``root`` included) that is cut by the room it has."""
     clips = []
@@ -212,20 +217,10 @@ def clipped_texts(root: QWidget) -> list[Clip]:
         if not _shown(widget, root):
             continue
         clips.extend(_squeezed(widget))
-        if isinstance(widget, QLabel):
-            found = _label(widget)
-        elif isinstance(widget, QAbstractButton):
-            found = _button(widget)
-        elif isinstance(widget, QGroupBox):
-            found = _group_box(widget)
-        elif isinstance(widget, QTabBar):
-            found = _tab_bar(widget)
-        elif isinstance(widget, QComboBox):
-            found = _combo(widget)
-        elif isinstance(widget, QListWidget):
-            found = _list_items(widget)
-        else:
+        check = next((check for kind, check in _CHECKS if isinstance(widget, kind)), None)
+        if check is None:
             continue
+        found = check(widget)
         if not found and _text_of(widget).strip():
             found = _outside_parent(widget)
         clips.extend(found)

@@ -23,7 +23,7 @@ SIZES = {"1280x720": QSize(1280, 720), "1366x768": QSize(1366, 768), "minimum": 
 TOKENIZE_TEXT = {"grammar": "The cat sees the dog 🐱 — and then it runs home.",
                  "numbers-en": "Ninety-nine thousand nine hundred ninety-nine 🎉",
                  "numbers-zh": "一千二百三十四 和 五万零六 🐼 是两个数字。"}
-INSPECT_TEXT = {"grammar": ("the cat sees", ""), "numbers-en": ("77777", "seventy-seven thousand"),
+INSPECT_TEXT = {"grammar": ("the cat sees", ""), "numbers-en": ("7777", "seven thousand seven hundred"),
                 "numbers-zh": ("1234", "一千二"), "text-zh": ("唐僧带着三个徒弟", "")}
 TOKENIZE_TEXT["text-zh"] = "唐僧带着三个徒弟去西天取经 🐒，一路上遇到许多妖怪。"
 
