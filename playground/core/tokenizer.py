@@ -28,7 +28,7 @@ from playground.core.atomic import write_bytes_atomic
 from playground.core.errors import PlaygroundError
 from playground.core.tokenizer_kinds import KINDS
 from playground.core.i18n import _
-from playground.core.token_text import readable_token, token_text
+from playground.core.token_text import join_unspaced, readable_token, token_text
 
 
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>", "<sep>")
@@ -126,9 +126,11 @@ class Tokenizer:
         """Text of ``ids``; ``char`` and ``bpe`` give back exactly the encoded text.
 
         Special tokens written in a text (``"<eos>"``) encode as the special token, so
-        ``skip_special`` drops them from the decoded text.
+        ``skip_special`` drops them from the decoded text. WordPiece and word-level decoders put a
+        space between words, which Chinese does not have: ``join_unspaced`` takes those out.
         """
-        return self._backend.decode([int(i) for i in ids], skip_special_tokens=skip_special)
+        text = self._backend.decode([int(i) for i in ids], skip_special_tokens=skip_special)
+        return join_unspaced(text) if self._kind in ("wordpiece", "word") else text
 
     # -- vocabulary ------------------------------------------------------------------
 

@@ -1,0 +1,37 @@
+"""Chinese decodes as it is written, with no spaces between words, for every tokenizer kind."""
+
+import pytest
+
+from playground.core.token_text import join_unspaced
+from playground.core.tokenizer import Tokenizer
+from playground.core.tokenizer_kinds import KINDS
+
+TEXTS = {
+    "chinese": "却说曹操，滚滚长江东逝水。曹操说：“我今天读了一本书。”",
+    "emoji": "我笑了😂！玄德曰：“好👍🏽。”",
+}
+MIXED = "Hello 世界 and 刘备 said ok"
+
+
+def trained(kind):
+    corpus = [*TEXTS.values(), MIXED] * 3
+    return Tokenizer.train(kind, corpus, vocab_size=None if kind == "char" else 300)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("language", TEXTS)
+def test_chinese_round_trips_without_spaces(kind, language):
+    tok = trained(kind)
+    text = TEXTS[language]
+    assert tok.decode(tok.encode_ids(text)) == text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_spaces_beside_latin_text_stay(kind):
+    tok = trained(kind)
+    assert tok.decode(tok.encode_ids(MIXED)) == MIXED
+
+
+def test_join_unspaced_hand_example():
+    assert join_unspaced("却说曹操 ， 滚滚长江 。 “ 好 ” 。 😂 ！") == "却说曹操，滚滚长江。“好”。😂！"
+    assert join_unspaced("Hello 世界 , ok “ yes ”") == "Hello 世界 , ok “ yes ”"  # Latin text keeps its spaces
