@@ -96,6 +96,8 @@ class Tokenizer:
         except Exception as error:
             if reader.error is not None:
                 raise reader.error
+            if kind == "unigram" and "contain all chars" in str(error):
+                raise PlaygroundError(_too_many_characters(kind, len(reader.characters))) from error
             message = _("Training the {kind} tokenizer failed. Try a larger vocabulary size "
                         "or a bigger corpus.").format(kind=kind)
             raise PlaygroundError(f"{message}\n{error}") from error
@@ -300,16 +302,24 @@ class _CorpusReader:
     def __init__(self, texts: Iterable[str]):
         self._texts = texts
         self.n_chars = 0
+        self.characters: set[str] = set()  # the distinct characters: a unigram vocabulary must hold them all
         self.error: Exception | None = None
 
     def __iter__(self) -> Iterator[str]:
         try:
             for text in self._texts:
                 self.n_chars += len(text)
+                self.characters.update(text)
                 yield text
         except Exception as error:
             self.error = error
             raise
+
+
+def _too_many_characters(kind: str, n_characters: int) -> str:
+    return _("This text has {n} different characters, and a {kind} vocabulary holds every one of them "
+             "besides its {specials} special tokens. Choose a larger vocabulary: at least {minimum}.").format(
+        n=f"{n_characters:,}", kind=kind, specials=len(SPECIALS), minimum=f"{n_characters + len(SPECIALS):,}")
 
 
 def _checked_vocab_size(kind: str, vocab_size: int | None) -> int:

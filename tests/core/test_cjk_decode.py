@@ -35,3 +35,15 @@ def test_spaces_beside_latin_text_stay(kind):
 def test_join_unspaced_hand_example():
     assert join_unspaced("却说曹操 ， 滚滚长江 。 “ 好 ” 。 😂 ！") == "却说曹操，滚滚长江。“好”。😂！"
     assert join_unspaced("Hello 世界 , ok “ yes ”") == "Hello 世界 , ok “ yes ”"  # Latin text keeps its spaces
+
+
+def test_a_unigram_vocabulary_smaller_than_the_alphabet_says_how_large_it_must_be():
+    """Chinese has thousands of characters: HF only says "The vocabulary is not large enough to contain all chars"."""
+    from playground.core.errors import PlaygroundError
+
+    text = "".join(chr(0x4E00 + i) for i in range(400)) + "。😀"
+    with pytest.raises(PlaygroundError) as refused:
+        Tokenizer.train("unigram", [text] * 3, vocab_size=300)
+    assert "402 different characters" in str(refused.value) and "at least 407" in str(refused.value)
+    tok = Tokenizer.train("unigram", [text] * 3, vocab_size=407)
+    assert tok.decode(tok.encode_ids(text)) == text
