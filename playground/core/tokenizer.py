@@ -376,9 +376,19 @@ def _bpe(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     return backend, trainer
 
 
+# Han ideographs and kana: scripts without spaces, where each character is a word (as BERT's
+# Chinese models do, and as the Data panel counts words). Else a whole clause, 滚滚长江东逝水,
+# is one "word", and a word-level vocabulary of Chinese is mostly <unk>.
+_CJK_CHARACTER = "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
+
+
+def _cjk_characters_apart() -> pre_tokenizers.PreTokenizer:
+    return pre_tokenizers.Split(Regex(_CJK_CHARACTER), behavior="isolated")
+
+
 def _wordpiece(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     backend = HFTokenizer(models.WordPiece(unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    backend.pre_tokenizer = pre_tokenizers.Sequence([_cjk_characters_apart(), pre_tokenizers.BertPreTokenizer()])
     backend.decoder = decoders.WordPiece()
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
                                         show_progress=False)
@@ -396,7 +406,7 @@ def _unigram(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
 
 def _word(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     backend = HFTokenizer(models.WordLevel(unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.Whitespace()
+    backend.pre_tokenizer = pre_tokenizers.Sequence([_cjk_characters_apart(), pre_tokenizers.Whitespace()])
     trainer = trainers.WordLevelTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
                                         show_progress=False)
     return backend, trainer

@@ -47,3 +47,13 @@ def test_a_unigram_vocabulary_smaller_than_the_alphabet_says_how_large_it_must_b
     assert "402 different characters" in str(refused.value) and "at least 407" in str(refused.value)
     tok = Tokenizer.train("unigram", [text] * 3, vocab_size=407)
     assert tok.decode(tok.encode_ids(text)) == text
+
+
+@pytest.mark.parametrize("kind", ["wordpiece", "word"])
+def test_word_kinds_take_each_chinese_character_as_a_word(kind):
+    """A clause such as 滚滚长江东逝水 has no spaces: as one "word", any new clause was <unk>."""
+    tok = Tokenizer.train(kind, ["滚滚长江东逝水，浪花淘尽英雄。 the cat sat"] * 3, vocab_size=300)
+    assert tok.encode("长江淘尽").tokens == ["长", "江", "淘", "尽"]
+    text = "英雄东逝，长江水。the cat"  # seen characters in a new order, and English words
+    ids = tok.encode_ids(text)
+    assert tok.unk_id not in ids and tok.decode(ids) == text.replace("the", " the")  # "。 the": spaced as words
