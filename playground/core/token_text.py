@@ -95,10 +95,10 @@ def readable_token(kind: str, token: str) -> str:
 
 # Scripts written without spaces: Han ideographs, kana, CJK punctuation (。，“ as full-width forms
 # and U+3000–303F); and what may sit against them unspaced: other non-ASCII punctuation (“ ” …)
-# and emoji.
+# and emoji, and ASCII punctuation.
 _UNSPACED = ("\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
              "\uff00-\uffef\U00020000-\U0003134f")
-_BESIDE = "\u2010-\u206f\u2600-\u27bf\U0001f000-\U0001faff"
+_BESIDE = "!-/:-@\\[-`{-~\u2010-\u206f\u2600-\u27bf\U0001f000-\U0001faff"  # ASCII punctuation too: 曹操 ?
 _SPACE_IN_CJK = re.compile(f"(?<=[{_UNSPACED}]) (?=[{_UNSPACED}{_BESIDE}])|(?<=[{_BESIDE}]) (?=[{_UNSPACED}])")
 
 

@@ -34,7 +34,8 @@ def test_spaces_beside_latin_text_stay(kind):
 
 def test_join_unspaced_hand_example():
     assert join_unspaced("却说曹操 ， 滚滚长江 。 “ 好 ” 。 😂 ！") == "却说曹操，滚滚长江。“好”。😂！"
-    assert join_unspaced("Hello 世界 , ok “ yes ”") == "Hello 世界 , ok “ yes ”"  # Latin text keeps its spaces
+    assert join_unspaced("曹操 ? 玄德 !") == "曹操?玄德!"
+    assert join_unspaced("Hello 世界 , ok “ yes ” a , b") == "Hello 世界, ok “ yes ” a , b"  # Latin text keeps its spaces
 
 
 def test_a_unigram_vocabulary_smaller_than_the_alphabet_says_how_large_it_must_be():
