@@ -343,3 +343,12 @@ def test_the_sample_hint_after_training_on_chinese_is_a_chinese_prompt(tmp_path,
     assert code == 0, err
     prompt = shlex.split(out.split("--prompt ", 1)[1])[0]
     assert prompt.isalnum() and prompt in "".join(lines) and prompt != "the" and 2 <= len(prompt) <= 6
+
+
+def test_tokenize_groups_the_vocabulary_size_in_thousands(tmp_path, capsys):
+    """"wordpiece tokenizer with 4761 tokens" read badly beside the train command's "1,234 parameters"."""
+    book = tmp_path / "chinese.txt"
+    book.write_text("".join(chr(0x4E00 + i) for i in range(1200)) + "。\n", encoding="utf-8")
+    code, out, _err = run(capsys, "tokenize", "一丁七", "--kind", "word", "--train-on", book)
+    assert code == 0
+    assert "word tokenizer with 1,206 tokens" in out  # 1,200 characters, 。 and 5 specials
