@@ -46,6 +46,7 @@ class Utf8Guard:
         self.table = _token_bytes(tokenizer)  # id -> its bytes; None when the kind has no byte tokens
         self.pending = b""  # the start of a character not yet complete
         self._masks: dict[tuple[bytes, int], torch.Tensor] = {}
+        self._continuing_ids: list[int] | None = None
         if self.table is not None:
             for i in list(prompt_ids)[-4:]:  # a character has at most four bytes
                 self.push(i)
@@ -66,9 +67,19 @@ class Utf8Guard:
             return None
         key = (self.pending, max(0, min(room, 3)))  # a character needs at most 3 more bytes
         if key not in self._masks:
-            keep = [self._fits(data, key[1]) for data in self.table]
-            self._masks[key] = torch.tensor(keep, dtype=torch.bool)
+            if self.pending:  # only a token that starts with a continuation byte can go on with a character
+                keep = torch.zeros(len(self.table), dtype=torch.bool)
+                fitting = [i for i in self._continuing() if self._fits(self.table[i], key[1])]
+                keep[fitting] = True
+            else:
+                keep = torch.tensor([self._fits(data, key[1]) for data in self.table], dtype=torch.bool)
+            self._masks[key] = keep
         return self._masks[key]
+
+    def _continuing(self) -> list[int]:
+        if self._continuing_ids is None:
+            self._continuing_ids = [i for i, data in enumerate(self.table) if data and 0x80 <= data[0] <= 0xBF]
+        return self._continuing_ids
 
     def _fits(self, data: bytes, room: int) -> bool:
         if not data:  # a special token: only between characters
