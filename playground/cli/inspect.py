@@ -4,7 +4,7 @@ import json
 
 from playground.core.i18n import _
 
-from .common import add_checkpoint_argument, load, model_inputs, out, positive_float, positive_int, subcommand
+from .common import add_checkpoint_argument, load, model_inputs, out, positive_float, positive_int, shown, subcommand
 
 
 def add_parser(subparsers) -> None:
@@ -53,4 +53,4 @@ def show(result, tokenizer) -> None:
             out(f"  {record.name:<28} {shape:<14} {record.title}")
     out(_("Most likely next tokens:"))
     for token_id, p in result.top_k:
-        out(f"  {tokenizer.readable(tokenizer.id_to_token(token_id)):<12} {p:7.1%}")
+        out(f"  {shown(tokenizer.decode([token_id]) or tokenizer.id_to_token(token_id)):<12} {p:7.1%}")

@@ -17,7 +17,7 @@ from ...core.errors import PlaygroundError
 from ...core.inspect import inspect, inspect_inputs, next_text, token_counts
 from ...core.tasks import PairTask
 from ...core.trace import group_title
-from ..numbers import format_count, format_percent
+from ..numbers import format_count
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
 from ..widgets.head_toggles import HeadToggles
@@ -367,7 +367,7 @@ class InspectPanel(Panel):
         tok = self.task().tokenizer
 
         def top(tr):
-            return ", ".join(f"“{tok.readable(tok.id_to_token(i))}” {format_percent(p)}" for i, p in tr.top_k[:5])
+            return ", ".join(f"“{quoted(tok.decode([i]) or tok.id_to_token(i))}” {100 * p:.1f} %" for i, p in tr.top_k[:5])
 
         def text(ids):
             return quoted(tok.decode(ids)) if ids else "—"

@@ -141,9 +141,7 @@ class StageDetail(QWidget):
 
     def token_text(self, i: int) -> str:
         if i not in self.texts:
-            # the token as text, whitespace drawn and a partial character as its bytes (<E6 82>), never �
-            token = self._tokenizer.id_to_token(i)
-            self.texts[i] = self._tokenizer.readable(token) if token is not None else str(i)
+            self.texts[i] = self._tokenizer.decode([i]) or self._tokenizer.id_to_token(i) or str(i)
         return self.texts[i]
 
     def labels_for(self, axis: str, record) -> list[str] | None:
