@@ -96,7 +96,7 @@ def show(result: dict, text: str | None, tokenizer) -> None:
                 for n, (i, token, (a, b)) in enumerate(zip(result["ids"], result["tokens"], result["offsets"]))]
         out(table(["#", _("id"), _("token"), _("offsets"), _("text")], rows))
         out(_("{n} tokens, {c} characters; {kind} tokenizer with {v} tokens").format(
-            n=len(rows), c=len(text), kind=tokenizer.kind, v=tokenizer.vocab_size))
+            n=f"{len(rows):,}", c=f"{len(text):,}", kind=tokenizer.kind, v=f"{tokenizer.vocab_size:,}"))
     if "stats" in result:
         out()
         for key, value in result["stats"].items():

@@ -1,5 +1,6 @@
 """``playground train``: train on a built-in dataset or a text file, with checkpoints and resume."""
 
+import itertools
 import shlex
 import time
 from dataclasses import replace
@@ -239,7 +240,17 @@ def sample_hint(trainer) -> str:
 
 
 def first_words(task) -> str:
-    """The first two words of the validation text, a prompt in the style of the corpus."""
+    """The first two words of the validation text, a prompt in the style of the corpus.
+
+    Chinese or Japanese has no spaces: the first characters of its second line (the first may
+    start mid-sentence), up to six, before any punctuation: "却说曹操引兵，…" -> "却说曹操引兵".
+    """
     text = task.tokenizer.decode(task.val_ids[:200].tolist())
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    unspaced = sum(ch.isalpha() and ord(ch) >= 0x3040 for ch in text) > len(text.replace(" ", "")) / 2
+    if unspaced and lines:
+        line = lines[1] if len(lines) > 1 else lines[0]
+        start = "".join(itertools.takewhile(lambda ch: ch.isalnum(), line))
+        return (start or line)[:6]
     words = text.split()
     return " ".join(words[1:3]) if len(words) > 2 else "the"

@@ -20,6 +20,7 @@ from .errors import ConfigError
 from .i18n import _
 from .model import evaluating
 from .tokenizer import BOS_ID, BYTE_TOKENS, PAD_ID, SEP_ID, SPECIALS, UNK_ID
+from .utf8_guard import Utf8Guard
 
 BYTE_TOKEN_SET = frozenset(BYTE_TOKENS)
 # Special tokens that are never meaningful output: padding, the start marker, the separator
@@ -257,6 +258,10 @@ class Context:
             return self.run(token.view(1, 1), self.start - 1)
         return self.prefill(self.ids[-max(1, self.block_size // 2):])
 
+    def room(self, left: int) -> int:
+        """Tokens that can still follow the next one: ``left`` more, fewer when an encoder-decoder's decoder fills."""
+        return min(left, self.block_size - len(self.ids)) if self.memory is not None else left
+
     def decoder_full(self) -> bool:
         """An encoder-decoder cannot slide its window: its decoder stops at block_size tokens."""
         return self.memory is not None and len(self.ids) >= self.block_size
@@ -321,14 +326,16 @@ def _steps(model, tokenizer, prompt_ids, cfg, src_ids, prompt_text) -> Iterator[
     generator = new_generator(cfg.seed, device)
     texts = TokenTexts(tokenizer)
     eos_id = tokenizer.eos_id if cfg.stop_at_eos else None
+    whole = Utf8Guard(tokenizer, prompt_ids)  # byte tokens only where they make whole characters
     logits = context.first_logits()
     for n in range(cfg.max_new_tokens):
-        probs = distribution(logits.float(), cfg)
+        probs = distribution(whole.restrict(logits.float(), context.room(cfg.max_new_tokens - n - 1)), cfg)
         if cfg.greedy:
             token = probs.argmax(-1, keepdim=True)
         else:
             token = torch.multinomial(probs, 1, generator=generator)
         step = token_step(probs, token.item(), len(context.ids), cfg.alternatives, texts)
+        whole.push(step.id)
         last = step.id == eos_id or n + 1 == cfg.max_new_tokens or context.decoder_full()
         step.text = shown.add(step.id) + (shown.flush() if last else "")
         yield step
@@ -370,13 +377,14 @@ def beam_search(model, tokenizer, prompt_ids: list[int], beam_width: int = 4, ma
         raise ConfigError(_("beam_width and max_new_tokens must be at least 1"))
     check_inputs(model, prompt_ids, src_ids)
     with evaluating(model):
-        return _beam_search(model, tokenizer.eos_id, list(prompt_ids), beam_width, max_new_tokens,
+        return _beam_search(model, tokenizer, list(prompt_ids), beam_width, max_new_tokens,
                             length_penalty, src_ids)
 
 
 @torch.inference_mode()
-def _beam_search(model, eos_id, prompt_ids, width, max_new_tokens, length_penalty, src_ids):
+def _beam_search(model, tokenizer, prompt_ids, width, max_new_tokens, length_penalty, src_ids):
     device = next(model.parameters()).device
+    eos_id, whole = tokenizer.eos_id, Utf8Guard(tokenizer)  # each beam makes whole characters, as sampling does
     memory, memory_keep = encode_source(model, src_ids, device)
     P = len(prompt_ids)
     seqs = torch.tensor([prompt_ids], dtype=torch.long, device=device)  # (beams, T)
@@ -386,7 +394,9 @@ def _beam_search(model, eos_id, prompt_ids, width, max_new_tokens, length_penalt
     for n in range(max_new_tokens):
         if memory is not None and seqs.size(1) > model.cfg.block_size:
             break  # the decoder is full
-        logprobs = beam_logprobs(model, seqs, memory, memory_keep)  # (beams, V)
+        room = max_new_tokens - n - 1 if memory is None else min(max_new_tokens, model.cfg.block_size + 1 - P) - n - 1
+        keep = [whole.allowed_after(ids, room) for ids in seqs.tolist()] if whole.active else None
+        logprobs = beam_logprobs(model, seqs, memory, memory_keep, keep)  # (beams, V)
         norm = (n + 1) ** length_penalty
         rows, new_scores = expand_beams(scores[:, None] + logprobs, width, eos_id, seqs, P, norm, finished)
         if not rows:
@@ -404,13 +414,21 @@ def _beam_search(model, eos_id, prompt_ids, width, max_new_tokens, length_penalt
     return finished[:width]
 
 
-def beam_logprobs(model, seqs, memory, memory_keep) -> torch.Tensor:
-    """Log-probabilities (beams, V) of the next token for every beam, in one batched forward."""
+def beam_logprobs(model, seqs, memory, memory_keep, keep=None) -> torch.Tensor:
+    """Log-probabilities (beams, V) of the next token for every beam, in one batched forward.
+
+    ``keep``: per beam, a (V,) mask of the tokens that may follow (see Utf8Guard), or None.
+    """
     B = seqs.size(0)
     if memory is not None:
         memory, memory_keep = memory.expand(B, -1, -1), memory_keep.expand(B, -1)
     h = model.decode(seqs[:, -model.cfg.block_size:], memory, memory_keep)
-    return torch.log_softmax(without_specials(model.logits(h[:, -1]).float()), dim=-1)
+    logits = without_specials(model.logits(h[:, -1]).float())
+    for b, allowed in enumerate(keep or []):
+        masked = logits[b].masked_fill(~allowed.to(logits.device), -math.inf)
+        if torch.isfinite(masked).any():
+            logits[b] = masked
+    return torch.log_softmax(logits, dim=-1)
 
 
 def expand_beams(total, width, eos_id, seqs, P, norm, finished):

@@ -9,6 +9,7 @@ Example: ``token_text("bpe", "ĠæĤ")`` is ``" <E6 82>"``; ``readable_token("bp
 is ``"␣悟空"``; ``token_text("wordpiece", "##ing")`` is ``"…ing"``.
 """
 
+import re
 from functools import lru_cache
 
 WORD_CONTINUES = "…"  # drawn before a WordPiece piece that continues a word ("##ing" -> "…ing")
@@ -90,3 +91,22 @@ def readable_token(kind: str, token: str) -> str:
     if kind == "bpe":
         return _byte_level_text(token, visible=True)
     return visible_whitespace(token_text(kind, token))
+
+
+# Scripts written without spaces: Han ideographs, kana, CJK punctuation (。，“ as full-width forms
+# and U+3000–303F); and what may sit against them unspaced: other non-ASCII punctuation (“ ” …)
+# and emoji, and ASCII punctuation.
+_UNSPACED = ("\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+             "\uff00-\uffef\U00020000-\U0003134f")
+_BESIDE = "!-/:-@\\[-`{-~\u2010-\u206f\u2600-\u27bf\U0001f000-\U0001faff"  # ASCII punctuation too: 曹操 ?
+_SPACE_IN_CJK = re.compile(f"(?<=[{_UNSPACED}]) (?=[{_UNSPACED}{_BESIDE}])|(?<=[{_BESIDE}]) (?=[{_UNSPACED}])")
+
+
+def join_unspaced(text: str) -> str:
+    """Drop the spaces a word-by-word decoder put inside Chinese or Japanese text.
+
+    WordPiece and word-level decoders join words with a space, which is right for English and
+    wrong for scripts without spaces: "却说曹操 ， 滚滚长江 。" -> "却说曹操，滚滚长江。".
+    A space with Latin text on either side stays: "Hello 世界" is kept as it is.
+    """
+    return _SPACE_IN_CJK.sub("", text)

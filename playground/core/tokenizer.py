@@ -28,7 +28,7 @@ from playground.core.atomic import write_bytes_atomic
 from playground.core.errors import PlaygroundError
 from playground.core.tokenizer_kinds import KINDS
 from playground.core.i18n import _
-from playground.core.token_text import readable_token, token_text
+from playground.core.token_text import join_unspaced, readable_token, token_text
 
 
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>", "<sep>")
@@ -96,6 +96,8 @@ class Tokenizer:
         except Exception as error:
             if reader.error is not None:
                 raise reader.error
+            if kind == "unigram" and "contain all chars" in str(error):
+                raise PlaygroundError(_too_many_characters(kind, len(reader.characters))) from error
             message = _("Training the {kind} tokenizer failed. Try a larger vocabulary size "
                         "or a bigger corpus.").format(kind=kind)
             raise PlaygroundError(f"{message}\n{error}") from error
@@ -126,9 +128,11 @@ class Tokenizer:
         """Text of ``ids``; ``char`` and ``bpe`` give back exactly the encoded text.
 
         Special tokens written in a text (``"<eos>"``) encode as the special token, so
-        ``skip_special`` drops them from the decoded text.
+        ``skip_special`` drops them from the decoded text. WordPiece and word-level decoders put a
+        space between words, which Chinese does not have: ``join_unspaced`` takes those out.
         """
-        return self._backend.decode([int(i) for i in ids], skip_special_tokens=skip_special)
+        text = self._backend.decode([int(i) for i in ids], skip_special_tokens=skip_special)
+        return join_unspaced(text) if self._kind in ("wordpiece", "word") else text
 
     # -- vocabulary ------------------------------------------------------------------
 
@@ -298,16 +302,24 @@ class _CorpusReader:
     def __init__(self, texts: Iterable[str]):
         self._texts = texts
         self.n_chars = 0
+        self.characters: set[str] = set()  # the distinct characters: a unigram vocabulary must hold them all
         self.error: Exception | None = None
 
     def __iter__(self) -> Iterator[str]:
         try:
             for text in self._texts:
                 self.n_chars += len(text)
+                self.characters.update(text)
                 yield text
         except Exception as error:
             self.error = error
             raise
+
+
+def _too_many_characters(kind: str, n_characters: int) -> str:
+    return _("This text has {n} different characters, and a {kind} vocabulary holds every one of them "
+             "besides its {specials} special tokens. Choose a larger vocabulary: at least {minimum}.").format(
+        n=f"{n_characters:,}", kind=kind, specials=len(SPECIALS), minimum=f"{n_characters + len(SPECIALS):,}")
 
 
 def _checked_vocab_size(kind: str, vocab_size: int | None) -> int:
@@ -364,9 +376,19 @@ def _bpe(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     return backend, trainer
 
 
+# Han ideographs and kana: scripts without spaces, where each character is a word (as BERT's
+# Chinese models do, and as the Data panel counts words). Else a whole clause, 滚滚长江东逝水,
+# is one "word", and a word-level vocabulary of Chinese is mostly <unk>.
+_CJK_CHARACTER = "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
+
+
+def _cjk_characters_apart() -> pre_tokenizers.PreTokenizer:
+    return pre_tokenizers.Split(Regex(_CJK_CHARACTER), behavior="isolated")
+
+
 def _wordpiece(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     backend = HFTokenizer(models.WordPiece(unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    backend.pre_tokenizer = pre_tokenizers.Sequence([_cjk_characters_apart(), pre_tokenizers.BertPreTokenizer()])
     backend.decoder = decoders.WordPiece()
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
                                         show_progress=False)
@@ -384,7 +406,7 @@ def _unigram(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
 
 def _word(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     backend = HFTokenizer(models.WordLevel(unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.Whitespace()
+    backend.pre_tokenizer = pre_tokenizers.Sequence([_cjk_characters_apart(), pre_tokenizers.Whitespace()])
     trainer = trainers.WordLevelTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
                                         show_progress=False)
     return backend, trainer

@@ -120,3 +120,39 @@ def test_map_without_training_data_counts_labels_only_the_input(qtbot):
     emap.set_map(xy, tok, used)
     assert sorted(emap.labels.values()) == ["悟", "空"] and emap.frequent() == []
     assert len(emap.find(CHINESE[900])) == 1 and len(emap.labels) == 3
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe", "wordpiece", "unigram", "word"])
+def test_crowded_frequent_tokens_are_not_labelled_over_each_other(qtbot, kind):
+    """Frequent tokens crowd together on the map: 40 labels drawn on one spot read as a black blot."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFontMetricsF
+
+    from playground.app.widgets.embedding_map import EmbeddingMap
+    from playground.core.tokenizer import Tokenizer
+
+    text = zipf_text(CHINESE, 20_000) + " the cat sat on the mat 😀 " * 50
+    tok = Tokenizer.train(kind, [text], None if kind == "char" else len(set(text)) + 300)  # unigram: every character
+    emap = EmbeddingMap()
+    qtbot.addWidget(emap)
+    emap.resize(800, 500)
+    emap.show()
+    rng = np.random.default_rng(0)
+    counts = rng.integers(1, 100, size=tok.vocab_size)
+    xy = rng.normal(size=(tok.vocab_size, 2)) * 10
+    crowd = np.argsort(-counts, kind="stable")[:MAX_FREQUENT]
+    counts[crowd] += 1000
+    xy[crowd] = rng.normal(size=(len(crowd), 2)) * 0.05  # the frequent ones, all near the centre
+    used = {int(tok.encode_ids(CHINESE[0])[0])}
+    emap.set_map(xy, tok, used, counts)
+    box = emap.plot.getViewBox()
+    rects = []
+    for item in (i for i in emap.plot.getPlotItem().items if isinstance(i, pg.TextItem)):
+        at = box.mapViewToScene(item.pos())
+        size = QFontMetricsF(item.textItem.font())
+        width = size.horizontalAdvance(item.toPlainText())
+        rects.append(QRectF(at.x() - width / 2, at.y() - size.height(), width, size.height()))
+    assert len(rects) >= 2  # the input's token and at least one frequent one
+    overlaps = [(a, b) for n, a in enumerate(rects) for b in rects[n + 1:] if a.intersects(b)]
+    assert not overlaps
+    assert set(emap.labels) >= used and len(emap.labels) < len(used) + MAX_FREQUENT

@@ -112,7 +112,8 @@ def test_alice_and_would_are_two_words_for_a_word_level_tokenizer(qtbot, make_pa
         generate(qtbot, panel)
         words = panel.token_view.toPlainText().removesuffix("<eos>").split()
         vocab = set(ws.core.recipe.task.tokenizer.vocab())
-        assert words[0] == "Alice" and len(words) > 1 and set(words) <= vocab
+        # Chinese words are single characters, decoded without spaces between them ("高很空")
+        assert words[0] == "Alice" and len(words) > 1 and all(w in vocab or set(w) <= vocab for w in words)
 
 
 def test_the_panel_says_whether_the_model_is_untrained_or_how_many_steps_it_had(qtbot, make_panel):

@@ -97,3 +97,22 @@ def test_empty_text_has_no_tokens(window):
     panel.input.setPlainText("")
     panel.refresh()
     assert panel.left.token_count() == 0 and panel.left.view.chip_at(QPoint(5, 5)) is None
+
+
+def test_a_vocabulary_larger_than_asked_says_why(qtbot, window):
+    """WordPiece keeps every character: on Chinese, 3,000 asked gave 9,276 tokens with no word about it."""
+    from playground.app.numbers import format_count
+
+    column = window.panel("tokenize").right
+    column.kind_box.setCurrentIndex(column.kind_box.findData("wordpiece"))
+    column.vocab_box.setValue(10)
+    column.train()
+    qtbot.waitUntil(lambda: column.tokenizer is not None and not column.is_training(), timeout=TIMEOUT)
+    assert column.tokenizer.vocab_size > 10
+    text = column.state_label.text()
+    assert format_count(column.tokenizer.vocab_size) in text and "more than the 10 asked for" in text
+    column.kind_box.setCurrentIndex(column.kind_box.findData("bpe"))
+    column.vocab_box.setValue(300)
+    column.train()
+    qtbot.waitUntil(lambda: column.tokenizer is not None and not column.is_training(), timeout=TIMEOUT)
+    assert column.tokenizer.vocab_size == 300 and "asked for" not in column.state_label.text()

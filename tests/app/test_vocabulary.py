@@ -107,3 +107,28 @@ def test_token_tooltips_read_as_text_with_the_stored_form(qtbot, tokenizers, kin
     rows = [row.split("(stored as")[0] for row in tips.splitlines() if "token" in row]
     assert rows and not BYTE_SYMBOLS & set("".join(rows))  # the stored byte symbols only after "stored as"
     assert kind != "bpe" or "stored as" in tips
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe"])
+def test_ids_past_a_thousand_are_shown_whole(qtbot, kind):
+    """Qt sizes a column to its first 1,000 rows: a four-digit id ("1,234") was cut to "1…"."""
+    from PySide6.QtWidgets import QStyle
+
+    text = "".join(chr(0x4E00 + i) for i in range(1200)) + " the cat 😀"
+    tok = Tokenizer.train(kind, [text], None if kind == "char" else 1500)
+    assert tok.vocab_size > 1000
+    browser = VocabularyBrowser()
+    qtbot.addWidget(browser)
+    browser.resize(500, 400)
+    browser.show()
+    browser.set_tokens(tok.vocab(), kind)
+    browser.search.setText(tok.readable(tok.vocab()[-1])[:1])  # the search lists tokens of high ids
+    qtbot.waitUntil(lambda: browser.shown_count() > 0)
+    table = browser.table
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    widest = max(table.fontMetrics().horizontalAdvance(browser.proxy.index(row, 0).data())
+                 for row in range(browser.shown_count()))
+    assert table.horizontalHeader().sectionSize(0) >= widest + margin
+    browser.search.setText("")
+    last = browser.proxy.index(tok.vocab_size - 1, 0).data()
+    assert table.horizontalHeader().sectionSize(0) >= table.fontMetrics().horizontalAdvance(last) + margin

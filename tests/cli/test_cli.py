@@ -1,6 +1,7 @@
 """The command line, run in-process through ``playground.cli.main`` (and once as a real process)."""
 
 import json
+import shlex
 import shutil
 import signal
 import subprocess
@@ -330,3 +331,24 @@ def test_cli_and_inspector_lay_out_a_source_alike(reversal_run, source):
     assert (ids, src) == inspect_inputs(task, source) and ids == [checkpoint.tokenizer.bos_id]
     assert src[-1] == checkpoint.tokenizer.eos_id
     assert common.model_inputs(checkpoint, "ab", source) == inspect_inputs(task, source, "ab")
+
+
+def test_the_sample_hint_after_training_on_chinese_is_a_chinese_prompt(tmp_path, capsys):
+    """Not "--prompt the": the hint for a Chinese text begins like a line of that text."""
+    lines = ["滚滚长江东逝水，浪花淘尽英雄。", "却说曹操引兵追赶，玄德大喜。", "是非成败转头空，青山依旧在。"] * 40
+    book = tmp_path / "book.txt"
+    book.write_text("\r\n\r\n".join(lines), encoding="utf-8")
+    code, out, err = run(capsys, "train", "--text", book, "--steps", 2, "--context", 16, *TINY,
+                         "--run-dir", tmp_path / "run")
+    assert code == 0, err
+    prompt = shlex.split(out.split("--prompt ", 1)[1])[0]
+    assert prompt.isalnum() and prompt in "".join(lines) and prompt != "the" and 2 <= len(prompt) <= 6
+
+
+def test_tokenize_groups_the_vocabulary_size_in_thousands(tmp_path, capsys):
+    """"wordpiece tokenizer with 4761 tokens" read badly beside the train command's "1,234 parameters"."""
+    book = tmp_path / "chinese.txt"
+    book.write_text("".join(chr(0x4E00 + i) for i in range(1200)) + "。\n", encoding="utf-8")
+    code, out, _err = run(capsys, "tokenize", "一丁七", "--kind", "word", "--train-on", book)
+    assert code == 0
+    assert "word tokenizer with 1,206 tokens" in out  # 1,200 characters, 。 and 5 specials

@@ -220,8 +220,15 @@ class TokenizerColumn(QWidget):
                 kind=self.kind())
         size = format_count(self.tokenizer.vocab_size)
         if self.in_use():
-            return self.tr("In use for training · {n} tokens in the vocabulary").format(n=size)
-        return self.tr("Trained on the corpus · {n} tokens in the vocabulary").format(n=size)
+            text = self.tr("In use for training · {n} tokens in the vocabulary").format(n=size)
+        else:
+            text = self.tr("Trained on the corpus · {n} tokens in the vocabulary").format(n=size)
+        asked = self.vocab_size()
+        if asked and self.tokenizer.kind == self.kind() and self.tokenizer.vocab_size > asked:
+            # WordPiece keeps every character of the corpus (Chinese: thousands), whatever the size asked
+            text += " " + self.tr("(more than the {asked} asked for: every character of the corpus has a "
+                                  "token of its own)").format(asked=format_count(asked))
+        return text
 
     def show_tokens(self, text: str) -> None:
         tok = self.tokenizer

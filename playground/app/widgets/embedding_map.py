@@ -1,14 +1,16 @@
 """EmbeddingMap: the token embedding matrix in 2-D (PCA) with a few labels and a search for any token.
 
 A vocabulary of thousands of tokens labelled in full is an unreadable blob. Only these carry a
-label: the input's tokens (bold), the ``MAX_FREQUENT`` tokens most frequent in the training data,
-and the tokens found by the search box (highlighted). Tokens read as their text (``readable``):
+label: the input's tokens (bold), of the ``MAX_FREQUENT`` tokens most frequent in the training data
+those whose label has room (frequent tokens crowd together: drawn over each other they read as
+neither), and the tokens found by the search box (highlighted). Tokens read as their text (``readable``):
 searching 悟 finds 悟, and “the” finds “␣the”.
 """
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...core.tokenizer import BYTE_TOKENS, SPECIALS
@@ -117,6 +119,8 @@ class EmbeddingMap(QWidget):
         xy = self.xy
         plot.addItem(pg.ScatterPlotItem(xy[mapped, 0], xy[mapped, 1], size=5, brush=pg.mkBrush(120, 120, 140, 160),
                                         pen=None))
+        plot.getViewBox().autoRange()  # the view's scale now, to see which labels have room
+        self._label_rects: list[QRectF] = []
         on_map = set(mapped.tolist())
         shown = [i for i in self.matches if i in on_map]
         if shown:
@@ -127,14 +131,31 @@ class EmbeddingMap(QWidget):
         for i in sorted(self.used & on_map - set(shown)):
             self._label(i, colour, bold=True)
         for i in self.frequent():
-            if i not in self.labels:
+            if i not in self.labels and not self._covers(i, bold=False):
                 self._label(i, (140, 140, 150), bold=False)
         self._show_caption()
         self._show_found(shown)
 
-    def _label(self, i: int, colour, bold: bool) -> None:
+    def _label_text(self, i: int) -> str:
         text = self.texts[i]
-        text = text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+        return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+    def _label_rect(self, i: int, bold: bool) -> QRectF:
+        """Where token i's label is drawn, in the scene's pixels: centred over its point."""
+        font = QFont()
+        font.setBold(bold)
+        metrics = QFontMetricsF(font)
+        at = self.plot.getViewBox().mapViewToScene(QPointF(float(self.xy[i, 0]), float(self.xy[i, 1])))
+        width, height = metrics.horizontalAdvance(self._label_text(i)) + 4, metrics.height()
+        return QRectF(at.x() - width / 2, at.y() - height, width, height)
+
+    def _covers(self, i: int, bold: bool) -> bool:
+        """Whether token i's label would be drawn over a label already there."""
+        rect = self._label_rect(i, bold)
+        return any(rect.intersects(other) for other in self._label_rects)
+
+    def _label(self, i: int, colour, bold: bool) -> None:
+        text = self._label_text(i)
         label = pg.TextItem(text, color=colour, anchor=(0.5, 1.0))
         if bold:
             font = QFont()
@@ -143,12 +164,13 @@ class EmbeddingMap(QWidget):
         label.setPos(float(self.xy[i, 0]), float(self.xy[i, 1]))
         self.plot.addItem(label)
         self.labels[i] = text
+        self._label_rects.append(self._label_rect(i, bold))
 
     def _show_caption(self) -> None:
         n = len(self.mapped())
         if self.counts is not None:
-            text = self.tr("{n} tokens projected to 2-D (PCA). Labelled: the input's tokens (bold) and the {k} most "
-                           "frequent in the training data; find any other below.")
+            text = self.tr("{n} tokens projected to 2-D (PCA). Labelled: the input's tokens (bold) and those of "
+                           "the {k} most frequent in the training data that have room; find any other below.")
         else:
             text = self.tr("{n} tokens projected to 2-D (PCA). Labelled: the input's tokens (bold); find any other "
                            "below.")

@@ -2,9 +2,9 @@
 
 import html
 
-from PySide6.QtCore import (QAbstractListModel, QAbstractTableModel, QCoreApplication, QModelIndex,
+from PySide6.QtCore import (QAbstractListModel, QAbstractTableModel, QCoreApplication, QEvent, QModelIndex,
                             QSortFilterProxyModel, Qt)
-from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QListView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QListView, QStyle, QTableView, QVBoxLayout, QWidget
 
 from ...core.token_text import readable_token
 from ..numbers import format_count
@@ -96,7 +96,8 @@ class VocabularyBrowser(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to the widest id, not to the rows: Qt measures only the first 1,000, and "1,234" was cut to "1…".
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
@@ -111,8 +112,22 @@ class VocabularyBrowser(QWidget):
 
     def set_tokens(self, tokens: list[str], kind: str) -> None:
         self.model.set_tokens(tokens, kind)
+        self._fit_id_column()
         self.hint.setText(self.hint_text(kind))
         self.hint.setVisible(bool(self.hint.text()))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # zoom
+            self._fit_id_column()
+
+    def _fit_id_column(self) -> None:
+        table = self.table
+        widest = format_count(max(len(self.model.tokens) - 1, 0)).replace("1", "8")  # a wide digit in every place
+        margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+        header = table.horizontalHeader()
+        width = max(table.fontMetrics().horizontalAdvance(widest) + margin + 4, header.sectionSizeFromContents(0).width())
+        header.resizeSection(0, width)
 
     def hint_text(self, kind: str) -> str:
         """How to read the table (rich text): ␣ and ↵ are drawn whitespace; the stored symbols are on hover.
