@@ -35,6 +35,8 @@ SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>", "<sep>")
 PAD_ID, UNK_ID, BOS_ID, EOS_ID, SEP_ID = range(len(SPECIALS))
 # The names HF's ByteFallback decoder turns back into bytes.
 BYTE_TOKENS = tuple(f"<0x{byte:02X}>" for byte in range(256))
+WORD_PATTERN = r"\w+(?:['’]\w+)*|\p{P}|[^\w\s\p{P}]+"  # a word (contractions kept), a punctuation mark, or symbols
+WORD_PREFIX = "#w#"  # WordPiece's continuation mark, set to what no word-level token starts with
 DEFAULT_VOCAB_SIZE = {"bpe": 1000, "wordpiece": 1000, "unigram": 1000, "word": 5000}
 # Byte-level BPE starts from the specials and all 256 bytes; the rest need one real token.
 MIN_VOCAB_SIZE = {
@@ -384,7 +386,15 @@ def _unigram(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
 
 def _word(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     backend = HFTokenizer(models.WordLevel(unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.Whitespace()
+    # Words, with their contractions ("didn't", "vicar's"), and punctuation marks one by one, so that
+    # the decoded text (",." for "," ".") encodes back to the same tokens.
+    backend.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(),
+                                                     pre_tokenizers.Split(Regex(WORD_PATTERN), behavior="isolated")])
+    backend.decoder = decoders.Sequence([  # words joined by spaces, none before . , ! ? ; : or ，。
+        # WordPiece's decoder spaces the tokens and cleans the punctuation; no word can start with
+        # WORD_PREFIX (word characters and others never share a token), so none is taken for a piece.
+        decoders.WordPiece(prefix=WORD_PREFIX, cleanup=True),
+        *(decoders.Replace(" " + mark, mark) for mark in ";:，。！？：；、")])
     trainer = trainers.WordLevelTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
                                         show_progress=False)
     return backend, trainer

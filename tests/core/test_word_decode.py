@@ -1,0 +1,55 @@
+"""A word-level tokenizer's text reads as written: no space before punctuation, contractions whole.
+
+Seen on a novel: Generate showed "a wife . My own : The vicar ' s daughter didn ' t laugh at Mr . Darcy".
+"""
+
+import pytest
+
+from playground.core.sample import StreamText
+from playground.core.tokenizer import Tokenizer
+
+CORPUS = [
+    "It is a truth universally acknowledged, that a single man must be in want of a wife.\n",
+    "The vicar's daughter didn't laugh at Mr. Darcy: she smiled! Did he? I know; she does.\n",
+    "孙悟空说，今天天气很好。\n",
+    "We laughed 😂 and cheered 👍 until midnight.\n",
+] * 10
+
+
+@pytest.fixture(scope="module")
+def word():
+    return Tokenizer.train("word", CORPUS, vocab_size=200)
+
+
+@pytest.mark.parametrize("text", [
+    "The vicar's daughter didn't laugh at Mr. Darcy: she smiled! Did he? I know; she does.",
+    "It is a truth universally acknowledged, that a single man must be in want of a wife.",
+])
+def test_english_decodes_to_the_text_as_written(word, text):
+    ids = word.encode_ids(text)
+    assert word.unk_id not in ids
+    assert word.decode(ids) == text
+
+
+def test_contractions_are_one_word(word):
+    assert [word.id_to_token(i) for i in word.encode_ids("didn't vicar's")] == ["didn't", "vicar's"]
+
+
+@pytest.mark.parametrize("text", ["孙悟空说，今天天气很好。", "We laughed 😂 and cheered 👍 until midnight."])
+def test_chinese_and_emoji_keep_every_character(word, text):
+    ids = word.encode_ids(text)
+    assert word.unk_id not in ids
+    assert word.decode(ids).replace(" ", "") == text.replace(" ", "")
+
+
+def test_streamed_words_join_to_the_decoded_text(word):
+    ids = word.encode_ids(CORPUS[1].strip())
+    stream = StreamText(word, ids[:2])
+    joined = "".join(stream.add(i) for i in ids[2:]) + stream.flush()
+    assert word.decode(ids[:2]) + joined == word.decode(ids) == CORPUS[1].strip()
+
+
+def test_a_saved_word_tokenizer_decodes_the_same(word):
+    again = Tokenizer.from_json_str(word.to_json_str())
+    ids = word.encode_ids(CORPUS[1])
+    assert again.kind == "word" and again.decode(ids) == word.decode(ids)
