@@ -366,10 +366,21 @@ def _bpe(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     return backend, trainer
 
 
+def _word_pre_tokenizer() -> pre_tokenizers.PreTokenizer:
+    """Words, with their contractions ("didn't", "vicar's"), and punctuation marks one by one, so that
+    the decoded text (",." for "," ".") encodes back to the same tokens."""
+    return pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(),
+                                    pre_tokenizers.Split(Regex(WORD_PATTERN), behavior="isolated")])
+
+
+# After WordPiece's clean-up (no space before . , ! ?): none before ; : and the full-width marks either.
+_UNSPACED = [decoders.Replace(" " + mark, mark) for mark in ";:，。！？：；、"]
+
+
 def _wordpiece(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     backend = HFTokenizer(models.WordPiece(unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    backend.decoder = decoders.WordPiece()
+    backend.pre_tokenizer = _word_pre_tokenizer()
+    backend.decoder = decoders.Sequence([decoders.WordPiece(), *_UNSPACED])  # "##ing" joins its word
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
                                         show_progress=False)
     return backend, trainer
@@ -386,15 +397,10 @@ def _unigram(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
 
 def _word(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     backend = HFTokenizer(models.WordLevel(unk_token="<unk>"))
-    # Words, with their contractions ("didn't", "vicar's"), and punctuation marks one by one, so that
-    # the decoded text (",." for "," ".") encodes back to the same tokens.
-    backend.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(),
-                                                     pre_tokenizers.Split(Regex(WORD_PATTERN), behavior="isolated")])
-    backend.decoder = decoders.Sequence([  # words joined by spaces, none before . , ! ? ; : or ，。
-        # WordPiece's decoder spaces the tokens and cleans the punctuation; no word can start with
-        # WORD_PREFIX (word characters and others never share a token), so none is taken for a piece.
-        decoders.WordPiece(prefix=WORD_PREFIX, cleanup=True),
-        *(decoders.Replace(" " + mark, mark) for mark in ";:，。！？：；、")])
+    backend.pre_tokenizer = _word_pre_tokenizer()
+    # WordPiece's decoder spaces the tokens and cleans the punctuation; no word can start with
+    # WORD_PREFIX (word characters and others never share a token), so none is taken for a piece.
+    backend.decoder = decoders.Sequence([decoders.WordPiece(prefix=WORD_PREFIX, cleanup=True), *_UNSPACED])
     trainer = trainers.WordLevelTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
                                         show_progress=False)
     return backend, trainer
