@@ -35,7 +35,10 @@ SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>", "<sep>")
 PAD_ID, UNK_ID, BOS_ID, EOS_ID, SEP_ID = range(len(SPECIALS))
 # The names HF's ByteFallback decoder turns back into bytes.
 BYTE_TOKENS = tuple(f"<0x{byte:02X}>" for byte in range(256))
-WORD_PATTERN = r"\w+(?:['’]\w+)*|\p{P}|[^\w\s\p{P}]+"  # a word (contractions kept), a punctuation mark, or symbols
+# A word-level token: a word (contractions kept), a mark that ends a clause with the quote it closes
+# ('."'), a punctuation mark, or a run of symbols (emoji). Marks one by one, so that the decoded text
+# encodes back to the same tokens (the decoder puts no space before . , ! ? ; :).
+WORD_PATTERN = r"\w+(?:['’]\w+)*|[.,!?;:][\"”’)]|\p{P}|[^\w\s\p{P}]+"
 WORD_PREFIX = "#w#"  # WordPiece's continuation mark, set to what no word-level token starts with
 DEFAULT_VOCAB_SIZE = {"bpe": 1000, "wordpiece": 1000, "unigram": 1000, "word": 5000}
 # Byte-level BPE starts from the specials and all 256 bytes; the rest need one real token.
@@ -367,8 +370,7 @@ def _bpe(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
 
 
 def _word_pre_tokenizer() -> pre_tokenizers.PreTokenizer:
-    """Words, with their contractions ("didn't", "vicar's"), and punctuation marks one by one, so that
-    the decoded text (",." for "," ".") encodes back to the same tokens."""
+    """Words, with their contractions ("didn't", "vicar's"), and punctuation (see WORD_PATTERN)."""
     return pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(),
                                     pre_tokenizers.Split(Regex(WORD_PATTERN), behavior="isolated")])
 

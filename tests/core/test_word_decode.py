@@ -13,6 +13,7 @@ CORPUS = [
     "The vicar's daughter didn't laugh at Mr. Darcy: she smiled! Did he? I know; she does.\n",
     "孙悟空说，今天天气很好。\n",
     "We laughed 😂 and cheered 👍 until midnight.\n",
+    '"Elizabeth was sure of it," said she; "Mr. Darcy smiled."\n',
 ] * 10
 
 
@@ -24,6 +25,7 @@ def word(request):
 @pytest.mark.parametrize("text", [
     "The vicar's daughter didn't laugh at Mr. Darcy: she smiled! Did he? I know; she does.",
     "It is a truth universally acknowledged, that a single man must be in want of a wife.",
+    'Elizabeth was sure of it," said she; and Mr. Darcy smiled."',  # a closing quote joins its mark
 ])
 def test_english_decodes_to_the_text_as_written(word, text):
     ids = word.encode_ids(text)
