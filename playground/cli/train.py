@@ -21,8 +21,8 @@ MODEL_OPTIONS = {"layers": "n_layer", "heads": "n_head", "width": "d_model", "ff
 TRAIN_OPTIONS = {"steps": "max_steps", "batch_size": "batch_size", "lr": "lr", "warmup": "warmup_steps",
                  "eval_interval": "eval_interval", "checkpoint_interval": "checkpoint_interval",
                  "grad_accum": "grad_accum", "device": "device", "threads": "threads"}
-CLEANING_OPTIONS = {"nfkc": "nfkc", "lower": "lowercase", "strip_punctuation": "strip_punctuation",
-                    "collapse_whitespace": "collapse_whitespace"}
+CLEANING_OPTIONS = {"gutenberg": "gutenberg", "nfkc": "nfkc", "lower": "lowercase",
+                    "strip_punctuation": "strip_punctuation", "collapse_whitespace": "collapse_whitespace"}
 DATA_OPTIONS = ("dataset", "text", "tokenizer", "vocab_size", "seed", *CLEANING_OPTIONS)
 
 
@@ -38,7 +38,9 @@ def add_parser(subparsers) -> None:
     data.add_argument("--tokenizer", choices=KINDS, help=_("tokenizer kind (default: char)"))
     data.add_argument("--vocab-size", type=positive_int, metavar="N", help=_("vocabulary size (not for char)"))
     data.add_argument("--seed", type=non_negative_int, metavar="N", help=_("seed of the data and the weights (default: 0)"))
-    for option, helptext in (("--nfkc", _("fold look-alike characters (NFKC) in --text")),
+    for option, helptext in (("--gutenberg", _("keep only the book of a Project Gutenberg --text: no header, "
+                                               "no licence")),
+                             ("--nfkc", _("fold look-alike characters (NFKC) in --text")),
                              ("--lower", _("lowercase --text")),
                              ("--strip-punctuation", _("remove punctuation from --text")),
                              ("--collapse-whitespace", _("collapse runs of spaces and blank lines in --text"))):
@@ -118,8 +120,8 @@ def new_trainer(args):
     model, train = given(args, MODEL_OPTIONS), train_overrides(args)
     if args.dataset:
         if given(args, CLEANING_OPTIONS):
-            raise ConfigError(_("the cleaning options (--nfkc, --lower, --strip-punctuation, --collapse-whitespace) "
-                                "are for --text; a built-in dataset is already clean"))
+            raise ConfigError(_("the cleaning options (--gutenberg, --nfkc, --lower, --strip-punctuation, "
+                                "--collapse-whitespace) are for --text; a built-in dataset is already clean"))
         recipe = recipe_for_dataset(args.dataset, seed, kind, args.vocab_size, model=model, train=train)
         name = args.dataset
     else:

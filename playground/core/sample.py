@@ -20,7 +20,7 @@ from .errors import ConfigError
 from .i18n import _
 from .model import evaluating
 from .tokenizer import BOS_ID, BYTE_TOKENS, PAD_ID, SEP_ID, SPECIALS, UNK_ID
-from .utf8_guard import Utf8Guard
+from .utf8_guard import utf8_guard
 
 BYTE_TOKEN_SET = frozenset(BYTE_TOKENS)
 # Special tokens that are never meaningful output: padding, the start marker, the separator
@@ -70,13 +70,14 @@ class TokenStep:
     token: str = ""  # the token on its own: its decoded text, or its name for a special such as <eos>
 
 
-def distribution(logits: torch.Tensor, cfg: SampleConfig) -> torch.Tensor:
+def distribution(logits: torch.Tensor, cfg: SampleConfig, allowed: torch.Tensor | None = None) -> torch.Tensor:
     """Probabilities (V,) the next token is drawn from: logits / temperature, top-k, top-p.
 
-    The specials in NEVER_SAMPLED get probability 0 everywhere. Greedy decoding reports the
-    model's own softmax over the other tokens (temperature 1, nothing else filtered).
+    The specials in NEVER_SAMPLED get probability 0 everywhere, and so do the tokens outside
+    ``allowed`` (a bool mask (V,), see Utf8Guard) unless it would leave none. Greedy decoding
+    reports the model's own softmax over the other tokens (temperature 1, nothing else filtered).
     """
-    logits = without_specials(logits)
+    logits = guarded(without_specials(logits), allowed)
     if cfg.greedy:
         return torch.softmax(logits, dim=-1)
     if cfg.temperature != 1.0:
@@ -95,6 +96,15 @@ def without_specials(logits: torch.Tensor) -> torch.Tensor:
     logits = logits.clone()
     logits[..., list(NEVER_SAMPLED)] = -math.inf
     return logits
+
+
+def guarded(logits: torch.Tensor, allowed: torch.Tensor | None) -> torch.Tensor:
+    """logits (..., V) with the tokens outside ``allowed`` (bool, same shape) at -inf; a row that would
+    keep no token is left as it was."""
+    if allowed is None:
+        return logits
+    kept = logits.masked_fill(~allowed.to(logits.device), -math.inf)
+    return torch.where(torch.isfinite(kept).any(-1, keepdim=True), kept, logits)
 
 
 def nucleus(probs: torch.Tensor, top_p: float) -> torch.Tensor:
@@ -326,16 +336,18 @@ def _steps(model, tokenizer, prompt_ids, cfg, src_ids, prompt_text) -> Iterator[
     generator = new_generator(cfg.seed, device)
     texts = TokenTexts(tokenizer)
     eos_id = tokenizer.eos_id if cfg.stop_at_eos else None
-    whole = Utf8Guard(tokenizer, prompt_ids)  # byte tokens only where they make whole characters
+    guard = utf8_guard(tokenizer)  # no broken character, no control character in the text
+    state = guard.state_after(prompt_ids)
     logits = context.first_logits()
     for n in range(cfg.max_new_tokens):
-        probs = distribution(whole.restrict(logits.float(), context.room(cfg.max_new_tokens - n - 1)), cfg)
+        left = context.room(cfg.max_new_tokens - n - 1) + 1  # tokens still to come, this one included
+        probs = distribution(logits.float(), cfg, guard.allowed(state, left))
         if cfg.greedy:
             token = probs.argmax(-1, keepdim=True)
         else:
             token = torch.multinomial(probs, 1, generator=generator)
         step = token_step(probs, token.item(), len(context.ids), cfg.alternatives, texts)
-        whole.push(step.id)
+        state = guard.after(state, step.id)
         last = step.id == eos_id or n + 1 == cfg.max_new_tokens or context.decoder_full()
         step.text = shown.add(step.id) + (shown.flush() if last else "")
         yield step
@@ -368,7 +380,8 @@ def beam_search(model, tokenizer, prompt_ids: list[int], beam_width: int = 4, ma
                 length_penalty: float = 1.0, src_ids: list[int] | None = None) -> list[tuple[list[int], float]]:
     """Up to beam_width continuations, best first, as (generated ids without <eos>, score).
 
-    The specials in NEVER_SAMPLED are never chosen, as in sampling.
+    The specials in NEVER_SAMPLED are never chosen, nor a token that would break a character
+    (see Utf8Guard), as in sampling.
 
     score = sum of the tokens' log-probabilities / length ** length_penalty, where length counts
     the generated tokens including <eos>; length_penalty=0 ranks by total log-probability.
@@ -384,7 +397,8 @@ def beam_search(model, tokenizer, prompt_ids: list[int], beam_width: int = 4, ma
 @torch.inference_mode()
 def _beam_search(model, tokenizer, prompt_ids, width, max_new_tokens, length_penalty, src_ids):
     device = next(model.parameters()).device
-    eos_id, whole = tokenizer.eos_id, Utf8Guard(tokenizer)  # each beam makes whole characters, as sampling does
+    eos_id, guard = tokenizer.eos_id, utf8_guard(tokenizer)
+    states = [guard.state_after(prompt_ids)]  # each beam's place in a UTF-8 character
     memory, memory_keep = encode_source(model, src_ids, device)
     P = len(prompt_ids)
     seqs = torch.tensor([prompt_ids], dtype=torch.long, device=device)  # (beams, T)
@@ -394,9 +408,8 @@ def _beam_search(model, tokenizer, prompt_ids, width, max_new_tokens, length_pen
     for n in range(max_new_tokens):
         if memory is not None and seqs.size(1) > model.cfg.block_size:
             break  # the decoder is full
-        room = max_new_tokens - n - 1 if memory is None else min(max_new_tokens, model.cfg.block_size + 1 - P) - n - 1
-        keep = [whole.allowed_after(ids, room) for ids in seqs.tolist()] if whole.active else None
-        logprobs = beam_logprobs(model, seqs, memory, memory_keep, keep)  # (beams, V)
+        allowed = torch.stack([guard.allowed(state, max_new_tokens - n) for state in states])
+        logprobs = beam_logprobs(model, seqs, memory, memory_keep, allowed)  # (beams, V)
         norm = (n + 1) ** length_penalty
         rows, new_scores = expand_beams(scores[:, None] + logprobs, width, eos_id, seqs, P, norm, finished)
         if not rows:
@@ -404,6 +417,7 @@ def _beam_search(model, tokenizer, prompt_ids, width, max_new_tokens, length_pen
             break
         tokens = torch.tensor([[t] for _b, t in rows], dtype=torch.long, device=device)
         seqs = torch.cat((seqs[[b for b, _t in rows]], tokens), dim=1)
+        states = [guard.after(states[b], t) for b, t in rows]
         scores = torch.tensor(new_scores, device=device)
         if len(finished) >= width and max(new_scores) / norm <= min(s for _ids, s in finished):
             break  # no live beam beats the worst finished one (the usual early-stopping heuristic)
@@ -414,21 +428,13 @@ def _beam_search(model, tokenizer, prompt_ids, width, max_new_tokens, length_pen
     return finished[:width]
 
 
-def beam_logprobs(model, seqs, memory, memory_keep, keep=None) -> torch.Tensor:
-    """Log-probabilities (beams, V) of the next token for every beam, in one batched forward.
-
-    ``keep``: per beam, a (V,) mask of the tokens that may follow (see Utf8Guard), or None.
-    """
+def beam_logprobs(model, seqs, memory, memory_keep, allowed=None) -> torch.Tensor:
+    """Log-probabilities (beams, V) of the next token for every beam, in one batched forward."""
     B = seqs.size(0)
     if memory is not None:
         memory, memory_keep = memory.expand(B, -1, -1), memory_keep.expand(B, -1)
     h = model.decode(seqs[:, -model.cfg.block_size:], memory, memory_keep)
-    logits = without_specials(model.logits(h[:, -1]).float())
-    for b, allowed in enumerate(keep or []):
-        masked = logits[b].masked_fill(~allowed.to(logits.device), -math.inf)
-        if torch.isfinite(masked).any():
-            logits[b] = masked
-    return torch.log_softmax(logits, dim=-1)
+    return torch.log_softmax(guarded(without_specials(model.logits(h[:, -1]).float()), allowed), dim=-1)
 
 
 def expand_beams(total, width, eos_id, seqs, P, norm, finished):

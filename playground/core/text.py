@@ -6,7 +6,7 @@ import codecs
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -218,12 +218,13 @@ def _unreadable(path: Path, error: OSError) -> str:
 
 @dataclass
 class Cleaning:
-    """Optional clean-ups before tokenizing, applied in field order."""
+    """Optional clean-ups before tokenizing: the Gutenberg cut first, then the others in field order."""
 
     nfkc: bool = False  # fold look-alike forms: "ﬁ" -> "fi", full-width "Ａ" -> "A"
     lowercase: bool = False  # "The" and "the" become one token, a smaller vocabulary
     strip_punctuation: bool = False  # drop every Unicode punctuation mark (categories P*)
     collapse_whitespace: bool = False  # one space between words, at most one blank line
+    gutenberg: bool = False  # only the book of a Project Gutenberg file: no header, no licence
 
 
 _SPACE_RUN = re.compile(r"[ \t]+")
@@ -236,6 +237,8 @@ def clean(text: str, cleaning: Cleaning) -> str:
 
     Example: collapse_whitespace turns ``"a \\t b  \\n\\n\\n\\nc"`` into ``"a b\\n\\nc"``.
     """
+    if cleaning.gutenberg:
+        text = "".join(_within_gutenberg_markers([text]))
     if cleaning.nfkc:
         text = unicodedata.normalize("NFKC", text)
     if cleaning.lowercase:
@@ -258,6 +261,9 @@ def clean_chunks(chunks: Iterable[str], cleaning: Cleaning) -> Iterator[str]:
     end at whitespace, as ``iter_text_chunks``' do; a chunk cut inside a word may differ
     there (NFKC of a letter and its accent, lowercasing a final Σ).
     """
+    if cleaning.gutenberg:
+        chunks = _within_gutenberg_markers(chunks)
+        cleaning = replace(cleaning, gutenberg=False)
     held = ""
     for chunk in chunks:
         text = held + chunk
@@ -267,6 +273,38 @@ def clean_chunks(chunks: Iterable[str], cleaning: Cleaning) -> Iterator[str]:
             yield clean(body, cleaning)
     if held:
         yield clean(held, cleaning)
+
+
+# Project Gutenberg's own lines around the book: "*** START OF THE PROJECT GUTENBERG EBOOK PRIDE AND
+# PREJUDICE ***" (older files: "THIS PROJECT") and "*** END OF ...". Only looked for near the start.
+_GUTENBERG_START = re.compile(r"^\*\*\* ?START OF (?:THE|THIS) PROJECT GUTENBERG EBOOK.*$\n?",
+                              re.MULTILINE | re.IGNORECASE)
+_GUTENBERG_END = re.compile(r"^\*\*\* ?END OF (?:THE|THIS) PROJECT GUTENBERG EBOOK", re.MULTILINE | re.IGNORECASE)
+GUTENBERG_HEADER_MAX = 100_000  # characters searched for the start marker; without one the text is kept whole
+
+
+def _within_gutenberg_markers(chunks: Iterable[str]) -> Iterator[str]:
+    """The text between Project Gutenberg's start and end markers, chunk by chunk (lines are never cut)."""
+    head, chunks = "", iter(chunks)
+    for chunk in chunks:  # the header: until the start marker's whole line, or GUTENBERG_HEADER_MAX characters
+        head += chunk
+        start = _GUTENBERG_START.search(head)
+        if start and start.end() < len(head) or start and head.endswith("\n") or len(head) > GUTENBERG_HEADER_MAX:
+            break
+    start = _GUTENBERG_START.search(head)
+    held = head[start.end():] if start else head
+    for chunk in chunks:
+        held += chunk
+        end = _GUTENBERG_END.search(held)
+        if end:
+            yield held[:end.start()]
+            return
+        cut = held.rfind("\n") + 1  # a marker only begins a line: the last line waits for the next chunk
+        if cut:
+            yield held[:cut]
+            held = held[cut:]
+    end = _GUTENBERG_END.search(held)
+    yield held[:end.start()] if end else held
 
 
 def preview(text: str, cleaning: Cleaning, n_chars: int = 400) -> tuple[str, str]:

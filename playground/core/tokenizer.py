@@ -35,6 +35,11 @@ SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>", "<sep>")
 PAD_ID, UNK_ID, BOS_ID, EOS_ID, SEP_ID = range(len(SPECIALS))
 # The names HF's ByteFallback decoder turns back into bytes.
 BYTE_TOKENS = tuple(f"<0x{byte:02X}>" for byte in range(256))
+# A word-level token: a word (contractions kept), a mark that ends a clause with the quote it closes
+# ('."'), a punctuation mark, or a run of symbols (emoji). Marks one by one, so that the decoded text
+# encodes back to the same tokens (the decoder puts no space before . , ! ? ; :).
+WORD_PATTERN = r"\w+(?:['’]\w+)*|[.,!?;:][\"”’)]|\p{P}|[^\w\s\p{P}]+"
+WORD_PREFIX = "#w#"  # WordPiece's continuation mark, set to what no word-level token starts with
 DEFAULT_VOCAB_SIZE = {"bpe": 1000, "wordpiece": 1000, "unigram": 1000, "word": 5000}
 # Byte-level BPE starts from the specials and all 256 bytes; the rest need one real token.
 MIN_VOCAB_SIZE = {
@@ -386,10 +391,20 @@ def _cjk_characters_apart() -> pre_tokenizers.PreTokenizer:
     return pre_tokenizers.Split(Regex(_CJK_CHARACTER), behavior="isolated")
 
 
+def _word_pre_tokenizer() -> pre_tokenizers.PreTokenizer:
+    """Words, with their contractions ("didn't", "vicar's"), and punctuation (see WORD_PATTERN)."""
+    return pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(),
+                                    pre_tokenizers.Split(Regex(WORD_PATTERN), behavior="isolated")])
+
+
+# After WordPiece's clean-up (no space before . , ! ?): none before ; : and the full-width marks either.
+_UNSPACED = [decoders.Replace(" " + mark, mark) for mark in ";:，。！？：；、"]
+
+
 def _wordpiece(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     backend = HFTokenizer(models.WordPiece(unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.Sequence([_cjk_characters_apart(), pre_tokenizers.BertPreTokenizer()])
-    backend.decoder = decoders.WordPiece()
+    backend.pre_tokenizer = pre_tokenizers.Sequence([_cjk_characters_apart(), _word_pre_tokenizer()])
+    backend.decoder = decoders.Sequence([decoders.WordPiece(), *_UNSPACED])  # "##ing" joins its word
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
                                         show_progress=False)
     return backend, trainer
@@ -406,7 +421,10 @@ def _unigram(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
 
 def _word(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     backend = HFTokenizer(models.WordLevel(unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.Sequence([_cjk_characters_apart(), pre_tokenizers.Whitespace()])
+    backend.pre_tokenizer = pre_tokenizers.Sequence([_cjk_characters_apart(), _word_pre_tokenizer()])
+    # WordPiece's decoder spaces the tokens and cleans the punctuation; no word can start with
+    # WORD_PREFIX (word characters and others never share a token), so none is taken for a piece.
+    backend.decoder = decoders.Sequence([decoders.WordPiece(prefix=WORD_PREFIX, cleanup=True), *_UNSPACED])
     trainer = trainers.WordLevelTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
                                         show_progress=False)
     return backend, trainer

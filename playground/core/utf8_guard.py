@@ -1,131 +1,106 @@
-"""Sampling whole characters: a byte token may only follow where it keeps the output valid UTF-8.
+"""Utf8Guard: the tokens that may come next without breaking a character or writing a control character.
 
-Byte-level BPE and a char tokenizer's byte fallback have tokens that are parts of a character
-(中 is the bytes E4 B8 AD). A model that has not learnt them well samples a continuation byte
-where none may come, or a new character before the last one is complete, and the output shows
-"\ufffd". ``Utf8Guard`` gives those tokens probability 0: with nothing pending, a token must
-start with whole characters (it may end inside one); with a character begun, only the bytes that
-go on with it (or finish it) may follow, and no special such as <eos> cuts it off. Near the end
-of the output (``room`` tokens left), no character is begun that those tokens cannot finish.
-
-Example (bytes pending b"\\xe4\\xb8"): "\\xad" (completes 中) is allowed, "a" and "\\xe4" are not.
-The other kinds' tokens are whole text, so the guard does nothing for them.
+Char and byte-level BPE tokenizers have a token for every byte, so a model that is not yet
+trained (or sampled hot) can draw a lead byte followed by a letter, or a stray continuation
+byte: the decoded text then shows "\ufffd". It can also draw bytes such as 0x00 or 0x02,
+which a text box shows as nothing or as a box. The guard follows UTF-8 through the sampled
+bytes and allows only tokens whose bytes keep it valid; specials (<eos>) only between
+characters. Example: after the byte token <0xE6> (the first of 悟's three bytes) only tokens
+that start with a continuation byte 0x80-0xBF are allowed.
 """
+
+from functools import lru_cache
 
 import torch
 
 from .token_text import _byte_of_symbol
-from .tokenizer import BYTE_TOKENS, SPECIALS
+from .tokenizer import SPECIALS
 
-BYTE_TOKEN_SET = frozenset(BYTE_TOKENS)
+ACCEPT, INVALID = 0, -1
+OWED = (0, 1, 2, 3, 2, 2, 3, 3)  # bytes still owed to finish the character, per state
+# Control characters a text view cannot show; tab, line break and carriage return are text.
+CONTROL_BYTES = frozenset([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
-def _open_tail(data: bytes) -> bytes | None:
-    """The bytes at the end of ``data`` that begin a character not yet complete; None if ``data`` is not UTF-8.
+def next_state(state: int, byte: int) -> int:
+    """UTF-8 as a small automaton (RFC 3629). States: 0 between characters; 1-3 that many
+    continuation bytes owed; 4-7 the restricted second byte after E0, ED, F0, F4."""
+    if state == ACCEPT:
+        if byte < 0x80:
+            return INVALID if byte in CONTROL_BYTES else ACCEPT
+        lead = {0xE0: 4, 0xED: 5, 0xF0: 6, 0xF4: 7}
+        if byte in lead:
+            return lead[byte]
+        if 0xC2 <= byte <= 0xDF:
+            return 1
+        if 0xE1 <= byte <= 0xEF:
+            return 2
+        if 0xF1 <= byte <= 0xF3:
+            return 3
+        return INVALID
+    low, high, then = {1: (0x80, 0xBF, 0), 2: (0x80, 0xBF, 1), 3: (0x80, 0xBF, 2), 4: (0xA0, 0xBF, 1),
+                       5: (0x80, 0x9F, 1), 6: (0x90, 0xBF, 2), 7: (0x80, 0x8F, 2)}[state]
+    return then if low <= byte <= high else INVALID
 
-    b"a\\xe4\\xb8" -> b"\\xe4\\xb8"; b"ab" -> b""; b"\\xb8" -> None.
-    """
-    try:
-        data.decode("utf-8")
-        return b""
-    except UnicodeDecodeError as e:
-        if e.reason == "unexpected end of data" and e.end == len(data):
-            return data[e.start:]
+
+def token_bytes(kind: str, token: str) -> bytes | None:
+    """The UTF-8 bytes a token adds to the text; None for a special token such as <eos>."""
+    if token in SPECIALS:
         return None
-
-
-def _length(lead: int) -> int:
-    """The bytes of a UTF-8 character that starts with the byte ``lead`` (2 to 4 for a lead byte)."""
-    return 4 if lead >= 0xF0 else 3 if lead >= 0xE0 else 2 if lead >= 0xC0 else 1
+    if kind == "bpe":
+        table = _byte_of_symbol()
+        return bytes(table[ch] for ch in token)
+    if kind == "char" and len(token) == 6 and token.startswith("<0x"):
+        return bytes([int(token[3:5], 16)])
+    for mark in ("##", "▁"):
+        token = token.replace(mark, "")
+    return token.encode("utf-8")
 
 
 class Utf8Guard:
-    """``restrict(probs)`` zeroes the tokens that would break a character; ``push(id)`` after each one drawn."""
+    """``allowed(state, left)`` is a bool mask (V,) of the tokens that may follow; ``after(state, id)`` the new state.
 
-    def __init__(self, tokenizer, prompt_ids=()):
-        self.table = _token_bytes(tokenizer)  # id -> its bytes; None when the kind has no byte tokens
-        self.pending = b""  # the start of a character not yet complete
-        self._masks: dict[tuple[bytes, int], torch.Tensor] = {}
-        self._continuing_ids: list[int] | None = None
-        if self.table is not None:
-            for i in list(prompt_ids)[-4:]:  # a character has at most four bytes
-                self.push(i)
+    With ``left`` tokens still to come (this one included), a token may start a character only if
+    the tokens left can finish it (each byte has a token), so the text never ends inside one.
+    """
 
-    @property
-    def active(self) -> bool:
-        return self.table is not None
+    def __init__(self, tokenizer):
+        self.tokens = [token_bytes(tokenizer.kind, t) for t in tokenizer.vocab()]
+        self._masks: dict[tuple[int, int], torch.Tensor] = {}
+        self._next: dict[int, list[int]] = {}
 
-    def push(self, token_id: int) -> None:
-        if self.table is None:
-            return
-        tail = _open_tail(self.pending + self.table[int(token_id)])
-        self.pending = tail if tail is not None else b""  # after a broken character, start afresh
+    def after(self, state: int, token_id: int) -> int:
+        """The state once token_id is written; a token the guard would not allow starts afresh."""
+        if state not in self._next:
+            self._next[state] = [self._run(state, b) for b in self.tokens]
+        new = self._next[state][token_id]
+        return ACCEPT if new == INVALID else new
 
-    def allowed(self, room: int = 3) -> torch.Tensor | None:
-        """A (V,) bool mask of the tokens that may follow now, with ``room`` tokens after them; None: any may."""
-        if self.table is None:
-            return None
-        key = (self.pending, max(0, min(room, 3)))  # a character needs at most 3 more bytes
+    def allowed(self, state: int, left: int = 4) -> torch.Tensor:
+        key = (state, min(left, 4))  # 4 tokens can finish any character
         if key not in self._masks:
-            if self.pending:  # only a token that starts with a continuation byte can go on with a character
-                keep = torch.zeros(len(self.table), dtype=torch.bool)
-                fitting = [i for i in self._continuing() if self._fits(self.table[i], key[1])]
-                keep[fitting] = True
-            else:
-                keep = torch.tensor([self._fits(data, key[1]) for data in self.table], dtype=torch.bool)
-            self._masks[key] = keep
+            self.after(state, 0)
+            self._masks[key] = torch.tensor([s != INVALID and OWED[s] < key[1] for s in self._next[state]])
         return self._masks[key]
 
-    def _continuing(self) -> list[int]:
-        if self._continuing_ids is None:
-            self._continuing_ids = [i for i, data in enumerate(self.table) if data and 0x80 <= data[0] <= 0xBF]
-        return self._continuing_ids
+    def state_after(self, ids) -> int:
+        state = ACCEPT
+        for i in ids:
+            state = self.after(state, int(i))
+        return state
 
-    def _fits(self, data: bytes, room: int) -> bool:
-        if not data:  # a special token: only between characters
-            return not self.pending
-        tail = _open_tail(self.pending + data)
-        return tail is not None and (not tail or _length(tail[0]) - len(tail) <= room)
-
-    def allowed_after(self, ids: list[int], room: int = 3) -> torch.Tensor | None:
-        """``allowed`` for a sequence ending in ``ids`` (a beam of beam search); the guard's own state is kept."""
-        if self.table is None:
-            return None
-        pending = self.pending
-        self.pending = b""
-        for i in ids[-4:]:
-            self.push(i)
-        keep = self.allowed(room)
-        self.pending = pending
-        return keep
-
-    def restrict(self, logits: torch.Tensor, room: int = 3) -> torch.Tensor:
-        """logits (V,) with the tokens that would break a character at -inf (as they were if none fits).
-
-        ``room``: how many tokens can still follow this one (each gives at least one byte).
-        Masked before temperature, top-k and top-p, so those choose among whole characters.
-        """
-        keep = self.allowed(room)
-        if keep is None:
-            return logits
-        masked = logits.masked_fill(~keep.to(logits.device), -torch.inf)
-        return masked if torch.isfinite(masked).any() else logits
+    @staticmethod
+    def _run(state: int, data: bytes | None) -> int:
+        if data is None:  # a special: only between characters
+            return state if state == ACCEPT else INVALID
+        for byte in data:
+            state = next_state(state, byte)
+            if state == INVALID:
+                return INVALID
+        return state
 
 
-def _token_bytes(tokenizer) -> list[bytes] | None:
-    """Each token's bytes (b"" for a special) for the kinds with byte tokens; None for the others."""
-    kind = tokenizer.kind
-    if kind not in ("bpe", "char"):
-        return None
-    symbols = _byte_of_symbol()
-    table = []
-    for i, token in enumerate(tokenizer.vocab()):
-        if i < len(SPECIALS):
-            table.append(b"")  # <pad>, <eos>, …: no text
-        elif kind == "bpe":
-            table.append(bytes(symbols[ch] for ch in token))
-        elif token in BYTE_TOKEN_SET:
-            table.append(bytes([int(token[3:5], 16)]))  # "<0xE4>"
-        else:
-            table.append(token.encode("utf-8"))
-    return table
+@lru_cache(maxsize=4)
+def utf8_guard(tokenizer) -> Utf8Guard:
+    """One guard per tokenizer (its tables are built once, a state at a time)."""
+    return Utf8Guard(tokenizer)

@@ -109,6 +109,29 @@ def test_text_file_with_cleaning_preview_side_by_side(qtbot, window, tmp_path):
     assert not panel.apply_cleaning_button.isEnabled()
 
 
+def test_a_gutenberg_download_trains_on_the_book_only(qtbot, window, tmp_path):
+    """Seen on Pride and Prejudice: the preview began with Project Gutenberg's header, and its licence was learnt."""
+    book = "It is a truth universally acknowledged. 孙悟空说 👍\n" * 50
+    path = tmp_path / "pg1342.txt"
+    path.write_text("The Project Gutenberg EBook of Pride and Prejudice\n\n*** START OF THIS PROJECT GUTENBERG "
+                    "EBOOK PRIDE AND PREJUDICE ***\n" + book + "*** END OF THIS PROJECT GUTENBERG EBOOK ***\n"
+                    "Project Gutenberg-tm License\n", encoding="utf-8")
+    panel = window.panel("data")
+    with qtbot.waitSignal(window.workspace.data_changed, timeout=TIMEOUT):
+        panel.open_text_file(str(path))
+    wait_ready(qtbot, window)
+    check = panel.cleaning_checks["gutenberg"]
+    assert check.isVisibleTo(panel) and "Gutenberg" in check.text()
+    check.setChecked(True)
+    assert panel.after_edit.toPlainText().startswith("It is a truth")
+    assert panel.before_edit.toPlainText().startswith("The Project Gutenberg EBook")
+    with qtbot.waitSignal(window.workspace.data_changed, timeout=TIMEOUT):
+        panel.apply_cleaning_button.click()
+    assert window.workspace.core.recipe.spec["cleaning"]["gutenberg"]
+    wait_ready(qtbot, window)
+    assert panel.stat_values["n_chars"].text() == number(len(book))
+
+
 def test_cleaning_is_for_own_text_only(window):
     panel = window.panel("data")
     assert not panel.cleaning_box.isEnabled() and "already clean" in panel.cleaning_box.toolTip()

@@ -213,6 +213,21 @@ def test_settings_edit_the_workspace(qtbot, make_panel):
     assert ws.core.recipe.train.device == "cpu"
 
 
+def test_a_short_run_shortens_the_warm_up_to_a_fifth_of_its_steps(qtbot, make_panel):
+    """Seen on a novel: 120 steps with the default warm-up of 100 spent 100 steps raising the learning rate."""
+    ws, panel = make_panel(warmup_steps=100, max_steps=1000)
+    panel._load_settings()
+    panel.settings.max_steps.setValue(20)
+    assert ws.core.recipe.train.warmup_steps == panel.settings.warmup_steps.value() == 4
+    wait_state(qtbot, ws, "finished", panel.start)
+    wait_idle(qtbot, panel)
+    rates = [row["lr"] for row in steps_of(ws)]
+    assert len(rates) == 20 and rates.index(max(rates)) == 3  # the peak at the end of the warm-up
+    panel.settings.warmup_steps.setValue(10)  # a warm-up the user chooses is kept
+    panel.settings.max_steps.setValue(100)
+    assert ws.core.recipe.train.warmup_steps == 10
+
+
 def test_the_rate_box_steps_along_1_2_5(qtbot):
     from playground.app.widgets.number_box import RateSpinBox
 

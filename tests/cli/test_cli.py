@@ -13,6 +13,7 @@ import torch
 from playground import __version__
 from playground.cli import common, main
 from playground.core.datasets import DATASETS
+from playground.core.tokenizer import Tokenizer
 
 TINY = ["--layers", "1", "--heads", "2", "--width", "32", "--ff", "64", "--batch-size", "16", "--threads", "1"]
 WORDS = "the cat dog sees a red ball near old house runs jumps".split()
@@ -135,6 +136,21 @@ def test_train_on_a_text_file_with_the_default_run_folder(tmp_path, text_file, m
     code, out, _err = run(capsys, "sample", run_dir, "--prompt", "the cat", "--max-tokens", 10, "--seed", 0)
     assert code == 0
     assert out.startswith("the cat") and len(out.rstrip("\n")) > len("the cat")
+
+
+def test_gutenberg_trains_on_the_book_alone(tmp_path, capsys):
+    book = "the cat sat on the mat. 孙悟空说 👍\n" * 40
+    path = tmp_path / "pg.txt"
+    path.write_text("Header\n*** START OF THE PROJECT GUTENBERG EBOOK X ***\n" + book
+                    + "*** END OF THE PROJECT GUTENBERG EBOOK X ***\nLicence\n", encoding="utf-8")
+    run_dir = tmp_path / "run"
+    code, _out, err = run(capsys, "train", "--text", path, "--gutenberg", "--steps", 1, "--context", 16, *TINY,
+                          "--run-dir", run_dir)
+    assert code == 0, err
+    assert json.loads((run_dir / "config.json").read_text(encoding="utf-8"))["task"]["cleaning"]["gutenberg"]
+    vocab = set(Tokenizer.load(run_dir / "tokenizer.json").vocab())
+    assert "孙" in vocab and not {"H", "G", "E", "*", "L"} & vocab  # letters of the header and licence only
+    assert_user_error(capsys, "train", "--dataset", "grammar", "--gutenberg", says="--gutenberg")
 
 
 def test_ctrl_c_saves_a_checkpoint_and_says_how_to_resume(tmp_path, text_file, monkeypatch, capsys):

@@ -105,7 +105,8 @@ class DataPanel(Panel):
     def _build_cleaning(self) -> QGroupBox:
         self.cleaning_box = QGroupBox(self.tr("Cleaning (for your own text)"))
         grid = QVBoxLayout(self.cleaning_box)
-        options = [("nfkc", self.tr("Unicode NFKC (ﬁ → fi, full-width → normal)")),
+        options = [("gutenberg", self.tr("Project Gutenberg: only the book")),
+                   ("nfkc", self.tr("Unicode NFKC (ﬁ → fi, full-width → normal)")),
                    ("lowercase", self.tr("Lower-case")),
                    ("strip_punctuation", self.tr("Remove punctuation")),
                    ("collapse_whitespace", self.tr("Collapse whitespace"))]
@@ -115,6 +116,9 @@ class DataPanel(Panel):
             check.toggled.connect(self._on_cleaning_toggled)
             grid.addWidget(check)
             self.cleaning_checks[key] = check
+        self.cleaning_checks["gutenberg"].setToolTip(self.tr(
+            "Leave out what Project Gutenberg adds around a book it hosts: the header before “*** START OF "
+            "THE PROJECT GUTENBERG EBOOK” and the licence after “*** END OF”. A text without them is kept whole."))
         self.apply_cleaning_button = QPushButton(self.tr("Use these options for training"))
         self.apply_cleaning_button.clicked.connect(self.apply_cleaning)
         grid.addWidget(self.apply_cleaning_button)

@@ -339,12 +339,19 @@ class TrainPanel(Panel):
 
     # --- settings ---------------------------------------------------------------------------
     def _on_setting_changed(self, field: str, value) -> None:
+        changes = {field: value}
+        recipe = self.workspace.core.recipe
+        if field == "max_steps" and recipe is not None and recipe.train.warmup_steps > max(1, value // 5):
+            # as the command line does: a short run is not spent warming up (120 steps, warm-up 100 -> 24)
+            changes["warmup_steps"] = max(1, value // 5)
         try:
-            self.workspace.set_train_config(**{field: value})
+            self.workspace.set_train_config(**changes)
         except PlaygroundError as e:
             self.banner.show_message(str(e), "warning", "settings")
             self._load_settings()
             return
+        if len(changes) > 1:
+            self._load_settings()  # show the shortened warm-up
         self.banner.clear_topic("settings")  # the settings are valid again
 
     def _load_settings(self) -> None:
