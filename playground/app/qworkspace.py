@@ -9,6 +9,7 @@ class QWorkspace(QObject):
     """Wraps a core ``Workspace``; panels call its methods, then it says what changed.
 
     Signals: ``data_changed`` (new task or tokenizer), ``model_changed`` (config or weights),
+    ``train_config_changed`` (training settings, whoever set them),
     ``training_record`` (each training record as a dict, in the UI thread), ``training_state``
     ("running", "paused", "stopped", "finished", "diverged"), ``message`` (text for the status bar),
     ``error`` (message, details: a failure the window shows in its banner).
@@ -16,6 +17,7 @@ class QWorkspace(QObject):
 
     data_changed = Signal()
     model_changed = Signal()
+    train_config_changed = Signal()
     training_record = Signal(dict)
     training_state = Signal(str)
     message = Signal(str)
@@ -71,7 +73,9 @@ class QWorkspace(QObject):
         return cfg
 
     def set_train_config(self, **changes):
-        return self.core.set_train_config(**changes)
+        cfg = self.core.set_train_config(**changes)
+        self.train_config_changed.emit()
+        return cfg
 
     def record(self, row: dict) -> None:
         self.core.record(row)

@@ -408,3 +408,16 @@ def test_the_headline_metric_comes_first_in_bold(qtbot, make_panel):
     assert panel.metrics.value_text("accuracy").endswith("%")
     panel.metrics.show_metrics(3, {"f1": 0.5, "val_loss": 1.0, "accuracy": 0.5})  # no headline: the fixed order
     assert panel.metrics.metric_keys() == ["val_loss", "accuracy", "f1"]
+
+
+def test_settings_set_from_code_show_in_the_form(qtbot):
+    """A lesson or a script sets the training settings through the workspace: the form follows, and its own edits
+    still go to the workspace."""
+    ws = tiny_workspace("grammar")
+    panel = TrainPanel(ws)
+    qtbot.addWidget(panel)
+    ws.set_train_config(max_steps=123, batch_size=7, lr=0.002)
+    assert (panel.settings.max_steps.value(), panel.settings.batch_size.value()) == (123, 7)
+    assert panel.settings.lr.value() == pytest.approx(0.002)
+    panel.settings.batch_size.setValue(9)
+    assert ws.core.recipe.train.batch_size == 9

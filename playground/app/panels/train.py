@@ -72,6 +72,8 @@ class TrainPanel(Panel):
         workspace.training_record.connect(self._on_record)
         workspace.model_changed.connect(self._on_model_changed)
         workspace.data_changed.connect(self._load_settings)
+        self._editing = False  # True while the form's own edit is being applied
+        workspace.train_config_changed.connect(self._on_train_config_changed)
         self._on_model_changed()
 
     @classmethod
@@ -344,15 +346,23 @@ class TrainPanel(Panel):
         if field == "max_steps" and recipe is not None and recipe.train.warmup_steps > max(1, value // 5):
             # as the command line does: a short run is not spent warming up (120 steps, warm-up 100 -> 24)
             changes["warmup_steps"] = max(1, value // 5)
+        self._editing = True  # the form already shows the edit: it need not be loaded back while typing
         try:
             self.workspace.set_train_config(**changes)
         except PlaygroundError as e:
             self.banner.show_message(str(e), "warning", "settings")
             self._load_settings()
             return
+        finally:
+            self._editing = False
         if len(changes) > 1:
             self._load_settings()  # show the shortened warm-up
         self.banner.clear_topic("settings")  # the settings are valid again
+
+    def _on_train_config_changed(self) -> None:
+        """Settings changed elsewhere (a lesson, a script, the command palette): the form shows them."""
+        if not self._editing:
+            self._load_settings()
 
     def _load_settings(self) -> None:
         recipe = self.workspace.core.recipe
