@@ -57,9 +57,9 @@ def test_exact_match_and_scores_of_a_model_that_always_answers_positive(labels):
     pairs = list(zip(sentences, [labels[LABELS.index(a)] for a in ACTUAL]))
     tok = Tokenizer.train("word", sentences + list(labels))
     task = PairTask(tok, pairs, pairs, architecture="decoder", labels=labels)
-    [positive] = tok.encode_ids(labels[0])
-    # after <sep> comes "positive", after anything else <eos>: every answer is "positive"
-    table = {i: tok.eos_id for i in range(tok.vocab_size)} | {tok.sep_id: positive}
+    positive = tok.encode_ids(labels[0])  # 正面 is two tokens: the word tokenizer takes each Chinese character
+    # after <sep> comes "positive" token by token, after anything else <eos>: every answer is "positive"
+    table = {i: tok.eos_id for i in range(tok.vocab_size)} | dict(zip([tok.sep_id, *positive[:-1]], positive))
     model = bigram_model(tok, table)
     metrics = sequence_metrics(model, task, n_examples=6, device=torch.device("cpu"))
     # 3 of the 6 targets are "positive"; the scores are those of test_label_scores_perfect_and_never_predicted
