@@ -172,6 +172,9 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from playground.core.runtime import keep_freed_memory
+
+    keep_freed_memory()  # the allocator settings the app's launch makes (open_window), before any thread starts
     app = QApplication(sys.argv[:1])
     from playground.app import training
     from playground.core.workspace import DEFAULT_DATASET, Workspace

@@ -24,6 +24,7 @@ from ..core.device import resolve_device
 from ..core.errors import PlaygroundError
 from ..core.i18n import _
 from ..core.limits import check_file_size
+from ..core.runtime import release_freed_memory
 from ..core.train import EventRecord, PauseSwitch
 
 
@@ -125,14 +126,17 @@ class TrainingRun:
             trainer.request_stop()
         if self.warm_up:
             warm_up(trainer)
-        for record in trainer.run():
-            if record.kind == "event" and record.event == "paused":
-                yield from self._between_steps(trainer)  # paused at a step boundary: serve requests meanwhile
-                continue
-            if record.kind == "eval" and trainer.stop_requested():
-                continue  # an evaluation cut short by Stop: its numbers mean nothing
-            yield asdict(record)
-            yield from self._between_steps(trainer)
+        try:
+            for record in trainer.run():
+                if record.kind == "event" and record.event == "paused":
+                    yield from self._between_steps(trainer)  # paused at a step boundary: serve requests meanwhile
+                    continue
+                if record.kind == "eval" and trainer.stop_requested():
+                    continue  # an evaluation cut short by Stop: its numbers mean nothing
+                yield asdict(record)
+                yield from self._between_steps(trainer)
+        finally:
+            release_freed_memory()  # the run's cached activations: a window left open does not keep them
 
     def _between_steps(self, trainer):
         while True:
