@@ -68,7 +68,8 @@ class TrainSettingsForm(QWidget):
             index = self.device.findData(cfg.device)
             self.device.setCurrentIndex(max(index, 0))
             for field in ("max_steps", "batch_size", "warmup_steps", "eval_interval", "seed", "lr"):
-                getattr(self, field).setValue(getattr(cfg, field))
+                box = getattr(self, field)  # a value set from code may lie past what a spin box holds (32 bits)
+                box.setValue(min(max(getattr(cfg, field), box.minimum()), box.maximum()))
         finally:
             for w in widgets:
                 w.blockSignals(False)
