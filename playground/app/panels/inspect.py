@@ -11,7 +11,7 @@ import logging
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QPushButton, QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from ...core.errors import PlaygroundError
 from ...core.inspect import inspect, inspect_inputs, next_text, token_counts
@@ -21,7 +21,7 @@ from ..numbers import format_count, format_percent
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
 from ..widgets.head_toggles import HeadToggles
-from ..widgets.stage_detail import StageDetail, attention_prefix
+from ..widgets.stage_detail import StageDetail
 from ..widgets.token_stream import quoted
 from ..worker import Job
 from .base import Panel
