@@ -1,8 +1,9 @@
 #!/bin/sh
-# System packages the test suite needs on Debian/Ubuntu (Qt's offscreen platform and fonts).
+# System packages the test suite needs on Debian/Ubuntu (Qt's offscreen platform, fonts, and gettext
+# for the translation check).
 # Skipped when they are present or when apt is not available.
 set -e
-PKGS="libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-noto-cjk"
+PKGS="libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-noto-cjk gettext"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -30,7 +30,12 @@ def parse_args(argv: list[str]):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the app until its window closes; returns the exit code."""
+    import faulthandler
+
     from .launch import probe
+
+    if sys.stderr is not None:  # a crash in Qt or torch prints where it happened (none on a windowed build)
+        faulthandler.enable()
 
     probe("main")
     started = time.monotonic()

@@ -1,4 +1,10 @@
-"""Fast launch: the window shows first, torch and the panels load behind it in a thread.
+"""Fast launch: the window shows first, torch and the core load behind it in a thread.
+
+Only modules that never touch Qt are imported in the thread. PySide6 creates its Python types
+lazily; pyqtgraph importing Qt classes in a second thread while the UI thread ran Qt and the
+garbage collector crashed the app (a segfault in 1 of 7 self-tests, faulthandler's trace in
+pyqtgraph's ``_copy_attrs``). The Qt-side modules are imported on the UI thread afterwards,
+one per event-loop turn (``UI_MODULES``, about 0.3 s in all), so the loading page still paints.
 
 ``PLAYGROUND_LAUNCH_PROBE=<file>`` makes the app append one JSON line per launch milestone
 (``{"event": "window_shown", "t": <time.time()>, "torch_imported": false}``); the launch
@@ -15,9 +21,10 @@ from PySide6.QtCore import QThread, Signal
 
 PROBE_ENV = "PLAYGROUND_LAUNCH_PROBE"
 QUIT_ENV = "PLAYGROUND_QUIT_WHEN_READY"
-# What the loader imports, slowest first; panels import the rest of the app and pyqtgraph.
-HEAVY_MODULES = ("torch", "playground.core.workspace", "playground.core.session", "pyqtgraph",
-                 "playground.app.panels")
+# What the loader thread imports, slowest first: nothing here may import Qt.
+HEAVY_MODULES = ("torch", "playground.core.workspace", "playground.core.session")
+# Imported on the UI thread once those are in: the plots, then the panels (the rest of the app).
+UI_MODULES = ("pyqtgraph", "playground.app.panels")
 _state = {"torch_imported": False}  # set once ``import torch`` has returned, not when it starts
 
 
@@ -39,7 +46,7 @@ def quit_when_ready() -> bool:
 
 
 class ModuleLoader(QThread):
-    """Imports the heavy modules off the UI thread; ``loaded`` or ``failed(message, details)`` follows."""
+    """Imports the heavy Qt-free modules off the UI thread; ``loaded`` or ``failed(message, details)`` follows."""
 
     loaded = Signal()
     failed = Signal(str, str)

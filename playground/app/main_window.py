@@ -5,7 +5,9 @@ in a thread (``start_loading``) and the panels are built when they arrive. Nothi
 torch or the core at module level.
 """
 
+import importlib
 import sys
+import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 
 from ..resources import resource_path
 from . import dialogs
-from .launch import ModuleLoader, probe, quit_when_ready
+from .launch import UI_MODULES, ModuleLoader, probe, quit_when_ready
 from .numbers import format_count, format_float, use_number_format
 from .session_actions import SessionActions
 from .settings import open_settings
@@ -128,12 +130,29 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
             bar.addPermanentWidget(label)
 
     def start_loading(self) -> None:
-        """Import torch, the core and the panels in a thread; build the panels when done."""
+        """Import torch and the core in a thread, then the Qt-side modules here; build the panels when done."""
         self._loader = ModuleLoader(self)
         self._loader.step.connect(self.loading_page.show_step)
-        self._loader.loaded.connect(lambda: self.build_panels())
+        self._loader.loaded.connect(lambda: self._next_ui_module(list(UI_MODULES)))
         self._loader.failed.connect(self._on_load_failed)
         self._loader.start()
+
+    def _next_ui_module(self, names: list[str]) -> None:
+        """Say which Qt-side module comes next, then import it on the next event-loop turn."""
+        if not names:
+            self.build_panels()
+            return
+        self.loading_page.show_step(names[0])
+        QTimer.singleShot(0, lambda: self._import_ui_module(names))
+
+    def _import_ui_module(self, names: list[str]) -> None:
+        """Import ``names[0]`` on this thread (see launch.py: Qt types must not be made in a thread)."""
+        try:
+            importlib.import_module(names[0])
+        except Exception as e:  # a broken install must say so in the window, not vanish
+            self._on_load_failed(f"{type(e).__name__}: {e}", traceback.format_exc())
+            return
+        self._next_ui_module(names[1:])
 
     def _on_load_failed(self, message: str, details: str) -> None:
         sys.stderr.write(details)
