@@ -1,6 +1,7 @@
 """The compiled translations the app loads match their sources, and every source parses."""
 
 import importlib.util
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -24,3 +25,29 @@ def test_every_ts_source_parses_and_names_its_language():
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed (apt install gettext)")
 def test_compiled_translations_are_current():
     assert translations.check() == []
+
+
+def ts_messages():
+    """(file, context, source, translation) for every finished translation in the .ts sources."""
+    for file in sorted((ROOT / "resources" / "translations" / "zh_CN").glob("*.ts")):
+        for context in ET.parse(file).getroot().iter("context"):
+            name = context.findtext("name")
+            for message in context.iter("message"):
+                translation = message.find("translation")
+                if translation is not None and translation.text and translation.get("type") != "unfinished":
+                    yield file.name, name, message.findtext("source"), translation.text
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(re.findall(r"\{[^{}]*\}", text))
+
+
+def test_translations_keep_placeholders_and_menu_mnemonics():
+    """A translation keeps every {placeholder} of its source, and a menu's &-mnemonic (文件(&F))."""
+    wrong = []
+    for file, context, source, translation in ts_messages():
+        if placeholders(source) != placeholders(translation):
+            wrong.append(f"{file} [{context}] {source!r} -> {translation!r}: placeholders differ")
+        if re.search(r"&[^&\s]", source) and not re.search(r"&[^&\s]", translation):
+            wrong.append(f"{file} [{context}] {source!r} -> {translation!r}: the &-mnemonic is lost")
+    assert not wrong, "\n".join(wrong)
