@@ -12,6 +12,7 @@ benchmark and a test read it. ``PLAYGROUND_QUIT_WHEN_READY=1`` quits once the de
 loaded, so the benchmark can start the app again and again.
 """
 
+import gc
 import json
 import os
 import time
@@ -33,7 +34,8 @@ def probe(event: str) -> None:
     path = os.environ.get(PROBE_ENV)
     if not path:
         return
-    row = {"event": event, "t": time.time(), "torch_imported": _state["torch_imported"]}
+    row = {"event": event, "t": time.time(), "torch_imported": _state["torch_imported"],
+           "gc_frozen": gc.get_freeze_count()}
     try:
         with open(path, "a", encoding="utf-8") as f:
             f.write(json.dumps(row) + "\n")

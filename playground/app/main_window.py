@@ -15,6 +15,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QProgressBar,
                                QStackedWidget, QVBoxLayout, QWidget)
 
+from ..core.runtime import freeze_long_lived_objects
 from ..resources import resource_path
 from . import dialogs
 from .launch import UI_MODULES, ModuleLoader, probe, quit_when_ready
@@ -141,6 +142,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         """Say which Qt-side module comes next, then import it on the next event-loop turn."""
         if not names:
             self.build_panels()
+            freeze_long_lived_objects()  # no full garbage collection walks start-up objects again (runtime.py)
             return
         self.loading_page.show_step(names[0])
         QTimer.singleShot(0, lambda: self._import_ui_module(names))

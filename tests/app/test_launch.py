@@ -28,6 +28,8 @@ def test_window_is_shown_before_torch_is_imported(tmp_path):
     events = [row["event"] for row in rows]
     assert events == ["main", "window_shown", "torch_imported", "panels_ready", "data_ready"]
     assert rows[1]["torch_imported"] is False and rows[2]["torch_imported"] is True
+    # start-up objects are frozen once the panels are built: no full GC walks them during training
+    assert rows[3]["gc_frozen"] == 0 and rows[4]["gc_frozen"] > 50_000
     settings = (tmp_path / "playground.ini").read_text()
     assert "dataset=grammar" in settings  # first launch: the default dataset, ready to train
 
@@ -40,6 +42,19 @@ def test_modules_shown_first_do_not_import_torch():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_loader_thread_imports_nothing_from_qt():
+    """Qt types made in the loader thread while the UI thread ran crashed the app (launch.py)."""
+    code = ("import sys\n"
+            "from playground.app.launch import HEAVY_MODULES\n"
+            "import importlib\n"
+            "for name in HEAVY_MODULES: importlib.import_module(name)\n"
+            "print([m for m in sys.modules if m.startswith(('PySide6.QtGui', 'PySide6.QtWidgets', 'pyqtgraph',\n"
+            "                                               'playground.app.panels'))])")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"  # QtCore alone, for launch.py's QThread
 
 
 def test_resource_path_from_source_and_from_a_bundle(monkeypatch, tmp_path):
