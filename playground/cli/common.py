@@ -79,14 +79,33 @@ PERCENT_METRICS = ("token_accuracy", "exact_match", "accuracy", "precision", "re
 def format_metrics(metrics: dict) -> str:
     """{'val_loss': 1.2345, 'exact_match': 0.5} -> 'val_loss 1.235, exact_match 50.0%'."""
     parts = []
-    for name, value in metrics.items():
-        if isinstance(value, float) and name in PERCENT_METRICS:
+    for key, value in metrics.items():
+        name = metric_name(key)
+        if isinstance(value, float) and key in PERCENT_METRICS:
             parts.append(f"{name} {100 * value:.1f}%")
         elif isinstance(value, float):
             parts.append(f"{name} {value:.4g}")
         else:
             parts.append(f"{name} {value}")
     return ", ".join(parts)
+
+
+# Keys the output shows: in English the key itself (as in metrics.jsonl and --json), translated otherwise.
+def metric_name(key: str) -> str:
+    names = {"val_loss": _("val_loss"), "perplexity": _("perplexity"), "token_accuracy": _("token_accuracy"),
+             "exact_match": _("exact_match"), "accuracy": _("accuracy"), "precision": _("precision"),
+             "recall": _("recall"), "f1": _("f1")}
+    return names.get(key, key)
+
+
+def architecture_name(architecture: str) -> str:
+    names = {"decoder": _("decoder"), "encoder-decoder": _("encoder-decoder")}
+    return names.get(architecture, architecture)
+
+
+def data_kind_name(kind: str) -> str:
+    names = {"lm": _("lm"), "pairs": _("pairs")}
+    return names.get(kind, kind)
 
 
 # --- argument types ---------------------------------------------------------------------
