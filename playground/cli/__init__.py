@@ -16,7 +16,7 @@ from playground.core.errors import PlaygroundError
 from playground.core.i18n import _
 
 from . import datasets, demo, desktop, inspect, sample, tokenize, train
-from .common import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE, PROG, err, error_line
+from .common import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE, PROG, HelpFormatter, err, error_line
 from .language import argparse_speaks_ours, chosen_language, install_language, take_language_option
 
 COMMANDS = (demo, datasets, train, sample, tokenize, inspect)
@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         + "\n\n" + _("examples:") + "\n" + "\n".join(f"  {PROG} {e}" for e in (
             "demo --seconds 30", "datasets", "train --dataset reversal --steps 300",
             "sample runs/reversal-20250101-120000 --source abcdef")),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=HelpFormatter)
     parser.add_argument("--version", action=VersionAction, help=_("show the version and exit"))
     parser.add_argument("--lang", metavar="LANG", help=_("language of the messages, e.g. zh_CN or en (default: "
                                                          "PLAYGROUND_LANG, then the system's); also after a command"))

@@ -165,7 +165,62 @@ def subcommand(subparsers, name: str, summary: str, examples: list[str]) -> argp
     """A subparser with a one-line description and worked examples in the epilog."""
     epilog = _("examples:") + "\n" + "\n".join(f"  {PROG} {e}" for e in examples)
     return subparsers.add_parser(name, help=summary, description=summary, epilog=epilog,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+                                 formatter_class=HelpFormatter)
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help laid out in terminal columns, so Chinese help wraps and aligns as English does.
+
+    argparse counts characters; a Chinese character takes two columns and Chinese has no spaces
+    to break at. Text without wide characters is left to argparse, unchanged.
+    """
+
+    def _split_lines(self, text, width):
+        if all(display_width(c) < 2 for c in text):
+            return super()._split_lines(text, width)
+        return wrap_columns(" ".join(text.split()), width)
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        text = super()._format_usage(usage, actions, groups, prefix)
+        used = _("usage: ") if prefix is None else prefix  # the word argparse took from our catalogue
+        extra = display_width(used) - len(used)  # argparse indents the wrapped lines by len(prefix)
+        first, *rest = text.split("\n")
+        return "\n".join([first] + [" " * extra + line if line.startswith(" ") else line for line in rest])
+
+
+OPENING, CLOSING = "（“‘《「【", "，。、；：！？）”’》」】…"
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns, broken at spaces or between Chinese characters.
+
+    A closing mark (，。）) never starts a line, an opening one (（“) never ends one:
+    wrap_columns("用 --source TEXT 给出源文本。", 12) -> ['用 --source', 'TEXT 给出源', '文本。'].
+    """
+    lines, line = [], ""
+    for piece in line_pieces(text):
+        if piece == " ":
+            line += " " if line else ""
+        elif line.strip() and display_width(line + piece) > width:
+            lines.append(line.rstrip())
+            line = piece
+        else:
+            line += piece
+    return lines + ([line.rstrip()] if line.strip() else [])
+
+
+def line_pieces(text: str) -> list[str]:
+    """What a line may not break inside: an English word, one Chinese character with its marks, a space."""
+    pieces = []
+    for c in text:
+        last = pieces[-1] if pieces else " "
+        glued = last != " " and c != " " and (
+            c in CLOSING or last[-1] in OPENING or (display_width(c) < 2 and display_width(last[-1]) < 2))
+        if glued:
+            pieces[-1] += c
+        else:
+            pieces.append(c)
+    return pieces
 
 
 # --- checkpoints ------------------------------------------------------------------------
@@ -282,8 +337,8 @@ class ProgressBar:
         if self.tty:
             if final or force or now - self.drawn_at >= 0.1:
                 line = self.text()
-                self.stream.write("\r" + line.ljust(self.width))
-                self.width = len(line)
+                self.stream.write("\r" + line + " " * (self.width - display_width(line)))
+                self.width = display_width(line)  # terminal columns: a Chinese character takes two
                 self.drawn_at = now
         elif final or self.step >= self.next_line:
             self.stream.write(self.text() + "\n")
