@@ -182,7 +182,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
     def _format_usage(self, usage, actions, groups, prefix):
         text = super()._format_usage(usage, actions, groups, prefix)
-        used = _("usage: ") if prefix is None else prefix  # the word argparse took from our catalogue
+        used = getattr(argparse, "_", str)("usage: ") if prefix is None else prefix  # the word argparse printed
         extra = display_width(used) - len(used)  # argparse indents the wrapped lines by len(prefix)
         first, *rest = text.split("\n")
         return "\n".join([first] + [" " * extra + line if line.startswith(" ") else line for line in rest])

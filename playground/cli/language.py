@@ -66,7 +66,7 @@ def install_language(language: str) -> None:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """argparse's plural messages: our catalogue holds each form as its own message."""
+    """argparse's plural messages: our catalogue holds each form as its own message (enough for Chinese)."""
     return _(singular if n == 1 else plural)
 
 
@@ -79,12 +79,15 @@ def argparse_speaks_ours():
     way to translate them, reads the language from the environment only and would need a second
     catalogue; pointing the two names at ours keeps one catalogue and follows ``--lang``.
     """
-    saved = argparse._, argparse.ngettext
-    argparse._, argparse.ngettext = i18n._, ngettext
+    ours = {"_": i18n._, "ngettext": ngettext}
+    saved = {name: getattr(argparse, name) for name in ours if hasattr(argparse, name)}  # a future argparse may differ
+    for name in saved:
+        setattr(argparse, name, ours[name])
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved
+        for name, value in saved.items():
+            setattr(argparse, name, value)
 
 
 def argparse_messages() -> tuple[str, ...]:
