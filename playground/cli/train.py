@@ -190,8 +190,8 @@ def describe_start(trainer, name: str) -> None:
     cfg, tok = trainer.model.cfg, trainer.task.tokenizer
     out(_("Training on {name}: {arch} model (layers {l}, heads {h}, width {d}, context {c}; {p:,} parameters), "
           "{k} tokenizer ({v} tokens), device {dev}").format(
-        name=name, arch=architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model, c=cfg.block_size,
-        p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
+        name=name, arch=architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model,
+        c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
     if trainer.step:
         out(_("Resuming at step {s} of {t}").format(s=trainer.step, t=trainer.cfg.max_steps))
     out(_("Run folder: {p}").format(p=trainer.run_dir))

@@ -206,7 +206,8 @@ def test_argparse_messages_are_argparse_s_own_and_translated():
     """Each message we translate for argparse is still in the running Python's argparse, and reads Chinese."""
     source = inspect.getsource(argparse)
     missing = [m for m in argparse_messages() if repr(m)[1:-1] not in source and f'"{m}"' not in source]
-    assert not missing, f"argparse no longer says these (Python {sys.version.split()[0]}); update argparse_messages(): {missing}"
+    assert not missing, (f"argparse no longer says these (Python {sys.version.split()[0]}): "
+                         f"update argparse_messages() and translate the new words: {missing}")
     i18n.install("zh_CN", str(ROOT / "resources" / "locale"))
     assert all(has_chinese(m) for m in argparse_messages())
 
