@@ -17,7 +17,8 @@ from playground.core.i18n import _
 
 from . import datasets, demo, desktop, inspect, sample, tokenize, train
 from .common import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE, PROG, HelpFormatter, err, error_line
-from .language import argparse_speaks_ours, chosen_language, install_language, take_language_option
+from .language import (LANG_ENV, argparse_speaks_ours, chosen_language, install_language, languages,
+                       take_language_option)
 
 COMMANDS = (demo, datasets, train, sample, tokenize, inspect)
 
@@ -70,7 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: sys.argv[1:]) and return the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
     language, rest = take_language_option(argv)
-    install_language(chosen_language(language))
+    chosen = chosen_language(language)
+    if not install_language(chosen) and (language or os.environ.get(LANG_ENV)):  # asked for by name, not a locale
+        err(_("{prog}: there is no translation into {lang}; the messages stay in English (languages: {all})").format(
+            prog=PROG, lang=chosen, all=", ".join(languages())))
     try:
         with argparse_speaks_ours():
             parser = build_parser()

@@ -10,6 +10,7 @@ our catalogue instead, so they follow ``--lang`` like the rest of the command li
 
 import argparse
 import contextlib
+import gettext
 import os
 from collections.abc import Mapping
 
@@ -58,11 +59,21 @@ def language_code(value: str) -> str:
     return ALIASES.get(code, code)
 
 
-def install_language(language: str) -> None:
-    """Translate the core's and the command line's messages into ``language`` (English needs nothing)."""
+def install_language(language: str) -> bool:
+    """Translate the core's and the command line's messages into ``language``; False when there is no catalogue."""
     from playground.resources import resource_path
 
-    i18n.install(language, str(resource_path("locale")))
+    localedir = str(resource_path("locale"))
+    i18n.install(language, localedir)
+    return language.startswith(ENGLISH) or gettext.find("playground", localedir, [language]) is not None
+
+
+def languages() -> list[str]:
+    """The languages the command line speaks: English and every compiled catalogue."""
+    from playground.resources import resource_path
+
+    found = resource_path("locale").glob("*/LC_MESSAGES/playground.mo")
+    return [ENGLISH, *sorted(path.parent.parent.name for path in found)]
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -154,6 +154,22 @@ def test_main_translates_while_it_parses_and_leaves_argparse_as_it_was(capsys):
     assert "usage: playground datasets" in capsys.readouterr().out
 
 
+def test_a_language_without_a_catalogue_is_named_and_english_is_used(capsys, monkeypatch):
+    assert main(["--lang", "fr", "datasets", "--help"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.strip() == ("playground: there is no translation into fr; the messages stay in English "
+                                    "(languages: en, zh_CN)")
+    assert "usage: playground datasets" in captured.out
+    monkeypatch.delenv("PLAYGROUND_LANG")
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")  # the system's locale: English without a word about it
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    assert main(["datasets", "--help"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and "usage: playground datasets" in captured.out
+
+
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("text", ["the cat sat on the mat", "我爱自然语言处理，也爱分词。", "hi 👋 ok 🎉 done"])
 def test_tokenize_speaks_chinese_over_every_kind_and_script(capsys, kind, text):
