@@ -180,6 +180,21 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
             return super()._split_lines(text, width)
         return wrap_columns(" ".join(text.split()), width)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._wide_headings = set()
+
+    def start_section(self, heading):
+        if heading and any(display_width(c) == 2 for c in heading):
+            self._wide_headings.add(heading)
+        super().start_section(heading)
+
+    def format_help(self):
+        """argparse puts ':' after a heading; a Chinese heading takes the full-width '：'."""
+        lines = super().format_help().split("\n")
+        headings = {h + ":" for h in self._wide_headings}
+        return "\n".join(line[:-1] + "：" if line.strip() in headings else line for line in lines)
+
     def _format_usage(self, usage, actions, groups, prefix):
         text = super()._format_usage(usage, actions, groups, prefix)
         used = getattr(argparse, "_", str)("usage: ") if prefix is None else prefix  # the word argparse printed

@@ -54,7 +54,7 @@ def test_help_is_chinese(option, env):
     run = cli(*option, "--help", **env)
     assert run.returncode == 0, run.stderr
     out = run.stdout
-    for words in ("用法：playground", "位置参数", "选项", "显示本帮助信息并退出", "显示版本号并退出", "列出内置数据集",
+    for words in ("用法：playground", "\n位置参数：\n", "\n选项：\n", "显示本帮助信息并退出", "显示版本号并退出", "列出内置数据集",
                   "用训练好的检查点生成文本", "桌面应用：playground [FILE] [--lang LANG] [--self-test]", "示例："):
         assert words in out, (words, out)
     assert "usage:" not in out and "show this help message" not in out and "examples:" not in out
@@ -75,7 +75,7 @@ def test_train_help_is_chinese_and_fits_80_columns():
     run = cli("train", "--help", "--lang", "zh_CN")  # --lang may also follow the command
     assert run.returncode == 0, run.stderr
     out = run.stdout
-    for words in ("用法：playground train [-h]", "在内置数据集或文本文件上训练模型", "数据:", "训练:", "模型（默认值来自数据集）:",
+    for words in ("用法：playground train [-h]", "在内置数据集或文本文件上训练模型", "\n数据：\n", "\n训练：\n", "\n模型（默认值来自数据集）：\n",
                   "优化器的总步数（预热超过总步数五分之一时会被缩短）", "词表大小（char 不需要）", "--steps N", "--vocab-size N"):
         assert words in out, (words, out)
     options_part = out[:out.index("示例：")]  # the examples are commands, as long as they are in English
