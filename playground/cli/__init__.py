@@ -17,8 +17,7 @@ from playground.core.i18n import _
 
 from . import datasets, demo, desktop, inspect, sample, tokenize, train
 from .common import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE, PROG, HelpFormatter, err, error_line
-from .language import (LANG_ENV, argparse_speaks_ours, chosen_language, install_language, languages,
-                       take_language_option)
+from .language import argparse_speaks_ours, take_language_option, use_language
 
 COMMANDS = (demo, datasets, train, sample, tokenize, inspect)
 
@@ -71,11 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: sys.argv[1:]) and return the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
     language, rest = take_language_option(argv)
-    chosen = chosen_language(language)
-    if not install_language(chosen) and (language or os.environ.get(LANG_ENV)):  # asked for by name, not a locale
-        err(_("{prog}: there is no translation into {lang}; the messages stay in English (languages: {all})").format(
-            prog=PROG, lang=chosen, all=", ".join(languages())))
     try:
+        use_language(language)  # before the parser is built: its help is translated as it is made
         with argparse_speaks_ours():
             parser = build_parser()
             args = None if opens_the_app(rest, parser.commands) else parser.parse_args(rest)

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from playground.core import i18n
 from playground.core.i18n import _
 
+from .common import PROG, err
+
 LANG_ENV = "PLAYGROUND_LANG"
 LOCALE_ENVS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # the order gettext reads them in
 ENGLISH = "en"
@@ -74,6 +76,18 @@ def languages() -> list[str]:
 
     found = resource_path("locale").glob("*/LC_MESSAGES/playground.mo")
     return [ENGLISH, *sorted(path.parent.parent.name for path in found)]
+
+
+def use_language(option: str | None = None) -> str:
+    """Install the chosen language (returned); one asked for by name that has no catalogue is named on stderr.
+
+    A system locale without a catalogue (de_DE) stays silent: English is what that user always got.
+    """
+    language = chosen_language(option)
+    if not install_language(language) and (option or os.environ.get(LANG_ENV)):
+        err(_("{prog}: there is no translation into {lang}; the messages stay in English (languages: {all})").format(
+            prog=PROG, lang=language, all=", ".join(languages())))
+    return language
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
