@@ -170,6 +170,17 @@ def test_a_language_without_a_catalogue_is_named_and_english_is_used(capsys, mon
     assert captured.err == "" and "usage: playground datasets" in captured.out
 
 
+def test_a_damaged_catalogue_is_a_one_line_error(capsys, monkeypatch, tmp_path):
+    mo = tmp_path / "resources" / "locale" / "zh_CN" / "LC_MESSAGES" / "playground.mo"
+    mo.parent.mkdir(parents=True)
+    mo.write_bytes(b"not a catalogue")
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)  # where an installer bundle keeps resources
+    assert main(["--lang", "zh_CN", "datasets", "--help"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Traceback" not in captured.err
+    assert captured.err.startswith("playground: error: ") and captured.err.count("\n") == 1, captured.err
+
+
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("text", ["the cat sat on the mat", "我爱自然语言处理，也爱分词。", "hi 👋 ok 🎉 done"])
 def test_tokenize_speaks_chinese_over_every_kind_and_script(capsys, kind, text):
