@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import gettext
 import os
+import struct
 from collections.abc import Mapping
 
 from playground.core import i18n
@@ -62,11 +63,20 @@ def language_code(value: str) -> str:
 
 
 def install_language(language: str) -> bool:
-    """Translate the core's and the command line's messages into ``language``; False when there is no catalogue."""
+    """Translate the core's and the command line's messages into ``language``; False when there is no catalogue.
+
+    A damaged catalogue is named on stderr and English is used.
+    """
     from playground.resources import resource_path
 
     localedir = str(resource_path("locale"))
-    i18n.install(language, localedir)
+    try:
+        i18n.install(language, localedir)
+    except (OSError, ValueError, IndexError, struct.error) as e:  # a damaged .mo: say so, carry on in English
+        i18n.install()
+        err(_("{prog}: the {lang} translation in {dir} is damaged ({e}); the messages stay in English. Reinstall "
+              "the playground to get it back.").format(prog=PROG, lang=language, dir=localedir, e=e))
+        return True
     return language.startswith(ENGLISH) or gettext.find("playground", localedir, [language]) is not None
 
 
