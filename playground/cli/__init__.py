@@ -2,7 +2,9 @@
 
     main(["train", "--dataset", "reversal", "--steps", "20"])  # -> exit code
 
-Subcommand modules import torch and the core only when they run, so ``--help`` is quick.
+Subcommand modules import torch and the core only when they run, so ``--help`` is quick. The
+language (``--lang``, ``PLAYGROUND_LANG``, the locale) is installed before the parser is built, so
+every help text is translated when it is made (see ``language.py``).
 """
 
 import argparse
@@ -14,7 +16,8 @@ from playground.core.errors import PlaygroundError
 from playground.core.i18n import _
 
 from . import datasets, demo, desktop, inspect, sample, tokenize, train
-from .common import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE, PROG, err, error_line
+from .common import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE, PROG, HelpFormatter, err, error_line
+from .language import argparse_speaks_ours, take_language_option, use_language
 
 COMMANDS = (demo, datasets, train, sample, tokenize, inspect)
 
@@ -44,8 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
         + "\n\n" + _("examples:") + "\n" + "\n".join(f"  {PROG} {e}" for e in (
             "demo --seconds 30", "datasets", "train --dataset reversal --steps 300",
             "sample runs/reversal-20250101-120000 --source abcdef")),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=HelpFormatter)
     parser.add_argument("--version", action=VersionAction, help=_("show the version and exit"))
+    parser.add_argument("--lang", metavar="LANG", help=_("language of the messages, e.g. zh_CN or en (default: "
+                                                         "PLAYGROUND_LANG, then the system's); also after a command"))
     subparsers = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for module in COMMANDS:
         module.add_parser(subparsers)
@@ -64,13 +69,16 @@ def opens_the_app(argv: list[str], commands) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: sys.argv[1:]) and return the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser()
+    language, rest = take_language_option(argv)
     try:
-        if opens_the_app(argv, parser.commands):
+        use_language(language)  # before the parser is built: its help is translated as it is made
+        with argparse_speaks_ours():
+            parser = build_parser()
+            args = None if opens_the_app(rest, parser.commands) else parser.parse_args(rest)
+        if args is None:
             return desktop.run(argv)
-        args = parser.parse_args(argv)
         if args.command is None:
-            return desktop.run([])
+            return desktop.run(["--lang", language] if language else [])
         return args.run(args)
     except SystemExit as e:  # argparse: --help (0) and usage errors (2)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_USAGE)

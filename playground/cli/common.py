@@ -79,14 +79,33 @@ PERCENT_METRICS = ("token_accuracy", "exact_match", "accuracy", "precision", "re
 def format_metrics(metrics: dict) -> str:
     """{'val_loss': 1.2345, 'exact_match': 0.5} -> 'val_loss 1.235, exact_match 50.0%'."""
     parts = []
-    for name, value in metrics.items():
-        if isinstance(value, float) and name in PERCENT_METRICS:
+    for key, value in metrics.items():
+        name = metric_name(key)
+        if isinstance(value, float) and key in PERCENT_METRICS:
             parts.append(f"{name} {100 * value:.1f}%")
         elif isinstance(value, float):
             parts.append(f"{name} {value:.4g}")
         else:
             parts.append(f"{name} {value}")
     return ", ".join(parts)
+
+
+# Keys the output shows: in English the key itself (as in metrics.jsonl and --json), translated otherwise.
+def metric_name(key: str) -> str:
+    names = {"val_loss": _("val_loss"), "perplexity": _("perplexity"), "token_accuracy": _("token_accuracy"),
+             "exact_match": _("exact_match"), "accuracy": _("accuracy"), "precision": _("precision"),
+             "recall": _("recall"), "f1": _("f1")}
+    return names.get(key, key)
+
+
+def architecture_name(architecture: str) -> str:
+    names = {"decoder": _("decoder"), "encoder-decoder": _("encoder-decoder")}
+    return names.get(architecture, architecture)
+
+
+def data_kind_name(kind: str) -> str:
+    names = {"lm": _("lm"), "pairs": _("pairs")}
+    return names.get(kind, kind)
 
 
 # --- argument types ---------------------------------------------------------------------
@@ -146,7 +165,77 @@ def subcommand(subparsers, name: str, summary: str, examples: list[str]) -> argp
     """A subparser with a one-line description and worked examples in the epilog."""
     epilog = _("examples:") + "\n" + "\n".join(f"  {PROG} {e}" for e in examples)
     return subparsers.add_parser(name, help=summary, description=summary, epilog=epilog,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+                                 formatter_class=HelpFormatter)
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help laid out in terminal columns, so Chinese help wraps and aligns as English does.
+
+    argparse counts characters; a Chinese character takes two columns and Chinese has no spaces
+    to break at. Text without wide characters is left to argparse, unchanged.
+    """
+
+    def _split_lines(self, text, width):
+        if all(display_width(c) < 2 for c in text):
+            return super()._split_lines(text, width)
+        return wrap_columns(" ".join(text.split()), width)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._wide_headings = set()
+
+    def start_section(self, heading):
+        if heading and any(display_width(c) == 2 for c in heading):
+            self._wide_headings.add(heading)
+        super().start_section(heading)
+
+    def format_help(self):
+        """argparse puts ':' after a heading; a Chinese heading takes the full-width '：'."""
+        lines = super().format_help().split("\n")
+        headings = {h + ":" for h in self._wide_headings}
+        return "\n".join(line[:-1] + "：" if line.strip() in headings else line for line in lines)
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        text = super()._format_usage(usage, actions, groups, prefix)
+        used = getattr(argparse, "_", str)("usage: ") if prefix is None else prefix  # the word argparse printed
+        extra = display_width(used) - len(used)  # argparse indents the wrapped lines by len(prefix)
+        first, *rest = text.split("\n")
+        return "\n".join([first] + [" " * extra + line if line.startswith(" ") else line for line in rest])
+
+
+OPENING, CLOSING = "（“‘《「【", "，。、；：！？）”’》」】…"
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns, broken at spaces or between Chinese characters.
+
+    A closing mark (，。）) never starts a line, an opening one (（“) never ends one:
+    wrap_columns("用 --source TEXT 给出源文本。", 12) -> ['用 --source', 'TEXT 给出源', '文本。'].
+    """
+    lines, line = [], ""
+    for piece in line_pieces(text):
+        if piece == " ":
+            line += " " if line else ""
+        elif line.strip() and display_width(line + piece) > width:
+            lines.append(line.rstrip())
+            line = piece
+        else:
+            line += piece
+    return lines + ([line.rstrip()] if line.strip() else [])
+
+
+def line_pieces(text: str) -> list[str]:
+    """What a line may not break inside: an English word, one Chinese character with its marks, a space."""
+    pieces = []
+    for c in text:
+        last = pieces[-1] if pieces else " "
+        glued = last != " " and c != " " and (
+            c in CLOSING or last[-1] in OPENING or (display_width(c) < 2 and display_width(last[-1]) < 2))
+        if glued:
+            pieces[-1] += c
+        else:
+            pieces.append(c)
+    return pieces
 
 
 # --- checkpoints ------------------------------------------------------------------------
@@ -263,8 +352,8 @@ class ProgressBar:
         if self.tty:
             if final or force or now - self.drawn_at >= 0.1:
                 line = self.text()
-                self.stream.write("\r" + line.ljust(self.width))
-                self.width = len(line)
+                self.stream.write("\r" + line + " " * (self.width - display_width(line)))
+                self.width = display_width(line)  # terminal columns: a Chinese character takes two
                 self.drawn_at = now
         elif final or self.step >= self.next_line:
             self.stream.write(self.text() + "\n")

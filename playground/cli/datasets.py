@@ -4,7 +4,7 @@ import json
 
 from playground.core.i18n import _
 
-from .common import out, subcommand, table
+from .common import architecture_name, data_kind_name, metric_name, out, subcommand, table
 
 
 def add_parser(subparsers) -> None:
@@ -28,8 +28,8 @@ def run(args) -> int:
         out(json.dumps(data, indent=1, ensure_ascii=False))
         return 0
     headers = [_("name"), _("title"), _("kind"), _("architecture"), _("metric"), _("default steps")]
-    out(table(headers, [[d["name"], d["title"], d["kind"], d["architecture"], d["metric"], d["steps"]]
-                        for d in data]))
+    out(table(headers, [[d["name"], d["title"], data_kind_name(d["kind"]), architecture_name(d["architecture"]),
+                         metric_name(d["metric"]), d["steps"]] for d in data]))
     out()
     out(_("Train one with: playground train --dataset NAME"))
     return 0

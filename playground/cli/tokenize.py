@@ -5,7 +5,7 @@ import json
 from playground.core.i18n import _
 from playground.core.tokenizer_kinds import KINDS
 
-from .common import non_negative_int, out, positive_int, shown, subcommand, table
+from .common import display_width, non_negative_int, out, positive_int, shown, subcommand, table
 
 
 def add_parser(subparsers) -> None:
@@ -90,6 +90,12 @@ def training_texts(name: str) -> list[str]:
     return [s for s, _t in splits.train] + [t for _s, t in splits.train]
 
 
+def stat_names() -> dict:
+    """The keys of ``Tokenizer.stats`` as printed: the key itself in English (as in --json), translated otherwise."""
+    return {"vocab_size": _("vocab_size"), "n_chars": _("n_chars"), "n_tokens": _("n_tokens"),
+            "chars_per_token": _("chars_per_token"), "unk_rate": _("unk_rate")}
+
+
 def show(result: dict, text: str | None, tokenizer) -> None:
     if "ids" in result:
         rows = [[n, i, shown(tokenizer.token_text(token)), f"{a}-{b}", shown(text[a:b])]
@@ -99,8 +105,12 @@ def show(result: dict, text: str | None, tokenizer) -> None:
             n=f"{len(rows):,}", c=f"{len(text):,}", kind=tokenizer.kind, v=f"{tokenizer.vocab_size:,}"))
     if "stats" in result:
         out()
+        names = stat_names()
+        width = max(display_width(name) for name in names.values())
         for key, value in result["stats"].items():
-            out(f"{key:<16} {value:.4g}" if isinstance(value, float) else f"{key:<16} {value}")
+            name = names.get(key, key)
+            name += " " * (width - display_width(name))
+            out(f"{name}  {value:.4g}" if isinstance(value, float) else f"{name}  {value}")
     if "merges" in result:
         out()
         out(table(["#", _("merge"), _("result")],

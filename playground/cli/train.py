@@ -10,9 +10,9 @@ from playground.core.errors import CheckpointError, ConfigError
 from playground.core.i18n import _
 from playground.core.tokenizer_kinds import KINDS
 
-from .common import (EXIT_DIVERGED, EXIT_INTERRUPTED, PROG, ProgressBar, duration, err, format_metrics, fraction,
-                     non_negative_int, out, positive_float, positive_int, resolve_checkpoint, stop_on_interrupt,
-                     subcommand)
+from .common import (EXIT_DIVERGED, EXIT_INTERRUPTED, PROG, ProgressBar, architecture_name, duration, err,
+                     format_metrics, fraction, non_negative_int, out, positive_float, positive_int, resolve_checkpoint,
+                     stop_on_interrupt, subcommand)
 
 # command-line option -> ModelConfig / TrainConfig field
 MODEL_OPTIONS = {"layers": "n_layer", "heads": "n_head", "width": "d_model", "ff": "d_ff", "context": "block_size",
@@ -190,8 +190,8 @@ def describe_start(trainer, name: str) -> None:
     cfg, tok = trainer.model.cfg, trainer.task.tokenizer
     out(_("Training on {name}: {arch} model (layers {l}, heads {h}, width {d}, context {c}; {p:,} parameters), "
           "{k} tokenizer ({v} tokens), device {dev}").format(
-        name=name, arch=cfg.architecture, l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model, c=cfg.block_size,
-        p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
+        name=name, arch=architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model,
+        c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
     if trainer.step:
         out(_("Resuming at step {s} of {t}").format(s=trainer.step, t=trainer.cfg.max_steps))
     out(_("Run folder: {p}").format(p=trainer.run_dir))
