@@ -101,6 +101,14 @@ def group_title(group: str) -> str:
     return titles.get(group, group)
 
 
+def axis_title(axis: str) -> str:
+    """A translated name for one of a record's axis labels, which stay English ids in JSON: "dim" -> "维度"."""
+    titles = {"head": _("head"), "position": _("position"), "dim": _("dim"), "query": _("query"), "key": _("key"),
+              "hidden": _("hidden"), "token": _("token"), "pair": _("pair"), "rank": _("rank"),
+              "id_probability": _("id / probability")}
+    return titles.get(axis, axis)
+
+
 def _plain_values(t: torch.Tensor):
     """Nested lists for JSON; NaN and ±inf (never valid JSON) become None."""
     values = t.tolist()
