@@ -60,10 +60,10 @@ class Trace:
         if name in self._by_name:
             return self._by_name[name]
         close = difflib.get_close_matches(name, list(self._by_name), n=5, cutoff=0.5)
-        message = _("no stage named {name!r} in this trace").format(name=name)
         if close:
-            message += "; " + _("did you mean: ") + ", ".join(close)
-        raise KeyError(message)
+            raise KeyError(_("no stage named {name!r} in this trace; did you mean: {names}").format(
+                name=name, names=", ".join(close)))
+        raise KeyError(_("no stage named {name!r} in this trace").format(name=name))
 
     def names(self) -> list[str]:
         return [r.name for r in self.records]

@@ -76,6 +76,8 @@ def test_trace_stages_read_chinese_and_english_again(language, architecture):
                     if not (CJK.search(r.title) and CJK.search(r.explanation))]
     assert untranslated == []
     assert zh.to_json()["group_titles"]["output"] == "输出"
+    with pytest.raises(KeyError, match="没有名为 'decoder.0.attn.weight' 的阶段；你要找的是不是：decoder.0.attn.weights"):
+        zh.get("decoder.0.attn.weight")
 
     language("en")
     en = trace(model, [1, 2, 3], src_ids=src)
