@@ -89,6 +89,19 @@ def test_trace_stages_read_chinese_and_english_again(language, architecture):
     assert en.get("decoder.0.attn.scores").formula == "S = Q·Kᵀ/√d_k"
 
 
+@pytest.mark.parametrize("name", ["zh_CN", "zh-CN", "zh_Hans_CN", "zh-Hans-CN", "zh_CN.UTF-8", "zh"])
+def test_chinese_however_the_language_is_written(language, name):
+    language(name)
+    assert group_title("memory") == "编码器输出"
+
+
+@pytest.mark.parametrize("name", ["zh_TW", "zh_Hant_TW", "zh_SG", "en", "en_US", "C", ""])
+def test_english_for_a_language_without_a_catalogue(language, name):
+    """Traditional Chinese is not given the simplified catalogue (the window does not load it either)."""
+    language(name)
+    assert group_title("memory") == "Encoder output"
+
+
 def test_axis_names_are_translated_when_shown(language):
     language("zh_CN")
     assert [axis_title(a) for a in ("head", "query", "key", "position", "dim")] == ["头", "查询", "键", "位置", "维度"]
