@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from playground.core import i18n
-from playground.core.datasets import DATASETS, get_dataset
+from playground.core.datasets import DATASETS, check_source, get_dataset
 from playground.core.errors import ConfigError
 from playground.core.model import ModelConfig, build_model
 from playground.core.recipes import recipe_for_text
@@ -123,6 +123,10 @@ def test_dataset_names_and_descriptions_follow_the_language_installed_at_lookup(
     with pytest.raises(ConfigError) as error:
         get_dataset("nope")
     assert str(error.value).startswith("没有名为“nope”的数据集") and "numbers-zh" in str(error.value)
+    with pytest.raises(ConfigError) as error:
+        check_source("numbers-zh", "12a")
+    assert str(error.value) == ("“12a”不是这个任务所用的那种输入。请用阿拉伯数字输入一个 1 到 99,999 之间的整数，"
+                                "不要带空格或分隔符，例如 1234。")
     language("en")
     assert DATASETS["addition"].title == "Addition"
     with pytest.raises(ConfigError, match="Unknown dataset"):
