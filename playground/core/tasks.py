@@ -32,11 +32,11 @@ class LMTask:
     labels: tuple | None = None
 
     def check(self, block_size: int) -> None:
-        for split, ids in (("train", self.train_ids), ("validation", self.val_ids)):
+        for split, ids in ((_("train"), self.train_ids), (_("validation"), self.val_ids)):
             if len(ids) <= block_size + 1:
                 raise ConfigError(_("the {split} text has only {n} tokens; it needs more than the context "
                                     "length {b}: use a longer text or a shorter context").format(
-                                        split=_(split), n=len(ids), b=block_size))
+                                        split=split, n=len(ids), b=block_size))
 
     def batch(self, split: str, batch_size: int, block_size: int, generator: torch.Generator) -> dict:
         ids = self.train_ids if split == "train" else self.val_ids

@@ -60,10 +60,10 @@ class Trace:
         if name in self._by_name:
             return self._by_name[name]
         close = difflib.get_close_matches(name, list(self._by_name), n=5, cutoff=0.5)
-        message = _("no stage named {name!r} in this trace").format(name=name)
         if close:
-            message += "; " + _("did you mean: ") + ", ".join(close)
-        raise KeyError(message)
+            raise KeyError(_("no stage named {name!r} in this trace; did you mean: {names}").format(
+                name=name, names=", ".join(close)))
+        raise KeyError(_("no stage named {name!r} in this trace").format(name=name))
 
     def names(self) -> list[str]:
         return [r.name for r in self.records]
@@ -99,6 +99,14 @@ def group_title(group: str) -> str:
     titles = {"input": _("Input"), "embedding": _("Embedding"), "memory": _("Encoder output"),
               "output": _("Output")}
     return titles.get(group, group)
+
+
+def axis_title(axis: str) -> str:
+    """A translated name for one of a record's axis labels, which stay English ids in JSON: "dim" -> "维度"."""
+    titles = {"head": _("head"), "position": _("position"), "dim": _("dim"), "query": _("query"), "key": _("key"),
+              "hidden": _("hidden"), "token": _("token"), "pair": _("pair"), "rank": _("rank"),
+              "id_probability": _("id / probability")}
+    return titles.get(axis, axis)
 
 
 def _plain_values(t: torch.Tensor):

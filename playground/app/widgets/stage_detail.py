@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSlider, QSpinBox, QSplitter
                                QVBoxLayout, QWidget)
 
 from ...core.inspect import attention_row, softmax_at
+from ...core.trace import axis_title
 from .attention_views import AttentionLinesView, HeadGrid, ProbabilityBars
 from .embedding_map import EmbeddingMap
 from .heatmap import HeatmapView
@@ -165,7 +166,7 @@ class StageDetail(QWidget):
         self.explanation.setText(record.explanation)
         self.formula.setText(record.formula)
         self.shape.setText(self.tr("shape {shape} · axes {axes}").format(
-            shape=" × ".join(map(str, record.shape)) or "1", axes=", ".join(record.axes)))
+            shape=" × ".join(map(str, record.shape)) or "1", axes=", ".join(map(axis_title, record.axes))))
         three = record.tensor.dim() == 3
         self.head_caption.setVisible(three)
         self.head_box.setVisible(three)
@@ -262,7 +263,7 @@ class StageDetail(QWidget):
         labels = self.heatmap
         rl = f" “{labels.row_labels[row]}”" if row < len(labels.row_labels) else ""
         cl = f" “{labels.col_labels[col]}”" if col < len(labels.col_labels) else ""
-        axes = self.record.axes[1:] if self.record.tensor.dim() == 3 else self.record.axes
+        axes = [axis_title(a) for a in (self.record.axes[1:] if self.record.tensor.dim() == 3 else self.record.axes)]
         if len(axes) == 1:
             text = f"{axes[0]} {col}{cl} = {value:.4g}"
         else:
