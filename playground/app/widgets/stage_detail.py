@@ -164,8 +164,9 @@ class StageDetail(QWidget):
         self.title.setText(record.title)
         self.explanation.setText(record.explanation)
         self.formula.setText(record.formula)
+        axes = self.tr(", ", "between axis names").join(map(self.axis_name, record.axes))
         self.shape.setText(self.tr("shape {shape} · axes {axes}").format(
-            shape=" × ".join(map(str, record.shape)) or "1", axes=", ".join(record.axes)))
+            shape=" × ".join(map(str, record.shape)) or "1", axes=axes))
         three = record.tensor.dim() == 3
         self.head_caption.setVisible(three)
         self.head_box.setVisible(three)
@@ -263,11 +264,18 @@ class StageDetail(QWidget):
         rl = f" “{labels.row_labels[row]}”" if row < len(labels.row_labels) else ""
         cl = f" “{labels.col_labels[col]}”" if col < len(labels.col_labels) else ""
         axes = self.record.axes[1:] if self.record.tensor.dim() == 3 else self.record.axes
+        names, comma = [self.axis_name(axis) for axis in axes], self.tr(", ", "between axis names")
         if len(axes) == 1:
-            text = f"{axes[0]} {col}{cl} = {value:.4g}"
+            text = f"{names[0]} {col}{cl} = {value:.4g}"
         else:
-            text = f"{axes[0]} {row}{rl}, {axes[1]} {col}{cl} = {value:.4g}"
+            text = f"{names[0]} {row}{rl}{comma}{names[1]} {col}{cl} = {value:.4g}"
         self.hover_label.setText(text)
+
+    def axis_name(self, axis: str) -> str:
+        """A tensor axis as the window names it ("query" -> its translation); unknown axes as they are."""
+        return {"position": self.tr("position"), "dim": self.tr("dim"), "head": self.tr("head"),
+                "query": self.tr("query"), "key": self.tr("key"), "hidden": self.tr("hidden"),
+                "pair": self.tr("pair"), "token": self.tr("token")}.get(axis, axis)
 
     # --- the other tabs ------------------------------------------------------------------------
     def _show_heads(self, prefix: str) -> None:
@@ -335,16 +343,18 @@ class StageDetail(QWidget):
         esc = html.escape
         head_line = self.tr("Head {h}, query {i} “{q}”: A[i, j] = softmax_j(q·k_j/√{d}), out = Σ_j A[i, j]·v_j").format(
             h=head + 1, i=query, q=quoted(queries[query]), d=row.head_size)
-        cells = [f"<tr><th>j</th><th>{esc(self.tr('key'))}</th><th>q·k/√d</th><th>{esc(self.tr('softmax'))}</th>"
-                 f"<th>A·v (first dims)</th></tr>"]
+        # tr() outside the f-strings: lupdate does not look inside them
+        key, softmax, first_dims = esc(self.tr("key")), esc(self.tr("softmax")), esc(self.tr("A·v (first dims)"))
+        masked = esc(self.tr("masked"))
+        cells = [f"<tr><th>j</th><th>{key}</th><th>q·k/√d</th><th>{softmax}</th><th>{first_dims}</th></tr>"]
         for j, (s, keep, w) in enumerate(zip(row.scores, row.keep, row.weights)):
             contribution = ", ".join(f"{w * x:+.3f}" for x in row.values[j, :4].tolist())
-            score = f"{s:+.3f}" if keep else f"<span style='color:gray'>{s:+.3f} → −∞ ({esc(self.tr('masked'))})</span>"
+            score = f"{s:+.3f}" if keep else f"<span style='color:gray'>{s:+.3f} → −∞ ({masked})</span>"
             cells.append(f"<tr><td>{j}</td><td>{esc(quoted(keys[j]))}</td><td align='right'>{score}</td>"
                          f"<td align='right'>{w:.3f}</td><td>{contribution}</td></tr>")
         out = ", ".join(f"{x:+.3f}" for x in row.output[:8])
         more = " …" if len(row.output) > 8 else ""
         total = sum(row.weights)
+        sums = self.tr("Σ softmax = {t}; out = Σ A·v = [{v}{more}]").format(t=f"{total:.3f}", v=out, more=more)
         return (f"<p><b>{esc(head_line)}</b></p><table cellspacing='6'>{''.join(cells)}</table>"
-                f"<p>{esc(self.tr('Σ softmax = {t}').format(t=f'{total:.3f}'))}; "
-                f"{esc(self.tr('out = Σ A·v = [{v}{more}]').format(v=out, more=more))}</p>")
+                f"<p>{esc(sums)}</p>")

@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
+    <name>HeadToggles</name>
     <message>
         <source>Encoder layer {i}</source>
         <translation type="unfinished"></translation>
@@ -19,9 +19,10 @@
         <source>self-attention</source>
         <translation type="unfinished"></translation>
     </message>
-</context>
-<context>
-    <name>HeadToggles</name>
+    <message>
+        <source>{layer} {attention}</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Switch all heads back on</source>
         <translation type="unfinished"></translation>

@@ -36,7 +36,44 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>, </source>
+        <comment>between axis names</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>shape {shape} · axes {axes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>position</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>head</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hidden</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pair</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -49,6 +86,22 @@
     </message>
     <message>
         <source>Head {h}, query {i} “{q}”: A[i, j] = softmax_j(q·k_j/√{d}), out = Σ_j A[i, j]·v_j</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>softmax</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A·v (first dims)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>masked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Σ softmax = {t}; out = Σ A·v = [{v}{more}]</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
