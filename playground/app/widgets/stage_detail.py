@@ -90,6 +90,10 @@ class StageDetail(QWidget):
         self.heatmap.cell_clicked.connect(self.select_cell)
         self.worked = QTextBrowser()
         self.worked.setPlaceholderText(self.tr("Click a cell to see how its number is computed."))
+        # as low as its scroll bar allows, not a scroll area's 70 px: Chinese labels stand taller, and the page
+        # must still fit the window's 900×600 minimum (the worked numbers scroll)
+        self.worked.setMinimumHeight(max(3 * self.worked.fontMetrics().lineSpacing(), 2 * self.worked.frameWidth()
+                                         + self.worked.verticalScrollBar().sizeHint().height()))
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.heatmap)
         split.addWidget(self.worked)

@@ -120,6 +120,11 @@
         <translation>模型接下来的词元是拼不成字符的字节，文本里放不下：请再多训练一会儿，或自己输入下一个字符。</translation>
     </message>
     <message>
+        <source>, </source>
+        <comment>between the likeliest next tokens</comment>
+        <translation>，</translation>
+    </message>
+    <message>
         <source>All heads on — next token: {top}</source>
         <translation>所有注意力头开启——下一个词元：{top}</translation>
     </message>
