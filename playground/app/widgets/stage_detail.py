@@ -334,7 +334,7 @@ class StageDetail(QWidget):
         if prefix is not None and self.record.axes == ("head", "query", "key"):
             self.worked.setHtml(self.attention_html(prefix, self.head, self.row))
             return
-        m = self.matrix()
+        m = np.atleast_2d(self.matrix())  # a 1-D stage (the token ids) is drawn, and clicked, as one row
         if self.row < m.shape[0] and self.col < m.shape[-1]:
             self.worked.setHtml(html.escape(f"{self.record.formula}\n") + "<br>" + html.escape(
                 self.tr("value at ({row}, {col}) = {v}").format(row=self.row, col=self.col, v=f"{m[self.row, self.col]:.6g}")))
