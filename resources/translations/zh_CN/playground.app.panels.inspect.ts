@@ -105,7 +105,7 @@
     </message>
     <message>
         <source>Source: {title}</source>
-        <translation>编码器输入：{title}</translation>
+        <translation>编码器：{title}</translation>
     </message>
     <message>
         <source>The context is full: no token can follow.</source>
