@@ -141,7 +141,7 @@
     </message>
     <message>
         <source>run {n} (peak lr {lr})</source>
-        <translation>第 {n} 次训练（峰值学习率 {lr}）</translation>
+        <translation>第 {n} 次（峰值学习率 {lr}）</translation>
     </message>
     <message>
         <source>Compare with a run</source>
