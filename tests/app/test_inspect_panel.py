@@ -352,3 +352,15 @@ def test_a_source_the_task_was_not_made_from_is_refused_with_what_is_allowed(qtb
     assert panel.banner.isVisible() and source in panel.banner.text() and "1" in panel.banner.text()
     panel.text.setText("1234")
     trace(qtbot, panel)  # a good source traces again, the message gone
+
+
+@pytest.mark.parametrize("dataset, text, prefix", [("grammar", "the cat", ""), ("reversal", "abcd", "dc")])
+def test_a_click_on_the_token_ids_shows_the_id(qtbot, make_panel, dataset, text, prefix):
+    """The input stage is 1-D, drawn as one row: a click on a cell shows that id, not an IndexError."""
+    _ws, panel = make_panel(dataset, text, prefix)
+    panel.jump_to_group("input")
+    record = panel.current_record()
+    assert record.tensor.dim() == 1
+    heat = panel.detail.heatmap
+    qtbot.mouseClick(heat, Qt.MouseButton.LeftButton, pos=heat.cell_centre(0, 1).toPoint())
+    assert panel.detail.worked.toPlainText().endswith(f"= {int(record.tensor[1])}")

@@ -368,8 +368,10 @@ class InspectPanel(Panel):
         ins = self.inspection
         tok = self.task().tokenizer
 
+        comma = self.tr(", ", "between the likeliest next tokens")
+
         def top(tr):
-            return ", ".join(f"“{tok.readable(tok.id_to_token(i))}” {format_percent(p)}" for i, p in tr.top_k[:5])
+            return comma.join(f"“{tok.readable(tok.id_to_token(i))}” {format_percent(p)}" for i, p in tr.top_k[:5])
 
         def text(ids):
             return quoted(tok.decode(ids)) if ids else "—"

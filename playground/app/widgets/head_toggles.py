@@ -1,15 +1,18 @@
 """HeadToggles: one on/off button per attention head (ablation), with "all heads on"; and the before/after."""
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
-def module_title(name: str, tr) -> str:
+def module_title(name: str) -> str:
     """"decoder.1.cross_attn" -> "Decoder layer 2 cross-attention": layers counted from 1, as the stage titles."""
     stack, index, kind = name.split(".")
-    stack = tr("Encoder layer {i}") if stack == "encoder" else tr("Decoder layer {i}")
-    kind = tr("cross-attention") if kind == "cross_attn" else tr("self-attention")
-    return f"{stack.format(i=int(index) + 1)} {kind}"
+    translate = QCoreApplication.translate
+    stack = (translate("HeadToggles", "Encoder layer {i}") if stack == "encoder"
+             else translate("HeadToggles", "Decoder layer {i}"))
+    kind = (translate("HeadToggles", "cross-attention") if kind == "cross_attn"
+            else translate("HeadToggles", "self-attention"))
+    return translate("HeadToggles", "{layer} {attention}").format(layer=stack.format(i=int(index) + 1), attention=kind)
 
 
 class HeadToggles(QWidget):
@@ -45,7 +48,7 @@ class HeadToggles(QWidget):
                 item.widget().deleteLater()
         self.buttons = {}
         for row, (name, n_head) in enumerate(modules):
-            self.grid.addWidget(QLabel(module_title(name, self.tr)), row, 0)
+            self.grid.addWidget(QLabel(module_title(name)), row, 0)
             for h in range(n_head):
                 button = QPushButton(self.tr("head {i}").format(i=h + 1))  # counted from 1, as the layers
                 button.setCheckable(True)

@@ -91,6 +91,10 @@ class StageDetail(QWidget):
         self.heatmap.cell_clicked.connect(self.select_cell)
         self.worked = QTextBrowser()
         self.worked.setPlaceholderText(self.tr("Click a cell to see how its number is computed."))
+        # as low as its scroll bar allows, not a scroll area's 70 px: Chinese labels stand taller, and the page
+        # must still fit the window's 900×600 minimum (the worked numbers scroll)
+        self.worked.setMinimumHeight(max(3 * self.worked.fontMetrics().lineSpacing(), 2 * self.worked.frameWidth()
+                                         + self.worked.verticalScrollBar().sizeHint().height()))
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.heatmap)
         split.addWidget(self.worked)
@@ -165,8 +169,9 @@ class StageDetail(QWidget):
         self.title.setText(record.title)
         self.explanation.setText(record.explanation)
         self.formula.setText(record.formula)
+        axes = self.tr(", ", "between axis names").join(map(self.axis_name, record.axes))
         self.shape.setText(self.tr("shape {shape} · axes {axes}").format(
-            shape=" × ".join(map(str, record.shape)) or "1", axes=", ".join(map(axis_title, record.axes))))
+            shape=" × ".join(map(str, record.shape)) or "1", axes=axes))
         three = record.tensor.dim() == 3
         self.head_caption.setVisible(three)
         self.head_box.setVisible(three)
@@ -263,12 +268,18 @@ class StageDetail(QWidget):
         labels = self.heatmap
         rl = f" “{labels.row_labels[row]}”" if row < len(labels.row_labels) else ""
         cl = f" “{labels.col_labels[col]}”" if col < len(labels.col_labels) else ""
-        axes = [axis_title(a) for a in (self.record.axes[1:] if self.record.tensor.dim() == 3 else self.record.axes)]
+        axes = self.record.axes[1:] if self.record.tensor.dim() == 3 else self.record.axes
+        names, comma = [self.axis_name(axis) for axis in axes], self.tr(", ", "between axis names")
         if len(axes) == 1:
-            text = f"{axes[0]} {col}{cl} = {value:.4g}"
+            text = f"{names[0]} {col}{cl} = {value:.4g}"
         else:
-            text = f"{axes[0]} {row}{rl}, {axes[1]} {col}{cl} = {value:.4g}"
+            text = f"{names[0]} {row}{rl}{comma}{names[1]} {col}{cl} = {value:.4g}"
         self.hover_label.setText(text)
+
+    @staticmethod
+    def axis_name(axis: str) -> str:
+        """A tensor axis as the window names it ("query" -> its translation; the core names them)."""
+        return axis_title(axis)
 
     # --- the other tabs ------------------------------------------------------------------------
     def _show_heads(self, prefix: str) -> None:
@@ -323,7 +334,7 @@ class StageDetail(QWidget):
         if prefix is not None and self.record.axes == ("head", "query", "key"):
             self.worked.setHtml(self.attention_html(prefix, self.head, self.row))
             return
-        m = self.matrix()
+        m = np.atleast_2d(self.matrix())  # a 1-D stage (the token ids) is drawn, and clicked, as one row
         if self.row < m.shape[0] and self.col < m.shape[-1]:
             self.worked.setHtml(html.escape(f"{self.record.formula}\n") + "<br>" + html.escape(
                 self.tr("value at ({row}, {col}) = {v}").format(row=self.row, col=self.col, v=f"{m[self.row, self.col]:.6g}")))
@@ -336,16 +347,18 @@ class StageDetail(QWidget):
         esc = html.escape
         head_line = self.tr("Head {h}, query {i} “{q}”: A[i, j] = softmax_j(q·k_j/√{d}), out = Σ_j A[i, j]·v_j").format(
             h=head + 1, i=query, q=quoted(queries[query]), d=row.head_size)
-        cells = [f"<tr><th>j</th><th>{esc(self.tr('key'))}</th><th>q·k/√d</th><th>{esc(self.tr('softmax'))}</th>"
-                 f"<th>A·v (first dims)</th></tr>"]
+        # tr() outside the f-strings: lupdate does not look inside them
+        key, softmax, first_dims = esc(self.tr("key")), esc(self.tr("softmax")), esc(self.tr("A·v (first dims)"))
+        masked = esc(self.tr("masked"))
+        cells = [f"<tr><th>j</th><th>{key}</th><th>q·k/√d</th><th>{softmax}</th><th>{first_dims}</th></tr>"]
         for j, (s, keep, w) in enumerate(zip(row.scores, row.keep, row.weights)):
             contribution = ", ".join(f"{w * x:+.3f}" for x in row.values[j, :4].tolist())
-            score = f"{s:+.3f}" if keep else f"<span style='color:gray'>{s:+.3f} → −∞ ({esc(self.tr('masked'))})</span>"
+            score = f"{s:+.3f}" if keep else f"<span style='color:gray'>{s:+.3f} → −∞ ({masked})</span>"
             cells.append(f"<tr><td>{j}</td><td>{esc(quoted(keys[j]))}</td><td align='right'>{score}</td>"
                          f"<td align='right'>{w:.3f}</td><td>{contribution}</td></tr>")
         out = ", ".join(f"{x:+.3f}" for x in row.output[:8])
         more = " …" if len(row.output) > 8 else ""
         total = sum(row.weights)
+        sums = self.tr("Σ softmax = {t}; out = Σ A·v = [{v}{more}]").format(t=f"{total:.3f}", v=out, more=more)
         return (f"<p><b>{esc(head_line)}</b></p><table cellspacing='6'>{''.join(cells)}</table>"
-                f"<p>{esc(self.tr('Σ softmax = {t}').format(t=f'{total:.3f}'))}; "
-                f"{esc(self.tr('out = Σ A·v = [{v}{more}]').format(v=out, more=more))}</p>")
+                f"<p>{esc(sums)}</p>")

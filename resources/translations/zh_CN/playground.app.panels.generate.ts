@@ -5,131 +5,131 @@
     <name>GeneratePanel</name>
     <message>
         <source>Generate</source>
-        <translation type="unfinished"></translation>
+        <translation>生成</translation>
     </message>
     <message>
         <source>Sample text from the model, token by token</source>
-        <translation type="unfinished"></translation>
+        <translation>从模型中逐个词元地采样文本</translation>
     </message>
     <message>
         <source>Generate from the prompt (Ctrl+Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>根据提示词生成（Ctrl+Enter）</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Stop generating</source>
-        <translation type="unfinished"></translation>
+        <translation>停止生成</translation>
     </message>
     <message>
         <source>The generated tokens appear here, tinted by their probability.</source>
-        <translation type="unfinished"></translation>
+        <translation>生成的词元显示在这里，底色表示它的概率。</translation>
     </message>
     <message>
         <source>Prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词</translation>
     </message>
     <message>
         <source>The start of a text for the model to continue (empty: a new line)</source>
-        <translation type="unfinished"></translation>
+        <translation>一段文本的开头，由模型接着写（留空：从新的一行开始）</translation>
     </message>
     <message>
         <source>The input of the task, e.g. abcdef</source>
-        <translation type="unfinished"></translation>
+        <translation>任务的输入，例如 abcdef</translation>
     </message>
     <message>
         <source>Random held-out example</source>
-        <translation type="unfinished"></translation>
+        <translation>随机验证样例</translation>
     </message>
     <message>
         <source>A source the model never saw in training, with its expected answer</source>
-        <translation type="unfinished"></translation>
+        <translation>一个模型在训练中从未见过的输入，附带预期答案</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>输入</translation>
     </message>
     <message>
         <source>probability: low</source>
-        <translation type="unfinished"></translation>
+        <translation>概率：低</translation>
     </message>
     <message>
         <source>high</source>
-        <translation type="unfinished"></translation>
+        <translation>高</translation>
     </message>
     <message>
         <source>Alternatives</source>
-        <translation type="unfinished"></translation>
+        <translation>候选词元</translation>
     </message>
     <message>
         <source>Point at a token to see the tokens it beat.</source>
-        <translation type="unfinished"></translation>
+        <translation>将鼠标指向一个词元，查看被它胜过的候选词元。</translation>
     </message>
     <message>
         <source>Token</source>
-        <translation type="unfinished"></translation>
+        <translation>词元</translation>
     </message>
     <message>
         <source>Probability</source>
-        <translation type="unfinished"></translation>
+        <translation>概率</translation>
     </message>
     <message>
         <source>Choose a dataset in the Data panel first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先在“数据”面板中选择数据集。</translation>
     </message>
     <message>
         <source>⚠ Untrained model: its weights are random, so its output is random tokens. Train it in the Train panel first.</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ 模型尚未训练：权重是随机的，所以输出的也是随机词元。请先在“训练”面板中训练它。</translation>
     </message>
     <message>
         <source>Model trained for 1 step.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型已训练 1 步。</translation>
     </message>
     <message>
         <source>Model trained for {n} steps.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型已训练 {n} 步。</translation>
     </message>
     <message>
         <source>Not a held-out example: no expected answer to compare with.</source>
-        <translation type="unfinished"></translation>
+        <translation>这不是验证样例：没有可以对照的预期答案。</translation>
     </message>
     <message>
         <source>Expected: {target}</source>
-        <translation type="unfinished"></translation>
+        <translation>预期答案：{target}</translation>
     </message>
     <message>
         <source>✓ the model&apos;s answer matches</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ 模型的答案一致</translation>
     </message>
     <message>
         <source>✗ the model&apos;s answer differs</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ 模型的答案不同</translation>
     </message>
     <message>
         <source>Generating…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在生成…</translation>
     </message>
     <message>
         <source>Generation failed: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>生成失败：{message}</translation>
     </message>
     <message>
         <source>No tokens generated.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有生成任何词元。</translation>
     </message>
     <message>
         <source>{n} tokens from the weights at step {step}; mean probability {p}</source>
-        <translation type="unfinished"></translation>
+        <translation>用第 {step} 步的权重生成了 {n} 个词元；平均概率 {p}</translation>
     </message>
     <message>
         <source>; ended with &lt;eos&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>；以 &lt;eos&gt; 结束</translation>
     </message>
     <message>
         <source>Position {pos}: chose “{token}” with probability {p}</source>
-        <translation type="unfinished"></translation>
+        <translation>位置 {pos}：以 {p} 的概率选中了“{token}”</translation>
     </message>
 </context>
 </TS>

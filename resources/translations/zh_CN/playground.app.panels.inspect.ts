@@ -5,139 +5,144 @@
     <name>InspectPanel</name>
     <message>
         <source>Inspect</source>
-        <translation type="unfinished"></translation>
+        <translation>剖析</translation>
     </message>
     <message>
         <source>Step through the model stage by stage</source>
-        <translation type="unfinished"></translation>
+        <translation>逐个阶段地查看模型的前向传播</translation>
     </message>
     <message>
         <source>Switch heads off</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭注意力头</translation>
     </message>
     <message>
         <source>Input</source>
-        <translation type="unfinished"></translation>
+        <translation>输入</translation>
     </message>
     <message>
         <source>Text to trace, e.g. the cat sees</source>
-        <translation type="unfinished"></translation>
+        <translation>要追踪的文本，例如 the cat sees</translation>
     </message>
     <message>
         <source>Output so far</source>
-        <translation type="unfinished"></translation>
+        <translation>已有输出</translation>
     </message>
     <message>
         <source>optional: the start of the answer</source>
-        <translation type="unfinished"></translation>
+        <translation>可选：答案的开头</translation>
     </message>
     <message>
         <source>Trace</source>
-        <translation type="unfinished"></translation>
+        <translation>追踪</translation>
     </message>
     <message>
         <source>Run one forward pass on a snapshot of the weights and record every stage</source>
-        <translation type="unfinished"></translation>
+        <translation>在权重的快照上做一次前向传播，记录每一个阶段</translation>
     </message>
     <message>
         <source>Next token</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个词元</translation>
     </message>
     <message>
         <source>Append the model&apos;s most likely next token and trace again</source>
-        <translation type="unfinished"></translation>
+        <translation>接上模型认为最可能的下一个词元，再追踪一次</translation>
     </message>
     <message>
         <source>Refresh while training, every</source>
-        <translation type="unfinished"></translation>
+        <translation>训练时自动刷新，每</translation>
     </message>
     <message>
         <source> steps</source>
-        <translation type="unfinished"></translation>
+        <translation> 步</translation>
     </message>
     <message>
         <source>◀ Previous</source>
-        <translation type="unfinished"></translation>
+        <translation>◀ 上一阶段</translation>
     </message>
     <message>
         <source>The previous stage (Left arrow)</source>
-        <translation type="unfinished"></translation>
+        <translation>上一个阶段（左方向键）</translation>
     </message>
     <message>
         <source>Next ▶</source>
-        <translation type="unfinished"></translation>
+        <translation>下一阶段 ▶</translation>
     </message>
     <message>
         <source>The next stage (Right arrow)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个阶段（右方向键）</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>输入</translation>
     </message>
     <message>
         <source>Text</source>
-        <translation type="unfinished"></translation>
+        <translation>文本</translation>
     </message>
     <message>
         <source>Type an input and press Trace.</source>
-        <translation type="unfinished"></translation>
+        <translation>输入文本，然后按“追踪”。</translation>
     </message>
     <message>
         <source>Choose a dataset in the Data panel first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先在“数据”面板中选择数据集。</translation>
     </message>
     <message>
         <source>Tracing…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在追踪…</translation>
     </message>
     <message>
         <source>{n} stages recorded from the weights at step {step}.</source>
-        <translation type="unfinished"></translation>
+        <translation>用第 {step} 步的权重记录了 {n} 个阶段。</translation>
     </message>
     <message>
         <source>Tracing failed: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>追踪失败：{message}</translation>
     </message>
     <message>
         <source>stage {i} of {n} ·</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {i}/{n} 阶段 ·</translation>
     </message>
     <message>
         <source>Source: {title}</source>
-        <translation type="unfinished"></translation>
+        <translation>编码器：{title}</translation>
     </message>
     <message>
         <source>The context is full: no token can follow.</source>
-        <translation type="unfinished"></translation>
+        <translation>上下文已满：后面不能再接词元。</translation>
     </message>
     <message>
         <source>The model ended the output with &lt;eos&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型以 &lt;eos&gt; 结束了输出。</translation>
     </message>
     <message>
         <source>The model&apos;s next tokens are bytes that make no character, which text cannot hold: train the model more, or type the next character.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型接下来的词元是拼不成字符的字节，文本里放不下：请再多训练一会儿，或自己输入下一个字符。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between the likeliest next tokens</comment>
+        <translation>，</translation>
     </message>
     <message>
         <source>All heads on — next token: {top}</source>
-        <translation type="unfinished"></translation>
+        <translation>所有注意力头开启——下一个词元：{top}</translation>
     </message>
     <message>
         <source>All heads on — greedy output: {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>所有注意力头开启——贪心解码输出：{text}</translation>
     </message>
     <message>
         <source>Heads switched off: {n} — next token: {top}</source>
-        <translation type="unfinished"></translation>
+        <translation>已关闭 {n} 个注意力头——下一个词元：{top}</translation>
     </message>
     <message>
         <source>With heads off — greedy output: {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭注意力头后——贪心解码输出：{text}</translation>
     </message>
     <message>
         <source>Largest change of a logit: {d}</source>
-        <translation type="unfinished"></translation>
+        <translation>logit 的最大变化：{d}</translation>
     </message>
 </context>
 </TS>

@@ -5,151 +5,151 @@
     <name>TrainPanel</name>
     <message>
         <source>Train</source>
-        <translation type="unfinished"></translation>
+        <translation>训练</translation>
     </message>
     <message>
         <source>Train the model and watch the loss fall</source>
-        <translation type="unfinished"></translation>
+        <translation>训练模型，看着损失下降</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>开始</translation>
     </message>
     <message>
         <source>Start training (F5); another press continues where it stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>开始训练（F5）；再按一次，从停下的地方继续</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Pause training after the current step, or resume it</source>
-        <translation type="unfinished"></translation>
+        <translation>在当前这一步之后暂停训练，或继续训练</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Stop training after the current step (Shift+F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>在当前这一步之后停止训练（Shift+F5）</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>设置</translation>
     </message>
     <message>
         <source>Evaluation</source>
-        <translation type="unfinished"></translation>
+        <translation>评估</translation>
     </message>
     <message>
         <source>No evaluation yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未评估</translation>
     </message>
     <message>
         <source>Log scale</source>
-        <translation type="unfinished"></translation>
+        <translation>对数坐标</translation>
     </message>
     <message>
         <source>Show the loss on a logarithmic axis</source>
-        <translation type="unfinished"></translation>
+        <translation>用对数坐标轴显示损失</translation>
     </message>
     <message>
         <source>Keep this curve</source>
-        <translation type="unfinished"></translation>
+        <translation>保留这条曲线</translation>
     </message>
     <message>
         <source>Keep the current curves, dashed, to compare with the next run</source>
-        <translation type="unfinished"></translation>
+        <translation>把当前曲线保留为虚线，与下一次训练对比</translation>
     </message>
     <message>
         <source>Compare with a run…</source>
-        <translation type="unfinished"></translation>
+        <translation>与已保存的训练对比…</translation>
     </message>
     <message>
         <source>Draw the curves of a saved run (its metrics.jsonl), dashed</source>
-        <translation type="unfinished"></translation>
+        <translation>以虚线画出一次已保存训练的曲线（读取它的 metrics.jsonl）</translation>
     </message>
     <message>
         <source>Clear comparisons</source>
-        <translation type="unfinished"></translation>
+        <translation>清除对比曲线</translation>
     </message>
     <message>
         <source>Compare</source>
-        <translation type="unfinished"></translation>
+        <translation>对比</translation>
     </message>
     <message>
         <source>Keep this curve, compare with a saved run, clear comparisons</source>
-        <translation type="unfinished"></translation>
+        <translation>保留这条曲线、与已保存的训练对比、清除对比曲线</translation>
     </message>
     <message>
         <source>Training diverged: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>训练发散：{message}</translation>
     </message>
     <message>
         <source>Training diverged</source>
-        <translation type="unfinished"></translation>
+        <translation>训练发散</translation>
     </message>
     <message>
         <source>diverged</source>
-        <translation type="unfinished"></translation>
+        <translation>发散</translation>
     </message>
     <message>
         <source>Training failed: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>训练失败：{message}</translation>
     </message>
     <message>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>继续</translation>
     </message>
     <message>
         <source>Ready</source>
-        <translation type="unfinished"></translation>
+        <translation>就绪</translation>
     </message>
     <message>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>训练中</translation>
     </message>
     <message>
         <source>Paused</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停</translation>
     </message>
     <message>
         <source>Stopping…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在停止…</translation>
     </message>
     <message>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止</translation>
     </message>
     <message>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成</translation>
     </message>
     <message>
         <source>Diverged</source>
-        <translation type="unfinished"></translation>
+        <translation>已发散</translation>
     </message>
     <message>
         <source>At step {step}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {step} 步时</translation>
     </message>
     <message>
         <source>The checkpoint was not saved: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>检查点没有保存：{message}</translation>
     </message>
     <message>
         <source>run {n} (peak lr {lr})</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {n} 次（峰值学习率 {lr}）</translation>
     </message>
     <message>
         <source>Compare with a run</source>
-        <translation type="unfinished"></translation>
+        <translation>与已保存的训练对比</translation>
     </message>
     <message>
         <source>Training records (metrics.jsonl);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>训练记录 (metrics.jsonl);;所有文件 (*)</translation>
     </message>
 </context>
 </TS>

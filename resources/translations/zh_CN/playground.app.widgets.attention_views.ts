@@ -5,22 +5,22 @@
     <name>AttentionLinesView</name>
     <message>
         <source>keys</source>
-        <translation type="unfinished"></translation>
+        <translation>键</translation>
     </message>
     <message>
         <source>queries</source>
-        <translation type="unfinished"></translation>
+        <translation>查询</translation>
     </message>
 </context>
 <context>
     <name>HeadGrid</name>
     <message>
         <source>Click to enlarge head {i}</source>
-        <translation type="unfinished"></translation>
+        <translation>点击放大注意力头 {i}</translation>
     </message>
     <message>
         <source>head {i}</source>
-        <translation type="unfinished"></translation>
+        <translation>头 {i}</translation>
     </message>
 </context>
 </TS>

@@ -5,19 +5,19 @@
     <name>CheckpointList</name>
     <message>
         <source>Checkpoints</source>
-        <translation type="unfinished"></translation>
+        <translation>检查点</translation>
     </message>
     <message>
         <source>Double-click to open the folder</source>
-        <translation type="unfinished"></translation>
+        <translation>双击打开所在文件夹</translation>
     </message>
     <message>
         <source>Save a checkpoint now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即保存检查点</translation>
     </message>
     <message>
         <source>step {step}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {step} 步</translation>
     </message>
 </context>
 </TS>

@@ -5,47 +5,47 @@
     <name>MetricsTable</name>
     <message>
         <source>Metric</source>
-        <translation type="unfinished"></translation>
+        <translation>指标</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished"></translation>
+        <translation>数值</translation>
     </message>
     <message>
         <source>Validation loss</source>
-        <translation type="unfinished"></translation>
+        <translation>验证损失</translation>
     </message>
     <message>
         <source>Perplexity</source>
-        <translation type="unfinished"></translation>
+        <translation>困惑度</translation>
     </message>
     <message>
         <source>Token accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>词元准确率</translation>
     </message>
     <message>
         <source>Exact match</source>
-        <translation type="unfinished"></translation>
+        <translation>完全匹配率</translation>
     </message>
     <message>
         <source>Accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>准确率</translation>
     </message>
     <message>
         <source>Precision</source>
-        <translation type="unfinished"></translation>
+        <translation>精确率</translation>
     </message>
     <message>
         <source>Recall</source>
-        <translation type="unfinished"></translation>
+        <translation>召回率</translation>
     </message>
     <message>
         <source>F1 score</source>
-        <translation type="unfinished"></translation>
+        <translation>F1 值</translation>
     </message>
     <message>
         <source>The task&apos;s headline metric: the best evaluation is chosen by it</source>
-        <translation type="unfinished"></translation>
+        <translation>这个任务的主要指标：按它挑选最好的一次评估</translation>
     </message>
 </context>
 </TS>

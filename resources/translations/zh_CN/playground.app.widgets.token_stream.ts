@@ -5,7 +5,7 @@
     <name>TokenStreamView</name>
     <message>
         <source>&lt;b&gt;{token}&lt;/b&gt; with probability {p}</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{token}&lt;/b&gt;，概率 {p}</translation>
     </message>
 </context>
 </TS>

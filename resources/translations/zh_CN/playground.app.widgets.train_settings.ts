@@ -5,63 +5,63 @@
     <name>TrainSettingsForm</name>
     <message>
         <source>Auto (best available)</source>
-        <translation type="unfinished"></translation>
+        <translation>自动（最好的可用设备）</translation>
     </message>
     <message>
         <source>Where the model trains. Auto picks a CUDA GPU, then an Apple GPU, then the CPU.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型在哪个设备上训练。“自动”依次优先选择 CUDA GPU、Apple GPU，最后是 CPU。</translation>
     </message>
     <message>
         <source>Optimizer steps each press of Start adds to the training</source>
-        <translation type="unfinished"></translation>
+        <translation>每按一次“开始”，训练增加的优化器步数</translation>
     </message>
     <message>
         <source>Examples (or text windows) in each step</source>
-        <translation type="unfinished"></translation>
+        <translation>每一步使用的样例（或文本窗口）数</translation>
     </message>
     <message>
         <source>Peak learning rate, reached after the warm-up, then decayed along a cosine</source>
-        <translation type="unfinished"></translation>
+        <translation>峰值学习率：预热结束时达到，之后按余弦曲线衰减</translation>
     </message>
     <message>
         <source>Steps over which the learning rate rises from 0 to its peak</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率从 0 升到峰值所用的步数</translation>
     </message>
     <message>
         <source>Measure the validation metrics every this many steps</source>
-        <translation type="unfinished"></translation>
+        <translation>每隔这么多步，在验证集上评估一次指标</translation>
     </message>
     <message>
         <source>Same seed, same data order and same run</source>
-        <translation type="unfinished"></translation>
+        <translation>相同的种子，相同的数据顺序，相同的训练过程</translation>
     </message>
     <message>
         <source>Device</source>
-        <translation type="unfinished"></translation>
+        <translation>设备</translation>
     </message>
     <message>
         <source>Steps</source>
-        <translation type="unfinished"></translation>
+        <translation>步数</translation>
     </message>
     <message>
         <source>Batch size</source>
-        <translation type="unfinished"></translation>
+        <translation>批次大小</translation>
     </message>
     <message>
         <source>Learning rate</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率</translation>
     </message>
     <message>
         <source>Warm-up steps</source>
-        <translation type="unfinished"></translation>
+        <translation>预热步数</translation>
     </message>
     <message>
         <source>Evaluate every</source>
-        <translation type="unfinished"></translation>
+        <translation>评估间隔</translation>
     </message>
     <message>
         <source>Seed</source>
-        <translation type="unfinished"></translation>
+        <translation>随机种子</translation>
     </message>
 </context>
 </TS>

@@ -5,19 +5,19 @@
     <name>TrainStatus</name>
     <message>
         <source>step {step} of {target}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {step} / {target} 步</translation>
     </message>
     <message>
         <source>Tokens/s:</source>
-        <translation type="unfinished"></translation>
+        <translation>词元/秒：</translation>
     </message>
     <message>
         <source>Elapsed:</source>
-        <translation type="unfinished"></translation>
+        <translation>已用时间：</translation>
     </message>
     <message>
         <source>Remaining:</source>
-        <translation type="unfinished"></translation>
+        <translation>剩余时间：</translation>
     </message>
 </context>
 </TS>
