@@ -1,8 +1,8 @@
 """``playground --self-test``: prove an installation works, the way a user would use it.
 
 Opens the real main window (offscreen when there is no display), waits for the default
-built-in dataset, trains its model for a few steps, generates a sample and traces one input
-in the inspector, then prints one line and exits 0; anything that fails or hangs prints
+built-in dataset, checks that Chinese is drawn with real glyphs (not boxes), trains its model
+for a few steps, generates a sample and traces one input in the inspector, then prints one line and exits 0; anything that fails or hangs prints
 what and exits 1. Installers' CI runs it on the installed app; a teacher can run it on a lab
 machine. It uses temporary settings and a temporary runs folder, so it changes nothing.
 """
@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
 
 from ..resources import resource_path
+from .font_check import chinese_rendering_problem
 
 STEPS = 20  # training steps: enough for the loss to fall, a few seconds on a laptop CPU
 STAGE_TIMEOUT = 240.0  # seconds any one stage may take before the self-test calls it hung
@@ -41,7 +42,9 @@ class SelfTest(QObject):
         self.window, self.runs_root, self.started = window, runs_root, started
         self.steps = steps
         self.errors: list[str] = []
+        self.font_ms = 0.0  # how long the check that Chinese is not drawn as boxes took
         self.stages = [Stage("load", lambda: None, self._loaded),
+                       Stage("fonts", self._check_fonts, lambda: True),
                        Stage("train", self._train, self._trained),
                        Stage("generate", self._generate, self._generated),
                        Stage("inspect", self._inspect, self._inspected)]
@@ -74,6 +77,14 @@ class SelfTest(QObject):
         data, model = self.window.panel("data"), self.window.panel("model")
         return (ws.core.recipe is not None and data.info is not None and not data.is_busy()
                 and model.summary is not None and not data.jobs_running() and not model.jobs_running())
+
+    def _check_fonts(self) -> None:
+        """The interface in Chinese must not be boxes: a CJK font must be installed (the .deb depends on one)."""
+        began = time.perf_counter()
+        problem = chinese_rendering_problem(self.window.font())
+        self.font_ms = (time.perf_counter() - began) * 1000
+        if problem:
+            self.errors.append(problem)
 
     def _train(self) -> None:
         train = self.window.panel("train")
@@ -131,7 +142,7 @@ class SelfTest(QObject):
         stage.start()
 
     def _fail(self, message: str) -> None:
-        self._finish(1, f"playground self-test FAILED: {message}")
+        self._finish(1, self.tr("playground self-test FAILED: {message}").format(message=message))
 
     def _finish(self, code: int, line: str) -> None:
         self.timer.stop()
@@ -153,11 +164,16 @@ class SelfTest(QObject):
         secs = {s.name: s.seconds for s in self.stages}
         sample = self.window.panel("generate").output_text()
         stages = len(self.window.panel("inspect").inspection.trace.records)
-        return (f"playground self-test passed: {__version__}, torch {torch.__version__}, "
-                f"window {self.window_seconds:.2f} s, ready {secs['load']:.1f} s, "
-                f"trained {ws.core.recipe.task.name} {len(losses)} steps (loss {losses[0]:.2f} -> "
-                f"{losses[-1]:.2f}) in {secs['train']:.1f} s, "
-                f"generated {len(sample)} characters in {secs['generate']:.1f} s, traced {stages} stages in {secs['inspect']:.1f} s; total {time.monotonic() - self.started:.1f} s")
+        return self.tr(
+            "playground self-test passed: {version}, torch {torch}, window {window} s, ready {ready} s, "
+            "Chinese drawn in {fonts} ms, trained {task} {steps} steps (loss {first} -> {last}) in {train} s, "
+            "generated {characters} characters in {generate} s, traced {stages} stages in {inspect} s; "
+            "total {total} s").format(
+            version=__version__, torch=torch.__version__, window=f"{self.window_seconds:.2f}",
+            ready=f"{secs['load']:.1f}", fonts=f"{self.font_ms:.0f}", task=ws.core.recipe.task.name,
+            steps=len(losses), first=f"{losses[0]:.2f}", last=f"{losses[-1]:.2f}", train=f"{secs['train']:.1f}",
+            characters=len(sample), generate=f"{secs['generate']:.1f}", stages=stages,
+            inspect=f"{secs['inspect']:.1f}", total=f"{time.monotonic() - self.started:.1f}")
 
 
 class SelfTestFailure(RuntimeError):
