@@ -4,11 +4,13 @@ The Inspect panel is shot at each main kind of stage for both model kinds:
 inspect-<stage>-reversal.png (encoder-decoder) and inspect-<stage>-grammar.png (decoder-only).
 
     python packaging/screenshots.py [folder]      # default: docs/screenshots/
+    python packaging/screenshots.py --lang zh_CN  # the Chinese interface, into docs/screenshots/zh_CN/
 
 Runs the real app offscreen (no display needed) with temporary settings, so the user's are
 never touched, and waits on the app's own state, not on fixed times.
 """
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -70,13 +72,16 @@ def save_png(image, path: Path) -> bool:
 
 
 class Photographer:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, language: str | None = None):
         from playground.app import make_application
         from playground.app.main_window import MainWindow
         from playground.app.settings import open_settings
+        from playground.app.translation import install_translation
 
         self.folder = folder
         self.app = make_application([])
+        if language:  # as --lang does, before any widget exists: strings are set when widgets are built
+            install_translation(self.app, language)
         self.window = MainWindow(settings=open_settings())
         self.window.resize(*SIZE)
         self.window.show()
@@ -102,12 +107,24 @@ class Photographer:
         self.ready()
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Take the README's screenshots of the app, offscreen.")
+    parser.add_argument("folder", nargs="?", type=Path,
+                        help="where to write them (default: docs/screenshots, or docs/screenshots/<lang>)")
+    parser.add_argument("--lang", help="the interface's language, e.g. zh_CN (default: English)")
+    args = parser.parse_args(argv)
+    if args.folder is None:
+        args.folder = ROOT / "docs" / "screenshots" / (args.lang or "")
+    return args
+
+
 def main(argv: list[str]) -> int:
-    folder = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    args = parse_args(argv)
+    folder = args.folder
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="playground-shots-") as tmp:
         os.environ["PLAYGROUND_SETTINGS_DIR"] = tmp
-        shots = Photographer(folder)
+        shots = Photographer(folder, args.lang)
         window, app = shots.window, shots.app
         window.set_theme("light")
         shots.shoot("data-grammar", "data")
