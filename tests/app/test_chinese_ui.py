@@ -130,17 +130,20 @@ class Walk:
         empty, binary = tmp_path / "empty.txt", tmp_path / "binary.txt"
         empty.write_text("")
         binary.write_bytes(bytes(range(256)) * 64)
+        window.show_panel("data")
         for path in (empty, binary):
             data.open_text_file(str(path), ask=False)
-            self.qtbot.waitUntil(lambda: not data.is_busy() and window.banner.isVisible(), timeout=TIMEOUT)
+            self.qtbot.waitUntil(lambda: not data.is_busy() and bool(self.banners_shown()), timeout=TIMEOUT)
             self.data.add(str(path), path.name)
-            self.look(f"the banner after opening {path.name}", window.banner)
-            window.banner.clear()
+            for banner in self.banners_shown():
+                self.look(f"the banner after opening {path.name}", banner)
+                banner.clear()
         model = window.panel("model")
         window.show_panel("model")
         heads = model.w["n_head"].value()
         model.w["n_head"].setValue(3)  # the width (32) does not divide by 3
         model.apply()
+        assert model.banner.isVisible()
         self.look("the Model panel's banner", model.banner)
         model.w["n_head"].setValue(heads)
         model.apply()
@@ -150,8 +153,14 @@ class Walk:
             generate.source.setText("ABC 123 !?")
             self.data.add("ABC 123 !?")
             generate.generate()
+            assert generate.banner.isVisible()
             self.look("the Generate panel's banner", generate.banner)
             generate.banner.clear()
+
+    def banners_shown(self) -> list:
+        from playground.app.widgets.banner import Banner
+
+        return [b for b in self.window.findChildren(Banner) if b.isVisible()]
 
     def train(self, steps: int = 8) -> None:
         """A few real steps from the Train panel, a sample and a trace: every view has something to show."""

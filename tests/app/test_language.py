@@ -161,3 +161,26 @@ def test_the_saved_choice_reaches_a_new_window(make_window, qapp, settings, monk
                                             ("en_US", "en"), ("C", "en"), ("de_DE", "en"), ("", "en")])
 def test_a_locale_name_picks_a_menu_language(name, expected):
     assert supported(name) == expected and expected in LANGUAGES
+
+
+def test_the_screenshot_script_photographs_the_chinese_interface(qapp, tmp_path):
+    """``packaging/screenshots.py --lang zh_CN``: the interface in Chinese, into docs/screenshots/zh_CN."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(root / "packaging"))
+    try:
+        import screenshots
+    finally:
+        sys.path.remove(str(root / "packaging"))
+    assert screenshots.parse_args(["--lang", "zh_CN"]).folder == root / "docs" / "screenshots" / "zh_CN"
+    assert screenshots.parse_args([]).folder == root / "docs" / "screenshots"
+    shots = screenshots.Photographer(tmp_path, "zh_CN")
+    try:
+        assert language_menu(shots.window).title() == "语言(&L)"
+        shots.shoot("data-grammar", "data")
+        assert (tmp_path / "data-grammar.png").stat().st_size > 10_000
+    finally:
+        shots.window.shutdown()
+        shots.window.deleteLater()
+        uninstall_translation(qapp)
