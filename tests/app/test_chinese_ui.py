@@ -9,6 +9,8 @@ encoder-decoder task (reversal) and on a decoder-only one (grammar). ``ui_texts`
 texts are still English; the coverage figure is printed, and a failure lists the leftovers by place.
 """
 
+import os
+
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
@@ -217,7 +219,8 @@ def walk_the_window(qtbot, make_window, tmp_path) -> Walk:
 
 def test_every_visible_string_is_chinese(qtbot, chinese, make_window, tmp_path):
     walk = walk_the_window(qtbot, make_window, tmp_path)
-    result = coverage(walk.texts, Catalogue.load(), walk.data)
+    # PLAYGROUND_UI_TEXTS=<file.json>: every text seen, where, and its verdict, for the translators
+    result = coverage(walk.texts, Catalogue.load(), walk.data, os.environ.get("PLAYGROUND_UI_TEXTS"))
     print(f"\nChinese UI coverage: {result.figure}")
     assert len(result.translated) + len(result.english) > 100  # the walk really saw the interface
     assert not result.english, (f"Chinese UI coverage: {result.figure}; still English, by place:\n"

@@ -47,7 +47,7 @@ WORD = r"[A-Za-z]+(?:['’-][A-Za-z]+)*"
 ENGLISH_RUN = re.compile(rf"(?<![A-Za-z0-9_]){WORD}(?:[ \t]+{WORD})+")
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
 TAG = re.compile(r"<[^<>]+>")
-PATH = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*[/\\][^\s,;:()“”\"']*|\b[\w-]+\.(?:txt|playground|json|jsonl|safetensors|"
+PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\w.~-]+[/\\]|[/\\][\w.~-])[^\s,;:()“”\"']*|\b[\w-]+\.(?:txt|playground|json|jsonl|safetensors|"
                   r"md|csv|png|svg|ts|po|qm|mo|deb|py)\b")
 URL = re.compile(r"https?://\S+")
 
@@ -134,6 +134,9 @@ class Catalogue:
             rest = re.sub(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", " ", rest)
         run = ENGLISH_RUN.search(rest)
         if run and max(len(w) for w in run.group().split()) >= 3:
+            part = next((m for m in self.messages if run.group() in plain(m.source)), None)
+            if part is not None:  # a translatable piece joined to others in the code
+                return Verdict("english", f"English words, part of a source in {part.file}: {run.group()!r}")
             return Verdict("english", f"English words, not from a catalogue: {run.group()!r}")
         if CJK.search(rest):
             return Verdict("translated")
@@ -293,9 +296,10 @@ class TextCollector:
         """Menus of the menu bar and of buttons, every action's text and tips."""
         for menu in window.findChildren(QMenu):
             menu.aboutToShow.emit()  # menus filled on demand (recent sessions)
-            self.add(menu.title(), "menu title", f"menu {plain(menu.title()) or type(menu.parent()).__name__}")
+            where = f"menu {plain(menu.title())}" if menu.title() else f"menu of a {type(menu.parent()).__name__}"
+            self.add(menu.title(), "menu title", where)
             for action in menu.actions():
-                self.action(action, f"menu {plain(menu.title())}")
+                self.action(action, where)
         for action in window.findChildren(QAction):
             self.action(action, self.place)
 
@@ -304,7 +308,7 @@ class TextCollector:
             return
         self.add(action.text(), "action", where)
         for tip, name in ((action.toolTip(), "tooltip"), (action.statusTip(), "status tip")):
-            if plain(tip) != plain(action.text()):  # Qt's default tooltip is the text itself
+            if plain(tip) != plain(action.text()).rstrip("…."):  # Qt's default tooltip is the text itself
                 self.add(tip, f"{name} of an action", where)
 
 
@@ -349,18 +353,26 @@ class Coverage:
         """The strings still in English, grouped by where they were seen."""
         groups = defaultdict(list)
         for seen, why in self.english:
-            groups[seen.where].append(f"    [{seen.widget}] {seen.text!r}  ({why})")
+            text = seen.text if len(seen.text) <= 160 else seen.text[:157] + "..."
+            groups[seen.where].append(f"    [{seen.widget}] {text!r}  ({why})")
         return "\n".join(f"  {where}:\n" + "\n".join(sorted(lines)) for where, lines in sorted(groups.items()))
 
 
-def coverage(collector: TextCollector, catalogue: Catalogue, data: DataTexts) -> Coverage:
+def coverage(collector: TextCollector, catalogue: Catalogue, data: DataTexts, dump: str | None = None) -> Coverage:
+    """Each text seen, classified; ``dump`` (a file name) also gets them all as JSON, with their verdicts."""
     result = Coverage([], [], [])
+    rows = []
     for seen in collector.seen.values():
         verdict = catalogue.classify(seen.text, data)
+        rows.append({"text": seen.text, "where": seen.where, "widget": seen.widget, "verdict": verdict.kind,
+                     "why": verdict.why})
         if verdict.kind == "english":
             result.english.append((seen, verdict.why))
         elif verdict.kind == "translated":
             result.translated.append(seen)
         else:
             result.neutral.append(seen)
+    if dump:
+        Path(dump).write_text(json.dumps({"texts": rows, "data": sorted(data.texts)}, ensure_ascii=False, indent=1),
+                              encoding="utf-8")
     return result
