@@ -48,6 +48,7 @@ class Walk:
         for name, attrs in (("data", ("examples_table",)), ("generate", ("alternatives",))):
             panel = window.panel(name)
             self.texts.skip_cells_of.update(getattr(panel, a) for a in attrs if hasattr(panel, a))
+        self.texts.data_views.add(window.panel("generate").token_view)  # the prompt and the generated tokens
 
     def look(self, place: str, root=None) -> None:
         """What ``root`` (the current panel, a dialog) shows, then the rest of the window around it."""

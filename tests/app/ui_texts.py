@@ -202,6 +202,7 @@ class TextCollector:
     seen: dict[str, Seen] = field(default_factory=dict)
     place: str = ""
     skip_cells_of: set = field(default_factory=set)  # views whose rows are data (examples, tokens, vocabulary)
+    data_views: set = field(default_factory=set)  # read-only views of data (generated text): placeholder only
 
     def add(self, text, widget: str, where: str | None = None) -> None:
         text = str(text or "").strip()
@@ -235,7 +236,7 @@ class TextCollector:
             for i in range(w.count()):
                 self.add(w.itemText(i), f"item of {kind}")
                 self.add(w.itemData(i, Qt.ItemDataRole.ToolTipRole), f"tooltip of an item of {kind}")
-        elif isinstance(w, QTextBrowser):
+        elif isinstance(w, QTextBrowser) and w not in self.data_views:
             self.add(w.toPlainText(), kind)  # read-only text written by the app (worked numbers)
             self.add(w.placeholderText(), f"placeholder of {kind}")
         elif isinstance(w, (QLineEdit, QPlainTextEdit, QTextEdit)):
