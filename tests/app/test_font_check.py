@@ -50,3 +50,49 @@ def test_the_self_test_fails_naming_the_package_when_chinese_is_boxes(qtbot, mak
     assert code == 1 and line.startswith("playground self-test FAILED: fonts: Chinese text is drawn as boxes")
     assert f"sudo apt install {PACKAGE}" in line
     assert not (tmp_path / "runs").exists()  # it stopped before training
+
+
+SELF_TEST_TS = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>SelfTest</name>
+    <message><source>playground self-test FAILED: {message}</source><translation>自检失败：{message}</translation></message>
+</context>
+</TS>
+"""
+
+
+def test_the_self_test_line_is_translated_and_keeps_its_numbers(qtbot, qapp, make_window, tmp_path):
+    """The line goes through tr(): the shipped zh_CN catalogue (the font message) plus a SelfTest translation."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtCore import QTranslator
+
+    from playground.app.translation import install_translation, uninstall_translation
+
+    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).parent / "pyside6-lrelease")
+    ts, qm = tmp_path / "self_test.ts", tmp_path / "self_test.qm"
+    ts.write_text(SELF_TEST_TS, encoding="utf-8")
+    subprocess.run([lrelease, str(ts), "-qm", str(qm)], check=True, capture_output=True, timeout=60)
+    install_translation(qapp, "zh_CN")
+    extra = QTranslator()
+    assert extra.load(str(qm))
+    qapp.installTranslator(extra)
+    try:
+        window = make_window()
+        window.setFont(latin_only())
+        font = window.font()  # what the self-test draws with
+        test = SelfTest(window, tmp_path / "runs", time.monotonic(), steps=3)
+        with qtbot.waitSignal(test.finished, timeout=120_000) as done:
+            test.start()
+        code, line = done.args
+    finally:
+        qapp.removeTranslator(extra)
+        uninstall_translation(qapp)
+    chinese, boxes = render(SAMPLE, font), render(NO_GLYPH * len(SAMPLE), font)
+    assert code == 1 and line.startswith("自检失败：fonts: 中文显示成了方框")
+    assert f"{chinese.ink} 个着墨像素，宽 {chinese.width} px" in line and f"sudo apt install {PACKAGE}" in line
