@@ -250,7 +250,7 @@ class TextCollector:
             self.item_view(w)
         if isinstance(w, QMainWindow):
             self.add(w.statusBar().currentMessage(), "status bar")
-        if type(w).__module__.startswith("pyqtgraph") or hasattr(w, "scene") and _is_pyqtgraph_view(w):
+        if _is_pyqtgraph_view(w):
             self.plot(w)
 
     def item_view(self, view: QAbstractItemView) -> None:
