@@ -4,13 +4,11 @@ The Inspect panel is shot at each main kind of stage for both model kinds:
 inspect-<stage>-reversal.png (encoder-decoder) and inspect-<stage>-grammar.png (decoder-only).
 
     python packaging/screenshots.py [folder]      # default: docs/screenshots/
-    python packaging/screenshots.py --lang zh_CN  # the Chinese interface, into docs/screenshots/zh_CN/
 
 Runs the real app offscreen (no display needed) with temporary settings, so the user's are
 never touched, and waits on the app's own state, not on fixed times.
 """
 
-import argparse
 import os
 import shutil
 import subprocess
@@ -71,6 +69,33 @@ def save_png(image, path: Path) -> bool:
     return True
 
 
+def take_language(argv: list[str]) -> tuple[list[str], str | None]:
+    """``--lang zh_CN`` taken out of the command line: the other arguments, and the language (None: English).
+
+        python packaging/screenshots.py --lang zh_CN   # the Chinese interface, into docs/screenshots/zh_CN/
+
+    Without a folder, a language's screenshots go to docs/screenshots/<lang>/ (the README.zh-CN.md's).
+    """
+    rest, language = list(argv), None
+    for i, arg in enumerate(rest):
+        if arg == "--lang" and i + 1 < len(rest):
+            language = rest[i + 1]
+            del rest[i:i + 2]
+            break
+        if arg.startswith("--lang="):
+            language = arg.split("=", 1)[1]
+            del rest[i]
+            break
+    if language and not [a for a in rest if not a.startswith("--")]:
+        rest.append(str(ROOT / "docs" / "screenshots" / language))
+    return rest, language
+
+
+LANGUAGE = None
+if __name__ == "__main__":  # main() then sees the arguments it always did
+    sys.argv[1:], LANGUAGE = take_language(sys.argv[1:])
+
+
 class Photographer:
     def __init__(self, folder: Path, language: str | None = None):
         from playground.app import make_application
@@ -80,6 +105,7 @@ class Photographer:
 
         self.folder = folder
         self.app = make_application([])
+        language = language or LANGUAGE
         if language:  # as --lang does, before any widget exists: strings are set when widgets are built
             install_translation(self.app, language)
         self.window = MainWindow(settings=open_settings())
@@ -107,24 +133,12 @@ class Photographer:
         self.ready()
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Take the README's screenshots of the app, offscreen.")
-    parser.add_argument("folder", nargs="?", type=Path,
-                        help="where to write them (default: docs/screenshots, or docs/screenshots/<lang>)")
-    parser.add_argument("--lang", help="the interface's language, e.g. zh_CN (default: English)")
-    args = parser.parse_args(argv)
-    if args.folder is None:
-        args.folder = ROOT / "docs" / "screenshots" / (args.lang or "")
-    return args
-
-
 def main(argv: list[str]) -> int:
-    args = parse_args(argv)
-    folder = args.folder
+    folder = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="playground-shots-") as tmp:
         os.environ["PLAYGROUND_SETTINGS_DIR"] = tmp
-        shots = Photographer(folder, args.lang)
+        shots = Photographer(folder)
         window, app = shots.window, shots.app
         window.set_theme("light")
         shots.shoot("data-grammar", "data")

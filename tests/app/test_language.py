@@ -173,8 +173,11 @@ def test_the_screenshot_script_photographs_the_chinese_interface(qapp, tmp_path)
         import screenshots
     finally:
         sys.path.remove(str(root / "packaging"))
-    assert screenshots.parse_args(["--lang", "zh_CN"]).folder == root / "docs" / "screenshots" / "zh_CN"
-    assert screenshots.parse_args([]).folder == root / "docs" / "screenshots"
+    shots_zh = str(root / "docs" / "screenshots" / "zh_CN")
+    assert screenshots.take_language(["--lang", "zh_CN"]) == ([shots_zh], "zh_CN")
+    assert screenshots.take_language(["--lang=zh_CN", "/tmp/shots"]) == (["/tmp/shots"], "zh_CN")
+    assert screenshots.take_language(["/tmp/shots"]) == (["/tmp/shots"], None)
+    assert screenshots.take_language([]) == ([], None)  # English: main()'s own default folder
     shots = screenshots.Photographer(tmp_path, "zh_CN")
     try:
         assert language_menu(shots.window).title() == "语言(&L)"
