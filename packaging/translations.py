@@ -40,14 +40,13 @@ def tool(name: str) -> str:
     return found
 
 
-def modules(roots: tuple[str, ...], *markers: str) -> list[Path]:
-    """The Python files under ``roots`` that contain one of ``markers`` (a translation call)."""
+def modules(roots: tuple[str, ...], marker: str) -> list[Path]:
+    """The Python files under ``roots`` that contain ``marker`` (a translation call)."""
     files = []
     for root in roots:
         path = ROOT / root
         for file in sorted([path] if path.is_file() else path.rglob("*.py")):
-            text = file.read_text(encoding="utf-8")
-            if any(marker in text for marker in markers):
+            if marker in file.read_text(encoding="utf-8"):
                 files.append(file)
     return files
 
@@ -63,7 +62,7 @@ def run(*args: str) -> None:
 
 def update() -> None:
     for lang in LANGUAGES:
-        for file in modules(QT_SOURCES, "tr(", "translate("):
+        for file in modules(QT_SOURCES, "tr("):
             ts = TS_DIR / lang / f"{module_name(file)}.ts"
             ts.parent.mkdir(parents=True, exist_ok=True)
             run(tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", "-target-language", lang, str(file), "-ts", str(ts))
