@@ -255,6 +255,7 @@ TS = """<?xml version="1.0" encoding="utf-8"?>
     <message><source>Step {step} of {steps}</source><translation>第 {step} 步，共 {steps} 步</translation></message>
     <message><source>Loss</source><translation>损失</translation></message>
     <message><source>GELU</source><translation>GELU</translation></message>
+    <message><source>Text to trace, e.g. the cat sees</source><translation>要追踪的文本，例如 the cat sees</translation></message>
 </context>
 </TS>
 """
@@ -300,6 +301,8 @@ def test_the_check_counts_chinese_flags_english_and_leaves_the_data_out(qtbot, c
         "generated": "the cat sees the dog",
         "file name": "Journey_to_the_West.txt",
         "number": "12,345",
+        "kept by the translator": translate("CheckerTest", "Text to trace, e.g. the cat sees"),
+        "a platform": "Python 3.11.7 (Linux x86_64)",
     }
     labels = {}
     for key, text in shown.items():
@@ -314,8 +317,8 @@ def test_the_check_counts_chinese_flags_english_and_leaves_the_data_out(qtbot, c
     result = coverage(texts, checker_translation, data)
     english = {seen.text: why for seen, why in result.english}
     translated = {seen.text for seen in result.translated}
-    assert translated == {"开始训练", "第 3 步，共 10 步"}
+    assert translated == {"开始训练", "第 3 步，共 10 步", "要追踪的文本，例如 the cat sees"}
     assert set(english) == {"Stop training", "Step 3 of 10", "Click here to begin"}
     assert "checker.ts" in english["Stop training"] and "not from a catalogue" in english["Click here to begin"]
-    assert result.figure == "2 / 5 strings translated (40.0 %)"
+    assert result.figure == "3 / 6 strings translated (50.0 %)"
     assert "test page:" in result.leftovers() and "[QLabel] 'Stop training'" in result.leftovers()

@@ -8,7 +8,8 @@ pyqtgraph axis labels, legends and titles, and the texts panels paint themselves
 ``Catalogue.classify`` says what a text is:
 - "english": it matches a source of the translation catalogues (``.ts`` and ``.po``) whose
   translation was not used, or, never wrapped in tr()/_(), it has a run of two or more English
-  words (once the reviewed ``ALLOWED`` terms, numbers, file names and the data are taken out);
+  words (once the reviewed ``ALLOWED`` terms, numbers, file names and the data are taken out, and
+  unless a translation keeps those words on purpose: an English dataset's example sentence);
 - "translated": it has Chinese in it and is not English by the rules above;
 - "neutral": neither (numbers, "GELU", a token): not counted.
 The data (the corpus, examples, what the user typed, generated text) is never counted: the
@@ -44,7 +45,7 @@ ALLOWED = [
 ]
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 WORD = r"[A-Za-z]+(?:['’-][A-Za-z]+)*"
-ENGLISH_RUN = re.compile(rf"(?<![A-Za-z0-9_]){WORD}(?:[ \t]+{WORD})+")
+ENGLISH_RUN = re.compile(rf"(?<![A-Za-z0-9_]){WORD}(?![A-Za-z0-9_])(?:[ \t]+{WORD}(?![A-Za-z0-9_]))+")
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
 TAG = re.compile(r"<[^<>]+>")
 PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\w.~-]+[/\\]|[/\\][\w.~-])[^\s,;:()“”\"']*|\b[\w-]+\.(?:txt|playground|json|jsonl|safetensors|"
@@ -83,6 +84,8 @@ class Catalogue:
         self.messages = [m for m in messages if _letters(m.source) >= 2
                          and plain(m.source).strip() not in ALLOWED and m.translation.strip() != m.source.strip()]
         self._patterns = [(self._pattern(m.source), m) for m in self.messages]
+        # English a translator kept on purpose inside a translation (an example sentence of an English dataset)
+        self._kept = [plain(m.translation) for m in messages if m.translation and CJK.search(m.translation)]
 
     @classmethod
     def load(cls, ts_files=None, po_files=None) -> "Catalogue":
@@ -132,8 +135,10 @@ class Catalogue:
         rest = URL.sub(" ", PATH.sub(" ", rest))
         for term in sorted(ALLOWED, key=len, reverse=True):
             rest = re.sub(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", " ", rest)
-        run = ENGLISH_RUN.search(rest)
-        if run and max(len(w) for w in run.group().split()) >= 3:
+        runs = [r for r in ENGLISH_RUN.finditer(rest) if max(len(w) for w in r.group().split()) >= 3
+                and not any(r.group() in kept for kept in self._kept)]
+        run = runs[0] if runs else None
+        if run:
             part = next((m for m in self.messages if run.group() in plain(m.source)), None)
             if part is not None:  # a translatable piece joined to others in the code
                 return Verdict("english", f"English words, part of a source in {part.file}: {run.group()!r}")
