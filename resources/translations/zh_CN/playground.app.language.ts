@@ -13,7 +13,7 @@
     </message>
     <message>
         <source>Restart the playground now?</source>
-        <translation>现在重启 Transformer Playground 吗？</translation>
+        <translation>现在重启 Transformer 游乐场吗？</translation>
     </message>
     <message>
         <source>Restart now</source>
