@@ -69,14 +69,45 @@ def save_png(image, path: Path) -> bool:
     return True
 
 
+def take_language(argv: list[str]) -> tuple[list[str], str | None]:
+    """``--lang zh_CN`` taken out of the command line: the other arguments, and the language (None: English).
+
+        python packaging/screenshots.py --lang zh_CN   # the Chinese interface, into docs/screenshots/zh_CN/
+
+    Without a folder, a language's screenshots go to docs/screenshots/<lang>/ (the README.zh-CN.md's).
+    """
+    rest, language = list(argv), None
+    for i, arg in enumerate(rest):
+        if arg == "--lang" and i + 1 < len(rest):
+            language = rest[i + 1]
+            del rest[i:i + 2]
+            break
+        if arg.startswith("--lang="):
+            language = arg.split("=", 1)[1]
+            del rest[i]
+            break
+    if language and not [a for a in rest if not a.startswith("--")]:
+        rest.append(str(ROOT / "docs" / "screenshots" / language))
+    return rest, language
+
+
+LANGUAGE = None
+if __name__ == "__main__":  # main() then sees the arguments it always did
+    sys.argv[1:], LANGUAGE = take_language(sys.argv[1:])
+
+
 class Photographer:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, language: str | None = None):
         from playground.app import make_application
         from playground.app.main_window import MainWindow
         from playground.app.settings import open_settings
+        from playground.app.translation import install_translation
 
         self.folder = folder
         self.app = make_application([])
+        language = language or LANGUAGE
+        if language:  # as --lang does, before any widget exists: strings are set when widgets are built
+            install_translation(self.app, language)
         self.window = MainWindow(settings=open_settings())
         self.window.resize(*SIZE)
         self.window.show()

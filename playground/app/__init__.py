@@ -60,9 +60,10 @@ def open_window(args, qt_args: list[str]):
 
     keep_freed_memory()
     app = make_application(qt_args)
+    from .settings import open_settings
     from .translation import chosen_language, install_translation
 
-    install_translation(app, chosen_language(args.lang))
+    install_translation(app, chosen_language(args.lang, open_settings()))
     from .main_window import MainWindow
 
     window = MainWindow()

@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QStyle, QToolBar
 
+from .language import LanguageMenu
 from .settings import recent_files
 from .theme import THEMES, theme_label
 
@@ -76,6 +77,7 @@ class WindowActions(QObject):
             group.addAction(action)
             themes.addAction(action)
             self.theme_actions[name] = action
+        self.language_menu = LanguageMenu(w, menu)  # View ▸ Language
         menu.addSeparator()
         self.zoom_in_action = self._action(self.tr("Zoom &in"), w.zoom_in, ["Ctrl+=", "Ctrl++"])
         self.zoom_out_action = self._action(self.tr("Zoom &out"), w.zoom_out, "Ctrl+-")

@@ -32,7 +32,7 @@ def test_self_test_in_a_window_reports_each_stage(qtbot, make_window, tmp_path):
         test.start()
     code, line = done.args
     assert code == 0, line
-    assert "3 steps" in line and [s.name for s in test.stages] == ["load", "train", "generate", "inspect"]
+    assert "3 steps" in line and [s.name for s in test.stages] == ["load", "fonts", "train", "generate", "inspect"]
     assert all(s.seconds > 0 for s in test.stages[1:])
     assert any((tmp_path / "runs").iterdir())  # the run went to the folder it was given
 

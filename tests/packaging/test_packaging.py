@@ -75,6 +75,7 @@ def test_desktop_entry_and_control_file():
     fields = dict(line.split(": ", 1) for line in control(1234).splitlines() if not line.startswith(" "))
     assert fields["Package"] == "transformer-playground" and fields["Version"] == playground.__version__
     assert fields["Installed-Size"] == "1234" and "libxcb-cursor0" in fields["Depends"]
+    assert "fonts-noto-cjk | fonts-wqy-microhei" in fields["Depends"].split(", ")  # Chinese, not boxes
 
 
 def test_appstream_metadata_is_well_formed_and_names_the_desktop_entry():
