@@ -12,10 +12,12 @@ import sys
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
 
 from ..resources import resource_path
+
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
 
 STEPS = 20  # training steps: enough for the loss to fall, a few seconds on a laptop CPU
 STAGE_TIMEOUT = 240.0  # seconds any one stage may take before the self-test calls it hung
@@ -53,7 +55,8 @@ class SelfTest(QObject):
     def start(self) -> None:
         self.window_seconds = time.monotonic() - self.started
         if QIcon(str(resource_path("icons/playground.svg"))).pixmap(32, 32).isNull():
-            self._fail("the app's icons cannot be drawn (resources or Qt's SVG plugin are missing)")
+            self._fail(translate("SelfTest", "the app's icons cannot be drawn (resources or Qt's SVG plugin are "
+                                             "missing)"))
             return
         self.window.panels_ready.connect(self._listen)
         self.window.load_failed.connect(lambda message: self.errors.append(message))
@@ -85,7 +88,7 @@ class SelfTest(QObject):
     def _trained(self) -> bool:
         state = self.window.panel("train").state
         if state in ("stopped", "diverged"):
-            raise SelfTestFailure(f"training ended as '{state}'")
+            raise SelfTestFailure(translate("SelfTest", "training ended as '{state}'").format(state=state))
         return state == "finished"
 
     def _generate(self) -> None:
@@ -117,7 +120,8 @@ class SelfTest(QObject):
                 stage.seconds = time.monotonic() - stage.began
                 self._next()
             elif time.monotonic() - stage.began > STAGE_TIMEOUT:
-                raise SelfTestFailure(f"'{stage.name}' did not finish in {STAGE_TIMEOUT:.0f} s")
+                raise SelfTestFailure(translate("SelfTest", "'{stage}' did not finish in {seconds} s").format(
+                    stage=stage.name, seconds=f"{STAGE_TIMEOUT:.0f}"))
         except Exception as e:  # noqa: BLE001  (any failure is the report, never a hang)
             self._fail(f"{stage.name}: {e}")
 
@@ -131,7 +135,7 @@ class SelfTest(QObject):
         stage.start()
 
     def _fail(self, message: str) -> None:
-        self._finish(1, f"playground self-test FAILED: {message}")
+        self._finish(1, translate("SelfTest", "playground self-test FAILED: {message}").format(message=message))
 
     def _finish(self, code: int, line: str) -> None:
         self.timer.stop()
@@ -149,15 +153,20 @@ class SelfTest(QObject):
         ws = self.window.workspace
         losses = [row["loss"] for row in ws.core.history if row.get("kind") == "step"]
         if len(losses) < self.steps or not all(math.isfinite(v) for v in losses):
-            raise SelfTestFailure(f"training recorded {len(losses)} of {self.steps} steps")
+            raise SelfTestFailure(translate("SelfTest", "training recorded {n} of {steps} steps").format(
+                n=len(losses), steps=self.steps))
         secs = {s.name: s.seconds for s in self.stages}
         sample = self.window.panel("generate").output_text()
         stages = len(self.window.panel("inspect").inspection.trace.records)
-        return (f"playground self-test passed: {__version__}, torch {torch.__version__}, "
-                f"window {self.window_seconds:.2f} s, ready {secs['load']:.1f} s, "
-                f"trained {ws.core.recipe.task.name} {len(losses)} steps (loss {losses[0]:.2f} -> "
-                f"{losses[-1]:.2f}) in {secs['train']:.1f} s, "
-                f"generated {len(sample)} characters in {secs['generate']:.1f} s, traced {stages} stages in {secs['inspect']:.1f} s; total {time.monotonic() - self.started:.1f} s")
+        line = translate("SelfTest", "playground self-test passed: {version}, torch {torch}, window {window} s, "
+                                     "ready {ready} s, trained {task} {steps} steps (loss {first} -> {last}) in "
+                                     "{train} s, generated {chars} characters in {generate} s, traced {stages} "
+                                     "stages in {inspect} s; total {total} s")
+        return line.format(version=__version__, torch=torch.__version__, window=f"{self.window_seconds:.2f}",
+                           ready=f"{secs['load']:.1f}", task=ws.core.recipe.task.name, steps=len(losses),
+                           first=f"{losses[0]:.2f}", last=f"{losses[-1]:.2f}", train=f"{secs['train']:.1f}",
+                           chars=len(sample), generate=f"{secs['generate']:.1f}", stages=stages,
+                           inspect=f"{secs['inspect']:.1f}", total=f"{time.monotonic() - self.started:.1f}")
 
 
 class SelfTestFailure(RuntimeError):
