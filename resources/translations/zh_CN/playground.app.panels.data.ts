@@ -197,7 +197,7 @@
     </message>
     <message>
         <source>Words (CJK: one per character)</source>
-        <translation>词数（中日文每字算一词）</translation>
+        <translation>词数（中日文按字计）</translation>
     </message>
     <message>
         <source>Words are runs of letters and digits between spaces and punctuation. Chinese and Japanese are written without spaces, so each of their characters counts as one word. Emoji and symbols are not counted.</source>

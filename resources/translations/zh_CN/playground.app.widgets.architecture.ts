@@ -73,7 +73,7 @@
     </message>
     <message>
         <source>Source token ids</source>
-        <translation>源序列词元 id</translation>
+        <translation>源序列词元 ID</translation>
     </message>
     <message>
         <source>Encoder layer {i}</source>
@@ -93,11 +93,11 @@
     </message>
     <message>
         <source>Target token ids (shifted right)</source>
-        <translation>目标序列词元 id（右移一位）</translation>
+        <translation>目标序列词元 ID（右移一位）</translation>
     </message>
     <message>
         <source>Token ids</source>
-        <translation>词元 id</translation>
+        <translation>词元 ID</translation>
     </message>
     <message>
         <source>Decoder layer {i}</source>

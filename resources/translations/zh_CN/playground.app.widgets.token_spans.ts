@@ -9,7 +9,7 @@
     </message>
     <message>
         <source>id {id}   token {token}</source>
-        <translation>id {id}   词元 {token}</translation>
+        <translation>ID {id}   词元 {token}</translation>
     </message>
     <message>
         <source>(stored as {raw})</source>

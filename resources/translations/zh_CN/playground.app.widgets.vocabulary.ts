@@ -23,7 +23,7 @@
     <name>VocabularyBrowser</name>
     <message>
         <source>Search tokens by their text, or an id…</source>
-        <translation>按文本或 id 搜索词元…</translation>
+        <translation>按文本或 ID 搜索词元…</translation>
     </message>
     <message>
         <source>Tokens are shown as the text they stand for: {space} is a space, {newline} a line break, {partial} bytes that are only part of a character. Point at a token for the byte symbols it is stored as ({g} for a space, {c} for a line break).</source>
