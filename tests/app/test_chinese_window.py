@@ -181,3 +181,17 @@ def test_the_self_test_line_is_chinese(qtbot, chinese_ui, make_window, tmp_path)
     with qtbot.waitSignal(test.finished) as failed:
         test._fail("磁盘已满")
     assert failed.args == [1, "playground 自检失败：磁盘已满"]
+
+
+def test_toolbar_buttons_show_no_mnemonic(chinese_ui, make_window):  # noqa: F811
+    """"打开会话(&O)…" is "打开会话" on its button, and a text that changes later (Pause → Resume) follows."""
+    window = make_window("grammar")
+    toolbar = window.menu_actions.toolbar
+    actions = window.menu_actions
+    buttons = {a: toolbar.widgetForAction(a) for a in (actions.open_text_action, actions.open_action,
+                                                        actions.save_action)}
+    assert [b.text() for b in buttons.values()] == ["打开文本文件", "打开会话", "保存会话"]
+    pause = window.panel("train").pause_action
+    pause.setText("继续(&R)")
+    assert toolbar.widgetForAction(pause).text() == "继续" and pause.text() == "继续(&R)"
+    assert all("(" not in toolbar.widgetForAction(a).text() for a in toolbar.actions() if not a.isSeparator())
