@@ -9,11 +9,11 @@
     </message>
     <message>
         <source>The model has trained weights that are not saved in a session.</source>
-        <translation>模型有训练过的权重，还没有保存到会话中。</translation>
+        <translation>模型训练过的权重还没有保存到会话中。</translation>
     </message>
     <message>
         <source>Save them before going on?</source>
-        <translation>继续之前先保存吗？</translation>
+        <translation>继续之前要先保存吗？</translation>
     </message>
     <message>
         <source>Discard the trained model?</source>

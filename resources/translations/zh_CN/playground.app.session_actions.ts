@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>The session was not opened. {message}</source>
-        <translation>会话没有打开。{message}</translation>
+        <translation>未能打开会话。{message}</translation>
     </message>
     <message>
         <source>Playground sessions (*.playground)</source>
@@ -33,7 +33,7 @@
     </message>
     <message>
         <source>The session was not saved: {reason}</source>
-        <translation>会话没有保存：{reason}</translation>
+        <translation>未能保存会话：{reason}</translation>
     </message>
     <message>
         <source>Saved {name}</source>
