@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("zh_CN",)
 QT_SOURCES = ("playground/app",)  # modules whose strings go through Qt's tr()
-GETTEXT_SOURCES = ("playground/core", "playground/cli", "playground/__main__.py")
+GETTEXT_SOURCES = ("playground/core", "playground/cli", "playground/__main__.py",
+                   "playground/app")  # the app's own _(): its --help, and errors it raises as PlaygroundError
 TS_DIR, PO_DIR = ROOT / "resources" / "translations", ROOT / "resources" / "locale"
 
 

@@ -195,3 +195,20 @@ def test_toolbar_buttons_show_no_mnemonic(chinese_ui, make_window):  # noqa: F81
     pause.setText("继续(&R)")
     assert toolbar.widgetForAction(pause).text() == "继续" and pause.text() == "继续(&R)"
     assert all("(" not in toolbar.widgetForAction(a).text() for a in toolbar.actions() if not a.isSeparator())
+
+
+def test_the_apps_gettext_messages_are_chinese(chinese_ui, tmp_path, capsys):  # noqa: F811
+    """The app's own _() strings (its --help, a refused metrics file) come from the compiled catalogue too."""
+    from playground.app import parse_args
+    from playground.app.training import read_metrics
+    from playground.core.errors import PlaygroundError
+
+    with pytest.raises(SystemExit):
+        parse_args(["--help"])
+    help_text = capsys.readouterr().out
+    assert "打开 Transformer 游乐场窗口。" in help_text and "界面语言" in help_text
+    (tmp_path / "metrics.jsonl").write_text('{"kind": "note"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(PlaygroundError, match="中没有训练记录：请选择某次训练的 metrics.jsonl"):
+        read_metrics(tmp_path)
+    with pytest.raises(PlaygroundError, match="无法读取 .*：请选择某次训练的 metrics.jsonl"):
+        read_metrics(tmp_path / "missing")
