@@ -61,6 +61,9 @@ class LoadingPage(QWidget):
         self.bar.hide()
         self.status.setText(self.tr("The playground could not start: {message}").format(message=message))
         self.status.setWordWrap(True)
+        # Centred in the layout, a wrapped label keeps its one-line width and is cut: take the row, centre the text.
+        self.layout().setAlignment(self.status, Qt.AlignmentFlag(0))
+        self.status.setAlignment(Qt.AlignmentFlag.AlignHCenter)
 
     def paintEvent(self, event):
         super().paintEvent(event)

@@ -1,5 +1,6 @@
 """The main window's menus, toolbar and keyboard shortcuts."""
 
+import re
 from functools import partial
 
 from PySide6.QtCore import QObject, Qt
@@ -11,6 +12,15 @@ from .settings import recent_files
 from .theme import THEMES, theme_label
 
 PANEL_KEYS = "123456789"
+
+
+def toolbar_text(text: str) -> str:
+    """A menu item's text as a toolbar button shows it: "&Open session…" -> "Open session", "打开会话(&O)…" -> "打开会话".
+
+    Qt drops the "&" and the "…" by itself, but would show the "(O)" of a Chinese-style mnemonic.
+    """
+    text = re.sub(r"\(&[^&\s]\)", "", text).replace("&&", "\0").replace("&", "").replace("\0", "&")
+    return text.removesuffix("…").strip()
 
 
 class WindowActions(QObject):
@@ -99,6 +109,18 @@ class WindowActions(QObject):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toolbar.addActions([self.open_text_action, self.open_action, self.save_action])
         self.window.addToolBar(self.toolbar)
+        self._plain_toolbar_texts([self.open_text_action, self.open_action, self.save_action])
+
+    @staticmethod
+    def _plain_toolbar_texts(actions) -> None:
+        """Toolbar buttons without mnemonics, also after an action's text changes (Pause → Resume)."""
+        def update(action):
+            if action.iconText() != toolbar_text(action.text()):
+                action.setIconText(toolbar_text(action.text()))  # emits changed once more: then equal, no loop
+
+        for action in actions:
+            update(action)
+            action.changed.connect(partial(update, action))
 
     # --- after the panels exist ---------------------------------------------------------------
     def add_panel_actions(self, panels) -> None:
@@ -130,6 +152,7 @@ class WindowActions(QObject):
             self.window.addAction(action)  # F5 works in every panel, not only in Train
         self.toolbar.addSeparator()
         self.toolbar.addActions(actions)
+        self._plain_toolbar_texts(actions)
         self.train_actions = actions
 
     def update_enabled(self) -> None:

@@ -244,3 +244,12 @@ def test_a_session_named_at_launch_is_opened(qtbot, make_window, tmp_path):
     qtbot.waitUntil(lambda: not window.panel("data").jobs_running() and not window.panel("model").jobs_running(),
                     timeout=30_000)
     window.shutdown()
+
+
+def test_toolbar_buttons_read_like_their_menu_items(window):
+    toolbar, actions = window.menu_actions.toolbar, window.menu_actions
+    texts = [toolbar.widgetForAction(a).text() for a in (actions.open_text_action, actions.open_action,
+                                                          actions.save_action)]
+    assert texts == ["Open text file", "Open session", "Save session"]
+    start = window.panel("train").start_action
+    assert toolbar.widgetForAction(start).text() == start.text().replace("&", "")

@@ -5,7 +5,7 @@
     <name>MainWindow</name>
     <message>
         <source>Something went wrong: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>出错了：{error}</translation>
     </message>
 </context>
 </TS>

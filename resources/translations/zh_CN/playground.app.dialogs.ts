@@ -5,63 +5,63 @@
     <name>Dialogs</name>
     <message>
         <source>Unsaved training</source>
-        <translation type="unfinished"></translation>
+        <translation>训练结果未保存</translation>
     </message>
     <message>
         <source>The model has trained weights that are not saved in a session.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型训练过的权重还没有保存到会话中。</translation>
     </message>
     <message>
         <source>Save them before going on?</source>
-        <translation type="unfinished"></translation>
+        <translation>继续之前要先保存吗？</translation>
     </message>
     <message>
         <source>Discard the trained model?</source>
-        <translation type="unfinished"></translation>
+        <translation>放弃训练好的模型？</translation>
     </message>
     <message>
         <source>This replaces the model and its trained weights, which are not saved. Go on?</source>
-        <translation type="unfinished"></translation>
+        <translation>这会替换模型和它尚未保存的训练权重。要继续吗？</translation>
     </message>
     <message>
         <source>Transformer Playground</source>
-        <translation type="unfinished"></translation>
+        <translation>Transformer 游乐场</translation>
     </message>
     <message>
         <source>Licence</source>
-        <translation type="unfinished"></translation>
+        <translation>许可证</translation>
     </message>
     <message>
         <source>MIT (free to use, change and share)</source>
-        <translation type="unfinished"></translation>
+        <translation>MIT（可自由使用、修改和分享）</translation>
     </message>
     <message>
         <source>Installed as</source>
-        <translation type="unfinished"></translation>
+        <translation>安装方式</translation>
     </message>
     <message>
         <source>Devices</source>
-        <translation type="unfinished"></translation>
+        <translation>设备</translation>
     </message>
     <message>
         <source>loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>加载中…</translation>
     </message>
     <message>
         <source>Tokenize text, build and train a small Transformer, look inside it and sample from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>对文本分词，搭建并训练一个小型 Transformer，查看它的内部，并用它生成文本。</translation>
     </message>
     <message>
         <source>packaged app in {folder}</source>
-        <translation type="unfinished"></translation>
+        <translation>打包的应用，位于 {folder}</translation>
     </message>
     <message>
         <source>Python package in {folder}</source>
-        <translation type="unfinished"></translation>
+        <translation>Python 包，位于 {folder}</translation>
     </message>
     <message>
         <source>About Transformer Playground</source>
-        <translation type="unfinished"></translation>
+        <translation>关于 Transformer 游乐场</translation>
     </message>
 </context>
 </TS>

@@ -5,42 +5,42 @@
     <name>LoadingPage</name>
     <message>
         <source>Transformer Playground</source>
-        <translation type="unfinished"></translation>
+        <translation>Transformer 游乐场</translation>
     </message>
     <message>
         <source>Loading PyTorch…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载 PyTorch…</translation>
     </message>
     <message>
         <source>Loading the plots…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载绘图组件…</translation>
     </message>
     <message>
         <source>Preparing the panels…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在准备面板…</translation>
     </message>
     <message>
         <source>The playground could not start: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>程序无法启动：{message}</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Step {step}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {step} 步</translation>
     </message>
     <message>
         <source>{n} M parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>参数量 {n} M</translation>
     </message>
     <message>
         <source>Device: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>设备：{name}</translation>
     </message>
     <message>
         <source>Zoom {percent} %</source>
-        <translation type="unfinished"></translation>
+        <translation>缩放 {percent}%</translation>
     </message>
 </context>
 </TS>

@@ -5,118 +5,118 @@
     <name>TokenizePanel</name>
     <message>
         <source>Characters (char)</source>
-        <translation type="unfinished"></translation>
+        <translation>字符（char）</translation>
     </message>
     <message>
         <source>Byte-level BPE (bpe)</source>
-        <translation type="unfinished"></translation>
+        <translation>字节级 BPE（bpe）</translation>
     </message>
     <message>
         <source>WordPiece (wordpiece)</source>
-        <translation type="unfinished"></translation>
+        <translation>WordPiece 子词（wordpiece）</translation>
     </message>
     <message>
         <source>Unigram (unigram)</source>
-        <translation type="unfinished"></translation>
+        <translation>Unigram 子词（unigram）</translation>
     </message>
     <message>
         <source>Whole words (word)</source>
-        <translation type="unfinished"></translation>
+        <translation>整词（word）</translation>
     </message>
     <message>
         <source>Type or paste any text here</source>
-        <translation type="unfinished"></translation>
+        <translation>在这里输入或粘贴任意文本</translation>
     </message>
     <message>
         <source>Tokenizer</source>
-        <translation type="unfinished"></translation>
+        <translation>分词器</translation>
     </message>
     <message>
         <source>Compare with</source>
-        <translation type="unfinished"></translation>
+        <translation>对比分词器</translation>
     </message>
     <message>
         <source>&lt;b&gt;Text&lt;/b&gt; — every keystroke is tokenized by both tokenizers below</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;文本&lt;/b&gt; — 每次按键，下面两个分词器都会重新分词</translation>
     </message>
     <message>
         <source>Tokenize</source>
-        <translation type="unfinished"></translation>
+        <translation>分词</translation>
     </message>
     <message>
         <source>See text split into tokens; train and compare tokenizers</source>
-        <translation type="unfinished"></translation>
+        <translation>查看文本如何切分成词元；训练并比较分词器</translation>
     </message>
 </context>
 <context>
     <name>TokenizerColumn</name>
     <message>
         <source>Vocabulary size: how many tokens the tokenizer may learn</source>
-        <translation type="unfinished"></translation>
+        <translation>词表大小：分词器最多可以学习多少个词元</translation>
     </message>
     <message>
         <source>Train on the corpus</source>
-        <translation type="unfinished"></translation>
+        <translation>在语料上训练</translation>
     </message>
     <message>
         <source>Use for training</source>
-        <translation type="unfinished"></translation>
+        <translation>用于训练</translation>
     </message>
     <message>
         <source>Train the model with this tokenizer (the model is rebuilt for its vocabulary)</source>
-        <translation type="unfinished"></translation>
+        <translation>用这个分词器训练模型（模型会按它的词表重建）</translation>
     </message>
     <message>
         <source>Vocabulary</source>
-        <translation type="unfinished"></translation>
+        <translation>词表</translation>
     </message>
     <message>
         <source>Tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>词元</translation>
     </message>
     <message>
         <source>Merges</source>
-        <translation type="unfinished"></translation>
+        <translation>合并规则</translation>
     </message>
     <message>
         <source>automatic</source>
-        <translation type="unfinished"></translation>
+        <translation>自动</translation>
     </message>
     <message>
         <source>Training a {kind} tokenizer on the corpus…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在语料上训练 {kind} 分词器…</translation>
     </message>
     <message>
         <source>Training failed: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>训练失败：{message}</translation>
     </message>
     <message>
         <source>Train a tokenizer of this kind on the data in use</source>
-        <translation type="unfinished"></translation>
+        <translation>在当前数据上训练这种分词器</translation>
     </message>
     <message>
         <source>Not trained yet: press “Train on the corpus” to build a {kind} tokenizer.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未训练：点击“在语料上训练”来构建 {kind} 分词器。</translation>
     </message>
     <message>
         <source>In use for training · {n} tokens in the vocabulary</source>
-        <translation type="unfinished"></translation>
+        <translation>正用于训练 · 词表中有 {n} 个词元</translation>
     </message>
     <message>
         <source>Trained on the corpus · {n} tokens in the vocabulary</source>
-        <translation type="unfinished"></translation>
+        <translation>已在语料上训练 · 词表中有 {n} 个词元</translation>
     </message>
     <message>
         <source>(more than the {asked} asked for: every character of the corpus has a token of its own)</source>
-        <translation type="unfinished"></translation>
+        <translation>（多于要求的 {asked} 个：语料中的每个字符都有自己的词元）</translation>
     </message>
     <message>
         <source>Train this tokenizer to see how it splits the text.</source>
-        <translation type="unfinished"></translation>
+        <translation>训练这个分词器，看看它怎样切分文本。</translation>
     </message>
     <message>
         <source>&lt;b&gt;{n}&lt;/b&gt; tokens · &lt;b&gt;{cpt}&lt;/b&gt; characters per token · &lt;b&gt;{unk} %&lt;/b&gt; unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{n}&lt;/b&gt; 个词元 · 每个词元 &lt;b&gt;{cpt}&lt;/b&gt; 个字符 · 未知 &lt;b&gt;{unk}%&lt;/b&gt;</translation>
     </message>
 </context>
 </TS>

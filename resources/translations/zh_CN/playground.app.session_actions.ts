@@ -5,51 +5,51 @@
     <name>MainWindow</name>
     <message>
         <source>Playground sessions (*.playground);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Playground 会话 (*.playground);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Open session</source>
-        <translation type="unfinished"></translation>
+        <translation>打开会话</translation>
     </message>
     <message>
         <source>Opening {name}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在打开 {name}…</translation>
     </message>
     <message>
         <source>Opened {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>已打开 {name}</translation>
     </message>
     <message>
         <source>The session was not opened. {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>未能打开会话。{message}</translation>
     </message>
     <message>
         <source>Playground sessions (*.playground)</source>
-        <translation type="unfinished"></translation>
+        <translation>Playground 会话 (*.playground)</translation>
     </message>
     <message>
         <source>Save session</source>
-        <translation type="unfinished"></translation>
+        <translation>保存会话</translation>
     </message>
     <message>
         <source>The session was not saved: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>未能保存会话：{reason}</translation>
     </message>
     <message>
         <source>Saved {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存 {name}</translation>
     </message>
     <message>
         <source>Training is running: pause or stop it first.</source>
-        <translation type="unfinished"></translation>
+        <translation>正在训练：请先暂停或停止训练。</translation>
     </message>
     <message>
         <source>Untitled session</source>
-        <translation type="unfinished"></translation>
+        <translation>未命名会话</translation>
     </message>
     <message>
         <source>Transformer Playground</source>
-        <translation type="unfinished"></translation>
+        <translation>Transformer 游乐场</translation>
     </message>
 </context>
 </TS>

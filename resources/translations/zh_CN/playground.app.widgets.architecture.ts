@@ -5,119 +5,119 @@
     <name>Diagram</name>
     <message>
         <source>{h} heads × {s}</source>
-        <translation type="unfinished"></translation>
+        <translation>{h} 个头 × {s}</translation>
     </message>
     <message>
         <source>Masked self-attention</source>
-        <translation type="unfinished"></translation>
+        <translation>掩码自注意力</translation>
     </message>
     <message>
         <source>Self-attention</source>
-        <translation type="unfinished"></translation>
+        <translation>自注意力</translation>
     </message>
     <message>
         <source>weights (B, {h}, {t}, {t})</source>
-        <translation type="unfinished"></translation>
+        <translation>权重 (B, {h}, {t}, {t})</translation>
     </message>
     <message>
         <source>weights (B, {h}, {t}, {s}), keys from the memory</source>
-        <translation type="unfinished"></translation>
+        <translation>权重 (B, {h}, {t}, {s})，键来自记忆</translation>
     </message>
     <message>
         <source>Cross-attention · {heads}</source>
-        <translation type="unfinished"></translation>
+        <translation>交叉注意力 · {heads}</translation>
     </message>
     <message>
         <source>Feed-forward {d} → {f} → {d}</source>
-        <translation type="unfinished"></translation>
+        <translation>前馈网络 {d} → {f} → {d}</translation>
     </message>
     <message>
         <source>LayerNorm</source>
-        <translation type="unfinished"></translation>
+        <translation>层归一化</translation>
     </message>
     <message>
         <source>residual</source>
-        <translation type="unfinished"></translation>
+        <translation>残差</translation>
     </message>
     <message>
         <source>, × √{d}</source>
-        <translation type="unfinished"></translation>
+        <translation>，× √{d}</translation>
     </message>
     <message>
         <source>{v} × {d} table{scale}</source>
-        <translation type="unfinished"></translation>
+        <translation>{v} × {d} 矩阵{scale}</translation>
     </message>
     <message>
         <source>Token embedding</source>
-        <translation type="unfinished"></translation>
+        <translation>词元嵌入</translation>
     </message>
     <message>
         <source>{n} × {d} table</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} × {d} 矩阵</translation>
     </message>
     <message>
         <source>+ learned positions</source>
-        <translation type="unfinished"></translation>
+        <translation>+ 可学习的位置编码</translation>
     </message>
     <message>
         <source>+ sinusoidal positions</source>
-        <translation type="unfinished"></translation>
+        <translation>+ 正弦位置编码</translation>
     </message>
     <message>
         <source>fixed sin/cos, no weights</source>
-        <translation type="unfinished"></translation>
+        <translation>固定的 sin/cos，没有权重</translation>
     </message>
     <message>
         <source>; RoPE rotates queries and keys in every attention</source>
-        <translation type="unfinished"></translation>
+        <translation>；RoPE 在每个注意力中旋转查询和键</translation>
     </message>
     <message>
         <source>Source token ids</source>
-        <translation type="unfinished"></translation>
+        <translation>源序列词元 ID</translation>
     </message>
     <message>
         <source>Encoder layer {i}</source>
-        <translation type="unfinished"></translation>
+        <translation>编码器第 {i} 层</translation>
     </message>
     <message>
         <source>Final LayerNorm</source>
-        <translation type="unfinished"></translation>
+        <translation>最终层归一化</translation>
     </message>
     <message>
         <source>Memory: the encoded source</source>
-        <translation type="unfinished"></translation>
+        <translation>记忆（memory）：编码后的源序列</translation>
     </message>
     <message>
         <source>read by every cross-attention</source>
-        <translation type="unfinished"></translation>
+        <translation>供每个交叉注意力读取</translation>
     </message>
     <message>
         <source>Target token ids (shifted right)</source>
-        <translation type="unfinished"></translation>
+        <translation>目标序列词元 ID（右移一位）</translation>
     </message>
     <message>
         <source>Token ids</source>
-        <translation type="unfinished"></translation>
+        <translation>词元 ID</translation>
     </message>
     <message>
         <source>Decoder layer {i}</source>
-        <translation type="unfinished"></translation>
+        <translation>解码器第 {i} 层</translation>
     </message>
     <message>
         <source>, shares the token embedding</source>
-        <translation type="unfinished"></translation>
+        <translation>，与词元嵌入共享权重</translation>
     </message>
     <message>
         <source>{d} → {v}{tied}</source>
-        <translation type="unfinished"></translation>
+        <translation>{d} → {v}{tied}</translation>
     </message>
     <message>
         <source>LM head</source>
-        <translation type="unfinished"></translation>
+        <translation>LM 头</translation>
     </message>
     <message>
         <source>Logits → softmax → next-token probabilities</source>
-        <translation type="unfinished"></translation>
+        <translation>logits → softmax → 下一个词元的概率</translation>
     </message>
 </context>
 </TS>

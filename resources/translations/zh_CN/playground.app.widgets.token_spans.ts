@@ -5,27 +5,27 @@
     <name>TokenSpanView</name>
     <message>
         <source>… and {n} more tokens (not drawn)</source>
-        <translation type="unfinished"></translation>
+        <translation>… 还有 {n} 个词元（未绘制）</translation>
     </message>
     <message>
         <source>id {id}   token {token}</source>
-        <translation type="unfinished"></translation>
+        <translation>ID {id}   词元 {token}</translation>
     </message>
     <message>
         <source>(stored as {raw})</source>
-        <translation type="unfinished"></translation>
+        <translation>（存储为 {raw}）</translation>
     </message>
     <message>
         <source>Characters {a}–{b}: not part of any token</source>
-        <translation type="unfinished"></translation>
+        <translation>字符 {a}–{b}：不属于任何词元</translation>
     </message>
     <message>
         <source>characters {a}–{b}</source>
-        <translation type="unfinished"></translation>
+        <translation>字符 {a}–{b}</translation>
     </message>
     <message>
         <source>not in the vocabulary: unknown or spelled as bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>不在词表中：未知，或拆成了字节</translation>
     </message>
 </context>
 </TS>
