@@ -236,7 +236,7 @@ def _attention_texts(cross: bool, b: str) -> dict:
                                                              "much a query takes from each key and sums to 1."),
                             "A = softmax(Q·Kᵀ/√d_k + mask)"),
         f"{kind}.heads": (title(_("Head outputs")), _("Each head's weighted sum of the values; a switched-off "
-                                                      "(ablated) head outputs zeros."), "A·V (× head mask)"),
+                                                      "(ablated) head outputs zeros."), _("A·V (× head mask)")),
         f"{kind}.out": (title(_("Output projection")), _("The heads are concatenated and projected back to the "
                                                          "width of the residual stream."), f"concat(heads)·W_O{b}"),
     }
