@@ -235,8 +235,9 @@ def _attention_texts(cross: bool, b: str) -> dict:
         f"{kind}.weights": (title(_("Attention weights")), _("Softmax of the masked scores: each row says how "
                                                              "much a query takes from each key and sums to 1."),
                             "A = softmax(Q·Kᵀ/√d_k + mask)"),
-        f"{kind}.heads": (title(_("Head outputs")), _("Each head's weighted sum of the values; a switched-off "
-                                                      "(ablated) head outputs zeros."), _("A·V (× head mask)")),
+        f"{kind}.heads": (title(_("Head outputs")), _("Each head's weighted sum of the values, times its switch "
+                                                      "m_h (1 on, 0 off): a switched-off (ablated) head "
+                                                      "outputs zeros."), "A·V × m_h"),
         f"{kind}.out": (title(_("Output projection")), _("The heads are concatenated and projected back to the "
                                                          "width of the residual stream."), f"concat(heads)·W_O{b}"),
     }
