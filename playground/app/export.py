@@ -33,6 +33,7 @@ from ..core.errors import SaveError
 from .settings import open_settings
 
 SCALE = 2  # PNG pixels per screen pixel
+INCH = 0.0254  # metres
 SHORTCUT = "Ctrl+Shift+E"  # Ctrl+Shift+S is "Save session as…"
 FOLDER_KEY = "export/folder"
 ACTION_NAME = "export-view-action"
@@ -97,11 +98,15 @@ def render_image(view, scale: int = SCALE) -> QImage:
     image = QImage(view.size() * scale, QImage.Format.Format_ARGB32_Premultiplied)
     image.setDevicePixelRatio(scale)
     image.fill(Qt.GlobalColor.transparent)
-    image.setDotsPerMeterX(image.dotsPerMeterX() * scale)
-    image.setDotsPerMeterY(image.dotsPerMeterY() * scale)
+    # The screen's resolution while drawing: a font's points become the pixels they are on screen (pyqtgraph's
+    # axes also keep what they lay out here for the screen).
+    image.setDotsPerMeterX(round(view.logicalDpiX() / INCH))
+    image.setDotsPerMeterY(round(view.logicalDpiY() / INCH))
     painter = QPainter(image)
     paint_view(view, painter)
     painter.end()
+    image.setDotsPerMeterX(image.dotsPerMeterX() * scale)
+    image.setDotsPerMeterY(image.dotsPerMeterY() * scale)
     return image
 
 
@@ -123,6 +128,7 @@ def svg_bytes(view, title: str = "") -> bytes:
     generator.setOutputDevice(buffer)
     generator.setSize(view.size())
     generator.setViewBox(QRect(QPoint(0, 0), view.size()))
+    generator.setResolution(view.logicalDpiX())  # as on screen (Qt's default, 72 dpi, shrinks every font)
     generator.setTitle(title)
     generator.setDescription("Transformer Playground")
     painter = QPainter(generator)

@@ -9,8 +9,9 @@ from dataclasses import asdict
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint
-from PySide6.QtGui import QContextMenuEvent, QCursor, QGuiApplication, QImage
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent, QCursor, QGuiApplication, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from playground.app import view_tables
@@ -66,15 +67,42 @@ def read_csv(path) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
+def grey(image: QImage, size) -> np.ndarray:
+    """An image at ``size`` as grey levels 0..1."""
+    small = image.scaled(size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    small = small.convertToFormat(QImage.Format.Format_Grayscale8)
+    bits = np.frombuffer(small.constBits(), dtype=np.uint8).reshape(small.height(), small.bytesPerLine())
+    return bits[:, : small.width()].astype(float) / 255
+
+
+def sharpness(grey_levels: np.ndarray) -> float:
+    """How much the picture changes from one pixel to the next: text and lines drawn at 2x are sharper than 1x
+    scaled up."""
+    return float(np.abs(np.diff(grey_levels, axis=1)).mean() + np.abs(np.diff(grey_levels, axis=0)).mean())
+
+
 def check_pictures(view, tmp_path, texts: list[str]) -> None:
-    """PNG: twice the view's size, not blank; SVG: parses and holds ``texts``; copy: an image on the clipboard."""
+    """PNG: twice the view's size and, brought back to its size, the view as the screen shows it; SVG: draws the
+    same, parses and holds ``texts``; copy: an image (and the SVG) on the clipboard; the view is as it was."""
     found = exporter(view)
-    png = found.save(tmp_path / f"{found.name()}.png")
-    image = QImage(str(png))
+    png = found.save(tmp_path / f"{found.name()}.png")  # before anything else draws the view (a plot's axes
+    image = QImage(str(png))  # keep a drawing of their labels made at the first paint)
     assert not image.isNull() and image.size() == view.size() * 2
-    small = image.scaled(64, 64).convertToFormat(QImage.Format.Format_RGB32)
-    assert len(set(small.pixel(x, y) for x in range(64) for y in range(64))) > 2  # something is drawn
+    shown = grey(view.grab().toImage(), view.size())
+    assert shown.std() > 0.02  # something is drawn
+    quarter = view.size() / 4  # coarse: the same drawing, whatever the antialiasing of small text
+    difference = np.abs(grey(image, quarter) - grey(view.grab().toImage(), quarter)).mean()
+    assert difference < 0.01, difference  # 0.017 when the axes' labels came out at twice their size
+    upscaled = grey(view.grab().toImage(), image.size())
+    assert sharpness(grey(image, image.size())) > 1.03 * sharpness(upscaled)  # drawn at 2x (1.06 to 1.6 here)
     svg = found.save(tmp_path / f"{found.name()}.svg")
+    renderer = QSvgRenderer(str(svg))
+    drawn = QImage(view.size(), QImage.Format.Format_ARGB32)
+    drawn.fill(Qt.GlobalColor.white)
+    painter = QPainter(drawn)
+    renderer.render(painter)
+    painter.end()
+    assert np.abs(grey(drawn, quarter) - grey(view.grab().toImage(), quarter)).mean() < 0.01  # the same drawing
     text = svg_text(svg)
     for expected in texts:
         assert expected in text, (expected, text[:400])
@@ -82,6 +110,7 @@ def check_pictures(view, tmp_path, texts: list[str]) -> None:
     copied = QGuiApplication.clipboard().image()
     assert not copied.isNull() and copied.size() == view.size() * 2
     assert QGuiApplication.clipboard().mimeData().hasFormat("image/svg+xml")
+    assert np.abs(grey(view.grab().toImage(), view.size()) - shown).mean() < 0.002  # the view is as it was
 
 
 def check_csv(view, tmp_path) -> tuple[list[str], list[list[str]]]:
@@ -116,7 +145,7 @@ def test_loss_plot_exports_pictures_and_its_history(train_panel, grammar, tmp_pa
         assert float(row[1]) == record["loss"] and float(row[4]) == record["lr"]
         assert float(row[5]) == record["grad_norm"]
         assert (float(row[3]) == evals[record["step"]]) if record["step"] in evals else row[3] == ""
-    assert float(rows[0][2]) == float(rows[0][1])  # the smoothed curve starts at the first loss
+    assert float(rows[0][2]) == pytest.approx(float(rows[0][1]), rel=1e-12)  # smoothing starts at the first loss
 
 
 def test_metrics_table_exports_every_evaluation(train_panel, grammar, tmp_path):
