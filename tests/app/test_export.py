@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QLocale, QPoint, Qt, QTranslator
 from PySide6.QtGui import QContextMenuEvent, QCursor, QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -417,3 +417,35 @@ def test_token_bytes_of_every_kind():
     assert token_bytes("char", "<0xE6>") == b"\xe6" and token_bytes("char", "悟") == "悟".encode()
     assert token_bytes("wordpiece", "##ing") == b"ing" and token_bytes("wordpiece", "##") == b"##"
     assert token_bytes("unigram", "▁the") == b" the" and token_bytes("word", "hello") == b"hello"
+
+
+@pytest.fixture
+def chinese_ui(qapp):
+    """The app's Chinese translation, installed as ``--lang zh_CN`` does, and taken away after."""
+    from playground.app.translation import install_translation
+    from playground.core import i18n
+
+    locale = QLocale()
+    before = set(qapp.findChildren(QTranslator))
+    install_translation(qapp, "zh_CN")
+    yield
+    for translator in qapp.findChildren(QTranslator):
+        if translator not in before:
+            qapp.removeTranslator(translator)
+            translator.deleteLater()
+    QLocale.setDefault(locale)
+    i18n.install()
+
+
+def test_menu_and_table_in_chinese(qtbot, chinese_ui, tmp_path):
+    text = "孙悟空 😀"
+    tok = Tokenizer.train("char", [text] * 5)
+    view = TokenSpanView()
+    qtbot.addWidget(view)
+    found = make_exportable(view, "tokens-char", lambda: view_tables.tokens(view))
+    view.set_tokens(text, tok.encode(text), set(), "char")
+    assert [a.text() for a in found.build_menu().actions() if a.objectName()] == [
+        "保存为 PNG（2 倍尺寸）…", "保存为 SVG…", "复制图像", "将数据保存为 CSV…"]
+    header, rows = read_csv(found.save(tmp_path / "tokens.csv"))
+    assert header == ["序号", "编号", "词元", "字节", "起始字符", "结束字符"]
+    assert [r[2] for r in rows] == ["孙", "悟", "空", "␣", "😀"] and rows[-1][3] == "F0 9F 98 80"
