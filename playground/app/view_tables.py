@@ -139,10 +139,10 @@ def embedding_points(view) -> tuple[list, list]:
     return header, rows
 
 
-def evaluations(table, history) -> tuple[list, list]:
-    """Every evaluation of the run (``history()`` gives the workspace's rows), one row each; the last is the
-    one a ``MetricsTable`` shows. Metric names as the table writes them."""
-    evals = [row for row in history() if row.get("kind") == "eval"]
+def evaluations(table, history: list[dict]) -> tuple[list, list]:
+    """Every evaluation in the workspace's ``history``, one row each; the last is the one a ``MetricsTable``
+    shows. Metric names as the table writes them."""
+    evals = [row for row in history if row.get("kind") == "eval"]
     if not evals:
         return None
     keys = sorted({k for row in evals for k in row["metrics"]}, key=lambda k: (ORDER.index(k) if k in ORDER

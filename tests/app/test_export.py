@@ -10,13 +10,13 @@ from dataclasses import asdict
 import numpy as np
 import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt, QTranslator
-from PySide6.QtGui import QContextMenuEvent, QCursor, QGuiApplication, QImage, QPainter
+from PySide6.QtGui import QAction, QContextMenuEvent, QCursor, QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from playground.app import view_tables
-from playground.app.export import (SHORTCUT, ViewExporter, csv_bytes, exporter_of, file_stem, install_shortcut,
-                                   make_exportable)
+from playground.app.export import (ACTION_NAME, SHORTCUT, ViewExporter, csv_bytes, exporter_of, file_stem,
+                                   install_shortcut, make_exportable)
 from playground.app.panels.inspect import InspectPanel
 from playground.app.panels.train import TrainPanel
 from playground.app.settings import open_settings
@@ -341,11 +341,13 @@ def test_shortcut_exports_the_view_under_the_mouse(qtbot, window, tmp_path):
     tokenize.refresh()
     view = tokenize.left.view
     qtbot.waitUntil(view.isVisible, timeout=TIMEOUT)
-    action = install_shortcut(window)
-    assert action.shortcut().toString() == SHORTCUT
-    assert not any(a is not action and a.shortcut().toString() == SHORTCUT for a in window.findChildren(type(action)))
+    action = window.findChild(QAction, ACTION_NAME)  # put there when the first view was shown
+    assert action is not None and install_shortcut(window) is action and action.shortcut().toString() == SHORTCUT
+    assert not any(a is not action and a.shortcut().toString() == SHORTCUT for a in window.findChildren(QAction))
     QCursor.setPos(view.mapToGlobal(view.rect().center()))
-    action.trigger()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     found = exporter(view)
     assert found.menu is not None and found.menu.isVisible()
     copy = next(a for a in found.menu.actions() if a.objectName() == "export-copy")

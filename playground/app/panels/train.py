@@ -124,7 +124,8 @@ class TrainPanel(Panel):
         box = QVBoxLayout(metrics)
         self.metrics_caption = QLabel(self.tr("No evaluation yet"))
         self.metrics = MetricsTable()
-        make_exportable(self.metrics, "metrics", lambda: view_tables.evaluations(self.metrics, lambda: self.workspace.core.history))
+        make_exportable(self.metrics, "metrics",
+                        lambda: view_tables.evaluations(self.metrics, self.workspace.core.history))
         box.addWidget(self.metrics_caption)
         box.addWidget(self.metrics)
         column.addWidget(metrics)

@@ -105,10 +105,12 @@ class StageDetail(QWidget):
         page = QWidget()
         row = QHBoxLayout(page)
         self.head_grid = HeadGrid()
-        make_exportable(self.head_grid, lambda: view_tables.stage_name(self, "heads"), lambda: view_tables.attention_heads(self))
+        make_exportable(self.head_grid, lambda: view_tables.stage_name(self, "heads"),
+                        lambda: view_tables.attention_heads(self))
         self.head_grid.head_clicked.connect(self.enlarge_head)
         self.lines = AttentionLinesView()
-        make_exportable(self.lines, lambda: view_tables.stage_name(self, "lines"), lambda: view_tables.attention_lines(self.lines))
+        make_exportable(self.lines, lambda: view_tables.stage_name(self, "lines"),
+                        lambda: view_tables.attention_lines(self.lines))
         row.addWidget(self.head_grid, 1)
         row.addWidget(self.lines, 1)
         return page
@@ -135,7 +137,8 @@ class StageDetail(QWidget):
 
     def _build_embedding_map(self) -> QWidget:
         self.embedding_map = EmbeddingMap()
-        make_exportable(self.embedding_map.plot, "embedding-map", lambda: view_tables.embedding_points(self.embedding_map))
+        make_exportable(self.embedding_map.plot, "embedding-map",
+                        lambda: view_tables.embedding_points(self.embedding_map))
         self.embedding_plot = self.embedding_map.plot
         return self.embedding_map
 
