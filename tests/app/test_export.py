@@ -4,8 +4,10 @@ numbers the model computed; from the right-click menu, Ctrl+Shift+E and the file
 import codecs
 import csv
 import io
+import os
 import xml.etree.ElementTree as ET
 from dataclasses import asdict
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -393,6 +395,13 @@ def test_a_failed_write_says_why_and_what_to_do(qtbot, train_panel, tmp_path):
     assert not found.save_chosen(str(blocker / "loss.png"), "png")
     assert found.message is not None and found.message.isVisible()
     assert "could not be written" in found.message.text() and "Choose a folder you can write to" in found.message.text()
+    found.message.close()
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    if os.geteuid() == 0:  # root writes anywhere chmod forbids; /sys refuses even root
+        locked = Path("/sys")
+    assert not found.save_chosen(str(locked / "loss.svg"), "svg")
+    assert "Permission denied" in found.message.text() and str(locked / "loss.svg") in found.message.text()
     found.message.close()
     existing = tmp_path / "loss.csv"
     existing.write_bytes(b"old")
