@@ -199,7 +199,12 @@ class ViewExporter(QObject):
 
     # --- the menu and the dialog -----------------------------------------------------------------
     def build_menu(self) -> QMenu:
-        menu = QMenu(self.view)
+        """The export actions; under a text view's own (Copy, Select All) when it has one."""
+        if hasattr(self.view, "createStandardContextMenu"):
+            menu = self.view.createStandardContextMenu()
+            menu.addSeparator()
+        else:
+            menu = QMenu(self.view)
         menu.addAction(self.tr("Save as PNG (2× size)…"), lambda: self.ask("png")).setObjectName("export-png")
         menu.addAction(self.tr("Save as SVG…"), lambda: self.ask("svg")).setObjectName("export-svg")
         menu.addAction(self.tr("Copy image"), self.copy).setObjectName("export-copy")

@@ -9,7 +9,7 @@ import math
 import numpy as np
 from PySide6.QtCore import QCoreApplication
 
-from ..core.token_text import readable_token, token_bytes
+from ..core.token_text import readable_token, token_bytes, visible_whitespace
 from ..core.tokenizer import SPECIALS
 from .widgets.metrics_table import ORDER
 
@@ -121,6 +121,29 @@ def tokens(view) -> tuple[list, list]:
         for token_id, token in zip(chip.ids, chip.tokens):
             data = "" if token in SPECIALS else " ".join(f"{b:02X}" for b in token_bytes(view.kind, token))
             rows.append([len(rows), token_id, readable_token(view.kind, token), data, *chip.span])
+    return header, rows
+
+
+def generated_tokens(view, task) -> tuple[list, list]:
+    """A ``TokenStreamView``'s generated tokens: position, id, the token as it reads (a byte of a split
+    character as <E6>, from ``task``'s tokenizer), the probability it was drawn with (and its natural log),
+    and the likeliest token at that step."""
+    if not view.steps:
+        return None
+    tok = task.tokenizer if task is not None else None
+
+    def text(token_id: int, decoded: str) -> str:
+        token = tok.id_to_token(token_id) if tok is not None else None
+        return tok.readable(token) if token is not None else visible_whitespace(decoded)
+
+    header = [translate("ViewTables", "position"), translate("ViewTables", "id"), translate("ViewTables", "token"),
+              translate("ViewTables", "probability"), translate("ViewTables", "log probability"),
+              translate("ViewTables", "likeliest token"), translate("ViewTables", "its probability")]
+    rows = []
+    for step in view.steps:
+        best = step.alternatives[0] if step.alternatives else (step.id, step.token, step.probability)
+        rows.append([step.position, step.id, text(step.id, step.token), float(step.probability),
+                     float(step.logprob), text(best[0], best[1]), float(best[2])])
     return header, rows
 
 

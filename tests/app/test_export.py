@@ -481,3 +481,31 @@ def test_pyqtgraph_svg_exporter_still_fails_on_this_qt(qtbot):
     plot.plot([0, 1, 2], [2, 0, 1])
     with pytest.raises(ValueError):
         pyqtgraph.exporters.SVGExporter(plot.plotItem).export(toBytes=True)
+
+
+def test_generated_text_exports_its_tokens(qtbot, grammar, tmp_path):
+    from playground.app.panels.generate import GeneratePanel
+
+    panel = GeneratePanel(grammar)
+    qtbot.addWidget(panel)
+    panel.resize(1000, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.max_tokens.setValue(12)
+    panel.prompt.setPlainText("the cat")
+    panel.generate_action.trigger()
+    qtbot.waitUntil(lambda: not panel.is_generating() and bool(panel.token_view.steps), timeout=TIMEOUT)
+    view, steps = panel.token_view, panel.token_view.steps
+    tok = grammar.core.recipe.task.tokenizer
+    check_pictures(view, tmp_path, ["the cat"])
+    header, rows = check_csv(view, tmp_path)
+    assert header == ["position", "id", "token", "probability", "log probability", "likeliest token",
+                      "its probability"]
+    assert [int(r[1]) for r in rows] == [s.id for s in steps]
+    assert [float(r[3]) for r in rows] == [s.probability for s in steps]
+    assert [float(r[4]) for r in rows] == [s.logprob for s in steps]
+    assert [r[2] for r in rows] == [tok.readable(tok.id_to_token(s.id)) for s in steps]
+    assert all("\ufffd" not in r[2] and "\ufffd" not in r[5] for r in rows)  # a byte reads <E6>, never �
+    names = [a.text() for a in exporter(view).build_menu().actions()]
+    assert "Save the numbers as CSV…" in names and any("Copy" in n for n in names[:3])  # the text's own menu too
+    panel.shutdown()

@@ -92,6 +92,26 @@
         <translation>结束字符</translation>
     </message>
     <message>
+        <source>position</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>log probability</source>
+        <translation>对数概率</translation>
+    </message>
+    <message>
+        <source>likeliest token</source>
+        <translation>最可能的词元</translation>
+    </message>
+    <message>
+        <source>its probability</source>
+        <translation>它的概率</translation>
+    </message>
+    <message>
         <source>x</source>
         <translation>x</translation>
     </message>
