@@ -171,6 +171,8 @@ class ViewExporter(QObject):
 
     # --- writing ---------------------------------------------------------------------------------
     def data(self, fmt: str) -> bytes:
+        if fmt in ("png", "svg") and self.view.size().isEmpty():
+            raise SaveError(self.tr("This view has no size yet: show it, then export it."))
         if fmt == "png":
             return png_bytes(self.image())
         if fmt == "svg":

@@ -23,6 +23,7 @@ from playground.app.panels.inspect import InspectPanel
 from playground.app.panels.train import TrainPanel
 from playground.app.settings import open_settings
 from playground.app.widgets.token_spans import TokenSpanView
+from playground.core.errors import SaveError
 from playground.core.inspect import softmax_at
 from playground.core.token_text import readable_token, token_bytes
 from playground.core.tokenizer import KINDS, SPECIALS, Tokenizer
@@ -411,7 +412,7 @@ def test_a_failed_write_says_why_and_what_to_do(qtbot, train_panel, tmp_path):
     found.message.close()
 
 
-def test_a_view_with_no_numbers_yet_says_so(qtbot):
+def test_a_view_with_no_numbers_yet_says_so(qtbot, tmp_path):
     view = TokenSpanView()
     qtbot.addWidget(view)
     found = make_exportable(view, "tokens", lambda: view_tables.tokens(view))
@@ -419,6 +420,10 @@ def test_a_view_with_no_numbers_yet_says_so(qtbot):
     assert found.ask("csv") is None
     assert "no numbers yet" in found.message.text()
     found.message.close()
+    view.resize(0, 0)
+    with pytest.raises(SaveError, match="no size yet"):
+        found.save(tmp_path / "tokens.png")
+    assert not (tmp_path / "tokens.png").exists()
 
 
 def test_csv_is_utf8_with_a_bom_and_names_are_safe():

@@ -4,6 +4,10 @@
 <context>
     <name>ViewExporter</name>
     <message>
+        <source>This view has no size yet: show it, then export it.</source>
+        <translation>这个视图还没有尺寸：请先显示它，再导出。</translation>
+    </message>
+    <message>
         <source>This view shows no numbers yet: train, tokenize or trace something first.</source>
         <translation>这个视图还没有数据：请先训练、分词或追踪一段输入。</translation>
     </message>
