@@ -189,6 +189,8 @@ class ViewExporter(QObject):
         """Write the view in ``fmt`` (from the suffix when None) at ``path``; a failure raises SaveError."""
         path = Path(path)
         fmt = fmt or path.suffix.lstrip(".").lower()
+        if fmt not in FORMATS:
+            raise ValueError(f"export format {fmt!r}: one of {', '.join(FORMATS)}")
         data = self.data(fmt)  # drawn before the file is opened: a failed write leaves the old file
         return write_atomic(path, lambda stream: stream.write(data))
 
