@@ -195,7 +195,7 @@ def go_to(panel, name: str, tab: int):
 
 
 CASES = {  # dataset: text, output so far, the attention stage, a token its labels show
-    "grammar": ("the cat sees", "", "decoder.0.attn.weights", "c"),
+    "grammar": ("the cat sees", "", "decoder.0.attn.weights", "␣"),
     "numbers-zh": ("1234", "一千二百", "decoder.0.cross_attn.weights", "百"),
 }
 
