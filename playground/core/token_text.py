@@ -81,6 +81,22 @@ def token_text(kind: str, token: str) -> str:
     return token
 
 
+def token_bytes(kind: str, token: str) -> bytes:
+    """The UTF-8 bytes ``token`` stands for: ``token_bytes("bpe", "ĠæĤ")`` is ``b" \\xe6\\x82"``,
+    ``token_bytes("char", "<0xE6>")`` is ``b"\\xe6"``; a WordPiece ``##`` or a Unigram ``▁`` mark is not text."""
+    if kind == "bpe":
+        table = _byte_of_symbol()
+        if all(ch in table for ch in token):
+            return bytes(table[ch] for ch in token)
+    elif kind == "char" and len(token) == 6 and token.startswith("<0x") and token.endswith(">"):
+        return bytes([int(token[3:5], 16)])
+    elif kind == "wordpiece" and token.startswith("##") and len(token) > 2:
+        return token[2:].encode("utf-8")
+    elif kind == "unigram":
+        return token.replace("▁", " ").encode("utf-8")
+    return token.encode("utf-8")
+
+
 def visible_whitespace(text: str) -> str:
     """Spaces, line breaks, tabs and control characters drawn: "a b\\n" -> "a␣b↵"."""
     return text.translate(_VISIBLE)

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxL
 from ...core.errors import PlaygroundError
 from ...core.sample import SampleConfig, stream
 from ...core.tasks import PairTask
+from .. import view_tables
+from ..export import make_exportable
 from ..numbers import format_count, format_percent
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
@@ -93,6 +95,8 @@ class GeneratePanel(Panel):
         left.addWidget(self._build_input())
         left.addLayout(self._build_buttons())
         self.token_view = TokenStreamView()
+        make_exportable(self.token_view, "generated",
+                        lambda: view_tables.generated_tokens(self.token_view, self.task()))
         self.token_view.setPlaceholderText(self.tr("The generated tokens appear here, tinted by their probability."))
         self.token_view.token_hovered.connect(self.show_alternatives)
         self.token_view.token_clicked.connect(self.show_alternatives)

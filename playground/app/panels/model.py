@@ -18,6 +18,7 @@ from ...core.limits import check_fits
 from ...core.model import ModelConfig, count_parameters, flops_per_token, memory_estimate, model_for_sizes
 from ...core.recipes import TEXT_MODEL
 from .. import dialogs
+from ..export import make_exportable
 from ..numbers import format_bytes, format_count, format_short
 from ..widgets.architecture import ArchitectureDiagram, architecture_of
 from ..widgets.banner import Banner
@@ -80,6 +81,7 @@ class ModelPanel(Panel):
         settings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._fit_settings()
         self.diagram = ArchitectureDiagram()
+        make_exportable(self.diagram, "architecture")
         diagram_scroll = QScrollArea()
         diagram_scroll.setWidget(self.diagram)
         diagram_scroll.setWidgetResizable(True)

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlain
 from ...core.tokenizer import BYTE_TOKENS, DEFAULT_VOCAB_SIZE, KINDS, MIN_VOCAB_SIZE, UNK_ID
 from ...core.workspace import missing_file_for_tokenizer
 from .. import dialogs
+from .. import view_tables
+from ..export import make_exportable
 from ..numbers import format_count, format_float
 from ..widgets.token_spans import TokenSpanView
 from ..widgets.vocabulary import MergesView, VocabularyBrowser
@@ -81,6 +83,7 @@ class TokenizerColumn(QWidget):
         self.stats_label.setWordWrap(True)  # "12 tokens · 3.58 characters per token · 12.5 % unknown" at 900 px
         self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.view = TokenSpanView()
+        make_exportable(self.view, lambda: f"tokens-{self.kind()}", lambda: view_tables.tokens(self.view))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.view)

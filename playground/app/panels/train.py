@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, Q
 
 from ...core.device import available_devices
 from ...core.errors import PlaygroundError
+from .. import view_tables
+from ..export import make_exportable
 from ..numbers import format_count
 from ..training import TrainingRun, read_metrics, save_checkpoint_row, training_threads, use_threads
 from ..widgets.banner import Banner
@@ -122,6 +124,8 @@ class TrainPanel(Panel):
         box = QVBoxLayout(metrics)
         self.metrics_caption = QLabel(self.tr("No evaluation yet"))
         self.metrics = MetricsTable()
+        make_exportable(self.metrics, "metrics",
+                        lambda: view_tables.evaluations(self.metrics, self.workspace.core.history))
         box.addWidget(self.metrics_caption)
         box.addWidget(self.metrics)
         column.addWidget(metrics)
@@ -191,6 +195,7 @@ class TrainPanel(Panel):
         tools.addWidget(self.compare_button)
         column.addLayout(tools)
         self.plot = LossPlot()
+        make_exportable(self.plot, "loss", lambda: view_tables.loss_history(self.plot))
         self.plot.setMinimumSize(360, 280)
         column.addWidget(self.plot, 1)
         return column

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSlider, QSpinBox, QSplitter
 
 from ...core.inspect import attention_row, softmax_at
 from ...core.trace import axis_title
+from .. import view_tables
+from ..export import make_exportable
 from .attention_views import AttentionLinesView, HeadGrid, ProbabilityBars
 from .embedding_map import EmbeddingMap
 from .heatmap import HeatmapView
@@ -87,6 +89,7 @@ class StageDetail(QWidget):
         bar.addWidget(self.head_box)
         bar.addWidget(self.hover_label, 1)
         self.heatmap = HeatmapView()
+        make_exportable(self.heatmap, lambda: view_tables.stage_name(self), lambda: view_tables.stage_matrix(self))
         self.heatmap.cell_hovered.connect(self.show_value)
         self.heatmap.cell_clicked.connect(self.select_cell)
         self.worked = QTextBrowser()
@@ -107,8 +110,12 @@ class StageDetail(QWidget):
         page = QWidget()
         row = QHBoxLayout(page)
         self.head_grid = HeadGrid()
+        make_exportable(self.head_grid, lambda: view_tables.stage_name(self, "heads"),
+                        lambda: view_tables.attention_heads(self))
         self.head_grid.head_clicked.connect(self.enlarge_head)
         self.lines = AttentionLinesView()
+        make_exportable(self.lines, lambda: view_tables.stage_name(self, "lines"),
+                        lambda: view_tables.attention_lines(self.lines))
         row.addWidget(self.head_grid, 1)
         row.addWidget(self.lines, 1)
         return page
@@ -127,6 +134,7 @@ class StageDetail(QWidget):
         bar.addWidget(self.temperature, 1)
         bar.addWidget(self.temperature_label)
         self.bars = ProbabilityBars()
+        make_exportable(self.bars, "next-token", lambda: view_tables.next_token(self))
         column.addLayout(bar)
         column.addWidget(self.position_label)
         column.addWidget(self.bars, 1)
@@ -134,6 +142,8 @@ class StageDetail(QWidget):
 
     def _build_embedding_map(self) -> QWidget:
         self.embedding_map = EmbeddingMap()
+        make_exportable(self.embedding_map.plot, "embedding-map",
+                        lambda: view_tables.embedding_points(self.embedding_map))
         self.embedding_plot = self.embedding_map.plot
         return self.embedding_map
 

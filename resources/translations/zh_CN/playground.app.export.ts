@@ -1,0 +1,63 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ViewExporter</name>
+    <message>
+        <source>This view has no size yet: show it, then export it.</source>
+        <translation>这个视图还没有尺寸：请先显示它，再导出。</translation>
+    </message>
+    <message>
+        <source>This view shows no numbers yet: train, tokenize or trace something first.</source>
+        <translation>这个视图还没有数据：请先训练、分词或追踪一段输入。</translation>
+    </message>
+    <message>
+        <source>Save as PNG (2× size)…</source>
+        <translation>保存为 PNG（2 倍尺寸）…</translation>
+    </message>
+    <message>
+        <source>Save as SVG…</source>
+        <translation>保存为 SVG…</translation>
+    </message>
+    <message>
+        <source>Copy image</source>
+        <translation>复制图像</translation>
+    </message>
+    <message>
+        <source>Save the numbers as CSV…</source>
+        <translation>将数据保存为 CSV…</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG drawing (*.svg)</source>
+        <translation>SVG 矢量图 (*.svg)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export the view</source>
+        <translation>导出视图</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Export the view under the mouse…</source>
+        <translation>导出鼠标下的视图…</translation>
+    </message>
+    <message>
+        <source>Point at a plot, heatmap or diagram, then press {key} to export it.</source>
+        <translation>请把鼠标指向一张曲线图、热力图或结构图，再按 {key} 导出。</translation>
+    </message>
+</context>
+</TS>
