@@ -18,6 +18,7 @@ from ...core.inspect import inspect, inspect_inputs, next_text, token_counts
 from ...core.tasks import PairTask
 from ...core.trace import group_title
 from ..numbers import format_count, format_percent
+from ..presentation import mark_advanced
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
 from ..widgets.head_toggles import HeadToggles
@@ -141,6 +142,7 @@ class InspectPanel(Panel):
         for widget, stretch in ((self.text, 2), (self.prefix_caption, 0), (self.prefix, 1), (self.trace_button, 0),
                                 (self.next_token_button, 0), (self.live, 0), (self.live_steps, 0)):
             row.addWidget(widget, stretch)
+        mark_advanced(self.live, self.live_steps)  # presentation mode hides them
         return self.input_box
 
     def _build_stepper(self) -> QHBoxLayout:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSlider, QSpinBox, QSplitter
 from ...core.inspect import attention_row, softmax_at
 from .attention_views import AttentionLinesView, HeadGrid, ProbabilityBars
 from .embedding_map import EmbeddingMap
+from .heading import HeadingLabel
 from .heatmap import HeatmapView
 from .token_stream import quoted
 
@@ -47,11 +48,7 @@ class StageDetail(QWidget):
 
     # --- building ----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.title = QLabel()
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title = HeadingLabel("", 1.3)  # follows the zoom
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.formula = QLabel()
