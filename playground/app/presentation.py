@@ -12,7 +12,7 @@ mode restores the window's geometry and state, the zoom, the theme and every hid
 
 from functools import partial
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
 
@@ -106,7 +106,8 @@ class Presentation(QObject):
 
     def enter(self) -> None:
         w = self.window
-        self._saved = {"geometry": w.saveGeometry(), "state": w.windowState(), "zoom": w.zoom, "theme": w.theme}
+        self._saved = {"geometry": w.saveGeometry(), "rect": w.geometry(), "state": w.windowState(), "zoom": w.zoom,
+                       "theme": w.theme}
         self.active = True
         self._apply_contrast()
         set_smallest_text(SMALLEST_TEXT)  # before the zoom: the views redraw on its font change
@@ -129,7 +130,8 @@ class Presentation(QObject):
         w.set_theme(saved["theme"])  # remembered again: a zoom step taken while presenting is forgotten
         w.set_zoom(saved["zoom"])
         w.setWindowState(saved["state"])
-        w.restoreGeometry(saved["geometry"])
+        if saved["state"] == Qt.WindowState.WindowNoState:
+            w.setGeometry(saved["rect"])  # not restoreGeometry: it would also squeeze the window onto the screen
         self._saved = None
         self.changed.emit(False, 1.0)
 
