@@ -86,7 +86,11 @@ class InspectPanel(Panel):
         column = QVBoxLayout(interventions)
         column.addWidget(self.toggles)
         column.addWidget(self.before_after, 1)
-        self.detail.tabs.addTab(interventions, self.tr("Switch heads off"))
+        scroll = QScrollArea()  # three attention modules of buttons are taller than the tab in large text
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(interventions)
+        self.detail.tabs.addTab(scroll, self.tr("Switch heads off"))
         split = QSplitter()
         split.addWidget(self.records_list)
         split.addWidget(self.detail)
