@@ -259,7 +259,7 @@ def presentation_main(argv: list[str]) -> int:
         shoot_training_presented(shots)
         inspect = window.panel("inspect")
         window.show_panel("inspect")
-        inspect.text.setText("the small cat sees")
+        inspect.text.setText("the cat sees")  # few characters: cells and labels large enough for the back row
         inspect.trace_input()
         wait_until(app, lambda: not inspect.is_tracing() and inspect.inspection is not None, timeout=120)
         views = inspect_views(inspect.inspection.trace.names())
@@ -286,7 +286,7 @@ def shoot_tokenize_presented(shots) -> None:
 
 
 def shoot_training_presented(shots, steps: int = 600, shot_at: int = 300) -> None:
-    """The Train panel while it trains: the shot is taken at step ``shot_at``, then training goes on to the end."""
+    """The Train panel while it trains: the shot is taken at step ``shot_at``, then training stops there."""
     window, app = shots.window, shots.app
     window.workspace.set_train_config(max_steps=steps, eval_interval=50)
     train = window.panel("train")
@@ -296,7 +296,8 @@ def shoot_training_presented(shots, steps: int = 600, shot_at: int = 300) -> Non
     train.start()
     wait_until(app, lambda: seen[0] >= shot_at or train.state not in ("running", "idle"), timeout=600)
     shots.shoot("presentation-train", "train")
-    wait_until(app, lambda: train.state in ("finished", "stopped", "diverged"), timeout=600)
+    train.stop()
+    wait_until(app, lambda: train.state in ("finished", "stopped", "diverged") and not train.job_running(), timeout=600)
 
 
 def show_attention(shots, name: str) -> None:
