@@ -14,7 +14,7 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFormLayout, QMenu, QWidget
 
 from .theme import set_smallest_text
 
@@ -70,10 +70,10 @@ class Presentation(QObject):
                                  .format(key=SHORTCUT))
         self.action.triggered.connect(lambda checked: self.set_active(checked))
         self.window.addAction(self.action)  # the key works wherever the focus is
-        self.scale_menu = menu.__class__(self.tr("Presentation &scale"), menu)
+        self.scale_menu = QMenu(self.tr("Presentation &scale"), menu)
         self.scale_actions = self._group(self.scale_menu, [(s, self.tr("{percent} %").format(percent=round(s * 100)))
                                                            for s in SCALES], self.scale, self.set_scale)
-        self.contrast_menu = menu.__class__(self.tr("Presentation &contrast"), menu)
+        self.contrast_menu = QMenu(self.tr("Presentation &contrast"), menu)
         labels = {"off": self.tr("Keep the theme"), "dark": self.tr("High contrast: white on black"),
                   "light": self.tr("High contrast: black on white")}
         self.contrast_actions = self._group(self.contrast_menu, list(labels.items()), self.contrast, self.set_contrast)
@@ -115,8 +115,9 @@ class Presentation(QObject):
         self._hide_advanced()
         w.showFullScreen()
         self.action.setShortcuts([QKeySequence(SHORTCUT), QKeySequence("Esc")])  # Esc leaves, as in a slide show
-        self._after_fonts()
+        self.rescale_plots()
         self._timer.start()
+        w.statusBar().showMessage(self.tr("Presentation mode: {key} or Esc leaves it").format(key=SHORTCUT), 5000)
         self.changed.emit(True, self.scale)
 
     def leave(self) -> None:
@@ -145,7 +146,7 @@ class Presentation(QObject):
         self.scale_actions[scale].setChecked(True)
         if self.active:
             self.window.set_zoom(scale, remember=False)
-            self._after_fonts()
+            self.rescale_plots()
             self.changed.emit(True, scale)
 
     def set_contrast(self, contrast: str) -> None:
@@ -155,18 +156,14 @@ class Presentation(QObject):
         if self.active:  # the plots take the new theme's pens first, then are scaled again
             unscale_plots(self.window)
             self._apply_contrast()
-            self._after_fonts()
+            self.rescale_plots()
 
     def _apply_contrast(self) -> None:
         theme = CONTRASTS[self.contrast] or self._saved["theme"]
         self.window.set_theme(theme, remember=False)
 
-    def _after_fonts(self) -> None:
-        """Once the new application font has reached every widget: plots and the sidebar follow it."""
-        QApplication.processEvents()
-        self.rescale_plots()
-
     def rescale_plots(self) -> None:
+        """The plots follow the application font (widgets have it as soon as ``setFont`` returns) and the scale."""
         if self.active:
             scale_plots(self.window, self.scale)
 

@@ -35,5 +35,9 @@
         <source>High contrast: black on white</source>
         <translation>高对比度：白底黑字</translation>
     </message>
+    <message>
+        <source>Presentation mode: {key} or Esc leaves it</source>
+        <translation>演示模式：按 {key} 或 Esc 退出</translation>
+    </message>
 </context>
 </TS>
