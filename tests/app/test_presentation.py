@@ -51,8 +51,7 @@ def test_f11_toggles_full_screen_and_restores_geometry_zoom_and_theme(qtbot, qap
     with qtbot.waitSignal(window.presentation_changed) as entered:
         qtbot.keyClick(window, Qt.Key.Key_F11)
     assert entered.args == [True, DEFAULT_SCALE]
-    qtbot.waitUntil(window.isFullScreen)
-    assert window.geometry() == window.screen().geometry()
+    qtbot.waitUntil(lambda: window.isFullScreen() and window.geometry() == window.screen().geometry())
     assert window.presentation.action.isChecked()
     assert qapp.font().pointSizeF() == pytest.approx(before["font"] / 1.25 * DEFAULT_SCALE)
     assert window.settings.value("view/zoom") == pytest.approx(1.25)  # the user's zoom, not the projector's
