@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QSize, Qt
-from PySide6.QtGui import QAction, QFont, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from playground.app.presentation import DEFAULT_SCALE, SHORTCUT, advanced_widgets
