@@ -57,6 +57,7 @@ class Presentation(QObject):
         self.contrast = contrast if contrast in CONTRASTS else "off"
         self._saved: dict | None = None
         self._hidden: list[tuple[QWidget, bool]] = []  # (widget, was it hidden before)
+        self._toolbar_was_hidden = False
         self._timer = QTimer(self)
         self._timer.setInterval(RESCAN_MS)
         self._timer.timeout.connect(self.rescale_plots)
@@ -113,6 +114,8 @@ class Presentation(QObject):
         set_smallest_text(SMALLEST_TEXT)  # before the zoom: the views redraw on its font change
         w.set_zoom(self.scale, remember=False)
         self._hide_advanced()
+        self._toolbar_was_hidden = w.menu_actions.toolbar.isHidden()
+        w.menu_actions.toolbar.hide()  # its actions are in the menus (and F5): the panels get its height
         w.showFullScreen()
         self.action.setShortcuts([QKeySequence(SHORTCUT), QKeySequence("Esc")])  # Esc leaves, as in a slide show
         self.rescale_plots()
@@ -126,6 +129,7 @@ class Presentation(QObject):
         self._timer.stop()
         self.action.setShortcuts([QKeySequence(SHORTCUT)])
         self._show_advanced()
+        w.menu_actions.toolbar.setHidden(self._toolbar_was_hidden)
         unscale_plots(w)
         set_smallest_text(0)
         w.set_theme(saved["theme"])  # remembered again: a zoom step taken while presenting is forgotten
@@ -223,6 +227,8 @@ def scale_plots(root: QWidget, scale: float) -> None:
         for item in scene.items():
             done = getattr(item, ORIGINAL, None)
             if done is not None and done["scale"] == scale and done.get("font") == font:
+                if isinstance(item, pg.AxisItem):
+                    _fit_title(item)  # the plot may have been laid out again since
                 continue
             if done is not None:
                 _restore(item)
@@ -253,7 +259,7 @@ def _scale_axis(axis, scale: float, font: QFont) -> None:
     setattr(axis, ORIGINAL, {"scale": scale, "font": font, "tick_font": axis.style["tickFont"],
                              "label_font": QFont(axis.label.font()), "pen": axis._pen,
                              "width": axis.fixedWidth, "height": axis.fixedHeight,
-                             "tick_length": axis.style["tickLength"]})
+                             "tick_length": axis.style["tickLength"], "label_shown": axis.label.isVisible()})
     pen = axis.pen()
     pen.setWidthF(max(pen.widthF(), 1.0) * scale)
     axis.setPen(pen)
@@ -265,6 +271,16 @@ def _scale_axis(axis, scale: float, font: QFont) -> None:
     if axis.fixedHeight is not None:
         axis.setHeight(round(axis.fixedHeight * scale))
     axis._updateLabel()  # the title's room follows its new font
+    _fit_title(axis)
+
+
+def _fit_title(axis) -> None:
+    """A vertical axis's title longer than the axis is left out while presenting, rather than cut at its ends."""
+    if axis.orientation not in ("left", "right") or not getattr(axis, ORIGINAL)["label_shown"]:
+        return
+    fits = axis.label.boundingRect().width() <= axis.geometry().height()
+    if fits != axis.label.isVisible():
+        axis.showLabel(fits)
 
 
 def _scale_curve(curve, scale: float) -> None:
@@ -306,6 +322,7 @@ def _restore(item) -> None:
         item.label.setFont(original["label_font"])
         item.setWidth(original["width"])
         item.setHeight(original["height"])
+        item.showLabel(original["label_shown"])
         item._updateLabel()
     elif isinstance(item, pg.PlotDataItem):
         if original["pen"] is not None:

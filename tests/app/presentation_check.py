@@ -76,3 +76,18 @@ def small_texts(root: QWidget, min_px: int) -> list[str]:
             if pixels(font) < min_px:
                 found.append(f"{type(widget).__name__} {text[:40]!r} is {pixels(font)} px")
     return found
+
+
+def cut_plot_titles(root: QWidget) -> list[str]:
+    """Visible axis titles of pyqtgraph plots longer than their axis: pyqtgraph draws them cut at both ends."""
+    found = []
+    for view in root.findChildren(pg.GraphicsView):
+        if not _shown(view, root):
+            continue
+        for item in view.scene().items():
+            if isinstance(item, pg.AxisItem) and item.isVisible() and item.label.isVisible():
+                length = item.geometry().height() if item.orientation in ("left", "right") else item.geometry().width()
+                if item.label.toPlainText().strip() and item.label.boundingRect().width() > length:
+                    found.append(f"{item.orientation} axis title {item.label.toPlainText()!r} is "
+                                 f"{item.label.boundingRect().width():.0f} px long, its axis {length:.0f} px")
+    return found

@@ -22,7 +22,7 @@ from playground.app.presentation import DEFAULT_SCALE, SHORTCUT, advanced_widget
 from playground.app.theme import light_palette
 
 from .layout_check import clipped_texts
-from .presentation_check import pixels, small_texts
+from .presentation_check import cut_plot_titles, pixels, small_texts
 
 PROJECTOR = "PLAYGROUND_PROJECTOR_SCREEN"  # set in the subprocess that has a 1280×720 screen
 READABLE = 18  # pixels
@@ -53,6 +53,7 @@ def test_f11_toggles_full_screen_and_restores_geometry_zoom_and_theme(qtbot, qap
     assert entered.args == [True, DEFAULT_SCALE]
     qtbot.waitUntil(lambda: window.isFullScreen() and window.geometry() == window.screen().geometry())
     assert window.presentation.action.isChecked()
+    assert window.menu_actions.toolbar.isHidden()  # its actions are in the menus; the panels get the room
     assert qapp.font().pointSizeF() == pytest.approx(before["font"] / 1.25 * DEFAULT_SCALE)
     assert window.settings.value("view/zoom") == pytest.approx(1.25)  # the user's zoom, not the projector's
     assert window.settings.value("view/theme") == "dark"
@@ -63,7 +64,7 @@ def test_f11_toggles_full_screen_and_restores_geometry_zoom_and_theme(qtbot, qap
     assert window.zoom == pytest.approx(1.25) and window.theme == "dark"
     assert qapp.font().pointSizeF() == pytest.approx(before["font"])
     assert qapp.palette().color(QPalette.ColorRole.Window) == before["window"]
-    assert not window.presentation.action.isChecked()
+    assert not window.presentation.action.isChecked() and not window.menu_actions.toolbar.isHidden()
     window.presentation.action.trigger()  # the View menu's item does the same
     assert window.isFullScreen() and window.presentation.active
     window.presentation.action.trigger()
@@ -227,7 +228,8 @@ def _problems(qtbot, window, where: str) -> list[str]:
     qtbot.wait(60)  # layouts settle, timers that elide or reflow have run
     window.presentation.rescale_plots()
     return ([f"{where}: clipped {clip}" for clip in clipped_texts(window)]
-            + [f"{where}: {small}" for small in small_texts(window, READABLE)])
+            + [f"{where}: {small}" for small in small_texts(window, READABLE)]
+            + [f"{where}: {cut}" for cut in cut_plot_titles(window)])
 
 
 def _attention_stage(inspect) -> int:

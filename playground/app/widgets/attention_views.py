@@ -83,7 +83,8 @@ class AttentionLinesView(QWidget):
         self.update()
 
     def _y(self, i: int, n: int) -> float:
-        return 16 + (i + 0.5) * (self.height() - 24) / max(n, 1)
+        top = QFontMetrics(self.font()).height() + 2  # under the "keys" and "queries" titles, at any zoom
+        return top + (i + 0.5) * (self.height() - top - 8) / max(n, 1)
 
     def paintEvent(self, _event) -> None:
         rows, cols = self.weights.shape
@@ -95,8 +96,8 @@ class AttentionLinesView(QWidget):
         text = self.palette().color(QPalette.ColorRole.WindowText)
         left_x, right_x = self.width() * 0.3, self.width() * 0.7
         painter.setPen(text)
-        painter.drawText(QRectF(0, 0, left_x, 14), Qt.AlignmentFlag.AlignRight, self.tr("keys"))
-        painter.drawText(QRectF(right_x, 0, self.width() - right_x, 14), Qt.AlignmentFlag.AlignLeft,
+        painter.drawText(QRectF(0, 0, left_x, fm.height()), Qt.AlignmentFlag.AlignRight, self.tr("keys"))
+        painter.drawText(QRectF(right_x, 0, self.width() - right_x, fm.height()), Qt.AlignmentFlag.AlignLeft,
                          self.tr("queries"))
         line = QColor(self.palette().color(QPalette.ColorRole.Highlight))
         for q in range(rows):
