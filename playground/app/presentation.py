@@ -246,13 +246,13 @@ def scale_plots(root: QWidget, scale: float) -> None:
 
 
 def unscale_plots(root: QWidget) -> None:
-    for view in _views(root):
-        if hasattr(view, "set_presenting"):
-            view.set_presenting(False)
     for scene in _scenes(root):
         for item in scene.items():
             if getattr(item, ORIGINAL, None) is not None:
                 _restore(item)
+    for view in _views(root):  # after the items: their originals were taken with the view laid out for presenting
+        if hasattr(view, "set_presenting"):
+            view.set_presenting(False)
 
 
 def _scale_axis(axis, scale: float, font: QFont) -> None:
