@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QFormLayout, QMenu, QWidget
 
-from .theme import set_smallest_text
+from .theme import set_line_scale, set_smallest_text
 
 ADVANCED = "advanced"  # the widget property that marks a control presentation mode hides
 SCALES = (1.4, 1.6, 2.0)
@@ -112,6 +112,7 @@ class Presentation(QObject):
         self.active = True
         self._apply_contrast()
         set_smallest_text(SMALLEST_TEXT)  # before the zoom: the views redraw on its font change
+        set_line_scale(self.scale)
         w.set_zoom(self.scale, remember=False)
         self._hide_advanced()
         self._toolbar_was_hidden = w.menu_actions.toolbar.isHidden()
@@ -132,6 +133,7 @@ class Presentation(QObject):
         w.menu_actions.toolbar.setHidden(self._toolbar_was_hidden)
         unscale_plots(w)
         set_smallest_text(0)
+        set_line_scale(1.0)
         w.set_theme(saved["theme"])  # remembered again: a zoom step taken while presenting is forgotten
         w.set_zoom(saved["zoom"])
         w.setWindowState(saved["state"])
@@ -149,6 +151,7 @@ class Presentation(QObject):
         self.window.settings.setValue("presentation/scale", scale)
         self.scale_actions[scale].setChecked(True)
         if self.active:
+            set_line_scale(scale)
             self.window.set_zoom(scale, remember=False)
             self.rescale_plots()
             self.changed.emit(True, scale)

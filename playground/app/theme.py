@@ -14,6 +14,7 @@ ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5)
 
 _original = {}  # the style name and font size the app started with
 _smallest = {"pixels": 0}  # the smallest text custom-drawn views may draw (presentation mode: 18 px)
+_lines = {"scale": 1.0}  # how much wider custom-drawn views draw their lines (presentation mode: its scale)
 
 
 def theme_label(name: str) -> str:
@@ -133,6 +134,15 @@ def readable_points(points: float) -> float:
     screen = QGuiApplication.primaryScreen()
     dpi = screen.logicalDotsPerInch() if screen is not None else 96.0
     return max(points, _smallest["pixels"] * 72.0 / dpi)
+
+
+def set_line_scale(scale: float) -> None:
+    """Custom-drawn views draw their lines ``scale`` times wider (1: as designed)."""
+    _lines["scale"] = scale
+
+
+def line_width(width: float) -> float:
+    return width * _lines["scale"]
 
 
 def next_zoom(scale: float, direction: int) -> float:

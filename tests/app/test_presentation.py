@@ -279,3 +279,35 @@ def test_projector_screen_tokenize_reads_for_every_tokenizer_kind(qtbot, make_wi
     found = _problems(qtbot, window, f"tokenize {kind}")
     assert not found, "\n" + "\n".join(found)
     window.presentation.leave()
+
+
+def _line_ink(view) -> int:
+    """Pixels between the keys' and the queries' labels that differ from the background: the lines alone."""
+    image = view.grab().toImage()
+    background = image.pixelColor(image.width() - 1, image.height() - 1)
+    left, right = int(image.width() * 0.3) + 10, int(image.width() * 0.7) - 10
+    return sum(image.pixelColor(x, y) != background for x in range(left, right) for y in range(image.height()))
+
+
+def test_custom_drawn_views_draw_wider_lines_and_readable_ids_while_presenting(qtbot, make_window):
+    import numpy as np
+
+    from playground.app.widgets.attention_views import AttentionLinesView
+    from playground.app.widgets.token_spans import TokenSpanView
+
+    window = make_window()
+    lines = AttentionLinesView()
+    qtbot.addWidget(lines)
+    lines.resize(400, 300)
+    weights = np.tril(np.ones((4, 4), dtype=np.float32))
+    lines.set_weights(weights / weights.sum(-1, keepdims=True), list("abcd"), list("abcd"))
+    lines.show()
+    qtbot.waitExposed(lines)
+    thin = _line_ink(lines)
+    spans = window.panel("tokenize").left.findChild(TokenSpanView)
+    window.presentation.enter()
+    lines.resize(400, 300)
+    assert _line_ink(lines) > thin * 1.3  # lines 1.6 times as wide
+    assert pixels(spans._fonts()[1]) >= READABLE  # the ids under each token
+    window.presentation.leave()
+    assert pixels(spans._fonts()[1]) < READABLE

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from ..numbers import format_percent
+from ..theme import line_width
 from .heatmap import HeatmapView
 from .token_stream import quoted
 
@@ -108,7 +109,7 @@ class AttentionLinesView(QWidget):
                 if w < 0.01:
                     continue
                 line.setAlphaF(min(1.0, 0.15 + 0.85 * w))
-                painter.setPen(QPen(line, 0.5 + 4 * w))
+                painter.setPen(QPen(line, line_width(0.5 + 4 * w)))
                 painter.drawLine(QPointF(right_x - 6, self._y(q, rows)), QPointF(left_x + 6, self._y(k, cols)))
         painter.setPen(text)
         for k, label in enumerate(self.keys):
