@@ -2,8 +2,11 @@
 
 The Inspect panel is shot at each main kind of stage for both model kinds:
 inspect-<stage>-reversal.png (encoder-decoder) and inspect-<stage>-grammar.png (decoder-only).
+Presentation mode is shot full screen on a 1280×720 screen (a projector), in a process of its own
+whose offscreen screen has that size: presentation-<panel>.png.
 
-    python packaging/screenshots.py [folder]      # default: docs/screenshots/
+    python packaging/screenshots.py [folder]                  # default: docs/screenshots/
+    python packaging/screenshots.py --presentation [folder]   # only the presentation-mode shots
 
 Runs the real app offscreen (no display needed) with temporary settings, so the user's are
 never touched, and waits on the app's own state, not on fixed times.
@@ -134,6 +137,8 @@ class Photographer:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--presentation"]:
+        return presentation_main(argv[1:])
     folder = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="playground-shots-") as tmp:
@@ -187,7 +192,7 @@ def main(argv: list[str]) -> int:
         window.set_theme("light")
         shoot_inspect(shots, "grammar", "the small cat sees")  # the decoder-only kind, in the light theme
         window.shutdown()  # not close(): it would ask, in a modal box nobody sees, to save the trained weights
-    return 0
+    return subprocess.run([sys.executable, __file__, "--presentation", str(folder)], check=False).returncode
 
 
 def train_and_generate(shots, dataset: str, steps: int, shot: str, example: bool) -> None:
@@ -255,6 +260,86 @@ def shoot_inspect(shots, dataset: str, text: str | None = None, prefix: str = ""
             inspect.detail.select_cell(max(inspect.current_record().tensor.shape[-2] - 2, 0), 1)
         inspect.detail.tabs.setCurrentIndex(tab)
         shots.shoot(f"inspect-{shot}-{dataset}", "inspect")
+
+
+# --- presentation mode on a 1280×720 projector ------------------------------------------------------------------
+PROJECTOR = {"name": "projector", "x": 0, "y": 0, "width": 1280, "height": 720, "logicalDpi": 96,
+             "logicalBaseDpi": 96, "dpr": 1}
+PRESENTATION_TEXT = "Tokenizers split text into pieces.\n分词把文字切成词元 🐱"
+
+
+def presentation_main(argv: list[str]) -> int:
+    """presentation-train.png (during training), presentation-inspect.png (attention), presentation-tokenize.png,
+    and presentation-tokenize-contrast.png (white on black), full screen at 1280×720 with the default scale."""
+    import json
+
+    folder = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="playground-shots-") as tmp:
+        screen = Path(tmp) / "projector.json"
+        screen.write_text(json.dumps({"screens": [PROJECTOR]}), encoding="utf-8")
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"  # before the app: the screen's size
+        os.environ["PLAYGROUND_SETTINGS_DIR"] = tmp
+        shots = Photographer(folder)
+        window, app = shots.window, shots.app
+        window.set_theme("light")
+        shots.choose("grammar")
+        window.presentation.enter()
+        wait_until(app, lambda: window.isFullScreen() and window.width() == PROJECTOR["width"])
+        shoot_tokenize_presented(shots)
+        shoot_training_presented(shots)
+        inspect = window.panel("inspect")
+        window.show_panel("inspect")
+        inspect.text.setText("the cat sees")  # few characters: cells and labels large enough for the back row
+        inspect.trace_input()
+        wait_until(app, lambda: not inspect.is_tracing() and inspect.inspection is not None, timeout=120)
+        views = inspect_views(inspect.inspection.trace.names())
+        show_attention(shots, next(name for shot, name, _tab, _cell in views if shot == "masked-attention"))
+        shots.shoot("presentation-inspect", "inspect")
+        window.presentation.set_contrast("dark")
+        shots.shoot("presentation-tokenize-contrast", "tokenize")
+        window.presentation.leave()
+        window.shutdown()
+    return 0
+
+
+def shoot_tokenize_presented(shots) -> None:
+    window, app = shots.window, shots.app
+    tokenize = window.panel("tokenize")
+    tokenize.input.setPlainText(PRESENTATION_TEXT)
+    right = tokenize.right
+    right.kind_box.setCurrentIndex(right.kind_box.findData("bpe"))
+    right.vocab_box.setValue(400)
+    right.train()
+    wait_until(app, lambda: right.tokenizer is not None and not right.is_training())
+    tokenize.refresh()
+    shots.shoot("presentation-tokenize", "tokenize")
+
+
+def shoot_training_presented(shots, steps: int = 600, shot_at: int = 300) -> None:
+    """The Train panel while it trains: the shot is taken at step ``shot_at``, then training stops there."""
+    window, app = shots.window, shots.app
+    window.workspace.set_train_config(max_steps=steps, eval_interval=50)
+    train = window.panel("train")
+    window.show_panel("train")
+    seen = [0]
+    window.workspace.training_record.connect(lambda row: seen.__setitem__(0, row.get("step", seen[0])))
+    train.start()
+    wait_until(app, lambda: seen[0] >= shot_at or train.state not in ("running", "idle"), timeout=600)
+    shots.shoot("presentation-train", "train")
+    train.stop()
+    wait_until(app, lambda: train.state in ("finished", "stopped", "diverged") and not train.job_running(), timeout=600)
+
+
+def show_attention(shots, name: str) -> None:
+    """The Inspect panel at attention record ``name``: its busiest head, one query row's worked numbers."""
+    inspect = shots.window.panel("inspect")
+    names = inspect.inspection.trace.names()
+    inspect.go_to(names.index(name))
+    record = inspect.current_record()
+    inspect.detail.head_box.setValue(busiest_head(record.tensor))
+    inspect.detail.select_cell(max(record.tensor.shape[-2] - 2, 0), 1)
+    inspect.detail.tabs.setCurrentIndex(NUMBERS)
 
 
 if __name__ == "__main__":

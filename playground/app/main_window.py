@@ -20,6 +20,7 @@ from ..resources import resource_path
 from . import dialogs
 from .launch import UI_MODULES, ModuleLoader, probe, quit_when_ready
 from .numbers import format_count, format_float, use_number_format
+from .presentation import Presentation
 from .session_actions import SessionActions
 from .settings import open_settings
 from .theme import apply_theme, apply_zoom, next_zoom
@@ -79,6 +80,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
     load_failed = Signal(str)  # torch, the core or the panels could not be imported (a broken install)
     session_loaded = Signal(str)
     session_saved = Signal(str)
+    presentation_changed = Signal(bool, float)  # (on, scale): a pane with text of its own scales it
 
     def __init__(self, settings: QSettings | None = None, parent=None):
         super().__init__(parent)
@@ -97,6 +99,8 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         self._build_central()
         self._build_status_bar()
         self.menu_actions = WindowActions(self)
+        self.presentation = Presentation(self)
+        self.presentation.changed.connect(self.presentation_changed)
         self._restore_settings()
         self.update_title()
 
@@ -319,18 +323,22 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
             self.banner.clear_topic("training")
 
     # --- view -----------------------------------------------------------------------------
-    def set_theme(self, name: str) -> None:
+    def set_theme(self, name: str, remember: bool = True) -> None:
+        """``remember=False``: for a while only (presentation mode), the settings keep the user's choice."""
         self.theme = apply_theme(name)
-        self.settings.setValue("view/theme", self.theme)
+        if remember:
+            self.settings.setValue("view/theme", self.theme)
         self.menu_actions.check_theme(self.theme)
 
-    def set_zoom(self, scale: float) -> None:
+    def set_zoom(self, scale: float, remember: bool = True) -> None:
         self.zoom = apply_zoom(scale)
-        self.settings.setValue("view/zoom", self.zoom)
+        if remember:
+            self.settings.setValue("view/zoom", self.zoom)
         for label in self.findChildren(HeadingLabel):  # explicit fonts do not follow the application's
             label.refresh()
         if self.panels:
             self._fit_sidebar()
+            QTimer.singleShot(0, self._fit_sidebar)  # again once the new font has reached the list
         QTimer.singleShot(0, self.statusBar().reformat)  # its height follows the new font
         self.statusBar().showMessage(self.tr("Zoom {percent} %").format(percent=round(self.zoom * 100)), 2000)
 
@@ -364,7 +372,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
             self.set_zoom(zoom)
 
     def save_settings(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/geometry", self.presentation.normal_geometry())
         self.settings.sync()
 
     # --- drag and drop ----------------------------------------------------------------------

@@ -9,10 +9,12 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-THEMES = ("system", "light", "dark", "high-contrast")
+THEMES = ("system", "light", "dark", "high-contrast", "high-contrast-light")
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5)
 
 _original = {}  # the style name and font size the app started with
+_smallest = {"pixels": 0}  # the smallest text custom-drawn views may draw (presentation mode: 18 px)
+_lines = {"scale": 1.0}  # how much wider custom-drawn views draw their lines (presentation mode: its scale)
 
 
 def theme_label(name: str) -> str:
@@ -21,6 +23,7 @@ def theme_label(name: str) -> str:
         "light": QCoreApplication.translate("Theme", "Light"),
         "dark": QCoreApplication.translate("Theme", "Dark"),
         "high-contrast": QCoreApplication.translate("Theme", "High contrast"),
+        "high-contrast-light": QCoreApplication.translate("Theme", "High contrast, black on white"),
     }
     return labels[name]
 
@@ -42,9 +45,12 @@ def apply_theme(name: str, app: QApplication | None = None) -> str:
         app.setStyle(_original["style"])
         app.setPalette(QPalette())  # an empty palette resolves to the platform's own
         return name
-    hints.setColorScheme(Qt.ColorScheme.Dark if name != "light" else Qt.ColorScheme.Light)
+    light = name in ("light", "high-contrast-light")
+    hints.setColorScheme(Qt.ColorScheme.Light if light else Qt.ColorScheme.Dark)
     app.setStyle("Fusion")
-    app.setPalette({"light": light_palette, "dark": dark_palette, "high-contrast": high_contrast_palette}[name]())
+    palettes = {"light": light_palette, "dark": dark_palette, "high-contrast": high_contrast_palette,
+                "high-contrast-light": high_contrast_light_palette}
+    app.setPalette(palettes[name]())
     return name
 
 
@@ -90,6 +96,17 @@ def high_contrast_palette() -> QPalette:
     }, {R.WindowText: "#a0a0a0", R.Text: "#a0a0a0", R.ButtonText: "#a0a0a0"})
 
 
+def high_contrast_light_palette() -> QPalette:
+    """Black on white with strong blue accents: what a washed-out projector still shows."""
+    return _palette({
+        R.Window: "#ffffff", R.WindowText: "#000000", R.Base: "#ffffff", R.AlternateBase: "#ebebeb",
+        R.Text: "#000000", R.Button: "#ffffff", R.ButtonText: "#000000", R.BrightText: "#ffffff",
+        R.Highlight: "#0033cc", R.HighlightedText: "#ffffff", R.Link: "#0000cc", R.LinkVisited: "#660099",
+        R.ToolTipBase: "#ffffff", R.ToolTipText: "#000000", R.PlaceholderText: "#404040",
+        R.Light: "#000000", R.Midlight: "#000000", R.Mid: "#000000", R.Dark: "#000000", R.Shadow: "#000000",
+    }, {R.WindowText: "#606060", R.Text: "#606060", R.ButtonText: "#606060"})
+
+
 def is_dark(palette: QPalette | None = None) -> bool:
     """Whether text is light on a dark window: custom-drawn views pick their colours by it."""
     palette = palette or QGuiApplication.palette()
@@ -105,6 +122,27 @@ def apply_zoom(scale: float, app: QApplication | None = None) -> float:
     font.setPointSizeF(_original["point_size"] * scale)
     app.setFont(font)
     return scale
+
+
+def set_smallest_text(pixels: int) -> None:
+    """Custom-drawn views draw no secondary text (token ids, captions) under ``pixels`` (0: no floor)."""
+    _smallest["pixels"] = pixels
+
+
+def readable_points(points: float) -> float:
+    """``points``, or more if that is under the smallest text allowed now (see ``set_smallest_text``)."""
+    screen = QGuiApplication.primaryScreen()
+    dpi = screen.logicalDotsPerInch() if screen is not None else 96.0
+    return max(points, _smallest["pixels"] * 72.0 / dpi)
+
+
+def set_line_scale(scale: float) -> None:
+    """Custom-drawn views draw their lines ``scale`` times wider (1: as designed)."""
+    _lines["scale"] = scale
+
+
+def line_width(width: float) -> float:
+    return width * _lines["scale"]
 
 
 def next_zoom(scale: float, direction: int) -> float:

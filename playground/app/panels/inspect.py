@@ -18,6 +18,7 @@ from ...core.inspect import inspect, inspect_inputs, next_text, token_counts
 from ...core.tasks import PairTask
 from ...core.trace import group_title
 from ..numbers import format_count, format_percent
+from ..presentation import mark_advanced
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
 from ..widgets.head_toggles import HeadToggles
@@ -85,7 +86,11 @@ class InspectPanel(Panel):
         column = QVBoxLayout(interventions)
         column.addWidget(self.toggles)
         column.addWidget(self.before_after, 1)
-        self.detail.tabs.addTab(interventions, self.tr("Switch heads off"))
+        scroll = QScrollArea()  # three attention modules of buttons are taller than the tab in large text
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(interventions)
+        self.detail.tabs.addTab(scroll, self.tr("Switch heads off"))
         split = QSplitter()
         split.addWidget(self.records_list)
         split.addWidget(self.detail)
@@ -141,6 +146,7 @@ class InspectPanel(Panel):
         for widget, stretch in ((self.text, 2), (self.prefix_caption, 0), (self.prefix, 1), (self.trace_button, 0),
                                 (self.next_token_button, 0), (self.live, 0), (self.live_steps, 0)):
             row.addWidget(widget, stretch)
+        mark_advanced(self.live, self.live_steps)  # presentation mode hides them
         return self.input_box
 
     def _build_stepper(self) -> QHBoxLayout:

@@ -20,6 +20,7 @@ from ...core.recipes import TEXT_MODEL
 from .. import dialogs
 from ..export import make_exportable
 from ..numbers import format_bytes, format_count, format_short
+from ..presentation import mark_advanced
 from ..widgets.architecture import ArchitectureDiagram, architecture_of
 from ..widgets.banner import Banner
 from ..widgets.heading import HeadingLabel
@@ -175,6 +176,9 @@ class ModelPanel(Panel):
                 (self.tr("Vocabulary"), self.vocab_label)]
         for label, widget in rows:
             form.addRow(label, widget)
+        # Beyond the preset: presentation mode hides them.
+        mark_advanced(*(self.w[k] for k in ("n_encoder_layer", "d_ff", "dropout", "activation", "norm", "position",
+                                              "tie_weights", "bias")))
         return form_widget
 
     def _build_summary(self) -> QGroupBox:

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..numbers import format_count
-from ..theme import is_dark
+from ..theme import is_dark, readable_points
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
 
@@ -148,7 +148,7 @@ class ArchitectureDiagram(QWidget):
         bold = QFont(base)
         bold.setBold(True)
         small = QFont(base)
-        small.setPointSizeF(max(6.0, base.pointSizeF() * 0.82))
+        small.setPointSizeF(readable_points(max(6.0, base.pointSizeF() * 0.82)))
         return base, bold, small
 
     def _chip_size(self, chip: Chip, fonts) -> tuple[float, float]:

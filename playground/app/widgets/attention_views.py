@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from ..numbers import format_percent
+from ..theme import line_width
 from .heatmap import HeatmapView
 from .token_stream import quoted
 
@@ -83,7 +84,8 @@ class AttentionLinesView(QWidget):
         self.update()
 
     def _y(self, i: int, n: int) -> float:
-        return 16 + (i + 0.5) * (self.height() - 24) / max(n, 1)
+        top = QFontMetrics(self.font()).height() + 2  # under the "keys" and "queries" titles, at any zoom
+        return top + (i + 0.5) * (self.height() - top - 8) / max(n, 1)
 
     def paintEvent(self, _event) -> None:
         rows, cols = self.weights.shape
@@ -95,8 +97,8 @@ class AttentionLinesView(QWidget):
         text = self.palette().color(QPalette.ColorRole.WindowText)
         left_x, right_x = self.width() * 0.3, self.width() * 0.7
         painter.setPen(text)
-        painter.drawText(QRectF(0, 0, left_x, 14), Qt.AlignmentFlag.AlignRight, self.tr("keys"))
-        painter.drawText(QRectF(right_x, 0, self.width() - right_x, 14), Qt.AlignmentFlag.AlignLeft,
+        painter.drawText(QRectF(0, 0, left_x, fm.height()), Qt.AlignmentFlag.AlignRight, self.tr("keys"))
+        painter.drawText(QRectF(right_x, 0, self.width() - right_x, fm.height()), Qt.AlignmentFlag.AlignLeft,
                          self.tr("queries"))
         line = QColor(self.palette().color(QPalette.ColorRole.Highlight))
         for q in range(rows):
@@ -107,7 +109,7 @@ class AttentionLinesView(QWidget):
                 if w < 0.01:
                     continue
                 line.setAlphaF(min(1.0, 0.15 + 0.85 * w))
-                painter.setPen(QPen(line, 0.5 + 4 * w))
+                painter.setPen(QPen(line, line_width(0.5 + 4 * w)))
                 painter.drawLine(QPointF(right_x - 6, self._y(q, rows)), QPointF(left_x + 6, self._y(k, cols)))
         painter.setPen(text)
         for k, label in enumerate(self.keys):

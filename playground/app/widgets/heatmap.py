@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ..theme import is_dark
+from ..theme import is_dark, line_width
 from .token_stream import quoted
 
 MASKED_GREY = (128, 128, 128)
@@ -171,14 +171,14 @@ class HeatmapView(QWidget):
             self._paint_labels(painter, rect, rows, cols)
 
     def _paint_selection(self, painter: QPainter, rect: QRectF, rows: int, cols: int) -> None:
-        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), line_width(2))
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         h, w = rect.height() / rows, rect.width() / cols
         if self.selected_row is not None:
             painter.drawRect(QRectF(rect.left(), rect.top() + self.selected_row * h, rect.width(), h))
         if self.selected_row is not None and self.selected_col is not None:
-            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Text), 2))
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Text), line_width(2)))
             painter.drawRect(QRectF(rect.left() + self.selected_col * w, rect.top() + self.selected_row * h, w, h))
 
     def _paint_labels(self, painter: QPainter, rect: QRectF, rows: int, cols: int) -> None:

@@ -332,6 +332,22 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.rate_plot.setLabel("left", self.tr("learning rate"), color=LR_COLOR)
         self.rate_plot.setLabel("right", self.tr("gradient norm"), color=GRAD_COLOR)
 
+    def set_presenting(self, on: bool) -> None:
+        """Presentation mode: the losses alone, over the whole height (the rate plot's titles are longer than
+        its axes in a projector's font); the step axis gets its title in the loss plot."""
+        if on == (not self.rate_plot.isVisible()):
+            return
+        if on:
+            self._rate_height = self.rate_plot.maximumHeight()
+        self.rate_plot.setVisible(not on)
+        self.grad_view.setVisible(not on)  # its own view box in the scene, not inside the rate plot
+        self.rate_plot.setMaximumHeight(0 if on else self._rate_height)
+        self.ci.layout.setRowStretchFactor(1, 0 if on else 1)
+        if on:
+            self.loss_plot.setLabel("bottom", self.tr("step"))
+        else:
+            self.loss_plot.getAxis("bottom").showLabel(False)
+
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "rate_plot"):
             self.apply_palette()

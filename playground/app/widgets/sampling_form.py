@@ -2,6 +2,8 @@
 
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QGroupBox, QSpinBox
 
+from ..presentation import mark_advanced
+
 RANDOM_SEED = -1  # the seed box's lowest value means "a fresh seed each time"
 FIELDS = ("temperature", "top_k", "top_p", "max_tokens", "seed")
 
@@ -35,6 +37,7 @@ class SamplingForm(QGroupBox):
         self.seed.setToolTip(self.tr("Same seed, same text"))
         self.greedy = QCheckBox(self.tr("Greedy: always the likeliest token"))
         self.greedy.toggled.connect(self._on_greedy)
+        mark_advanced(self.seed)  # presentation mode hides it
         form = QFormLayout(self)
         form.addRow(self.tr("Temperature"), self.temperature)
         form.addRow(self.tr("Top-k"), self.top_k)

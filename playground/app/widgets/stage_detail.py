@@ -19,6 +19,7 @@ from .. import view_tables
 from ..export import make_exportable
 from .attention_views import AttentionLinesView, HeadGrid, ProbabilityBars
 from .embedding_map import EmbeddingMap
+from .heading import HeadingLabel
 from .heatmap import HeatmapView
 from .token_stream import quoted
 
@@ -50,11 +51,7 @@ class StageDetail(QWidget):
 
     # --- building ----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.title = QLabel()
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title = HeadingLabel("", 1.3)  # follows the zoom
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.formula = QLabel()

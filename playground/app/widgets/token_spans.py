@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ...core.token_text import readable_token
 from ..numbers import format_count
-from ..theme import is_dark
+from ..theme import is_dark, readable_points
 
 MAX_TOKENS = 1500  # more are counted but not drawn: a pasted book must not freeze the view
 LIGHT = ("#ffd8a8", "#b8f0dc", "#cfe5ff", "#ffd6e7", "#e2d8ff", "#dcf5a8")
@@ -106,7 +106,7 @@ class TokenSpanView(QWidget):
     def _fonts(self) -> tuple[QFont, QFont]:
         text_font = QFont(self.font())
         id_font = QFont(self.font())
-        id_font.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.72))
+        id_font.setPointSizeF(readable_points(max(6.0, self.font().pointSizeF() * 0.72)))
         return text_font, id_font
 
     def _relayout(self) -> None:

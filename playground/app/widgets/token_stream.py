@@ -7,8 +7,8 @@ Hovering a token shows the alternatives it beat in a tooltip and reports the tok
 import html
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QTextBrowser, QToolTip
+from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QApplication, QTextBrowser, QToolTip
 
 from ..numbers import format_percent
 
@@ -63,9 +63,17 @@ class TokenStreamView(QTextBrowser):
         self.steps: list = []
         self.highlighted.connect(self._on_highlighted)
         self.anchorClicked.connect(self._on_clicked)
-        font = self.font()
+        self._follow_zoom()
+
+    def _follow_zoom(self) -> None:
+        font = QFont(QApplication.font())
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.setFont(font)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ApplicationFontChange:  # an explicit font does not follow the zoom itself
+            self._follow_zoom()
+        return super().event(event)
 
     def clear_tokens(self) -> None:
         self.steps = []

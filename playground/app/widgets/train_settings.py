@@ -3,6 +3,7 @@
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QSpinBox, QWidget
 
+from ..presentation import mark_advanced
 from .number_box import RateSpinBox
 
 INT_MAX = 2**31 - 1
@@ -43,6 +44,7 @@ class TrainSettingsForm(QWidget):
         self.seed = _spin(0, INT_MAX)
         self.seed.setToolTip(self.tr("Same seed, same data order and same run"))
 
+        mark_advanced(self.device, self.warmup_steps, self.eval_interval, self.seed)  # presentation mode hides them
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.tr("Device"), self.device)

@@ -19,5 +19,9 @@
         <source>High contrast</source>
         <translation>高对比度</translation>
     </message>
+    <message>
+        <source>High contrast, black on white</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 </TS>
