@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>High contrast, black on white</source>
-        <translation type="unfinished"></translation>
+        <translation>高对比度（白底黑字）</translation>
     </message>
 </context>
 </TS>
