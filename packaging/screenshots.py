@@ -7,11 +7,13 @@ whose offscreen screen has that size: presentation-<panel>.png.
 
     python packaging/screenshots.py [folder]                  # default: docs/screenshots/
     python packaging/screenshots.py --presentation [folder]   # only the presentation-mode shots
+    python packaging/screenshots.py --lang zh_CN              # the Chinese interface: docs/screenshots/zh_CN/
 
 Runs the real app offscreen (no display needed) with temporary settings, so the user's are
 never touched, and waits on the app's own state, not on fixed times.
 """
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -72,31 +74,19 @@ def save_png(image, path: Path) -> bool:
     return True
 
 
-def take_language(argv: list[str]) -> tuple[list[str], str | None]:
-    """``--lang zh_CN`` taken out of the command line: the other arguments, and the language (None: English).
-
-        python packaging/screenshots.py --lang zh_CN   # the Chinese interface, into docs/screenshots/zh_CN/
-
-    Without a folder, a language's screenshots go to docs/screenshots/<lang>/ (the README.zh-CN.md's).
-    """
-    rest, language = list(argv), None
-    for i, arg in enumerate(rest):
-        if arg == "--lang" and i + 1 < len(rest):
-            language = rest[i + 1]
-            del rest[i:i + 2]
-            break
-        if arg.startswith("--lang="):
-            language = arg.split("=", 1)[1]
-            del rest[i]
-            break
-    if language and not [a for a in rest if not a.startswith("--")]:
-        rest.append(str(ROOT / "docs" / "screenshots" / language))
-    return rest, language
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The folder (default docs/screenshots/, or docs/screenshots/<lang>/ for another language), --lang, --presentation."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", help="where the PNGs go (default: docs/screenshots/[<lang>/])")
+    parser.add_argument("--lang", help="the interface's language, e.g. zh_CN (README.zh-CN.md's screenshots)")
+    parser.add_argument("--presentation", action="store_true", help="only the presentation-mode shots")
+    args = parser.parse_args(argv)
+    default = ROOT / "docs" / "screenshots"
+    args.folder = Path(args.folder) if args.folder else (default / args.lang if args.lang else default)
+    return args
 
 
-LANGUAGE = None
-if __name__ == "__main__":  # main() then sees the arguments it always did
-    sys.argv[1:], LANGUAGE = take_language(sys.argv[1:])
+LANGUAGE = None  # the interface's language for every Photographer of this process (--lang)
 
 
 class Photographer:
@@ -137,9 +127,11 @@ class Photographer:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["--presentation"]:
-        return presentation_main(argv[1:])
-    folder = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    global LANGUAGE
+    args = parse_args(argv)
+    LANGUAGE, folder = args.lang, args.folder
+    if args.presentation:
+        return presentation_main(folder)
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="playground-shots-") as tmp:
         os.environ["PLAYGROUND_SETTINGS_DIR"] = tmp
@@ -192,7 +184,8 @@ def main(argv: list[str]) -> int:
         window.set_theme("light")
         shoot_inspect(shots, "grammar", "the small cat sees")  # the decoder-only kind, in the light theme
         window.shutdown()  # not close(): it would ask, in a modal box nobody sees, to save the trained weights
-    return subprocess.run([sys.executable, __file__, "--presentation", str(folder)], check=False).returncode
+    language = ["--lang", LANGUAGE] if LANGUAGE else []
+    return subprocess.run([sys.executable, __file__, "--presentation", str(folder), *language], check=False).returncode
 
 
 def train_and_generate(shots, dataset: str, steps: int, shot: str, example: bool) -> None:
@@ -268,12 +261,11 @@ PROJECTOR = {"name": "projector", "x": 0, "y": 0, "width": 1280, "height": 720, 
 PRESENTATION_TEXT = "Tokenizers split text into pieces.\n分词把文字切成词元 🐱"
 
 
-def presentation_main(argv: list[str]) -> int:
+def presentation_main(folder: Path) -> int:
     """presentation-train.png (during training), presentation-inspect.png (attention), presentation-tokenize.png,
     and presentation-tokenize-contrast.png (white on black), full screen at 1280×720 with the default scale."""
     import json
 
-    folder = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="playground-shots-") as tmp:
         screen = Path(tmp) / "projector.json"

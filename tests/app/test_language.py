@@ -174,10 +174,15 @@ def test_the_screenshot_script_photographs_the_chinese_interface(qapp, tmp_path)
     finally:
         sys.path.remove(str(root / "packaging"))
     shots_zh = str(root / "docs" / "screenshots" / "zh_CN")
-    assert screenshots.take_language(["--lang", "zh_CN"]) == ([shots_zh], "zh_CN")
-    assert screenshots.take_language(["--lang=zh_CN", "/tmp/shots"]) == (["/tmp/shots"], "zh_CN")
-    assert screenshots.take_language(["/tmp/shots"]) == (["/tmp/shots"], None)
-    assert screenshots.take_language([]) == ([], None)  # English: main()'s own default folder
+
+    def parsed(argv):
+        args = screenshots.parse_args(argv)
+        return str(args.folder), args.lang, args.presentation
+
+    assert parsed(["--lang", "zh_CN"]) == (shots_zh, "zh_CN", False)
+    assert parsed(["--lang=zh_CN", "/tmp/shots"]) == ("/tmp/shots", "zh_CN", False)
+    assert parsed(["/tmp/shots"]) == ("/tmp/shots", None, False)
+    assert parsed(["--presentation"]) == (str(root / "docs" / "screenshots"), None, True)
     shots = screenshots.Photographer(tmp_path, "zh_CN")
     try:
         assert language_menu(shots.window).title() == "语言(&L)"
