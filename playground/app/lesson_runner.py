@@ -10,6 +10,7 @@ training again. A failing action stops the step and says why; it never raises in
 
 import copy
 import os
+from pathlib import Path
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
@@ -24,7 +25,14 @@ from .worker import Job
 POLL_MS = 50
 WAIT_LIMIT_S = 300  # a dataset, tokenizer, trace or generation that takes longer has gone wrong (training: no limit)
 STEPS_ENV = "PLAYGROUND_LESSON_MAX_STEPS"  # tests only: train at most this many steps per `> train`
-VIEW_TABS = {"numbers": 0, "heads": 1, "next": 2, "embeddings": 3}
+VIEW_TABS = {"numbers": 0, "heads": 1, "next": 2, "embeddings": 3}  # the inspector's stage detail
+SAMPLING = ("temperature", "top-k", "top-p", "greedy", "max-tokens", "seed", "generate")
+SAMPLING_DEFAULTS = {"temperature": 1.0, "top_k": 0, "top_p": 1.0, "max_tokens": 200, "seed": 0, "greedy": False}
+TOKENIZE_TABS = {"tokens": 0, "vocabulary": 1, "merges": 2}  # the Tokenize panel's right column
+
+
+def same_file(a: str | None, b: str) -> bool:
+    return bool(a) and Path(a).resolve() == Path(b).resolve()
 
 
 def tr(text: str) -> str:
@@ -107,7 +115,7 @@ class LessonRunner(QObject):
             queue += [a for a in steps[index].actions if not a.changes_state]
         else:
             first = next(i for i in range(index + 1) if i not in self.snapshots)
-            if first > 0:
+            if first > 0 and not self._still(first - 1):
                 queue.append(lambda i=first - 1: self._restore(i))
             for i in range(first, index + 1):
                 if i == 0:
@@ -115,6 +123,8 @@ class LessonRunner(QObject):
                 step_actions = steps[i].actions
                 queue += step_actions if i == index else [a for a in step_actions if a.changes_state]
                 queue.append(lambda i=i: self._snapshot(i))
+        if any(a.name in SAMPLING for a in steps[index].actions):
+            queue.insert(1, self._reset_sampling)
         self._queue = queue
         self.step_started.emit(index)
         self.busy_changed.emit(True)
@@ -217,7 +227,19 @@ class LessonRunner(QObject):
         return (lambda: train.run is None and self._idle()), None
 
     def _snapshot(self, index: int) -> None:
-        self.snapshots[index] = Snapshot.of(self.workspace.core)
+        core = self.workspace.core
+        self.snapshots[index] = Snapshot.of(core)
+        self._left = (index, core, core.recipe, core.model, core.trained_steps)
+
+    def _still(self, index: int) -> bool:
+        """Whether the workspace is as step ``index`` left it (then its trace and views are still shown)."""
+        core, left = self.workspace.core, getattr(self, "_left", None)
+        return left is not None and left[0] == index and left[4] == core.trained_steps and all(
+            a is b for a, b in zip(left[1:4], (core, core.recipe, core.model)))
+
+    def _reset_sampling(self) -> None:
+        """A step that generates starts from the default sampling settings, then sets its own."""
+        self._panel("generate").sampling.restore(SAMPLING_DEFAULTS)
 
     def _restore(self, index: int):
         self.workspace.replace_core(self.snapshots[index].workspace())
@@ -261,7 +283,7 @@ class LessonRunner(QObject):
         self._forget_unsaved()
         before = self.workspace.core.recipe
         self._panel("data").open_text_file(path, ask=False)
-        return self._wait_for_data(before, lambda spec: spec.get("text_file") == path)
+        return self._wait_for_data(before, lambda spec: same_file(spec.get("text_file"), path))
 
     def _do_cleaning(self, action, *options):
         data = self._panel("data")
@@ -330,11 +352,13 @@ class LessonRunner(QObject):
         return (lambda: train.run is None), then, None
 
     # --- actions: the inspector ------------------------------------------------------------------------
-    def _do_trace(self, action, text):
+    def _do_trace(self, action, text, output_so_far=""):
         inspect = self._panel("inspect")
-        self._recipe()
+        recipe = self._recipe()
+        if output_so_far and not isinstance(recipe.task, PairTask):
+            raise ActionFailed(tr("Only a source → target task takes the output so far; this data is one text."))
         inspect.text.setText(text)
-        inspect.prefix.clear()
+        inspect.prefix.setText(output_so_far)
         inspect.trace_input()
         if not inspect.is_tracing():
             raise ActionFailed(inspect.banner.text() or tr("Nothing to trace."))
@@ -381,6 +405,9 @@ class LessonRunner(QObject):
         detail.select_cell(row, col)
 
     def _do_view(self, action, name):
+        if name in TOKENIZE_TABS:
+            self._panel("tokenize").right.tabs.setCurrentIndex(TOKENIZE_TABS[name])
+            return
         detail = self._inspection().detail
         index = VIEW_TABS[name]
         if not detail.tabs.isTabVisible(index):

@@ -29,7 +29,8 @@ from .tokenizer_kinds import KINDS
 
 PANEL_NAMES = ("data", "tokenize", "model", "train", "inspect", "generate")  # the app's panels, by name
 PRESETS = ("tiny", "small", "default")
-VIEWS = ("numbers", "heads", "next", "embeddings")  # the inspector's tabs
+VIEWS = ("numbers", "heads", "next", "embeddings",  # the inspector's tabs
+         "tokens", "vocabulary", "merges")  # the tabs of the Tokenize panel's "Compare with" column
 LANGUAGES = ("en", "zh_CN")
 MAX_TRAIN_STEPS = 100_000
 # which model and training settings `> model` and `> train` may set (ModelConfig / TrainConfig names)
@@ -171,7 +172,7 @@ ACTIONS = {
     "preset": ((1, 1), lambda a, folder: (_one_of(a[0], PRESETS, _("preset")),)),
     "model": ((0, 0), None),
     "train": ((1, 1), lambda a, folder: (_int(a[0], 1, MAX_TRAIN_STEPS, _("the number of steps")),)),
-    "trace": ((1, 1), lambda a, folder: (a[0],)),
+    "trace": ((1, 2), lambda a, folder: tuple(a)),  # the input, and for a source → target task the output so far
     "stage": ((1, 1), lambda a, folder: (_stage(a[0]),)),
     "head": ((1, 1), lambda a, folder: (_int(a[0], 1, 64, _("the head")),)),
     "cell": ((2, 2), lambda a, folder: (_int(a[0], 0, 4096, _("the row")), _int(a[1], 0, 100_000, _("the column")))),
@@ -191,7 +192,7 @@ def _lesson_file(name: str, folder: Path | None) -> str:
     path = (folder / name) if folder is not None else Path(name)
     if not path.is_file():
         raise ValueError(_("the file {name!r} is not beside the lesson ({path})").format(name=name, path=path))
-    return str(path)
+    return str(path.resolve())
 
 
 def parse_action(line: str, folder: Path | None = None) -> Action:
@@ -263,6 +264,34 @@ def _check_header(header: dict, path) -> tuple[str, int, str]:
     return language, minutes, dataset
 
 
+INSPECTOR_ACTIONS = ("stage", "head", "cell")
+INSPECTOR_VIEWS = ("numbers", "heads", "next", "embeddings")
+
+
+def _check_order(step: Step, path) -> None:
+    """A step stands on its own (Back and Next replay it alone): what it looks at, it sets up itself.
+
+    A stage, head, cell or inspector view needs a ``> trace`` earlier in the same step (and after any
+    change of data or model); the tokenizer's vocabulary or merges need a ``> tokenizer`` line.
+    """
+    traced = tokenized = False
+    for action in step.actions:
+        if action.changes_state:
+            traced = False
+        if action.name == "trace":
+            traced = True
+        elif action.name == "tokenizer":
+            tokenized = True
+        elif not traced and (action.name in INSPECTOR_ACTIONS or
+                             (action.name == "view" and action.args[0] in INSPECTOR_VIEWS)):
+            raise LessonError(path, action.line, _("> {action} needs a > trace line above it in the same step "
+                                                   "(after any change of data or model): Back and Next replay a "
+                                                   "step on its own").format(action=action.name))
+        elif not tokenized and action.name == "view" and action.args[0] in ("vocabulary", "merges"):
+            raise LessonError(path, action.line, _("> view {view} needs a > tokenizer line above it in the same "
+                                                   "step").format(view=action.args[0]))
+
+
 def parse_lesson(text: str, path="<lesson>") -> Lesson:
     """A lesson from the text of its file; ``path`` names it in errors and finds files beside it."""
     folder = Path(path).parent if path != "<lesson>" else None
@@ -317,6 +346,7 @@ def parse_lesson(text: str, path="<lesson>") -> Lesson:
     if not steps:
         raise LessonError(path, None, _("the lesson has no steps: start each with a ## title"))
     for step in steps:
+        _check_order(step, path)
         if step.question and not step.answer:
             raise LessonError(path, step.line, _("the question of step {title!r} has no answer: add a line "
                                                  "starting with !").format(title=step.title))
