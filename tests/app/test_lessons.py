@@ -2,6 +2,7 @@
 
 import pytest
 
+from playground.app.widgets.lesson_pane import builtin_lessons
 from playground.core.lessons import load_lesson
 
 SMALL = """# A small lesson
@@ -90,3 +91,70 @@ def test_a_lesson_drives_the_window_and_back_restores_the_state(qtbot, lesson_wi
     assert all((core.model.state_dict()[k] == v).all() for k, v in trained.items())
     assert inspect.current_record().name == "decoder.0.attn.weights" and window.current_panel().name == "inspect"
     assert failures == []
+
+
+def test_a_lesson_with_a_mistake_is_shown_in_the_pane_and_nothing_runs(qtbot, lesson_window, tmp_path):
+    path = tmp_path / "broken.md"
+    path.write_text(SMALL.replace("> head 2", "> head two"), encoding="utf-8")
+    dock = lesson_window.lessons
+    before = lesson_window.workspace.core
+    assert not dock.open_path(str(path))
+    text = dock.pane.status_text()
+    assert f"{path}:21:" in text and "the head must be a whole number, not 'two'" in text
+    assert dock.pane.lesson is None and not dock.runner.is_busy()
+    assert lesson_window.workspace.core is before
+
+
+def test_a_failing_action_is_shown_in_the_pane_and_the_lesson_goes_on(qtbot, lesson_window, tmp_path):
+    path = tmp_path / "fails.md"  # reversal's model has 2 layers: no decoder layer 8
+    path.write_text("# F\nlanguage: en\nminutes: 5\ndataset: reversal\n\n## One\n> open inspect\n> trace \"abcdef\"\n"
+                    "> stage decoder.7.attn.q\n\n## Two\n> open data\n", encoding="utf-8")
+    dock = lesson_window.lessons
+    assert dock.open_path(str(path))
+    wait_step(qtbot, dock.runner)
+    text = dock.pane.status_text()
+    assert "Line 9 (stage decoder.7.attn.q): This model has no stage decoder.7.attn.q" in text
+    assert dock.pane.retry_button.isVisibleTo(dock.pane) and dock.pane.next_button.isEnabled()
+    assert dock.pane.next()
+    wait_step(qtbot, dock.runner)
+    assert lesson_window.current_panel().name == "data" and dock.pane.status_text() == ""
+
+
+def test_a_learning_rate_far_too_high_diverges_and_the_next_step_trains_on(qtbot, lesson_window, tmp_path):
+    path = tmp_path / "diverge.md"
+    path.write_text("# D\nlanguage: en\nminutes: 5\ndataset: grammar\n\n## Blow up\n> preset tiny\n"
+                    "> train 20 lr=1000 warmup_steps=1 eval_interval=5\n\n## Recover\n> train 5 lr=0.001\n",
+                    encoding="utf-8")
+    dock = lesson_window.lessons
+    notices, failures = [], []
+    dock.runner.notice.connect(notices.append)
+    dock.runner.step_failed.connect(lambda i, m: failures.append(m))
+    assert dock.open_path(str(path))
+    wait_step(qtbot, dock.runner)
+    core = lesson_window.workspace.core
+    assert failures == [] and lesson_window.panel("train").state == "diverged"
+    assert notices and "Training diverged" in notices[0] and core.trained_steps < 20
+    back_to = core.trained_steps
+    assert dock.pane.next()
+    wait_step(qtbot, dock.runner)
+    assert failures == [] and lesson_window.workspace.core.trained_steps == back_to + 5
+    assert lesson_window.panel("train").state == "finished"
+
+
+def test_text_scale_makes_the_lesson_larger(lesson_window):
+    pane = lesson_window.lessons.pane
+    before = pane.browser.font().pointSizeF()
+    pane.set_text_scale(1.6)
+    assert pane.browser.font().pointSizeF() == pytest.approx(before * 1.6)
+    assert pane.title.font().pointSizeF() > pane.browser.font().pointSizeF()
+    pane.set_text_scale(1.0)
+    assert pane.browser.font().pointSizeF() == pytest.approx(before)
+
+
+def test_the_window_has_the_lessons_menu_and_view_action(lesson_window):
+    actions = lesson_window.menu_actions
+    titles = [a.text() for a in actions.lessons_menu.actions() if a.text()]
+    assert titles[:8] == [load_lesson(p).title for p in builtin_lessons("en")]
+    toggle = next(a for a in actions.view_menu.actions() if a.text() == "&Lessons")
+    toggle.trigger()
+    assert lesson_window.lessons.isVisible()
