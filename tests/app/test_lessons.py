@@ -158,3 +158,42 @@ def test_the_window_has_the_lessons_menu_and_view_action(lesson_window):
     toggle = next(a for a in actions.view_menu.actions() if a.text() == "&Lessons")
     toggle.trigger()
     assert lesson_window.lessons.isVisible()
+
+
+WALK_STEPS = 2  # real training, shortened: every `> train` runs at most this many steps
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("lesson_id", [p.stem for p in builtin_lessons("en")])
+def test_every_builtin_lesson_walks_end_to_end(qtbot, lesson_window, language, lesson_id):
+    """Every action of every step succeeds on the real window, in order; stages and panels are really there."""
+    path = next(p for p in builtin_lessons(language) if p.stem == lesson_id)
+    lesson = load_lesson(path)
+    assert lesson.language == language
+    window, dock = lesson_window, lesson_window.lessons
+    runner = dock.runner
+    runner.max_train_steps = WALK_STEPS
+    failures = []
+    runner.step_failed.connect(lambda i, m: failures.append((i, m)))
+    assert dock.open_path(str(path))
+    for index, step in enumerate(lesson.steps):
+        if index:
+            assert dock.pane.next()
+        wait_step(qtbot, runner, timeout=300_000)
+        assert failures == [], failures
+        assert dock.pane.position.text() != "" and runner.index == index
+        for action in step.actions:
+            if action.name == "stage":
+                inspect = window.panel("inspect")
+                shown = inspect.current_record()
+                assert action.args[0] in (shown.name, shown.group)
+        opened = [a.args[0] for a in step.actions if a.name == "open"]
+        if opened:
+            assert window.current_panel().name == opened[-1]
+        if any(a.name == "evaluate" for a in step.actions):
+            assert dock.pane.report_table.isVisibleTo(dock.pane) and dock.pane.report_cells()
+        generated = [a for a in step.actions if a.name == "generate"]
+        assert len(dock.pane.generation_rows()) == len(generated)
+    expected = [f"dataset {lesson.dataset}"] + [str(a) for s in lesson.steps for a in s.actions]
+    assert [str(a) for a in runner.done_actions] == expected
+    assert not dock.pane.next_button.isEnabled()
