@@ -23,7 +23,7 @@ class LessonsDock(QDockWidget):
         self.setObjectName("lessons-dock")
         self.runner = LessonRunner(window, self)
         self.pane = LessonPane(self.runner)
-        self.pane.setMinimumWidth(360)
+        self.pane.setMinimumWidth(420)
         self.setWidget(self.pane)
         self.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)

@@ -375,7 +375,8 @@ def lesson_files(folder) -> list[Path]:
 
 
 # --- Markdown to simple HTML ---------------------------------------------------------------------
-def _inline(text: str) -> str:
+def inline_html(text: str) -> str:
+    """One line of lesson Markdown as HTML: `code`, **bold**, *italic*, the rest escaped."""
     out = html.escape(text, quote=False)
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
     out = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", out)
@@ -391,10 +392,10 @@ def markdown_html(text: str) -> str:
 
     def flush():
         if paragraph:
-            parts.append("<p>" + _inline(" ".join(paragraph)) + "</p>")
+            parts.append("<p>" + inline_html(" ".join(paragraph)) + "</p>")
             paragraph.clear()
         if items:
-            parts.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
+            parts.append("<ul>" + "".join(f"<li>{inline_html(i)}</li>" for i in items) + "</ul>")
             items.clear()
 
     for line in text.splitlines():

@@ -1,6 +1,7 @@
 """The Lessons pane and runner on a real window: actions drive the panels, Back/Next restore a step's state."""
 
 import pytest
+from PySide6.QtCore import QLocale
 
 from playground.app.widgets.lesson_pane import builtin_lessons
 from playground.core.lessons import load_lesson
@@ -197,3 +198,28 @@ def test_every_builtin_lesson_walks_end_to_end(qtbot, lesson_window, language, l
     expected = [f"dataset {lesson.dataset}"] + [str(a) for s in lesson.steps for a in s.actions]
     assert [str(a) for a in runner.done_actions] == expected
     assert not dock.pane.next_button.isEnabled()
+
+
+def test_lessons_open_in_the_ui_language_and_switch_language_at_the_same_step(qtbot, make_window):
+    saved = QLocale()
+    QLocale.setDefault(QLocale("zh_CN"))  # as install_translation does for a Chinese UI
+    try:
+        window = make_window()
+    finally:
+        QLocale.setDefault(saved)
+    dock = window.lessons
+    pane, runner = dock.pane, dock.runner
+    runner.max_train_steps = 2
+    assert pane.language == "zh_CN" and pane.language_box.currentText() == "简体中文"
+    assert pane.lesson_box.itemText(1) == "1 · 数据预处理与分词 (7 min)"
+    assert pane.open_builtin(1)
+    wait_step(qtbot, runner)
+    assert pane.next()
+    wait_step(qtbot, runner)
+    done = len(runner.done_actions)
+    assert "清洗" in pane.browser.toPlainText()
+    pane.set_language("en")  # the same lesson, the same step, nothing run again
+    assert pane.title.text() == "1 · Preprocessing and tokenization" and runner.index == 1
+    assert "Cleaning a real text" in pane.browser.toPlainText()
+    assert len(runner.done_actions) == done and not runner.is_busy()
+    assert pane.lesson_box.currentText() == "1 · Preprocessing and tokenization (7 min)"

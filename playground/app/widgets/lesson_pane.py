@@ -11,10 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QApplication, QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
-from ...core.lessons import LessonError, Lesson, lesson_files, load_lesson, markdown_html
+from ...core.lessons import LessonError, Lesson, inline_html, lesson_files, load_lesson, markdown_html
 from ...resources import resource_path
 from ..numbers import format_count, format_percent
 
@@ -38,6 +38,7 @@ def _table(columns: int) -> QTableWidget:
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
+    table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
     table.hide()
     return table
 
@@ -90,16 +91,20 @@ class LessonPane(QWidget):
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)
         self.browser.document().setDefaultStyleSheet(
-            "code, pre { font-family: monospace; } pre { margin-left: 12px; } h3 { margin-top: 0; }")
+            "code, pre { font-family: monospace; } pre { margin-left: 12px; white-space: pre-wrap; } h3 { margin-top: 0; }")
         self.question = QLabel()
         self.question.setWordWrap(True)
         self.reveal_button = QPushButton(self.tr("Reveal the answer"))
         self.reveal_button.clicked.connect(self.reveal)
         self.answer = QLabel()
         self.answer.setWordWrap(True)
+        for label in (self.question, self.answer):
+            label.setTextFormat(Qt.TextFormat.RichText)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for label in (self.title, self.status):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.report_table = _table(4)
         self.report_caption = QLabel()
         self.report_caption.setWordWrap(True)
@@ -270,8 +275,8 @@ class LessonPane(QWidget):
         self.reveal_button.setEnabled(True)
         self.answer.hide()
         if asks:
-            self.question.setText(self.tr("Predict: {question}").format(question=step.question))
-            self.answer.setText(step.answer)
+            self.question.setText(self.tr("Predict: {question}").format(question=inline_html(step.question)))
+            self.answer.setText(inline_html(step.answer))
 
     def reveal(self) -> None:
         self.answer.show()
@@ -308,8 +313,7 @@ class LessonPane(QWidget):
         """The confusion matrix (actual label per row, predicted per column) and each label's P/R/F1."""
         labels = report["labels"]
         other = self.tr("(no label)")
-        heads = [self.tr("actual ↓ / predicted →"), *labels, other,
-                 self.tr("Precision"), self.tr("Recall"), self.tr("F1")]
+        heads = ["", *labels, other, self.tr("Precision"), self.tr("Recall"), self.tr("F1")]
         table = self.report_table
         table.clear()
         table.setColumnCount(len(heads))
@@ -327,10 +331,11 @@ class LessonPane(QWidget):
                     item.setFont(font)
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()
-        table.setFixedHeight(table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(len(labels)))
-                             + 2 * table.frameWidth() + 4)
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + table.horizontalScrollBar().sizeHint().height()
+                             + sum(table.rowHeight(r) for r in range(len(labels))) + 2 * table.frameWidth() + 4)
         table.show()
-        self.report_caption.setText(self.tr("Accuracy {acc} on {n} held-out examples").format(
+        self.report_caption.setText(self.tr("Accuracy {acc} on {n} held-out examples. Rows: the true label; "
+                                            "columns: the model's answer.").format(
             acc=format_percent(report["accuracy"]), n=format_count(report["examples"])))
         self.report_caption.show()
 
