@@ -35,8 +35,7 @@ def same_file(a: str | None, b: str) -> bool:
     return bool(a) and Path(a).resolve() == Path(b).resolve()
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("LessonRunner", text)
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
 
 
 @dataclass
@@ -181,7 +180,7 @@ class LessonRunner(QObject):
         try:
             if not until():
                 if limit is not None and self._polls > limit:
-                    raise ActionFailed(tr("This took too long; try the step again."))
+                    raise ActionFailed(translate("LessonRunner", "This took too long; try the step again."))
                 return
             self._timer.stop()
             self._wait = None
@@ -199,7 +198,8 @@ class LessonRunner(QObject):
         self._timer.stop()
         action = self._action
         if action is not None and action.line:
-            message = tr("Line {line} ({action}): {message}").format(line=action.line, action=action, message=message)
+            message = translate("LessonRunner", "Line {line} ({action}): {message}").format(
+                line=action.line, action=action, message=message)
         self.busy_changed.emit(False)
         self.step_failed.emit(self.index, message)
 
@@ -211,7 +211,7 @@ class LessonRunner(QObject):
     def _panel(self, name: str):
         panel = self.window.panel(name)
         if panel is None:
-            raise ActionFailed(tr("The window has no {name} panel.").format(name=name))
+            raise ActionFailed(translate("LessonRunner", "The window has no {name} panel.").format(name=name))
         return panel
 
     def _idle(self) -> bool:
@@ -252,7 +252,7 @@ class LessonRunner(QObject):
     def _recipe(self):
         recipe = self.workspace.core.recipe
         if recipe is None:
-            raise ActionFailed(tr("No data is loaded: the lesson needs a > dataset line first."))
+            raise ActionFailed(translate("LessonRunner", "No data is loaded: the lesson needs a > dataset line first."))
         return recipe
 
     # --- actions: data -------------------------------------------------------------------------------
@@ -270,7 +270,7 @@ class LessonRunner(QObject):
         def then():
             recipe = self.workspace.core.recipe
             if recipe is before or not matches(recipe.spec):
-                raise ActionFailed(data.banner.text() or tr("The data could not be loaded."))
+                raise ActionFailed(data.banner.text() or translate("LessonRunner", "The data could not be loaded."))
         return until, then
 
     def _do_dataset(self, action, name):
@@ -288,7 +288,8 @@ class LessonRunner(QObject):
     def _do_cleaning(self, action, *options):
         data = self._panel("data")
         if not self._recipe().spec.get("text_file"):
-            raise ActionFailed(tr("Cleaning applies to a text file: open one with > file first."))
+            raise ActionFailed(translate("LessonRunner",
+                                         "Cleaning applies to a text file: open one with > file first."))
         self._forget_unsaved()
         for key, check in data.cleaning_checks.items():
             check.setChecked(key in options)
@@ -312,7 +313,8 @@ class LessonRunner(QObject):
 
         def then():
             if column.tokenizer is None or column.tokenizer.kind != kind:
-                raise ActionFailed(column.state_label.text() or tr("The tokenizer could not be trained."))
+                raise ActionFailed(column.state_label.text()
+                                   or translate("LessonRunner", "The tokenizer could not be trained."))
         return (lambda: not column.is_training()), then
 
     # --- actions: model and training -------------------------------------------------------------------
@@ -341,14 +343,16 @@ class LessonRunner(QObject):
         before = self.workspace.core.trained_steps
         train.start()
         if train.run is None:
-            raise ActionFailed(train.banner.text() or tr("Training could not start."))
+            raise ActionFailed(train.banner.text() or translate("LessonRunner", "Training could not start."))
 
         def then():
             if train.state == "diverged":
-                self.notice.emit(tr("Training diverged: the model went back to its last good evaluation, "
-                                    "at step {step}.").format(step=self.workspace.core.trained_steps))
+                self.notice.emit(translate("LessonRunner", "Training diverged: the model went back to its last "
+                                                           "good evaluation, at step {step}.").format(
+                    step=self.workspace.core.trained_steps))
             elif self.workspace.core.trained_steps <= before:
-                raise ActionFailed(train.banner.text() or tr("Training stopped before its first step."))
+                raise ActionFailed(train.banner.text()
+                                   or translate("LessonRunner", "Training stopped before its first step."))
         return (lambda: train.run is None), then, None
 
     # --- actions: the inspector ------------------------------------------------------------------------
@@ -356,22 +360,23 @@ class LessonRunner(QObject):
         inspect = self._panel("inspect")
         recipe = self._recipe()
         if output_so_far and not isinstance(recipe.task, PairTask):
-            raise ActionFailed(tr("Only a source → target task takes the output so far; this data is one text."))
+            raise ActionFailed(translate("LessonRunner", "Only a source → target task takes the output so far; "
+                                                         "this data is one text."))
         inspect.text.setText(text)
         inspect.prefix.setText(output_so_far)
         inspect.trace_input()
         if not inspect.is_tracing():
-            raise ActionFailed(inspect.banner.text() or tr("Nothing to trace."))
+            raise ActionFailed(inspect.banner.text() or translate("LessonRunner", "Nothing to trace."))
 
         def then():
             if inspect.inspection is None or inspect.banner.level == "error":
-                raise ActionFailed(inspect.banner.text() or tr("Tracing failed."))
+                raise ActionFailed(inspect.banner.text() or translate("LessonRunner", "Tracing failed."))
         return (lambda: not inspect.is_tracing()), then
 
     def _inspection(self):
         inspect = self._panel("inspect")
         if inspect.inspection is None:
-            raise ActionFailed(tr("Nothing is traced yet: put a > trace line before this one."))
+            raise ActionFailed(translate("LessonRunner", "Nothing is traced yet: put a > trace line before this one."))
         return inspect
 
     def _do_stage(self, action, name):
@@ -382,14 +387,16 @@ class LessonRunner(QObject):
         elif name in inspect.inspection.trace.groups():
             inspect.jump_to_group(name)
         else:
-            raise ActionFailed(tr("This model has no stage {name}; its stages are: {names}").format(
+            raise ActionFailed(translate("LessonRunner", "This model has no stage {name}; its stages are: "
+                                                         "{names}").format(
                 name=name, names=", ".join(names)))
 
     def _do_head(self, action, head):
         inspect = self._inspection()
         n_head = self._recipe().model.n_head
         if head > n_head:
-            raise ActionFailed(tr("This model has {n} heads: there is no head {head}.").format(n=n_head, head=head))
+            raise ActionFailed(translate("LessonRunner", "This model has {n} heads: there is no head {head}.").format(
+                n=n_head, head=head))
         detail = inspect.detail
         if detail.head_box.isVisibleTo(detail):
             detail.head_box.setValue(head)
@@ -400,7 +407,8 @@ class LessonRunner(QObject):
         detail = self._inspection().detail
         rows, cols = detail.heatmap.values.shape
         if row >= rows or col >= cols:
-            raise ActionFailed(tr("This stage is {rows} × {cols}: it has no cell ({row}, {col}).").format(
+            raise ActionFailed(translate("LessonRunner", "This stage is {rows} × {cols}: it has no cell "
+                                                         "({row}, {col}).").format(
                 rows=rows, cols=cols, row=row, col=col))
         detail.select_cell(row, col)
 
@@ -411,7 +419,8 @@ class LessonRunner(QObject):
         detail = self._inspection().detail
         index = VIEW_TABS[name]
         if not detail.tabs.isTabVisible(index):
-            raise ActionFailed(tr("This stage has no “{view}” view: choose another stage first.").format(
+            raise ActionFailed(translate("LessonRunner", "This stage has no “{view}” view: choose another stage "
+                                                         "first.").format(
                 view=detail.tabs.tabText(index)))
         detail.tabs.setCurrentIndex(index)
 
@@ -443,7 +452,7 @@ class LessonRunner(QObject):
             generate.prompt.setPlainText(text)
         generate.generate()
         if not generate.is_generating():
-            raise ActionFailed(generate.banner.text() or tr("Nothing was generated."))
+            raise ActionFailed(generate.banner.text() or translate("LessonRunner", "Nothing was generated."))
 
         def then():
             if generate.banner.level == "error":
@@ -457,7 +466,7 @@ class LessonRunner(QObject):
         recipe = self._recipe()
         task = recipe.task
         if not isinstance(task, PairTask) or not task.labels:
-            raise ActionFailed(tr("> evaluate needs a dataset with labels, such as sentiment."))
+            raise ActionFailed(translate("LessonRunner", "> evaluate needs a dataset with labels, such as sentiment."))
         model = copy.deepcopy(self.workspace.core.ensure_model())
         job = Job(lambda: label_report(model, task, n_examples))
         result: dict = {}

@@ -11,15 +11,14 @@ from .lesson_runner import LessonRunner
 from .widgets.lesson_pane import LessonPane, builtin_lessons
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("LessonsDock", text)
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
 
 
 class LessonsDock(QDockWidget):
     """Holds the ``LessonPane`` and its ``LessonRunner``; hidden until a lesson is chosen."""
 
     def __init__(self, window):
-        super().__init__(tr("Lessons"), window)
+        super().__init__(translate("LessonsDock", "Lessons"), window)
         self.setObjectName("lessons-dock")
         self.runner = LessonRunner(window, self)
         self.pane = LessonPane(self.runner)
@@ -43,13 +42,13 @@ def install_lessons(window) -> LessonsDock:
     """Add the dock, View ▸ Lessons (F2) and the Lessons menu (built-in lessons, then a file) to ``window``."""
     dock = LessonsDock(window)
     toggle = dock.toggleViewAction()
-    toggle.setText(tr("&Lessons"))
+    toggle.setText(translate("LessonsDock", "&Lessons"))
     toggle.setShortcut(QKeySequence("F2"))
     window.addAction(toggle)
     actions = window.menu_actions
     actions.view_menu.addSeparator()
     actions.view_menu.addAction(toggle)
-    menu = actions.lessons_menu = QMenu(tr("L&essons"), window)
+    menu = actions.lessons_menu = QMenu(translate("LessonsDock", "L&essons"), window)
     window.menuBar().insertMenu(actions.help_menu.menuAction(), menu)
     menu.aboutToShow.connect(partial(_fill_menu, menu, dock))
     _fill_menu(menu, dock)
@@ -69,6 +68,6 @@ def _fill_menu(menu, dock: LessonsDock) -> None:
         action.triggered.connect(partial(dock.open_path, str(path)))
         menu.addAction(action)
     menu.addSeparator()
-    open_file = QAction(tr("Open a lesson file…"), menu)
+    open_file = QAction(translate("LessonsDock", "Open a lesson file…"), menu)
     open_file.triggered.connect(lambda: (dock.show(), dock.pane.open_file()))
     menu.addAction(open_file)

@@ -47,7 +47,8 @@ _STAGE_PLAIN = {"tokens", "source.tokens", "embed.token", "embed.position", "emb
                 "source.embed.position", "source.embed.sum", "encoder.final_norm", "final_norm", "logits",
                 "softmax", "top_k", "input", "embedding", "memory", "output"}
 _ATTN_PARTS = "q|k|v|q_rope|k_rope|scores|mask|weights|heads|out|residual"
-_STAGE_LAYER = re.compile(rf"^(encoder|decoder)\.\d+(\.(norm1|norm2|attn\.({_ATTN_PARTS})|mlp\.(hidden|out|residual)))?$")
+_STAGE_LAYER = re.compile(
+    rf"^(encoder|decoder)\.\d+(\.(norm1|norm2|attn\.({_ATTN_PARTS})|mlp\.(hidden|out|residual)))?$")
 _STAGE_CROSS = re.compile(rf"^decoder\.\d+\.(norm_cross|cross_attn\.({_ATTN_PARTS}))$")
 
 

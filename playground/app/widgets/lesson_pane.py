@@ -11,8 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QApplication, QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
-                               QLabel, QPushButton, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QApplication, QComboBox, QFileDialog,
+                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+                               QTextBrowser, QVBoxLayout, QWidget)
 
 from ...core.lessons import LessonError, Lesson, inline_html, lesson_files, load_lesson, markdown_html
 from ...resources import resource_path
@@ -90,8 +91,9 @@ class LessonPane(QWidget):
         self.position = QLabel()
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)
-        self.browser.document().setDefaultStyleSheet(
-            "code, pre { font-family: monospace; } pre { margin-left: 12px; white-space: pre-wrap; } h3 { margin-top: 0; }")
+        self.browser.document().setDefaultStyleSheet("code, pre { font-family: monospace; } "
+                                                     "pre { margin-left: 12px; white-space: pre-wrap; } "
+                                                     "h3 { margin-top: 0; }")
         self.question = QLabel()
         self.question.setWordWrap(True)
         self.reveal_button = QPushButton(self.tr("Reveal the answer"))
@@ -331,8 +333,9 @@ class LessonPane(QWidget):
                     item.setFont(font)
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()
-        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + table.horizontalScrollBar().sizeHint().height()
-                             + sum(table.rowHeight(r) for r in range(len(labels))) + 2 * table.frameWidth() + 4)
+        header, scroll_bar = table.horizontalHeader().sizeHint(), table.horizontalScrollBar().sizeHint()
+        rows = sum(table.rowHeight(r) for r in range(len(labels)))
+        table.setFixedHeight(header.height() + scroll_bar.height() + rows + 2 * table.frameWidth() + 4)
         table.show()
         self.report_caption.setText(self.tr("Accuracy {acc} on {n} held-out examples. Rows: the true label; "
                                             "columns: the model's answer.").format(
