@@ -223,3 +223,24 @@ def test_lessons_open_in_the_ui_language_and_switch_language_at_the_same_step(qt
     assert "Cleaning a real text" in pane.browser.toPlainText()
     assert len(runner.done_actions) == done and not runner.is_busy()
     assert pane.lesson_box.currentText() == "1 · Preprocessing and tokenization (7 min)"
+
+
+def test_every_tokenizer_kind_on_english_chinese_and_emoji(qtbot, lesson_window, tmp_path):
+    kinds = ("char", "bpe", "wordpiece", "unigram", "word")
+    steps = "".join(f"## {kind}\n> open tokenize\n> text \"the cat 猫 👋\"\n> tokenizer {kind}\n> view vocabulary\n\n"
+                    for kind in kinds)
+    path = tmp_path / "kinds.md"
+    path.write_text("# Kinds\nlanguage: en\nminutes: 5\ndataset: grammar\n\n" + steps, encoding="utf-8")
+    dock = lesson_window.lessons
+    failures = []
+    dock.runner.step_failed.connect(lambda i, m: failures.append(m))
+    column = lesson_window.panel("tokenize").right
+    assert dock.open_path(str(path))
+    for i, kind in enumerate(kinds):
+        if i:
+            assert dock.pane.next()
+        wait_step(qtbot, dock.runner)
+        assert failures == []
+        assert column.tokenizer.kind == kind and column.tabs.currentIndex() == 1
+        assert column.token_count() > 0
+        assert column.tokenizer.decode(column.tokenizer.encode_ids("the cat")) == "the cat"
