@@ -93,6 +93,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         self._loader: ModuleLoader | None = None
         self._data_seen = False
         self.about_dialog = None
+        self.lessons = None  # the Lessons dock, once the panels exist
         self.setWindowIcon(QIcon(str(resource_path("icons/playground.svg"))))
         self.setAcceptDrops(True)
         self.setMinimumSize(900, 600)
@@ -195,6 +196,9 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
                 summary.connect(self._on_summary)
         self._fit_sidebar()
         self.menu_actions.add_panel_actions(self.panels)
+        from .lessons_dock import install_lessons
+
+        install_lessons(self)
         self.pages.setCurrentWidget(self.main_page)
         self.show_panel(str(self.settings.value("window/panel", "data")))
         self._show_device()
@@ -415,6 +419,8 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
 
     def shutdown(self) -> None:
         """Stop every background job (training included) and wait until each has ended."""
+        if self.lessons is not None:
+            self.lessons.runner.cancel()
         for panel in self.panels:
             panel.shutdown()
         for owner in (*self.panels, self):

@@ -77,6 +77,50 @@ def label_scores(predicted: list[str], actual: list[str], labels) -> dict:
     return {"precision": sum(ps) / n, "recall": sum(rs) / n, "f1": sum(fs) / n}
 
 
+def confusion_matrix(predicted: list[str], actual: list[str], labels) -> list[list[int]]:
+    """Counts with the actual label as the row and the prediction as the column; the last column
+    counts predictions that are no label at all (an untrained model's babble).
+
+    labels=("pos", "neg"), actual=["pos", "pos", "neg"], predicted=["pos", "neg", "xx"] -> [[1, 1, 0], [0, 0, 1]]
+    """
+    index = {label: i for i, label in enumerate(labels)}
+    matrix = [[0] * (len(labels) + 1) for _ in labels]
+    for p, a in zip(predicted, actual):
+        if a in index:
+            matrix[index[a]][index.get(p, len(labels))] += 1
+    return matrix
+
+
+def class_scores(matrix: list[list[int]], labels) -> list[dict]:
+    """Precision, recall, F1 and support of each label, read off a ``confusion_matrix``.
+
+    Their means are ``label_scores``' macro averages.
+    """
+    out = []
+    for i, label in enumerate(labels):
+        tp = matrix[i][i]
+        predicted = sum(row[i] for row in matrix)
+        support = sum(matrix[i])
+        p = tp / predicted if predicted else 0.0
+        r = tp / support if support else 0.0
+        out.append({"label": label, "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+                    "support": support})
+    return out
+
+
+def label_report(model, task: PairTask, n_examples: int, device="cpu") -> dict:
+    """Greedy labels for the first ``n_examples`` held-out examples: accuracy, confusion matrix, per-class scores."""
+    examples = task.encoded("val")[:n_examples]
+    with evaluating(model):
+        outputs = predict(model, task, [s for s, _ in examples], device)
+    predicted = [task.tokenizer.decode(o) for o in outputs]
+    actual = [t for _, t in task.val_pairs[: len(examples)]]
+    matrix = confusion_matrix(predicted, actual, task.labels)
+    return {"labels": list(task.labels), "matrix": matrix, "classes": class_scores(matrix, task.labels),
+            "accuracy": sum(p == a for p, a in zip(predicted, actual)) / max(len(actual), 1),
+            "examples": len(actual)}
+
+
 @torch.no_grad()
 def evaluate(model, task, batch_size: int, block_size: int, n_batches: int, n_examples: int, seed: int,
              device, autocast=None, should_stop: Callable[[], bool] = lambda: False) -> dict:
