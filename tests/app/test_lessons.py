@@ -152,6 +152,22 @@ def test_text_scale_makes_the_lesson_larger(lesson_window):
     assert pane.browser.font().pointSizeF() == pytest.approx(before)
 
 
+def test_presentation_mode_makes_the_lesson_text_projector_sized(qtbot, lesson_window):
+    """F11's zoom reaches the pane's own fonts: its text grows with the scale and is >= 18 px at 160 %."""
+    from PySide6.QtGui import QFontInfo
+
+    pane = lesson_window.lessons.pane
+    before = QFontInfo(pane.browser.font()).pixelSize()
+    lesson_window.presentation.enter()
+    try:
+        qtbot.waitUntil(lambda: QFontInfo(pane.browser.font()).pixelSize() >= before * 1.5, timeout=5000)
+        assert QFontInfo(pane.browser.font()).pixelSize() >= 18
+        assert QFontInfo(pane.next_button.font()).pixelSize() >= 18
+    finally:
+        lesson_window.presentation.leave()
+    qtbot.waitUntil(lambda: QFontInfo(pane.browser.font()).pixelSize() == before, timeout=5000)
+
+
 def test_the_window_has_the_lessons_menu_and_view_action(lesson_window):
     actions = lesson_window.menu_actions
     titles = [a.text() for a in actions.lessons_menu.actions() if a.text()]
