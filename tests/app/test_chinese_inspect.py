@@ -72,4 +72,4 @@ def test_axes_and_the_worked_attention_row_in_chinese(qtbot, chinese_ui):
 
 
 def test_theme_names_in_chinese(chinese_ui):
-    assert [theme_label(name) for name in THEMES] == ["跟随系统", "浅色", "深色", "高对比度"]
+    assert [theme_label(name) for name in THEMES] == ["跟随系统", "浅色", "深色", "高对比度", "高对比度（白底黑字）"]
