@@ -21,7 +21,7 @@ import io
 import re
 from pathlib import Path
 
-from PySide6.QtCore import (QBuffer, QByteArray, QCoreApplication, QIODevice, QMimeData, QObject, QPoint, QRect, QRectF,
+from PySide6.QtCore import (QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, QPoint, QRect, QRectF,
                             QStandardPaths, Qt)
 from PySide6.QtGui import QAction, QCursor, QGuiApplication, QImage, QKeySequence, QPainter, QRegion
 from PySide6.QtSvg import QSvgGenerator
@@ -195,11 +195,12 @@ class ViewExporter(QObject):
         return write_atomic(path, lambda stream: stream.write(data))
 
     def copy(self) -> None:
-        """The view onto the clipboard: as an image, and as SVG for programs that take it."""
-        mime = QMimeData()
-        mime.setImageData(self.image())
-        mime.setData("image/svg+xml", QByteArray(self.svg()))
-        QGuiApplication.clipboard().setMimeData(mime)
+        """The view onto the clipboard, as an image.
+
+        Not as QMimeData with an SVG beside it: PySide6 6.11 crashed at exit (a segfault after the
+        last line of the process) whenever a QMimeData it made was still on the clipboard.
+        """
+        QGuiApplication.clipboard().setImage(self.image())
 
     # --- the menu and the dialog -----------------------------------------------------------------
     def build_menu(self) -> QMenu:

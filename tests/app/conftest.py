@@ -97,3 +97,16 @@ def wait_ready(qtbot, window, timeout=30_000):
 @pytest.fixture
 def window(make_window):
     return make_window()
+
+
+@pytest.fixture
+def chinese_ui(qapp):
+    """The app's Chinese translation installed as ``--lang zh_CN`` does (the .qm ships with the app), removed after."""
+    from playground.app.translation import install_translation, uninstall_translation
+
+    loaded = install_translation(qapp, "zh_CN")
+    try:
+        assert any("playground_zh_CN.qm" in path for path in loaded), loaded
+        yield
+    finally:
+        uninstall_translation(qapp)

@@ -1,32 +1,13 @@
 """The Inspect panel's own words in the Chinese UI: what lupdate used to miss (module-level and f-string tr())."""
 
-import pytest
-from PySide6.QtCore import QLocale, Qt, QTranslator
+from PySide6.QtCore import Qt
 
 from playground.app.panels.inspect import InspectPanel
 from playground.app.theme import THEMES, theme_label
-from playground.app.translation import install_translation
-from playground.core import i18n
 
 from .workspaces import tiny_workspace
 
 TIMEOUT = 30_000
-
-
-@pytest.fixture
-def chinese_ui(qapp):
-    """The app's compiled Chinese translation installed, as ``--lang zh_CN`` does, and removed after."""
-    locale, before = QLocale(), set(qapp.findChildren(QTranslator))
-    loaded = install_translation(qapp, "zh_CN")
-    try:
-        assert any("playground_zh_CN" in path for path in loaded), loaded
-        yield
-    finally:
-        for translator in set(qapp.findChildren(QTranslator)) - before:
-            qapp.removeTranslator(translator)
-            translator.deleteLater()
-        QLocale.setDefault(locale)
-        i18n.install()
 
 
 def traced(qtbot, dataset, text, prefix=""):

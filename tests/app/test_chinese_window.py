@@ -18,7 +18,6 @@ from playground.app.dialogs import confirm_discard as real_confirm_discard
 from playground.app.self_test import SelfTest
 
 from .layout_check import clipped_texts
-from .test_layout import chinese_ui  # noqa: F401  (the fixture)
 
 TS_DIR = Path(__file__).resolve().parents[2] / "resources" / "translations" / "zh_CN"
 MODULES = ("__init__", "dialogs", "main_window", "session_actions", "self_test", "window_actions", "panels.data",

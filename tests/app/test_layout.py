@@ -263,19 +263,6 @@ def test_train_fits_while_running_and_paused(qtbot, make_window):
     assert not found, "\n".join(found)
 
 
-@pytest.fixture
-def chinese_ui(qapp):
-    """The app's Chinese translation installed as ``--lang zh_CN`` does (the .qm ships with the app)."""
-    from playground.app.translation import install_translation, uninstall_translation
-
-    loaded = install_translation(qapp, "zh_CN")
-    try:
-        assert any("playground_zh_CN.qm" in path for path in loaded), loaded
-        yield
-    finally:
-        uninstall_translation(qapp)
-
-
 def test_no_panel_clips_its_text_in_the_chinese_ui(qtbot, chinese_ui, make_window):
     """Chinese strings have other widths than the English ones: every panel still fits, 1280×720 to the minimum."""
     window = make_window("numbers-zh")
