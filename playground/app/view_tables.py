@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from ..core.token_text import readable_token, token_bytes, visible_whitespace
 from ..core.tokenizer import SPECIALS
+from ..core.trace import axis_title
 from .widgets.metrics_table import ORDER
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
@@ -61,7 +62,8 @@ def stage_matrix(detail) -> tuple[list, list]:
         return None
     record, heatmap = detail.record, detail.heatmap
     axes = record.axes[1:] if record.tensor.dim() == 3 else record.axes
-    corner = f"{axes[0]} \\ {axes[-1]}" if len(axes) == 2 else (axes[0] if axes else "")
+    names = [axis_title(axis) for axis in axes]  # in the UI's language, as the Numbers tab shows them
+    corner = f"{names[0]} \\ {names[-1]}" if len(names) == 2 else (names[0] if names else "")
     return matrix_rows(heatmap.values, heatmap.row_labels, heatmap.col_labels, corner)
 
 

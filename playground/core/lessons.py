@@ -381,7 +381,8 @@ def inline_html(text: str) -> str:
     out = html.escape(text, quote=False)
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
     out = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", out)
-    return re.sub(r"(?<![*\w])\*([^*\s][^*]*)\*(?!\w)", r"<i>\1</i>", out)
+    # not \w: it matches Chinese, and *斜体* sits right beside Chinese characters
+    return re.sub(r"(?<![*A-Za-z0-9_])\*([^*\s][^*]*)\*(?![A-Za-z0-9_])", r"<i>\1</i>", out)
 
 
 def markdown_html(text: str) -> str:

@@ -186,3 +186,10 @@ def test_markdown_html():
     assert "<ul><li>one</li><li>two</li></ul>" in out
     assert "<pre>a &lt; b</pre>" in out
     assert "<p>中文 🙂</p>" in out
+
+
+def test_emphasis_beside_chinese_characters():
+    """Chinese has no spaces: *斜体* and **粗体** right beside other characters are still emphasis."""
+    out = markdown_html("内置的*简易英语*数据集，**自注意力**很重要；2*3*4 与 a*b 不是。")
+    assert "内置的<i>简易英语</i>数据集，<b>自注意力</b>很重要" in out
+    assert "2*3*4" in out and "a*b" in out
