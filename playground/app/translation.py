@@ -10,9 +10,9 @@ import os
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from ..core.i18n import LANG_ENV
 from ..resources import resource_path
 
-LANG_ENV = "PLAYGROUND_LANG"
 LANGUAGE_SETTING = "view/language"  # written by View ▸ Language
 _installed = {"language": "en", "translators": [], "locale": None}
 

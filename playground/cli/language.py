@@ -16,11 +16,10 @@ import struct
 from collections.abc import Mapping
 
 from playground.core import i18n
-from playground.core.i18n import _
+from playground.core.i18n import LANG_ENV, _
 
 from .common import PROG, err
 
-LANG_ENV = "PLAYGROUND_LANG"
 LOCALE_ENVS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # the order gettext reads them in
 ENGLISH = "en"
 ALIASES = {"zh": "zh_CN", "zh_Hans": "zh_CN", "zh_Hans_CN": "zh_CN"}  # names of the one Chinese we ship

@@ -6,6 +6,7 @@ A catalogue for a language is loaded from ``resources/locale`` when one exists.
 
 import gettext
 
+LANG_ENV = "PLAYGROUND_LANG"  # the language asked for, for the app and the command line alike
 _translation = gettext.NullTranslations()
 
 
