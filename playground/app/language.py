@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QProcess
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMessageBox
 
+from ..core.i18n import shipped_language
 from .translation import LANG_ENV, LANGUAGE_SETTING, installed_language
 
 # Each language named in its own words, as language menus do; not translated on purpose.
@@ -21,7 +22,7 @@ LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 
 def supported(name: str | None) -> str:
     """The menu's language for a locale name: "zh", "zh_CN", "zh_SG" → "zh_CN"; anything else → "en"."""
-    return "zh_CN" if (name or "").replace("-", "_").lower().startswith("zh") else "en"
+    return shipped_language(name)
 
 
 def current_language() -> str:

@@ -16,13 +16,11 @@ import struct
 from collections.abc import Mapping
 
 from playground.core import i18n
-from playground.core.i18n import LANG_ENV, _
+from playground.core.i18n import ENGLISH, LANG_ENV, _, language_code
 
 from .common import PROG, err
 
 LOCALE_ENVS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # the order gettext reads them in
-ENGLISH = "en"
-ALIASES = {"zh": "zh_CN", "zh_Hans": "zh_CN", "zh_Hans_CN": "zh_CN"}  # names of the one Chinese we ship
 
 
 def take_language_option(argv: list[str]) -> tuple[str | None, list[str]]:
@@ -50,15 +48,6 @@ def chosen_language(option: str | None = None, environ: Mapping[str, str] = os.e
         if value:
             return language_code(value)
     return ENGLISH
-
-
-def language_code(value: str) -> str:
-    """A locale name as gettext reads it: "zh_CN.UTF-8" -> "zh_CN", "zh_CN:en" -> "zh_CN", "C" -> "en"."""
-    first = next((part for part in value.split(":") if part), "")
-    code = first.partition(".")[0].partition("@")[0].replace("-", "_")
-    if code in ("", "C", "POSIX"):
-        return ENGLISH
-    return ALIASES.get(code, code)
 
 
 def install_language(language: str) -> bool:

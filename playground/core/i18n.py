@@ -7,6 +7,9 @@ A catalogue for a language is loaded from ``resources/locale`` when one exists.
 import gettext
 
 LANG_ENV = "PLAYGROUND_LANG"  # the language asked for, for the app and the command line alike
+ENGLISH = "en"
+SHIPPED = (ENGLISH, "zh_CN")  # the languages with catalogues, for the window, the command line and the lessons
+ALIASES = {"zh": "zh_CN", "zh_Hans": "zh_CN", "zh_Hans_CN": "zh_CN"}  # names of the one Chinese we ship
 _translation = gettext.NullTranslations()
 
 
@@ -29,6 +32,22 @@ def catalogue_names(language: str) -> list[str]:
     if len(parts) == 3:  # language_Script_COUNTRY, e.g. zh_Hans_CN
         names.append(f"{parts[0]}_{parts[2]}")
     return list(dict.fromkeys(names))
+
+
+def language_code(value: str) -> str:
+    """A locale name as gettext reads it: "zh_CN.UTF-8" -> "zh_CN", "zh_CN:en" -> "zh_CN", "C" -> "en"."""
+    first = next((part for part in value.split(":") if part), "")
+    code = first.partition(".")[0].partition("@")[0].replace("-", "_")
+    if code in ("", "C", "POSIX"):
+        return ENGLISH
+    return ALIASES.get(code, code)
+
+
+def shipped_language(name: str | None) -> str:
+    """The shipped language for a locale name: any Chinese ("zh", "zh_CN", "zh-Hans-CN", "zh_SG") -> "zh_CN"
+    (the one Chinese we ship), anything else -> "en"."""
+    code = language_code(name or "")
+    return "zh_CN" if code.lower().startswith("zh") else ENGLISH
 
 
 def _(message: str) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .datasets import DATASETS
-from .i18n import _
+from .i18n import SHIPPED, _
 from .text import Cleaning
 from .tokenizer_kinds import KINDS
 
@@ -31,7 +31,7 @@ PANEL_NAMES = ("data", "tokenize", "model", "train", "inspect", "generate")  # t
 PRESETS = ("tiny", "small", "default")
 VIEWS = ("numbers", "heads", "next", "embeddings",  # the inspector's tabs
          "tokens", "vocabulary", "merges")  # the tabs of the Tokenize panel's "Compare with" column
-LANGUAGES = ("en", "zh_CN")
+LANGUAGES = SHIPPED  # a lesson is written in one of these
 MAX_TRAIN_STEPS = 100_000
 # which model and training settings `> model` and `> train` may set (ModelConfig / TrainConfig names)
 MODEL_KEYS = {"n_layer": int, "n_encoder_layer": int, "n_head": int, "d_model": int, "d_ff": int,

@@ -15,12 +15,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QApplicat
                                QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
                                QTextBrowser, QVBoxLayout, QWidget)
 
-from ...core.lessons import LessonError, Lesson, inline_html, lesson_files, load_lesson, markdown_html
+from ...core.lessons import LANGUAGES, LessonError, Lesson, inline_html, lesson_files, load_lesson, markdown_html
 from ...resources import resource_path
 from ..numbers import format_count, format_percent
 
 TEXT_SCALE = 1.25  # the lesson's text, against the application font, before any presentation scale
-LANGUAGES = ("en", "zh_CN")
 
 
 def ui_lesson_language() -> str:
