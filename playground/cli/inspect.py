@@ -82,8 +82,9 @@ def show_stages(result) -> None:
     """Each stage's name, shape and title under its group's heading."""
     from playground.core.trace import group_title
 
+    width = max([28] + [len(name) for name in result.names()])
     for group in result.groups():
         out(group_title(group))
         for record in result.in_group(group):
             shape = "×".join(str(n) for n in record.shape) or "-"
-            out(f"  {record.name:<28} {shape:<14} {record.title}")
+            out(f"  {record.name:<{width}} {shape:<14} {record.title}")

@@ -79,7 +79,8 @@ class BackwardTrace(Trace):
 
 # --- the inspected example's targets -------------------------------------------------------
 def targets_for(task, ids: list[int], src_ids: list[int] | None = None) -> list[int]:
-    """The targets the task trains ``ids`` on, IGNORE (-100) where no loss is taken.
+    """The targets the task trains ``ids`` on, IGNORE (-100) where no loss is taken; any task but a
+    ``PairTask`` (None too) is a text task.
 
     Text: the next token ([5, 6, 7] -> [6, 7, -100]); pair task, decoder-only: the tokens after
     ``<sep>`` then ``<eos>``; encoder-decoder: the decoder's ids after ``<bos>`` then ``<eos>``.
@@ -309,6 +310,7 @@ def _param_record(work, name: str, grad, group: str, layer) -> StageRecord:
     title = _("Weight gradient: {name}").format(name=name)
     if isinstance(module, torch.nn.LayerNorm):
         explanation, formula, axes = (_("The norm's scale (γ) or shift (β) gradient, summed over positions."),
+                                      "g = ∂L/∂β = Σ_pos ∂L/∂y" if name.endswith("bias") else
                                       "g = ∂L/∂γ = Σ_pos x̂ ⊙ ∂L/∂y", ("dim",))
     elif grad.dim() == 1:
         explanation, formula, axes = (_("A bias's gradient is its output's gradient summed over positions."),
