@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from .errors import ConfigError
 from .i18n import _
-from .optim import FlatAdamW, decays
+from .optim import FlatAdamW
 from .tasks import IGNORE, PairTask
 from .trace import StageRecord, Trace, _check_inputs, _record_forward, _Recorder
 from .train import TrainConfig, lr_at
@@ -95,6 +95,20 @@ def targets_for(task, ids: list[int], src_ids: list[int] | None = None) -> list[
         return list(ids[1:]) + [tok.eos_id]
     raise ConfigError(_("this input has no separator token: give the source and its answer as the task "
                         "trains them"))
+
+
+def pair_example(task: PairTask, source: str, answer: str | None = None) -> tuple[list, list | None, list]:
+    """(ids, src_ids, targets) of ``source`` and its answer, collated as the trainer collates them; the
+    answer defaults to the task's own answer for that source (from its training or validation pairs)."""
+    if answer is None:
+        answer = next((t for s, t in (*task.train_pairs, *task.val_pairs) if s == source), None)
+        if answer is None:
+            raise ConfigError(_("{source!r} is not one of the task's examples: give its answer too").format(
+                source=source))
+    tok = task.tokenizer
+    batch = task.collate([(tok.encode_ids(source), tok.encode_ids(answer))])
+    src = batch["src"][0].tolist() if "src" in batch else None
+    return batch["idx"][0].tolist(), src, batch["targets"][0].tolist()
 
 
 def _checked_targets(targets, ids) -> list[int]:
@@ -192,7 +206,6 @@ def _records(work, rec: _LiveRecorder, forward: Trace, losses, param_grads, buff
     """Loss, ∂L/∂logits, each recorded activation's gradient (last stage first), each group's weight
     gradients at the end of the group, then the update; groups stay contiguous for the stepper."""
     cfg, texts = work.cfg, _grad_texts(work.cfg)
-    probs = forward.get("softmax").tensor
     loss_rec = torch.stack((losses[:, 0], torch.exp(-losses[:, 0])), dim=1)  # (T, 2): −log p, p
     groups: dict[str, list[StageRecord]] = {"output": [
         _record("loss", "output", _("Loss at each position"), _("The cross-entropy −log p(target): column 0 is the "

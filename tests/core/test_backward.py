@@ -11,7 +11,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from playground.core.backward import apply_step, backward_trace, optimizer_step_detail, targets_for
+from playground.core.backward import apply_step, backward_trace, optimizer_step_detail, pair_example, targets_for
 from playground.core.errors import ConfigError
 from playground.core.model import ACTIVATIONS, ARCHITECTURES, NORMS, POSITIONS, ModelConfig, Transformer, build_model
 from playground.core.optim import FlatAdamW
@@ -180,7 +180,7 @@ def test_the_callers_model_and_optimizer_change_only_by_apply_step():
     bt = backward_trace(model, IDS, None, IDS[1:] + [IGNORE], optimizer_state=optimizer.state_dict(), train_cfg=cfg,
                         step=3)
     after = _state_of(model, optimizer)
-    assert all(torch.equal(before[k], after[k]) for k in before), [k for k in before if not torch.equal(before[k], after[k])]
+    assert [k for k in before if not torch.equal(before[k], after[k])] == []
     assert any(not torch.equal(bt.new_params[n], p) for n, p in model.named_parameters())
     apply_step(model, bt, optimizer)
     for name, p in model.named_parameters():
@@ -281,6 +281,11 @@ def test_pair_targets_are_the_trainers_and_so_is_its_step(tokenizers, arch):
     batch = task.collate(task.encoded("train"))
     ids, src = batch["idx"][0].tolist(), batch["src"][0].tolist() if "src" in batch else None
     assert targets_for(task, ids, src) == batch["targets"][0].tolist()
+    assert pair_example(task, pair[0]) == (ids, src, batch["targets"][0].tolist())  # the task's own answer
+    other_ids, _src, other_targets = pair_example(task, "cat", "tac")
+    assert other_targets == targets_for(task, other_ids, _src) and tok.decode(other_targets[-4:-1]) == "tac"
+    with pytest.raises(ConfigError, match="give its answer"):
+        pair_example(task, "dog")
     torch.manual_seed(0)
     model = build_model(ModelConfig(architecture=arch, vocab_size=tok.vocab_size, n_layer=1, n_head=2, d_model=8,
                                     d_ff=12, block_size=24))
