@@ -141,11 +141,13 @@ class _LiveRecorder(_Recorder):
 
 def backward_trace(model, ids: list[int], src_ids: list[int] | None = None, targets: list[int] | None = None,
                    *, optimizer_state: dict | None = None, train_cfg: TrainConfig | None = None,
-                   step: int = 0) -> BackwardTrace:
+                   step: int | None = None) -> BackwardTrace:
     """One training step on a copy of ``model`` for one example, recorded (see the module's docstring).
 
     ``targets`` default to the next tokens (text); ``optimizer_state`` is ``FlatAdamW.state_dict()``
-    (default: a fresh optimizer); ``step`` picks the learning rate, ``lr_at(step, train_cfg)``.
+    (default: a fresh optimizer); ``step`` (the trainer's step; default: the state's step count, 0
+    when fresh) picks the learning rate, ``lr_at(step, train_cfg)``. In float32, without the
+    trainer's bf16 autocast on CUDA.
     """
     _check_inputs(model.cfg, ids, src_ids, 1, 1.0)
     targets = _checked_targets(targets if targets is not None else list(ids[1:]) + [IGNORE], ids)
@@ -159,6 +161,7 @@ def backward_trace(model, ids: list[int], src_ids: list[int] | None = None, targ
     rec.loss.backward()
     names = [n for n, _p in work.named_parameters()]
     param_grads = {n: p.grad.detach().clone() for n, p in work.named_parameters()}
+    step = optimizer.step_count if step is None else step
     buffers, clip_scale, grad_norm, lr = _optimizer_step(work, optimizer, cfg, step)
     with torch.no_grad():
         after_rec = _Recorder(work)

@@ -171,6 +171,8 @@ def test_the_step_is_a_trainers_optimizer_step_bit_for_bit(arch):
     for key, value in reference.state_dict().items():
         assert torch.equal(value, bt.optimizer_state[key]), key
     assert bt.lr == lr_at(3, cfg) and bt.optimizer_state["step"].item() == (4 if optimizer else 1)
+    if optimizer:  # the step defaults to the optimizer's own count
+        assert backward_trace(model, ids, src, targets, optimizer_state=state, train_cfg=cfg).lr == bt.lr
 
 
 def test_the_callers_model_and_optimizer_change_only_by_apply_step():
