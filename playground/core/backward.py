@@ -5,9 +5,12 @@ own forward pass through the tracer's recorder (the same records as ``trace()``)
 tensors' gradients (``retain_grad``), calls ``loss.backward()`` and takes one real ``FlatAdamW`` step
 as the trainer does (clipping, ``lr_at(step)``, weight decay). The records come in reverse order of
 the forward stages: ``loss``, ``grad.logits``, ``grad.<forward record>`` (``grad.decoder.0.attn.weights``
-is ∂L/∂A), ``param.<parameter>`` at the end of its group, ``grad.stream_norms``, ``grad.embed.rows``,
-then the group ``update`` (``param.norms``, ``update.ratio``, ``update.loss``). The copy runs in eval
-mode, so dropout is off and one step is repeatable. Only ``apply_step`` changes the caller's model.
+is ∂L/∂A), ``param.<parameter>`` at the end of its group, ``grad.stream_norms`` (and, encoder-decoder,
+``grad.source_stream_norms``) in "output", ``grad.embed.rows`` in "embedding", then a last group
+``update`` (``param.norms``, ``update.ratio``, ``update.loss``). The copy runs in eval mode, so dropout
+is off and one step is repeatable. Only ``apply_step`` changes the caller's model.
+Beyond the shared contract: ``pair_example``, ``OptimizerDetail.m_prev``/``v_prev``, and the
+``BackwardTrace`` attributes ``targets``, ``lr``, ``grad_norm``, ``clip_scale``, ``train_cfg``.
 """
 
 import copy
@@ -159,18 +162,17 @@ def backward_trace(model, ids: list[int], src_ids: list[int] | None = None, targ
     rec = _LiveRecorder(work)
     forward = _record_forward(work, ids, src_ids, 10, 1.0, rec, targets)
     rec.loss.backward()
-    names = [n for n, _p in work.named_parameters()]
-    param_grads = {n: p.grad.detach().clone() for n, p in work.named_parameters()}
     step = optimizer.step_count if step is None else step
     buffers, clip_scale, grad_norm, lr = _optimizer_step(work, optimizer, cfg, step)
     with torch.no_grad():
         after_rec = _Recorder(work)
         after = _record_forward(work, ids, src_ids, 10, 1.0, after_rec, targets)
-    new_params = {n: p.detach().clone() for n, p in work.named_parameters()}
+    names = [n for n, _p in work.named_parameters()]
+    param_grads, new_params = _by_name(names, buffers, "grad"), _by_name(names, buffers, "new")
     losses = torch.stack((_position_loss(forward, targets), _position_loss(after, targets)), dim=1)  # (T, 2)
     records = _records(work, rec, forward, losses, param_grads, buffers)
     return BackwardTrace(records, forward, targets=targets, loss_before=rec.loss.item(),
-                         loss_after=after_rec.loss.item(), param_grads={n: param_grads[n] for n in names},
+                         loss_after=after_rec.loss.item(), param_grads=param_grads,
                          new_params=new_params, buffers=buffers, lr=lr, grad_norm=grad_norm, clip_scale=clip_scale,
                          optimizer_state={k: v.detach().clone() for k, v in optimizer.state_dict().items()},
                          train_cfg=cfg)
@@ -184,7 +186,7 @@ def _optimizer_step(work, optimizer: FlatAdamW, cfg: TrainConfig, step: int):
         offsets[names[id(p)]] = (at, p.shape)
         at += p.numel()
     before = {"old": optimizer.flat.clone(), "m_prev": optimizer.exp_avg.clone(),
-              "v_prev": optimizer.exp_avg_sq.clone()}
+              "v_prev": optimizer.exp_avg_sq.clone(), "grad": optimizer.grad.clone()}  # grad: before clipping
     norm = optimizer.grad_norm()
     clip_scale = torch.clamp(cfg.grad_clip / (norm + 1e-6), max=1.0).item() if cfg.grad_clip else 1.0
     optimizer.clip_grad_norm(cfg.grad_clip)
@@ -195,6 +197,15 @@ def _optimizer_step(work, optimizer: FlatAdamW, cfg: TrainConfig, step: int):
                "n_decay": optimizer.n_decay, "step": optimizer.step_count, "betas": optimizer.betas,
                "eps": optimizer.eps, "weight_decay": optimizer.weight_decay}
     return buffers, clip_scale, norm.item(), lr
+
+
+def _by_name(names, buffers, key: str) -> dict[str, torch.Tensor]:
+    """Each named parameter's slice of a flat optimizer buffer, in the order of ``names`` (views: no copy)."""
+    views = {}
+    for name in names:
+        start, shape = buffers["offsets"][name]
+        views[name] = buffers[key][start:start + shape.numel()].view(shape)
+    return views
 
 
 def _position_loss(tr: Trace, targets: list[int]) -> torch.Tensor:
@@ -366,12 +377,9 @@ def _embed_rows(work, rec: _LiveRecorder) -> StageRecord:
 def _update_records(param_grads, buffers, losses) -> list[StageRecord]:
     """Per-parameter gradient norm and update-to-weight ratio; the loss before and after the step."""
     norms = torch.stack([torch.linalg.vector_norm(g) for g in param_grads.values()])
-    ratios = []
-    for name in param_grads:
-        start, shape = buffers["offsets"][name]
-        end = start + int(np.prod(shape))
-        old, new = buffers["old"][start:end], buffers["new"][start:end]
-        ratios.append(torch.linalg.vector_norm(new - old) / torch.linalg.vector_norm(old).clamp(min=1e-12))
+    old, new = _by_name(param_grads, buffers, "old"), _by_name(param_grads, buffers, "new")
+    ratios = [torch.linalg.vector_norm(new[n] - old[n]) / torch.linalg.vector_norm(old[n]).clamp(min=1e-12)
+              for n in param_grads]
     return [
         _record("param.norms", "update", _("Gradient norm of each weight"), _(
             "One number per weight matrix or vector, in the order of the parameter list: the size of its "
