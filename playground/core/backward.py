@@ -9,7 +9,7 @@ is ∂L/∂A), ``param.<parameter>`` at the end of its group, ``grad.stream_norm
 ``grad.source_stream_norms``) in "output", ``grad.embed.rows`` in "embedding", then a last group
 ``update`` (``param.norms``, ``update.ratio``, ``update.loss``). The copy runs in eval mode, so dropout
 is off and one step is repeatable. Only ``apply_step`` changes the caller's model.
-Beyond the shared contract: ``pair_example``, ``OptimizerDetail.m_prev``/``v_prev``, and the
+Beyond the shared contract: ``pair_example``, ``logit_gradient``, ``OptimizerDetail.m_prev``/``v_prev``, the
 ``BackwardTrace`` attributes ``targets``, ``lr``, ``grad_norm``, ``clip_scale``, ``train_cfg``.
 """
 
@@ -423,6 +423,25 @@ def optimizer_step_detail(bt: BackwardTrace, param_name: str, index) -> Optimize
         weight_decay=wd if at < b["n_decay"] else 0.0, decay=old.item() - decayed.item(),
         update=decayed.item() - new.item(), old=old.item(), new=new.item(), step=t, beta1=b1, beta2=b2,
         clip_scale=bt.clip_scale, m_prev=b["m_prev"][at].item(), v_prev=b["v_prev"][at].item())
+
+
+@dataclass
+class LogitGradient:
+    """∂L/∂z at one position, worked: (p − onehot(target)) / N; target None (and zeros) where no loss is taken."""
+
+    position: int
+    target: int | None
+    counted: int  # N, the positions with a target
+    probabilities: list[float]  # softmax(z) at this position, as recorded
+    gradient: list[float]  # ∂L/∂z at this position, as autograd computed it
+
+
+def logit_gradient(bt: BackwardTrace, position: int) -> LogitGradient:
+    """The numbers of ``grad.logits`` at ``position`` beside the softmax and the target they come from."""
+    target = bt.targets[position]
+    return LogitGradient(position, None if target == IGNORE else target, sum(t != IGNORE for t in bt.targets),
+                         bt.forward.get("softmax").tensor[position].tolist(),
+                         bt.get("grad.logits").tensor[position].tolist())
 
 
 def apply_step(model, bt: BackwardTrace, optimizer: FlatAdamW | None = None) -> None:
