@@ -26,7 +26,6 @@ class LogitLens:
     rows: list[str]  # the record each row reads: "embed.sum", "decoder.0.mlp.residual", ...
     top_ids: torch.Tensor  # (layers + 1, T, k) int64, most likely first
     top_probs: torch.Tensor  # (layers + 1, T, k) float32
-    probs: torch.Tensor  # (layers + 1, T, V) float32: the whole distribution per cell
 
     def top(self, row: int, position: int) -> list[tuple[int, float]]:
         """[(token id, probability)] of one cell, most likely first."""
@@ -48,21 +47,26 @@ def row_title(row: int) -> str:
 
 
 @torch.no_grad()
+def lens_distribution(model: Transformer, tr: Trace, row: int) -> torch.Tensor:
+    """softmax(model.logits(stream)) for one lens row (0: the embeddings, i: after layer i): (T, V) float32."""
+    stream = tr.get(stream_names(model)[row]).tensor.to(model.lm_head.weight.device)  # (T, d)
+    with evaluating(model):
+        logits = model.logits(stream.unsqueeze(0))[0]  # the model's own final norm and LM head: (T, V)
+    return torch.softmax(logits.float(), dim=-1).cpu()
+
+
 def logit_lens(model: Transformer, tr: Trace, k: int = 5) -> LogitLens:
     """Apply the model's final norm and LM head (``model.logits``) to every layer's recorded stream.
 
-    The last row is the model's own output: it equals the trace's softmax at temperature 1.
+    The last row is the model's own output: it equals the trace's softmax at temperature 1. Only the
+    top k of each cell are kept (a whole grid of distributions would be layers × T × V floats).
     """
     if k < 1:
         raise ConfigError(_("top_k must be at least 1"))
-    names = stream_names(model)
-    device = model.lm_head.weight.device
-    streams = torch.stack([tr.get(n).tensor for n in names]).to(device)  # (L+1, T, d)
-    with evaluating(model):
-        logits = model.logits(streams)  # (L+1, T, V)
-    probs = torch.softmax(logits.float(), dim=-1).cpu()
-    p, i = probs.topk(min(k, probs.size(-1)), dim=-1)
-    return LogitLens(names, i, p, probs)
+    tops = [lens_distribution(model, tr, row).topk(min(k, model.cfg.vocab_size), dim=-1)
+            for row in range(model.cfg.n_layer + 1)]
+    return LogitLens(stream_names(model), torch.stack([t.indices for t in tops]),
+                     torch.stack([t.values for t in tops]))
 
 
 # --- direct logit attribution ---------------------------------------------------------------

@@ -9,8 +9,8 @@ import torch
 
 from playground.core.errors import ConfigError
 from playground.core.inspect import set_head_masks
-from playground.core.lens import (ablation_loss, attention_over_rows, heldout_batches, heldout_loss, logit_attribution,
-                                  logit_lens, part_names, part_title, row_title, stream_names)
+from playground.core.lens import (ablation_loss, attention_over_rows, heldout_batches, heldout_loss, lens_distribution,
+                                  logit_attribution, logit_lens, part_names, part_title, row_title, stream_names)
 from playground.core.model import ACTIVATIONS, ARCHITECTURES, NORMS, POSITIONS, ModelConfig, build_model
 from playground.core.trace import trace
 from playground.core.train import Trainer
@@ -44,22 +44,27 @@ def test_last_lens_row_is_the_models_own_softmax(combo):
     lens = logit_lens(model, tr, k=3)
     L, T, V = model.cfg.n_layer, len(IDS), model.cfg.vocab_size
     assert lens.rows == stream_names(model) and len(lens.rows) == L + 1
-    assert lens.probs.shape == (L + 1, T, V) and lens.top_ids.shape == (L + 1, T, 3)
-    torch.testing.assert_close(lens.probs[-1], tr.get("softmax").tensor, rtol=0, atol=1e-6)
+    assert lens.top_ids.shape == (L + 1, T, 3) and lens.top_probs.shape == (L + 1, T, 3)
+    softmax = tr.get("softmax").tensor
+    assert lens_distribution(model, tr, L).shape == (T, V)
+    torch.testing.assert_close(lens_distribution(model, tr, L), softmax, rtol=0, atol=1e-6)
+    torch.testing.assert_close(lens.top_probs[-1], softmax.topk(3, dim=-1).values, rtol=0, atol=1e-6)
     assert lens.top(L, T - 1)[0][0] == tr.top_k[0][0]
     # each cell's top-k is its distribution's k largest, most likely first
-    p, i = lens.probs.topk(3, dim=-1)
-    assert torch.equal(lens.top_ids, i) and torch.equal(lens.top_probs, p)
+    for row in range(L + 1):
+        p, i = lens_distribution(model, tr, row).topk(3, dim=-1)
+        assert torch.equal(lens.top_ids[row], i) and torch.equal(lens.top_probs[row], p)
     # earlier rows read earlier streams: the embeddings alone give another distribution
-    assert not torch.allclose(lens.probs[0], lens.probs[-1], atol=1e-3)
+    assert not torch.allclose(lens_distribution(model, tr, 0), softmax, atol=1e-3)
 
 
 def test_lens_row_zero_is_the_head_on_the_embeddings():
     model, tr = _traced(("decoder", "pre", "learned", "gelu", False))
-    lens = logit_lens(model, tr)
     x = tr.get("embed.sum").tensor
     by_hand = torch.softmax(model.lm_head(model.final_norm(x)), dim=-1)
-    torch.testing.assert_close(lens.probs[0], by_hand.detach(), rtol=0, atol=1e-6)
+    torch.testing.assert_close(lens_distribution(model, tr, 0), by_hand.detach(), rtol=0, atol=1e-6)
+    with pytest.raises(ConfigError, match="top_k"):
+        logit_lens(model, tr, k=0)
     assert row_title(0) == "Embeddings" and row_title(2) == "Layer 2"
 
 
