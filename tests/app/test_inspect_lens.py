@@ -5,6 +5,8 @@ from dataclasses import asdict
 
 import pytest
 import torch
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication
 
 from playground.app.panels.inspect import InspectPanel
 from playground.app.qworkspace import QWorkspace
@@ -13,6 +15,8 @@ from playground.core.lens import ablation_loss, heldout_batches, heldout_loss, l
 from playground.core.recipes import recipe_for_text
 from playground.core.tokenizer import KINDS
 
+from .layout_check import clipped_texts
+from .test_layout import shoot
 from .workspaces import TINY_MODEL, TINY_TRAIN, tiny_workspace
 
 TIMEOUT = 60_000
@@ -176,3 +180,75 @@ def test_held_out_loss_with_heads_switched_off(qtbot, make_panel):
     assert rows["1"].replace("−", "-") == f"{head0:+.4f}"
     assert "change" in held.summary.text()
     assert all(attn.head_mask is None for _n, attn in model.attention_modules())  # the user's model untouched
+
+
+# --- Chinese and the laptop sizes -----------------------------------------------------------------
+
+def _show_lens(qtbot, window, sub: int):
+    inspect = window.panel("inspect")
+    window.show_panel("inspect")
+    tabs = inspect.detail.tabs
+    tabs.setCurrentIndex(tabs.indexOf(inspect.lens))
+    inspect.lens.setCurrentIndex(sub)
+    QApplication.processEvents()
+    qtbot.wait(30)
+
+
+def _traced_window(qtbot, make_window, dataset, text, prefix=""):
+    window = make_window(dataset)
+    _train(window.workspace, 20)
+    inspect = window.panel("inspect")
+    window.show_panel("inspect")
+    inspect.text.setText(text)
+    inspect.prefix.setText(prefix)
+    trace(qtbot, inspect)
+    return window, inspect
+
+
+def _heads_tab(qtbot, window, inspect):
+    inspect.heldout.batches.setValue(1)
+    inspect.heldout.measure_button.click()
+    qtbot.waitUntil(lambda: inspect.heldout.result is not None, timeout=TIMEOUT)
+    tabs = inspect.detail.tabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.widget(i).isAncestorOf(inspect.heldout)))
+    QApplication.processEvents()
+    qtbot.wait(30)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_lens_views_fit_at_laptop_size_and_the_window_minimum(qtbot, make_window, request, language):
+    if language == "zh":
+        request.getfixturevalue("chinese_ui")
+    dataset, text, prefix = ("grammar", "the cat sees", "") if language == "en" else ("numbers-zh", "1234", "一千二")
+    window, inspect = _traced_window(qtbot, make_window, dataset, text, prefix)
+    found = []
+    for size_name, size in (("1280x720", QSize(1280, 720)), ("minimum", window.minimumSize())):
+        window.resize(size)
+        for sub, name in enumerate(("lens", "why", "rows")):
+            _show_lens(qtbot, window, sub)
+            found += [f"{name} at {size_name}: {clip}" for clip in clipped_texts(window)]
+            shoot(window, f"lens-{language}-{name}-{size_name}")
+        _heads_tab(qtbot, window, inspect)
+        found += [f"held-out at {size_name}: {clip}" for clip in clipped_texts(window)]
+        shoot(window, f"lens-{language}-heldout-{size_name}")
+    assert not found, "\n" + "\n".join(found)
+
+
+def test_lens_views_speak_chinese(qtbot, make_window, chinese_ui):
+    window, inspect = _traced_window(qtbot, make_window, "numbers-zh", "1234", "一千二")
+    lens = inspect.lens
+    titles = [inspect.detail.tabs.tabText(i) for i in range(inspect.detail.tabs.count())]
+    assert "透镜" in titles
+    assert [lens.tabText(i) for i in range(3)] == ["Logit 透镜", "为什么是这个词元", "多行注意力"]
+    grid = lens.logit_lens.grid
+    assert [grid.verticalHeaderItem(r).text() for r in range(grid.rowCount())] == ["嵌入", "第 1 层"]
+    assert [t for t, _v in lens.attribution.bars.items][:3] == ["词元嵌入", "位置嵌入", "第 1 层自注意力"]
+    assert "各部分之和" in lens.attribution.summary.text()
+    assert lens.row_attention.module.currentText().startswith("编码器")
+    _heads_tab(qtbot, window, inspect)
+    assert "所有头开启时的验证集损失" in inspect.heldout.summary.text()
+    assert inspect.heldout.table.horizontalHeaderItem(2).text() == "关闭后的损失变化 Δ"
+    window.workspace.set_model_config(norm="post")
+    _train(window.workspace, 2)
+    trace(qtbot, inspect)
+    assert "Pre-LN" in lens.attribution.summary.text() and "层归一化" in lens.attribution.summary.text()

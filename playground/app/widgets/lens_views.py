@@ -80,6 +80,7 @@ class LogitLensView(QWidget):
                 item.setBackground(QBrush(colour))
                 item.setToolTip(self.tr("“{token}”: {p}").format(token=texts[c], p=format_percent(probs[r][c])))
                 grid.setItem(r, c, item)
+        grid.horizontalHeader().setMinimumSectionSize(3 * self.fontMetrics().averageCharWidth() + 12)
         grid.resizeColumnsToContents()
         grid.blockSignals(False)
         self.top_k.setText(self.tr("Click a cell to see its top tokens."))
@@ -104,7 +105,7 @@ class SignedBars(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.items: list[tuple[str, float]] = []
-        self.setMinimumHeight(120)
+        self.setMinimumHeight(3 * self.fontMetrics().lineSpacing())  # more rows than fit: they get thinner
 
     def set_items(self, items: list[tuple[str, float]]) -> None:
         self.items = items
@@ -118,9 +119,12 @@ class SignedBars(QWidget):
         label_w = min(self.width() // 3, max(fm.horizontalAdvance(t) for t, _v in self.items) + 12)
         value_w = fm.horizontalAdvance("−00.000") + 8
         row_h = min(26.0, self.height() / len(self.items))
-        half = max(10.0, (self.width() - label_w - 2 * value_w) / 2)
-        centre = label_w + value_w + half
-        top = max(abs(v) for _t, v in self.items) or 1.0
+        # the room for bars is shared between the two sides as the values need it
+        most, least = max(0.0, *(v for _t, v in self.items)), min(0.0, *(v for _t, v in self.items))
+        span = (most - least) or 1.0
+        room = max(20.0, self.width() - label_w - 2 * value_w - 8)
+        centre = label_w + (value_w if least < 0 else 0) + room * (-least / span)
+        half, top = room, span
         text = self.palette().color(QPalette.ColorRole.WindowText)
         plus, minus = QColor(40, 120, 200), QColor(210, 90, 50)
         for i, (label, v) in enumerate(self.items):
@@ -155,6 +159,7 @@ class AttributionView(QWidget):
         caption.setWordWrap(True)
         self.position = QSpinBox()
         self.position.valueChanged.connect(self._on_position)
+        self.position_token = QLabel()
         self.token_a = QComboBox()
         self.token_b = QComboBox()
         for box in (self.token_a, self.token_b):
@@ -164,6 +169,7 @@ class AttributionView(QWidget):
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("After position")))
         row.addWidget(self.position)
+        row.addWidget(self.position_token)
         row.addWidget(QLabel(self.tr("why")))
         row.addWidget(self.token_a, 1)
         row.addWidget(QLabel(self.tr("and not")))
@@ -189,7 +195,9 @@ class AttributionView(QWidget):
         self._on_position()
 
     def _on_position(self) -> None:
-        logits = self.inspection.trace.logits[self.position.value()]
+        position = self.position.value()
+        logits = self.inspection.trace.logits[position]
+        self.position_token.setText(f"“{token_texts(self.tokenizer, [self.inspection.ids[position]])[0]}”")
         ids = logits.argsort(descending=True, stable=True)[:CANDIDATES].tolist()
         texts = token_texts(self.tokenizer, ids)
         for box, index in ((self.token_a, 0), (self.token_b, 1)):
