@@ -47,7 +47,6 @@ class HeldoutAblation(QWidget, JobOwner):
         self.table.setHorizontalHeaderLabels([self.tr("Attention"), self.tr("Head"), self.tr("Δ loss when off")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMinimumHeight(4 * self.table.fontMetrics().lineSpacing())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -337,8 +337,9 @@ class RowAttentionView(QWidget):
         self.result = attention_over_rows(tr, prefix, rows, mean=mean).numpy()
         source = prefix.endswith(".cross_attn") or prefix.startswith("encoder.")
         keys = self._token_labels(tr.get("source.tokens" if source else "tokens").tensor.long().tolist())
-        heads = [self.tr("head {h}").format(h=h + 1) for h in range(self.result.shape[0])]
-        self.heatmap.set_matrix(self.result, heads, keys, signed=False, top=1.0 if mean else None)
+        # a no-break space: the heatmap draws a label's spaces as ␣ (they are token text elsewhere)
+        heads = [self.tr("head {h}").format(h=h + 1).replace(" ", "\u00a0") for h in range(self.result.shape[0])]
+        self.heatmap.set_matrix(self.result, heads, keys, signed=False)  # the largest value darkest
 
 
 class LensTabs(QTabWidget):
