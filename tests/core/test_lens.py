@@ -157,3 +157,22 @@ def test_ablation_loss_on_held_out_batches(trained):
     assert none.delta == 0.0 and none.per_head == {} and math.isfinite(none.loss)
     with pytest.raises(ConfigError):
         ablation_loss(model, task, {}, batches=0)
+
+
+def test_ablation_loss_on_an_encoder_decoder_pair_task():
+    from playground.core.recipes import recipe_for_dataset
+
+    recipe = recipe_for_dataset("reversal", seed=0, model=dict(n_layer=1, n_head=2, d_model=16, d_ff=32),
+                                train=dict(max_steps=15, batch_size=8, eval_interval=10**6, eval_batches=1,
+                                           eval_examples=4))
+    model = build_model(recipe.model)
+    for _record in Trainer(model, recipe.task, recipe.train).run():
+        pass
+    result = ablation_loss(model, recipe.task, {"decoder.0.cross_attn": {0, 1}}, batches=2, batch_size=4)
+    names = [name for name, _m in model.attention_modules()]
+    assert names == ["encoder.0.attn", "decoder.0.attn", "decoder.0.cross_attn"]
+    assert set(result.per_head) == {(n, h) for n in names for h in (0, 1)}
+    # the pair task counts only the answer's tokens (and <eos>), never padding
+    data = heldout_batches(recipe.task, model.cfg.block_size, 2, 4)
+    assert result.tokens == sum(int((b["targets"] != -100).sum()) for b in data) > 0
+    assert math.isfinite(result.ablated_loss) and result.ablated_loss != result.loss

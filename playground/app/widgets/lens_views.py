@@ -235,7 +235,8 @@ class AttributionView(QWidget):
         if att.bias:
             items.append((self.tr("Final norm bias"), att.bias))
         self.bars.set_items(items)
-        self.summary.setText(self.tr("Sum of the parts: {total}; the model's logit difference {a} − {b}: {real}").format(
+        summary = self.tr("Sum of the parts: {total}; the model's logit difference {a} − {b}: {real}")
+        self.summary.setText(summary.format(
             total=format_float(att.total, 4), a=self.token_a.currentText(), b=self.token_b.currentText(),
             real=format_float(att.logit_difference, 4)))
 
