@@ -219,7 +219,8 @@ class AttributionView(QWidget):
         self.update_attribution()
 
     def update_attribution(self) -> None:
-        if self.inspection is None or self.token_a.currentIndex() < 0 or self.token_b.currentIndex() < 0:
+        if (self.inspection is None or self.inspection.model is None or self.token_a.currentIndex() < 0
+                or self.token_b.currentIndex() < 0):
             return
         a, b = self.token_a.currentData(), self.token_b.currentData()
         try:
