@@ -253,6 +253,25 @@ def shoot_inspect(shots, dataset: str, text: str | None = None, prefix: str = ""
             inspect.detail.select_cell(max(inspect.current_record().tensor.shape[-2] - 2, 0), 1)
         inspect.detail.tabs.setCurrentIndex(tab)
         shots.shoot(f"inspect-{shot}-{dataset}", "inspect")
+    shoot_lens(shots, dataset)
+
+
+def shoot_lens(shots, dataset: str) -> None:
+    """The Lens tab of the traced input: inspect-lens-, inspect-why-, inspect-rows-<dataset>.png."""
+    inspect = shots.window.panel("inspect")
+    inspect.go_to(0)
+    inspect.detail.tabs.setCurrentIndex(inspect.detail.tabs.indexOf(inspect.lens))
+    ids = inspect.inspection.ids
+    for sub, shot in enumerate(("lens", "why", "rows")):
+        inspect.lens.setCurrentIndex(sub)
+        if shot == "lens":  # the last position's top tokens, layer by layer
+            inspect.lens.logit_lens.grid.setCurrentCell(inspect.lens.logit_lens.grid.rowCount() - 1, len(ids) - 1)
+        if shot == "rows":  # the last three query tokens together, in the last attention that reads the input
+            rows = inspect.lens.row_attention
+            rows.module.setCurrentIndex(rows.module.count() - 1)
+            rows.select_rows(list(range(max(0, rows.rows.count() - 3), rows.rows.count())))
+        shots.shoot(f"inspect-{shot}-{dataset}", "inspect")
+    inspect.detail.tabs.setCurrentIndex(NUMBERS)
 
 
 # --- presentation mode on a 1280×720 projector ------------------------------------------------------------------

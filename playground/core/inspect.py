@@ -98,6 +98,8 @@ class Inspection:
     ablated: dict[str, set[int]]
     embedding_2d: torch.Tensor | None = None  # (V, 2): the token embedding matrix projected by PCA
     token_counts: np.ndarray | None = None  # (V,): how often each token occurs in the training data
+    model: Transformer | None = None  # the snapshot traced (the lens reads its final norm and LM head)
+    lens: object = None  # a ``lens.LogitLens`` of ``trace``, when the caller asked for one
 
 
 def inspect(model: Transformer, tokenizer, ids: list[int], src_ids: list[int] | None = None,
@@ -109,11 +111,11 @@ def inspect(model: Transformer, tokenizer, ids: list[int], src_ids: list[int] | 
     greedy_baseline = _greedy(plain, tokenizer, ids, src_ids, greedy_tokens)
     pca = embedding_pca(plain.tok_emb.weight, mapped_rows(tokenizer, ids, src_ids))
     if not ablated:
-        return Inspection(baseline, baseline, greedy_baseline, greedy_baseline, ids, src_ids, ablated, pca)
+        return Inspection(baseline, baseline, greedy_baseline, greedy_baseline, ids, src_ids, ablated, pca, model=plain)
     set_head_masks(plain, ablated)
     traced = trace(plain, ids, src_ids, top_k=top_k)
     greedy = _greedy(plain, tokenizer, ids, src_ids, greedy_tokens)
-    return Inspection(traced, baseline, greedy, greedy_baseline, ids, src_ids, ablated, pca)
+    return Inspection(traced, baseline, greedy, greedy_baseline, ids, src_ids, ablated, pca, model=plain)
 
 
 def _greedy(model, tokenizer, ids, src_ids, n: int) -> list[int]:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, 
 
 from ...core.errors import PlaygroundError
 from ...core.inspect import inspect, inspect_inputs, next_text, token_counts
+from ...core.lens import logit_lens
 from ...core.tasks import PairTask
 from ...core.trace import group_title
 from ..numbers import format_count, format_percent
@@ -22,7 +23,9 @@ from ..presentation import mark_advanced
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
 from ..widgets.head_toggles import HeadToggles
-from ..widgets.stage_detail import StageDetail
+from ..widgets.heldout_ablation import HeldoutAblation
+from ..widgets.lens_views import LensTabs
+from ..widgets.stage_detail import StageDetail, attention_prefix
 from ..widgets.token_stream import quoted
 from ..worker import Job
 from .base import Panel
@@ -33,6 +36,7 @@ log = logging.getLogger(__name__)
 def inspect_in_worker(model, tokenizer, ids, src_ids, ablated, task=None):
     lower_thread_priority(TRAINING_NICE)
     inspection = inspect(model, tokenizer, ids, src_ids, ablated)
+    inspection.lens = logit_lens(inspection.model, inspection.trace)
     if task is not None:  # the embedding map labels the most frequent tokens
         inspection.token_counts = token_counts(task, model.tok_emb.weight.shape[0])
     return inspection
@@ -85,12 +89,16 @@ class InspectPanel(Panel):
         interventions = QWidget()
         column = QVBoxLayout(interventions)
         column.addWidget(self.toggles)
-        column.addWidget(self.before_after, 1)
+        column.addWidget(self.before_after)
+        self.heldout = HeldoutAblation()
+        column.addWidget(self.heldout, 1)
         scroll = QScrollArea()  # three attention modules of buttons are taller than the tab in large text
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(interventions)
         self.detail.tabs.addTab(scroll, self.tr("Switch heads off"))
+        self.lens = LensTabs()
+        self.detail.tabs.addTab(self.lens, self.tr("Lens"))
         split = QSplitter()
         split.addWidget(self.records_list)
         split.addWidget(self.detail)
@@ -228,6 +236,8 @@ class InspectPanel(Panel):
         name = self.current_record().name if self.inspection is not None else None
         self.inspection = inspection
         self.detail.set_inspection(inspection, self.task().tokenizer)
+        self.lens.set_inspection(inspection, self.task().tokenizer)
+        self.heldout.set_source(inspection.model, self.task(), inspection.ablated)
         self._set_stages(inspection.trace.groups())
         names = inspection.trace.names()
         self.index = names.index(name) if name in names else 0
@@ -248,6 +258,7 @@ class InspectPanel(Panel):
 
     def shutdown(self) -> None:
         self.cancel_job()
+        self.heldout.cancel()
         self._generation += 1
         self._tracing = False
 
@@ -315,6 +326,8 @@ class InspectPanel(Panel):
         self.records_list.blockSignals(False)
         self._group_members = members
         self.detail.show_record(record)
+        if attention_prefix(record.name):
+            self.lens.row_attention.set_module(attention_prefix(record.name))
         self.position_label.setText(self.tr("stage {i} of {n} ·").format(i=self.index + 1, n=len(self.records())))
         self.previous_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.records()) - 1)

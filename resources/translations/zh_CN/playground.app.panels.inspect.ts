@@ -16,6 +16,10 @@
         <translation>关闭注意力头</translation>
     </message>
     <message>
+        <source>Lens</source>
+        <translation>透镜</translation>
+    </message>
+    <message>
         <source>Input</source>
         <translation>输入</translation>
     </message>
