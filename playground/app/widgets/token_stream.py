@@ -5,6 +5,7 @@ Hovering a token shows the alternatives it beat in a tooltip and reports the tok
 """
 
 import html
+import re
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QTextBrowser, QToolTip
 from ..numbers import format_percent
 
 HREF = "token:"
+_HEX_BYTES = re.compile(r"(<[0-9A-F]{2}(?: [0-9A-F]{2})*>)")  # bytes of a split character, as bytes_text writes them
 # Control characters (a byte-level vocabulary has them) drawn as their Unicode "control pictures".
 _CONTROLS = {i: 0x2400 + i for i in range(0x20) if chr(i) not in "\n\t"} | {0x7F: 0x2421}
 
@@ -41,8 +43,10 @@ def is_special_name(token: str) -> bool:
 
 
 def quoted(text: str) -> str:
-    """A token for a table or tooltip: line break, tab, spaces and control characters made visible."""
-    return text.translate(_CONTROLS).replace("\n", "↵").replace("\t", "→").replace(" ", "␣")
+    """A token for a table or tooltip: line break, tab, spaces and control characters made visible; the
+    space between the hex bytes of a split character (``<E6 82>``) is not text and stays a space."""
+    parts = _HEX_BYTES.split(text.translate(_CONTROLS).replace("\n", "↵").replace("\t", "→"))
+    return "".join(part if i % 2 else part.replace(" ", "␣") for i, part in enumerate(parts))
 
 
 class TokenStreamView(QTextBrowser):
