@@ -234,3 +234,27 @@ def read_snapshots(archive: zipfile.ZipFile, model, trained_steps: int, where) -
     return found, _("{n} of the weight snapshots in {p} are damaged or do not fit this model ({names}); they were "
                     "left out. The model, its data and the other {k} snapshots loaded. Save the session again to "
                     "drop them from the file.").format(n=len(bad), p=where, names=", ".join(bad[:3]), k=len(found))
+
+
+# --- replay --------------------------------------------------------------------------------------
+def replay_inspection(model, store: SnapshotStore, step: int | None, tokenizer, ids: list[int],
+                      src_ids: list[int] | None = None, ablated: dict | None = None):
+    """``inspect.inspect`` of the model at training ``step`` (None: the model as it is now).
+
+    The embedding map's axes are fitted once, on the newest snapshot, and framed to hold every
+    snapshot: moving the slider moves the embeddings, never the projection. Runs in a worker.
+    """
+    from .inspect import fit_projection, inspect, mapped_rows, projection_extent
+
+    steps = store.steps()
+    replayed = model if step is None else store.model_at(model, step)
+    if not steps:
+        return inspect(replayed, tokenizer, ids, src_ids, ablated)
+    rows = mapped_rows(tokenizer, ids, src_ids)
+    matrices = [s.weights["tok_emb.weight"] for s in store.items()]
+    projection = fit_projection(matrices[-1], rows)
+    if step is None:
+        matrices.append(model.tok_emb.weight.detach())
+    inspection = inspect(replayed, tokenizer, ids, src_ids, ablated, projection=projection)
+    inspection.embedding_extent = projection_extent(matrices, projection, rows)
+    return inspection

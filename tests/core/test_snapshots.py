@@ -207,3 +207,27 @@ def test_a_session_without_snapshots_loads_as_before(session_ws, tmp_path):
     plain = _rewrite(path, tmp_path / "plain.playground", {member_name(s): None for s in (0, 4, 8, 12)})
     ws, _ui = load_session(plain)
     assert len(ws.snapshots) == 0 and ws.snapshots.notice is None and ws.model is not None
+
+
+# --- replay: the embedding map's axes stay fixed ---------------------------------------------------
+def test_replay_projects_every_step_with_the_axes_of_the_newest(session_ws):
+    from playground.core.inspect import embedding_pca, fit_projection, mapped_rows, project
+    from playground.core.snapshots import replay_inspection
+
+    ws, tok = session_ws, session_ws.recipe.task.tokenizer
+    ids = tok.encode_ids("the cat 小猫 🐶")
+    rows = mapped_rows(tok, ids, None)
+    newest = ws.snapshots.get(12).weights["tok_emb.weight"]
+    first = ws.snapshots.get(0).weights["tok_emb.weight"]
+    at_12 = replay_inspection(ws.model, ws.snapshots, 12, tok, ids)
+    at_0 = replay_inspection(ws.model, ws.snapshots, 0, tok, ids)
+    exactly = dict(rtol=0, atol=0, equal_nan=True)
+    torch.testing.assert_close(at_12.embedding_2d, embedding_pca(newest, rows), **exactly)  # fitted on the newest
+    torch.testing.assert_close(at_0.embedding_2d, project(first, fit_projection(newest, rows), rows), **exactly)
+    assert not torch.allclose(at_0.embedding_2d.nan_to_num(), embedding_pca(first, rows).nan_to_num())
+    assert at_0.embedding_extent == at_12.embedding_extent  # one frame for every step
+    x0, x1, y0, y1 = at_0.embedding_extent
+    for xy in (at_0.embedding_2d, at_12.embedding_2d):
+        xy = xy[torch.isfinite(xy).all(1)]
+        assert x0 <= xy[:, 0].min() and xy[:, 0].max() <= x1 and y0 <= xy[:, 1].min() and xy[:, 1].max() <= y1
+    assert_same_trace(at_0.trace, trace(ws.snapshots.model_at(ws.model, 0), ids))
