@@ -237,24 +237,21 @@ def read_snapshots(archive: zipfile.ZipFile, model, trained_steps: int, where) -
 
 
 # --- replay --------------------------------------------------------------------------------------
-def replay_inspection(model, store: SnapshotStore, step: int | None, tokenizer, ids: list[int],
-                      src_ids: list[int] | None = None, ablated: dict | None = None):
-    """``inspect.inspect`` of the model at training ``step`` (None: the model as it is now).
+def replay_inspection(model, store: SnapshotStore, tokenizer, ids: list[int], src_ids: list[int] | None = None,
+                      ablated: dict | None = None):
+    """``inspect.inspect`` of ``model`` (the workspace's model, or one made by ``store.model_at``).
 
     The embedding map's axes are fitted once, on the newest snapshot, and framed to hold every
-    snapshot: moving the slider moves the embeddings, never the projection. Runs in a worker.
+    snapshot and ``model``: moving through the steps moves the embeddings, never the projection.
     """
     from .inspect import fit_projection, inspect, mapped_rows, projection_extent
 
-    steps = store.steps()
-    replayed = model if step is None else store.model_at(model, step)
-    if not steps:
-        return inspect(replayed, tokenizer, ids, src_ids, ablated)
+    items = store.items()
+    if not items:
+        return inspect(model, tokenizer, ids, src_ids, ablated)
     rows = mapped_rows(tokenizer, ids, src_ids)
-    matrices = [s.weights["tok_emb.weight"] for s in store.items()]
+    matrices = [s.weights["tok_emb.weight"] for s in items]
     projection = fit_projection(matrices[-1], rows)
-    if step is None:
-        matrices.append(model.tok_emb.weight.detach())
-    inspection = inspect(replayed, tokenizer, ids, src_ids, ablated, projection=projection)
-    inspection.embedding_extent = projection_extent(matrices, projection, rows)
+    inspection = inspect(model, tokenizer, ids, src_ids, ablated, projection=projection)
+    inspection.embedding_extent = projection_extent(matrices + [model.tok_emb.weight.detach()], projection, rows)
     return inspection

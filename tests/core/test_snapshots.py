@@ -219,8 +219,8 @@ def test_replay_projects_every_step_with_the_axes_of_the_newest(session_ws):
     rows = mapped_rows(tok, ids, None)
     newest = ws.snapshots.get(12).weights["tok_emb.weight"]
     first = ws.snapshots.get(0).weights["tok_emb.weight"]
-    at_12 = replay_inspection(ws.model, ws.snapshots, 12, tok, ids)
-    at_0 = replay_inspection(ws.model, ws.snapshots, 0, tok, ids)
+    at_12 = replay_inspection(ws.snapshots.model_at(ws.model, 12), ws.snapshots, tok, ids)
+    at_0 = replay_inspection(ws.snapshots.model_at(ws.model, 0), ws.snapshots, tok, ids)
     exactly = dict(rtol=0, atol=0, equal_nan=True)
     torch.testing.assert_close(at_12.embedding_2d, embedding_pca(newest, rows), **exactly)  # fitted on the newest
     torch.testing.assert_close(at_0.embedding_2d, project(first, fit_projection(newest, rows), rows), **exactly)
