@@ -176,3 +176,30 @@ def test_slider_and_budget_fit_at_1280x720_and_the_minimum_size(qtbot, make_wind
     finally:
         if lang == "zh_CN":
             uninstall_translation(qapp)
+
+
+def test_a_session_with_a_damaged_snapshot_opens_with_a_message_and_the_other_steps(qtbot, window, tmp_path):
+    import zipfile
+
+    from playground.core.snapshots import member_name
+
+    ws = window.workspace
+    ws.set_train_config(max_steps=12, eval_interval=4, batch_size=8)
+    for record in ws.core.new_trainer().run():  # real training, in this thread
+        ws.record(asdict(record))
+    window.panel("train").snapshot_budget.budget.setValue(100)
+    assert window.save_session_as(str(tmp_path / "saved"))
+    bad = tmp_path / "bad.playground"
+    with zipfile.ZipFile(tmp_path / "saved.playground") as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            damaged = info.filename == member_name(8)
+            dst.writestr(info, b"\x00" * 64 if damaged else src.read(info))
+    ws.set_model_config(n_layer=2)
+    window.panel("train").snapshot_budget.budget.setValue(300)
+    with qtbot.waitSignal(window.session_loaded, timeout=TIMEOUT):
+        window.open_session(str(bad))
+    assert member_name(8) in window.banner.text() and "left out" in window.banner.text()
+    assert window.workspace.core.snapshots.steps() == [0, 4, 12]
+    assert window.panel("inspect").step_slider.positions == [0, 4, None]
+    assert window.panel("train").snapshot_budget.budget.value() == 100  # the budget travels with the session
+    assert "3 kept" in window.panel("train").snapshot_budget.used.text()
