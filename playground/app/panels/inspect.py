@@ -2,7 +2,9 @@
 
 Tracing runs in a worker on a snapshot (a copy) of the model, as Generate samples: training
 may go on, and switched-off heads never touch the model the trainer or Generate use. The
-panel only shows what ``core.trace`` recorded (see ``core/inspect.py``).
+panel only shows what ``core.trace`` recorded (see ``core/inspect.py``). Its training-step
+slider replays the same input with the weight snapshots kept during training
+(``core/snapshots.py``); ``inspected_model()`` is the one place every view gets its model from.
 """
 
 import functools
@@ -253,6 +255,9 @@ class InspectPanel(Panel):
         tok, ablated = core.recipe.task.tokenizer, self.toggles.ablated()
         self._generation += 1
         self._replay_pending = False
+        self.step_slider.blockSignals(True)  # the steps trained since the last evaluation; no second trace
+        self.refresh_steps()
+        self.step_slider.blockSignals(False)
         step = self.inspected_step()
         self._steps_at = self.step_slider.step_number()
         task, snapshots = core.recipe.task, core.snapshots if len(core.snapshots) else None
