@@ -13,6 +13,7 @@ from playground.core.snapshots import (MB, Snapshot, SnapshotStore, member_name,
                                        thin_evenly)
 from playground.core.tokenizer_kinds import KINDS
 from playground.core.trace import trace
+from playground.core.train import EventRecord
 from playground.core.workspace import Workspace
 
 from .helpers import TINY_MODEL
@@ -124,11 +125,7 @@ def test_divergence_drops_the_snapshots_after_the_step_gone_back_to():
     ws = trained("char", max_steps=4, checkpoint_interval=0)
     for step in (0, 4, 8, 12):
         store.add(Snapshot(step, ws.snapshots.get(4).weights))
-
-    class Diverged:
-        kind, event, step = "event", "diverged", 4
-
-    store.on_record(None, Diverged())
+    store.on_record(None, EventRecord(4, "diverged", "went back to step 4"))  # the trainer's own record
     assert store.steps() == [0, 4]
 
 
@@ -231,3 +228,19 @@ def test_replay_projects_every_step_with_the_axes_of_the_newest(session_ws):
         xy = xy[torch.isfinite(xy).all(1)]
         assert x0 <= xy[:, 0].min() and xy[:, 0].max() <= x1 and y0 <= xy[:, 1].min() and xy[:, 1].max() <= y1
     assert_same_trace(at_0.trace, trace(ws.snapshots.model_at(ws.model, 0), ids))
+
+
+def test_a_real_divergence_drops_the_snapshots_after_the_step_training_went_back_to():
+    ws = Workspace()
+    ws.use_text(TEXT, is_text=True)
+    ws.set_model_config(**TINY_MODEL)
+    ws.set_train_config(**{**TRAIN, "max_steps": 30, "eval_interval": 2, "checkpoint_interval": 0})
+    ws.snapshots.every = 1
+    trainer = ws.new_trainer()
+    for record in trainer.run():
+        ws.record(asdict(record))
+        if record.kind == "step" and record.step == 5:
+            with torch.no_grad():
+                trainer.optimizer.flat[:100] = float("nan")  # the next step's loss is NaN
+    assert ws.history[-1]["event"] == "diverged" and ws.trained_steps == 4
+    assert ws.snapshots.steps() == [0, 1, 2, 3, 4]  # step 5's weights are not the model's past any more
