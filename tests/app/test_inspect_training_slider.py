@@ -130,6 +130,23 @@ def test_moving_the_slider_while_a_trace_runs_never_waits_and_the_last_step_wins
     assert_shows(panel, ws.core.snapshots.model_at(ws.core.model, 40))
 
 
+def test_arrow_keys_move_the_focused_slider_and_elsewhere_the_stage(qtbot, reversal):
+    from PySide6.QtCore import Qt
+
+    ws, panel = reversal
+    panel.trace_button.click()
+    wait_traced(qtbot, panel)
+    slider = panel.step_slider.slider
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_Left)
+    assert panel.step_slider.current() == 40 and panel.index == 0
+    wait_traced(qtbot, panel)
+    assert_shows(panel, ws.core.snapshots.model_at(ws.core.model, 40))
+    panel.records_list.setFocus()
+    qtbot.keyClick(panel.records_list, Qt.Key.Key_Right)
+    assert panel.index == 1 and panel.step_slider.current() == 40
+
+
 def test_a_new_model_leaves_only_the_model_now(qtbot, reversal):
     ws, panel = reversal
     ws.set_model_config(n_layer=2)

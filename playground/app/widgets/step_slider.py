@@ -1,6 +1,6 @@
 """TrainingStepSlider: choose the training step Inspect replays, from the weight snapshots; play steps through them."""
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from ..numbers import format_count
@@ -42,10 +42,19 @@ class TrainingStepSlider(QWidget):
         row.addWidget(self.slider, 1)
         row.addWidget(self.step_label)
         row.addWidget(self.play_button)
+        self.slider.installEventFilter(self)
         self.slider.valueChanged.connect(self._on_value)
         self.play_button.toggled.connect(self._on_play)
         self._on_play(False)
         self._show()
+
+    def eventFilter(self, watched, event) -> bool:
+        """The arrow keys move the focused slider, not the stage (the panel's Left/Right shortcuts)."""
+        if watched is self.slider and event.type() == QEvent.Type.ShortcutOverride \
+                and event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            event.accept()
+            return True
+        return super().eventFilter(watched, event)
 
     # --- positions ------------------------------------------------------------------------------
     def set_steps(self, snapshot_steps: list[int], now: int) -> None:
