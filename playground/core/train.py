@@ -165,6 +165,7 @@ class Trainer:
         self.best: dict | None = None  # {"metric", "value", "step"} of the best evaluation by task.metric
         self._stop = threading.Event()
         self.pause_switch = pause_switch or PauseSwitch()
+        self.record_hooks: list = []  # fn(trainer, record) for each record, in the training thread (snapshots)
 
     # --- control, from any thread ------------------------------------------------------
     def request_stop(self) -> None:
@@ -308,6 +309,8 @@ class Trainer:
 
     # --- records and checkpoints --------------------------------------------------------
     def _record(self, record):
+        for hook in self.record_hooks:
+            hook(self, record)
         row = asdict(record)
         self.history.append(row)
         if self.run_dir:

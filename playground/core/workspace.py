@@ -18,6 +18,7 @@ from .i18n import _
 from .limits import check_fits
 from .model import ModelConfig, Transformer, build_model
 from .recipes import Recipe, recipe_for_dataset, recipe_for_text
+from .snapshots import SnapshotStore
 from .text import Cleaning
 from .train import TrainConfig, Trainer
 
@@ -54,6 +55,7 @@ class Workspace:
         self.history: list[dict] = []  # records of the current model's training, as dicts
         self.trained_steps = 0
         self.dirty = False  # trained weights not yet saved
+        self.snapshots = SnapshotStore()  # the weights at earlier steps of this model's training
 
     # --- data --------------------------------------------------------------------------
     def set_recipe(self, recipe: Recipe) -> None:
@@ -143,6 +145,7 @@ class Workspace:
     def _reset_model(self) -> None:
         self.model, self.trainer = None, None
         self.history, self.trained_steps, self.dirty = [], 0, False
+        self.snapshots.clear()
 
     # --- training ----------------------------------------------------------------------
     def new_trainer(self, run_dir=None, pause_switch=None, **train_changes) -> Trainer:
@@ -155,6 +158,9 @@ class Workspace:
             trainer.optimizer.load_state_dict(self.trainer.optimizer.state_dict())
             trainer.best = self.trainer.best
         trainer.step = self.trained_steps
+        trainer.record_hooks.append(self.snapshots.on_record)
+        if not len(self.snapshots):  # the first snapshot: the weights training starts from
+            self.snapshots.capture(trainer.model, self.trained_steps)
         self.trainer = trainer
         return trainer
 

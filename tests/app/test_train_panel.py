@@ -371,7 +371,8 @@ def test_log_scale_and_ui_state(qtbot, make_panel):
     wait_state(qtbot, ws, "finished", panel.start)
     panel.plot.refresh()  # what the redraw timer does within 50 ms
     panel.log_scale.setChecked(True)
-    assert panel.plot.loss_plot.getAxis("left").logMode and panel.ui_state() == {"log_scale": True}
+    assert panel.plot.loss_plot.getAxis("left").logMode
+    assert panel.ui_state() == {"log_scale": True, "snapshot_budget_mb": 256}  # the snapshots' default budget
     lo, hi = panel.plot.loss_plot.vb.viewRange()[1]
     losses = points(panel.plot.train_raw_curve)[1]
     assert lo <= np.log10(losses.min()) and np.log10(losses.max()) <= hi  # the view fits the data, in log10

@@ -2,7 +2,9 @@
 
 Tracing runs in a worker on a snapshot (a copy) of the model, as Generate samples: training
 may go on, and switched-off heads never touch the model the trainer or Generate use. The
-panel only shows what ``core.trace`` recorded (see ``core/inspect.py``).
+panel only shows what ``core.trace`` recorded (see ``core/inspect.py``). Its training-step
+slider replays the same input with the weight snapshots kept during training
+(``core/snapshots.py``); ``inspected_model()`` is the one place every view gets its model from.
 """
 
 import functools
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, 
 from ...core.errors import PlaygroundError
 from ...core.inspect import inspect, inspect_inputs, next_text, token_counts
 from ...core.lens import logit_lens
+from ...core.snapshots import replay_inspection
 from ...core.tasks import PairTask
 from ...core.trace import group_title
 from ..numbers import format_count, format_percent
@@ -26,6 +29,7 @@ from ..widgets.head_toggles import HeadToggles
 from ..widgets.heldout_ablation import HeldoutAblation
 from ..widgets.lens_views import LensTabs
 from ..widgets.stage_detail import StageDetail, attention_prefix
+from ..widgets.step_slider import TrainingStepSlider
 from ..widgets.token_stream import quoted
 from ..worker import Job
 from .base import Panel
@@ -33,9 +37,13 @@ from .base import Panel
 log = logging.getLogger(__name__)
 
 
-def inspect_in_worker(model, tokenizer, ids, src_ids, ablated, task=None):
+def inspect_in_worker(make_model, tokenizer, ids, src_ids, ablated, task=None, snapshots=None):
+    """The inspection, in a worker, of the model ``make_model()`` gives (copying a snapshot happens here too);
+    with ``snapshots``, the embedding map keeps one frame across the training steps."""
     lower_thread_priority(TRAINING_NICE)
-    inspection = inspect(model, tokenizer, ids, src_ids, ablated)
+    model = make_model()
+    inspection = replay_inspection(model, snapshots, tokenizer, ids, src_ids, ablated) if snapshots is not None \
+        else inspect(model, tokenizer, ids, src_ids, ablated)
     inspection.lens = logit_lens(inspection.model, inspection.trace)
     if task is not None:  # the embedding map labels the most frequent tokens
         inspection.token_counts = token_counts(task, model.tok_emb.weight.shape[0])
@@ -54,6 +62,7 @@ class InspectPanel(Panel):
         self._generation = 0
         self._tracing = False
         self._live_step = 0
+        self._replay_pending = False  # the training step changed while a trace ran: trace again when it ends
         self._build()
         workspace.data_changed.connect(self._on_workspace_changed)
         workspace.model_changed.connect(self._on_workspace_changed)
@@ -172,6 +181,10 @@ class InspectPanel(Panel):
         row.addWidget(self.next_button)
         row.addWidget(self.position_label)
         row.addWidget(self.status_label, 1)
+        self.step_slider = TrainingStepSlider()  # in this row: a row of its own costs the heatmaps their height
+        self.step_slider.busy = self.is_tracing
+        self.step_slider.step_chosen.connect(self._on_training_step)
+        row.addWidget(self.step_slider, 1)
         return row
 
     # --- the task decides the inputs -------------------------------------------------------------
@@ -193,10 +206,43 @@ class InspectPanel(Panel):
         self._set_stages([])
         self.status_label.setText(self.tr("Type an input and press Trace.") if task else
                                   self.tr("Choose a dataset in the Data panel first."))
+        self.refresh_steps()
         self._update_enabled()
 
     def model_inputs(self) -> tuple[list[int], list[int] | None]:
         return inspect_inputs(self.task(), self.text.text(), self.prefix.text() if self.prefix.isVisibleTo(self) else "")
+
+    # --- the model across its training -------------------------------------------------------------
+    def inspected_step(self) -> int | None:
+        """The training step the slider replays: a snapshot's step, or None for the model as it is now."""
+        return self.step_slider.current()
+
+    def inspected_model(self, step="slider"):
+        """The model every Inspect view traces (the Backward mode too): the workspace's model, or a copy of
+        it holding the snapshot of the slider's step (``step``: that step instead; None: the model now).
+
+        A snapshot is copied here, which takes a moment on a large model: call it in a worker, with the
+        step read in the UI thread (``trace_input`` does).
+        """
+        core = self.workspace.core
+        step = self.inspected_step() if step == "slider" else step
+        model = core.ensure_model()
+        nearest = core.snapshots.nearest(step) if step is not None else None  # thinned meanwhile: the closest
+        return model if nearest is None else core.snapshots.model_at(model, nearest)
+
+    def refresh_steps(self) -> None:
+        """Offer the workspace's snapshots on the slider (after an evaluation, a new model, a session)."""
+        core = self.workspace.core
+        self.step_slider.set_steps(core.snapshots.steps() if core.model is not None else [], core.trained_steps)
+
+    def _on_training_step(self, _step) -> None:
+        """The slider moved: replay the same input at that step, one trace at a time, never waiting."""
+        if self.task() is None:
+            return
+        if self._tracing:
+            self._replay_pending = True
+            return
+        self.trace_input()
 
     # --- tracing ----------------------------------------------------------------------------------
     def trace_input(self) -> None:
@@ -216,9 +262,15 @@ class InspectPanel(Panel):
         self.toggles.set_modules([(name, m.n_head) for name, m in model.attention_modules()])
         tok, ablated = core.recipe.task.tokenizer, self.toggles.ablated()
         self._generation += 1
-        self._steps_at = core.trained_steps
-        task = core.recipe.task
-        job = Job(lambda: inspect_in_worker(model, tok, ids, src_ids, ablated, task))
+        self._replay_pending = False
+        self.step_slider.blockSignals(True)  # the steps trained since the last evaluation; no second trace
+        self.refresh_steps()
+        self.step_slider.blockSignals(False)
+        step = self.inspected_step()
+        self._steps_at = self.step_slider.step_number()
+        task, snapshots = core.recipe.task, core.snapshots if len(core.snapshots) else None
+        job = Job(lambda: inspect_in_worker(lambda: self.inspected_model(step), tok, ids, src_ids, ablated, task,
+                                            snapshots))
         job.result.connect(functools.partial(self._on_result, self._generation))
         job.error.connect(functools.partial(self._on_error, self._generation))
         job.finished.connect(functools.partial(self._on_finished, self._generation))
@@ -255,6 +307,8 @@ class InspectPanel(Panel):
         if generation == self._generation:
             self._tracing = False
             self._update_enabled()
+            if self._replay_pending:
+                self.trace_input()
 
     def shutdown(self) -> None:
         self.cancel_job()
@@ -407,6 +461,8 @@ class InspectPanel(Panel):
 
     def _on_training_record(self, row: dict) -> None:
         """Live: while training runs, trace again every N steps (never while a trace still runs)."""
+        if row.get("kind") in ("eval", "event"):  # a new snapshot, or training went back
+            self.refresh_steps()
         if not self.live.isChecked() or row.get("kind") != "step" or self._tracing:
             return
         if row["step"] - self._live_step >= self.live_steps.value():

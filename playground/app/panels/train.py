@@ -25,6 +25,7 @@ from ..widgets.banner import Banner
 from ..widgets.checkpoint_list import CheckpointList
 from ..widgets.loss_plot import LossPlot, loss_curves
 from ..widgets.metrics_table import MetricsTable
+from ..widgets.snapshot_budget import SnapshotBudget
 from ..widgets.train_settings import TrainSettingsForm
 from ..widgets.train_status import TrainStatus
 from ..worker import Job
@@ -133,6 +134,9 @@ class TrainPanel(Panel):
         self.save_button = self.checkpoints.save_button
         self.save_button.clicked.connect(self.save_checkpoint)
         column.addWidget(self.checkpoints)
+        self.snapshot_budget = SnapshotBudget()
+        self.snapshot_budget.budget_changed.connect(self._on_snapshot_budget)
+        column.addWidget(self.snapshot_budget)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(side)
@@ -304,6 +308,8 @@ class TrainPanel(Panel):
             self._show_metrics(row)
         elif kind == "event" and row.get("event") == "checkpoint" and row.get("path"):
             self._add_checkpoint(row)
+        if kind in ("eval", "event"):  # a snapshot is taken at an evaluation, dropped when training diverges
+            self.snapshot_budget.show_store(self.workspace.core.snapshots, self.workspace.core.model)
         if not self._status_timer.isActive():
             self._status_timer.start()
 
@@ -401,13 +407,22 @@ class TrainPanel(Panel):
         self.plot.refresh()
         self._load_settings()
         self._show_status()
+        self._on_snapshot_budget(self.snapshot_budget.budget.value())
+
+    def _on_snapshot_budget(self, mb: int) -> None:
+        core = self.workspace.core
+        core.snapshots.set_budget_mb(mb)
+        self.snapshot_budget.show_store(core.snapshots, core.model)
 
     # --- sessions -------------------------------------------------------------------------------
     def ui_state(self) -> dict:
-        return {"log_scale": self.log_scale.isChecked()}
+        return {"log_scale": self.log_scale.isChecked(), "snapshot_budget_mb": self.snapshot_budget.budget.value()}
 
     def restore_ui_state(self, state: dict) -> None:
         self.log_scale.setChecked(bool(state.get("log_scale", False)))
+        budget = state.get("snapshot_budget_mb")
+        if isinstance(budget, int) and not isinstance(budget, bool):
+            self.snapshot_budget.budget.setValue(budget)
 
     # --- checkpoints --------------------------------------------------------------------------
     def save_checkpoint(self) -> None:

@@ -330,7 +330,8 @@ class StageDetail(QWidget):
         self._embedding_drawn = True
         inspection = self.inspection
         used = set(inspection.ids) | set(inspection.src_ids or [])
-        self.embedding_map.set_map(inspection.embedding_2d.numpy(), self._tokenizer, used, inspection.token_counts)
+        self.embedding_map.set_map(inspection.embedding_2d.numpy(), self._tokenizer, used, inspection.token_counts,
+                                   inspection.embedding_extent)
 
     # --- worked numbers ---------------------------------------------------------------------------
     def _show_worked(self) -> None:
