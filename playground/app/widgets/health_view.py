@@ -20,7 +20,7 @@ from .loss_plot import AXIS_WIDTH, REDRAW_MS, Series, _fast, _major_ticks_only
 
 WARNING_LINES = 4  # the warnings box shows this many lines, then scrolls
 ENTROPY_WIDTH = 190  # pixels for the entropy heatmap beside the curves
-ENTROPY_HEIGHT = 130  # pixels for it below the curves, in a narrow window
+ENTROPY_HEIGHT = 120  # pixels for it below the curves, in a narrow window
 SIDE_BY_SIDE = 620  # from this width the heatmap stands beside the curves
 UNLIMITED = 16777215  # Qt's QWIDGETSIZE_MAX
 LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
