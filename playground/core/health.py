@@ -5,7 +5,7 @@ so a measurement is a few vector norms per layer, taken every ``health_interval`
 
     monitor = HealthMonitor(model, optimizer, grad_clip=1.0)
     record = monitor.measure(step, lr, grad_norm)      # HealthRecord: one value per layer
-    record = monitor.attention(step, model, batch)     # AttentionRecord: entropy per head, in nats
+    record = attention_record(step, model, batch)      # AttentionRecord: entropy per head, in nats
 
 Layers: "embedding" (token and position embeddings), "encoder.0", ..., "decoder.0", ..., "head"
 (final norm, and the output projection when it is not tied to the embedding).
@@ -170,12 +170,9 @@ class HealthMonitor:
                     warnings.append({"code": "vanishing", "layer": layer, "value": g / median})
         return warnings
 
-    def attention(self, step: int, model, batch: dict) -> AttentionRecord:
-        """Entropy of each head's attention on a fixed held-out batch, in nats, averaged over its rows."""
-        return attention_record(step, model, batch)
-
 
 def attention_record(step: int, model, batch: dict) -> AttentionRecord:
+    """Entropy of each head's attention on a fixed held-out batch, in nats, averaged over its rows."""
     names = {id(m): name for name, m in model.attention_modules()}
     found: dict[str, dict] = {}
 
