@@ -38,7 +38,7 @@ def make_panel(qtbot, tmp_path):
 def train(qtbot, panel):
     panel.start()
     qtbot.waitUntil(lambda: panel.state == "finished" and not panel.job_running(), timeout=TIMEOUT)
-    panel.health.plot.refresh()
+    panel.health.plot.refresh_all()
 
 
 def shoot(widget, name):
@@ -89,7 +89,7 @@ def test_the_health_tab_comes_back_from_the_history(qtbot, make_panel):
     train(qtbot, panel)
     other = TrainPanel(ws)
     qtbot.addWidget(other)
-    other.health.plot.refresh()
+    other.health.plot.refresh_all()
     assert other.health.plot.point_count() == panel.health.plot.point_count() > 0
     assert np.allclose(other.health.entropy.values, panel.health.entropy.values)
     state = panel.ui_state()

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import QBoxLayout, QLabel, QSizePolicy, QTextBrowser, QVB
 from ...core.health import EMBEDDING_LARGE_UPDATE, LARGE_UPDATE, describe, layer_title
 from ..numbers import format_count
 from .heatmap import HeatmapView
-from .loss_plot import AXIS_WIDTH, REDRAW_MS, Series, _fast, _major_ticks_only
+from .loss_plot import AXIS_WIDTH, REDRAW_MS, Series, _fast, _major_ticks_only, fit_axis
 
 WARNING_LINES = 4  # the warnings box shows this many lines, then scrolls
 ENTROPY_WIDTH = 190  # pixels for the entropy heatmap beside the curves
 ENTROPY_HEIGHT = 120  # pixels for it below the curves, in a narrow window
+CURVES_PER_REDRAW = 4  # new curves made per redraw tick (two per layer)
 SIDE_BY_SIDE = 620  # from this width the heatmap stands beside the curves
 UNLIMITED = 16777215  # Qt's QWIDGETSIZE_MAX
 LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
@@ -88,7 +89,7 @@ class HealthPlot(pg.GraphicsLayoutWidget):
         p.setMenuEnabled(False)
         p.getAxis("left").setWidth(AXIS_WIDTH)
         p.getAxis("left").enableAutoSIPrefix(False)
-        p.vb.disableAutoRange(pg.ViewBox.YAxis)  # fitted in refresh: at least two decades, so ticks stay major
+        p.vb.disableAutoRange()  # fitted in refresh with slack (fit_axis): most records leave the axes alone
         _major_ticks_only(p)
         return p
 
@@ -103,9 +104,12 @@ class HealthPlot(pg.GraphicsLayoutWidget):
         return (self.tr("enc {n}") if kind == "encoder" else self.tr("dec {n}")).format(n=n)
 
     def add(self, row: dict) -> None:
+        new = [layer for layer in row["layers"] if layer not in self.grads]
+        for layer in new:
+            self._add_layer(layer, len(self.grads))
+        if new:
+            self.layers_changed.emit()
         for i, layer in enumerate(row["layers"]):
-            if layer not in self.grads:
-                self._add_layer(layer, len(self.grads))
             for series, value in ((self.grads[layer], row["grad_norms"][i]),
                                   (self.ratios[layer], row["update_ratios"][i])):
                 if math.isfinite(value) and value > 0:  # a log axis has no room for 0
@@ -118,11 +122,17 @@ class HealthPlot(pg.GraphicsLayoutWidget):
         return LAYER_COLORS[list(self.grads).index(layer) % len(LAYER_COLORS)]
 
     def _add_layer(self, layer: str, index: int) -> None:
-        self.grads[layer], self.ratios[layer] = Series(), Series()
-        pen = pg.mkPen(LAYER_COLORS[index % len(LAYER_COLORS)], width=1.5)
-        self.curves[("grad", layer)] = _fast(self.grad_plot.plot(pen=pen))
-        self.curves[("ratio", layer)] = _fast(self.ratio_plot.plot(pen=pen))
-        self.layers_changed.emit()
+        self.grads[layer], self.ratios[layer] = Series(), Series()  # its curves come in refresh, a few at a time
+
+    def _make_curves(self) -> bool:
+        """Curves for new layers, CURVES_PER_REDRAW at a time: each takes a few ms to make, and a model's dozen at
+        once would stall the window at the first record. True when every layer has its curves."""
+        missing = [layer for layer in self.grads if ("grad", layer) not in self.curves]
+        for layer in missing[:CURVES_PER_REDRAW // 2]:
+            pen = pg.mkPen(self.colour(layer), width=1.5)
+            self.curves[("grad", layer)] = _fast(self.grad_plot.plot(pen=pen))
+            self.curves[("ratio", layer)] = _fast(self.ratio_plot.plot(pen=pen))
+        return len(missing) <= CURVES_PER_REDRAW // 2
 
     def clear_data(self) -> None:
         for (which, _layer), curve in self.curves.items():
@@ -135,23 +145,36 @@ class HealthPlot(pg.GraphicsLayoutWidget):
         if not self._dirty:
             self._timer.stop()
             return
-        self._dirty = False
+        self._dirty = not self._make_curves()  # not all made yet: come back at the next tick
         for layer in self.grads:
-            self.curves[("grad", layer)].setData(*self.grads[layer].data())
-            self.curves[("ratio", layer)].setData(*self.ratios[layer].data())
+            if ("grad", layer) in self.curves:
+                self.curves[("grad", layer)].setData(*self.grads[layer].data())
+                self.curves[("ratio", layer)].setData(*self.ratios[layer].data())
+        steps = [s.x_last() for s in self.grads.values() if s.n]
+        if steps:
+            first = min(float(s.x[0]) for s in self.grads.values() if s.n)
+            fit_axis(self.grad_plot.vb, 0, first, max(steps), headroom=0.25)
         self._fit(self.grad_plot, self.grads.values())
         self._fit(self.ratio_plot, self.ratios.values(), LARGE_UPDATE)
 
     @staticmethod
     def _fit(plot: pg.PlotItem, series, line: float | None = None) -> None:
-        """The y range (log10) over the data, and the warning line, at least two decades tall."""
+        """The y range over the data and the warning line, at least two decades tall (so the ticks are decades)."""
         lows = [s.y_lo for s in series if s.n] + ([line] if line else [])
         highs = [s.y_hi for s in series if s.n] + ([line] if line else [])
         if not lows:
             return
         lo, hi = math.log10(max(min(lows), 1e-30)), math.log10(max(max(highs), 1e-30))
-        middle, half = (lo + hi) / 2, max((hi - lo) / 2 * 1.1, 1.0)
-        plot.setYRange(middle - half, middle + half, padding=0)
+        middle, half = (lo + hi) / 2, max((hi - lo) / 2, 1.0)
+        fit_axis(plot.vb, 1, 10 ** (middle - half), 10 ** (middle + half), log=True)
+
+    def refresh_all(self) -> None:
+        """Every curve made and drawn now (what the timer does over a few ticks); for tests and export."""
+        while True:
+            self._dirty = True
+            self.refresh()
+            if not self._dirty:
+                return
 
     def point_count(self) -> int:
         return sum(s.n for s in self.grads.values())
@@ -165,6 +188,7 @@ class HealthView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.latest: dict[str, dict] = {}  # "health" and "attention": the newest record of each
+        self._shown_html = ""
         self.entropy_rows: list[str] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -305,8 +329,10 @@ class HealthView(QWidget):
                 message, advice = describe(warning)
                 items.append(f"<li><b>{html.escape(message)}</b> {html.escape(advice)}</li>")
             text = "<ul style='margin-left:-20px'>" + "".join(items) + "</ul>"
-        self.warnings.setHtml(text)
-        self.warnings_changed.emit(len(warnings))
+        if text != self._shown_html:  # most records change nothing here: no new layout of the text
+            self._shown_html = text
+            self.warnings.setHtml(text)
+            self.warnings_changed.emit(len(warnings))
 
     def warning_texts(self) -> list[str]:
         """The warnings as shown, message and advice (for tests and export)."""
