@@ -136,32 +136,53 @@ def main(argv=None) -> int:
     return 0
 
 
-def wall_tokens_per_second(cfg: ModelConfig, task, train: TrainConfig, seed: int) -> tuple[float, int]:
-    """Tokens per wall-clock second of a whole run (the steps and what runs between them), and its record count."""
+def timed(fn, spent: list[float]):
+    """fn, adding the seconds each call takes to spent[0]."""
+    def call(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - t
+    return call
+
+
+def wall_tokens_per_second(cfg: ModelConfig, task, train: TrainConfig, seed: int) -> tuple[float, int, float]:
+    """Tokens per wall-clock second of a whole run (the steps and what runs between them), its record count,
+    and the share of its wall time spent in the health measurements (a ratio the machine's load cancels out of)."""
     torch.manual_seed(seed)
     trainer = Trainer(build_model(cfg), task, train)
+    spent = [0.0]
+    if trainer.health is not None:
+        trainer.health.measure = timed(trainer.health.measure, spent)
+        trainer.attention_health = timed(trainer.attention_health, spent)
     started, records = time.perf_counter(), 0
     for _record in trainer.run():
         records += 1
-    return train.max_steps * train.batch_size * cfg.block_size / (time.perf_counter() - started), records
+    wall = time.perf_counter() - started
+    return train.max_steps * train.batch_size * cfg.block_size / wall, records, spent[0] / wall
 
 
 def compare_health(cfg: ModelConfig, task, train: TrainConfig, args) -> int:
     from dataclasses import replace
 
-    runs = {"off": [], "on": []}
+    runs, shares = {"off": [], "on": []}, []
     for pair in range(args.pairs):
         for mode in ("off", "on") if pair % 2 == 0 else ("on", "off"):  # turns: neither always goes first
             interval = args.health_interval if mode == "on" else 0
-            speed, records = wall_tokens_per_second(cfg, task, replace(train, health_interval=interval), args.seed)
+            speed, records, share = wall_tokens_per_second(cfg, task, replace(train, health_interval=interval),
+                                                           args.seed)
             runs[mode].append(speed)
-            print(f"health {mode:3}: {speed:,.0f} tokens/s ({args.steps} steps, {records} records)")
+            shares += [share] if mode == "on" else []
+            print(f"health {mode:3}: {speed:,.0f} tokens/s ({args.steps} steps, {records} records"
+                  + (f"; {100 * share:.2f}% of the wall time in health measurements)" if mode == "on" else ")"))
     off, on = statistics.median(runs["off"]), statistics.median(runs["on"])
     print(f"device {args.device}, threads {torch.get_num_threads()}, health every {args.health_interval} steps; "
           f"load average {os.getloadavg()[0]:.2f}")
     print(f"median tokens/s: off {off:,.0f}, on {on:,.0f}; on/off {on / off:.3f} ({100 * (1 - on / off):+.1f}% drop)")
     ratios = [b / a for a, b in zip(runs["off"], runs["on"])]
     print("pairwise on/off: " + ", ".join(f"{r:.3f}" for r in ratios))
+    print(f"time in the health measurements, same runs: median {100 * statistics.median(shares):.2f}% of the wall time")
     return 0
 
 
