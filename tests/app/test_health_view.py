@@ -156,3 +156,30 @@ def test_the_health_tab_fits_in_chinese(qtbot, chinese_ui, make_window):
     assert any("学习率" in t for t in panel.health.warning_texts())
     found = health_tab_clips(qtbot, window, "zh")
     assert not found, "\n".join(found)
+
+
+def test_the_numbers_behind_both_views_export(qtbot, make_panel):
+    ws, panel = make_panel(max_steps=20, health_interval=5, eval_interval=20)
+    train(qtbot, panel)
+    health = [row for row in ws.core.history if row["kind"] == "health"]
+    header, rows = panel.health.curve_table()
+    layers = health[0]["layers"]
+    assert header[0] == "step" and len(header) == 1 + 2 * len(layers) and header[1] == "gradient norm, embedding"
+    assert [r[0] for r in rows] == [row["step"] for row in health]
+    assert rows[-1][1:] == pytest.approx(health[-1]["grad_norms"] + health[-1]["update_ratios"])
+    header, rows = panel.health.entropy_table()
+    attention = [row for row in ws.core.history if row["kind"] == "attention"][-1]
+    assert header == ["entropy (nats)", "head 1", "head 2"]
+    assert rows == [["decoder layer 1, self-attention", *attention["entropy"][0]]]
+
+
+def test_both_views_export_pictures(qtbot, make_panel, tmp_path):
+    from .test_export import check_pictures
+
+    ws, panel = make_panel(max_steps=20, health_interval=5, eval_interval=20)
+    train(qtbot, panel)
+    panel.views.setCurrentWidget(panel.health)
+    qtbot.waitUntil(panel.health.plot.isVisible)
+    qtbot.wait(100)
+    check_pictures(panel.health.plot, tmp_path, ["step", "‖g‖"])
+    check_pictures(panel.health.entropy, tmp_path, ["D1"])

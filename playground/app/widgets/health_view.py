@@ -14,7 +14,9 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QBoxLayout, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from ...core.health import EMBEDDING_LARGE_UPDATE, LARGE_UPDATE, describe, layer_title
+from ..export import make_exportable
 from ..numbers import format_count
+from ..view_tables import matrix_rows
 from .heatmap import HeatmapView
 from .loss_plot import AXIS_WIDTH, REDRAW_MS, Series, _fast, _major_ticks_only, fit_axis
 
@@ -228,8 +230,34 @@ class HealthView(QWidget):
         side.setContentsMargins(0, 0, 0, 0)
         row.addWidget(holder)
         layout.addLayout(row, 1)
+        make_exportable(self.plot, "health", self.curve_table)
+        make_exportable(self.entropy, "attention-entropy", self.entropy_table)
         self._arrange()
         self.clear()
+
+    # --- numbers, for export -----------------------------------------------------------------
+    def curve_table(self) -> tuple[list, list] | None:
+        """One row per measured step: each layer's gradient norm, then each layer's update ratio."""
+        plot = self.plot
+        if not plot.point_count():
+            return None
+        layers = list(plot.grads)
+        columns = [plot.grads[layer] for layer in layers] + [plot.ratios[layer] for layer in layers]
+        by_step = [dict(zip(*(a.tolist() for a in series.data()))) for series in columns]
+        header = [self.tr("step")]
+        header += [self.tr("gradient norm, {layer}").format(layer=plot.layer_name(layer)) for layer in layers]
+        header += [self.tr("update / weight, {layer}").format(layer=plot.layer_name(layer)) for layer in layers]
+        steps = sorted(set().union(*by_step))
+        return header, [[int(step)] + [column.get(step, "") for column in by_step] for step in steps]
+
+    def entropy_table(self) -> tuple[list, list] | None:
+        """The heatmap: attention layers × heads, entropy in nats."""
+        if "attention" not in self.latest:
+            return None
+        row = self.latest["attention"]
+        heads = [self.tr("head {h}").format(h=h + 1) for h in range(len(row["entropy"][0]))]
+        return matrix_rows(np.array(row["entropy"]), [layer_title(m) for m in row["modules"]], heads,
+                           self.tr("entropy (nats)"))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

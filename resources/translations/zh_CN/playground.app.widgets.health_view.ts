@@ -39,6 +39,26 @@
         <translation>各注意力头的熵：行是注意力层（编＝编码器，解＝解码器，交＝交叉注意力），列是注意力头</translation>
     </message>
     <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>gradient norm, {layer}</source>
+        <translation>梯度范数，{layer}</translation>
+    </message>
+    <message>
+        <source>update / weight, {layer}</source>
+        <translation>更新 / 权重，{layer}</translation>
+    </message>
+    <message>
+        <source>head {h}</source>
+        <translation>头 {h}</translation>
+    </message>
+    <message>
+        <source>entropy (nats)</source>
+        <translation>熵（奈特）</translation>
+    </message>
+    <message>
         <source>Measured at each evaluation, on the same held-out examples.</source>
         <translation>每次评估时在同一批留出样本上测量。</translation>
     </message>
