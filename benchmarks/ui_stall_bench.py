@@ -193,6 +193,7 @@ def main() -> int:
         if not args.hidden:
             shown.show()
         probe = Probe(panel.workspace)
+        health_cpu = time_health_tab(panel) if mode == "on" else None
         run(app, panel, panels, core, probe, args.seconds)
         shown.close()
         if len(probe.ticks) < 2:
@@ -204,7 +205,36 @@ def main() -> int:
                   else "health off, Loss tab shown")
         print(f"--- {health}")
         report(probe, core, args, threads, where + (", hidden" if args.hidden else ""))
+        if health_cpu is not None:
+            rows = sum(row.get("kind") in ("health", "attention") for row in core.history)
+            busy = probe.cpu[1] - probe.cpu[0]
+            print(f"Health tab in the UI thread (adding records, redrawing, painting): {1000 * health_cpu[0]:.0f} ms "
+                  f"CPU for {rows} records, {1000 * health_cpu[0] / max(rows, 1):.1f} ms a record, "
+                  f"{100 * health_cpu[0] / max(busy, 1e-9):.0f}% of the UI thread's CPU time")
     return 0
+
+
+def time_health_tab(panel) -> list[float]:
+    """Add the UI thread's CPU seconds spent in the Health tab's work to the list's one number, as it runs."""
+    from playground.app.widgets.health_view import HealthPlot
+
+    spent = [0.0]
+
+    def timed(fn):
+        def call(*args, **kwargs):
+            t = time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[0] += time.thread_time() - t
+        return call
+
+    panel.health.add_row = timed(panel.health.add_row)
+    panel.health.plot.refresh = timed(panel.health.plot.refresh)
+    panel.health.plot._timer.timeout.disconnect()
+    panel.health.plot._timer.timeout.connect(panel.health.plot.refresh)
+    HealthPlot.paintEvent = timed(HealthPlot.__mro__[1].paintEvent)  # Qt calls a Python override looked up now
+    return spent
 
 
 if __name__ == "__main__":
