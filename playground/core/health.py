@@ -28,10 +28,13 @@ EXPLODING_GROWTH = 100.0  # the gradient norm this many times its early value: e
 VANISHING_SHARE = 1e-4  # a layer's gradient below this share of the median layer's: vanishing
 CLIPPED_SAMPLES = 20  # clipped at this many measurements in a row after warm-up: the clip does the lr's job
 SUSTAINED = 10  # measurements in a row above LARGE_UPDATE before a warning (Adam's first steps are large)
-HUGE_UPDATE = 0.1  # above this, two measurements in a row are enough
+HUGE = 10.0  # ten times the line: two measurements in a row are enough
 EARLY = 3  # the first measurements give the baseline gradient norm
 COLLAPSED_NATS = 0.1  # a row this close to 0 nats looks at one key
 COLLAPSED_ROWS = 0.9  # share of the rows that must look at the same key for a head to count as collapsed
+# One head resting on one position is common in healthy models (reversal's decoder parks one on <bos>);
+# a warning comes when at least this share of all the model's heads did so
+COLLAPSED_SHARE = 0.25
 
 
 @dataclass
@@ -153,7 +156,7 @@ class HealthMonitor:
             line = EMBEDDING_LARGE_UPDATE if layer == "embedding" else LARGE_UPDATE
             self.large_streak[layer] = self.large_streak.get(layer, 0) + 1 if ratio > line else 0
             streak = self.large_streak[layer]
-            if streak >= SUSTAINED or (ratio > HUGE_UPDATE and streak >= 2):
+            if streak >= SUSTAINED or (ratio > HUGE * line and streak >= 2):
                 warnings.append({"code": "large_update", "layer": layer, "value": ratio})
         self.history.append(grad_norms)
         if len(self.history) == EARLY:
@@ -192,8 +195,12 @@ def attention_record(step: int, model, batch: dict) -> AttentionRecord:
         heads, collapsed = head_entropy(found[name]["weights"].float(), found[name]["mask"], queries)
         modules.append(name)
         entropy.append(heads)
-        for h in collapsed:
-            warnings.append({"code": "collapsed", "layer": name, "head": h})
+        warnings += [{"code": "collapsed", "layer": name, "head": h} for h in collapsed]
+    total = sum(len(heads) for heads in entropy)
+    if len(warnings) < COLLAPSED_SHARE * total:
+        warnings = []
+    for warning in warnings:
+        warning.update(value=len(warnings), of=total)
     T = max(idx.size(1), src.size(1) if src is not None else 0)
     return AttentionRecord(step, modules, entropy, math.log(T), warnings)
 
@@ -249,8 +256,9 @@ def describe(warning: dict) -> tuple[str, str]:
     if code == "collapsed":
         return (_("Head {h} of {layer} collapsed: every row looks at one and the same position.").format(
                     h=warning["head"] + 1, layer=layer),
-                _("One such head is often harmless (a resting place for attention); if several do it, try a "
-                  "lower learning rate, more warm-up or dropout. Ablate the head in Inspect to see if it matters."))
+                _("{n} of the model's {total} heads do this, leaving it little attention to use: try a lower "
+                  "learning rate, more warm-up or dropout. Ablate a head in Inspect to see if it matters.").format(
+                    n=warning["value"], total=warning["of"]))
     return code, ""
 
 
