@@ -168,7 +168,8 @@ class Workspace:
         """Called with each record (as a dict) while training runs."""
         if row.get("kind") == "event" and row.get("event") == "diverged":
             # the model went back to the step of its last good evaluation: so does its history
-            self.history = [r for r in self.history if r.get("kind") not in ("step", "eval") or r["step"] <= row["step"]]
+            timed = ("step", "eval", "health", "attention")
+            self.history = [r for r in self.history if r.get("kind") not in timed or r["step"] <= row["step"]]
             self.trained_steps = row["step"]
         self.history.append(row)
         if row.get("kind") == "step":

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea,
-                               QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget)
+                               QSizePolicy, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from ...core.device import available_devices
 from ...core.errors import PlaygroundError
@@ -23,6 +23,7 @@ from ..numbers import format_count
 from ..training import TrainingRun, read_metrics, save_checkpoint_row, training_threads, use_threads
 from ..widgets.banner import Banner
 from ..widgets.checkpoint_list import CheckpointList
+from ..widgets.health_view import HealthView
 from ..widgets.loss_plot import LossPlot, loss_curves
 from ..widgets.metrics_table import MetricsTable
 from ..widgets.snapshot_budget import SnapshotBudget
@@ -197,12 +198,30 @@ class TrainPanel(Panel):
         tools.addWidget(self.log_scale)
         tools.addStretch(1)
         tools.addWidget(self.compare_button)
-        column.addLayout(tools)
+        loss_page = QWidget()
+        loss_column = QVBoxLayout(loss_page)
+        loss_column.setContentsMargins(0, 0, 0, 0)
+        loss_column.addLayout(tools)
         self.plot = LossPlot()
         make_exportable(self.plot, "loss", lambda: view_tables.loss_history(self.plot))
         self.plot.setMinimumSize(360, 280)
-        column.addWidget(self.plot, 1)
+        loss_column.addWidget(self.plot, 1)
+        self.health = HealthView()
+        self.health.warnings_changed.connect(self._on_health_warnings)
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        self.views.addTab(loss_page, self.tr("Loss"))
+        self.views.addTab(self.health, self.tr("Health"))
+        self.views.setTabToolTip(1, self.tr("Per layer: gradient norm and update size over steps; attention "
+                                            "entropy per head; what looks off, in words"))
+        column.addWidget(self.views, 1)
         return column
+
+    def _on_health_warnings(self, count: int) -> None:
+        """The Health tab says how many warnings it holds, so they are seen from the Loss tab too."""
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning) if count else QIcon()
+        self.views.setTabIcon(1, icon)
+        self.views.setTabText(1, self.tr("Health ({n})").format(n=count) if count else self.tr("Health"))
 
     # --- training control ------------------------------------------------------------------
     def start(self) -> None:
@@ -281,6 +300,8 @@ class TrainPanel(Panel):
         self.plot.add_overlay(self.tr("diverged"), loss_curves(history))
         self.plot.clear_data()
         self.plot.add_rows(self.workspace.core.history)
+        self.health.clear()
+        self.health.add_rows(self.workspace.core.history)
 
     def _on_error(self, message: str, details: str) -> None:
         if not self._from_current_run():
@@ -306,6 +327,8 @@ class TrainPanel(Panel):
         elif kind == "eval":
             self.plot.add_eval(row["step"], row["metrics"].get("val_loss", math.nan))
             self._show_metrics(row)
+        elif kind in ("health", "attention"):
+            self.health.add_row(row)
         elif kind == "event" and row.get("event") == "checkpoint" and row.get("path"):
             self._add_checkpoint(row)
         if kind in ("eval", "event"):  # a snapshot is taken at an evaluation, dropped when training diverges
@@ -399,6 +422,8 @@ class TrainPanel(Panel):
         self.checkpoints.clear_list()
         self.plot.add_rows(core.history)
         self.plot.follow_steps()
+        self.health.clear()
+        self.health.add_rows(core.history)
         for row in core.history:
             if row.get("kind") == "eval":
                 self._show_metrics(row)
@@ -416,13 +441,15 @@ class TrainPanel(Panel):
 
     # --- sessions -------------------------------------------------------------------------------
     def ui_state(self) -> dict:
-        return {"log_scale": self.log_scale.isChecked(), "snapshot_budget_mb": self.snapshot_budget.budget.value()}
+        return {"log_scale": self.log_scale.isChecked(), "snapshot_budget_mb": self.snapshot_budget.budget.value(),
+                "health": self.views.currentWidget() is self.health}
 
     def restore_ui_state(self, state: dict) -> None:
         self.log_scale.setChecked(bool(state.get("log_scale", False)))
         budget = state.get("snapshot_budget_mb")
         if isinstance(budget, int) and not isinstance(budget, bool):
             self.snapshot_budget.budget.setValue(budget)
+        self.views.setCurrentWidget(self.health if state.get("health") else self.views.widget(0))
 
     # --- checkpoints --------------------------------------------------------------------------
     def save_checkpoint(self) -> None:
