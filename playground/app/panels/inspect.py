@@ -26,6 +26,7 @@ from ..widgets.stage_detail import StageDetail
 from ..widgets.token_stream import quoted
 from ..worker import Job
 from .base import Panel
+from .inspect_backward import BackwardMode
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def inspect_in_worker(model, tokenizer, ids, src_ids, ablated, task=None):
     return inspection
 
 
-class InspectPanel(Panel):
+class InspectPanel(BackwardMode, Panel):
     """Input, the pipeline of stages, the records of the current stage and its detail."""
 
     name = "inspect"
@@ -93,7 +94,7 @@ class InspectPanel(Panel):
         self.detail.tabs.addTab(scroll, self.tr("Switch heads off"))
         split = QSplitter()
         split.addWidget(self.records_list)
-        split.addWidget(self.detail)
+        split.addWidget(self._build_backward())  # the forward detail and the Backward mode's
         split.setSizes([220, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -151,6 +152,9 @@ class InspectPanel(Panel):
 
     def _build_stepper(self) -> QHBoxLayout:
         row = QHBoxLayout()
+        row.addWidget(self.forward_button)
+        row.addWidget(self.backward_button)
+        row.addSpacing(12)
         self.previous_button = QPushButton(self.tr("◀ Previous"))
         self.previous_button.setToolTip(self.tr("The previous stage (Left arrow)"))
         self.previous_button.clicked.connect(lambda: self.step(-1))
@@ -180,12 +184,16 @@ class InspectPanel(Panel):
         self.prefix.setVisible(pairs)
         if pairs and not self.text.text() and task.val_pairs:
             self.text.setText(task.val_pairs[0][0])
-        self.inspection = None
+        self.inspection = self.backward = None
         self.records_list.clear()
         self._set_stages([])
         self.status_label.setText(self.tr("Type an input and press Trace.") if task else
                                   self.tr("Choose a dataset in the Data panel first."))
         self._update_enabled()
+
+    def inspected_model(self):
+        """The model every Inspect view traces (the workspace's model)."""
+        return self.workspace.core.ensure_model()
 
     def model_inputs(self) -> tuple[list[int], list[int] | None]:
         return inspect_inputs(self.task(), self.text.text(), self.prefix.text() if self.prefix.isVisibleTo(self) else "")
@@ -201,9 +209,12 @@ class InspectPanel(Panel):
             if isinstance(core.recipe.task, PairTask):
                 core.recipe.task.check_source(self.text.text())  # a built-in task says what it takes
             ids, src_ids = self.model_inputs()
-            model = core.ensure_model()
+            model = self.inspected_model()
         except PlaygroundError as e:
             self.banner.show_message(str(e), "warning")
+            return
+        if self.mode == "backward":
+            self.trace_backward(model, ids, src_ids)
             return
         self.toggles.set_modules([(name, m.n_head) for name, m in model.attention_modules()])
         tok, ablated = core.recipe.task.tokenizer, self.toggles.ablated()
@@ -225,9 +236,11 @@ class InspectPanel(Panel):
     def _on_result(self, generation: int, inspection) -> None:
         if generation != self._generation:
             return
-        name = self.current_record().name if self.inspection is not None else None
+        name = self.current_record().name if self.inspection is not None and self.mode == "forward" else None
         self.inspection = inspection
         self.detail.set_inspection(inspection, self.task().tokenizer)
+        if self.mode != "forward":
+            return
         self._set_stages(inspection.trace.groups())
         names = inspection.trace.names()
         self.index = names.index(name) if name in names else 0
@@ -254,9 +267,10 @@ class InspectPanel(Panel):
     def _update_enabled(self) -> None:
         ready = self.task() is not None
         self.trace_button.setEnabled(ready)
-        has = self.inspection is not None
-        for button in (self.next_token_button, self.previous_button, self.next_button):
+        has = bool(self.records())
+        for button in (self.previous_button, self.next_button):
             button.setEnabled(has)
+        self.next_token_button.setEnabled(self.inspection is not None and self.mode == "forward")
 
     # --- stepping ----------------------------------------------------------------------------------
     def _set_stages(self, groups: list[str]) -> None:
@@ -278,14 +292,17 @@ class InspectPanel(Panel):
         self.stage_row.addStretch(1)
 
     def records(self) -> list:
-        return self.inspection.trace.records if self.inspection is not None else []
+        shown = self.shown()
+        if shown is None:
+            return []
+        return shown.backward.records if self.mode == "backward" else shown.trace.records
 
     def current_record(self):
         return self.records()[self.index]
 
     def step(self, delta: int) -> None:
         """Move to the next (+1) or previous (-1) recorded stage."""
-        if self.inspection is not None:
+        if self.records():
             self.go_to(max(0, min(len(self.records()) - 1, self.index + delta)))
 
     def go_to(self, index: int) -> None:
@@ -314,7 +331,7 @@ class InspectPanel(Panel):
         self.records_list.setCurrentRow(members.index(self.index))
         self.records_list.blockSignals(False)
         self._group_members = members
-        self.detail.show_record(record)
+        self.active_detail().show_record(record)
         self.position_label.setText(self.tr("stage {i} of {n} ·").format(i=self.index + 1, n=len(self.records())))
         self.previous_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.records()) - 1)
@@ -339,7 +356,7 @@ class InspectPanel(Panel):
             else record.title
 
     def _on_record_row(self, row: int) -> None:
-        if row >= 0 and self.inspection is not None:
+        if row >= 0 and self.records():
             self.go_to(self._group_members[row])
 
     # --- generation step by step and interventions ---------------------------------------------------
