@@ -97,7 +97,7 @@ def group_title(group: str) -> str:
     if stack == "decoder":
         return _("Decoder layer {i}").format(i=int(index) + 1)
     titles = {"input": _("Input"), "embedding": _("Embedding"), "memory": _("Encoder output"),
-              "output": _("Output")}
+              "output": _("Output"), "update": _("Update step")}
     return titles.get(group, group)
 
 
@@ -105,7 +105,9 @@ def axis_title(axis: str) -> str:
     """A translated name for one of a record's axis labels, which stay English ids in JSON: "dim" -> "维度"."""
     titles = {"head": _("head"), "position": _("position"), "dim": _("dim"), "query": _("query"), "key": _("key"),
               "hidden": _("hidden"), "token": _("token"), "pair": _("pair"), "rank": _("rank"),
-              "id_probability": _("id / probability")}
+              "id_probability": _("id / probability"), "loss_probability": _("loss / probability"),
+              "layer": _("layer"), "output": _("output"), "input": _("input"), "parameter": _("parameter"),
+              "before_after": _("before / after")}
     return titles.get(axis, axis)
 
 
@@ -336,16 +338,19 @@ def _check_inputs(cfg, ids, src_ids, top_k, temperature) -> None:
             raise ConfigError(message)
 
 
-def _record_forward(model: Transformer, ids, src_ids, top_k, temperature) -> Trace:
-    rec = _Recorder(model)
+def _record_forward(model: Transformer, ids, src_ids, top_k, temperature, rec=None, targets=None) -> Trace:
+    """The forward records; ``rec`` (a _Recorder) and ``targets`` let the backward pass reuse this one pass
+    (``rec.loss`` is then the model's loss)."""
+    rec = rec or _Recorder(model)
     device = model.tok_emb.weight.device
     idx = torch.tensor([ids], dtype=torch.long, device=device)  # (1, T)
     src = None if src_ids is None else torch.tensor([src_ids], dtype=torch.long, device=device)  # (1, S)
+    tgt = None if targets is None else torch.tensor([targets], dtype=torch.long, device=device)  # (1, T)
     if src is not None:
         rec.add("source.tokens", "input", "source.tokens", src[0], ("position",))
     rec.add("tokens", "input", "tokens", idx[0], ("position",))
     with model.recording(rec):
-        logits, _loss = model(idx, src=src)  # (1, T, V)
+        logits, rec.loss = model(idx, tgt, src=src)  # (1, T, V)
     probs = F.softmax(logits[0].float() / temperature, dim=-1)  # (T, V)
     rec.add("softmax", "output", "softmax", probs, ("position", "token"))
     p, i = probs[-1].topk(min(top_k, probs.size(-1)))
