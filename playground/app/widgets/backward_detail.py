@@ -32,7 +32,7 @@ class BackwardInspection:
     ids: list[int]
     src_ids: list[int] | None
     targets: list[int]  # per decoder position, -100 where no loss is taken
-    param_stats: dict = field(default_factory=dict)  # name -> (shape, ‖grad‖, ‖w‖, ‖update‖/‖w‖)
+    param_stats: dict = field(default_factory=dict)  # name -> (shape, ‖grad‖, ‖update‖/‖w‖), as recorded
     embedding_2d: None = None
     token_counts: None = None
 
@@ -45,17 +45,11 @@ class BackwardInspection:
 def backward_in_worker(model, task, ids, src_ids, optimizer_state, train_cfg, step) -> BackwardInspection:
     """One recorded training step on a copy of ``model`` (``backward_trace`` never touches the model)."""
     lower_thread_priority(TRAINING_NICE)
-    targets = targets_for(task, ids, src_ids)
-    bt = backward_trace(model, ids, src_ids, targets, optimizer_state=optimizer_state, train_cfg=train_cfg, step=step)
-    stats = {}
-    old = dict(model.named_parameters())
-    for name, grad in bt.param_grads.items():
-        w = old[name].detach().float().cpu()
-        weight = float(torch.linalg.vector_norm(w))
-        update = float(torch.linalg.vector_norm(bt.new_params[name].float().cpu() - w))
-        stats[name] = (tuple(grad.shape), float(torch.linalg.vector_norm(grad.float())), weight,
-                       update / weight if weight else 0.0)
-    return BackwardInspection(bt, ids, src_ids, [int(t) for t in targets], stats)
+    bt = backward_trace(model, ids, src_ids, targets_for(task, ids, src_ids), optimizer_state=optimizer_state, train_cfg=train_cfg, step=step)
+    norms, ratios = bt.get("param.norms").tensor.tolist(), bt.get("update.ratio").tensor.tolist()
+    stats = {name: (tuple(grad.shape), norm, ratio)
+             for (name, grad), norm, ratio in zip(bt.param_grads.items(), norms, ratios)}
+    return BackwardInspection(bt, ids, src_ids, list(bt.targets), stats)
 
 
 def forward_name(name: str) -> str:
@@ -118,6 +112,10 @@ class BackwardDetail(StageDetail):
 
     def labels_for(self, axis: str, record) -> list[str] | None:
         """Token labels along an axis, only when its length matches the tokens (a weight's rows are not tokens)."""
+        if axis == "parameter":
+            return list(self.backward.param_grads)
+        if record.name == "grad.source_stream_norms":  # positions of the source
+            record = _Named("source.stream_norms", record)
         if record.name.startswith("param."):
             size = record.tensor.size(record.axes.index(axis))
             vocab = axis == "token" and size == self.backward.forward.logits.size(-1)
@@ -132,7 +130,8 @@ class BackwardDetail(StageDetail):
     @staticmethod
     def colour_scale(record) -> tuple[bool, float | None]:
         """Gradients and weights around 0; losses, probabilities and norms from 0."""
-        if record.name in ("loss", "grad.stream_norms", "grad.embed.rows", "param.norms"):
+        if record.name in ("loss", "grad.stream_norms", "grad.source_stream_norms", "grad.embed.rows", "param.norms",
+                           "update.ratio", "update.loss"):
             return False, None
         return True, None
 
@@ -163,6 +162,9 @@ class BackwardDetail(StageDetail):
             self._show_attention_grad()
 
     def show_probabilities(self) -> None:
+        pass
+
+    def _show_embedding_map(self) -> None:
         pass
 
     def _show_attention_grad(self) -> None:

@@ -159,7 +159,7 @@ class ParameterNormsTable(QWidget):
         super().__init__(parent)
         self.caption = QLabel(self.tr("Click a column heading to sort; click a weight to see its gradient."))
         self.caption.setWordWrap(True)
-        self.view = table([self.tr("Parameter"), self.tr("Shape"), self.tr("‖gradient‖"), self.tr("‖weight‖"),
+        self.view = table([self.tr("Parameter"), self.tr("Shape"), self.tr("‖gradient‖"),
                            self.tr("‖update‖ / ‖weight‖")])
         self.view.setSortingEnabled(True)
         self.view.cellClicked.connect(lambda row, _col: self.parameter_chosen.emit(self.view.item(row, 0).text()))
@@ -167,13 +167,12 @@ class ParameterNormsTable(QWidget):
         column.addWidget(self.caption)
         column.addWidget(self.view, 1)
 
-    def set_rows(self, rows: list[tuple[str, tuple, float, float, float]]) -> None:
-        """rows: (name, shape, gradient norm, weight norm, update-to-weight ratio)."""
+    def set_rows(self, rows: list[tuple[str, tuple, float, float]]) -> None:
+        """rows: (name, shape, gradient norm, update-to-weight ratio)."""
         self.view.setSortingEnabled(False)
         self.view.setRowCount(len(rows))
-        for i, (name, shape, grad, weight, ratio) in enumerate(rows):
-            cells = (text_item(name), text_item(" × ".join(map(str, shape))), number_item(grad),
-                     number_item(weight), number_item(ratio))
+        for i, (name, shape, grad, ratio) in enumerate(rows):
+            cells = (text_item(name), text_item(" × ".join(map(str, shape))), number_item(grad), number_item(ratio))
             for col, item in enumerate(cells):
                 self.view.setItem(i, col, item)
         self.view.setSortingEnabled(True)
@@ -268,20 +267,27 @@ class OptimizerStepView(QWidget):
             self.element_changed.emit(name, index)
 
 
+def plug(x: float, spec: str = ".4g") -> str:
+    """A number to plug into a formula: negatives in brackets, so "0.9·(-0.002)" never reads as a subtraction."""
+    text = format(x, spec)
+    return f"({text})" if x < 0 else text
+
+
 def optimizer_rows(d) -> list[tuple[str, str, float]]:
     """(what, formula with the numbers plugged in, value) for each line of one AdamW step (``OptimizerDetail``)."""
     tr = lambda text: translate("BackwardViews", text)  # noqa: E731 (lupdate reads translate("Context", ...))
-    t = int(d.step)
-    clip = "" if d.clip_scale == 1 else f" (×{d.clip_scale:.4g} {tr('clipped')})"
+    t, b1, b2 = int(d.step), d.beta1, d.beta2
+    clip = "" if d.clip_scale == 1 else f" (×{d.clip_scale:.4g}, {tr('clipped')})"
     return [
         (tr("gradient"), f"g = ∂L/∂w{clip}", d.g),
-        (tr("first moment"), f"m = {d.beta1:g}·m + {1 - d.beta1:.3g}·g", d.m),
-        (tr("second moment"), f"v = {d.beta2:g}·v + {1 - d.beta2:.3g}·g²", d.v),
-        (tr("bias-corrected m"), f"m̂ = m/(1 − {d.beta1:g}^{t}) = {d.m:.4g}/{1 - d.beta1 ** t:.4g}", d.m_hat),
-        (tr("bias-corrected v"), f"v̂ = v/(1 − {d.beta2:g}^{t}) = {d.v:.4g}/{1 - d.beta2 ** t:.4g}", d.v_hat),
-        (tr("update"), f"lr·m̂/(√v̂ + ε) = {d.lr:.4g}·{d.m_hat:.4g}/(√{d.v_hat:.4g} + {d.eps:g})", d.update),
-        (tr("weight decay"), f"lr·λ·w = {d.lr:.4g}·{d.weight_decay:g}·{d.old:.6g}", d.decay),
-        (tr("new weight"), f"w − update − decay = {d.old:.6g} − {d.update:.4g} − {d.decay:.4g}", d.new),
+        (tr("first moment"), f"m = β₁·m_prev + (1 − β₁)·g = {b1:g}·{plug(d.m_prev)} + {1 - b1:.3g}·{plug(d.g)}", d.m),
+        (tr("second moment"), f"v = β₂·v_prev + (1 − β₂)·g² = {b2:g}·{plug(d.v_prev)} + {1 - b2:.3g}·{plug(d.g)}²",
+         d.v),
+        (tr("bias-corrected m"), f"m̂ = m/(1 − β₁^{t}) = {plug(d.m)}/{1 - b1 ** t:.4g}", d.m_hat),
+        (tr("bias-corrected v"), f"v̂ = v/(1 − β₂^{t}) = {plug(d.v)}/{1 - b2 ** t:.4g}", d.v_hat),
+        (tr("update"), f"lr·m̂/(√v̂ + ε) = {d.lr:.4g}·{plug(d.m_hat)}/(√{d.v_hat:.4g} + {d.eps:g})", d.update),
+        (tr("weight decay"), f"lr·λ·w = {d.lr:.4g}·{d.weight_decay:g}·{plug(d.old, '.6g')}", d.decay),
+        (tr("new weight"), f"w − update − decay = {plug(d.old, '.6g')} − {plug(d.update)} − {plug(d.decay)}", d.new),
     ]
 
 
@@ -305,8 +311,9 @@ def optimizer_tooltip(name: str, index: tuple, d) -> str:
     where = ", ".join(map(str, index))
     return "\n".join([
         f"{name}[{where}]   g = {d.g:.4g}",
-        f"w ← w − lr·m̂/(√v̂ + ε) − lr·λ·w",
-        f"  = {d.old:.6g} − {d.lr:.3g}·{d.m_hat:.4g}/(√{d.v_hat:.4g} + {d.eps:g}) − {d.lr:.3g}·{d.weight_decay:g}·{d.old:.4g}",
-        f"  = {d.old:.6g} − {d.update:.4g} − {d.decay:.4g} = {d.new:.6g}",
+        "w ← w − lr·m̂/(√v̂ + ε) − lr·λ·w",
+        f"  = {plug(d.old, '.6g')} − {d.lr:.3g}·{plug(d.m_hat)}/(√{d.v_hat:.4g} + {d.eps:g})"
+        f" − {d.lr:.3g}·{d.weight_decay:g}·{plug(d.old)}",
+        f"  = {plug(d.old, '.6g')} − {plug(d.update)} − {plug(d.decay)} = {d.new:.6g}",
         tr("(AdamW step {t}, as the trainer runs it)").format(t=int(d.step)),
     ])
