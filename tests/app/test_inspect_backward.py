@@ -26,7 +26,7 @@ def make_panel(qtbot):
 
     def make(dataset="grammar", text="the cat sees", prefix="", steps=8):
         ws = tiny_workspace(dataset)
-        for record in ws.core.new_trainer(max_steps=steps).run():  # real training: the optimizer has moments
+        for record in ws.core.new_trainer(max_steps=steps).run() if steps else ():  # real training: moments
             ws.record(asdict(record))
         panel = InspectPanel(ws)
         qtbot.addWidget(panel)

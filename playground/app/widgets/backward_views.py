@@ -275,31 +275,31 @@ def plug(x: float, spec: str = ".4g") -> str:
 
 def optimizer_rows(d) -> list[tuple[str, str, float]]:
     """(what, formula with the numbers plugged in, value) for each line of one AdamW step (``OptimizerDetail``)."""
-    tr = lambda text: translate("BackwardViews", text)  # noqa: E731 (lupdate reads translate("Context", ...))
     t, b1, b2 = int(d.step), d.beta1, d.beta2
-    clip = "" if d.clip_scale == 1 else f" (×{d.clip_scale:.4g}, {tr('clipped')})"
+    clipped = translate("BackwardViews", "clipped")  # outside the f-string: lupdate does not look inside them
+    clip = "" if d.clip_scale == 1 else f" (×{d.clip_scale:.4g}, {clipped})"
     return [
-        (tr("gradient"), f"g = ∂L/∂w{clip}", d.g),
-        (tr("first moment"), f"m = β₁·m_prev + (1 − β₁)·g = {b1:g}·{plug(d.m_prev)} + {1 - b1:.3g}·{plug(d.g)}", d.m),
-        (tr("second moment"), f"v = β₂·v_prev + (1 − β₂)·g² = {b2:g}·{plug(d.v_prev)} + {1 - b2:.3g}·{plug(d.g)}²",
+        (translate("BackwardViews", "gradient"), f"g = ∂L/∂w{clip}", d.g),
+        (translate("BackwardViews", "first moment"), f"m = β₁·m_prev + (1 − β₁)·g = {b1:g}·{plug(d.m_prev)} + {1 - b1:.3g}·{plug(d.g)}", d.m),
+        (translate("BackwardViews", "second moment"), f"v = β₂·v_prev + (1 − β₂)·g² = {b2:g}·{plug(d.v_prev)} + {1 - b2:.3g}·{plug(d.g)}²",
          d.v),
-        (tr("bias-corrected m"), f"m̂ = m/(1 − β₁^{t}) = {plug(d.m)}/{1 - b1 ** t:.4g}", d.m_hat),
-        (tr("bias-corrected v"), f"v̂ = v/(1 − β₂^{t}) = {plug(d.v)}/{1 - b2 ** t:.4g}", d.v_hat),
-        (tr("update"), f"lr·m̂/(√v̂ + ε) = {d.lr:.4g}·{plug(d.m_hat)}/(√{d.v_hat:.4g} + {d.eps:g})", d.update),
-        (tr("weight decay"), f"lr·λ·w = {d.lr:.4g}·{d.weight_decay:g}·{plug(d.old, '.6g')}", d.decay),
-        (tr("new weight"), f"w − update − decay = {plug(d.old, '.6g')} − {plug(d.update)} − {plug(d.decay)}", d.new),
+        (translate("BackwardViews", "bias-corrected m"), f"m̂ = m/(1 − β₁^{t}) = {plug(d.m)}/{1 - b1 ** t:.4g}", d.m_hat),
+        (translate("BackwardViews", "bias-corrected v"), f"v̂ = v/(1 − β₂^{t}) = {plug(d.v)}/{1 - b2 ** t:.4g}", d.v_hat),
+        (translate("BackwardViews", "update"), f"lr·m̂/(√v̂ + ε) = {d.lr:.4g}·{plug(d.m_hat)}/(√{d.v_hat:.4g} + {d.eps:g})", d.update),
+        (translate("BackwardViews", "weight decay"), f"lr·λ·w = {d.lr:.4g}·{d.weight_decay:g}·{plug(d.old, '.6g')}", d.decay),
+        (translate("BackwardViews", "new weight"), f"w − update − decay = {plug(d.old, '.6g')} − {plug(d.update)} − {plug(d.decay)}", d.new),
     ]
 
 
 def optimizer_html(name: str, index: tuple, d) -> str:
     """The AdamW step of ``name[index]`` as a table: what, the formula with numbers, the value."""
     esc = html.escape
-    tr = lambda text: translate("BackwardViews", text)  # noqa: E731
     where = ", ".join(map(str, index))
-    head = tr("AdamW step {t} for {name}[{index}]: {old} → {new}").format(
+    head = translate("BackwardViews", "AdamW step {t} for {name}[{index}]: {old} → {new}").format(
         t=int(d.step), name=name, index=where, old=f"{d.old:.6g}", new=f"{d.new:.6g}")
-    cells = [f"<tr><th align='left'>{esc(tr('quantity'))}</th><th align='left'>{esc(tr('formula'))}</th>"
-             f"<th align='right'>{esc(tr('value'))}</th></tr>"]
+    headings = [esc(translate("BackwardViews", "quantity")), esc(translate("BackwardViews", "formula")),
+                esc(translate("BackwardViews", "value"))]
+    cells = ["<tr><th align='left'>{}</th><th align='left'>{}</th><th align='right'>{}</th></tr>".format(*headings)]
     for what, formula, value in optimizer_rows(d):
         cells.append(f"<tr><td>{esc(what)}</td><td><tt>{esc(formula)}</tt></td><td align='right'>{value:.6g}</td></tr>")
     return f"<p><b>{esc(head)}</b></p><table cellspacing='6'>{''.join(cells)}</table>"
@@ -307,7 +307,6 @@ def optimizer_html(name: str, index: tuple, d) -> str:
 
 def optimizer_tooltip(name: str, index: tuple, d) -> str:
     """A short tooltip: the update formula with this weight's numbers plugged in."""
-    tr = lambda text: translate("BackwardViews", text)  # noqa: E731
     where = ", ".join(map(str, index))
     return "\n".join([
         f"{name}[{where}]   g = {d.g:.4g}",
@@ -315,5 +314,5 @@ def optimizer_tooltip(name: str, index: tuple, d) -> str:
         f"  = {plug(d.old, '.6g')} − {d.lr:.3g}·{plug(d.m_hat)}/(√{d.v_hat:.4g} + {d.eps:g})"
         f" − {d.lr:.3g}·{d.weight_decay:g}·{plug(d.old)}",
         f"  = {plug(d.old, '.6g')} − {plug(d.update)} − {plug(d.decay)} = {d.new:.6g}",
-        tr("(AdamW step {t}, as the trainer runs it)").format(t=int(d.step)),
+        translate("BackwardViews", "(AdamW step {t}, as the trainer runs it)").format(t=int(d.step)),
     ])
