@@ -176,6 +176,7 @@ class ParameterNormsTable(QWidget):
             for col, item in enumerate(cells):
                 self.view.setItem(i, col, item)
         self.view.setSortingEnabled(True)
+        self.view.sortItems(2, Qt.SortOrder.DescendingOrder)  # the largest gradient first
 
     def names(self) -> list[str]:
         return [self.view.item(i, 0).text() for i in range(self.view.rowCount())]
