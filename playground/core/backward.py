@@ -5,9 +5,12 @@ own forward pass through the tracer's recorder (the same records as ``trace()``)
 tensors' gradients (``retain_grad``), calls ``loss.backward()`` and takes one real ``FlatAdamW`` step
 as the trainer does (clipping, ``lr_at(step)``, weight decay). The records come in reverse order of
 the forward stages: ``loss``, ``grad.logits``, ``grad.<forward record>`` (``grad.decoder.0.attn.weights``
-is ∂L/∂A), ``param.<parameter>`` at the end of its group, ``grad.stream_norms``, ``grad.embed.rows``,
-then the group ``update`` (``param.norms``, ``update.ratio``, ``update.loss``). The copy runs in eval
-mode, so dropout is off and one step is repeatable. Only ``apply_step`` changes the caller's model.
+is ∂L/∂A), ``param.<parameter>`` at the end of its group, ``grad.stream_norms`` (and, encoder-decoder,
+``grad.source_stream_norms``) in "output", ``grad.embed.rows`` in "embedding", then a last group
+``update`` (``param.norms``, ``update.ratio``, ``update.loss``). The copy runs in eval mode, so dropout
+is off and one step is repeatable. Only ``apply_step`` changes the caller's model.
+Beyond the shared contract: ``pair_example``, ``OptimizerDetail.m_prev``/``v_prev``, and the
+``BackwardTrace`` attributes ``targets``, ``lr``, ``grad_norm``, ``clip_scale``, ``train_cfg``.
 """
 
 import copy
@@ -19,7 +22,7 @@ import torch.nn.functional as F
 
 from .errors import ConfigError
 from .i18n import _
-from .optim import FlatAdamW, decays
+from .optim import FlatAdamW
 from .tasks import IGNORE, PairTask
 from .trace import StageRecord, Trace, _check_inputs, _record_forward, _Recorder
 from .train import TrainConfig, lr_at
@@ -79,7 +82,8 @@ class BackwardTrace(Trace):
 
 # --- the inspected example's targets -------------------------------------------------------
 def targets_for(task, ids: list[int], src_ids: list[int] | None = None) -> list[int]:
-    """The targets the task trains ``ids`` on, IGNORE (-100) where no loss is taken.
+    """The targets the task trains ``ids`` on, IGNORE (-100) where no loss is taken; any task but a
+    ``PairTask`` (None too) is a text task.
 
     Text: the next token ([5, 6, 7] -> [6, 7, -100]); pair task, decoder-only: the tokens after
     ``<sep>`` then ``<eos>``; encoder-decoder: the decoder's ids after ``<bos>`` then ``<eos>``.
@@ -94,6 +98,20 @@ def targets_for(task, ids: list[int], src_ids: list[int] | None = None) -> list[
         return list(ids[1:]) + [tok.eos_id]
     raise ConfigError(_("this input has no separator token: give the source and its answer as the task "
                         "trains them"))
+
+
+def pair_example(task: PairTask, source: str, answer: str | None = None) -> tuple[list, list | None, list]:
+    """(ids, src_ids, targets) of ``source`` and its answer, collated as the trainer collates them; the
+    answer defaults to the task's own answer for that source (from its training or validation pairs)."""
+    if answer is None:
+        answer = next((t for s, t in (*task.train_pairs, *task.val_pairs) if s == source), None)
+        if answer is None:
+            raise ConfigError(_("{source!r} is not one of the task's examples: give its answer too").format(
+                source=source))
+    tok = task.tokenizer
+    batch = task.collate([(tok.encode_ids(source), tok.encode_ids(answer))])
+    src = batch["src"][0].tolist() if "src" in batch else None
+    return batch["idx"][0].tolist(), src, batch["targets"][0].tolist()
 
 
 def _checked_targets(targets, ids) -> list[int]:
@@ -126,11 +144,13 @@ class _LiveRecorder(_Recorder):
 
 def backward_trace(model, ids: list[int], src_ids: list[int] | None = None, targets: list[int] | None = None,
                    *, optimizer_state: dict | None = None, train_cfg: TrainConfig | None = None,
-                   step: int = 0) -> BackwardTrace:
+                   step: int | None = None) -> BackwardTrace:
     """One training step on a copy of ``model`` for one example, recorded (see the module's docstring).
 
     ``targets`` default to the next tokens (text); ``optimizer_state`` is ``FlatAdamW.state_dict()``
-    (default: a fresh optimizer); ``step`` picks the learning rate, ``lr_at(step, train_cfg)``.
+    (default: a fresh optimizer); ``step`` (the trainer's step; default: the state's step count, 0
+    when fresh) picks the learning rate, ``lr_at(step, train_cfg)``. In float32, without the
+    trainer's bf16 autocast on CUDA.
     """
     _check_inputs(model.cfg, ids, src_ids, 1, 1.0)
     targets = _checked_targets(targets if targets is not None else list(ids[1:]) + [IGNORE], ids)
@@ -142,17 +162,17 @@ def backward_trace(model, ids: list[int], src_ids: list[int] | None = None, targ
     rec = _LiveRecorder(work)
     forward = _record_forward(work, ids, src_ids, 10, 1.0, rec, targets)
     rec.loss.backward()
-    names = [n for n, _p in work.named_parameters()]
-    param_grads = {n: p.grad.detach().clone() for n, p in work.named_parameters()}
+    step = optimizer.step_count if step is None else step
     buffers, clip_scale, grad_norm, lr = _optimizer_step(work, optimizer, cfg, step)
     with torch.no_grad():
         after_rec = _Recorder(work)
         after = _record_forward(work, ids, src_ids, 10, 1.0, after_rec, targets)
-    new_params = {n: p.detach().clone() for n, p in work.named_parameters()}
+    names = [n for n, _p in work.named_parameters()]
+    param_grads, new_params = _by_name(names, buffers, "grad"), _by_name(names, buffers, "new")
     losses = torch.stack((_position_loss(forward, targets), _position_loss(after, targets)), dim=1)  # (T, 2)
     records = _records(work, rec, forward, losses, param_grads, buffers)
     return BackwardTrace(records, forward, targets=targets, loss_before=rec.loss.item(),
-                         loss_after=after_rec.loss.item(), param_grads={n: param_grads[n] for n in names},
+                         loss_after=after_rec.loss.item(), param_grads=param_grads,
                          new_params=new_params, buffers=buffers, lr=lr, grad_norm=grad_norm, clip_scale=clip_scale,
                          optimizer_state={k: v.detach().clone() for k, v in optimizer.state_dict().items()},
                          train_cfg=cfg)
@@ -166,7 +186,7 @@ def _optimizer_step(work, optimizer: FlatAdamW, cfg: TrainConfig, step: int):
         offsets[names[id(p)]] = (at, p.shape)
         at += p.numel()
     before = {"old": optimizer.flat.clone(), "m_prev": optimizer.exp_avg.clone(),
-              "v_prev": optimizer.exp_avg_sq.clone()}
+              "v_prev": optimizer.exp_avg_sq.clone(), "grad": optimizer.grad.clone()}  # grad: before clipping
     norm = optimizer.grad_norm()
     clip_scale = torch.clamp(cfg.grad_clip / (norm + 1e-6), max=1.0).item() if cfg.grad_clip else 1.0
     optimizer.clip_grad_norm(cfg.grad_clip)
@@ -177,6 +197,15 @@ def _optimizer_step(work, optimizer: FlatAdamW, cfg: TrainConfig, step: int):
                "n_decay": optimizer.n_decay, "step": optimizer.step_count, "betas": optimizer.betas,
                "eps": optimizer.eps, "weight_decay": optimizer.weight_decay}
     return buffers, clip_scale, norm.item(), lr
+
+
+def _by_name(names, buffers, key: str) -> dict[str, torch.Tensor]:
+    """Each named parameter's slice of a flat optimizer buffer, in the order of ``names`` (views: no copy)."""
+    views = {}
+    for name in names:
+        start, shape = buffers["offsets"][name]
+        views[name] = buffers[key][start:start + shape.numel()].view(shape)
+    return views
 
 
 def _position_loss(tr: Trace, targets: list[int]) -> torch.Tensor:
@@ -191,7 +220,6 @@ def _records(work, rec: _LiveRecorder, forward: Trace, losses, param_grads, buff
     """Loss, ∂L/∂logits, each recorded activation's gradient (last stage first), each group's weight
     gradients at the end of the group, then the update; groups stay contiguous for the stepper."""
     cfg, texts = work.cfg, _grad_texts(work.cfg)
-    probs = forward.get("softmax").tensor
     loss_rec = torch.stack((losses[:, 0], torch.exp(-losses[:, 0])), dim=1)  # (T, 2): −log p, p
     groups: dict[str, list[StageRecord]] = {"output": [
         _record("loss", "output", _("Loss at each position"), _("The cross-entropy −log p(target): column 0 is the "
@@ -309,6 +337,7 @@ def _param_record(work, name: str, grad, group: str, layer) -> StageRecord:
     title = _("Weight gradient: {name}").format(name=name)
     if isinstance(module, torch.nn.LayerNorm):
         explanation, formula, axes = (_("The norm's scale (γ) or shift (β) gradient, summed over positions."),
+                                      "g = ∂L/∂β = Σ_pos ∂L/∂y" if name.endswith("bias") else
                                       "g = ∂L/∂γ = Σ_pos x̂ ⊙ ∂L/∂y", ("dim",))
     elif grad.dim() == 1:
         explanation, formula, axes = (_("A bias's gradient is its output's gradient summed over positions."),
@@ -348,12 +377,9 @@ def _embed_rows(work, rec: _LiveRecorder) -> StageRecord:
 def _update_records(param_grads, buffers, losses) -> list[StageRecord]:
     """Per-parameter gradient norm and update-to-weight ratio; the loss before and after the step."""
     norms = torch.stack([torch.linalg.vector_norm(g) for g in param_grads.values()])
-    ratios = []
-    for name in param_grads:
-        start, shape = buffers["offsets"][name]
-        end = start + int(np.prod(shape))
-        old, new = buffers["old"][start:end], buffers["new"][start:end]
-        ratios.append(torch.linalg.vector_norm(new - old) / torch.linalg.vector_norm(old).clamp(min=1e-12))
+    old, new = _by_name(param_grads, buffers, "old"), _by_name(param_grads, buffers, "new")
+    ratios = [torch.linalg.vector_norm(new[n] - old[n]) / torch.linalg.vector_norm(old[n]).clamp(min=1e-12)
+              for n in param_grads]
     return [
         _record("param.norms", "update", _("Gradient norm of each weight"), _(
             "One number per weight matrix or vector, in the order of the parameter list: the size of its "
