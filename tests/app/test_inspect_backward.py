@@ -153,7 +153,8 @@ def test_the_attention_gradient_is_drawn_beside_the_forward_weights(qtbot, make_
     assert detail.tabs.isTabVisible(detail.attention_tab)
     detail.head_box.setValue(2)
     view = detail.attention_grad
-    np.testing.assert_array_equal(view.forward.image_array(), bt.forward.get("decoder.0.attn.weights").tensor[1].numpy())
+    forward = bt.forward.get("decoder.0.attn.weights").tensor[1]
+    np.testing.assert_array_equal(view.forward.image_array(), forward.numpy())
     np.testing.assert_array_equal(view.gradient.image_array(), bt.get("grad.decoder.0.attn.weights").tensor[1].numpy())
     assert view.gradient.masked is not None and view.gradient.masked[0, 1]  # the future is masked in both
     panel.go_to(bt.names().index("grad.logits"))
@@ -241,7 +242,7 @@ def test_only_apply_changes_the_model(qtbot, make_panel, monkeypatch):
     assert torch.equal(core.trainer.optimizer.exp_avg, bt.optimizer_state["exp_avg"])
     assert panel.banner.isVisible() and f"{bt.loss_after:.4f}" in panel.banner.text()
     qtbot.waitUntil(lambda: not panel.is_tracing() and panel.backward is not None, timeout=TIMEOUT)
-    assert panel.backward.backward.loss_before == pytest.approx(bt.loss_after, abs=1e-5)  # retraced from the new weights
+    assert panel.backward.backward.loss_before == pytest.approx(bt.loss_after, abs=1e-5)  # traced from the new weights
     panel.forward_button.click()  # the forward views trace the changed model again
     qtbot.waitUntil(lambda: not panel.is_tracing() and panel.inspection is not None, timeout=TIMEOUT)
 
@@ -284,8 +285,11 @@ def test_every_tokenizer_kind_on_english_chinese_and_emoji(qtbot, make_panel, ki
     assert bt.loss_after < bt.loss_before
 
 
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
 @pytest.mark.parametrize("size", ["1280x720", "minimum"])
-def test_the_backward_views_fit(qtbot, make_window, size):
+def test_the_backward_views_fit(qtbot, make_window, request, size, language):
+    if language == "zh_CN":
+        request.getfixturevalue("chinese_ui")
     window = make_window("reversal")
     window.resize(window.minimumSize() if size == "minimum" else QSize(1280, 720))
     window.show_panel("inspect")

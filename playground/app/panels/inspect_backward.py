@@ -117,11 +117,8 @@ class BackwardMode:
         names = inspection.backward.names()
         self.index = names.index(name) if name in names else 0
         self.show_current()
-        bt = inspection.backward
-        self.status_label.setText(self.tr("{n} backward stages from the weights at step {step}; loss {before} → "
-                                          "{after} after this step.").format(
-            n=len(names), step=format_count(self._steps_at), before=f"{bt.loss_before:.4f}",
-            after=f"{bt.loss_after:.4f}"))
+        self.status_label.setText(self.tr("{n} backward stages from the weights at step {step}.").format(
+            n=len(names), step=format_count(self._steps_at)))
 
     def go_to_parameter(self, name: str) -> None:
         """The stage of one weight's gradient (a row of the gradient norms)."""

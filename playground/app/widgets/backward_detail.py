@@ -33,8 +33,6 @@ class BackwardInspection:
     src_ids: list[int] | None
     targets: list[int]  # per decoder position, -100 where no loss is taken
     param_stats: dict = field(default_factory=dict)  # name -> (shape, ‖grad‖, ‖update‖/‖w‖), as recorded
-    embedding_2d: None = None
-    token_counts: None = None
 
     @property
     def trace(self):
@@ -45,7 +43,8 @@ class BackwardInspection:
 def backward_in_worker(model, task, ids, src_ids, optimizer_state, train_cfg, step) -> BackwardInspection:
     """One recorded training step on a copy of ``model`` (``backward_trace`` never touches the model)."""
     lower_thread_priority(TRAINING_NICE)
-    bt = backward_trace(model, ids, src_ids, targets_for(task, ids, src_ids), optimizer_state=optimizer_state, train_cfg=train_cfg, step=step)
+    bt = backward_trace(model, ids, src_ids, targets_for(task, ids, src_ids), optimizer_state=optimizer_state,
+                        train_cfg=train_cfg, step=step)
     norms, ratios = bt.get("param.norms").tensor.tolist(), bt.get("update.ratio").tensor.tolist()
     stats = {name: (tuple(grad.shape), norm, ratio)
              for (name, grad), norm, ratio in zip(bt.param_grads.items(), norms, ratios)}

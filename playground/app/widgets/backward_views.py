@@ -279,17 +279,22 @@ def optimizer_rows(d) -> list[tuple[str, str, float]]:
     t, b1, b2 = int(d.step), d.beta1, d.beta2
     clipped = translate("BackwardViews", "clipped")  # outside the f-string: lupdate does not look inside them
     clip = "" if d.clip_scale == 1 else f" (×{d.clip_scale:.4g}, {clipped})"
-    return [
-        (translate("BackwardViews", "gradient"), f"g = ∂L/∂w{clip}", d.g),
-        (translate("BackwardViews", "first moment"), f"m = β₁·m_prev + (1 − β₁)·g = {b1:g}·{plug(d.m_prev)} + {1 - b1:.3g}·{plug(d.g)}", d.m),
-        (translate("BackwardViews", "second moment"), f"v = β₂·v_prev + (1 − β₂)·g² = {b2:g}·{plug(d.v_prev)} + {1 - b2:.3g}·{plug(d.g)}²",
-         d.v),
-        (translate("BackwardViews", "bias-corrected m"), f"m̂ = m/(1 − β₁^{t}) = {plug(d.m)}/{1 - b1 ** t:.4g}", d.m_hat),
-        (translate("BackwardViews", "bias-corrected v"), f"v̂ = v/(1 − β₂^{t}) = {plug(d.v)}/{1 - b2 ** t:.4g}", d.v_hat),
-        (translate("BackwardViews", "update"), f"lr·m̂/(√v̂ + ε) = {d.lr:.4g}·{plug(d.m_hat)}/(√{d.v_hat:.4g} + {d.eps:g})", d.update),
-        (translate("BackwardViews", "weight decay"), f"lr·λ·w = {d.lr:.4g}·{d.weight_decay:g}·{plug(d.old, '.6g')}", d.decay),
-        (translate("BackwardViews", "new weight"), f"w − update − decay = {plug(d.old, '.6g')} − {plug(d.update)} − {plug(d.decay)}", d.new),
+    old = plug(d.old, ".6g")
+    formulas = [
+        (f"g = ∂L/∂w{clip}", d.g),
+        (f"m = β₁·m_prev + (1 − β₁)·g = {b1:g}·{plug(d.m_prev)} + {1 - b1:.3g}·{plug(d.g)}", d.m),
+        (f"v = β₂·v_prev + (1 − β₂)·g² = {b2:g}·{plug(d.v_prev)} + {1 - b2:.3g}·{plug(d.g)}²", d.v),
+        (f"m̂ = m/(1 − β₁^{t}) = {plug(d.m)}/{1 - b1 ** t:.4g}", d.m_hat),
+        (f"v̂ = v/(1 − β₂^{t}) = {plug(d.v)}/{1 - b2 ** t:.4g}", d.v_hat),
+        (f"lr·m̂/(√v̂ + ε) = {d.lr:.4g}·{plug(d.m_hat)}/(√{d.v_hat:.4g} + {d.eps:g})", d.update),
+        (f"lr·λ·w = {d.lr:.4g}·{d.weight_decay:g}·{old}", d.decay),
+        (f"w − update − decay = {old} − {plug(d.update)} − {plug(d.decay)}", d.new),
     ]
+    names = [translate("BackwardViews", "gradient"), translate("BackwardViews", "first moment"),
+             translate("BackwardViews", "second moment"), translate("BackwardViews", "bias-corrected m"),
+             translate("BackwardViews", "bias-corrected v"), translate("BackwardViews", "update"),
+             translate("BackwardViews", "weight decay"), translate("BackwardViews", "new weight")]
+    return [(name, formula, value) for name, (formula, value) in zip(names, formulas)]
 
 
 def optimizer_html(name: str, index: tuple, d) -> str:

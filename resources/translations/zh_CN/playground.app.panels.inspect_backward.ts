@@ -24,8 +24,8 @@
         <translation>正在模型的副本上运行一次训练步骤…</translation>
     </message>
     <message>
-        <source>{n} backward stages from the weights at step {step}; loss {before} → {after} after this step.</source>
-        <translation>反向传播共 {n} 个阶段，取自第 {step} 步的权重；这一步之后损失 {before} → {after}。</translation>
+        <source>{n} backward stages from the weights at step {step}.</source>
+        <translation>反向传播共 {n} 个阶段，取自第 {step} 步的权重。</translation>
     </message>
     <message>
         <source>Pause or stop training first: the trainer is changing these weights.</source>
