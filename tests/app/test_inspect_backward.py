@@ -215,6 +215,13 @@ def test_the_gradient_norms_sort_and_open_a_weight(qtbot, make_panel):
     name = norms.item(0, 0).text()
     norms.cellClicked.emit(0, 0)
     assert panel.current_record().name == f"param.{name}"
+    detail = panel.backward_detail
+    assert detail.tabs.currentIndex() == 0 and detail.heatmap.image_array().size == bt.param_grads[name].numel()
+    assert detail.optimizer.element()[0] == name
+    panel.go_to(bt.names().index("param.norms"))
+    last = len(bt.param_names) - 1
+    detail.select_cell(0, last)  # a cell of the norms names its weight
+    assert f"“{bt.param_names[last]}”" in detail.worked.toPlainText()
 
 
 def test_only_apply_changes_the_model(qtbot, make_panel, monkeypatch):

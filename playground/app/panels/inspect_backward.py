@@ -125,8 +125,10 @@ class BackwardMode:
         names = [r.name for r in self.records()]
         if f"param.{name}" in names:
             self.go_to(names.index(f"param.{name}"))
-            self.backward_detail.optimizer.choose(name, self.backward_detail.optimizer.element()[1]
-                                                  if self.backward_detail.optimizer.element()[0] == name else (0, 0))
+            self.backward_detail.tabs.setCurrentIndex(0)  # its gradient's heatmap
+            optimizer = self.backward_detail.optimizer
+            if optimizer.element()[0] != name:
+                optimizer.choose(name, (0, 0))
 
     # --- applying ----------------------------------------------------------------------------------
     def apply_backward_step(self) -> None:

@@ -240,6 +240,13 @@ class BackwardDetail(StageDetail):
             return
         lines = [self.record.formula, self.tr("value at ({row}, {col}) = {v}").format(
             row=self.row, col=self.col, v=f"{m[self.row, self.col]:.6g}")]
+        heat, one_d = self.heatmap, self.record.tensor.dim() == 1  # name the cell: "parameter 3 “final_norm.bias”"
+        axes = self.record.axes[-1:] if one_d else self.record.axes[-2:]
+        cells, labels = ((self.col,), (heat.col_labels,)) if one_d else ((self.row, self.col),
+                                                                         (heat.row_labels, heat.col_labels))
+        named = [f"{self.axis_name(a)} {i} “{names[i]}”" for a, i, names in zip(axes, cells, labels) if i < len(names)]
+        if named:
+            lines.insert(1, self.tr(", ", "between axis names").join(named))
         if self.record.tensor.dim() == 3 and self.record.name.startswith("grad."):
             forward = self.inspection.trace.get(forward_name(self.record.name)).tensor
             if forward.shape == self.record.tensor.shape:

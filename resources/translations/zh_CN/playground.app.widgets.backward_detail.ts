@@ -40,6 +40,11 @@
         <translation>({row}, {col}) 处的值 = {v}</translation>
     </message>
     <message>
+        <source>, </source>
+        <comment>between axis names</comment>
+        <translation>，</translation>
+    </message>
+    <message>
         <source>forward value there = {v}</source>
         <translation>前向传播在此处的值 = {v}</translation>
     </message>
