@@ -1,5 +1,7 @@
 """The Inspect panel's Backward mode: one recorded training step, stepped through with the forward stepper's widgets."""
 
+import csv
+import io
 from dataclasses import asdict
 
 import numpy as np
@@ -8,6 +10,7 @@ import torch
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import QApplication
 
+from playground.app.export import exporter_of
 from playground.app.panels.inspect import InspectPanel
 from playground.app.widgets import backward_views
 from playground.app.widgets.token_stream import quoted
@@ -145,7 +148,7 @@ def test_the_loss_and_the_logit_gradient_are_the_recorded_numbers(qtbot, make_pa
     assert float(grad[target]) == pytest.approx(logits.item(0, 4).data(Qt.ItemDataRole.UserRole))
 
 
-def test_the_attention_gradient_is_drawn_beside_the_forward_weights(qtbot, make_panel):
+def test_the_attention_gradient_is_drawn_beside_the_forward_weights(qtbot, make_panel, tmp_path):
     _ws, panel = make_panel()
     bt = backward(qtbot, panel)
     detail = panel.backward_detail
@@ -157,6 +160,10 @@ def test_the_attention_gradient_is_drawn_beside_the_forward_weights(qtbot, make_
     np.testing.assert_array_equal(view.forward.image_array(), forward.numpy())
     np.testing.assert_array_equal(view.gradient.image_array(), bt.get("grad.decoder.0.attn.weights").tensor[1].numpy())
     assert view.gradient.masked is not None and view.gradient.masked[0, 1]  # the future is masked in both
+    exported = exporter_of(view.gradient).save(tmp_path / "gradient.csv")  # the numbers leave the app too
+    rows = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    np.testing.assert_allclose(np.array([row[1:] for row in rows[1:]], dtype=float), view.gradient.values, rtol=1e-6)
+    assert exporter_of(view.gradient).name() == "grad.decoder.0.attn.weights-head2-gradient"
     panel.go_to(bt.names().index("grad.logits"))
     assert not detail.tabs.isTabVisible(detail.attention_tab)
 

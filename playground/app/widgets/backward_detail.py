@@ -15,6 +15,9 @@ import torch
 from PySide6.QtCore import Signal
 
 from ...core.backward import backward_trace, optimizer_step_detail, targets_for
+from ...core.trace import axis_title
+from .. import view_tables
+from ..export import make_exportable
 from ..training import TRAINING_NICE, lower_thread_priority
 from .backward_views import (AttentionGradView, LogitGradTable, LossTable, OptimizerStepView, ParameterNormsTable,
                              optimizer_html, optimizer_tooltip)
@@ -74,6 +77,11 @@ class BackwardDetail(StageDetail):
         self.attention_tab = self.tabs.addTab(self.attention_grad, self.tr("A beside ∂L/∂A"))
         self.norms_tab = self.tabs.addTab(self.norms, self.tr("Gradient norms"))
         self.optimizer_tab = self.tabs.addTab(self.optimizer, self.tr("Optimizer step"))
+        for view, part in ((self.attention_grad.forward, "forward"), (self.attention_grad.gradient, "gradient")):
+            make_exportable(view, lambda part=part: view_tables.stage_name(self, part),
+                            lambda view=view: view_tables.matrix_rows(view.values, view.row_labels, view.col_labels,
+                                                                      axis_title("query") + " \\ "
+                                                                      + axis_title("key")))
         self.loss_table.position_chosen.connect(self.show_logit_gradient)
         self.norms.parameter_chosen.connect(self.parameter_requested)
         self.optimizer.element_changed.connect(self.show_optimizer_step)
