@@ -54,6 +54,12 @@ def backward_in_worker(model, task, ids, src_ids, optimizer_state, train_cfg, st
     return BackwardInspection(bt, ids, src_ids, list(bt.targets), stats)
 
 
+def attention_rows(view) -> tuple[list, list]:
+    """A query × key heatmap's numbers for CSV, labelled as drawn."""
+    corner = f"{axis_title('query')} \\ {axis_title('key')}"
+    return view_tables.matrix_rows(view.values, view.row_labels, view.col_labels, corner)
+
+
 def forward_name(name: str) -> str:
     """"grad.decoder.0.attn.weights" -> "decoder.0.attn.weights": the forward record a gradient belongs to."""
     return name[len("grad."):] if name.startswith("grad.") else name
@@ -79,9 +85,7 @@ class BackwardDetail(StageDetail):
         self.optimizer_tab = self.tabs.addTab(self.optimizer, self.tr("Optimizer step"))
         for view, part in ((self.attention_grad.forward, "forward"), (self.attention_grad.gradient, "gradient")):
             make_exportable(view, lambda part=part: view_tables.stage_name(self, part),
-                            lambda view=view: view_tables.matrix_rows(view.values, view.row_labels, view.col_labels,
-                                                                      axis_title("query") + " \\ "
-                                                                      + axis_title("key")))
+                            lambda view=view: attention_rows(view))
         self.loss_table.position_chosen.connect(self.show_logit_gradient)
         self.norms.parameter_chosen.connect(self.parameter_requested)
         self.optimizer.element_changed.connect(self.show_optimizer_step)
