@@ -11,7 +11,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from playground.core.backward import apply_step, backward_trace, optimizer_step_detail, pair_example, targets_for
+from playground.core.backward import (apply_step, backward_trace, logit_gradient, optimizer_step_detail, pair_example,
+                                      targets_for)
 from playground.core.errors import ConfigError
 from playground.core.model import ACTIVATIONS, ARCHITECTURES, NORMS, POSITIONS, ModelConfig, Transformer, build_model
 from playground.core.optim import FlatAdamW
@@ -304,3 +305,13 @@ def test_pair_targets_are_the_trainers_and_so_is_its_step(tokenizers, arch):
         torch.testing.assert_close(bt.new_params[name], p.detach(), rtol=0, atol=1e-6, msg=name)
     with pytest.raises(ConfigError, match="separator"):
         targets_for(PairTask(tok, [pair], [pair]), [tok.bos_id, 5, 6])
+
+
+def test_logit_gradient_is_softmax_minus_one_hot_over_n():
+    model = _model()
+    bt = backward_trace(model, IDS, None, [IGNORE, 4, 1, 5, IGNORE])
+    row = logit_gradient(bt, 2)
+    assert (row.target, row.counted) == (1, 3)
+    expected = [(p - (i == row.target)) / row.counted for i, p in enumerate(row.probabilities)]
+    assert row.gradient == pytest.approx(expected, abs=1e-7)
+    assert logit_gradient(bt, 0).target is None and not any(logit_gradient(bt, 0).gradient)
