@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from PySide6.QtCore import Signal
 
-from ...core.backward import backward_trace, optimizer_step_detail, targets_for
+from ...core.backward import backward_trace, logit_gradient, optimizer_step_detail, targets_for
 from ...core.trace import axis_title
 from .. import view_tables
 from ..export import make_exportable
@@ -192,15 +192,13 @@ class BackwardDetail(StageDetail):
     def show_logit_gradient(self, pos: int) -> None:
         """softmax, one-hot and the recorded ∂L/∂z at position ``pos``, for the target and the likeliest tokens."""
         self.logit_position = pos
-        probs = self.inspection.trace.get("softmax").tensor[pos]
-        grad = self.backward.get("grad.logits").tensor[pos]
-        target = self.inspection.targets[pos]
-        tokens = [target] if target >= 0 else []
+        worked = logit_gradient(self.backward, pos)  # the core's numbers: softmax, target, N and ∂L/∂z
+        probs, grad, target, n = torch.tensor(worked.probabilities), worked.gradient, worked.target, worked.counted
+        tokens = [target] if target is not None else []
         tokens += [int(i) for i in torch.argsort(probs, descending=True, stable=True)[:TOP_TOKENS] if int(i) != target]
-        rows = [(self.token_text(i), float(probs[i]), 1.0 if i == target else 0.0, float(grad[i])) for i in tokens]
-        n = sum(t >= 0 for t in self.inspection.targets)
+        rows = [(self.token_text(i), float(probs[i]), 1.0 if i == target else 0.0, grad[i]) for i in tokens]
         ids = self.inspection.ids
-        if target >= 0:
+        if target is not None:
             caption = self.tr("Position {pos} “{token}”, target “{target}”: ∂L/∂z = (p − y)/{n}, the loss being a mean "
                               "over {n} positions.").format(pos=pos, token=quoted(self.token_text(ids[pos])),
                                                             target=quoted(self.token_text(target)), n=n)
