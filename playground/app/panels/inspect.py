@@ -25,6 +25,7 @@ from ..numbers import format_count, format_percent
 from ..presentation import mark_advanced
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
+from ..widgets.elided_label import ElidedLabel
 from ..widgets.head_toggles import HeadToggles
 from ..widgets.heldout_ablation import HeldoutAblation
 from ..widgets.lens_views import LensTabs
@@ -33,6 +34,7 @@ from ..widgets.step_slider import TrainingStepSlider
 from ..widgets.token_stream import quoted
 from ..worker import Job
 from .base import Panel
+from .inspect_backward import BackwardMode
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ def inspect_in_worker(make_model, tokenizer, ids, src_ids, ablated, task=None, s
     return inspection
 
 
-class InspectPanel(Panel):
+class InspectPanel(BackwardMode, Panel):
     """Input, the pipeline of stages, the records of the current stage and its detail."""
 
     name = "inspect"
@@ -110,13 +112,17 @@ class InspectPanel(Panel):
         self.detail.tabs.addTab(self.lens, self.tr("Lens"))
         split = QSplitter()
         split.addWidget(self.records_list)
-        split.addWidget(self.detail)
+        split.addWidget(self._build_backward())  # the forward detail and the Backward mode's
         split.setSizes([220, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self._build_input())
         layout.addLayout(self._build_stepper())
-        layout.addWidget(self.stage_scroll)
+        pipeline = QHBoxLayout()  # the direction beside the stages: the strip scrolls, so a narrow window fits
+        pipeline.addWidget(self.forward_button)
+        pipeline.addWidget(self.backward_button)
+        pipeline.addWidget(self.stage_scroll, 1)
+        layout.addLayout(pipeline)
         layout.addWidget(split, 1)
         for key, delta in (("Left", -1), ("Right", 1)):
             action = QAction(self)
@@ -175,8 +181,7 @@ class InspectPanel(Panel):
         self.next_button.setToolTip(self.tr("The next stage (Right arrow)"))
         self.next_button.clicked.connect(lambda: self.step(1))
         self.position_label = QLabel()
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
+        self.status_label = ElidedLabel()  # one line: two would cost the heatmaps their height
         row.addWidget(self.previous_button)
         row.addWidget(self.next_button)
         row.addWidget(self.position_label)
@@ -201,7 +206,7 @@ class InspectPanel(Panel):
         self.prefix.setVisible(pairs)
         if pairs and not self.text.text() and task.val_pairs:
             self.text.setText(task.val_pairs[0][0])
-        self.inspection = None
+        self.inspection = self.backward = None
         self.records_list.clear()
         self._set_stages([])
         self.status_label.setText(self.tr("Type an input and press Trace.") if task else
@@ -259,6 +264,9 @@ class InspectPanel(Panel):
         except PlaygroundError as e:
             self.banner.show_message(str(e), "warning")
             return
+        if self.mode == "backward":
+            self.trace_backward(self.inspected_step(), ids, src_ids)
+            return
         self.toggles.set_modules([(name, m.n_head) for name, m in model.attention_modules()])
         tok, ablated = core.recipe.task.tokenizer, self.toggles.ablated()
         self._generation += 1
@@ -285,11 +293,13 @@ class InspectPanel(Panel):
     def _on_result(self, generation: int, inspection) -> None:
         if generation != self._generation:
             return
-        name = self.current_record().name if self.inspection is not None else None
+        name = self.current_record().name if self.inspection is not None and self.mode == "forward" else None
         self.inspection = inspection
         self.detail.set_inspection(inspection, self.task().tokenizer)
         self.lens.set_inspection(inspection, self.task().tokenizer)
         self.heldout.set_source(inspection.model, self.task(), inspection.ablated)
+        if self.mode != "forward":
+            return
         self._set_stages(inspection.trace.groups())
         names = inspection.trace.names()
         self.index = names.index(name) if name in names else 0
@@ -319,9 +329,10 @@ class InspectPanel(Panel):
     def _update_enabled(self) -> None:
         ready = self.task() is not None
         self.trace_button.setEnabled(ready)
-        has = self.inspection is not None
-        for button in (self.next_token_button, self.previous_button, self.next_button):
+        has = bool(self.records())
+        for button in (self.previous_button, self.next_button):
             button.setEnabled(has)
+        self.next_token_button.setEnabled(self.inspection is not None and self.mode == "forward")
 
     # --- stepping ----------------------------------------------------------------------------------
     def _set_stages(self, groups: list[str]) -> None:
@@ -343,14 +354,17 @@ class InspectPanel(Panel):
         self.stage_row.addStretch(1)
 
     def records(self) -> list:
-        return self.inspection.trace.records if self.inspection is not None else []
+        shown = self.shown()
+        if shown is None:
+            return []
+        return shown.backward.records if self.mode == "backward" else shown.trace.records
 
     def current_record(self):
         return self.records()[self.index]
 
     def step(self, delta: int) -> None:
         """Move to the next (+1) or previous (-1) recorded stage."""
-        if self.inspection is not None:
+        if self.records():
             self.go_to(max(0, min(len(self.records()) - 1, self.index + delta)))
 
     def go_to(self, index: int) -> None:
@@ -379,8 +393,8 @@ class InspectPanel(Panel):
         self.records_list.setCurrentRow(members.index(self.index))
         self.records_list.blockSignals(False)
         self._group_members = members
-        self.detail.show_record(record)
-        if attention_prefix(record.name):
+        self.active_detail().show_record(record)
+        if self.mode == "forward" and attention_prefix(record.name):
             self.lens.row_attention.set_module(attention_prefix(record.name))
         self.position_label.setText(self.tr("stage {i} of {n} ·").format(i=self.index + 1, n=len(self.records())))
         self.previous_button.setEnabled(self.index > 0)
@@ -406,7 +420,7 @@ class InspectPanel(Panel):
             else record.title
 
     def _on_record_row(self, row: int) -> None:
-        if row >= 0 and self.inspection is not None:
+        if row >= 0 and self.records():
             self.go_to(self._group_members[row])
 
     # --- generation step by step and interventions ---------------------------------------------------

@@ -220,8 +220,7 @@ class StageDetail(QWidget):
         axes = record.axes[1:] if record.tensor.dim() == 3 else record.axes
         rows = self.labels_for(axes[0], record) if len(axes) == 2 else None
         cols = self.labels_for(axes[-1], record)
-        signed = not record.name.endswith((".weights", "softmax", ".mask"))
-        top = 1.0 if record.name.endswith((".weights", ".mask")) else None  # attention weights on one scale
+        signed, top = self.colour_scale(record)
         self.heatmap.set_matrix(self.matrix(), rows, cols, self._masked_for(record), signed, top)
         n_rows, n_cols = self.heatmap.values.shape
         if self.pinned_row is not None and axes[0] in ("position", "query") and self.pinned_row < n_rows:
@@ -231,6 +230,12 @@ class StageDetail(QWidget):
         if self.col is not None and self.col >= n_cols:
             self.col = None
         self.heatmap.select(self.highlighted_row(n_rows), self.col)
+
+    @staticmethod
+    def colour_scale(record) -> tuple[bool, float | None]:
+        """(signed, top): probabilities are drawn from 0, attention weights on one scale (top 1)."""
+        signed = not record.name.endswith((".weights", "softmax", ".mask"))
+        return signed, 1.0 if record.name.endswith((".weights", ".mask")) else None
 
     def highlighted_row(self, n_rows: int) -> int | None:
         """The chosen row; on the scores and probabilities, by default the last: its distribution is the next token."""
