@@ -4,6 +4,22 @@
 <context>
     <name>ViewTables</name>
     <message>
+        <source>all heads</source>
+        <translation>所有注意力头</translation>
+    </message>
+    <message>
+        <source>attention lines</source>
+        <translation>注意力连线</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>head {n}</source>
+        <translation>注意力头 {n}</translation>
+    </message>
+    <message>
         <source>step</source>
         <translation>步</translation>
     </message>
