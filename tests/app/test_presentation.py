@@ -311,3 +311,32 @@ def test_custom_drawn_views_draw_wider_lines_and_readable_ids_while_presenting(q
     assert pixels(spans._fonts()[1]) >= READABLE  # the ids under each token
     window.presentation.leave()
     assert pixels(spans._fonts()[1]) < READABLE
+
+
+def test_generated_text_grows_with_the_presentation_scale(qtbot, make_window):
+    """The output is what the class reads: it scales like the rest (it stayed at 15 px, its font explicit)."""
+    from PySide6.QtGui import QFontInfo, QTextCursor, QTextFormat
+
+    window = make_window()
+    generate = window.panel("generate")
+    window.show_panel("generate")
+    generate.prompt.setPlainText("the cat")
+    generate.generate()
+    qtbot.waitUntil(lambda: not generate.is_generating() and bool(generate.output_text()), timeout=30_000)
+    view = generate.token_view
+
+    def drawn() -> int:  # the font the generated characters are drawn in: their formats set no size of their own
+        cursor = QTextCursor(view.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        assert not cursor.charFormat().hasProperty(QTextFormat.Property.FontPointSize)
+        return QFontInfo(view.document().defaultFont()).pixelSize()
+
+    before = drawn()
+    assert before > pixels(QApplication.font())  # larger than the window's text
+    window.presentation.enter()
+    qtbot.waitUntil(lambda: drawn() >= before * DEFAULT_SCALE * 0.95, timeout=5000)  # the fonts reach it posted
+    assert drawn() >= READABLE
+    window.presentation.set_scale(2.0)
+    qtbot.waitUntil(lambda: drawn() >= before * 2.0 * 0.95, timeout=5000)
+    window.presentation.leave()
+    qtbot.waitUntil(lambda: drawn() == before, timeout=5000)
