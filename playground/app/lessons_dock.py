@@ -17,7 +17,7 @@ from .widgets.lesson_pane import LessonPane, builtin_lessons
 
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
-PANE_WIDTH = 420  # the pane's least width beside the panels
+PANE_WIDTH = 400  # the pane's least width beside the panels: the Data panel fits beside it at 1280×720
 PRESENTING_SHARE = 0.3  # of the screen's width, in presentation mode: the panels keep the rest
 
 

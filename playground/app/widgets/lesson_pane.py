@@ -84,10 +84,13 @@ class LessonPane(QWidget):
         self.file_button.setToolTip(self.tr("Open a lesson file of your own (Markdown)"))
         self.file_button.clicked.connect(lambda: self.open_file())
         mark_advanced(self.lesson_box, self.language_box, self.file_button)  # presenting: the title says which lesson
-        top = QHBoxLayout()
-        top.addWidget(self.lesson_box, 1)
-        top.addWidget(self.language_box)
-        top.addWidget(self.file_button)
+        top = QVBoxLayout()  # the lesson's title alone on its row: a long one fits a narrow pane
+        top.addWidget(self.lesson_box)
+        choosers = QHBoxLayout()
+        choosers.addStretch(1)
+        choosers.addWidget(self.language_box)
+        choosers.addWidget(self.file_button)
+        top.addLayout(choosers)
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.position = QLabel()

@@ -73,6 +73,8 @@ class TrainStatus(QWidget):
         self.figures.setColumnStretch(2 * per_row, 1)
         self.figures.setColumnStretch(6, 1 if per_row == 3 else 0)
         self.figures.setColumnStretch(4, 1 if per_row == 2 else 0)
+        self.layout().invalidate()
+        self.updateGeometry()  # one row more or less: the panel lays out again around the new height
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
