@@ -1,6 +1,6 @@
 """The Lessons pane in the main window: a dock beside the panels, View ▸ Lessons and a Lessons menu.
 
-On a projector (presentation mode) the dock takes 30 % of the screen, its title is as large
+On a projector (presentation mode) the dock takes 30% of the screen, its title is as large
 as the rest of the text, and the lesson's language and file choosers are hidden: the panels keep
 the room their key views need.
 """
@@ -87,7 +87,7 @@ class LessonsDock(QDockWidget):
                 self.window_.resizeDocks([self], [max(width, PANE_WIDTH)], Qt.Orientation.Horizontal)
 
     def _fit_presenting(self) -> None:
-        """30 % of the screen for the lesson, the rest for the panel it drives; the panel list shows its icons
+        """30% of the screen for the lesson, the rest for the panel it drives; the panel list shows its icons
         alone (their names in tooltips, Ctrl+1…6 and the lesson pick panels), so Inspect keeps its key views."""
         presenting = self.window_.presentation.active and not self.isFloating() and self.isVisible()
         self._compact_sidebar(presenting)
