@@ -313,8 +313,8 @@ def test_pair_task_shows_exact_match(qtbot, make_panel):
     last = [row for row in ws.core.history if row["kind"] == "eval"][-1]
     assert last["step"] == 4 and panel.metrics.step == 4
     # the row shows the final evaluation's figure, as a percentage (hand-formatted here)
-    assert panel.metrics.value_text("exact_match") == f"{100 * last['metrics']['exact_match']:.1f} %"
-    assert panel.metrics.value_text("token_accuracy") == f"{100 * last['metrics']['token_accuracy']:.1f} %"
+    assert panel.metrics.value_text("exact_match") == f"{100 * last['metrics']['exact_match']:.1f}%"
+    assert panel.metrics.value_text("token_accuracy") == f"{100 * last['metrics']['token_accuracy']:.1f}%"
 
 
 def test_training_threads_and_the_window():

@@ -37,6 +37,8 @@ from .base import Panel
 from .inspect_backward import BackwardMode
 
 log = logging.getLogger(__name__)
+RECORDS_WIDTH = 120  # the records list's least width, whatever the panel's
+RECORDS_SHARE = 0.34  # the most of the panel's width it takes to show its longest name whole
 
 
 def inspect_in_worker(make_model, tokenizer, ids, src_ids, ablated, task=None, snapshots=None):
@@ -117,12 +119,16 @@ class InspectPanel(BackwardMode, Panel):
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self._build_input())
-        layout.addLayout(self._build_stepper())
-        pipeline = QHBoxLayout()  # the direction beside the stages: the strip scrolls, so a narrow window fits
-        pipeline.addWidget(self.forward_button)
-        pipeline.addWidget(self.backward_button)
-        pipeline.addWidget(self.stage_scroll, 1)
-        layout.addLayout(pipeline)
+        stepper = self._build_stepper()
+        strip = QHBoxLayout()  # Forward | Backward  ◀ [Input → Embedding → …] ▶: the strip scrolls, so a narrow window fits
+        strip.addWidget(self.forward_button)
+        strip.addWidget(self.backward_button)
+        strip.addSpacing(8)
+        strip.addWidget(self.previous_button)
+        strip.addWidget(self.stage_scroll, 1)
+        strip.addWidget(self.next_button)
+        layout.addLayout(stepper)
+        layout.addLayout(strip)
         layout.addWidget(split, 1)
         for key, delta in (("Left", -1), ("Right", 1)):
             action = QAction(self)
@@ -182,14 +188,14 @@ class InspectPanel(BackwardMode, Panel):
         self.next_button.clicked.connect(lambda: self.step(1))
         self.position_label = QLabel()
         self.status_label = ElidedLabel()  # one line: two would cost the heatmaps their height
-        row.addWidget(self.previous_button)
-        row.addWidget(self.next_button)
         row.addWidget(self.position_label)
         row.addWidget(self.status_label, 1)
         self.step_slider = TrainingStepSlider()  # in this row: a row of its own costs the heatmaps their height
         self.step_slider.busy = self.is_tracing
         self.step_slider.step_chosen.connect(self._on_training_step)
         row.addWidget(self.step_slider, 1)
+        # presentation mode: the stage's title says where we are, and the whole row's height goes to the heatmap
+        mark_advanced(self.position_label, self.status_label, self.step_slider)
         return row
 
     # --- the task decides the inputs -------------------------------------------------------------
@@ -375,12 +381,27 @@ class InspectPanel(BackwardMode, Panel):
         self.go_to(next(i for i, r in enumerate(self.records()) if r.group == group))
 
     def _elide_records(self) -> None:
-        """A narrow list shows each record's name elided, whole in its tooltip, instead of cut at the edge."""
-        row = QSize(1, self.records_list.fontMetrics().height() + 4)  # 1: no wider than the list
+        """The list is as wide as its longest name, up to a third of the panel ("Feed-forward hidden (GELU)" whole,
+        not "Feed…LU)" beside a lesson on a projector); a name still longer is elided, whole in its tooltip."""
+        fm = self.records_list.fontMetrics()
+        row = QSize(1, fm.height() + 4)  # 1: no wider than the list
+        widest = 0
         for i in range(self.records_list.count()):
             item = self.records_list.item(i)
             item.setSizeHint(row)
             item.setToolTip(item.text())
+            widest = max(widest, fm.horizontalAdvance(item.text()))
+        margins = 2 * self.records_list.frameWidth() + 24 + self.records_list.verticalScrollBar().sizeHint().width()
+        self.records_list.setMinimumWidth(min(widest + margins, max(RECORDS_WIDTH, round(self.width() * RECORDS_SHARE))))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide_records()  # its widest share follows the panel
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "records_list"):
+            QTimer.singleShot(0, self._elide_records)  # once the list has the new font
 
     def show_current(self) -> None:
         record = self.current_record()

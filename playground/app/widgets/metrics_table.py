@@ -78,7 +78,7 @@ class MetricsTable(QTableWidget):
 
 
 def format_metric(key: str, value) -> str:
-    """0.5 as '50.0 %' for rates, 1.23456 as '1.235' otherwise; NaN as '-'."""
+    """0.5 as '50.0%' for rates, 1.23456 as '1.235' otherwise; NaN as '-'."""
     if not isinstance(value, (int, float)) or not math.isfinite(value):
         return "-"
     if key in PERCENT:
