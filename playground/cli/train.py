@@ -11,8 +11,8 @@ from playground.core.i18n import _
 from playground.core.tokenizer_kinds import KINDS
 
 from .common import (EXIT_DIVERGED, EXIT_INTERRUPTED, PROG, ProgressBar, architecture_name, duration, err,
-                     format_metrics, fraction, non_negative_int, out, positive_float, positive_int, resolve_checkpoint,
-                     stop_on_interrupt, subcommand)
+                     format_metrics, fraction, non_negative_int, out, positive_float, positive_int, report_lines,
+                     resolve_checkpoint, stop_on_interrupt, subcommand)
 
 # command-line option -> ModelConfig / TrainConfig field
 MODEL_OPTIONS = {"layers": "n_layer", "heads": "n_head", "width": "d_model", "ff": "d_ff", "context": "block_size",
@@ -203,13 +203,13 @@ def train(trainer, name: str, quiet: bool = False) -> int:
     if not quiet:
         describe_start(trainer, name)
     bar = ProgressBar(trainer.cfg.max_steps, trainer.step, enabled=not quiet)
-    started, metrics, ending, saved = time.perf_counter(), {}, None, None
+    started, metrics, report, ending, saved = time.perf_counter(), {}, None, None, None
     with stop_on_interrupt(trainer):
         try:
             for record in trainer.run():
                 bar.update(record)
                 if record.kind == "eval":
-                    metrics = record.metrics
+                    metrics, report = record.metrics, record.report
                 elif record.kind == "event" and record.event in ("stopped", "diverged"):
                     ending = record
                 elif record.kind == "event" and record.event == "checkpoint":
@@ -227,6 +227,8 @@ def train(trainer, name: str, quiet: bool = False) -> int:
         return EXIT_INTERRUPTED
     out(_("Finished step {s} in {t}: {m}").format(s=trainer.step, t=duration(time.perf_counter() - started),
                                                   m=format_metrics(metrics) or "-"))
+    for line in report_lines(report) if report else ():
+        out(line)
     out(_("Checkpoint: {p}").format(p=saved))
     out(_("Sample from it: {cmd}").format(cmd=sample_hint(trainer)))
     return 0

@@ -19,7 +19,7 @@ from .atomic import write_json_atomic
 from .checkpoint import Checkpoint, save_checkpoint
 from .device import autocast_for, resolve_device
 from .errors import ConfigError
-from .evaluate import evaluate, is_better
+from .evaluate import evaluate, is_better, split_report
 from .i18n import _
 from .limits import check_fits, parameter_count
 from .optim import FlatAdamW
@@ -84,6 +84,7 @@ class EvalRecord:
     metrics: dict  # val_loss, perplexity, token_accuracy, exact_match, accuracy, precision, recall, f1
     best: bool = False  # the best evaluation of the run so far by the task's headline metric (Task.metric)
     kind: str = "eval"
+    report: dict | None = None  # a classifier's confusion matrix and per-class scores (evaluate.report_of)
 
 
 @dataclass
@@ -203,10 +204,10 @@ class Trainer:
                 return
             yield self._record(record)
             if self.step % cfg.eval_interval == 0 or self.step == cfg.max_steps:
-                metrics = self.evaluate(autocast)
+                metrics, report = split_report(self.evaluate(autocast))
                 if self._stop.is_set():
                     continue  # an evaluation cut short by a stop request is not a measurement
-                yield self._record(EvalRecord(self.step, metrics, self._track_best(metrics)))
+                yield self._record(EvalRecord(self.step, metrics, self._track_best(metrics), report=report))
                 if not math.isfinite(metrics["val_loss"]):
                     yield from self._diverged(self.step)
                     return

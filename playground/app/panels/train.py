@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea,
-                               QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget)
+                               QSizePolicy, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from ...core.device import available_devices
 from ...core.errors import PlaygroundError
@@ -23,6 +23,7 @@ from ..numbers import format_count
 from ..training import TrainingRun, read_metrics, save_checkpoint_row, training_threads, use_threads
 from ..widgets.banner import Banner
 from ..widgets.checkpoint_list import CheckpointList
+from ..widgets.confusion_view import ConfusionView, report_table
 from ..widgets.loss_plot import LossPlot, loss_curves
 from ..widgets.metrics_table import MetricsTable
 from ..widgets.train_settings import TrainSettingsForm
@@ -197,7 +198,15 @@ class TrainPanel(Panel):
         self.plot = LossPlot()
         make_exportable(self.plot, "loss", lambda: view_tables.loss_history(self.plot))
         self.plot.setMinimumSize(360, 280)
-        column.addWidget(self.plot, 1)
+        # a classifier's confusion matrix shares the room of the curves: a tab, shown for labelled tasks
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        self.views.addTab(self.plot, self.tr("Loss"))
+        self.confusion = ConfusionView()
+        make_exportable(self.confusion, "confusion-matrix", lambda: report_table(self.confusion))
+        self.views.addTab(self.confusion, self.tr("Classes"))
+        self.views.setTabToolTip(1, self.tr("Confusion matrix, precision, recall and F1 of each class"))
+        column.addWidget(self.views, 1)
         return column
 
     # --- training control ------------------------------------------------------------------
@@ -343,6 +352,8 @@ class TrainPanel(Panel):
         recipe = self.workspace.core.recipe
         self.metrics.show_metrics(row["step"], row["metrics"], recipe.task.metric if recipe is not None else None)
         self.metrics_caption.setText(self.tr("At step {step}").format(step=format_count(row["step"])))
+        if isinstance(row.get("report"), dict):
+            self.confusion.show_report(row["step"], row["report"])
 
     # --- settings ---------------------------------------------------------------------------
     def _on_setting_changed(self, field: str, value) -> None:
@@ -389,6 +400,8 @@ class TrainPanel(Panel):
         self.status.reset_pace()
         self.plot.clear_data()
         self.metrics.clear_metrics()
+        self.confusion.clear_report()
+        self.views.setTabVisible(1, bool(core.recipe is not None and core.recipe.task.labels))
         self.metrics_caption.setText(self.tr("No evaluation yet"))
         self.checkpoints.clear_list()
         self.plot.add_rows(core.history)
