@@ -2,8 +2,10 @@
 
 import csv
 import io
+import os
 
 import pytest
+from PySide6.QtCore import QSize
 
 from playground.app.export import exporter_of
 from playground.app.panels.train import TrainPanel
@@ -99,23 +101,35 @@ HAND = report_of(["sports", "food", "food", "school", "weather", "xx"],
                  ["sports", "sports", "food", "school", "school", "weather"], ("sports", "weather", "food", "school"))
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (900, 600)])
-def test_the_view_fits_in_english_and_chinese(qtbot, size, request):
-    for chinese in (False, True):
-        if chinese:
-            request.getfixturevalue("chinese_ui")
-        view = ConfusionView()
-        qtbot.addWidget(view)
-        # the room the Train panel's main column has in a window this size, less the sidebars
-        view.resize(size[0] - 330 - 200, size[1] - 200)
-        view.show_report(12, HAND)
-        view.show()
-        qtbot.waitExposed(view)
-        assert clipped_texts(view) == []
-        assert view.matrix.horizontalScrollBar().maximum() == 0  # no class is scrolled out of sight
-        if chinese:
-            assert view.header_texts(view.matrix)[1] == ["体育", "天气", "食物", "学校"]
-            assert label_name("positive") == "正面"
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_classes_tab_fits_the_window_at_1280x720_and_its_minimum(qtbot, make_window, language, request):
+    if language == "zh_CN":
+        request.getfixturevalue("chinese_ui")
+    window = make_window("topics")
+    window.show_panel("train")
+    train = window.panel("train")
+    with qtbot.waitSignal(window.workspace.training_state, timeout=TIMEOUT, check_params_cb=lambda s: s == "finished"):
+        train.start()
+    qtbot.waitUntil(lambda: not train.job_running(), timeout=TIMEOUT)
+    train.views.setCurrentIndex(1)
+    view = train.confusion
+    assert view.step == 60
+    names = ["体育", "天气", "食物", "学校"] if language == "zh_CN" else ["sports", "weather", "food", "school"]
+    assert view.header_texts(view.matrix)[1] == names
+    found = []
+    for size in (QSize(1280, 720), window.minimumSize()):
+        window.resize(size)
+        qtbot.wait(100)
+        found += [f"{size.width()}x{size.height()}: {clip}" for clip in clipped_texts(window)]
+        for table in (view.matrix, view.scores):  # every class and score in sight, none scrolled away
+            assert table.horizontalScrollBar().maximum() == 0, (size, table)
+            assert table.viewport().width() >= table.horizontalHeader().length()
+        shots = os.environ.get("PLAYGROUND_SHOTS")
+        if shots:
+            window.grab().save(f"{shots}/classes-{language}-{size.width()}.png")
+    assert not found, "\n".join(found)
+    if language == "zh_CN":
+        assert label_name("positive") == "正面" and label_name("negative") == "负面"
 
 
 def test_report_table_of_a_hand_counted_report(qtbot):

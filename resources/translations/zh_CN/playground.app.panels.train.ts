@@ -84,6 +84,18 @@
         <translation>保留这条曲线、与已保存的训练对比、清除对比曲线</translation>
     </message>
     <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Confusion matrix, precision, recall and F1 of each class</source>
+        <translation>混淆矩阵，以及每个类别的精确率、召回率和 F1 值</translation>
+    </message>
+    <message>
         <source>Training diverged: {message}</source>
         <translation>训练发散：{message}</translation>
     </message>
