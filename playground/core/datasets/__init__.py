@@ -52,6 +52,7 @@ class BuiltinDataset:
     make: Callable[[int], Splits]  # seed -> Splits
     model: dict  # ModelConfig overrides
     train: dict  # TrainConfig overrides
+    tokenizer: str = "char"  # the tokenizer kind it trains with unless another is chosen
 
 
 def _pair_splits(
@@ -178,9 +179,10 @@ def _sentiment() -> BuiltinDataset:
         ),
         kind="pairs", architecture="decoder", metric="accuracy", labels=SENTIMENT_LABELS,
         make=_make_sentiment,
-        # measured: 76% accuracy (F1 0.76) at 800 steps; 2 layers at lr 3e-3 learn as fast as 4 at 1e-3
+        # Word-level: "not" is then the token just before the word it flips. Characters reached 73-78%
+        # in 800 steps, a word-level model passes 90% within 100 (see the README).
         model=_decoder_model(_decoder_block(MAX_SENTIMENT_CHARS, len("positive")), dropout=0.0),
-        train=_train(batch_size=64, lr=3e-3, max_steps=800),
+        train=_train(batch_size=64, lr=3e-3, max_steps=800), tokenizer="word",
     )
 
 
@@ -198,7 +200,7 @@ def _topics() -> BuiltinDataset:
         kind="pairs", architecture="decoder", metric="accuracy", labels=TOPIC_LABELS,
         make=_make_topics,
         model=_decoder_model(_decoder_block(MAX_TOPIC_CHARS, len("weather")), dropout=0.0),
-        train=_train(batch_size=64, lr=3e-3, max_steps=400),
+        train=_train(batch_size=64, lr=3e-3, max_steps=400), tokenizer="word",
     )
 
 
