@@ -8,7 +8,7 @@ import pytest
 
 from playground.core.datasets import DATASETS, check_source
 from playground.core.datasets.sampling import is_held_out
-from playground.core.datasets.topics import ACTIONS, MAX_TOPIC_CHARS, SCENES, TOPIC_LABELS, topic_pairs
+from playground.core.datasets.topics import ACTIONS, ASIDES, MAX_TOPIC_CHARS, SCENES, TOPIC_LABELS, topic_pairs
 from playground.core.errors import ConfigError
 from playground.core.evaluate import report_of
 from playground.core.model import build_model
@@ -34,6 +34,9 @@ def test_four_balanced_classes_short_sentences_and_their_topic_words(splits):
     for sentence, topic in splits.val:
         own = [noun for _, noun in ACTIONS[topic]]
         assert any(scene in sentence for scene in SCENES[topic]) or any(noun in sentence.split() for noun in own)
+        assert not any(aside in sentence for aside in ASIDES[topic])  # an aside is always another topic's
+    with_aside = [s for s, _ in splits.val if any(a in s for asides in ASIDES.values() for a in asides)]
+    assert 0.25 < len(with_aside) / len(splits.val) < 0.45
 
 
 def test_deterministic_by_seed_and_held_out_by_sentence(splits):

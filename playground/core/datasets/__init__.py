@@ -193,9 +193,10 @@ def _topics() -> BuiltinDataset:
         description=_(
             "Short sentences about one of four topics: sports, weather, food or school, such as "
             "\"my sister kicks the ball in the park today .\" (sports). People, places and times are "
-            "shared by all topics, and some verbs too (watches, likes), so the model has to find the "
-            "words that belong to one topic. Four classes: the Train panel shows which topics it "
-            "mixes up in a confusion matrix, with precision, recall and F1 for each."
+            "shared by all topics, and a third of the sentences end with a phrase from another topic: "
+            "\"the snow melts before the exam .\" is about the weather. The model has to learn which "
+            "words decide the topic. The Train panel shows which topics it mixes up in a confusion "
+            "matrix, with precision, recall and F1 for each."
         ),
         kind="pairs", architecture="decoder", metric="accuracy", labels=TOPIC_LABELS,
         make=_make_topics,

@@ -1,12 +1,13 @@
 """Topic classification: short sentences about sports, the weather, food or school, and their topic.
 
-Every topic draws from the same people, places and times, so only the topic's own words tell the
-classes apart, and a sentence has one or two of them:
+Every topic draws from the same people, places and times, and a third of the sentences end with a
+phrase from another topic ("after the match", "in the rain"): the topic is that of what happens,
+so the model has to learn which words decide, not spot any topic word:
 
-    "my sister kicks the ball in the park today ."   -> sports
-    "the rain falls on the old house ."              -> weather
-    "the boy and his friend cook the hot soup ."     -> food
-    "our teacher reads a short story in the class ." -> school
+    "my sister kicks the ball in the park today ."  -> sports
+    "the snow melts before the exam ."              -> weather
+    "the boy and his friend cook the hot soup ."    -> food (the verb agrees: cook)
+    "our friend reads a book after the match ."     -> school
 """
 
 import random
@@ -19,9 +20,16 @@ MAX_TOPIC_CHARS = 64
 
 SUBJECTS = ("the boy", "the girl", "my sister", "my brother", "our friend", "the old man", "a child",
             "her mother", "his father", "the woman")
-TIMES = ("today", "this morning", "after lunch", "on monday", "again", "every day", "at night")
+TIMES = ("today", "this morning", "on monday", "again", "every day", "at night")
 PLACES = ("in the park", "near the river", "at home", "in the city", "by the house", "in the garden")
 
+# Per topic: a phrase that may end a sentence of ANOTHER topic, as a distraction.
+ASIDES = {
+    "sports": ("after the match", "before the race", "at the stadium"),
+    "weather": ("in the rain", "in the snow", "in the wind"),
+    "food": ("after lunch", "in the kitchen", "before dinner"),
+    "school": ("after school", "before the exam", "in the classroom"),
+}
 # Per topic: (verb, object) actions a subject does, and adjectives of its objects.
 ACTIONS = {
     "sports": (("kicks", "ball"), ("throws", "ball"), ("wins", "race"), ("plays", "match"),
@@ -88,9 +96,11 @@ def topic_sentence(rng: random.Random, topic: str) -> str:
     """One sentence about ``topic``: an action or a scene, sometimes a place and a time."""
     clause = rng.choice(SCENES[topic]) if rng.random() < 0.3 else _action_clause(rng, topic)
     words = [clause]
-    if rng.random() < 0.4:
+    if rng.random() < 0.35:
+        words.append(rng.choice(ASIDES[rng.choice([t for t in TOPIC_LABELS if t != topic])]))
+    elif rng.random() < 0.4:
         words.append(rng.choice(PLACES))
-    if rng.random() < 0.4:
+    if rng.random() < 0.3:
         words.append(rng.choice(TIMES))
     return " ".join(words) + " ."
 
