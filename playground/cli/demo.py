@@ -87,8 +87,9 @@ def final_metrics(trainer) -> dict:
     from playground.core.evaluate import evaluate, split_report
 
     cfg = trainer.cfg
-    return split_report(evaluate(trainer.model, trainer.task, cfg.batch_size, trainer.model.cfg.block_size, cfg.eval_batches,
-                    cfg.eval_examples, cfg.seed + 1, trainer.device, contextlib.nullcontext))[0]
+    metrics = evaluate(trainer.model, trainer.task, cfg.batch_size, trainer.model.cfg.block_size, cfg.eval_batches,
+                       cfg.eval_examples, cfg.seed + 1, trainer.device, contextlib.nullcontext)
+    return split_report(metrics)[0]  # the numbers; the demo prints no confusion matrix
 
 
 def show_text_samples(trainer, n: int = 3) -> None:

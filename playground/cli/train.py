@@ -35,7 +35,8 @@ def add_parser(subparsers) -> None:
     source = data.add_mutually_exclusive_group()
     source.add_argument("--dataset", metavar="NAME", help=_("a built-in dataset (see 'playground datasets')"))
     source.add_argument("--text", metavar="FILE", help=_("a plain-text file to learn to continue"))
-    data.add_argument("--tokenizer", choices=KINDS, help=_("tokenizer kind (default: the dataset's, see 'playground datasets'; char for --text)"))
+    data.add_argument("--tokenizer", choices=KINDS,
+                      help=_("tokenizer kind (default: the dataset's, see 'playground datasets'; char for --text)"))
     data.add_argument("--vocab-size", type=positive_int, metavar="N", help=_("vocabulary size (not for char)"))
     data.add_argument("--seed", type=non_negative_int, metavar="N", help=_("seed of the data and the weights (default: 0)"))
     for option, helptext in (("--gutenberg", _("keep only the book of a Project Gutenberg --text: no header, "
@@ -126,8 +127,9 @@ def new_trainer(args):
         name = args.dataset
     else:
         cleaning = given(args, CLEANING_OPTIONS)
-        recipe = recipe_for_text(args.text, kind or "char", args.vocab_size, cleaning=Cleaning(**cleaning) if cleaning else None,
-                                 seed=seed, model=model, train=train)
+        recipe = recipe_for_text(args.text, kind or "char", args.vocab_size,
+                                 cleaning=Cleaning(**cleaning) if cleaning else None, seed=seed, model=model,
+                                 train=train)
         name = Path(args.text).stem
     if args.warmup is None and recipe.train.warmup_steps > recipe.train.max_steps // 5:
         recipe.train = replace(recipe.train, warmup_steps=max(1, recipe.train.max_steps // 5))
