@@ -115,14 +115,20 @@ class ConfusionView(QWidget):
                 table.setItem(r, c, item)
         self._fit(table)
 
-    @staticmethod
-    def _fit(table: QTableWidget) -> None:
-        """As tall as its rows, so only a too narrow window scrolls it sideways."""
+    def _fit(self, table: QTableWidget) -> None:
+        """As tall as its rows, with room for a scroll bar only when the window is too narrow for the columns."""
         table.resizeColumnsToContents()
         table.resizeRowsToContents()
         rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
-        bar = table.horizontalScrollBar().sizeHint().height()
+        wide = table.horizontalHeader().length() + table.verticalHeader().width() + 2 * table.frameWidth()
+        bar = table.horizontalScrollBar().sizeHint().height() if wide > self.contentsRect().width() else 0
         table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + bar + 2 * table.frameWidth())
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self.report is not None:
+            for table in (self.matrix, self.scores):
+                self._fit(table)
 
     # --- what it shows, for the CSV and tests -------------------------------------------------------
     def matrix_cells(self) -> list[list[str]]:
