@@ -11,8 +11,8 @@ from playground.core.i18n import _
 from playground.core.tokenizer_kinds import KINDS
 
 from .common import (EXIT_DIVERGED, EXIT_INTERRUPTED, PROG, ProgressBar, architecture_name, duration, err,
-                     format_metrics, fraction, non_negative_int, out, positive_float, positive_int, resolve_checkpoint,
-                     stop_on_interrupt, subcommand)
+                     format_metrics, fraction, non_negative_int, out, positive_float, positive_int, report_lines,
+                     resolve_checkpoint, stop_on_interrupt, subcommand)
 
 # command-line option -> ModelConfig / TrainConfig field
 MODEL_OPTIONS = {"layers": "n_layer", "heads": "n_head", "width": "d_model", "ff": "d_ff", "context": "block_size",
@@ -35,7 +35,8 @@ def add_parser(subparsers) -> None:
     source = data.add_mutually_exclusive_group()
     source.add_argument("--dataset", metavar="NAME", help=_("a built-in dataset (see 'playground datasets')"))
     source.add_argument("--text", metavar="FILE", help=_("a plain-text file to learn to continue"))
-    data.add_argument("--tokenizer", choices=KINDS, help=_("tokenizer kind (default: char)"))
+    data.add_argument("--tokenizer", choices=KINDS,
+                      help=_("tokenizer kind (default: the dataset's, see 'playground datasets'; char for --text)"))
     data.add_argument("--vocab-size", type=positive_int, metavar="N", help=_("vocabulary size (not for char)"))
     data.add_argument("--seed", type=non_negative_int, metavar="N", help=_("seed of the data and the weights (default: 0)"))
     for option, helptext in (("--gutenberg", _("keep only the book of a Project Gutenberg --text: no header, "
@@ -116,7 +117,7 @@ def new_trainer(args):
     from playground.core.text import Cleaning
     from playground.core.train import Trainer
 
-    kind, seed = args.tokenizer or "char", args.seed or 0
+    kind, seed = args.tokenizer, args.seed or 0  # None: the dataset's own kind, char for a text file
     model, train = given(args, MODEL_OPTIONS), train_overrides(args)
     if args.dataset:
         if given(args, CLEANING_OPTIONS):
@@ -126,8 +127,9 @@ def new_trainer(args):
         name = args.dataset
     else:
         cleaning = given(args, CLEANING_OPTIONS)
-        recipe = recipe_for_text(args.text, kind, args.vocab_size, cleaning=Cleaning(**cleaning) if cleaning else None,
-                                 seed=seed, model=model, train=train)
+        recipe = recipe_for_text(args.text, kind or "char", args.vocab_size,
+                                 cleaning=Cleaning(**cleaning) if cleaning else None, seed=seed, model=model,
+                                 train=train)
         name = Path(args.text).stem
     if args.warmup is None and recipe.train.warmup_steps > recipe.train.max_steps // 5:
         recipe.train = replace(recipe.train, warmup_steps=max(1, recipe.train.max_steps // 5))
@@ -203,13 +205,13 @@ def train(trainer, name: str, quiet: bool = False) -> int:
     if not quiet:
         describe_start(trainer, name)
     bar = ProgressBar(trainer.cfg.max_steps, trainer.step, enabled=not quiet)
-    started, metrics, ending, saved = time.perf_counter(), {}, None, None
+    started, metrics, report, ending, saved = time.perf_counter(), {}, None, None, None
     with stop_on_interrupt(trainer):
         try:
             for record in trainer.run():
                 bar.update(record)
                 if record.kind == "eval":
-                    metrics = record.metrics
+                    metrics, report = record.metrics, record.report
                 elif record.kind == "event" and record.event in ("stopped", "diverged"):
                     ending = record
                 elif record.kind == "event" and record.event == "checkpoint":
@@ -227,6 +229,8 @@ def train(trainer, name: str, quiet: bool = False) -> int:
         return EXIT_INTERRUPTED
     out(_("Finished step {s} in {t}: {m}").format(s=trainer.step, t=duration(time.perf_counter() - started),
                                                   m=format_metrics(metrics) or "-"))
+    for line in report_lines(report) if report else ():
+        out(line)
     out(_("Checkpoint: {p}").format(p=saved))
     out(_("Sample from it: {cmd}").format(cmd=sample_hint(trainer)))
     return 0

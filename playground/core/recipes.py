@@ -41,13 +41,14 @@ def pair_texts(pairs: list[tuple[str, str]]) -> list[str]:
     return [s for s, _ in pairs] + [t for _, t in pairs]
 
 
-def recipe_for_dataset(name: str, seed: int = 0, tokenizer_kind: str = "char", vocab_size: int | None = None,
+def recipe_for_dataset(name: str, seed: int = 0, tokenizer_kind: str | None = None, vocab_size: int | None = None,
                        tokenizer: Tokenizer | None = None, model: dict | None = None,
                        train: dict | None = None) -> Recipe:
-    """The built-in dataset ``name`` with its default model and training settings (overridable)."""
+    """The built-in dataset ``name`` with its default model and training settings (overridable); the
+    tokenizer kind defaults to the dataset's (``BuiltinDataset.tokenizer``)."""
     ds = get_dataset(name)
     splits = ds.make(seed)
-    tokenizer_kind = tokenizer.kind if tokenizer is not None else tokenizer_kind
+    tokenizer_kind = tokenizer.kind if tokenizer is not None else tokenizer_kind or ds.tokenizer
     spec = {"dataset": name, "seed": seed, "tokenizer": tokenizer_kind, "vocab_size": vocab_size}
     if ds.kind == "lm":
         tokenizer = tokenizer or Tokenizer.train(tokenizer_kind, [splits.train], vocab_size)

@@ -19,7 +19,7 @@ from .atomic import write_json_atomic
 from .checkpoint import Checkpoint, save_checkpoint
 from .device import autocast_for, resolve_device
 from .errors import ConfigError
-from .evaluate import evaluate, is_better
+from .evaluate import evaluate, is_better, split_report
 from .health import AttentionRecord, HealthMonitor, attention_record, entropy_batch
 from .i18n import _
 from .limits import check_fits, parameter_count
@@ -86,6 +86,7 @@ class EvalRecord:
     metrics: dict  # val_loss, perplexity, token_accuracy, exact_match, accuracy, precision, recall, f1
     best: bool = False  # the best evaluation of the run so far by the task's headline metric (Task.metric)
     kind: str = "eval"
+    report: dict | None = None  # a classifier's confusion matrix and per-class scores (evaluate.report_of)
 
 
 @dataclass
@@ -211,10 +212,10 @@ class Trainer:
             if self.health is not None and self.step % cfg.health_interval == 0:
                 yield self._record(self.health.measure(self.step, record.lr, record.grad_norm))
             if self.step % cfg.eval_interval == 0 or self.step == cfg.max_steps:
-                metrics = self.evaluate(autocast)
+                metrics, report = split_report(self.evaluate(autocast))
                 if self._stop.is_set():
                     continue  # an evaluation cut short by a stop request is not a measurement
-                yield self._record(EvalRecord(self.step, metrics, self._track_best(metrics)))
+                yield self._record(EvalRecord(self.step, metrics, self._track_best(metrics), report=report))
                 if self.health is not None and math.isfinite(metrics["val_loss"]):
                     yield self._record(self.attention_health())
                 if not math.isfinite(metrics["val_loss"]):

@@ -63,7 +63,7 @@ class Workspace:
         self.recipe = recipe
         self._reset_model()
 
-    def use_dataset(self, name: str = DEFAULT_DATASET, seed: int = 0, tokenizer_kind: str = "char",
+    def use_dataset(self, name: str = DEFAULT_DATASET, seed: int = 0, tokenizer_kind: str | None = None,
                     vocab_size: int | None = None) -> Recipe:
         self.recipe = recipe_for_dataset(name, seed, tokenizer_kind, vocab_size)
         self._reset_model()

@@ -8,6 +8,7 @@ from playground.core.errors import ConfigError
 
 GOOD_AND_BAD = {
     "sentiment": (["the dog is not happy .", "a"], ["", "   ", "x" * 81]),
+    "topics": (["the girl kicks the ball .", "天气很好 ☀️"], ["", "  ", "x" * 65]),
     "addition": (["23+58=", "0+0=", "99+99=", "7+40="], ["23+58", "100+1=", "2+-3=", "a+b=", "05+3=", "1+2=3", ""]),
     "reversal": (["abcd", "abcdefghijab"], ["abc", "abcdefghijabc", "abck", "ABCD", "ab cd", ""]),
     "sorting": (["jihg", "aaaaaaaaaaaa"], ["abc", "xyzw", ""]),

@@ -24,6 +24,7 @@ from ..training import TrainingRun, read_metrics, save_checkpoint_row, training_
 from ..widgets.banner import Banner
 from ..widgets.checkpoint_list import CheckpointList
 from ..widgets.health_view import HealthView
+from ..widgets.confusion_view import ConfusionView, report_table
 from ..widgets.loss_plot import LossPlot, loss_curves
 from ..widgets.metrics_table import MetricsTable
 from ..widgets.snapshot_budget import SnapshotBudget
@@ -214,6 +215,10 @@ class TrainPanel(Panel):
         self.views.addTab(self.health, self.tr("Health"))
         self.views.setTabToolTip(1, self.tr("Per layer: gradient norm and update size over steps; attention "
                                             "entropy per head; what looks off, in words"))
+        self.confusion = ConfusionView()  # a classifier's confusion matrix: a tab, shown for labelled tasks
+        make_exportable(self.confusion, "confusion-matrix", lambda: report_table(self.confusion))
+        self.views.addTab(self.confusion, self.tr("Classes"))
+        self.views.setTabToolTip(2, self.tr("Confusion matrix, precision, recall and F1 of each class"))
         column.addWidget(self.views, 1)
         return column
 
@@ -372,6 +377,8 @@ class TrainPanel(Panel):
         recipe = self.workspace.core.recipe
         self.metrics.show_metrics(row["step"], row["metrics"], recipe.task.metric if recipe is not None else None)
         self.metrics_caption.setText(self.tr("At step {step}").format(step=format_count(row["step"])))
+        if isinstance(row.get("report"), dict):
+            self.confusion.show_report(row["step"], row["report"])
 
     # --- settings ---------------------------------------------------------------------------
     def _on_setting_changed(self, field: str, value) -> None:
@@ -418,6 +425,8 @@ class TrainPanel(Panel):
         self.status.reset_pace()
         self.plot.clear_data()
         self.metrics.clear_metrics()
+        self.confusion.clear_report()
+        self.views.setTabVisible(self.views.indexOf(self.confusion), bool(core.recipe is not None and core.recipe.task.labels))
         self.metrics_caption.setText(self.tr("No evaluation yet"))
         self.checkpoints.clear_list()
         self.plot.add_rows(core.history)

@@ -12,6 +12,7 @@ from .grammar import MAX_SENTIMENT_CHARS, SENTIMENT_LABELS, grammar_sentence, se
 from .numbers import numbers_en_pairs, numbers_zh_pairs
 from .sampling import split_all, split_samples
 from .sequences import reversal_pairs, sorting_pairs
+from .topics import MAX_TOPIC_CHARS, TOPIC_LABELS, topic_pairs
 
 Pair = tuple[str, str]
 
@@ -51,6 +52,7 @@ class BuiltinDataset:
     make: Callable[[int], Splits]  # seed -> Splits
     model: dict  # ModelConfig overrides
     train: dict  # TrainConfig overrides
+    tokenizer: str = "char"  # the tokenizer kind it trains with unless another is chosen
 
 
 def _pair_splits(
@@ -78,6 +80,10 @@ def _make_addition(seed: int) -> Splits:
 
 def _make_sentiment(seed: int) -> Splits:
     return _pair_splits(sentiment_pairs, seed)
+
+
+def _make_topics(seed: int) -> Splits:
+    return _pair_splits(topic_pairs, seed)
 
 
 def _make_reversal(seed: int) -> Splits:
@@ -173,9 +179,29 @@ def _sentiment() -> BuiltinDataset:
         ),
         kind="pairs", architecture="decoder", metric="accuracy", labels=SENTIMENT_LABELS,
         make=_make_sentiment,
-        # measured: 76% accuracy (F1 0.76) at 800 steps; 2 layers at lr 3e-3 learn as fast as 4 at 1e-3
+        # Word-level: "not" is then the token just before the word it flips. Characters reached 73-78%
+        # in 800 steps, a word-level model passes 90% within 100 (see the README).
         model=_decoder_model(_decoder_block(MAX_SENTIMENT_CHARS, len("positive")), dropout=0.0),
-        train=_train(batch_size=64, lr=3e-3, max_steps=800),
+        train=_train(batch_size=64, lr=3e-3, max_steps=800), tokenizer="word",
+    )
+
+
+def _topics() -> BuiltinDataset:
+    return BuiltinDataset(
+        name="topics",
+        title=_("Topics"),
+        description=_(
+            "Short sentences about one of four topics: sports, weather, food or school, such as "
+            "\"my sister kicks the ball in the park today .\" (sports). People, places and times are "
+            "shared by all topics, and a third of the sentences end with a phrase from another topic: "
+            "\"the snow melts before the exam .\" is about the weather. The model has to learn which "
+            "words decide the topic. The Train panel shows which topics it mixes up in a confusion "
+            "matrix, with precision, recall and F1 for each."
+        ),
+        kind="pairs", architecture="decoder", metric="accuracy", labels=TOPIC_LABELS,
+        make=_make_topics,
+        model=_decoder_model(_decoder_block(MAX_TOPIC_CHARS, len("weather")), dropout=0.0),
+        train=_train(batch_size=64, lr=3e-3, max_steps=300, eval_interval=50), tokenizer="word",
     )
 
 
@@ -275,7 +301,7 @@ def _dates() -> BuiltinDataset:
 
 
 _BUILDERS = {
-    "grammar": _grammar, "sentiment": _sentiment, "addition": _addition, "reversal": _reversal,
+    "grammar": _grammar, "sentiment": _sentiment, "topics": _topics, "addition": _addition, "reversal": _reversal,
     "sorting": _sorting, "numbers-en": _numbers_en, "numbers-zh": _numbers_zh, "dates": _dates,
 }
 

@@ -11,6 +11,7 @@ from .dates import date_to_english
 from .grammar import MAX_SENTIMENT_CHARS
 from .numbers import SMALLEST_SOURCE
 from .sequences import ALPHABET
+from .topics import MAX_TOPIC_CHARS
 
 STRING_LENGTHS = (4, 12)  # the min_len and max_len the reversal and sorting generators default to
 DATE_YEARS = (1950, 2049)  # the years date_pair defaults to
@@ -66,8 +67,16 @@ def _sentence(source: str) -> str | None:
         n=MAX_SENTIMENT_CHARS)
 
 
+def _topic_sentence(source: str) -> str | None:
+    if source.strip() and len(source) <= MAX_TOPIC_CHARS:
+        return None
+    return _("Type a sentence of at most {n} characters, e.g. the girl kicks the ball .").format(
+        n=MAX_TOPIC_CHARS)
+
+
 CHECKS = {
     "sentiment": _sentence,
+    "topics": _topic_sentence,
     "addition": _addition,
     "reversal": _letters,
     "sorting": _letters,

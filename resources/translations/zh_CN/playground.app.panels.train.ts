@@ -100,6 +100,14 @@
         <translation>健康（{n}）</translation>
     </message>
     <message>
+        <source>Classes</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Confusion matrix, precision, recall and F1 of each class</source>
+        <translation>混淆矩阵，以及每个类别的精确率、召回率和 F1 值</translation>
+    </message>
+    <message>
         <source>Training diverged: {message}</source>
         <translation>训练发散：{message}</translation>
     </message>
