@@ -202,6 +202,14 @@ def translation_pairs(seed: int | random.Random, n: int) -> list[tuple[str, str]
 _ENGLISH_FORMS = {form: noun for noun in NOUNS for form in (noun, plural(noun))}
 
 
+def english_words() -> frozenset[str]:
+    """Every word and mark the English side uses, for checking a sentence typed to translate."""
+    verbs = {form for verb in (*TRANSITIVE, *INTRANSITIVE) for form in (verb, third_person(verb))}
+    adjectives = {*ADJECTIVES_ANY, *ADJECTIVES_LIVING, *ADJECTIVES_THING}
+    others = {"an", "'s", "is", "are", "do", "does", "did", "not", ".", "?"}
+    return frozenset({*_ENGLISH_FORMS, *verbs, *adjectives, *SINGULAR, *PLURAL, *PREPOSITIONS, *others})
+
+
 def noun_links(english: str, chinese: str) -> list[tuple[int, int, int]]:
     """(Chinese character index, English start, English end) for each noun, in order.
 
