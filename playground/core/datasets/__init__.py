@@ -294,7 +294,8 @@ def _translation() -> BuiltinDataset:
         kind="pairs", architecture="encoder-decoder", metric="chrf", labels=None,
         make=_make_translation,
         model=_seq2seq_model(_seq2seq_block(MAX_ENGLISH_CHARS, MAX_CHINESE_CHARS)),
-        train=_train(max_steps=600),
+        # measured under load: chrF 91%, 83% exact match at 900 steps (325 CPU-s); 72%, 48.5% at 600
+        train=_train(max_steps=900),
     )
 
 
