@@ -1,13 +1,14 @@
 """English → Chinese sentence pairs from a small grammar with a bilingual lexicon.
 
-The English side is a plain subset of the toy English (``grammar.py``); the Chinese side is built from
-the same parse by the rules where the two languages differ:
+The English side is written like the toy English (``grammar.py``), with its spelling rules
+(``lexicon.py``: cats, mice, watches); each choice made for it is written in Chinese at once, by the
+rules where the two languages differ:
 
-    the small cat sees a red ball .          小猫看见一个红球。      a/this/two + measure word (只, 个, 本 ...)
-    my friend 's dog does not like the box .  ...不喜欢...            does not -> 不, did not -> 没, have -> 没有
-    the boy 's cat sleeps under the tree .   男孩的猫在树下睡觉。    's -> 的; a place comes before the verb
-    is the dog happy ?                       狗快乐吗？              a question keeps its order and ends in 吗
-    the dog is happy .                       狗很快乐。              an adjective as predicate takes 很
+    the small cat sees a red ball .          小猫看见一个红球。    a/this/two + measure word (只, 个, 本 ...)
+    my boy 's dog does not like the box .    我的男孩的狗不喜欢盒子。   does not -> 不, did not -> 没, 没有
+    the boy 's cat sleeps under the tree .   男孩的猫在树下睡觉。  's -> 的; a place comes before the verb
+    is the dog happy ?                       狗快乐吗？            a question keeps its order and ends in 吗
+    the dog is happy .                       狗很快乐。            an adjective as predicate takes 很
 
 Nouns appear in the same order on both sides, so :func:`noun_links` can pair each Chinese noun with
 its English one (the cross-attention truth test reads them).
