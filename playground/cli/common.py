@@ -73,7 +73,7 @@ def rate(n: float) -> str:
     return f"{n:.0f}"
 
 
-PERCENT_METRICS = ("token_accuracy", "exact_match", "accuracy", "precision", "recall", "f1")
+PERCENT_METRICS = ("token_accuracy", "exact_match", "chrf", "accuracy", "precision", "recall", "f1")
 
 
 def format_metrics(metrics: dict) -> str:
@@ -120,7 +120,8 @@ def report_lines(report: dict) -> list[str]:
 # Keys the output shows: in English the key itself (as in metrics.jsonl and --json), translated otherwise.
 def metric_name(key: str) -> str:
     names = {"val_loss": _("val_loss"), "perplexity": _("perplexity"), "token_accuracy": _("token_accuracy"),
-             "exact_match": _("exact_match"), "accuracy": _("accuracy"), "precision": _("precision"),
+             "exact_match": _("exact_match"), "chrf": _("chrf"), "accuracy": _("accuracy"),
+             "precision": _("precision"),
              "recall": _("recall"), "f1": _("f1")}
     return names.get(key, key)
 

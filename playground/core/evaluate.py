@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import torch
 
+from .chrf import corpus_chrf
 from .model import evaluating
 from .tasks import IGNORE, PairTask
 
@@ -177,6 +178,8 @@ def sequence_metrics(model, task: PairTask, n_examples: int, device,
     predicted = [tok.decode(o) for o in outputs]
     actual = [t for _, t in task.val_pairs[: len(examples)]]
     metrics = {"exact_match": sum(p == a for p, a in zip(predicted, actual)) / max(len(actual), 1)}
+    if task.metric == "chrf":  # a translation: partial credit, by character n-grams
+        metrics["chrf"] = corpus_chrf(predicted, actual) / 100
     if task.labels:  # a classifier: the share of examples given their right label, and its report
         report = report_of(predicted, actual, task.labels)
         metrics["accuracy"] = report["accuracy"]

@@ -28,6 +28,7 @@ from playground.core.errors import ConfigError
 
 MENU_ORDER = [
     "grammar", "sentiment", "topics", "addition", "reversal", "sorting", "numbers-en", "numbers-zh", "dates",
+    "translation",
 ]
 MODEL_KEYS = {
     "n_layer", "n_head", "d_model", "d_ff", "block_size", "dropout", "activation", "norm",
@@ -296,7 +297,7 @@ def test_dataset_entry_is_complete(name):
     assert dataset.kind == ("lm" if name == "grammar" else "pairs")
     expected = "decoder" if name in ("grammar", "sentiment", "topics", "addition") else "encoder-decoder"
     assert dataset.architecture == expected
-    assert dataset.metric in ("val_loss", "exact_match", "accuracy")
+    assert dataset.metric in ("val_loss", "exact_match", "accuracy", "chrf")
     assert (dataset.labels is None) == (name not in ("sentiment", "topics"))
     assert set(dataset.model) == MODEL_KEYS
     assert set(dataset.train) == TRAIN_KEYS

@@ -13,6 +13,7 @@ from .numbers import numbers_en_pairs, numbers_zh_pairs
 from .sampling import split_all, split_samples
 from .sequences import reversal_pairs, sorting_pairs
 from .topics import MAX_TOPIC_CHARS, TOPIC_LABELS, topic_pairs
+from .translation import MAX_CHINESE_CHARS, MAX_ENGLISH_CHARS, translation_pairs
 
 Pair = tuple[str, str]
 
@@ -47,7 +48,7 @@ class BuiltinDataset:
     description: str  # translated one-paragraph description for the Data panel
     kind: str  # "lm" (one text corpus) or "pairs" (source -> target examples)
     architecture: str  # default model: "decoder" (GPT-style) or "encoder-decoder"
-    metric: str  # headline metric: "val_loss" | "exact_match" | "accuracy"
+    metric: str  # headline metric: "val_loss" | "exact_match" | "accuracy" | "chrf"
     labels: tuple[str, ...] | None  # class labels for labelled tasks (sentiment), else None
     make: Callable[[int], Splits]  # seed -> Splits
     model: dict  # ModelConfig overrides
@@ -105,6 +106,10 @@ def _make_numbers_zh(seed: int) -> Splits:
 
 def _make_dates(seed: int) -> Splits:
     return _pair_splits(date_pairs, seed)
+
+
+def _make_translation(seed: int) -> Splits:
+    return _pair_splits(translation_pairs, seed)
 
 
 # Model and training defaults: first guesses, TO BE MEASURED with the real model and trainer. Each
@@ -300,9 +305,30 @@ def _dates() -> BuiltinDataset:
     )
 
 
+def _translation() -> BuiltinDataset:
+    return BuiltinDataset(
+        name="translation",
+        title=_("Sentence translation, English → Chinese"),
+        description=_(
+            "Short English sentences translated into Chinese by rule: \"the small cat sees a red "
+            "ball .\" gives \"小猫看见一个红球。\". The model learns the word-order rules where "
+            "the languages differ: a measure word after a number or 这/那 (一只猫, 一个球, 一本书), "
+            "'s as 的, a place before the verb (在树下睡觉), 很 before an adjective, 不 or 没 for "
+            "\"not\" and 吗 at the end of a question. In the inspector, each Chinese noun's "
+            "cross-attention points at its English noun."
+        ),
+        kind="pairs", architecture="encoder-decoder", metric="chrf", labels=None,
+        make=_make_translation,
+        model=_seq2seq_model(_seq2seq_block(MAX_ENGLISH_CHARS, MAX_CHINESE_CHARS)),
+        # measured under load: chrF 91%, 83% exact match at 900 steps (325 CPU-s); 72%, 48.5% at 600
+        train=_train(max_steps=900),
+    )
+
+
 _BUILDERS = {
     "grammar": _grammar, "sentiment": _sentiment, "topics": _topics, "addition": _addition, "reversal": _reversal,
     "sorting": _sorting, "numbers-en": _numbers_en, "numbers-zh": _numbers_zh, "dates": _dates,
+    "translation": _translation,
 }
 
 

@@ -12,6 +12,7 @@ from .grammar import MAX_SENTIMENT_CHARS
 from .numbers import SMALLEST_SOURCE
 from .sequences import ALPHABET
 from .topics import MAX_TOPIC_CHARS
+from .translation import MAX_ENGLISH_CHARS, english_words
 
 STRING_LENGTHS = (4, 12)  # the min_len and max_len the reversal and sorting generators default to
 DATE_YEARS = (1950, 2049)  # the years date_pair defaults to
@@ -74,6 +75,17 @@ def _topic_sentence(source: str) -> str | None:
         n=MAX_TOPIC_CHARS)
 
 
+def _english(source: str) -> str | None:
+    unknown = [word for word in source.split(" ") if word not in english_words()]
+    if source.strip() and len(source) <= MAX_ENGLISH_CHARS and not unknown:
+        return None
+    rule = _("Type an English sentence of at most {n} characters from the task's words, with a space "
+             "before the full stop, e.g. the small cat sees a red ball .").format(n=MAX_ENGLISH_CHARS)
+    if unknown and source.strip():
+        rule += " " + _("Not in its words: {words}.").format(words=", ".join(dict.fromkeys(unknown)))
+    return rule
+
+
 CHECKS = {
     "sentiment": _sentence,
     "topics": _topic_sentence,
@@ -83,6 +95,7 @@ CHECKS = {
     "numbers-en": _number(NUMBERS_EN_MAX),
     "numbers-zh": _number(NUMBERS_ZH_MAX),
     "dates": _date,
+    "translation": _english,
 }
 
 
