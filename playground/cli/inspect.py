@@ -43,9 +43,11 @@ def run(args) -> int:
 
 
 def show(result, tokenizer) -> None:
-    """Stages under their group headings, then the likeliest next tokens."""
+    """What the trace cannot show (an LSTM: attention), stages under their group headings, the likeliest next tokens."""
     from playground.core.trace import group_title
 
+    if result.notice:
+        out(result.notice)
     for group in result.groups():
         out(group_title(group))
         for record in result.in_group(group):

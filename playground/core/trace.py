@@ -52,9 +52,10 @@ class StageRecord:
 class Trace:
     """The records of one traced forward pass, in the order a student steps through them."""
 
-    def __init__(self, records: list[StageRecord], top_k: list[tuple[int, float]]):
+    def __init__(self, records: list[StageRecord], top_k: list[tuple[int, float]], notice: str | None = None):
         self.records = records
         self.top_k = top_k  # [(token id, probability)] for the last position, most likely first
+        self.notice = notice  # what this model has no stage for (an LSTM: attention), translated; else None
         self._by_name = {r.name: r for r in records}
 
     def get(self, name: str) -> StageRecord:
@@ -82,6 +83,7 @@ class Trace:
 
     def to_json(self, include_values: bool = False, max_values: int = 4096) -> dict:
         return {
+            **({"notice": self.notice} if self.notice else {}),
             "names": self.names(),
             "groups": self.groups(),
             "group_titles": {g: group_title(g) for g in self.groups()},
@@ -102,6 +104,15 @@ def group_title(group: str) -> str:
     titles = {"input": _("Input"), "embedding": _("Embedding"), "memory": _("Encoder output"),
               "output": _("Output")}
     return titles.get(group, group)
+
+
+def notice_for(cfg) -> str | None:
+    """What the inspector cannot show for this model, said plainly; None when it shows everything."""
+    if cfg.family != "lstm":
+        return None
+    return _("This is an LSTM: it has no attention, so there are no queries, keys, attention weights or heads to "
+             "show or switch off. Its trace shows the tokens, the embeddings, each LSTM layer's hidden state at "
+             "every position, and the logits.")
 
 
 def axis_title(axis: str) -> str:
@@ -374,4 +385,4 @@ def _record_forward(model: Transformer, ids, src_ids, top_k, temperature) -> Tra
     rec.add("softmax", "output", "softmax", probs, ("position", "token"))
     p, i = probs[-1].topk(min(top_k, probs.size(-1)))
     rec.add("top_k", "output", "top_k", torch.stack((i.to(p.dtype), p), dim=1), ("rank", "id_probability"))
-    return Trace(rec.in_pipeline_order(), list(zip(i.tolist(), p.tolist())))
+    return Trace(rec.in_pipeline_order(), list(zip(i.tolist(), p.tolist())), notice_for(model.cfg))

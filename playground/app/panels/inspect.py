@@ -67,6 +67,9 @@ class InspectPanel(Panel):
     # --- building ------------------------------------------------------------------------------
     def _build(self) -> None:
         self.banner = Banner()
+        self.notice = QLabel()  # what the model has no stage for (an LSTM: attention), from the core
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
         self.stage_row = QHBoxLayout()
         self.stage_row.setContentsMargins(4, 2, 4, 2)
         self.stage_buttons = QButtonGroup(self)
@@ -97,6 +100,7 @@ class InspectPanel(Panel):
         split.setSizes([220, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        layout.addWidget(self.notice)
         layout.addWidget(self._build_input())
         layout.addLayout(self._build_stepper())
         layout.addWidget(self.stage_scroll)
@@ -227,6 +231,8 @@ class InspectPanel(Panel):
             return
         name = self.current_record().name if self.inspection is not None else None
         self.inspection = inspection
+        self.notice.setText(inspection.trace.notice or "")
+        self.notice.setVisible(bool(inspection.trace.notice))
         self.detail.set_inspection(inspection, self.task().tokenizer)
         self._set_stages(inspection.trace.groups())
         names = inspection.trace.names()
@@ -382,6 +388,10 @@ class InspectPanel(Panel):
         def text(ids):
             return quoted(tok.decode(ids)) if ids else "—"
 
+        if ins.trace.notice:  # no heads to switch off
+            self.before_after.setText("\n".join([ins.trace.notice, self.tr("Next token: {top}").format(
+                top=top(ins.baseline)), self.tr("Greedy output: {text}").format(text=text(ins.greedy_baseline))]))
+            return
         lines = [self.tr("All heads on — next token: {top}").format(top=top(ins.baseline)),
                  self.tr("All heads on — greedy output: {text}").format(text=text(ins.greedy_baseline))]
         if ins.ablated:
