@@ -136,3 +136,28 @@ def test_the_inspector_says_what_it_cannot_show_and_steps_through_the_rest(qtbot
         assert panel.detail.heatmap.image_array().shape == hidden.shape
     finally:
         panel.shutdown()
+
+
+def test_the_lstm_window_in_chinese_is_all_chinese(qtbot, chinese_ui, make_window):
+    from .test_chinese_ui import Walk
+    from .ui_texts import Catalogue, coverage, painted_texts
+
+    window = make_window("grammar")
+    model = window.panel("model")
+    window.show_panel("model")
+    model.w["family"].setCurrentIndex(model.w["family"].findData("lstm"))
+    assert model.apply(), model.banner.text()
+    qtbot.waitUntil(lambda: model.summary is not None and model.summary["config"].family == "lstm", timeout=TIMEOUT)
+    assert [s.title for s in model.diagram.columns["decoder"]][2] == "LSTM 第 1 层"
+    walk = Walk(qtbot, window)
+    with painted_texts(walk.texts):
+        walk.generate_and_trace()
+        walk.panels("LSTM, untrained")
+        walk.train()
+        walk.panels("LSTM, trained")
+    inspect = window.panel("inspect")
+    assert "没有注意力" in inspect.notice.text() and {r.group for r in inspect.records()} >= {"lstm.0"}
+    result = coverage(walk.texts, Catalogue.load(), walk.data)
+    print(f"\nChinese UI coverage with the LSTM: {result.figure}")
+    assert len(result.translated) > 100
+    assert not result.english, f"still English, by place:\n{result.leftovers()}"
