@@ -1,5 +1,6 @@
 """The seed's LSTM model: its forward is an LSTM cell unrolled by hand, it trains, saves, samples and traces."""
 
+import math
 from dataclasses import asdict
 
 import pytest
@@ -11,7 +12,7 @@ from playground.core.inspect import attention_names, inspect
 from playground.core.limits import expected_shapes, memory_needed, parameter_count
 from playground.core.lstm import LSTMLanguageModel
 from playground.core.model import ModelConfig, build_model, count_parameters, flops_per_token, model_for_sizes
-from playground.core.recipes import recipe_for_text
+from playground.core.recipes import recipe_for_dataset, recipe_for_text
 from playground.core.sample import SampleConfig, beam_search, continued_text, generate
 from playground.core.session import load_session, save_session
 from playground.core.tokenizer import Tokenizer
@@ -123,7 +124,7 @@ def lstm_recipe(steps=40, kind="char", text=TEXT):
 def test_the_trainer_lowers_the_loss():
     recipe = lstm_recipe(steps=60)
     model = build_model(recipe.model)
-    losses = [r.loss for r in Trainer(model, recipe.task, recipe.train).run() if type(r).__name__ == "StepRecord"]
+    losses = [r.loss for r in Trainer(model, recipe.task, recipe.train).run() if r.kind == "step"]
     assert len(losses) == 60
     assert sum(losses[-5:]) / 5 < 0.6 * sum(losses[:5]) / 5
 
@@ -211,3 +212,43 @@ def test_the_trace_is_the_models_own_forward_and_the_inspector_has_no_attention(
     assert attention_names(model) == []
     result = inspect(model, tok, ids)
     assert result.trace is result.baseline and len(result.greedy) > 0 and result.embedding_2d.shape == (tok.vocab_size, 2)
+
+
+def test_a_reopened_session_trains_on_as_the_run_that_never_stopped(tmp_path):
+    """Exact resume: the LSTM's weights, AdamW moments and dropout RNG come back from the session."""
+    settings = dict(batch_size=4, lr=3e-3, warmup_steps=2, lr_decay_steps=8, eval_interval=1000, eval_batches=1,
+                    device="cpu", seed=5)
+
+    def workspace(steps):
+        ws = Workspace()
+        ws.use_text(TEXT, is_text=True)
+        ws.set_model_config(**{**LSTM, "dropout": 0.1})
+        ws.set_train_config(max_steps=steps, **settings)
+        return ws
+
+    def train(ws):
+        losses = []
+        for record in ws.new_trainer().run():
+            ws.record(asdict(record))
+            losses += [record.loss] if record.kind == "step" else []
+        return losses
+
+    straight, before = workspace(8), workspace(4)
+    straight.ensure_model().load_state_dict(before.ensure_model().state_dict())
+    expected, first = train(straight), train(before)
+    reopened, _ui = load_session(save_session(tmp_path / "half.playground", before))
+    second = train(reopened)
+    assert len(expected) == 8 and first + second == pytest.approx(expected, rel=1e-5, abs=1e-6)
+    for a, b in zip(straight.model.state_dict().values(), reopened.model.state_dict().values()):
+        assert torch.allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("dataset, metric", [("sentiment", "accuracy"), ("reversal", "exact_match")])
+def test_pair_tasks_train_and_evaluate_with_the_state_cache(dataset, metric):
+    recipe = recipe_for_dataset(dataset, model=dict(LSTM, d_model=32, lstm_hidden=32),
+                                train=dict(max_steps=4, batch_size=8, eval_interval=4, eval_batches=1,
+                                           eval_examples=16, warmup_steps=1, device="cpu"))
+    assert recipe.task.architecture == "decoder" and recipe.model.family == "lstm"
+    [evaluation] = [r for r in Trainer(build_model(recipe.model), recipe.task, recipe.train).run()
+                    if r.kind == "eval"]
+    assert 0.0 <= evaluation.metrics[metric] <= 1.0 and math.isfinite(evaluation.metrics["val_loss"])
