@@ -192,10 +192,16 @@ def describe_start(trainer, name: str) -> None:
     from playground.core.model import count_parameters
 
     cfg, tok = trainer.model.cfg, trainer.task.tokenizer
-    out(_("Training on {name}: {arch} model (layers {l}, heads {h}, width {d}, context {c}; {p:,} parameters), "
-          "{k} tokenizer ({v} tokens), device {dev}").format(
-        name=name, arch="LSTM" if cfg.family == "lstm" else architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model,
-        c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
+    if cfg.family == "lstm":
+        out(_("Training on {name}: LSTM model (layers {l}, width {d}, hidden size {h}, context {c}; {p:,} "
+              "parameters), {k} tokenizer ({v} tokens), device {dev}").format(
+            name=name, l=cfg.n_layer, d=cfg.d_model, h=cfg.hidden_size, c=cfg.block_size,
+            p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
+    else:
+        out(_("Training on {name}: {arch} model (layers {l}, heads {h}, width {d}, context {c}; {p:,} parameters), "
+              "{k} tokenizer ({v} tokens), device {dev}").format(
+            name=name, arch=architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model,
+            c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
     if trainer.step:
         out(_("Resuming at step {s} of {t}").format(s=trainer.step, t=trainer.cfg.max_steps))
     out(_("Run folder: {p}").format(p=trainer.run_dir))

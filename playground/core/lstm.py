@@ -20,7 +20,8 @@ from .model import ModelConfig, Recorded, Transformer
 class LSTMLayer(Recorded):
     """One LSTM layer over a sequence; reports its hidden state h_t at every position as ``hidden``.
 
-    i, f, g, o = σ(x·W_iᵀ + h·U_iᵀ + b_i), σ(…f), tanh(…g), σ(…o); c_t = f⊙c_{t−1} + i⊙g; h_t = o⊙tanh(c_t)
+    i, f, g, o = σ(x·W_iᵀ + h·U_iᵀ + b_i), σ(…f), tanh(…g), σ(…o)
+    c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t)
     """
 
     def __init__(self, n_in: int, n_hidden: int, dropout: float):

@@ -211,7 +211,8 @@ def test_the_trace_is_the_models_own_forward_and_the_inspector_has_no_attention(
     assert "h_t" in hidden.formula and "c_t" in hidden.formula
     assert attention_names(model) == []
     result = inspect(model, tok, ids)
-    assert result.trace is result.baseline and len(result.greedy) > 0 and result.embedding_2d.shape == (tok.vocab_size, 2)
+    assert result.trace is result.baseline and len(result.greedy) > 0
+    assert result.embedding_2d.shape == (tok.vocab_size, 2)
 
 
 def test_a_reopened_session_trains_on_as_the_run_that_never_stopped(tmp_path):

@@ -360,7 +360,8 @@ class ModelPanel(Panel):
         for key in TRANSFORMER_ONLY:  # settings the LSTM does not read
             self.w[key].setEnabled(not training and not lstm and self.w[key].isEnabled())
         self.w["lstm_hidden"].setEnabled(not training and lstm)
-        self.form.labelForField(self.w["n_layer"]).setText(self.tr("LSTM layers") if lstm else self.tr("Decoder layers"))
+        layers = self.tr("LSTM layers") if lstm else self.tr("Decoder layers")
+        self.form.labelForField(self.w["n_layer"]).setText(layers)
         self.setToolTip(self.tr("Stop training to change the model") if training else "")
 
     def ui_state(self) -> dict:
