@@ -42,14 +42,15 @@ def test_the_model_panel_chooses_the_lstm_and_draws_the_seeds_picture(qtbot, win
         ("Logits → softmax → next-token probabilities", f"(B, T, {V})")]
     assert f"{d} → 48" in stages[2].detail and "48 → 48" in stages[3].detail
     assert not panel.diagram.columns["encoder"]
-    for key in ("n_head", "d_ff", "activation", "norm", "position", "architecture"):
-        assert not panel.w[key].isEnabled(), key  # Transformer settings the LSTM does not read
-    assert panel.w["lstm_hidden"].isEnabled() and panel.form.labelForField(panel.w["n_layer"]).text() == "LSTM layers"
+    for key in ("n_head", "d_ff", "activation", "norm", "position", "architecture", "n_encoder_layer"):
+        assert not panel.w[key].isVisibleTo(panel), key  # Transformer settings the LSTM does not read
+    assert panel.w["lstm_hidden"].isVisibleTo(panel)
+    assert panel.form.labelForField(panel.w["n_layer"]).text() == "LSTM layers"
     panel.diagram.resize(panel.diagram.sizeHint())
     assert not panel.diagram.grab().toImage().isNull()
     panel.w["family"].setCurrentIndex(panel.w["family"].findData("transformer"))
     assert panel.apply() and window.workspace.core.recipe.model.family == "transformer"
-    assert panel.w["n_head"].isEnabled() and not panel.w["lstm_hidden"].isEnabled()
+    assert panel.w["n_head"].isVisibleTo(panel) and not panel.w["lstm_hidden"].isVisibleTo(panel)
 
 
 def test_choosing_the_lstm_on_an_encoder_decoder_task_lays_it_out_for_a_decoder(qtbot, make_window):

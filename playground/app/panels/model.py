@@ -64,6 +64,7 @@ class ModelPanel(Panel):
         self._build()
         workspace.model_changed.connect(self._on_model_changed)
         workspace.training_state.connect(lambda _s: self._update_enabled())
+        self._update_enabled()  # the rows of the family shown, even before there is a model
         self._on_model_changed()
 
     @classmethod
@@ -357,9 +358,9 @@ class ModelPanel(Panel):
             widget.setEnabled(not training)
         self.w["n_encoder_layer"].setEnabled(not training and self.w["architecture"].currentData() != "decoder")
         lstm = self.w["family"].currentData() == "lstm"
-        for key in TRANSFORMER_ONLY:  # settings the LSTM does not read
-            self.w[key].setEnabled(not training and not lstm and self.w[key].isEnabled())
-        self.w["lstm_hidden"].setEnabled(not training and lstm)
+        for key in TRANSFORMER_ONLY:  # settings the LSTM does not read: their rows go while it is chosen
+            self.form.setRowVisible(self.w[key], not lstm)
+        self.form.setRowVisible(self.w["lstm_hidden"], lstm)
         layers = self.tr("LSTM layers") if lstm else self.tr("Decoder layers")
         self.form.labelForField(self.w["n_layer"]).setText(layers)
         self.setToolTip(self.tr("Stop training to change the model") if training else "")

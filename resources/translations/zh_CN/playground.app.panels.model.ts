@@ -145,7 +145,7 @@
     </message>
     <message>
         <source>LSTM hidden size</source>
-        <translation>LSTM 隐藏状态大小</translation>
+        <translation>LSTM 隐藏大小</translation>
     </message>
     <message>
         <source>Context length</source>
