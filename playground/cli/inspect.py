@@ -71,7 +71,9 @@ def backward_step(checkpoint, ids, src_ids):
 
 
 def show(result, tokenizer) -> None:
-    """Stages under their group headings, then the likeliest next tokens."""
+    """What the trace cannot show (an LSTM: attention), stages under their group headings, the likeliest next tokens."""
+    if result.notice:
+        out(result.notice)
     show_stages(result)
     out(_("Most likely next tokens:"))
     for token_id, p in result.top_k:

@@ -17,7 +17,7 @@ from .common import (EXIT_DIVERGED, EXIT_INTERRUPTED, PROG, ProgressBar, archite
 # command-line option -> ModelConfig / TrainConfig field
 MODEL_OPTIONS = {"layers": "n_layer", "heads": "n_head", "width": "d_model", "ff": "d_ff", "context": "block_size",
                  "dropout": "dropout", "activation": "activation", "norm": "norm", "position": "position",
-                 "tie_weights": "tie_weights", "bias": "bias"}
+                 "tie_weights": "tie_weights", "bias": "bias", "family": "family", "hidden": "lstm_hidden"}
 TRAIN_OPTIONS = {"steps": "max_steps", "batch_size": "batch_size", "lr": "lr", "warmup": "warmup_steps",
                  "eval_interval": "eval_interval", "checkpoint_interval": "checkpoint_interval",
                  "grad_accum": "grad_accum", "device": "device", "threads": "threads"}
@@ -48,10 +48,14 @@ def add_parser(subparsers) -> None:
         data.add_argument(option, action="store_true", default=None, help=helptext)
 
     model = p.add_argument_group(_("model (defaults come from the dataset)"))
+    model.add_argument("--family", choices=("transformer", "lstm"),
+                       help=_("transformer, or lstm: the seed's example, embedding → LSTM → linear (decoder-only)"))
     model.add_argument("--layers", type=positive_int, metavar="N", help=_("decoder (and encoder) layers"))
     model.add_argument("--heads", type=positive_int, metavar="N", help=_("attention heads per layer"))
     model.add_argument("--width", type=positive_int, metavar="N", help=_("model width d_model"))
     model.add_argument("--ff", type=positive_int, metavar="N", help=_("feed-forward hidden width"))
+    model.add_argument("--hidden", type=positive_int, metavar="N",
+                       help=_("hidden size of each LSTM layer (default: the width)"))
     model.add_argument("--context", type=positive_int, metavar="N", help=_("context length in tokens"))
     model.add_argument("--dropout", type=fraction, metavar="X", help=_("dropout probability"))
     model.add_argument("--activation", metavar="NAME", help=_("gelu, relu or swiglu"))
@@ -190,10 +194,16 @@ def describe_start(trainer, name: str) -> None:
     from playground.core.model import count_parameters
 
     cfg, tok = trainer.model.cfg, trainer.task.tokenizer
-    out(_("Training on {name}: {arch} model (layers {l}, heads {h}, width {d}, context {c}; {p:,} parameters), "
-          "{k} tokenizer ({v} tokens), device {dev}").format(
-        name=name, arch=architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model,
-        c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
+    if cfg.family == "lstm":
+        out(_("Training on {name}: LSTM model (layers {l}, width {d}, hidden size {h}, context {c}; {p:,} "
+              "parameters), {k} tokenizer ({v} tokens), device {dev}").format(
+            name=name, l=cfg.n_layer, d=cfg.d_model, h=cfg.hidden_size, c=cfg.block_size,
+            p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
+    else:
+        out(_("Training on {name}: {arch} model (layers {l}, heads {h}, width {d}, context {c}; {p:,} parameters), "
+              "{k} tokenizer ({v} tokens), device {dev}").format(
+            name=name, arch=architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model,
+            c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
     if trainer.step:
         out(_("Resuming at step {s} of {t}").format(s=trainer.step, t=trainer.cfg.max_steps))
     out(_("Run folder: {p}").format(p=trainer.run_dir))

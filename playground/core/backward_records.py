@@ -110,6 +110,13 @@ def _grad_texts(cfg) -> dict[str, tuple[str, str]]:
 
 def _stream_norms(cfg, rec) -> list[StageRecord]:
     """‖∂L/∂x‖ of the residual stream per layer (row 0: the embeddings) and position, decoder (and encoder)."""
+    if cfg.family == "lstm":  # no residual stream: the hidden state each LSTM layer passes up
+        rows = [rec.live["embed.token"].grad] + [rec.live[f"lstm.{i}.hidden"].grad for i in range(cfg.n_layer)]
+        norms = torch.stack([torch.linalg.vector_norm(g[0], dim=-1) for g in rows])
+        return [_record("grad.stream_norms", "output", _("Hidden state gradient norms"),
+                        _("How strongly the loss pulls on each LSTM layer's output (row 0: the embeddings) at each "
+                          "position; vanishing gradients fade towards row 0 and towards early positions."),
+                        "‖∂L/∂h_l[pos]‖", norms, ("layer", "position"))]
     out_name = "mlp.residual" if cfg.norm == "pre" else "norm2"
     stacks = [("grad.stream_norms", "embed.sum", "decoder", cfg.n_layer)]
     if cfg.encoder_layers:
@@ -129,7 +136,7 @@ def _stream_norms(cfg, rec) -> list[StageRecord]:
 def _param_group(name: str) -> tuple[str, int | None]:
     """The forward group a parameter belongs to: "decoder.1.mlp.up_proj.weight" -> ("decoder.1", 1)."""
     parts = name.split(".")
-    if parts[0] in ("encoder", "decoder"):
+    if parts[0] in ("encoder", "decoder", "lstm"):
         return f"{parts[0]}.{parts[1]}", int(parts[1])
     if parts[0] in ("tok_emb", "pos_emb"):
         return "embedding", None
@@ -166,7 +173,7 @@ def _param_record(work, name: str, grad, group: str, layer) -> StageRecord:
 def _embed_rows(work, rec) -> StageRecord:
     """‖∂L/∂E[row]‖ received through the lookups (source and target), per row of the embedding matrix: (V,)."""
     rows = torch.zeros_like(work.tok_emb.weight)
-    scale = work.embed_scale()
+    scale = work.embed_scale() if hasattr(work, "embed_scale") else 1.0  # an LSTM looks its rows up unscaled
     for prefix, ids in (("embed", "tokens"), ("source.embed", "source.tokens")):
         live = rec.live.get(f"{prefix}.token")
         if live is not None and live.grad is not None:

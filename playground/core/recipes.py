@@ -48,6 +48,8 @@ def recipe_for_dataset(name: str, seed: int = 0, tokenizer_kind: str | None = No
     tokenizer kind defaults to the dataset's (``BuiltinDataset.tokenizer``)."""
     ds = get_dataset(name)
     splits = ds.make(seed)
+    lstm = (model or {}).get("family") == "lstm"  # the seed's LSTM is decoder-only, whatever the dataset's default
+    architecture = (model or {}).get("architecture", "decoder" if lstm else ds.architecture)
     tokenizer_kind = tokenizer.kind if tokenizer is not None else tokenizer_kind or ds.tokenizer
     spec = {"dataset": name, "seed": seed, "tokenizer": tokenizer_kind, "vocab_size": vocab_size}
     if ds.kind == "lm":
@@ -56,9 +58,9 @@ def recipe_for_dataset(name: str, seed: int = 0, tokenizer_kind: str | None = No
                       name=name, metric=ds.metric)
     else:
         tokenizer = tokenizer or Tokenizer.train(tokenizer_kind, pair_texts(splits.train), vocab_size)
-        task = PairTask(tokenizer, splits.train, splits.val, architecture=ds.architecture, name=name,
+        task = PairTask(tokenizer, splits.train, splits.val, architecture=architecture, name=name,
                         metric=ds.metric, labels=ds.labels)
-    model_cfg = ModelConfig.from_dict({**ds.model, "architecture": ds.architecture, **(model or {}),
+    model_cfg = ModelConfig.from_dict({**ds.model, **(model or {}), "architecture": architecture,
                                        "vocab_size": tokenizer.vocab_size, "pad_id": tokenizer.pad_id})
     train_cfg = TrainConfig.from_dict({**ds.train, "seed": seed, **(train or {})})
     return fit_context(Recipe(task, model_cfg, train_cfg, spec))

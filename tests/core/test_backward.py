@@ -315,3 +315,22 @@ def test_logit_gradient_is_softmax_minus_one_hot_over_n():
     expected = [(p - (i == row.target)) / row.counted for i, p in enumerate(row.probabilities)]
     assert row.gradient == pytest.approx(expected, abs=1e-7)
     assert logit_gradient(bt, 0).target is None and not any(logit_gradient(bt, 0).gradient)
+
+
+def test_the_seeds_lstm_steps_backward_too():
+    """An LSTM: its hidden states' gradients per layer, and weight gradients equal to a plain backward pass."""
+    from playground.core.model import ModelConfig, build_model
+
+    torch.manual_seed(0)
+    model = build_model(ModelConfig(vocab_size=20, family="lstm", n_layer=2, d_model=16, block_size=16))
+    ids = [1, 2, 3, 4, 5]
+    targets = targets_for(None, ids)
+    bt = backward_trace(model, ids, None, targets)
+    assert bt.groups() == ["output", "lstm.1", "lstm.0", "embedding", "update"]
+    norms = bt.get("grad.stream_norms").tensor
+    assert norms.shape == (3, len(ids)) and bool((norms[:, :-1] > 0).all())
+    model.zero_grad()
+    _logits, loss = model(torch.tensor([ids]), torch.tensor([targets]))
+    loss.backward()
+    for name, p in model.named_parameters():
+        torch.testing.assert_close(bt.param_grads[name], p.grad, atol=1e-6, rtol=0)

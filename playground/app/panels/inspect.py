@@ -48,7 +48,8 @@ def inspect_in_worker(make_model, tokenizer, ids, src_ids, ablated, task=None, s
     model = make_model()
     inspection = replay_inspection(model, snapshots, tokenizer, ids, src_ids, ablated) if snapshots is not None \
         else inspect(model, tokenizer, ids, src_ids, ablated)
-    inspection.lens = logit_lens(inspection.model, inspection.trace)
+    if inspection.model.cfg.family != "lstm":  # an LSTM has no residual stream of layers to look through
+        inspection.lens = logit_lens(inspection.model, inspection.trace)
     if task is not None:  # the embedding map labels the most frequent tokens
         inspection.token_counts = token_counts(task, model.tok_emb.weight.shape[0])
     return inspection
@@ -84,6 +85,9 @@ class InspectPanel(BackwardMode, Panel):
     # --- building ------------------------------------------------------------------------------
     def _build(self) -> None:
         self.banner = Banner()
+        self.notice = QLabel()  # what the model has no stage for (an LSTM: attention), from the core
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
         self.stage_row = QHBoxLayout()
         self.stage_row.setContentsMargins(4, 2, 4, 2)
         self.stage_buttons = QButtonGroup(self)
@@ -118,6 +122,7 @@ class InspectPanel(BackwardMode, Panel):
         split.setSizes([220, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        layout.addWidget(self.notice)
         layout.addWidget(self._build_input())
         stepper = self._build_stepper()
         strip = QHBoxLayout()  # Forward | Backward  ◀ [Input → Embedding → …] ▶: the strip scrolls, so a narrow window fits
@@ -301,8 +306,13 @@ class InspectPanel(BackwardMode, Panel):
             return
         name = self.current_record().name if self.inspection is not None and self.mode == "forward" else None
         self.inspection = inspection
+        self.notice.setText(inspection.trace.notice or "")
+        self.notice.setVisible(bool(inspection.trace.notice))
         self.detail.set_inspection(inspection, self.task().tokenizer)
-        self.lens.set_inspection(inspection, self.task().tokenizer)
+        has_layers = inspection.model.cfg.family != "lstm"  # the lens reads a Transformer's residual stream
+        self.detail.tabs.setTabVisible(self.detail.tabs.indexOf(self.lens), has_layers)
+        if has_layers:
+            self.lens.set_inspection(inspection, self.task().tokenizer)
         self.heldout.set_source(inspection.model, self.task(), inspection.ablated)
         if self.mode != "forward":
             return
@@ -484,6 +494,10 @@ class InspectPanel(BackwardMode, Panel):
         def text(ids):
             return quoted(tok.decode(ids)) if ids else "—"
 
+        if ins.trace.notice:  # no heads to switch off
+            self.before_after.setText("\n".join([ins.trace.notice, self.tr("Next token: {top}").format(
+                top=top(ins.baseline)), self.tr("Greedy output: {text}").format(text=text(ins.greedy_baseline))]))
+            return
         lines = [self.tr("All heads on — next token: {top}").format(top=top(ins.baseline)),
                  self.tr("All heads on — greedy output: {text}").format(text=text(ins.greedy_baseline))]
         if ins.ablated:

@@ -129,6 +129,14 @@
         <translation>，</translation>
     </message>
     <message>
+        <source>Next token: {top}</source>
+        <translation>下一个词元：{top}</translation>
+    </message>
+    <message>
+        <source>Greedy output: {text}</source>
+        <translation>贪心解码输出：{text}</translation>
+    </message>
+    <message>
         <source>All heads on — next token: {top}</source>
         <translation>所有注意力头开启——下一个词元：{top}</translation>
     </message>
