@@ -69,7 +69,7 @@ class InspectPanel(BackwardMode, Panel):
         self._live_step = 0
         self._replay_pending = False  # the training step changed while a trace ran: trace again when it ends
         self._build()
-        workspace.data_changed.connect(self._on_workspace_changed)
+        workspace.data_changed.connect(self._on_data_changed)
         workspace.model_changed.connect(self._on_workspace_changed)
         workspace.training_record.connect(self._on_training_record)
         self._on_workspace_changed()
@@ -224,6 +224,25 @@ class InspectPanel(BackwardMode, Panel):
                                   self.tr("Choose a dataset in the Data panel first."))
         self.refresh_steps()
         self._update_enabled()
+
+    def _on_data_changed(self) -> None:
+        """A new task (a lesson may switch it): a source it takes, and what was shown traced again on the new one,
+        so the panel never shows the old task's pictures under the new one's name."""
+        shown = self.inspection is not None or self.backward is not None
+        self._on_workspace_changed()
+        task = self.task()
+        if isinstance(task, PairTask) and task.val_pairs:
+            try:
+                task.check_source(self.text.text())
+            except PlaygroundError:
+                self.text.setText(task.val_pairs[0][0])
+                self.prefix.clear()
+        if shown and task is not None:  # after the model_changed that follows a new task, which clears the panel
+            QTimer.singleShot(0, self, self._trace_new_task)
+
+    def _trace_new_task(self) -> None:
+        if self.task() is not None and not self.is_tracing() and self.inspection is None:
+            self.trace_input()
 
     def model_inputs(self) -> tuple[list[int], list[int] | None]:
         return inspect_inputs(self.task(), self.text.text(), self.prefix.text() if self.prefix.isVisibleTo(self) else "")
