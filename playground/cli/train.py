@@ -138,7 +138,7 @@ def new_trainer(args):
     if args.warmup is None and recipe.train.warmup_steps > recipe.train.max_steps // 5:
         recipe.train = replace(recipe.train, warmup_steps=max(1, recipe.train.max_steps // 5))
     run_dir = Path(args.run_dir) if args.run_dir else default_run_dir(name)
-    trainer = Trainer(build_model(recipe.model), recipe.task, recipe.train, run_dir, task_spec=recipe.spec)
+    trainer = Trainer(build_model(recipe.model, seed=recipe.train.seed), recipe.task, recipe.train, run_dir, task_spec=recipe.spec)
     return trainer, name
 
 

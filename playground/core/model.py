@@ -535,11 +535,19 @@ def network(cfg: ModelConfig) -> nn.Module:
     return Transformer(cfg)
 
 
-def build_model(cfg: ModelConfig | dict) -> Transformer:
-    """Factory: a ModelConfig (or its dict) -> decoder-only or encoder-decoder Transformer, or the LSTM."""
+def build_model(cfg: ModelConfig | dict, seed: int | None = None) -> Transformer:
+    """Factory: a ModelConfig (or its dict) -> decoder-only or encoder-decoder Transformer, or the LSTM.
+
+    With ``seed`` the initial weights are the same in every process (drawn from a fork of torch's
+    RNG, so the caller's random state is left as it was); without, they follow torch's global RNG.
+    """
     from .limits import check_fits  # limits reads this module's sizes
 
     if isinstance(cfg, dict):
         cfg = ModelConfig.from_dict(cfg)
     check_fits(cfg)  # refused with the estimate before any tensor is made
-    return network(cfg)
+    if seed is None:
+        return network(cfg)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return network(cfg)

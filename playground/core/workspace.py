@@ -139,7 +139,8 @@ class Workspace:
 
     def ensure_model(self) -> Transformer:
         if self.model is None:
-            self.model = build_model(self.require_recipe().model)
+            recipe = self.require_recipe()
+            self.model = build_model(recipe.model, seed=recipe.train.seed)  # the same first weights every time
         return self.model
 
     def _reset_model(self) -> None:
