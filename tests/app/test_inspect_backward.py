@@ -364,6 +364,7 @@ def test_a_step_on_an_earlier_snapshot_is_not_applied(qtbot, make_panel, monkeyp
     qtbot.waitUntil(lambda: not panel.is_tracing(), timeout=TIMEOUT)
     before = weights(ws.core.model)
     backward(qtbot, panel)
+    assert f"step {steps[0]}." in panel.status_label.full_text()  # the weights it started from, not the newest
     monkeypatch.setattr("playground.app.widgets.backward_views.confirm_apply_step", lambda *a: True)
     panel.apply_backward_step()
     assert same_weights(before, weights(ws.core.model))

@@ -97,7 +97,7 @@ class BackwardMode:
         task, step = core.recipe.task, core.trained_steps
         ids, src_ids, targets = self._example(task, ids, src_ids)
         self._generation += 1
-        self._steps_at = step
+        self._steps_at = step if at_step is None else at_step  # the weights the step starts from
         self._backward_from = (core.model if at_step is None else None, step)  # a snapshot's step is not applied
         job = Job(lambda: backward_in_worker(self.inspected_model(at_step), task, ids, src_ids, state, cfg, step,
                                                 targets))
