@@ -375,6 +375,7 @@ class InspectPanel(BackwardMode, Panel):
             item = self.stage_row.takeAt(0)
             if item.widget() is not None:
                 self.stage_buttons.removeButton(item.widget()) if isinstance(item.widget(), QPushButton) else None
+                item.widget().hide()  # at once: deleteLater waits for the event loop, and a grab meanwhile drew it
                 item.widget().deleteLater()
         self.group_buttons: dict[str, QPushButton] = {}
         for i, group in enumerate(groups):
