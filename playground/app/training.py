@@ -11,19 +11,16 @@ one ``PauseSwitch``; the run waits on it here, between records, rather than insi
 always at a step boundary, never while the weights are being written.
 """
 
-import json
 import os
 import sys
 import threading
 from dataclasses import asdict
-from pathlib import Path
 
 import torch
 
+from ..core.compare import read_metrics  # noqa: F401 (the Train panel's overlay reads runs with it)
 from ..core.device import resolve_device
 from ..core.errors import PlaygroundError
-from ..core.i18n import _
-from ..core.limits import check_file_size
 from ..core.runtime import release_freed_memory
 from ..core.train import EventRecord, PauseSwitch
 
@@ -33,7 +30,6 @@ from ..core.train import EventRecord, PauseSwitch
 # benchmarks/ui_stall_bench.py on 2 shared cores, it cut the event-loop gaps over 20 ms from
 # about one per step to almost none. The trainer loses nothing on an idle machine.
 TRAINING_NICE = 10
-MAX_METRICS_BYTES = 256 * 1024**2  # a million steps' records; the records of a bigger file would not fit in memory
 
 
 def can_lower_thread_priority() -> bool:
@@ -179,30 +175,3 @@ def save_checkpoint_row(checkpoints_dir):
     """A request for ``call_between_steps``: the trainer's own ``save_to_run`` into ``checkpoints_dir``,
     its "checkpoint" event returned as a row."""
     return lambda trainer: asdict(trainer.save_to_run(checkpoints_dir))
-
-
-def read_metrics(path) -> list[dict]:
-    """The records a run wrote to its ``metrics.jsonl`` (a run folder or the file itself).
-
-    Lines that are not JSON objects are skipped (a run killed mid-write leaves half a line).
-    """
-    path = Path(path)
-    if path.is_dir():
-        path = path / "metrics.jsonl"
-    if path.exists():  # a pipe would block the window, a huge file fill the memory
-        check_file_size(path, MAX_METRICS_BYTES, _("read as training records"))
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise PlaygroundError(_("cannot read {p} ({e}): choose the metrics.jsonl of a run").format(p=path, e=e)) from None
-    rows = []
-    for line in lines:
-        try:
-            row = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(row, dict) and row.get("kind") in ("step", "eval", "event") and "step" in row:
-            rows.append(row)
-    if not any(row["kind"] in ("step", "eval") for row in rows):
-        raise PlaygroundError(_("{p} holds no training records: choose the metrics.jsonl of a run").format(p=path))
-    return rows
