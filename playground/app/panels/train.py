@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, Q
 from ...core.device import available_devices
 from ...core.errors import PlaygroundError
 from .. import view_tables
+from ..compare_window import CompareWindow
 from ..export import make_exportable
 from ..numbers import format_count
 from ..training import TrainingRun, read_metrics, save_checkpoint_row, training_threads, use_threads
@@ -193,6 +194,8 @@ class TrainPanel(Panel):
         self.compare_run_action.triggered.connect(self._choose_run_to_compare)
         self.clear_overlays_action = compare_menu.addAction(self.tr("Clear comparisons"))
         self.clear_overlays_action.triggered.connect(self.clear_overlays)
+        self.compare_window = None  # opened from the menu: runs side by side, the same data with another model
+        compare_menu.addAction(self.tr("Compare runs side by side…")).triggered.connect(self.open_compare_window)
         self.compare_button = QPushButton(self.tr("Compare"))
         self.compare_button.setToolTip(self.tr("Keep this curve, compare with a saved run, clear comparisons"))
         self.compare_button.setMenu(compare_menu)
@@ -275,6 +278,8 @@ class TrainPanel(Panel):
             self.run.stop()
         self.cancel_job()
         self.run = None
+        if self.compare_window is not None:
+            self.compare_window.shutdown()
 
     # --- records from the worker --------------------------------------------------------------
     def _from_current_run(self) -> bool:
@@ -517,3 +522,8 @@ class TrainPanel(Panel):
 
     def clear_overlays(self) -> None:
         self.plot.clear_overlays()
+
+    def open_compare_window(self) -> CompareWindow:
+        self.compare_window = self.compare_window or CompareWindow(self.workspace, self.runs_root, self)
+        self.compare_window.show()
+        return self.compare_window

@@ -1,0 +1,73 @@
+"""Samples side by side: one prompt and one seed through each compared run's model, a text box per run."""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+                               QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+
+BOX_WIDTH = 220  # each run's text box, at least
+
+
+class CompareSamples(QWidget):
+    """A prompt, a seed and a length; ``generate_requested`` asks the owner to sample; ``show_text`` fills a box."""
+
+    generate_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 4, 0, 0)
+        form = QGridLayout()
+        self.prompt = QLineEdit()
+        self.prompt.setPlaceholderText(self.tr("A prompt (or a source, for a task of examples); empty: a new line"))
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setValue(1234)
+        self.seed.setToolTip(self.tr("The same seed for every run: the texts differ only by the models"))
+        self.length = QSpinBox()
+        self.length.setRange(1, 1000)
+        self.length.setValue(80)
+        self.length.setToolTip(self.tr("Tokens to generate at most"))
+        self.generate_button = QPushButton(self.tr("Generate"))
+        self.generate_button.setToolTip(self.tr("Sample from each run's newest weights with this prompt and seed"))
+        self.generate_button.clicked.connect(self.generate_requested)
+        form.addWidget(QLabel(self.tr("Prompt")), 0, 0)
+        form.addWidget(self.prompt, 0, 1, 1, 5)
+        form.addWidget(QLabel(self.tr("Seed")), 1, 0)
+        form.addWidget(self.seed, 1, 1)
+        form.addWidget(QLabel(self.tr("Tokens")), 1, 2)
+        form.addWidget(self.length, 1, 3)
+        form.addWidget(self.generate_button, 1, 5)
+        form.setColumnStretch(4, 1)
+        column.addLayout(form)
+        self.boxes_widget = QWidget()
+        self.boxes_row = QHBoxLayout(self.boxes_widget)
+        self.boxes_row.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidget(self.boxes_widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        column.addWidget(scroll, 1)
+        self.texts: list[QPlainTextEdit] = []
+
+    def set_runs(self, labels: list[str]) -> None:
+        """One empty box per run, titled with its label."""
+        while self.boxes_row.count():
+            self.boxes_row.takeAt(0).widget().deleteLater()
+        self.texts = []
+        for label in labels:
+            group = QGroupBox(label)
+            group.setMinimumWidth(BOX_WIDTH)
+            text = QPlainTextEdit()
+            text.setReadOnly(True)
+            QVBoxLayout(group).addWidget(text)
+            self.boxes_row.addWidget(group, 1)
+            self.texts.append(text)
+
+    def show_text(self, index: int, text: str | None, error: str | None) -> None:
+        if 0 <= index < len(self.texts):
+            box = self.texts[index]
+            box.setPlainText(text if error is None else self.tr("(no sample: {reason})").format(reason=error))
+
+    def text_of(self, index: int) -> str:
+        return self.texts[index].toPlainText()
