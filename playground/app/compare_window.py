@@ -29,19 +29,42 @@ log = logging.getLogger(__name__)
 REDRAW_MS = 250  # the curves of a run training are redrawn at most this often
 
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
+
+
 def change_names() -> dict:
-    """The changes offered by "Run the same data with another model", in words: (name, explanation)."""
-    t = lambda text: QCoreApplication.translate("CompareWindow", text)  # noqa: E731
-    return {("family", "lstm"): (t("LSTM (the seed's example)"), t("The seed's embedding → LSTM → linear model "
-                                                                    "instead of the Transformer")),
-            ("family", "transformer"): (t("Transformer"), t("The Transformer instead of the LSTM")),
-            ("position", "learned"): (t("Learned positions"), t("A learned vector per position, added to the "
-                                                                  "token's")),
-            ("position", "sinusoidal"): (t("Sinusoidal positions"), t("Fixed sines and cosines per position, as in "
-                                                                        "the 2017 paper")),
-            ("position", "rope"): (t("RoPE positions"), t("Queries and keys rotated by their position")),
-            ("norm", "pre"): (t("Pre-LN"), t("LayerNorm before each sub-layer (GPT-2)")),
-            ("norm", "post"): (t("Post-LN"), t("LayerNorm after each residual sum (the 2017 paper)"))}
+    """The changes offered by "Run the same data with another model", in words: (name, explanation, short name)."""
+    names = {
+        ("family", "lstm"): (
+            translate("CompareWindow", "LSTM (the seed's example)"),
+            translate("CompareWindow", "The seed's embedding → LSTM → linear model instead of the Transformer"),
+            translate("CompareWindow", "LSTM")),
+        ("family", "transformer"): (
+            translate("CompareWindow", "Transformer"),
+            translate("CompareWindow", "The Transformer instead of the LSTM"),
+            translate("CompareWindow", "Transformer")),
+        ("position", "learned"): (
+            translate("CompareWindow", "Learned positions"),
+            translate("CompareWindow", "A learned vector per position, added to the token's"),
+            translate("CompareWindow", "learned positions")),
+        ("position", "sinusoidal"): (
+            translate("CompareWindow", "Sinusoidal positions"),
+            translate("CompareWindow", "Fixed sines and cosines per position, as in the 2017 paper"),
+            translate("CompareWindow", "sinusoidal positions")),
+        ("position", "rope"): (
+            translate("CompareWindow", "RoPE positions"),
+            translate("CompareWindow", "Queries and keys rotated by their position"),
+            translate("CompareWindow", "RoPE")),
+        ("norm", "pre"): (
+            translate("CompareWindow", "Pre-LN"),
+            translate("CompareWindow", "LayerNorm before each sub-layer (GPT-2)"),
+            translate("CompareWindow", "pre-LN")),
+        ("norm", "post"): (
+            translate("CompareWindow", "Post-LN"),
+            translate("CompareWindow", "LayerNorm after each residual sum (the 2017 paper)"),
+            translate("CompareWindow", "post-LN")),
+    }
+    return names
 
 
 class Entry:
@@ -250,7 +273,7 @@ class CompareWindow(QDialog):
         self.differences.setText(self.tr("Settings that differ: {list}").format(list=differences) if differences
                                  else self.tr("Tick two or more runs to compare them.") if len(runs) < 2
                                  else self.tr("The runs have the same settings."))
-        if [box.title() for box in self.samples.findChildren(QGroupBox)] != [run.label for run in runs]:
+        if self.samples.labels != [run.label for run in runs]:  # other runs: the old samples no longer apply
             self.samples.set_runs([run.label for run in runs])
 
     def _on_current_record(self, _row: dict) -> None:
@@ -311,7 +334,7 @@ class CompareWindow(QDialog):
 
         name = "-".join((variant.recipe.task.name, *choice))
         run = TrainingRun(variant, new_run_dir(self.runs_root, name), training_threads(variant.recipe.train.device))
-        entry = Entry(self.tr("{change} (same data)").format(change=change_names()[choice][0]), workspace=variant)
+        entry = Entry(self.tr("{change} (same data)").format(change=change_names()[choice][2]), workspace=variant)
         job = Job(run.records, stop=run.stop)
         job.progress.connect(self._on_variant_record)
         job.error.connect(lambda message, _details: self.banner.show_message(

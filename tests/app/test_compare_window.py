@@ -61,7 +61,8 @@ def test_runs_overlaid_by_step_and_by_wall_time(qtbot, tmp_path):
     rows = records(tmp_path / "second")
     steps = [r for r in rows if r["kind"] == "step"]
     assert drawn(window, "second", "train") == ([float(r["step"]) for r in steps], [r["loss"] for r in steps])
-    assert drawn(window, "second", "val") == ([3.0, 6.0], [r["metrics"]["val_loss"] for r in rows if r["kind"] == "eval"])
+    val_losses = [r["metrics"]["val_loss"] for r in rows if r["kind"] == "eval"]
+    assert drawn(window, "second", "val") == ([3.0, 6.0], val_losses)
     assert drawn(window, "current run", "train")[0] == [float(s) for s in range(1, 9)]
     window.x_axis.setCurrentIndex(window.x_axis.findData("time"))
     assert drawn(window, "second", "train")[0] == pytest.approx([r["elapsed"] for r in steps])
@@ -104,8 +105,8 @@ def test_same_data_with_another_model_trains_on_the_same_task_and_seed(qtbot, tm
     assert variant.recipe.task is ws.core.recipe.task and variant.trainer.task is ws.core.trainer.task
     assert variant.recipe.train.to_dict() == ws.core.recipe.train.to_dict()  # the seed among them
     assert variant.trained_steps == 3 and window.train_button.isEnabled()
-    assert [run.label for run in window.compared_runs()] == ["current run", "RoPE positions (same data)"]
-    assert window.differences.text() == "Settings that differ: position: learned vs rope"
+    assert [run.label for run in window.compared_runs()] == ["current run", "RoPE (same data)"]
+    assert window.differences.text() == "Settings that differ: positions: learned vs RoPE"
     folders = [p for p in (tmp_path / "runs").iterdir() if p.name.startswith("grammar-position-rope")]
     assert len(folders) == 1 and [r["step"] for r in records(folders[0]) if r["kind"] == "step"] == [1, 2, 3]
 
@@ -124,7 +125,8 @@ def test_the_other_model_can_be_stopped(qtbot, tmp_path):
 
 def text_workspace() -> QWorkspace:
     ws = QWorkspace()
-    ws.set_recipe(recipe_for_text(MIXED, is_text=True, model=dict(n_layer=1, n_head=2, d_model=16, d_ff=32, block_size=16),
+    model = dict(n_layer=1, n_head=2, d_model=16, d_ff=32, block_size=16)
+    ws.set_recipe(recipe_for_text(MIXED, is_text=True, model=model,
                                   train=dict(batch_size=4, eval_interval=4, eval_batches=1, warmup_steps=1)))
     return ws
 
@@ -141,6 +143,7 @@ def test_samples_side_by_side_use_one_prompt_and_seed(qtbot, tmp_path, prompt):
     window.samples.length.setValue(12)
     with qtbot.waitSignal(window.generate().finished, timeout=TIMEOUT):
         pass
+    window.redraw()  # the same runs: their samples stay
     texts = [window.samples.text_of(i) for i in range(2)]
     assert texts[0] and texts[0] == texts[1] and "no sample" not in texts[0]
     window.samples.seed.setValue(window.samples.seed.value() + 1)

@@ -139,8 +139,9 @@ def test_same_config_twice_writes_the_same_text(kind):
     recipe = recipe_for_text(MIXED, tokenizer_kind=kind, is_text=True, model=TINY_MODEL,
                              train=dict(max_steps=4, batch_size=4, eval_interval=4, eval_batches=1, warmup_steps=1))
     a = trained(recipe, 4)
-    b = trained(recipe_for_text(MIXED, tokenizer_kind=kind, is_text=True, model=TINY_MODEL, tokenizer=recipe.task.tokenizer,
-                                train=recipe.train.to_dict()), 4)
+    again = recipe_for_text(MIXED, tokenizer_kind=kind, is_text=True, model=TINY_MODEL,
+                            tokenizer=recipe.task.tokenizer, train=recipe.train.to_dict())
+    b = trained(again, 4)
     runs = [run_of_workspace(a, "a"), run_of_workspace(b, "b")]
     for prompt in PROMPTS:
         texts = list(sample_side_by_side(runs, prompt, seed=7, max_new_tokens=12))

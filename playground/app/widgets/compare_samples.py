@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
-BOX_WIDTH = 220  # each run's text box, at least
+BOX_WIDTH = 180  # each run's text box, at least
 
 
 class CompareSamples(QWidget):
@@ -49,14 +49,18 @@ class CompareSamples(QWidget):
         scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         column.addWidget(scroll, 1)
         self.texts: list[QPlainTextEdit] = []
+        self.labels: list[str] = []
 
     def set_runs(self, labels: list[str]) -> None:
         """One empty box per run, titled with its label."""
         while self.boxes_row.count():
-            self.boxes_row.takeAt(0).widget().deleteLater()
-        self.texts = []
+            box = self.boxes_row.takeAt(0).widget()
+            box.setParent(None)
+            box.deleteLater()
+        self.texts, self.labels = [], list(labels)
         for label in labels:
             group = QGroupBox(label)
+            group.setToolTip(label)
             group.setMinimumWidth(BOX_WIDTH)
             text = QPlainTextEdit()
             text.setReadOnly(True)

@@ -85,8 +85,8 @@ class CompareTable(QTableWidget):
         super().__init__(0, 0, parent)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setWordWrap(True)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.horizontalHeader().setMinimumSectionSize(90)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.figures: list[dict] = []
         self.differences: list[tuple[str, list]] = []
@@ -104,7 +104,7 @@ class CompareTable(QTableWidget):
                  (self.tr("Tokens/s (median)"), [self._short(f["tokens_per_second"]) for f in self.figures]),
                  (self.tr("Training time"), [self._seconds(f["seconds"]) for f in self.figures]),
                  (self.tr("Steps"), [format_count(f["steps"]) for f in self.figures])]
-        rows += [(self.tr("Setting: {name}").format(name=key), ["—" if v is None else str(v) for v in values])
+        rows += [(self.tr("Setting: {name}").format(name=self.setting_name(key)), [self.value_text(v) for v in values])
                  for key, values in self.differences]
         self.clear()
         self.setColumnCount(len(runs))
@@ -121,9 +121,26 @@ class CompareTable(QTableWidget):
 
     def difference_text(self) -> str:
         """The settings that differ, in a line: "position: learned vs rope"."""
-        return "; ".join(self.tr("{name}: {values}").format(
-            name=key, values=self.tr(" vs ").join("—" if v is None else str(v) for v in values))
+        return self.tr("; ").join(self.tr("{name}: {values}").format(
+            name=self.setting_name(key), values=self.tr(" vs ").join(self.value_text(v) for v in values))
             for key, values in self.differences)
+
+    def setting_name(self, key: str) -> str:
+        """A model or training setting in words; a setting not listed keeps its name in the settings file."""
+        return {"family": self.tr("model family"), "architecture": self.tr("architecture"),
+                "position": self.tr("positions"), "norm": self.tr("norm"), "n_layer": self.tr("layers"),
+                "n_head": self.tr("heads"), "d_model": self.tr("width"), "d_ff": self.tr("feed-forward width"),
+                "block_size": self.tr("context length"), "activation": self.tr("activation"),
+                "dropout": self.tr("dropout"), "lstm_hidden": self.tr("LSTM hidden size"),
+                "vocab_size": self.tr("vocabulary size"), "lr": self.tr("learning rate"),
+                "batch_size": self.tr("batch size"), "max_steps": self.tr("steps"), "seed": self.tr("seed")}.get(key, key)
+
+    def value_text(self, value) -> str:
+        names = {"learned": self.tr("learned"), "sinusoidal": self.tr("sinusoidal"), "rope": self.tr("RoPE"),
+                 "pre": self.tr("pre-LN"), "post": self.tr("post-LN"), "transformer": self.tr("Transformer"),
+                 "lstm": self.tr("LSTM"), "decoder": self.tr("decoder-only"),
+                 "encoder-decoder": self.tr("encoder-decoder")}
+        return "—" if value is None else names.get(value, str(value)) if isinstance(value, str) else str(value)
 
     def cell(self, row_name: str, column: int) -> str:
         for r in range(self.rowCount()):

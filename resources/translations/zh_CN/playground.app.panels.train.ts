@@ -76,6 +76,10 @@
         <translation>清除对比曲线</translation>
     </message>
     <message>
+        <source>Compare runs side by side…</source>
+        <translation>并排对比多次训练…</translation>
+    </message>
+    <message>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
