@@ -145,6 +145,11 @@ class Walk:
         box.show()
         self.look("the language restart question", box)
         box.close()
+        compare = window.panel("train").open_compare_window()
+        for i in range(compare.tabs.count()):
+            compare.tabs.setCurrentIndex(i)
+            self.look("the Compare window", compare)
+        compare.close()
 
     def banners(self, tmp_path) -> None:
         """Error messages triggered for real, each collected from the banner that shows it."""

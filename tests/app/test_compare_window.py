@@ -181,3 +181,37 @@ def test_the_train_panel_opens_it(qtbot, window):
     compare = panel.open_compare_window()
     assert compare.isVisible() and panel.open_compare_window() is compare
     assert compare.entries[0].workspace is window.workspace.core
+
+
+@pytest.fixture(params=["en", "zh_CN"])
+def language(request, qapp):
+    from playground.app.translation import install_translation, uninstall_translation
+
+    if request.param != "en":
+        install_translation(qapp, request.param)
+    yield request.param
+    if request.param != "en":
+        uninstall_translation(qapp)
+
+
+def test_nothing_is_cut_at_1280x720_and_900x600(qtbot, tmp_path, language):
+    """A current run, the same data with RoPE and with the LSTM, samples: every tab, no clipped text."""
+    from .layout_check import clipped_texts, report
+
+    ws = tiny_workspace("grammar", eval_interval=3)
+    train(ws, tmp_path / "first", 3)
+    window = open_window(qtbot, ws, tmp_path)
+    for choice in (("position", "rope"), ("family", "lstm")):
+        with qtbot.waitSignal(window.train_variant(choice).finished, timeout=TIMEOUT):
+            pass
+    window.samples.prompt.setText("the cat 🐱")
+    with qtbot.waitSignal(window.generate().finished, timeout=TIMEOUT):
+        pass
+    assert len(window.compared_runs()) == 3
+    for width, height in ((1280, 720), (900, 600)):
+        window.resize(width, height)
+        for i in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(i)
+            qtbot.wait(20)
+            clips = clipped_texts(window)
+            assert not clips, f"{language} {width}×{height} tab {i}:\n{report(clips)}"
