@@ -277,8 +277,12 @@ class CompareWindow(QDialog):
             self.samples.set_runs([run.label for run in runs])
 
     def _on_current_record(self, _row: dict) -> None:
-        if not self._redraw_timer.isActive():
+        if self.isVisible() and not self._redraw_timer.isActive():  # a closed window is redrawn when shown
             self._redraw_timer.start()
+
+    def showEvent(self, event) -> None:
+        self.redraw()
+        super().showEvent(event)
 
     def _on_model_changed(self) -> None:
         self.entries[0].workspace = self.workspace.core  # a loaded session replaces the workspace's core

@@ -181,6 +181,12 @@ def test_the_train_panel_opens_it(qtbot, window):
     compare = panel.open_compare_window()
     assert compare.isVisible() and panel.open_compare_window() is compare
     assert compare.entries[0].workspace is window.workspace.core
+    window.workspace.set_train_config(max_steps=6, eval_interval=3, batch_size=8)
+    panel.start()  # the Train panel's own run: the open Compare window follows it
+    qtbot.waitUntil(lambda: panel.state == "finished", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: compare.curves.plotted.get("current run", {}).get("val", ([],))[0] == [3.0, 6.0],
+                    timeout=TIMEOUT)
+    assert compare.curves.plotted["current run"]["train"][0] == [float(s) for s in range(1, 7)]
 
 
 @pytest.fixture(params=["en", "zh_CN"])

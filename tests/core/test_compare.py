@@ -145,7 +145,7 @@ def test_same_config_twice_writes_the_same_text(kind):
     runs = [run_of_workspace(a, "a"), run_of_workspace(b, "b")]
     for prompt in PROMPTS:
         texts = list(sample_side_by_side(runs, prompt, seed=7, max_new_tokens=12))
-        assert texts[0][2] is None and texts[0][1] == texts[1][1]
+        assert texts[0][2] is None and texts[0][1] and texts[0][1] == texts[1][1]
         assert texts[0][1] == sample_text(a.model, a.recipe.task.tokenizer, a.recipe.spec, prompt, 7, 12)
     other = sample_text(a.model, a.recipe.task.tokenizer, a.recipe.spec, "the cat", 8, 12)
     assert isinstance(other, str)
