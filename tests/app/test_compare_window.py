@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from playground.app.compare_window import CompareWindow
+from playground.app.export import exporter_of
 from playground.app.qworkspace import QWorkspace
 from playground.app.training import TrainingRun
 from playground.app.widgets.metrics_table import format_metric
@@ -71,6 +72,11 @@ def test_runs_overlaid_by_step_and_by_wall_time(qtbot, tmp_path):
     expected = [r["elapsed"] for r in mine[:4]] + [mine[3]["elapsed"] + r["elapsed"] for r in mine[4:]]
     assert drawn(window, "current run", "train")[0] == pytest.approx(expected)
     assert drawn(window, "current run", "val")[0] == pytest.approx([expected[3], expected[7]])
+    header, points = exporter_of(window.curves).table()  # the CSV export: the points drawn
+    assert header[2] == "training time (s)"
+    assert [p[2] for p in points if p[0] == "second" and p[1] == "train"] == pytest.approx([r["elapsed"] for r in steps])
+    header, cells = exporter_of(window.table).table()
+    assert header == ["", "current run", "second"] and cells[0][0] == "Validation loss"
     window.run_list.item(0).setCheckState(Qt.CheckState.Unchecked)
     assert [run.label for run in window.compared_runs()] == ["second"]
     assert window.table.columnCount() == 1

@@ -148,6 +148,14 @@
         <translation>横轴</translation>
     </message>
     <message>
+        <source>Compared runs, curves</source>
+        <translation>训练对比 - 曲线</translation>
+    </message>
+    <message>
+        <source>Compared runs, figures</source>
+        <translation>训练对比 - 数值</translation>
+    </message>
+    <message>
         <source>Curves</source>
         <translation>曲线</translation>
     </message>
