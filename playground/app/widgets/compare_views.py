@@ -90,11 +90,14 @@ class CompareTable(QTableWidget):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.figures: list[dict] = []
         self.differences: list[tuple[str, list]] = []
+        namer = MetricsTable()
+        self._metric_names = namer.names()  # the metrics named as the Train panel names them
+        namer.deleteLater()
 
     def show_runs(self, runs) -> None:
         self.figures = [summary(run) for run in runs]
         self.differences = config_differences(runs)
-        names = MetricsTable().names()
+        names = self._metric_names
         metrics = list(dict.fromkeys([f["metric"] for f in self.figures]
                                      + [k for k in ("val_loss", "exact_match", "accuracy", "chrf")
                                         if any(k in f for f in self.figures)]))
