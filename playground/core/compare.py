@@ -199,20 +199,21 @@ def summary(run: RunInfo) -> dict:
 
 
 def config_differences(runs) -> list[tuple[str, list]]:
-    """The model settings (then training settings) whose values are not the same in every run that has them.
+    """The model settings (then training settings) whose values differ between the runs that have settings.
 
-    [("position", ["learned", "rope"])]; a run without settings shows None.
+    [("position", ["learned", "rope"])]; a run whose settings are unknown (no checkpoint) shows None
+    and does not count as a difference.
     """
     out = []
     for part in ("model", "train"):
-        dicts = [getattr(run, part) or {} for run in runs]
-        keys = dict.fromkeys(key for d in dicts for key in d)
-        for key in keys:
-            if key in ("threads", "device"):
-                continue  # how it ran, not what was trained
-            values = [d.get(key) for d in dicts]
-            if any(value != values[0] for value in values):
-                out.append((key, values))
+        dicts = [getattr(run, part) for run in runs]
+        known = [d for d in dicts if d]
+        for key in dict.fromkeys(key for d in known for key in d):
+            if key in ("threads", "device", "max_steps"):
+                continue  # how it ran, not what was trained; the steps trained are in the table (max_steps
+                # is the setting of one press of Start in a workspace, the total in a checkpoint)
+            if any(d.get(key) != known[0].get(key) for d in known):
+                out.append((key, [d.get(key) if d else None for d in dicts]))
     return out
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from playground.core.compare import (config_differences, curves, load_run, run_of_workspace, same_data_variant,
+from playground.core.compare import (RunInfo, config_differences, curves, load_run, run_of_workspace, same_data_variant,
                                      sample_side_by_side, sample_text, summary, variant_choices, wall_times)
 from playground.core.errors import ConfigError, PlaygroundError
 from playground.core.model import ModelConfig
@@ -95,6 +95,9 @@ def test_config_differences_name_only_what_differs():
     b = run_of_workspace(same_data_variant(ws, "position", "rope"), "b")
     assert config_differences([a, b]) == [("position", ["learned", "rope"])]
     assert config_differences([a, a]) == []
+    unknown = RunInfo("folder without checkpoint", a.rows)
+    assert config_differences([a, unknown]) == []
+    assert config_differences([a, unknown, b]) == [("position", ["learned", None, "rope"])]
 
 
 @pytest.mark.parametrize("key,value", [("family", "lstm"), ("position", "sinusoidal"), ("position", "rope"),
