@@ -35,8 +35,7 @@ def add_parser(subparsers) -> None:
     p = subcommand(subparsers, "train", _("train a model on a built-in dataset or a text file"), [
         "train --dataset reversal --steps 300",
         "train --text poems.txt --tokenizer bpe --vocab-size 2000 --layers 4 --width 256",
-        "train --resume runs/reversal-20250101-120000 --steps 600",
-        "torchrun --standalone --nproc_per_node=2 -m playground train --dataset reversal --batch-size 32"])
+        "train --resume runs/reversal-20250101-120000 --steps 600"])
     data = p.add_argument_group(_("data"))
     source = data.add_mutually_exclusive_group()
     source.add_argument("--dataset", metavar="NAME", help=_("a built-in dataset (see 'playground datasets')"))
@@ -239,7 +238,7 @@ def describe_start(trainer, name: str) -> None:
 
         from playground.core.distributed import cpu_cores
 
-        out(_("{n} processes ({backend}): batch {b} = {k} per process; {t} CPU threads per process "
+        out(_("{n} processes ({backend}): batch {b} = {k} per process; CPU threads per process: {t} "
               "({c} cores, {m} processes on this machine)").format(
             n=processes.world_size, backend="nccl" if trainer.device.type == "cuda" else "gloo",
             b=trainer.cfg.batch_size, k=trainer.cfg.batch_size // processes.world_size, t=torch.get_num_threads(),
