@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -129,31 +130,50 @@ def rank_pid(marker: str, rank: int) -> int | None:
     return None
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the rank's process through /proc")
-def test_a_rank_that_dies_stops_the_run_with_a_message_and_an_intact_checkpoint(tmp_path):
-    text = tmp_path / "诗🙂.txt"  # a Chinese and emoji file name: the run folder's default name comes from it
+def start_text_run(folder: Path, marker: str, *extra) -> subprocess.Popen:
+    """A long torchrun run on a mixed English, Chinese and emoji text, checkpointing every 5 steps."""
+    text = folder / "诗🙂.txt"  # a Chinese and emoji file name: the run folder's default name comes from it
     text.write_text(MIXED, encoding="utf-8")
-    marker = uuid.uuid4().hex
     command = torchrun_command("--text", text, "--tokenizer", "bpe", "--vocab-size", 300, *TINY,
                                "--batch-size", 8, "--steps", 100_000, "--eval-interval", 100_000,
-                               "--checkpoint-interval", 5)
-    proc = subprocess.Popen(command, cwd=tmp_path, env=process_env(PLAYGROUND_TEST_RUN=marker),
+                               "--checkpoint-interval", 5, *extra)
+    return subprocess.Popen(command, cwd=folder, env=process_env(PLAYGROUND_TEST_RUN=marker),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_for_checkpoint(proc: subprocess.Popen, runs: Path, step: int) -> Path:
+    """The run folder once its latest checkpoint reaches ``step``."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and proc.poll() is None:
+        found = list(runs.glob("*/checkpoints/latest.json")) if runs.exists() else []
+        if found and json.loads(found[0].read_text(encoding="utf-8"))["step"] >= step:
+            return found[0].parent.parent
+        time.sleep(0.2)
+    pytest.fail(f"no checkpoint at step {step} in time: " + (proc.stdout.read() if proc.poll() is not None else ""))
+
+
+def assert_resumable(run_dir: Path, folder: Path) -> None:
+    """The run's last checkpoint is whole and loads; one process resumes it for two more steps."""
+    checkpoint_dir = resolve_checkpoint(run_dir)
+    checkpoint = load_checkpoint(checkpoint_dir, training=True)
+    step = int(checkpoint.state["step"])
+    assert step >= 5 and checkpoint_dir.name == f"step-{step:06d}"
+    assert max(step_losses(run_dir)) >= step
+    result = subprocess.run([sys.executable, "-m", "playground", "train", "--resume", str(run_dir), "--steps",
+                             str(step + 2), "--quiet"], cwd=folder, env=process_env(), capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Finished step {step + 2}" in result.stdout
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the rank's process through /proc")
+def test_a_rank_that_dies_stops_the_run_with_a_message_and_an_intact_checkpoint(tmp_path):
+    marker = uuid.uuid4().hex
+    proc = start_text_run(tmp_path, marker)
     try:
-        runs = tmp_path / "runs"
-        deadline = time.monotonic() + 180
-        latest = None
-        while time.monotonic() < deadline and proc.poll() is None:
-            found = list(runs.glob("*/checkpoints/latest.json")) if runs.exists() else []
-            if found and json.loads(found[0].read_text(encoding="utf-8"))["step"] >= 10:
-                latest = found[0]
-                break
-            time.sleep(0.2)
-        assert latest is not None, "no checkpoint at step 10 in time: " + (proc.stdout.read() if proc.poll() else "")
-        assert latest.parent.parent.name.startswith("诗🙂-")
-        victim = rank_pid(marker, 1)
-        assert victim is not None
-        os.kill(victim, signal.SIGKILL)
+        run_dir = wait_for_checkpoint(proc, tmp_path / "runs", 10)
+        assert run_dir.name.startswith("诗🙂-")
+        os.kill(rank_pid(marker, 1), signal.SIGKILL)
         killed = time.monotonic()
         output, _ = proc.communicate(timeout=120)
         waited = time.monotonic() - killed
@@ -165,16 +185,37 @@ def test_a_rank_that_dies_stops_the_run_with_a_message_and_an_intact_checkpoint(
     assert waited < 60, waited  # bounded: gloo sees the closed connection, torchrun stops the others
     assert "process 0 of 2 lost contact with the others" in output, output
     assert "Continue with: torchrun --standalone --nproc_per_node=2 -m playground train --resume" in output
-    # the last checkpoint is whole and loads; it resumes (here with one process) from its step
-    run_dir = latest.parent.parent
-    folder = resolve_checkpoint(run_dir)
-    checkpoint = load_checkpoint(folder, training=True)
-    step = int(checkpoint.state["step"])
-    assert step >= 10 and folder.name == f"step-{step:06d}"
-    losses = step_losses(run_dir)
-    assert max(losses) >= step
-    result = subprocess.run([sys.executable, "-m", "playground", "train", "--resume", str(run_dir), "--steps",
-                             str(step + 2), "--quiet"], cwd=tmp_path, env=process_env(), capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f"Finished step {step + 2}" in result.stdout
+    assert_resumable(run_dir, tmp_path)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the rank's process through /proc")
+def test_a_rank_that_hangs_stops_the_run_after_the_timeout(tmp_path):
+    """A frozen rank (SIGSTOP: alive, silent, as a hung machine) is noticed by the others' timeout."""
+    marker = uuid.uuid4().hex
+    proc = start_text_run(tmp_path, marker, "--dist-timeout", 5)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
+    victim = None
+    try:
+        run_dir = wait_for_checkpoint(proc, tmp_path / "runs", 5)
+        victim = rank_pid(marker, 1)
+        os.kill(victim, signal.SIGSTOP)
+        frozen = time.monotonic()
+        while time.monotonic() - frozen < 90 and not any("lost contact" in line for line in lines):
+            time.sleep(0.2)
+        noticed = time.monotonic() - frozen
+        os.kill(victim, signal.SIGCONT)  # torchrun's SIGTERM to it can now be handled
+        proc.wait(timeout=120)
+        reader.join(timeout=10)
+    finally:
+        if proc.poll() is None:
+            if victim is not None:
+                os.kill(victim, signal.SIGCONT)
+            proc.kill()
+            proc.wait()
+    output = "".join(lines)
+    assert 4 < noticed < 60, (noticed, output)  # the 5 s timeout, give or take the step it was in
+    assert "process 0 of 2 lost contact with the others" in output and "did not answer within 5 s" in output, output
+    assert proc.returncode != 0, output
+    assert_resumable(run_dir, tmp_path)
