@@ -131,7 +131,7 @@ class Processes:
         """Rank 0's ``text`` on every rank (a run folder name chosen once), sent as UTF-8 bytes, never pickled."""
         if not self.active:
             return text
-        data = torch.frombuffer(bytearray(text.encode("utf-8")), dtype=torch.uint8) if self.is_main else None
+        data = torch.tensor(list(text.encode("utf-8")), dtype=torch.uint8) if self.is_main else None
         size = torch.tensor([data.numel() if data is not None else 0], dtype=torch.int64)
         self.broadcast_(size)
         if data is None:
