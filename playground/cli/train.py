@@ -259,7 +259,7 @@ def train(trainer, name: str, quiet: bool = False) -> int:
         describe_start(trainer, name)
     bar = ProgressBar(trainer.cfg.max_steps, trainer.step, enabled=not quiet)
     started, metrics, report, ending, saved = time.perf_counter(), {}, None, None, None
-    with stop_on_interrupt(trainer), stop_on_terminate(trainer):
+    with stop_on_interrupt(trainer, speak=main), stop_on_terminate(trainer):
         try:
             for record in trainer.run():
                 bar.update(record)

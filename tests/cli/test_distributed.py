@@ -219,3 +219,24 @@ def test_a_rank_that_hangs_stops_the_run_after_the_timeout(tmp_path):
     assert "process 0 of 2 lost contact with the others" in output and "did not answer within 5 s" in output, output
     assert proc.returncode != 0, output
     assert_resumable(run_dir, tmp_path)
+
+
+def test_ctrl_c_under_torchrun_stops_every_rank_after_the_same_step_and_saves(tmp_path):
+    """torchrun passes a Ctrl-C (SIGINT) to every rank; they agree on the step, rank 0 saves it and says so once."""
+    proc = start_text_run(tmp_path, uuid.uuid4().hex)
+    try:
+        run_dir = wait_for_checkpoint(proc, tmp_path / "runs", 5)
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert output.count("Stopping after this step") == 1, output
+    stopped = [line for line in output.splitlines() if line.startswith("Stopped at step ")]
+    assert len(stopped) == 1, output
+    step = int(stopped[0].split()[3].rstrip(";"))
+    assert json.loads((run_dir / "checkpoints" / "latest.json").read_text(encoding="utf-8"))["step"] == step
+    assert max(step_losses(run_dir)) == step  # no rank went on past the step the others stopped at
+    assert "Continue with: torchrun --standalone --nproc_per_node=2 -m playground train --resume" in output
+    assert_resumable(run_dir, tmp_path)
