@@ -402,14 +402,15 @@ class ProgressBar:
 
 
 @contextlib.contextmanager
-def stop_on_interrupt(trainer):
+def stop_on_interrupt(trainer, speak: bool = True):
     """The first Ctrl-C asks the trainer to stop after its step; a second one quits at once."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def ask_to_stop(signum, frame):
-        err("\n" + _("Stopping after this step... (press Ctrl-C again to quit at once)"))
+        if speak:  # under torchrun every process gets the Ctrl-C; rank 0 says so for all
+            err("\n" + _("Stopping after this step... (press Ctrl-C again to quit at once)"))
         trainer.request_stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
 

@@ -1,7 +1,10 @@
 """``playground train``: train on a built-in dataset or a text file, with checkpoints and resume."""
 
+import contextlib
 import itertools
 import shlex
+import signal
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +16,8 @@ from playground.core.tokenizer_kinds import KINDS
 from .common import (EXIT_DIVERGED, EXIT_INTERRUPTED, PROG, ProgressBar, architecture_name, duration, err,
                      format_metrics, fraction, non_negative_int, out, positive_float, positive_int, report_lines,
                      resolve_checkpoint, stop_on_interrupt, subcommand)
+
+EXIT_PROCESS_LOST = 4  # under torchrun: another process of the run stopped, crashed or hung
 
 # command-line option -> ModelConfig / TrainConfig field
 MODEL_OPTIONS = {"layers": "n_layer", "heads": "n_head", "width": "d_model", "ff": "d_ff", "context": "block_size",
@@ -83,14 +88,18 @@ def add_parser(subparsers) -> None:
     run.add_argument("--resume", metavar="CHECKPOINT_DIR",
                      help=_("continue a saved run (a checkpoint or run folder) up to --steps"))
     run.add_argument("--quiet", action="store_true", help=_("no progress bar, only the result"))
+    run.add_argument("--dist-timeout", type=positive_float, metavar="SECONDS",
+                     help=_("under torchrun: how long a process waits for the others before it stops the run "
+                            "(default: 600)"))
     p.set_defaults(run=run_command)
 
 
 def run_command(args) -> int:
-    from playground.core import runtime
+    from playground.core import distributed, runtime
     from playground.core.device import resolve_device
 
-    runtime.configure(args.threads)
+    processes = distributed.start(args.dist_timeout or distributed.DEFAULT_TIMEOUT)  # SINGLE without torchrun
+    runtime.configure(args.threads or rank_threads(processes))
     if args.device:
         resolve_device(args.device)  # fail before the data is built
     if args.resume:
@@ -99,8 +108,18 @@ def run_command(args) -> int:
         trainer, name = new_trainer(args)
     else:
         raise ConfigError(_("choose what to train on: --dataset NAME, --text FILE or --resume CHECKPOINT_DIR"))
-    runtime.configure(trainer.cfg.threads)  # the trainer leaves threads to its caller; a resumed run keeps its own
-    return train(trainer, name, args.quiet)
+    # the trainer leaves threads to its caller; a resumed run keeps its own, unless it is split over processes
+    runtime.configure(args.threads or rank_threads(processes) or trainer.cfg.threads)
+    code = train(trainer, name, args.quiet)
+    distributed.finish(processes)
+    return code
+
+
+def rank_threads(processes) -> int | None:
+    """Under torchrun, the cores of this machine shared by its processes (2 cores, 2 processes: 1 each)."""
+    from playground.core.distributed import threads_per_process
+
+    return threads_per_process(processes.local_world_size) if processes.active else None
 
 
 def given(args, options) -> dict:
@@ -137,7 +156,7 @@ def new_trainer(args):
         name = Path(args.text).stem
     if args.warmup is None and recipe.train.warmup_steps > recipe.train.max_steps // 5:
         recipe.train = replace(recipe.train, warmup_steps=max(1, recipe.train.max_steps // 5))
-    run_dir = Path(args.run_dir) if args.run_dir else default_run_dir(name)
+    run_dir = agreed_run_dir(Path(args.run_dir) if args.run_dir else default_run_dir(name))
     trainer = Trainer(build_model(recipe.model, seed=recipe.train.seed), recipe.task, recipe.train, run_dir, task_spec=recipe.spec)
     return trainer, name
 
@@ -168,7 +187,14 @@ def resumed_trainer(args):
         run_dir = folder.parent.parent
     else:
         run_dir = default_run_dir(task.name)
-    return Trainer.from_checkpoint(checkpoint, task, run_dir, **overrides), task.name
+    return Trainer.from_checkpoint(checkpoint, task, agreed_run_dir(run_dir), **overrides), task.name
+
+
+def agreed_run_dir(run_dir: Path) -> Path:
+    """Rank 0's run folder on every rank (each would pick its own default name); unchanged with one process."""
+    from playground.core import distributed
+
+    return Path(distributed.current().broadcast_text(str(run_dir)))
 
 
 def default_run_dir(name: str) -> Path:
@@ -206,17 +232,34 @@ def describe_start(trainer, name: str) -> None:
             c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
     if trainer.step:
         out(_("Resuming at step {s} of {t}").format(s=trainer.step, t=trainer.cfg.max_steps))
+    processes = trainer.processes
+    if processes.active:
+        import torch
+
+        from playground.core.distributed import cpu_cores
+
+        out(_("{n} processes ({backend}): batch {b} = {k} per process; CPU threads per process: {t} "
+              "({c} cores, {m} processes on this machine)").format(
+            n=processes.world_size, backend="nccl" if trainer.device.type == "cuda" else "gloo",
+            b=trainer.cfg.batch_size, k=trainer.cfg.batch_size // processes.world_size, t=torch.get_num_threads(),
+            c=cpu_cores(), m=processes.local_world_size))
     out(_("Run folder: {p}").format(p=trainer.run_dir))
 
 
 def train(trainer, name: str, quiet: bool = False) -> int:
-    """Run the loop with a progress bar; returns the exit code (0, 3 diverged, 130 stopped by Ctrl-C)."""
-    write_run_files(trainer)
+    """Run the loop with a progress bar; returns the exit code (0, 3 diverged, 4 another process lost,
+    130 stopped by Ctrl-C). Under torchrun only rank 0 writes files and speaks; the others stay quiet."""
+    from playground.core.distributed import ProcessLost
+
+    main = trainer.processes.is_main
+    quiet = quiet or not main
+    if main:
+        write_run_files(trainer)
     if not quiet:
         describe_start(trainer, name)
     bar = ProgressBar(trainer.cfg.max_steps, trainer.step, enabled=not quiet)
     started, metrics, report, ending, saved = time.perf_counter(), {}, None, None, None
-    with stop_on_interrupt(trainer):
+    with stop_on_interrupt(trainer, speak=main), stop_on_terminate(trainer):
         try:
             for record in trainer.run():
                 bar.update(record)
@@ -226,17 +269,23 @@ def train(trainer, name: str, quiet: bool = False) -> int:
                     ending = record
                 elif record.kind == "event" and record.event == "checkpoint":
                     saved = record.path
+        except ProcessLost as e:
+            bar.close()
+            return process_lost(trainer, e)
         finally:
             bar.close()
     if ending is not None and ending.event == "diverged":
-        err(f"{PROG}: {ending.message}")
+        if main:
+            err(f"{PROG}: {ending.message}")
         return EXIT_DIVERGED
     if ending is not None and ending.event == "stopped":
         saved = trainer.save_to_run().path
-        err(_("Stopped at step {s}; checkpoint saved in {p}.").format(s=trainer.step, p=saved))
-        err(_("Continue with: {cmd}").format(cmd=f"{PROG} train --resume {shlex.quote(str(trainer.run_dir))} "
-                                                 f"--steps {trainer.cfg.max_steps}"))
+        if main:
+            err(_("Stopped at step {s}; checkpoint saved in {p}.").format(s=trainer.step, p=saved))
+            err(_("Continue with: {cmd}").format(cmd=resume_command(trainer)))
         return EXIT_INTERRUPTED
+    if not main:
+        return 0
     out(_("Finished step {s} in {t}: {m}").format(s=trainer.step, t=duration(time.perf_counter() - started),
                                                   m=format_metrics(metrics) or "-"))
     for line in report_lines(report) if report else ():
@@ -244,6 +293,48 @@ def train(trainer, name: str, quiet: bool = False) -> int:
     out(_("Checkpoint: {p}").format(p=saved))
     out(_("Sample from it: {cmd}").format(cmd=sample_hint(trainer)))
     return 0
+
+
+def resume_command(trainer) -> str:
+    """The command that continues this run, under torchrun when it ran under torchrun."""
+    again = f"train --resume {shlex.quote(str(trainer.run_dir))} --steps {trainer.cfg.max_steps}"
+    processes = trainer.processes
+    if not processes.active:
+        return f"{PROG} {again}"
+    nodes = "--standalone " if processes.world_size == processes.local_world_size else "... "
+    return f"torchrun {nodes}--nproc_per_node={processes.local_world_size} -m {PROG} {again}"
+
+
+def process_lost(trainer, error) -> int:
+    """Another process is gone: every rank says so; rank 0 saves the weights of the last finished step (a
+    step that fails in its all-reduce has not touched them) and says how to go on."""
+    err(f"{PROG}: {error}")
+    if trainer.processes.is_main and trainer.run_dir:
+        saved = trainer.save_to_run().path
+        err(_("Checkpoint of step {s} saved in {p}.").format(s=trainer.step, p=saved))
+        err(_("Continue with: {cmd}").format(cmd=resume_command(trainer)))
+    return EXIT_PROCESS_LOST
+
+
+@contextlib.contextmanager
+def stop_on_terminate(trainer):
+    """Under torchrun, SIGTERM (torchrun passing on a Ctrl-C, or stopping the run because a process failed)
+    asks to stop after the step, as Ctrl-C does; all ranks agree on the step. A second SIGTERM ends at once."""
+    if not trainer.processes.active or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def ask_to_stop(signum, frame):
+        if trainer.processes.is_main:
+            err("\n" + _("Stopping after this step (torchrun asked this process to end)..."))
+        trainer.request_stop()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    previous = signal.signal(signal.SIGTERM, ask_to_stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def sample_hint(trainer) -> str:

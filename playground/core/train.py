@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch
 
+from . import distributed
 from .atomic import write_json_atomic
 from .checkpoint import Checkpoint, save_checkpoint
 from .device import autocast_for, resolve_device
@@ -151,7 +152,9 @@ class Trainer:
     def __init__(self, model, task, cfg: TrainConfig, run_dir=None, task_spec: dict | None = None,
                  pause_switch: PauseSwitch | None = None):
         self.cfg, self.task, self.task_spec = cfg, task, task_spec or {}
-        self.device = resolve_device(cfg.device)
+        self.processes = distributed.current()  # SINGLE unless torchrun started several processes
+        self.processes.check_batch(cfg.batch_size)
+        self.device = self.processes.device_for(resolve_device(cfg.device))
         on_device = next(model.parameters()).device == self.device
         check_fits(model.cfg, cfg.batch_size, training=True, device=self.device,
                    resident_bytes=4 * parameter_count(model.cfg) if on_device else 0)
@@ -159,6 +162,9 @@ class Trainer:
         self.model.train()
         task.check(model.cfg.block_size)
         self.optimizer = FlatAdamW(self.model, cfg.weight_decay, (cfg.beta1, cfg.beta2))
+        if self.processes.active:
+            self._check_same_run()
+            self.processes.broadcast_(self.optimizer.flat)  # every rank starts from rank 0's weights
         self.step = 0
         self.batch_rng = torch.Generator()  # the trainer's own: the caller's global RNG is left alone
         self.run_dir = Path(run_dir) if run_dir else None
@@ -167,6 +173,7 @@ class Trainer:
         self.history: list[dict] = []
         self.best: dict | None = None  # {"metric", "value", "step"} of the best evaluation by task.metric
         self._stop = threading.Event()
+        self._stop_agreed = False  # with several processes: some rank asked to stop, all know it at this step
         self.pause_switch = pause_switch or PauseSwitch()
         self.record_hooks: list = []  # fn(trainer, record) for each record, in the training thread (snapshots)
         self.health = (HealthMonitor(self.model, self.optimizer, cfg.grad_clip, cfg.warmup_steps)
@@ -201,7 +208,7 @@ class Trainer:
             if self.paused:  # a state, not history: not recorded; a consumer may serve requests, then go on
                 yield EventRecord(self.step, "paused", _("training paused at step {s}").format(s=self.step))
                 self.pause_switch.wait(self._stop.is_set)
-            if self._stop.is_set():
+            if self._stopping():
                 yield self._record(EventRecord(self.step, "stopped", _("training stopped at step {s}").format(s=self.step)))
                 return
             record = self.train_step(autocast, started)
@@ -254,7 +261,7 @@ class Trainer:
         kind = self.device.type
         devices = [] if kind == "cpu" else list(range(getattr(torch, kind).device_count()))
         with torch.random.fork_rng(devices=devices, device_type="cuda" if kind == "cpu" else kind):
-            seed = self.cfg.seed + 7919 * self.step
+            seed = self.cfg.seed + 7919 * self.step + self.processes.dropout_offset()
             if kind == "cpu":
                 torch.default_generator.manual_seed(seed)
             else:
@@ -266,20 +273,48 @@ class Trainer:
         cfg = self.cfg
         self.optimizer.zero_grad()
         total, tokens = 0.0, 0
+        shard = self.processes.shard  # with N processes, this rank's rows of the global batch
         batches = [{k: v.to(self.device, non_blocking=True)
-                    for k, v in self.task.batch("train", cfg.batch_size, self.model.cfg.block_size, g).items()}
+                    for k, v in shard(self.task.batch("train", cfg.batch_size, self.model.cfg.block_size, g)).items()}
                    for _ in range(cfg.grad_accum)]
         # each micro-batch's mean loss weighs by its share of the target tokens, so that k micro-batches
         # of n make the step of one batch of k·n even when padding leaves them different counts
         counted = [(batch["targets"] != IGNORE).sum().item() for batch in batches]
+        everyone = self._count_all(sum(counted))  # the target tokens of the whole step, on all ranks
         for batch, n in zip(batches, counted):
-            share = n / sum(counted)
+            share = n / everyone
             with autocast():
                 _logits, loss = self.model(batch["idx"], batch["targets"], src=batch.get("src"))
             (loss * share).backward()
             total += loss.item() * share
             tokens += batch["idx"].numel()
+        if self.processes.active:
+            self.processes.sum_(self.optimizer.grad)  # the global batch's gradient, the same on every rank
+            total = self.processes.sum_floats(total)[0]
+            tokens *= self.processes.world_size
         return total, tokens
+
+    # --- several processes (see distributed.py); with one, these change nothing --------
+    def _count_all(self, count: int) -> float:
+        """The step's target tokens summed over ranks; a stop request of any rank rides along, so all
+        ranks stop after the same step."""
+        if not self.processes.active:
+            return count
+        everyone, stops = self.processes.sum_floats(count, float(self._stop.is_set()))
+        self._stop_agreed = self._stop_agreed or stops > 0
+        return everyone
+
+    def _stopping(self) -> bool:
+        return self._stop_agreed if self.processes.active else self._stop.is_set()
+
+    def _check_same_run(self) -> None:
+        """Every rank built its data and model itself: stop at once if they differ (another folder, file
+        or option), rather than train on a mixture."""
+        probe = self.task.batch("train", self.cfg.batch_size, self.model.cfg.block_size,
+                                torch.Generator().manual_seed(self.cfg.seed))
+        fingerprint = json.dumps([self.model.cfg.to_dict(), self.cfg.max_steps, self.cfg.batch_size,
+                                  self.task.tokenizer.vocab_size, {k: v.tolist() for k, v in probe.items()}])
+        self.processes.check_same(_("data or models"), fingerprint.encode("utf-8"))
 
     def _track_best(self, metrics: dict) -> bool:
         """Whether this evaluation is the best so far by the task's headline metric; if so, remember it."""
@@ -330,7 +365,7 @@ class Trainer:
             hook(self, record)
         row = asdict(record)
         self.history.append(row)
-        if self.run_dir:
+        if self.run_dir and self.processes.is_main:  # with several processes, rank 0 writes for all
             self.run_dir.mkdir(parents=True, exist_ok=True)
             with open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8") as f:
                 f.write(json.dumps(row) + "\n")
@@ -347,6 +382,8 @@ class Trainer:
         """Save into ``checkpoints_dir/step-NNNNNN`` (default: the run folder's ``checkpoints``) and name
         it in ``latest.json`` there; returns the "checkpoint" event."""
         directory = Path(checkpoints_dir) if checkpoints_dir is not None else self.run_dir / "checkpoints"
+        if not self.processes.is_main:  # every rank holds the same weights; rank 0 saves them
+            return EventRecord(self.step, "checkpoint", _("checkpoint saved"), str(directory / f"step-{self.step:06d}"))
         path = self.save(directory / f"step-{self.step:06d}")
         write_json_atomic(directory / "latest.json", {"path": path.name, "step": self.step})
         return EventRecord(self.step, "checkpoint", _("checkpoint saved"), str(path))
