@@ -23,11 +23,12 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
-# Folders in the bundle that are not Python packages: the interpreter's extension modules and
-# the data that build.py adds with --add-data.
-NOT_PACKAGES = frozenset({"lib-dynload", "resources"})
-# Modules PyInstaller adds to every frozen app (its bootstrap and runtime hooks).
-PYINSTALLER_PREFIXES = ("pyimod", "pyiboot", "pyi_", "_pyi_")
+# Folders in the bundle that are not Python packages: the standard library's extension modules
+# (python3.11/lib-dynload, or lib-dynload) and the data that build.py adds with --add-data.
+NOT_PACKAGES = re.compile(r"python\d+\.\d+|lib-dynload|resources")
+# Modules that every frozen app holds and sys.stdlib_module_names does not list: PyInstaller's
+# bootstrap and runtime hooks, and the interpreter's build settings (_sysconfigdata__linux_...).
+BUILT_IN_PREFIXES = ("pyimod", "pyiboot", "pyi_", "_pyi_", "_sysconfigdata_")
 
 
 def normalize(name: str) -> str:
@@ -120,12 +121,12 @@ def unexpected_packages(contents: Path, frozen: list[str], distributions: set[st
             stem = name[: -len(".libs")]
             if stem not in modules and normalize(stem) not in dists:
                 found.append(f"{name}/ (shared libraries vendored by {stem})")
-        elif entry.is_dir() and name not in NOT_PACKAGES and name not in modules:
+        elif entry.is_dir() and not NOT_PACKAGES.fullmatch(name) and name not in modules:
             found.append(f"{name}/")
         elif entry.is_file() and (module := _extension_module(name)) and module not in modules:
             found.append(name)
     for module in sorted({m.split(".")[0] for m in frozen}):
-        if module not in modules and not module.startswith(PYINSTALLER_PREFIXES):
+        if module not in modules and not module.startswith(BUILT_IN_PREFIXES):
             found.append(f"{module} (Python modules in the executable)")
     return found
 

@@ -34,7 +34,7 @@ def _runtime_bundle(root: Path) -> Path:
     for name in ("torch/lib/libtorch_cpu.so", "torch/__init__.pyc", "PySide6/Qt/lib/libQt6Core.so.6",
                  f"shiboken6/Shiboken{EXT}", f"tokenizers/tokenizers{EXT}", "numpy.libs/libscipy_openblas.so",
                  "torch-2.13.0+cpu.dist-info/METADATA", "pyside6_essentials-6.11.3.dist-info/METADATA",
-                 f"lib-dynload/_ssl{EXT}", "resources/icons/playground.svg", "libpython3.11.so.1.0",
+                 f"python3.11/lib-dynload/_ssl{EXT}", "resources/icons/playground.svg", "libpython3.11.so.1.0",
                  "libz.so", "base_library.zip", "LICENSE"):
         _touch(internal / name)
     _touch(root / "playground" / "playground")
@@ -42,7 +42,8 @@ def _runtime_bundle(root: Path) -> Path:
 
 
 FROZEN = ["playground", "playground.app.window", "torch.nn", "numpy", "pyqtgraph.graphicsItems", "json",
-          "pyimod02_importers", "_pyi_rth_utils"]
+          "pyimod02_importers", "_pyi_rth_utils",
+          "_sysconfigdata__linux_x86_64-linux-gnu"]
 
 
 def test_a_bundle_of_runtime_packages_passes(tmp_path):
