@@ -22,11 +22,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from metadata import APP  # noqa: E402  (packaging/metadata.py: name, version, description, ...)
+from bundle_contents import excluded_modules, runtime_distributions  # noqa: E402
+from bundle_contents import check as unexpected_in_bundle  # noqa: E402
+from bundle_contents import failure_message  # noqa: E402
 from trim import folder_bytes, trim_bundle  # noqa: E402
 
 BUILD = ROOT / "build"
 DIST = ROOT / "dist"
 # Modules the app never imports that PyInstaller's hooks would pull in with their dependencies.
+# Every other installed package outside the runtime dependencies is excluded as well, computed
+# from the installed metadata (bundle_contents.excluded_modules): the test extra's, for instance.
 EXCLUDES = ("tkinter", "matplotlib", "IPython", "jupyter_client", "pytest", "pytestqt", "PyInstaller",
             "pyqtgraph.opengl", "pyqtgraph.examples", "pyqtgraph.jupyter", "torch.utils.tensorboard",
             "scipy", "pandas", "PIL", "setuptools", "pip")
@@ -40,7 +45,7 @@ def pyinstaller_args(target: str) -> list[str]:
             "--collect-submodules", "playground",  # the app imports its panels by name, behind the window
             "--hidden-import", "PySide6.QtSvg",  # the SVG icons: Qt's svg image and icon-engine plugins
             "--log-level", "WARN"]
-    for name in EXCLUDES:
+    for name in (*EXCLUDES, *excluded_modules(runtime_distributions())):
         args += ["--exclude-module", name]
     if target in ("windows", "macos"):
         args += ["--windowed"]  # no console window behind the app; the CLI is for the pip install
@@ -80,6 +85,10 @@ def build_bundle(target: str) -> Path:
     PyInstaller.__main__.run(pyinstaller_args(target))
     bundle = BUILD / "dist" / (f"{APP.command}.app" if target == "macos" else APP.command)
     freed = trim_bundle(bundle)
+    exe = bundle / "Contents" / "MacOS" / APP.command if target == "macos" else bundle / (
+        APP.command + (".exe" if target == "windows" else ""))
+    if found := unexpected_in_bundle(bundle, exe):
+        sys.exit(failure_message(bundle, found))
     print(f"bundle: {bundle} ({folder_bytes(bundle) / 1e6:.0f} MB after trimming {freed / 1e6:.0f} MB) "
           f"in {time.monotonic() - started:.0f} s")
     return bundle

@@ -79,10 +79,79 @@ def update() -> None:
                 messages = parts[1]
                 pot.write_text(header(lang) + messages, encoding="utf-8")
                 if po.exists():
-                    run(tool("msgmerge"), "--quiet", "--no-fuzzy-matching", "--no-location", "--update",
-                        "--backup=none", str(po), str(pot))
+                    before = po.read_text(encoding="utf-8")
+                    after = merge_po(before, pot.read_text(encoding="utf-8"))
+                    if after != before:
+                        po.write_text(after, encoding="utf-8")
                 else:
                     shutil.copyfile(pot, po)
+
+
+def po_entries(text: str) -> list[str]:
+    """A .po file's entries (the header first), each as its lines, without the blank lines between."""
+    entries, lines = [], []
+    for line in [*text.splitlines(), ""]:
+        if line.strip():
+            lines.append(line)
+        elif lines:
+            entries.append("\n".join(lines))
+            lines = []
+    return entries
+
+
+def po_key(entry: str) -> tuple[str | None, str | None]:
+    """An entry's (msgctxt, msgid) as written, escapes kept, wrapped lines joined; obsolete ones too."""
+    fields, current = {}, None
+    for line in entry.splitlines():
+        if line.startswith("#~") and not line.startswith("#~|"):
+            line = line[2:].lstrip()
+        elif line.startswith("#"):
+            continue
+        if line.startswith('"'):
+            if current:
+                fields[current] += line.strip()[1:-1]
+        else:
+            current, _, rest = line.partition(" ")
+            fields[current] = rest.strip()[1:-1]
+    return fields.get("msgctxt"), fields.get("msgid")
+
+
+def is_obsolete(entry: str) -> bool:
+    return any(line.startswith("#~ msgid") for line in entry.splitlines())
+
+
+def merge_po(existing: str, template: str) -> str:
+    """``existing`` with the template's new messages added and its vanished ones marked obsolete (#~).
+
+    Every other entry stays as it was, byte for byte: msgmerge would rewrap the long lines and
+    reorder the header, so each update touched files whose messages had not changed. A new
+    message goes after the one before it in the template; a newly obsolete one goes to the end; an
+    obsolete one whose message is back in the code is restored with its translation. With nothing
+    to add or mark, ``existing`` comes back unchanged.
+    """
+    header, *entries = po_entries(existing)
+    wanted = [e for e in po_entries(template) if po_key(e)[1] != ""]  # the template's header off
+    wanted_keys = {po_key(e) for e in wanted}
+    kept, gone, changed = [], [], False
+    for entry in entries:
+        key = po_key(entry)
+        if is_obsolete(entry) and key in wanted_keys:
+            entry, changed = "\n".join(line.removeprefix("#~ ") for line in entry.splitlines()), True
+        elif not is_obsolete(entry) and key not in wanted_keys:
+            gone.append("\n".join(line if line.startswith("#") else f"#~ {line}" for line in entry.splitlines()))
+            changed = True
+            continue
+        kept.append(entry)
+    keys = [po_key(e) for e in kept]
+    for i, entry in enumerate(wanted):
+        if po_key(entry) in keys:
+            continue
+        before = {po_key(e) for e in wanted[:i]}
+        at = next((j + 1 for j in range(len(keys) - 1, -1, -1) if keys[j] in before), 0)
+        kept.insert(at, entry)
+        keys.insert(at, po_key(entry))
+        changed = True
+    return "\n\n".join([header, *kept, *gone]) + "\n" if changed else existing
 
 
 def header(lang: str) -> str:

@@ -40,13 +40,19 @@ DIGIT_WORDS = "一二三四五六七八九"  # 1..9: each names one digit of the
 PLACE_WORDS = "十百千万"  # the place of a digit: how many digits are left to read
 
 
-def trained(request, dataset: str, steps: int):
+def _weights_folder(request, tmp_path_factory):
+    """pytest's cache folder, kept between runs; under ``-p no:cacheprovider`` a temporary one (trains anew)."""
+    cache = getattr(request.config, "cache", None)  # the attribute is missing without the cache plugin
+    return cache.mkdir("inspect") if cache is not None else tmp_path_factory.mktemp("inspect")
+
+
+def trained(request, tmp_path_factory, dataset: str, steps: int):
     """The dataset's default model after ``steps`` steps, kept in pytest's cache (safetensors) between runs."""
     from playground.core.train import Trainer
 
     recipe = recipe_for_dataset(dataset, train=dict(max_steps=steps, eval_interval=10**6, eval_batches=1,
                                                      eval_examples=8))
-    path = request.config.cache.mkdir("inspect") / f"{dataset}-{steps}.safetensors"
+    path = _weights_folder(request, tmp_path_factory) / f"{dataset}-{steps}.safetensors"
     model = build_model(recipe.model)
     try:
         fill_model(model, load_file(path), path)
@@ -62,13 +68,13 @@ def trained(request, dataset: str, steps: int):
 
 
 @pytest.fixture(scope="session")
-def trained_reversal(request):
-    return trained(request, "reversal", REVERSAL_STEPS)
+def trained_reversal(request, tmp_path_factory):
+    return trained(request, tmp_path_factory, "reversal", REVERSAL_STEPS)
 
 
 @pytest.fixture(scope="session")
-def trained_numbers(request):
-    return trained(request, "numbers-zh", NUMBERS_STEPS)
+def trained_numbers(request, tmp_path_factory):
+    return trained(request, tmp_path_factory, "numbers-zh", NUMBERS_STEPS)
 
 
 @pytest.fixture(scope="module")
