@@ -176,16 +176,16 @@ def test_load_newest_checkpoint_is_what_generate_and_inspect_use(qtbot, window, 
     generator.sampling.greedy.setChecked(True)
     generator.max_tokens.setValue(12)
     generator.generate_action.trigger()
-    qtbot.waitUntil(lambda: not generator.is_generating() and generator.token_view.steps, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not generator.is_generating() and bool(generator.token_view.steps), timeout=TIMEOUT)
     prompt_ids, _src, _shown = generator.model_inputs()
     assert prompt_ids == trainer.task.tokenizer.encode_ids(text)
     steps = generate(saved.model.eval(), saved.tokenizer, prompt_ids, generator.sample_config(len(prompt_ids)))
-    assert [s.token_id for s in generator.token_view.steps] == [s.token_id for s in steps]
+    assert [s.id for s in generator.token_view.steps] == [s.id for s in steps]
     window.show_panel("inspect")
     inspector = window.panel("inspect")
     inspector.text.setText(text)
     inspector.trace_button.click()
-    qtbot.waitUntil(lambda: not inspector.is_tracing() and inspector.records(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not inspector.is_tracing() and bool(inspector.records()), timeout=TIMEOUT)
     truth = trace(saved.model, trainer.task.tokenizer.encode_ids(text)).records
     assert torch.allclose(inspector.records()[-1].tensor, truth[-1].tensor)
 
