@@ -39,6 +39,8 @@ class RunWatchActions(QObject):
             self.train.views.setTabToolTip(self.tab, self.tr("A run written by the command line or torchrun, "
                                                              "followed live"))
             self.train.views.setTabVisible(self.tab, False)
+            # the panel's own progress line says nothing of the watched run, which has its own
+            self.train.views.currentChanged.connect(lambda i: self.train.status.setVisible(i != self.tab))
         window.workspace.training_state.connect(self._on_training_state)
         self._update_enabled()
 

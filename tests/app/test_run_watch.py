@@ -95,7 +95,7 @@ def test_a_real_command_line_run_is_followed_while_it_grows(qtbot, window, tmp_p
     assert watch.view.banner.isHidden()  # the folder exists now: its notice went
     assert watch.view.status.progress.value() == 300 and watch.view.status.progress.maximum() == 300
     last_eval = [r for r in rows if r["kind"] == "eval"][-1]
-    assert watch.view.metrics.step == last_eval["step"]
+    assert watch.view.metrics_step == last_eval["step"] and "Validation loss" in watch.view.metrics.text()
     assert watch.view.checkpoint == str(run_dir / "checkpoints" / "step-000300")
     assert watch.load_action.isEnabled() and watch.view.load_button.isEnabled()
     watch.stop()

@@ -1,19 +1,18 @@
 """RunWatchView: a run folder followed live — its curves, latest evaluation, progress, and what is wrong with it."""
 
 import math
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.run_watch import stalled_message
 from ..numbers import format_count
 from .banner import Banner
 from .elided_label import ElidedLabel
 from .loss_plot import LossPlot
-from .metrics_table import MetricsTable
+from .metrics_table import ORDER, MetricsTable, format_metric
 from .train_status import TrainStatus
-
-METRICS_WIDTH = 240  # the evaluation column beside the plot, in pixels at the default zoom
 
 
 class RunWatchView(QWidget):
@@ -35,6 +34,8 @@ class RunWatchView(QWidget):
         self._last_step = 0
         self._step_range = 0  # the step axis shows 0 .. this (the run's target) once known
         self.title = ElidedLabel(self.tr("Not watching a run folder"))
+        self._metric_names = MetricsTable(self)  # never shown: the metrics' names as the Train panel's table says them
+        self._metric_names.hide()
         self.load_button = QPushButton(self.tr("Load newest checkpoint"))
         self.load_button.setToolTip(self.tr("Open the run's newest checkpoint in Inspect and Generate"))
         self.load_button.clicked.connect(self.load_requested)
@@ -48,25 +49,18 @@ class RunWatchView(QWidget):
         self.status = TrainStatus()
         self.plot = LossPlot()
         self.plot.setMinimumSize(300, 220)
-        self.metrics_caption = QLabel(self.tr("No evaluation yet"))
-        self.metrics = MetricsTable()
-        side = QVBoxLayout()
-        side.addWidget(self.metrics_caption)
-        side.addWidget(self.metrics)
-        side.addStretch(1)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setFixedWidth(METRICS_WIDTH)
-        side_widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
-        body = QHBoxLayout()
-        body.addWidget(self.plot, 1)
-        body.addWidget(side_widget)
+        # the latest evaluation in a line or two under the progress, so the plot keeps the whole width
+        self.metrics = QLabel(self.tr("No evaluation yet"))
+        self.metrics.setWordWrap(True)
+        self.metrics.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.metrics_step: int | None = None
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 4, 0, 0)
         column.addLayout(header)
         column.addWidget(self.banner)
         column.addWidget(self.status)
-        column.addLayout(body, 1)
+        column.addWidget(self.metrics)
+        column.addWidget(self.plot, 1)
         self._update_buttons()
 
     # --- what the owner calls ----------------------------------------------------------------
@@ -75,7 +69,8 @@ class RunWatchView(QWidget):
         self._clear()
         self.banner.clear()
         self.state, self.folder = "waiting", str(folder)
-        self.title.setText(self.tr("Watching {folder}").format(folder=self.folder))
+        self.title.setText(self.tr("Watching {folder}").format(folder=Path(self.folder).name))
+        self.title.setToolTip(self.folder)
         self._show_status()
 
     def stop(self, reason: str = "") -> None:
@@ -85,8 +80,9 @@ class RunWatchView(QWidget):
             self.banner.clear_topic(topic)
         if reason:
             self.banner.show_message(reason, "info", "stopped")
-        self.title.setText(self.tr("Not watching any more: {folder}").format(folder=self.folder) if self.folder
-                           else self.tr("Not watching a run folder"))
+        self.title.setText(self.tr("Not watching any more: {folder}").format(folder=Path(self.folder).name)
+                           if self.folder else self.tr("Not watching a run folder"))
+        self.title.setToolTip(self.folder or "")
         self._show_status()
 
     def show_update(self, update) -> None:
@@ -116,8 +112,8 @@ class RunWatchView(QWidget):
         self.plot.clear_data()
         self.plot.follow_steps()
         self.status.reset_pace()
-        self.metrics.clear_metrics()
-        self.metrics_caption.setText(self.tr("No evaluation yet"))
+        self.metrics_step = None
+        self.metrics.setText(self.tr("No evaluation yet"))
         self.banner.clear_topic("stopped")
 
     def _show_notices(self, update) -> None:
@@ -134,8 +130,13 @@ class RunWatchView(QWidget):
             self.banner.clear_topic("stalled")
 
     def _show_metrics(self, row: dict) -> None:
-        self.metrics.show_metrics(row["step"], row["metrics"])
-        self.metrics_caption.setText(self.tr("At step {step}").format(step=format_count(row["step"])))
+        """"At step 200: Validation loss 1.492 · Perplexity 4.445 · Token accuracy 60.4%", in the table's words."""
+        names = self._metric_names.names()
+        values = sorted(row["metrics"].items(), key=lambda kv: ORDER.index(kv[0]) if kv[0] in ORDER else len(ORDER))
+        parts = [f"{names.get(k, k)} {format_metric(k, v)}" for k, v in values]
+        self.metrics_step = row["step"]
+        self.metrics.setText(self.tr("At step {step}: {metrics}").format(step=format_count(row["step"]),
+                                                                       metrics=" · ".join(parts)))
 
     def state_text(self) -> str:
         return {"idle": self.tr("Not watching"), "missing": self.tr("No folder"), "not_run": self.tr("Not a run"),

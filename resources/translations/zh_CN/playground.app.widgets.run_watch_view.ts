@@ -36,8 +36,8 @@
         <translation>这次运行所在的磁盘已有 {s} 秒没有响应。窗口照常工作；磁盘响应后曲线会接着画。</translation>
     </message>
     <message>
-        <source>At step {step}</source>
-        <translation>第 {step} 步时</translation>
+        <source>At step {step}: {metrics}</source>
+        <translation>第 {step} 步时：{metrics}</translation>
     </message>
     <message>
         <source>Not watching</source>
