@@ -1,6 +1,6 @@
 """RunWatcher: polls a run folder in a thread and hands what it found to the UI thread.
 
-Each poll (``core.run_watch.RunWatch.poll``: a few stats and at most one read of 1 MB) runs in a
+Each poll (``core.run_watch.RunWatch.poll``: a few stats and at most one read of 64 KB) runs in a
 short-lived daemon thread, so a slow or hung disk (a network mount) never holds up the window: the
 UI thread only looks, on a timer, whether the poll is done. A poll that hangs is left to itself;
 the window says the disk is not answering, and goes on.
@@ -17,6 +17,7 @@ from ..core.run_watch import STALL_SECONDS, RunWatch, WatchUpdate
 log = logging.getLogger(__name__)
 POLL_MS = 500  # a new poll at most this often, unless a backlog is waiting
 TICK_MS = 100  # how often the UI thread looks whether a poll is done
+BACKLOG_TICK_MS = 10  # ... while a backlog is being read
 SLOW_SECONDS = 5.0  # a poll that takes longer than this: the disk is slow, and the window says so
 
 
@@ -65,6 +66,7 @@ class RunWatcher(QObject):
             self._thread, self._slow_shown = None, 0
             update = self._box[0]
             self._more = update.more
+            self._timer.setInterval(BACKLOG_TICK_MS if update.more else TICK_MS)
             self.polls += 1
             self.updated.emit(update)
             if not self._timer.isActive():

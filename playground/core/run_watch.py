@@ -27,7 +27,9 @@ RECORD_KINDS = ("step", "eval", "event", "health", "attention")
 ENDINGS = ("finished", "stopped", "diverged")  # events after which a run writes nothing more (until resumed)
 MAX_METRICS_BYTES = 256 * 1024**2  # a million steps' records; the records of a bigger file would not fit in memory
 MAX_SMALL_JSON = 1024**2  # config.json, latest.json: a few hundred bytes when ours
-READ_CHUNK = 1024**2  # bytes read per poll at most: a long backlog arrives over several polls, none of them long
+# bytes read per poll at most (about 400 step records): a long backlog arrives over several polls, and the
+# window draws each poll's records in one go, so each must be quick (benchmarks/watch_bench.py)
+READ_CHUNK = 64 * 1024
 MAX_LINE_BYTES = 16 * 1024**2  # a record longer than this is not one of ours: it is skipped
 STALL_SECONDS = 60.0  # a run whose records stop growing for this long gets a notice
 STEP_FOLDER = re.compile(r"step-\d+")
