@@ -235,3 +235,36 @@ def test_the_menus_offer_the_watch(window):
     assert watch.load_action in menus.train_menu.actions() and not watch.load_action.isVisible()
     assert not watch.stop_action.isEnabled()
     assert not window.panel("train").views.isTabVisible(watch.tab)
+
+
+def test_a_disk_that_does_not_answer_never_stops_the_window(qtbot, window, tmp_path, monkeypatch):
+    """The file system itself is made slow (the folder's stat waits), as a hung network mount is."""
+    import threading
+    import time
+
+    from playground.app import run_watcher
+
+    run_dir = tmp_path / "run"
+    trained_run(run_dir)
+    answer = threading.Event()
+    real_is_dir = Path.is_dir
+
+    def hung_is_dir(path, *args, **kwargs):
+        if path == run_dir:
+            answer.wait(30)
+        return real_is_dir(path, *args, **kwargs)
+
+    monkeypatch.setattr(run_watcher, "SLOW_SECONDS", 0.5)
+    monkeypatch.setattr(Path, "is_dir", hung_is_dir)
+    watch = window.run_watch
+    watch.watch(run_dir, poll_ms=50)
+    ticks = []
+    timer_start = time.perf_counter()
+    while time.perf_counter() - timer_start < 1.5:  # the event loop goes on while the poll waits
+        qtbot.wait(10)
+        ticks.append(time.perf_counter())
+    assert max(b - a for a, b in zip(ticks, ticks[1:])) < 0.5
+    assert "has not answered" in watch.view.banner.text() and not watch.view.rows
+    answer.set()
+    wait_state(qtbot, watch, "finished")
+    assert watch.view.banner.isHidden() and watch.view.rows == records(run_dir)

@@ -236,3 +236,16 @@ def test_a_checkpoint_with_hostile_sizes_is_refused_with_the_limits_message(tmp_
         workspace_from_checkpoint(bad)
     words = {**CONFIG_CASES, **FILE_CASES}[case][1]
     assert words in str(e.value)
+
+
+def test_a_checkpoint_of_a_built_in_encoder_decoder_task_loads_with_its_task(tmp_path):
+    from playground.core.recipes import recipe_for_dataset
+
+    recipe = recipe_for_dataset("reversal", model=dict(n_layer=1, n_head=2, d_model=16, d_ff=32),
+                                train=dict(max_steps=2, batch_size=4, eval_interval=2, eval_batches=1, eval_examples=2,
+                                           warmup_steps=1, device="cpu"))
+    run_dir = tmp_path / "run"
+    trainer, _records = train_into(run_dir, recipe=recipe)
+    ws = workspace_from_checkpoint(newest_checkpoint(run_dir), file_records(run_dir))
+    assert ws.recipe.model.architecture == "encoder-decoder" == trainer.model.cfg.architecture
+    assert ws.recipe.task.val_pairs == trainer.task.val_pairs and ws.recipe.spec == recipe.spec
