@@ -24,7 +24,6 @@ from playground.core.trace import trace
 from playground.core.train import Trainer
 from tests.hostile_sizes import CONFIG_CASES, FILE_CASES, hostile_checkpoint
 
-from .conftest import wait_ready
 
 TIMEOUT = 60_000
 ROOT = Path(__file__).resolve().parents[2]

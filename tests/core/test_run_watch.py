@@ -83,23 +83,19 @@ def test_reads_in_small_chunks_give_the_same_records(tmp_path):
     assert seen == file_records(run_dir)
 
 
-def test_damaged_foreign_and_overlong_lines_are_skipped(tmp_path):
+def test_damaged_foreign_and_overlong_lines_are_skipped(tmp_path, monkeypatch):
+    from playground.core import run_watch
+
+    monkeypatch.setattr(run_watch, "MAX_LINE_BYTES", 100)
     path = tmp_path / "metrics.jsonl"
     good = {"step": 3, "kind": "eval", "metrics": {"val_loss": 1.5}}
     path.write_bytes(b"not json\n" + b'{"step": "x", "kind": "step"}\n' + b"[1, 2]\n" + b"x" * 300 + b"\n"
                      + json.dumps(good).encode() + b"\n")
-    tail = MetricsTail(path)
-    from playground.core import run_watch
-    old = run_watch.MAX_LINE_BYTES
-    run_watch.MAX_LINE_BYTES = 100
-    try:
-        seen = []
-        while True:
-            seen += tail.read(max_bytes=64)[0]
-            if not tail.more:
-                break
-    finally:
-        run_watch.MAX_LINE_BYTES = old
+    tail, seen = MetricsTail(path), []
+    while True:
+        seen += tail.read(max_bytes=64)[0]
+        if not tail.more:
+            break
     assert seen == [good] and tail.skipped == 3
 
 

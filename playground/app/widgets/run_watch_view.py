@@ -1,6 +1,5 @@
 """RunWatchView: a run folder followed live — its curves, latest evaluation, progress, and what is wrong with it."""
 
-import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -157,8 +156,3 @@ class RunWatchView(QWidget):
         self.load_button.setToolTip(self.tr("Open {path} in Inspect and Generate").format(path=self.checkpoint)
                                     if self.checkpoint else self.tr("The run has saved no checkpoint yet"))
         self.stop_button.setEnabled(self.state != "idle")
-
-    def plotted_steps(self) -> list[tuple[float, float]]:
-        """(step, training loss) of every plotted point, as the curve holds them (for tests and checks)."""
-        x, y = self.plot.train_raw.data()
-        return [(float(a), float(b)) for a, b in zip(x, y) if math.isfinite(b)]
