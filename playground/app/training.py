@@ -24,7 +24,6 @@ from ..core.device import resolve_device
 from ..core.errors import PlaygroundError
 from ..core.i18n import _
 from ..core.limits import check_file_size
-from ..core.run_watch import MAX_METRICS_BYTES
 from ..core.runtime import release_freed_memory
 from ..core.train import EventRecord, PauseSwitch
 
@@ -34,6 +33,7 @@ from ..core.train import EventRecord, PauseSwitch
 # benchmarks/ui_stall_bench.py on 2 shared cores, it cut the event-loop gaps over 20 ms from
 # about one per step to almost none. The trainer loses nothing on an idle machine.
 TRAINING_NICE = 10
+MAX_METRICS_BYTES = 256 * 1024**2  # a million steps' records; the records of a bigger file would not fit in memory
 
 
 def can_lower_thread_priority() -> bool:
