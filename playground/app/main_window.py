@@ -94,6 +94,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         self._data_seen = False
         self.about_dialog = None
         self.lessons = None  # the Lessons dock, once the panels exist
+        self.run_watch = None  # Training ▸ Watch a run folder…, once the panels exist
         self.setWindowIcon(QIcon(str(resource_path("icons/playground.svg"))))
         self.setAcceptDrops(True)
         self.setMinimumSize(900, 600)
@@ -199,6 +200,9 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         from .lessons_dock import install_lessons
 
         install_lessons(self)
+        from .watch_actions import install_run_watch
+
+        self.run_watch = install_run_watch(self)  # Training ▸ Watch a run folder…
         self.pages.setCurrentWidget(self.main_page)
         self.show_panel(str(self.settings.value("window/panel", "data")))
         self._show_device()
@@ -422,6 +426,8 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         """Stop every background job (training included) and wait until each has ended."""
         if self.lessons is not None:
             self.lessons.runner.cancel()
+        if self.run_watch is not None:
+            self.run_watch.stop()
         for panel in self.panels:
             panel.shutdown()
         for owner in (*self.panels, self):

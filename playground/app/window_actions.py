@@ -55,7 +55,7 @@ class WindowActions(QObject):
 
     def _build_file_menu(self) -> None:
         w, sp = self.window, QStyle.StandardPixmap
-        menu = w.menuBar().addMenu(self.tr("&File"))
+        menu = self.file_menu = w.menuBar().addMenu(self.tr("&File"))
         self.new_action = self._action(self.tr("&New session"), w.new_session, QKeySequence.StandardKey.New,
                                        sp.SP_FileIcon, self.tr("Start again on the default dataset"))
         self.open_action = self._action(self.tr("&Open session…"), w.open_session, QKeySequence.StandardKey.Open,

@@ -1,0 +1,169 @@
+"""Training ▸ Watch a run folder…: the main window follows a run another process writes, and loads its checkpoints.
+
+The watched run has a tab of its own in the Train panel ("Watched run"); the window's own training
+and the watch do not mix: Start stops the watch (it says so), and a watch is refused while the
+window trains. "Load newest checkpoint" (tab, Training menu, toolbar while watching) opens the
+run's newest checkpoint as the workspace Inspect and Generate use, through the same limits as a
+session: a checkpoint from outside is checked before any tensor is made.
+"""
+
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QStyle
+
+from ..core.run_watch import STALL_SECONDS
+from .run_watcher import RunWatcher
+from .widgets.run_watch_view import RunWatchView
+from .worker import Job
+
+
+class RunWatchActions(QObject):
+    """Owns the watch of one run folder at a time, its tab in the Train panel, and its three actions."""
+
+    loaded = Signal(str)  # a checkpoint became the workspace (its folder)
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.watcher: RunWatcher | None = None
+        self.train = window.panel("train")
+        self.view = RunWatchView()
+        self.view.load_requested.connect(self.load_newest)
+        self.view.stop_requested.connect(self.stop)
+        self._build_actions()
+        if self.train is not None:
+            self.tab = self.train.views.addTab(self.view, self.tr("Watched run"))
+            self.train.views.setTabToolTip(self.tab, self.tr("A run written by the command line or torchrun, "
+                                                             "followed live"))
+            self.train.views.setTabVisible(self.tab, False)
+            # the panel's own progress line says nothing of the watched run, which has its own
+            self.train.views.currentChanged.connect(lambda i: self.train.status.setVisible(i != self.tab))
+        window.workspace.training_state.connect(self._on_training_state)
+        self._update_enabled()
+
+    def _build_actions(self) -> None:
+        w, style = self.window, self.window.style()
+        self.watch_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon),
+                                    self.tr("&Watch a run folder…"), w)
+        self.watch_action.setToolTip(self.tr("Follow a run written by 'playground train' or torchrun, here or on "
+                                             "a mounted disk"))
+        self.watch_action.triggered.connect(lambda: self.choose_folder())
+        self.stop_action = QAction(self.tr("Stop &watching"), w)
+        self.stop_action.triggered.connect(lambda: self.stop())
+        self.load_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_ArrowDown),
+                                   self.tr("&Load newest checkpoint"), w)
+        self.load_action.setToolTip(self.tr("Open the watched run's newest checkpoint in Inspect and Generate"))
+        self.load_action.triggered.connect(lambda: self.load_newest())
+        menus = w.menu_actions
+        if menus.train_menu is not None:
+            menus.train_menu.addSeparator()
+            menus.train_menu.addActions([self.watch_action, self.stop_action, self.load_action])
+        file_menu = getattr(menus, "file_menu", None)
+        if file_menu is not None:  # opening lives under File too
+            file_menu.insertAction(menus.recent_menu.menuAction(), self.watch_action)
+        menus.toolbar.addAction(self.load_action)
+        menus._plain_toolbar_texts([self.load_action])
+
+    # --- watching ------------------------------------------------------------------------------
+    @property
+    def watching(self) -> bool:
+        return self.watcher is not None
+
+    def choose_folder(self) -> None:
+        start = str(self.view.folder or Path.cwd())
+        folder = QFileDialog.getExistingDirectory(self.window, self.tr("Watch a run folder"), start)
+        if folder:
+            self.watch(folder)
+
+    def watch(self, folder, stall_seconds: float = STALL_SECONDS, poll_ms: int | None = None) -> bool:
+        """Follow ``folder`` (a run folder, or one that will become one); False if the window is training."""
+        if self.window.workspace.state in ("running", "paused"):
+            self.window.show_notice(self.tr("Training is running in this window: stop it before watching a run "
+                                            "folder."), "training")
+            return False
+        self._end_watch()
+        options = {} if poll_ms is None else {"poll_ms": poll_ms}
+        self.watcher = RunWatcher(folder, stall_seconds, parent=self, **options)
+        self.watcher.updated.connect(self.view.show_update)
+        self.watcher.updated.connect(self._update_enabled)
+        self.watcher.slow.connect(self.view.show_slow)
+        self.view.start(self.watcher.folder)
+        if self.train is not None:
+            self.train.views.setTabVisible(self.tab, True)
+            self.train.views.setCurrentIndex(self.tab)
+            self.window.show_panel("train")
+        self.watcher.start()
+        self._update_enabled()
+        return True
+
+    def stop(self, reason: str = "") -> None:
+        if self._end_watch():
+            self.view.stop(reason)
+        self._update_enabled()
+
+    def _end_watch(self) -> bool:
+        watcher, self.watcher = self.watcher, None
+        if watcher is None:
+            return False
+        watcher.stop()
+        watcher.updated.disconnect()
+        watcher.slow.disconnect()
+        watcher.deleteLater()
+        return True
+
+    def _on_training_state(self, state: str) -> None:
+        """The window's own training started: the Train panel's curves are its, so the watch stops."""
+        if state == "running" and self.watching:
+            self.stop(self.tr("Watching stopped: training started in this window. Watch the folder again when it "
+                              "is done."))
+            if self.train is not None:
+                self.train.views.setCurrentIndex(0)
+
+    def _update_enabled(self, *_args) -> None:
+        self.stop_action.setEnabled(self.watching)
+        self.load_action.setEnabled(self.view.checkpoint is not None)
+        self.load_action.setVisible(self.watching or self.view.checkpoint is not None)
+
+    # --- loading the newest checkpoint ---------------------------------------------------------
+    def load_newest(self) -> None:
+        """The watched run's newest checkpoint becomes the workspace (in a job: the data is built again)."""
+        w, path = self.window, self.view.checkpoint
+        if path is None:
+            self.view.banner.show_message(self.tr("This run has saved no checkpoint yet. The trainer saves one at the "
+                                                  "end, and every N steps with --checkpoint-interval N."), "info")
+            return
+        if w._refuse_while_training() or not w.maybe_save():
+            return
+        from ..core.run_watch import workspace_from_checkpoint
+
+        w.statusBar().showMessage(self.tr("Loading {name}…").format(name=Path(path).name))
+        job = Job(partial(workspace_from_checkpoint, path, list(self.view.rows)))
+        job.result.connect(partial(self._on_loaded, path))
+        job.error.connect(self._on_load_failed)
+        w.run_job(job)
+
+    def _on_loaded(self, path: str, core) -> None:
+        from ..core.session import data_notice
+
+        w = self.window
+        w.workspace.replace_core(core)
+        w.session_path = None
+        w.update_title()
+        notice = data_notice(core)
+        if notice:
+            w.show_notice(notice, "data")
+        w.statusBar().showMessage(self.tr("Step {step} of {run} is loaded: Inspect and Generate use it now").format(
+            step=core.trained_steps, run=Path(path).parent.parent.name), 8000)
+        self.loaded.emit(path)
+
+    def _on_load_failed(self, message: str, details: str) -> None:
+        self.window.statusBar().clearMessage()
+        self.window.workspace.report_error(self.tr("The checkpoint was not loaded. {message}").format(message=message),
+                                           details)
+
+
+def install_run_watch(window) -> RunWatchActions:
+    return RunWatchActions(window)

@@ -1,0 +1,158 @@
+"""RunWatchView: a run folder followed live — its curves, latest evaluation, progress, and what is wrong with it."""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ...core.run_watch import stalled_message
+from ..numbers import format_count
+from .banner import Banner
+from .elided_label import ElidedLabel
+from .loss_plot import LossPlot
+from .metrics_table import ORDER, MetricsTable, format_metric
+from .train_status import TrainStatus
+
+
+class RunWatchView(QWidget):
+    """Shows ``WatchUpdate``s as they come (``show_update``); keeps the records it was given in ``rows``.
+
+    Its two buttons only ask (``load_requested``, ``stop_requested``): whoever owns the watch acts.
+    """
+
+    load_requested = Signal()
+    stop_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[dict] = []
+        self.state = "idle"
+        self.checkpoint: str | None = None  # the run's newest checkpoint folder, when it has one
+        self.target: int | None = None
+        self.folder: str | None = None
+        self._last_step = 0
+        self._step_range = 0  # the step axis shows 0 .. this (the run's target) once known
+        self.title = ElidedLabel(self.tr("Not watching a run folder"))
+        self._metric_names = MetricsTable(self)  # never shown: the metrics' names as the Train panel's table says them
+        self._metric_names.hide()
+        self.load_button = QPushButton(self.tr("Load newest checkpoint"))
+        self.load_button.setToolTip(self.tr("Open the run's newest checkpoint in Inspect and Generate"))
+        self.load_button.clicked.connect(self.load_requested)
+        self.stop_button = QPushButton(self.tr("Stop watching"))
+        self.stop_button.clicked.connect(self.stop_requested)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.load_button)
+        header.addWidget(self.stop_button)
+        self.banner = Banner()
+        self.status = TrainStatus()
+        self.plot = LossPlot()
+        self.plot.setMinimumSize(300, 220)
+        # the latest evaluation in a line or two under the progress, so the plot keeps the whole width
+        self.metrics = QLabel(self.tr("No evaluation yet"))
+        self.metrics.setWordWrap(True)
+        self.metrics.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.metrics_step: int | None = None
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 4, 0, 0)
+        column.addLayout(header)
+        column.addWidget(self.banner)
+        column.addWidget(self.status)
+        column.addWidget(self.metrics)
+        column.addWidget(self.plot, 1)
+        self._update_buttons()
+
+    # --- what the owner calls ----------------------------------------------------------------
+    def start(self, folder) -> None:
+        """A new watch: empty curves, the folder's name on top."""
+        self._clear()
+        self.banner.clear()
+        self.state, self.folder = "waiting", str(folder)
+        self.title.setText(self.tr("Watching {folder}").format(folder=Path(self.folder).name))
+        self.title.setToolTip(self.folder)
+        self._show_status()
+
+    def stop(self, reason: str = "") -> None:
+        """The watch ended: the curves stay; ``reason`` (if any) in the banner."""
+        self.state = "idle"
+        for topic in ("folder", "stalled", "slow"):
+            self.banner.clear_topic(topic)
+        if reason:
+            self.banner.show_message(reason, "info", "stopped")
+        self.title.setText(self.tr("Not watching any more: {folder}").format(folder=Path(self.folder).name)
+                           if self.folder else self.tr("Not watching a run folder"))
+        self.title.setToolTip(self.folder or "")
+        self._show_status()
+
+    def show_update(self, update) -> None:
+        if update.restarted:
+            self._clear()
+        self.rows += update.rows
+        self.plot.add_rows(update.rows)
+        for row in update.rows:
+            if row["kind"] == "step":
+                self.status.add_step(row)
+                self._last_step = row["step"]
+            elif row["kind"] == "eval":
+                self._show_metrics(row)
+        self.state, self.checkpoint = update.state, update.checkpoint
+        self.target = update.target or self.target
+        self._show_notices(update)
+        self._show_status()
+
+    def show_slow(self, seconds: float) -> None:
+        self.banner.show_message(self.tr("The disk of this run has not answered for {s} s. The window goes on; the "
+                                         "curves continue when the disk answers.").format(s=format_count(int(seconds))),
+                                 "warning", "slow")
+
+    # --- inside ------------------------------------------------------------------------------
+    def _clear(self) -> None:
+        self.rows, self.checkpoint, self.target, self._last_step, self._step_range = [], None, None, 0, 0
+        self.plot.clear_data()
+        self.plot.follow_steps()
+        self.status.reset_pace()
+        self.metrics_step = None
+        self.metrics.setText(self.tr("No evaluation yet"))
+        self.banner.clear_topic("stopped")
+
+    def _show_notices(self, update) -> None:
+        """A notice per bad state, taken away when the state ends."""
+        self.banner.clear_topic("slow")  # the disk answered
+        self.banner.clear_topic("stopped")
+        if update.state in ("missing", "not_run", "unreadable"):
+            self.banner.show_message(update.message, "warning", "folder")
+        else:
+            self.banner.clear_topic("folder")
+        if update.state == "stalled":
+            self.banner.show_message(stalled_message(update.idle_seconds), "warning", "stalled")
+        else:
+            self.banner.clear_topic("stalled")
+
+    def _show_metrics(self, row: dict) -> None:
+        """"At step 200: Validation loss 1.492 · Perplexity 4.445 · Token accuracy 60.4%", in the table's words."""
+        names = self._metric_names.names()
+        values = sorted(row["metrics"].items(), key=lambda kv: ORDER.index(kv[0]) if kv[0] in ORDER else len(ORDER))
+        parts = [f"{names.get(k, k)} {format_metric(k, v)}" for k, v in values]
+        self.metrics_step = row["step"]
+        self.metrics.setText(self.tr("At step {step}: {metrics}").format(step=format_count(row["step"]),
+                                                                       metrics=" · ".join(parts)))
+
+    def state_text(self) -> str:
+        return {"idle": self.tr("Not watching"), "missing": self.tr("No folder"), "not_run": self.tr("Not a run"),
+                "waiting": self.tr("Waiting"), "running": self.tr("Training"), "stalled": self.tr("No news"),
+                "finished": self.tr("Finished"), "stopped": self.tr("Stopped"), "diverged": self.tr("Diverged"),
+                "unreadable": self.tr("Unreadable")}.get(self.state, self.state)
+
+    def _show_status(self) -> None:
+        target = self.target or self._last_step
+        self.status.show(self.state_text(), self._last_step, target, self.state == "running")
+        if self.target and self.target != self._step_range:
+            self._step_range = self.target
+            self.plot.set_step_range(0, self.target)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.load_button.setEnabled(self.checkpoint is not None)
+        self.load_button.setToolTip(self.tr("Open {path} in Inspect and Generate").format(path=self.checkpoint)
+                                    if self.checkpoint else self.tr("The run has saved no checkpoint yet"))
+        self.stop_button.setEnabled(self.state != "idle")

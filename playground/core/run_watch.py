@@ -1,0 +1,276 @@
+"""Following a run folder while another process writes it: new records, the run's state, its newest checkpoint.
+
+    watch = RunWatch("runs/grammar-20250101-120000")
+    update = watch.poll()   # call again and again (the app does, in a thread): the records written since
+    update.rows             # the last poll, each exactly once, and what the folder looks like now
+    update.state            # "missing", "not_run", "waiting", "running", "stalled", "finished", ...
+
+A run folder is what ``Trainer`` writes (``metrics.jsonl``, ``checkpoints/``) and the command line
+adds to (``config.json``, ``tokenizer.json``), here or on a mounted disk. The writer may be caught
+half-way through a line: that line is kept back until its newline arrives, so it is neither lost
+nor read twice.
+"""
+
+import json
+import math
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CheckpointError, ConfigError, PlaygroundError
+from .i18n import _
+from .limits import check_file_size
+
+RECORD_KINDS = ("step", "eval", "event", "health", "attention")
+ENDINGS = ("finished", "stopped", "diverged")  # events after which a run writes nothing more (until resumed)
+MAX_METRICS_BYTES = 256 * 1024**2  # a million steps' records; the records of a bigger file would not fit in memory
+MAX_SMALL_JSON = 1024**2  # config.json, latest.json: a few hundred bytes when ours
+# bytes read per poll at most (about 400 step records): a long backlog arrives over several polls, and the
+# window draws each poll's records in one go, so each must be quick (benchmarks/watch_bench.py)
+READ_CHUNK = 64 * 1024
+MAX_LINE_BYTES = 16 * 1024**2  # a record longer than this is not one of ours: it is skipped
+STALL_SECONDS = 60.0  # a run whose records stop growing for this long gets a notice
+STEP_FOLDER = re.compile(r"step-\d+")
+
+
+def valid_row(row) -> bool:
+    """Whether a parsed line is a record the views can draw: its kind, an integer step, its numbers."""
+    if not isinstance(row, dict) or row.get("kind") not in RECORD_KINDS:
+        return False
+    step = row.get("step")
+    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+        return False
+    number = (int, float)
+    if row["kind"] == "step":
+        return all(isinstance(row.get(k), number) and not isinstance(row.get(k), bool)
+                   for k in ("loss", "lr", "grad_norm", "tokens_per_second", "elapsed"))
+    if row["kind"] == "eval":
+        metrics = row.get("metrics")
+        return isinstance(metrics, dict) and all(isinstance(v, number) for v in metrics.values())
+    if row["kind"] == "event":
+        return isinstance(row.get("event"), str)
+    return True
+
+
+class MetricsTail:
+    """The complete lines appended to a growing ``metrics.jsonl`` since the last ``read``.
+
+    Lines: ``{"step": 1, ...}\\n{"step": 2, "lo`` -> the first now; the second once its newline is written.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.offset = 0  # bytes of the file consumed (complete lines, and the kept-back part below)
+        self.size = 0  # the file's size at the last read
+        self._partial = b""  # the start of a line whose newline has not been written yet
+        self._skipping = False  # inside a line too long to be ours, until its newline
+        self.skipped = 0  # lines that were not records (damaged, foreign, too long)
+
+    @property
+    def more(self) -> bool:
+        """Whether the file held more than the last read took."""
+        return self.offset < self.size
+
+    def reset(self) -> None:
+        self.offset, self._partial, self._skipping = 0, b"", False
+
+    def read(self, max_bytes: int = READ_CHUNK) -> tuple[list[dict], bool]:
+        """(new records, restarted): ``restarted`` when the file shrank (it was written again from the start)."""
+        self.size = check_file_size(self.path, MAX_METRICS_BYTES, _("read as training records"))
+        restarted = self.size < self.offset
+        if restarted:
+            self.reset()
+        if self.size == self.offset:
+            return [], restarted
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            data = f.read(min(max_bytes, self.size - self.offset))
+        self.offset += len(data)
+        lines = (self._partial + data).split(b"\n")
+        self._partial = lines.pop()
+        if self._skipping and lines:
+            lines.pop(0)  # the end of the overlong line
+            self._skipping = False
+        if len(self._partial) > MAX_LINE_BYTES or (self._skipping and not lines):
+            self._partial, self._skipping = b"", True
+        rows = []
+        for line in lines:
+            row = parse_line(line)
+            if row is None:
+                self.skipped += line.strip() != b""
+            else:
+                rows.append(row)
+        return rows, restarted
+
+
+def parse_line(line: bytes) -> dict | None:
+    try:
+        row = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return row if valid_row(row) else None
+
+
+def read_small_json(path: Path) -> dict | None:
+    """A small JSON object (config.json, latest.json), or None when it is missing, damaged or not ours."""
+    try:
+        check_file_size(path, MAX_SMALL_JSON, _("read as run settings"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (PlaygroundError, OSError, UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def newest_checkpoint(run_dir) -> Path | None:
+    """The checkpoint ``checkpoints/latest.json`` names, else the highest ``step-N`` folder; None if none."""
+    folder = Path(run_dir) / "checkpoints"
+    latest = read_small_json(folder / "latest.json")
+    name = latest.get("path") if latest else None
+    if isinstance(name, str) and Path(name).name == name and (folder / name / "state.json").is_file():
+        return folder / name
+    try:
+        steps = [p for p in folder.iterdir() if STEP_FOLDER.fullmatch(p.name) and (p / "state.json").is_file()]
+    except OSError:
+        return None
+    return max(steps, key=lambda p: int(p.name[5:]), default=None)
+
+
+def target_steps(run_dir, checkpoint: Path | None) -> int | None:
+    """The step the run trains to: config.json's (the command line writes it), else the newest checkpoint's."""
+    for path in (Path(run_dir) / "config.json", checkpoint / "state.json" if checkpoint else None):
+        settings = read_small_json(path) if path is not None else None
+        train = settings.get("train") if settings else None
+        steps = train.get("max_steps") if isinstance(train, dict) else None
+        if isinstance(steps, int) and not isinstance(steps, bool) and steps > 0:
+            return steps
+    return None
+
+
+@dataclass
+class WatchUpdate:
+    """What one poll found."""
+
+    state: str  # missing, not_run, waiting, running, stalled, finished, stopped, diverged, unreadable
+    rows: list[dict] = field(default_factory=list)  # records written since the last poll
+    restarted: bool = False  # metrics.jsonl was written again from its start: forget the rows before
+    message: str = ""  # why, for missing, not_run and unreadable
+    idle_seconds: float = 0.0  # since the records last grew
+    target: int | None = None  # the step the run trains to, if the folder says
+    checkpoint: str | None = None  # the newest checkpoint folder
+    more: bool = False  # more records are waiting: poll again at once
+
+
+class RunWatch:
+    """Polls a run folder; keeps only a read offset and a few facts, never the records themselves."""
+
+    def __init__(self, folder, stall_seconds: float = STALL_SECONDS, clock=time.monotonic):
+        folder = Path(folder)
+        self.folder = folder.parent if folder.name == "metrics.jsonl" else folder
+        self.stall_seconds, self.clock = stall_seconds, clock
+        self.tail = MetricsTail(self.folder / "metrics.jsonl")
+        self.ended: str | None = None  # the last ending event, until a later step says the run goes on
+        self.seen_rows = 0
+        self._grew_at: float | None = None  # clock() when the records last grew
+
+    def poll(self) -> WatchUpdate:
+        if not self.folder.is_dir():
+            what = _("{p} does not exist (yet)") if not self.folder.exists() else _("{p} is not a folder")
+            return WatchUpdate("missing" if not self.folder.exists() else "not_run", message=what.format(p=self.folder))
+        checkpoint = newest_checkpoint(self.folder)
+        facts = dict(target=target_steps(self.folder, checkpoint), checkpoint=str(checkpoint) if checkpoint else None)
+        if not self.tail.path.exists():
+            if (self.folder / "config.json").is_file() or checkpoint is not None:
+                return WatchUpdate("waiting", **facts)
+            return WatchUpdate("not_run", message=not_a_run(self.folder), **facts)
+        size_before = self.tail.size
+        try:
+            rows, restarted = self.tail.read()
+        except (PlaygroundError, OSError) as e:
+            return WatchUpdate("unreadable", message=str(e), **facts)
+        now = self.clock()
+        if self._grew_at is None:  # the first look: the file's age says how long it has been quiet
+            self._grew_at = now - max(0.0, time.time() - self._mtime())
+        elif restarted or self.tail.size > size_before:  # written to since the last look (a backlog is not news)
+            self._grew_at = now
+        if restarted:
+            self.ended, self.seen_rows = None, 0
+        self._follow_endings(rows)
+        self.seen_rows += len(rows)
+        idle = now - self._grew_at
+        if not self.seen_rows and not self.tail.more:
+            state = "waiting"
+        elif self.ended:
+            state = self.ended
+        else:
+            state = "stalled" if idle >= self.stall_seconds and not self.tail.more else "running"
+        return WatchUpdate(state, rows, restarted, idle_seconds=idle, more=self.tail.more, **facts)
+
+    def _follow_endings(self, rows: list[dict]) -> None:
+        for row in rows:
+            if row["kind"] == "event" and row["event"] in ENDINGS:
+                self.ended = row["event"]
+            elif row["kind"] == "step":
+                self.ended = None  # resumed: the same metrics.jsonl goes on
+
+    def _mtime(self) -> float:
+        try:
+            return os.stat(self.tail.path).st_mtime
+        except OSError:
+            return time.time()
+
+
+def not_a_run(folder: Path) -> str:
+    return _("{p} is not a run folder: it has no metrics.jsonl, config.json or checkpoints. Choose the folder "
+             "given to 'playground train --run-dir' (or that the command printed as its run folder); the watch "
+             "starts by itself when the run writes there.").format(p=folder)
+
+
+def stalled_message(seconds: float) -> str:
+    minutes = max(1, math.floor(seconds / 60))
+    return _("No new records for {m} min: the run may have stopped or hung, or its disk may be slow. The watch goes "
+             "on and the curves continue when it writes again.").format(m=minutes)
+
+
+def workspace_from_checkpoint(folder, history=()):
+    """A Workspace over the checkpoint ``folder`` (for Inspect and Generate), with the run's records up to its step.
+
+    The checkpoint's sizes are checked against the limits before any tensor is made (``load_checkpoint``);
+    data the checkpoint names but this machine lacks leaves a task that asks for it, as a session does.
+    """
+    import numpy as np
+
+    from .checkpoint import load_checkpoint
+    from .recipes import Recipe, task_from_spec
+    from .session import MissingDataTask
+    from .train import TrainConfig
+    from .workspace import Workspace, match_architecture
+
+    folder = Path(folder)
+    checkpoint = load_checkpoint(folder)
+    state, tokenizer, model = checkpoint.state, checkpoint.tokenizer, checkpoint.model
+    step = state.get("step")
+    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+        raise CheckpointError(_("state.json in {p} does not say its step: use another checkpoint").format(p=folder))
+    spec = state.get("task") if isinstance(state.get("task"), dict) else {}
+    try:
+        task = match_architecture(task_from_spec(spec, tokenizer), model.cfg.architecture)
+    except PlaygroundError as e:
+        where = spec.get("text_file") or spec.get("dataset") or "?"
+        message = _("The data of this run ({w}) is not on this computer: {e} The model and tokenizer are here; open "
+                    "the text file or choose a dataset again to train.").format(w=where, e=e)
+        empty = np.empty(0, dtype=np.uint16)
+        task = MissingDataTask(tokenizer, empty, empty, name=str(spec.get("dataset") or "text"), missing=message)
+    train = state.get("train") if isinstance(state.get("train"), dict) else {}
+    known = set(TrainConfig.__dataclass_fields__)
+    try:
+        train_cfg = TrainConfig.from_dict({k: v for k, v in train.items() if k in known})
+    except (ConfigError, TypeError):
+        train_cfg = TrainConfig()
+    workspace = Workspace()
+    workspace.recipe = Recipe(task, model.cfg, train_cfg, spec)
+    workspace.model = model
+    workspace.history = [dict(row) for row in history if row.get("step", 0) <= step]
+    workspace.trained_steps = step
+    return workspace
