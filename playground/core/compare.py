@@ -21,7 +21,7 @@ from .checkpoint import load_checkpoint, read_state
 from .datasets import get_dataset
 from .errors import ConfigError, PlaygroundError
 from .i18n import _
-from .limits import check_file_size, check_fits, parameter_count
+from .limits import MAX_METRICS_BYTES, check_file_size, check_fits, parameter_count
 from .model import ModelConfig
 from .recipes import Recipe
 from .sample import SampleConfig, generate
@@ -29,7 +29,6 @@ from .tasks import PairTask
 from .train import TrainConfig
 from .workspace import Workspace, match_architecture
 
-MAX_METRICS_BYTES = 256 * 1024**2  # a million steps' records; the records of a bigger file would not fit in memory
 METRICS = ("val_loss", "exact_match", "accuracy", "chrf")  # the final figures compared, when a run has them
 # What "Run the same data with another model" may change: (field, value) pairs, one at a time.
 VARIANTS = (("family", "transformer"), ("family", "lstm"), ("position", "learned"), ("position", "sinusoidal"),

@@ -45,6 +45,7 @@ MAX_HEADER_BYTES = 16 * 1024**2  # a safetensors header (JSON) of one of our mod
 MAX_TENSORS = 100_000  # 1,024 layers of 16 tensors, twice, fit
 MAX_DIMENSIONS = 8
 MAX_TOKENIZER_BYTES = 64 * 1024**2  # a tokenizer.json of 4 M tokens and merges is smaller
+MAX_METRICS_BYTES = 256 * 1024**2  # a million steps' records (metrics.jsonl); a bigger file's records would not fit in memory
 MEMORY_SHARE = 0.8  # of the memory available, what a model may take: the rest is for the app and the system
 DTYPE_BYTES = {"BOOL": 1, "U8": 1, "I8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "I16": 2, "U16": 2, "F16": 2, "BF16": 2,
                "I32": 4, "U32": 4, "F32": 4, "I64": 8, "U64": 8, "F64": 8}

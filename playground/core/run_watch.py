@@ -21,11 +21,10 @@ from pathlib import Path
 
 from .errors import CheckpointError, ConfigError, PlaygroundError
 from .i18n import _
-from .limits import check_file_size
+from .limits import MAX_METRICS_BYTES, check_file_size
 
 RECORD_KINDS = ("step", "eval", "event", "health", "attention")
 ENDINGS = ("finished", "stopped", "diverged")  # events after which a run writes nothing more (until resumed)
-MAX_METRICS_BYTES = 256 * 1024**2  # a million steps' records; the records of a bigger file would not fit in memory
 MAX_SMALL_JSON = 1024**2  # config.json, latest.json: a few hundred bytes when ours
 # bytes read per poll at most (about 400 step records): a long backlog arrives over several polls, and the
 # window draws each poll's records in one go, so each must be quick (benchmarks/watch_bench.py)
