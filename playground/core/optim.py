@@ -87,6 +87,14 @@ class FlatAdamW:
                                     [self.exp_avg_sq[part]], [], [step], lr=lr, beta1=b1, beta2=b2,
                                     weight_decay=decay, eps=self.eps, amsgrad=False, maximize=False)
 
+    def denominator(self) -> torch.Tensor:
+        """The last step's per-parameter √v̂ + ε (the health monitor reads it); the fused kernel keeps no copy,
+        so then it is made here, on request, from the second moment."""
+        if self.fused and self.step_count:
+            torch.sqrt(self.exp_avg_sq, out=self.denom)
+            self.denom.div_(math.sqrt(1.0 - self.betas[1] ** self.step_count)).add_(self.eps)
+        return self.denom
+
     def state_dict(self) -> dict:
         """Tensors and scalars that resume the optimizer exactly."""
         return {"exp_avg": self.exp_avg, "exp_avg_sq": self.exp_avg_sq,
