@@ -16,12 +16,14 @@ batch 12, dropout 0, no biases, float32, CPU, AdamW lr 1e-3 → 1e-4, betas 0.9/
 
 Each model runs in a worker process of its own that stays alive for the whole run; the workers take
 turns, one block of steps at a time (steps / rounds each; who goes first alternates), so both see the
-same machine load. Each worker gets the same thread count. nanoGPT's worker starts with the OpenMP
-environment of a fresh shell (OMP_WAIT_POLICY, GOMP_SPINCOUNT and OMP_NUM_THREADS removed: libgomp's
-defaults, as ``python train.py`` gets them); ours with the same, then whatever the playground's start-up
-sets (``runtime.openmp_environment``), as the CLI and app get it. ``--nanogpt-env``/``--ours-env KEY=VALUE``
-add variables to one worker. ``--contention`` also runs every block with a busy process (a Python spin
-loop, pinned to one core), stopped with SIGSTOP between those blocks, and prints that ratio too.
+same machine load. Each worker gets the same thread count. Both start from the caller's environment
+without its OpenMP variables (OMP_WAIT_POLICY, GOMP_SPINCOUNT, OMP_NUM_THREADS...); ours then sets what
+the playground's start-up sets (``runtime.openmp_environment``), as the CLI and app get it, and by default
+nanoGPT gets the same (``--nanogpt-omp ours``), so the ratio is the code's; ``--nanogpt-omp libgomp`` leaves
+nanoGPT libgomp's defaults, as ``python train.py`` gets them in a fresh shell (spinning ~3 ms between
+kernels: fast on an idle machine, many times slower on a busy one). ``--nanogpt-env``/``--ours-env
+KEY=VALUE`` add variables to one worker. ``--contention`` also runs every block with a busy process (a
+Python spin loop, pinned to one core), stopped with SIGSTOP between those blocks, and prints that ratio too.
 
 At the end both models are evaluated with the same code on the whole validation split (every
 non-overlapping 64-token window, every position's next-token loss), not an estimate over random batches.
@@ -222,8 +224,14 @@ def reply(obj: dict) -> None:
 
 # --- the coordinator ---------------------------------------------------------------------------
 class Worker:
-    def __init__(self, kind: str, args, extra_env: list[str]):
+    def __init__(self, kind: str, args, extra_env: list[str], omp: str = "ours"):
+        from playground.core.runtime import openmp_environment
+
         env = {k: v for k, v in os.environ.items() if k not in OPENMP_VARS}
+        if omp == "ours":
+            openmp_environment(env)
+        elif omp == "passive":
+            env["OMP_WAIT_POLICY"] = "PASSIVE"
         env.update(kv.split("=", 1) for kv in extra_env)
         env["PYTHONPATH"] = str(HERE.parents[1]) + os.pathsep + env.get("PYTHONPATH", "")
         cmd = [sys.executable, str(HERE), "--worker", kind, "--nanogpt", str(args.nanogpt), "--data", str(args.data),
@@ -268,6 +276,8 @@ def main(argv=None) -> int:
     p.add_argument("--data", type=Path, default=DATA)
     p.add_argument("--contention", action="store_true", help="also time every block with a busy process on one core")
     p.add_argument("--health-interval", type=int, default=10, help="ours: health measurements every N steps (0: off)")
+    p.add_argument("--nanogpt-omp", choices=("ours", "passive", "libgomp"), default="ours",
+                   help="nanoGPT's OpenMP settings: the playground's (default), plain passive, or libgomp's defaults")
     p.add_argument("--nanogpt-env", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--ours-env", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--worker", choices=("nanogpt", "ours"), help=argparse.SUPPRESS)
@@ -292,7 +302,9 @@ def compare(args) -> int:
         return 2
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"{len(os.sched_getaffinity(0))} cores")
-    workers = {"nanogpt": Worker("nanogpt", args, args.nanogpt_env), "ours": Worker("ours", args, args.ours_env)}
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the workers and the spinner are ended too
+    workers = {"nanogpt": Worker("nanogpt", args, args.nanogpt_env, args.nanogpt_omp),
+               "ours": Worker("ours", args, args.ours_env)}
     for name, w in workers.items():
         print(f"{name:8} worker: torch {w.info['torch']}, threads {w.info['threads']}, OpenMP env {w.info['env']}")
     spinner = start_spinner() if args.contention else None
