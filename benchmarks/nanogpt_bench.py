@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
+sys.path.insert(0, str(HERE.parents[1]))  # this checkout's playground, in the coordinator as in the workers
 DATA = next((p / "shared" / "data" / "tinyshakespeare.txt" for p in HERE.parents
              if (p / "shared" / "data" / "tinyshakespeare.txt").is_file()), HERE.parents[2] / "shared" / "data")
 OPENMP_VARS = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES")
@@ -274,7 +275,8 @@ def main(argv=None) -> int:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=1337)
     p.add_argument("--data", type=Path, default=DATA)
-    p.add_argument("--contention", action="store_true", help="also time every block with a busy process on one core")
+    p.add_argument("--contention", action="store_true",
+                   help="every round also times a block of each with a busy process on one core ('busy core')")
     p.add_argument("--health-interval", type=int, default=10, help="ours: health measurements every N steps (0: off)")
     p.add_argument("--nanogpt-omp", choices=("ours", "passive", "libgomp"), default="ours",
                    help="nanoGPT's OpenMP settings: the playground's (default), plain passive, or libgomp's defaults")
@@ -295,7 +297,7 @@ def main(argv=None) -> int:
 
 
 def compare(args) -> int:
-    modes = ("quiet", "contended") if args.contention else ("quiet",)
+    modes = ("plain", "busy core") if args.contention else ("plain",)
     block = args.steps // (args.rounds * len(modes))
     if block < 1:
         print("fewer steps than blocks: raise --steps or lower --rounds", file=sys.stderr)
@@ -313,7 +315,7 @@ def compare(args) -> int:
         for rnd in range(args.rounds):
             for mode in modes:
                 if spinner:
-                    spinner.send_signal(signal.SIGCONT if mode == "contended" else signal.SIGSTOP)
+                    spinner.send_signal(signal.SIGCONT if mode == "busy core" else signal.SIGSTOP)
                 order = ("nanogpt", "ours") if rnd % 2 == 0 else ("ours", "nanogpt")
                 losses = {}
                 for name in order:
@@ -322,8 +324,8 @@ def compare(args) -> int:
                     losses[name] = r["loss"]
                 a, b = ms["nanogpt", mode][-1], ms["ours", mode][-1]
                 print(f"round {rnd + 1:2} {mode:9} ({block} steps each): nanoGPT {a:6.1f} ms/step, "
-                      f"ours {b:6.1f} ms/step, ratio {a / b:.2f}x  (loss {losses['nanogpt']:.3f} / {losses['ours']:.3f})",
-                      flush=True)
+                      f"ours {b:6.1f} ms/step, ratio {a / b:.2f}x  (loss {losses['nanogpt']:.3f} / {losses['ours']:.3f}; "
+                      f"load {os.getloadavg()[0]:.1f})", flush=True)
         if spinner:
             spinner.send_signal(signal.SIGSTOP)
         val = {name: w.ask("eval")["val_loss"] for name, w in workers.items()}
