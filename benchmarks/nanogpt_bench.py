@@ -15,15 +15,16 @@ batch 12, dropout 0, no biases, float32, CPU, AdamW lr 1e-3 → 1e-4, betas 0.9/
                                        [--contention]
 
 Each model runs in a worker process of its own that stays alive for the whole run; the workers take
-turns, one block of steps at a time (steps / rounds each; who goes first alternates), so both see the
-same machine load. Each worker gets the same thread count. Both start from the caller's environment
-without its OpenMP variables (OMP_WAIT_POLICY, GOMP_SPINCOUNT, OMP_NUM_THREADS...); ours then sets what
-the playground's start-up sets (``runtime.openmp_environment``), as the CLI and app get it, and by default
-nanoGPT gets the same (``--nanogpt-omp ours``), so the ratio is the code's; ``--nanogpt-omp libgomp`` leaves
-nanoGPT libgomp's defaults, as ``python train.py`` gets them in a fresh shell (spinning ~3 ms between
-kernels: fast on an idle machine, many times slower on a busy one). ``--nanogpt-env``/``--ours-env
-KEY=VALUE`` add variables to one worker. ``--contention`` also runs every block with a busy process (a
-Python spin loop, pinned to one core), stopped with SIGSTOP between those blocks, and prints that ratio too.
+turns, one block of steps at a time (steps / rounds each, half that with --contention; who goes first
+alternates), so both see the same machine load, with the same thread count. Both start from the caller's
+environment without its OpenMP variables (OMP_WAIT_POLICY, GOMP_SPINCOUNT, OMP_NUM_THREADS...); ours
+then sets what the playground's start-up sets (``runtime.openmp_environment``), as the CLI and app get
+it, and by default nanoGPT gets the same (``--nanogpt-omp ours``), so the ratio is the code's;
+``--nanogpt-omp libgomp`` leaves nanoGPT libgomp's defaults, as ``python train.py`` gets them in a fresh
+shell (spinning ~3 ms between kernels: fast on an idle machine, many times slower on a busy one).
+``--nanogpt-env``/``--ours-env KEY=VALUE`` add variables to one worker. ``--contention`` also runs, every
+round, a block of each with a busy process (a Python spin loop pinned to one core, stopped with SIGSTOP
+between those blocks) and prints that ratio too.
 
 At the end both models are evaluated with the same code on the whole validation split (every
 non-overlapping 64-token window, every position's next-token loss), not an estimate over random batches.
