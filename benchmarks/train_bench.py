@@ -102,6 +102,8 @@ def main(argv=None) -> int:
                    help="training-health measurements (every --health-interval steps); both: compare off and on")
     p.add_argument("--health-interval", type=int, default=TrainConfig.health_interval)
     p.add_argument("--pairs", type=int, default=3, help="with --health both: off/on runs in turn, this many pairs")
+    p.add_argument("--nanogpt", metavar="DIR", help="instead: nanoGPT's own GPT (from DIR) and ours in turns, "
+                   "with the ratio (nanogpt_bench.py; see its --help)")
     args = p.parse_args(argv)
     if not args.data.is_file():
         print(f"reference corpus not found at {args.data}; pass --data", file=sys.stderr)

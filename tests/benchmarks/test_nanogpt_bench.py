@@ -2,7 +2,6 @@
 
 import argparse
 import math
-import subprocess
 import sys
 from pathlib import Path
 
