@@ -7,12 +7,16 @@ weight decay 0.1 on matrices, clip 1.0, 100 warm-up steps then cosine to 1e-4 at
 validation loss = mean of 20 random batches.
 
     python benchmarks/train_bench.py [--steps 2000] [--threads 2] [--device cpu] [--health on|off|both]
+    python benchmarks/train_bench.py --nanogpt DIR [--steps 2000] [--threads 2] [--contention]
 
 Prints ms/step, tokens/s, achieved GFLOP/s, the share of this machine's float32 matmul peak
 (measured in the same run) and the validation loss at the last step. ``--health both`` instead
 trains the same model from the same seed with the training-health measurements off and on, in
 turns (``--pairs`` times), and prints the wall-clock tokens/s of each and their ratio: a step's own
 tokens/s leaves out what happens between steps, where the health measurements run.
+
+``--nanogpt DIR`` (a checkout of nanoGPT's public repository) instead trains nanoGPT's own GPT and ours
+in turns in the same run and prints the ratio: see ``nanogpt_bench.py``, which it runs.
 """
 
 import argparse
@@ -81,6 +85,12 @@ def stop_latency(model, task, train: TrainConfig, trials: int) -> list[float]:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if any(a == "--nanogpt" or a.startswith("--nanogpt=") for a in argv):
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import nanogpt_bench
+
+        return nanogpt_bench.main(argv)
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--threads", type=int, default=2)
@@ -92,6 +102,8 @@ def main(argv=None) -> int:
                    help="training-health measurements (every --health-interval steps); both: compare off and on")
     p.add_argument("--health-interval", type=int, default=TrainConfig.health_interval)
     p.add_argument("--pairs", type=int, default=3, help="with --health both: off/on runs in turn, this many pairs")
+    p.add_argument("--nanogpt", metavar="DIR", help="instead: nanoGPT's own GPT (from DIR) and ours in turns, "
+                   "with the ratio (nanogpt_bench.py; see its --help)")
     args = p.parse_args(argv)
     if not args.data.is_file():
         print(f"reference corpus not found at {args.data}; pass --data", file=sys.stderr)
@@ -132,7 +144,7 @@ def main(argv=None) -> int:
         waits = stop_latency(model, task, train, args.stop_trials)
         print(f"stop latency over {len(waits)} trials: median {1000 * statistics.median(waits):.0f} ms, "
               f"max {1000 * max(waits):.0f} ms")
-    print(f"vs nanoGPT here (60.5 ms/step, 12,700 tokens/s, val 1.886): {12_700 and tokens_per_second / 12_700:.2f}x")
+    print("against nanoGPT in the same run: --nanogpt DIR (a checkout of github.com/karpathy/nanoGPT)")
     return 0
 
 

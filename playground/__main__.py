@@ -7,6 +7,9 @@ import sys
 
 
 def main() -> int:
+    from playground.core.runtime import openmp_environment
+
+    openmp_environment()  # before anything imports torch, which starts OpenMP
     from playground.cli import main as cli_main
 
     return cli_main(sys.argv[1:])

@@ -55,9 +55,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def open_window(args, qt_args: list[str]):
     """The application and its main window, shown at once, with torch and the panels loading behind it."""
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch starts its OpenMP pool
-    from ..core.runtime import keep_freed_memory
+    from ..core.runtime import keep_freed_memory, openmp_environment
 
+    openmp_environment()  # before torch starts its OpenMP pool
     keep_freed_memory()
     app = make_application(qt_args)
     from .settings import open_settings

@@ -127,11 +127,12 @@ class HealthMonitor:
         if self.grad_clip and grad_norm > 0:
             unclip = 1.0 / min(1.0, self.grad_clip / (grad_norm + 1e-6))
         grads, deltas, olds = [], [], []
+        denom = opt.denominator()
         for ranges in self.slices.values():
             g2 = d2 = w2 = 0.0
             for start, end, decayed in ranges:
                 new = opt.flat[start:end]
-                adam = opt.exp_avg[start:end] / opt.denom[start:end] * c
+                adam = opt.exp_avg[start:end] / denom[start:end] * c
                 old = (new + adam) / shrink if decayed and opt.weight_decay else new + adam
                 delta = new - old
                 g2 = g2 + opt.grad[start:end].square().sum()

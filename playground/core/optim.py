@@ -2,7 +2,9 @@
 
 On a CPU, AdamW over dozens of small tensors spends most of its time in per-tensor overhead;
 here the whole model's weights, gradients and moments are four contiguous vectors, and the
-update, weight decay and gradient clipping are each one vectorised operation.
+update, weight decay and gradient clipping are each one vectorised operation. The update is
+torch's fused AdamW kernel (one pass over the four vectors, the form ``torch.optim.AdamW(fused=True)``
+runs) where this torch has it for the device; else the same formula in seven passes.
 """
 
 import math
@@ -44,6 +46,7 @@ class FlatAdamW:
         self.exp_avg_sq = torch.zeros_like(self.flat)
         self.denom = torch.empty_like(self.flat)  # reused: a fresh multi-MB buffer per step page-faults
         self.step_count = 0
+        self.fused = fused_available(self.flat.device)
 
     def zero_grad(self) -> None:
         self.grad.zero_()
@@ -59,8 +62,10 @@ class FlatAdamW:
         return norm
 
     def step(self, lr: float) -> None:
-        b1, b2 = self.betas
         self.step_count += 1
+        if self.fused:
+            return self._fused_step(lr)
+        b1, b2 = self.betas
         t = self.step_count
         g = self.grad
         if self.weight_decay and self.n_decay:
@@ -71,6 +76,25 @@ class FlatAdamW:
         self.denom.div_(math.sqrt(1.0 - b2 ** t)).add_(self.eps)
         self.flat.addcdiv_(self.exp_avg, self.denom, value=-lr / (1.0 - b1 ** t))
 
+    def _fused_step(self, lr: float) -> None:
+        """One pass: decayed parameters first, then the rest (no decay), as two slices of the same buffers."""
+        b1, b2 = self.betas
+        step = torch.tensor(float(self.step_count), device=self.flat.device)  # the kernel reads it as is
+        cut = self.n_decay if self.weight_decay else 0
+        for part, decay in ((slice(0, cut), self.weight_decay), (slice(cut, self.flat.numel()), 0.0)):
+            if part.stop > part.start:
+                torch._fused_adamw_([self.flat[part]], [self.grad[part]], [self.exp_avg[part]],
+                                    [self.exp_avg_sq[part]], [], [step], lr=lr, beta1=b1, beta2=b2,
+                                    weight_decay=decay, eps=self.eps, amsgrad=False, maximize=False)
+
+    def denominator(self) -> torch.Tensor:
+        """The last step's per-parameter √v̂ + ε (the health monitor reads it); the fused kernel keeps no copy,
+        so then it is made here, on request, from the second moment."""
+        if self.fused and self.step_count:
+            torch.sqrt(self.exp_avg_sq, out=self.denom)
+            self.denom.div_(math.sqrt(1.0 - self.betas[1] ** self.step_count)).add_(self.eps)
+        return self.denom
+
     def state_dict(self) -> dict:
         """Tensors and scalars that resume the optimizer exactly."""
         return {"exp_avg": self.exp_avg, "exp_avg_sq": self.exp_avg_sq,
@@ -80,3 +104,16 @@ class FlatAdamW:
         self.exp_avg.copy_(state["exp_avg"])
         self.exp_avg_sq.copy_(state["exp_avg_sq"])
         self.step_count = int(state["step"])
+
+
+def fused_available(device: torch.device) -> bool:
+    """Whether torch's fused AdamW kernel runs on this device (CPU since torch 2.4)."""
+    if not hasattr(torch, "_fused_adamw_"):
+        return False
+    one = torch.zeros(1, device=device)
+    try:
+        torch._fused_adamw_([one.clone()], [one.clone()], [one.clone()], [one.clone()], [], [one.clone() + 1],
+                            lr=0.0, beta1=0.9, beta2=0.99, weight_decay=0.0, eps=1e-8, amsgrad=False, maximize=False)
+    except (RuntimeError, NotImplementedError):
+        return False
+    return True

@@ -7,6 +7,15 @@ import sys
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8  # glibc mallopt parameters
 ARENAS = 2  # the UI thread's and one shared by every training thread
+# GNU OpenMP (torch's on Linux): how many times a thread that ran out of work polls for the next
+# parallel region before it sleeps (GOMP_SPINCOUNT, ~10-50 ns a poll); a sleeping thread costs a
+# wake-up per kernel, ~150 a training step. libgomp's default (300,000 polls, ~3 ms) and
+# OMP_WAIT_POLICY=ACTIVE keep it runnable between kernels. Measured on the 2 shared cores, ours
+# alone, blocks in turns (benchmarks/nanogpt_bench.py's workers): at load ~12, 3,000 polls made steps
+# 1.75x slower than none, 30,000 7x, 300,000 13x; in its quiet moments 200 and 500 gained nothing
+# (60.8 and 63.6 ms/step against 59.7). So no spinning: passive waiting, and the variable set so
+# that one constant changes it.
+SPIN_COUNT = 0
 
 
 def keep_freed_memory(limit: int = 1 << 30) -> bool:
@@ -50,9 +59,23 @@ def freeze_long_lived_objects() -> None:
     gc.freeze()
 
 
+def openmp_environment(environ=None) -> dict:
+    """Passive OpenMP waiting, spinning ``SPIN_COUNT`` polls first, unless the user chose either setting.
+
+    OpenMP reads these when torch is first imported: the entry points (``python -m playground``, the
+    app) call this first. Returns the variables set, or {} when the user's own settings were left as given.
+    """
+    environ = os.environ if environ is None else environ
+    if "OMP_WAIT_POLICY" in environ or "GOMP_SPINCOUNT" in environ:
+        return {}
+    chosen = {"OMP_WAIT_POLICY": "PASSIVE", "GOMP_SPINCOUNT": str(SPIN_COUNT)}
+    environ.update(chosen)
+    return chosen
+
+
 def configure(threads: int | None = None) -> None:
     """Allocator and thread settings; call before the first training step."""
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # only effective before torch starts OpenMP
+    openmp_environment()  # only effective before torch starts OpenMP
     keep_freed_memory()
     if threads:
         import torch
