@@ -50,6 +50,7 @@ class PretrainedTokenizer(Tokenizer):
     def __init__(self, backend: HFTokenizer, end_id: int | None):
         super().__init__(backend, "bpe")
         self._end_id = end_id
+        self._vocab: list[str] | None = None
 
     @property
     def pad_id(self) -> int:
@@ -73,6 +74,11 @@ class PretrainedTokenizer(Tokenizer):
 
     def stats(self, text: str) -> dict:
         return {**super().stats(text), "unk_rate": 0.0}  # byte-level: nothing is unknown
+
+    def vocab(self) -> list[str]:
+        if self._vocab is None:  # 50,257 tokens: listed once, as the vocabulary never changes
+            self._vocab = super().vocab()
+        return list(self._vocab)
 
 
 def is_model_folder(path) -> bool:

@@ -161,6 +161,9 @@ def softmax_at(logits_row: torch.Tensor, temperature: float) -> torch.Tensor:
 
 
 # --- embeddings and alignment --------------------------------------------------------------
+EXACT_PCA_LIMIT = 4_000_000  # embedding entries up to which the map's directions come from a full SVD
+
+
 @dataclass
 class Projection:
     """Two main directions of an embedding matrix, fitted once: every training step projects with them."""
@@ -174,8 +177,14 @@ def fit_projection(weight: torch.Tensor, rows: list[int] | None = None) -> Proje
     w = weight.detach().float().cpu()
     fit = w if rows is None else w[rows]
     mean = fit.mean(0, keepdim=True)
-    _u, _s, vt = torch.linalg.svd(fit - mean, full_matrices=False)
-    directions = vt[:2].T
+    if fit.numel() > EXACT_PCA_LIMIT:  # GPT-2's 50,257 × 768: a full SVD takes ~10 s, a randomised one ~0.2 s
+        with torch.random.fork_rng(devices=[]):  # its random start is the same every time, the caller's RNG untouched
+            torch.manual_seed(0)
+            _u, _s, v = torch.svd_lowrank(fit - mean, q=6, niter=2)
+        directions = v[:, :2]
+    else:
+        _u, _s, vt = torch.linalg.svd(fit - mean, full_matrices=False)
+        directions = vt[:2].T
     if directions.size(1) < 2:
         directions = torch.cat((directions, torch.zeros(directions.size(0), 2 - directions.size(1))), dim=1)
     return Projection(mean, directions)
