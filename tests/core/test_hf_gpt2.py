@@ -252,3 +252,20 @@ def test_hostile_sizes_are_refused_before_allocating(vocab_folder, tmp_path):
     assert report["results"]["absurd"]["code"] == 2
     assert "n_layer is 1000000000" in report["results"]["absurd"]["stderr"]
     assert report["rss_after"] - report["rss_before"] < 500 * 1024**2
+
+
+def test_the_embedding_map_of_a_large_vocabulary_keeps_the_exact_main_directions():
+    """Above EXACT_PCA_LIMIT entries (GPT-2: 50,257 × 768) the map's PCA is randomised: same plane, same every time."""
+    from playground.core.inspect import EXACT_PCA_LIMIT, fit_projection
+
+    g = torch.Generator().manual_seed(1)
+    weight = torch.randn(6000, 2, generator=g) @ torch.randn(2, 700, generator=g) * 3 + torch.randn(6000, 700,
+                                                                                                    generator=g)
+    assert weight.numel() > EXACT_PCA_LIMIT
+    state = torch.random.get_rng_state()
+    projection = fit_projection(weight)
+    assert torch.equal(torch.random.get_rng_state(), state)  # the caller's random numbers are untouched
+    exact = torch.linalg.svd(weight - weight.mean(0), full_matrices=False)[2][:2].T
+    overlap = torch.linalg.svdvals(projection.directions.T @ exact)  # cosines of the angles between the planes
+    torch.testing.assert_close(overlap, torch.ones(2), atol=1e-4, rtol=0)
+    torch.testing.assert_close(fit_projection(weight).directions, projection.directions, atol=0, rtol=0)
