@@ -270,6 +270,11 @@ def refuse_pickles(folder: Path) -> None:
     """No weights but a pickle file: say how to convert it (loading it would run whatever code it holds)."""
     if (folder / WEIGHTS_FILE).is_file():
         return
+    if (folder / (WEIGHTS_FILE + ".index.json")).is_file():
+        raise CheckpointError(_(
+            "{p} holds its weights in several files (model.safetensors.index.json), which the playground does not "
+            "read. Join them into one: in Python, AutoModelForCausalLM.from_pretrained(FOLDER).save_pretrained("
+            "FOLDER, safe_serialization=True, max_shard_size=\"100GB\").").format(p=folder))
     pickles = sorted(p.name for p in folder.iterdir() if p.suffix in PICKLE_SUFFIXES)
     if pickles:
         raise CheckpointError(_(

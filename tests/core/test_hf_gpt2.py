@@ -196,6 +196,10 @@ def test_missing_tokenizer_and_weights_that_disagree_are_refused(vocab_folder, t
     (tmp_path / "config.json").write_bytes((vocab_folder / "config.json").read_bytes())
     with pytest.raises(CheckpointError, match="no model.safetensors"):
         load_gpt2(tmp_path)
+    (tmp_path / "model.safetensors.index.json").write_text("{}")
+    with pytest.raises(CheckpointError, match="several files .* max_shard_size"):
+        load_gpt2(tmp_path)
+    (tmp_path / "model.safetensors.index.json").unlink()
     (tmp_path / "model.safetensors").write_bytes((vocab_folder / "model.safetensors").read_bytes())
     with pytest.raises(CheckpointError, match="has no tokenizer"):
         load_gpt2(tmp_path)
