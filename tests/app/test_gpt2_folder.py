@@ -1,4 +1,4 @@
-"""File ▸ Open a Hugging Face model folder: a GPT-2 loaded off the UI thread, then Tokenize, Inspect and Generate on it."""
+"""File ▸ Open a Hugging Face model folder: a GPT-2 loaded off the UI thread; Tokenize, Inspect, Generate on it."""
 
 import pytest
 import torch
@@ -33,7 +33,6 @@ def test_tokenize_inspect_and_generate_work_on_a_gpt2_folder(qtbot, window, gpt2
     open_folder(qtbot, window, gpt2_folder)
     core = window.workspace.core
     reference = load_gpt2(gpt2_folder)
-    tok = core.recipe.task.tokenizer
     assert core.model.cfg == reference.model.cfg and core.model.cfg.activation == "gelu_tanh"
     text = TEXTS[language]
     expected = reference.tokenizer.encode_ids(text)
