@@ -19,6 +19,19 @@ translate = QCoreApplication.translate  # lupdate reads translate("Context", "te
 SUFFIX = ".playground"
 
 
+def model_folder_workspace(path: str):
+    """A workspace showing the GPT-2 in ``path`` (run in a Job: it reads the weights)."""
+    from ..core.token_text import readable_token
+    from ..core.workspace import Workspace
+
+    workspace = Workspace()
+    workspace.use_model_folder(path)
+    tokenizer = workspace.recipe.task.tokenizer
+    tokenizer.merges()  # parsed once and kept; the Tokenize panel's tables then take no time in the window
+    for token in tokenizer.vocab():
+        readable_token(tokenizer.kind, token)  # cached (see token_text)
+    return workspace
+
 
 class SessionActions:
     """Needs ``workspace``, ``panels``, ``settings``, ``session_path`` and the banner of MainWindow."""
@@ -79,6 +92,37 @@ class SessionActions:
         if self.workspace.core.recipe is None:  # the session named at launch: fall back on the default data
             self.load_default_data()
         text = translate("MainWindow", "The session was not opened. {message}").format(message=message)
+        self.workspace.report_error(text, details)
+
+    def open_model_folder(self, path: str | None = None) -> None:
+        """File ▸ Open a Hugging Face model folder: a GPT-2 loaded in a Job, then shown by every panel."""
+        if self.workspace is None or self._refuse_while_training():
+            return
+        if path is None:
+            path = QFileDialog.getExistingDirectory(self, translate("MainWindow", "Open a Hugging Face model folder"),
+                                                    self._session_folder())
+            if not path:
+                return
+        if not self.maybe_save():
+            return
+        self.statusBar().showMessage(translate("MainWindow", "Opening {name}…").format(name=Path(path).name))
+        job = Job(partial(model_folder_workspace, path))
+        job.result.connect(partial(self._on_model_folder_loaded, str(path)))
+        job.error.connect(self._on_model_folder_failed)
+        self.run_job(job)
+
+    def _on_model_folder_loaded(self, path: str, core) -> None:
+        self.workspace.replace_core(core)
+        self.session_path = None
+        self.update_title()
+        self.banner.clear()
+        self.statusBar().showMessage(translate("MainWindow", "Opened the model in {name}: tokenize, inspect and "
+                                               "generate with it").format(name=Path(path).name), 6000)
+        self.show_panel("inspect")
+
+    def _on_model_folder_failed(self, message: str, details: str) -> None:
+        self.statusBar().clearMessage()
+        text = translate("MainWindow", "The model folder was not opened. {message}").format(message=message)
         self.workspace.report_error(text, details)
 
     def save_session(self) -> bool:

@@ -65,6 +65,9 @@ class WindowActions(QObject):
         self.save_as_action = self._action(self.tr("Save session &as…"), w.save_session_as, "Ctrl+Shift+S")
         self.open_text_action = self._action(self.tr("Open &text file…"), w.open_text_file, "Ctrl+T",
                                              sp.SP_FileDialogStart, self.tr("Train on a text file of your own"))
+        self.open_model_action = self._action(self.tr("Open a &Hugging Face model folder…"), w.open_model_folder,
+                                              tip=self.tr("Inspect and generate with a GPT-2 saved by transformers "
+                                                          "(config.json, model.safetensors and its tokenizer)"))
         self.recent_menu = menu.addMenu(self.tr("&Recent sessions"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.quit_action = self._action(self.tr("&Quit"), w.close, QKeySequence.StandardKey.Quit)
@@ -72,6 +75,7 @@ class WindowActions(QObject):
         menu.addActions([self.new_action, self.open_action, self.save_action, self.save_as_action])
         menu.addSeparator()
         menu.addAction(self.open_text_action)
+        menu.addAction(self.open_model_action)
         menu.addMenu(self.recent_menu)
         menu.addSeparator()
         menu.addAction(self.quit_action)
@@ -158,7 +162,7 @@ class WindowActions(QObject):
     def update_enabled(self) -> None:
         ready = self.window.workspace is not None
         for action in (self.new_action, self.open_action, self.save_action, self.save_as_action,
-                       self.open_text_action):
+                       self.open_text_action, self.open_model_action):
             action.setEnabled(ready)
         self.recent_menu.setEnabled(ready)
 

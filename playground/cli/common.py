@@ -298,12 +298,15 @@ def latest_name(latest: Path) -> str:
 
 
 def load(path, device: str = "cpu"):
-    """(checkpoint folder, Checkpoint) with the model in eval mode on ``device``."""
+    """(checkpoint folder, Checkpoint) with the model in eval mode on ``device``; a Hugging Face GPT-2
+    folder (config.json, model.safetensors, tokenizer) loads too."""
     from playground.core.checkpoint import load_checkpoint
     from playground.core.device import resolve_device
+    from playground.core.hf_gpt2 import is_model_folder, load_gpt2
 
     folder = resolve_checkpoint(path)
-    checkpoint = load_checkpoint(folder, resolve_device(device))
+    loader = load_gpt2 if is_model_folder(folder) else load_checkpoint
+    checkpoint = loader(folder, resolve_device(device))
     checkpoint.model.eval()
     return folder, checkpoint
 
@@ -452,4 +455,5 @@ def model_inputs(checkpoint, text: str | None = None, source: str | None = None)
 def add_checkpoint_argument(parser) -> None:
     """The positional CHECKPOINT_DIR shared by the commands that read a trained model."""
     parser.add_argument("checkpoint", metavar="CHECKPOINT_DIR",
-                        help=_("a checkpoint folder, or a run folder (its latest checkpoint)"))
+                        help=_("a checkpoint folder, a run folder (its latest checkpoint), or a Hugging Face "
+                               "GPT-2 folder (config.json, model.safetensors, tokenizer)"))

@@ -28,7 +28,7 @@ def describe_data(recipe: Recipe, n_chars: int = PREVIEW_CHARS, n_examples: int 
     tokenizer = task.tokenizer
     info = {"name": task.name, "kind": task.kind, "dataset": spec.get("dataset"), "text_file": spec.get("text_file"),
             "tokenizer": tokenizer.kind, "vocab_size": tokenizer.vocab_size, "examples": [], "raw": None,
-            "stats_of": "corpus"}
+            "stats_of": "corpus", "pretrained": spec.get("pretrained")}
     if task.kind == "pairs":
         pairs = task.train_pairs
         info["stats"] = corpus_stats("".join(f"{s}\n{t}\n" for s, t in pairs + task.val_pairs))

@@ -19,7 +19,7 @@ from .errors import ConfigError
 from .i18n import _
 
 ARCHITECTURES = ("decoder", "encoder-decoder")
-ACTIVATIONS = ("gelu", "relu", "swiglu")
+ACTIVATIONS = ("gelu", "gelu_tanh", "relu", "swiglu")
 NORMS = ("pre", "post")
 POSITIONS = ("learned", "sinusoidal", "rope")
 FAMILIES = ("transformer", "lstm")
@@ -36,7 +36,7 @@ class ModelConfig:
     d_ff: int = 512  # hidden width of the feed-forward network
     block_size: int = 64  # longest sequence the model can see (context length)
     dropout: float = 0.0  # dropout on attention weights and residual branches
-    activation: str = "gelu"  # feed-forward non-linearity: gelu, relu or swiglu
+    activation: str = "gelu"  # feed-forward non-linearity: gelu, gelu_tanh (GPT-2's approximation), relu or swiglu
     norm: str = "pre"  # LayerNorm before each sub-layer (pre, GPT-2) or after the residual (post, 2017)
     position: str = "learned"  # positional encoding: learned, sinusoidal or rope
     tie_weights: bool = True  # output projection shares the token embedding matrix
@@ -254,6 +254,8 @@ class FeedForward(Recorded):
         if self.activation == "swiglu":
             gate, up = h.chunk(2, dim=-1)
             return F.silu(gate) * up
+        if self.activation == "gelu_tanh":  # GPT-2's tanh approximation of GELU
+            return F.gelu(h, approximate="tanh")
         return F.gelu(h) if self.activation == "gelu" else F.relu(h)
 
     def forward(self, x):

@@ -29,6 +29,11 @@ BYTE_TOKEN_SET = frozenset(BYTE_TOKENS)
 NEVER_SAMPLED = (PAD_ID, UNK_ID, BOS_ID, SEP_ID)
 
 
+def never_sampled(tokenizer) -> tuple[int, ...]:
+    """The ids never drawn: NEVER_SAMPLED, or a pretrained tokenizer's own (GPT-2's ids 0-4 are "!" to "%")."""
+    return getattr(tokenizer, "never_sampled", NEVER_SAMPLED)
+
+
 @dataclass
 class SampleConfig:
     max_new_tokens: int = 200  # tokens to generate at most
@@ -70,14 +75,16 @@ class TokenStep:
     token: str = ""  # the token on its own: its decoded text, or its name for a special such as <eos>
 
 
-def distribution(logits: torch.Tensor, cfg: SampleConfig, allowed: torch.Tensor | None = None) -> torch.Tensor:
+def distribution(logits: torch.Tensor, cfg: SampleConfig, allowed: torch.Tensor | None = None,
+                 never=NEVER_SAMPLED) -> torch.Tensor:
     """Probabilities (V,) the next token is drawn from: logits / temperature, top-k, top-p.
 
-    The specials in NEVER_SAMPLED get probability 0 everywhere, and so do the tokens outside
+    The specials in ``never`` (NEVER_SAMPLED, or the tokenizer's ``never_sampled``) get probability 0 everywhere,
+    and so do the tokens outside
     ``allowed`` (a bool mask (V,), see Utf8Guard) unless it would leave none. Greedy decoding
     reports the model's own softmax over the other tokens (temperature 1, nothing else filtered).
     """
-    logits = guarded(without_specials(logits), allowed)
+    logits = guarded(without_specials(logits, never), allowed)
     if cfg.greedy:
         return torch.softmax(logits, dim=-1)
     if cfg.temperature != 1.0:
@@ -91,10 +98,10 @@ def distribution(logits: torch.Tensor, cfg: SampleConfig, allowed: torch.Tensor 
     return probs
 
 
-def without_specials(logits: torch.Tensor) -> torch.Tensor:
-    """A copy of logits (..., V) with the NEVER_SAMPLED specials at -inf."""
+def without_specials(logits: torch.Tensor, never=NEVER_SAMPLED) -> torch.Tensor:
+    """A copy of logits (..., V) with the ``never`` specials at -inf."""
     logits = logits.clone()
-    logits[..., list(NEVER_SAMPLED)] = -math.inf
+    logits[..., list(never)] = -math.inf
     return logits
 
 
@@ -341,7 +348,7 @@ def _steps(model, tokenizer, prompt_ids, cfg, src_ids, prompt_text) -> Iterator[
     logits = context.first_logits()
     for n in range(cfg.max_new_tokens):
         left = context.room(cfg.max_new_tokens - n - 1) + 1  # tokens still to come, this one included
-        probs = distribution(logits.float(), cfg, guard.allowed(state, left))
+        probs = distribution(logits.float(), cfg, guard.allowed(state, left), never_sampled(tokenizer))
         if cfg.greedy:
             token = probs.argmax(-1, keepdim=True)
         else:
@@ -409,7 +416,7 @@ def _beam_search(model, tokenizer, prompt_ids, width, max_new_tokens, length_pen
         if memory is not None and seqs.size(1) > model.cfg.block_size:
             break  # the decoder is full
         allowed = torch.stack([guard.allowed(state, max_new_tokens - n) for state in states])
-        logprobs = beam_logprobs(model, seqs, memory, memory_keep, allowed)  # (beams, V)
+        logprobs = beam_logprobs(model, seqs, memory, memory_keep, allowed, never_sampled(tokenizer))  # (beams, V)
         norm = (n + 1) ** length_penalty
         rows, new_scores = expand_beams(scores[:, None] + logprobs, width, eos_id, seqs, P, norm, finished)
         if not rows:
@@ -428,13 +435,13 @@ def _beam_search(model, tokenizer, prompt_ids, width, max_new_tokens, length_pen
     return finished[:width]
 
 
-def beam_logprobs(model, seqs, memory, memory_keep, allowed=None) -> torch.Tensor:
+def beam_logprobs(model, seqs, memory, memory_keep, allowed=None, never=NEVER_SAMPLED) -> torch.Tensor:
     """Log-probabilities (beams, V) of the next token for every beam, in one batched forward."""
     B = seqs.size(0)
     if memory is not None:
         memory, memory_keep = memory.expand(B, -1, -1), memory_keep.expand(B, -1)
     h = model.decode(seqs[:, -model.cfg.block_size:], memory, memory_keep)
-    return torch.log_softmax(guarded(without_specials(model.logits(h[:, -1]).float()), allowed), dim=-1)
+    return torch.log_softmax(guarded(without_specials(model.logits(h[:, -1]).float(), never), allowed), dim=-1)
 
 
 def expand_beams(total, width, eos_id, seqs, P, norm, finished):

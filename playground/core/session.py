@@ -90,6 +90,10 @@ def data_notice(workspace: Workspace) -> str | None:
 def save_session(path, workspace: Workspace, ui_state: dict | None = None) -> Path:
     """Write the workspace and ``ui_state`` (JSON-able) to ``path`` atomically; returns the path."""
     recipe = workspace.require_recipe()
+    if workspace.pretrained:
+        raise ConfigError(_("A pretrained model is not saved in a session: it stays in its folder, {folder}. Open "
+                            "it again with File ▸ Open a Hugging Face model folder.").format(
+                                folder=workspace.pretrained))
     path = Path(path)
     members = {"tokenizer.json": recipe.task.tokenizer.to_json_str().encode("utf-8")}
     if workspace.model is not None:

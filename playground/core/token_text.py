@@ -102,6 +102,7 @@ def visible_whitespace(text: str) -> str:
     return text.translate(_VISIBLE)
 
 
+@lru_cache(maxsize=1 << 17)  # a vocabulary table shows every token: GPT-2's 50,257 take ~0.5 s to spell out
 def readable_token(kind: str, token: str) -> str:
     """``token_text`` with its whitespace visible, for tables, labels and tooltips."""
     if kind == "bpe":

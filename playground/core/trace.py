@@ -172,6 +172,9 @@ def _texts(cfg) -> dict[str, tuple[str, str, str]]:
         "mlp.hidden": {
             "gelu": (_("Feed-forward hidden (GELU)"), _("Each position is widened and passed through the smooth "
                                                         "GELU non-linearity."), f"GELU(x·W₁{b})"),
+            "gelu_tanh": (_("Feed-forward hidden (GELU, tanh)"), _("Each position is widened and passed through "
+                                                                   "GPT-2's tanh approximation of GELU."),
+                          f"GELU_tanh(x·W₁{b})"),
             "relu": (_("Feed-forward hidden (ReLU)"), _("Each position is widened and negative values are set to "
                                                         "zero."), f"max(0, x·W₁{b})"),
             "swiglu": (_("Feed-forward hidden (SwiGLU)"), _("A SiLU-activated gate multiplies a second projection, "

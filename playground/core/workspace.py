@@ -19,6 +19,7 @@ from .limits import check_fits
 from .model import ModelConfig, Transformer, build_model
 from .recipes import Recipe, recipe_for_dataset, recipe_for_text
 from .snapshots import SnapshotStore
+from .tasks import LMTask
 from .text import Cleaning
 from .train import TrainConfig, Trainer
 
@@ -58,6 +59,33 @@ class Workspace:
         self.snapshots = SnapshotStore()  # the weights at earlier steps of this model's training
 
     # --- data --------------------------------------------------------------------------
+    def use_model_folder(self, folder: str | Path) -> Recipe:
+        """Show a pretrained model (a Hugging Face GPT-2 folder, see ``hf_gpt2``): to tokenize with, inspect
+        and generate from. It has no data of its own, and it is not trained or changed here."""
+        import numpy as np
+
+        from .hf_gpt2 import load_gpt2
+
+        checkpoint = load_gpt2(folder)
+        no_data = np.zeros(0, dtype=np.uint32)
+        task = LMTask(checkpoint.tokenizer, no_data, no_data, name=Path(folder).resolve().name)
+        spec = {"pretrained": str(Path(folder).resolve()), "tokenizer": "bpe", "text": ""}  # no text of its own
+        self.set_recipe(Recipe(task, checkpoint.model.cfg, TrainConfig(), spec))
+        self.model = checkpoint.model
+        return self.recipe
+
+    @property
+    def pretrained(self) -> str | None:
+        """The folder of the pretrained model this workspace shows, or None."""
+        return self.recipe.spec.get("pretrained") if self.recipe else None
+
+    def refuse_pretrained(self) -> None:
+        """Training or changing a pretrained model is refused, saying what to do instead."""
+        if self.pretrained:
+            raise ConfigError(_("This is the pretrained model from {folder}: you can tokenize with it, inspect it "
+                                "and generate from it, but not train or change it here. To train a model of your "
+                                "own, choose a dataset or open a text file.").format(folder=self.pretrained))
+
     def set_recipe(self, recipe: Recipe) -> None:
         """Adopt a recipe prepared elsewhere (e.g. built in a worker thread)."""
         self.recipe = recipe
@@ -87,6 +115,7 @@ class Workspace:
         that now need more tokens, the context length) follows the new tokenizer.
         """
         recipe = self.require_recipe()
+        self.refuse_pretrained()
         spec = recipe.spec
         missing = self.missing_text_file()
         if missing:
@@ -120,6 +149,7 @@ class Workspace:
     def set_model_config(self, **changes) -> ModelConfig:
         """Change model settings; the tokenizer fixes vocab_size and pad_id."""
         recipe = self.require_recipe()
+        self.refuse_pretrained()
         tok = recipe.task.tokenizer
         cfg = ModelConfig.from_dict({**recipe.model.to_dict(), **changes, "vocab_size": tok.vocab_size,
                                      "pad_id": tok.pad_id})
@@ -152,6 +182,7 @@ class Workspace:
     def new_trainer(self, run_dir=None, pause_switch=None, **train_changes) -> Trainer:
         """A trainer that continues the current model (its steps add to the history)."""
         recipe = self.require_recipe()
+        self.refuse_pretrained()
         train = replace(recipe.train, **train_changes) if train_changes else recipe.train
         train = replace(train, max_steps=self.trained_steps + train.max_steps)
         trainer = Trainer(self.ensure_model(), recipe.task, train, run_dir, recipe.spec, pause_switch)

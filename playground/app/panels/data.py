@@ -300,6 +300,13 @@ class DataPanel(Panel):
             kind = self.tr("language modelling") if ds.kind == "lm" else self.tr("source → target examples")
             self.heading.setText(self.tr("{title} — built-in dataset, {kind}").format(title=ds.title, kind=kind))
             self.heading.setToolTip("")
+        elif info.get("pretrained"):
+            self.heading.setText(self.tr("{name} — pretrained model (Hugging Face GPT-2)").format(name=info["name"]))
+            self.heading.setToolTip(info["pretrained"])
+            self.description_label.setText(self.tr(
+                "<b>A pretrained model</b><br>{folder}<br><br>It was trained elsewhere and brings no data: type "
+                "your own text in Tokenize, Inspect and Generate. To train a model here, choose a dataset or open a "
+                "text file.").format(folder=info["pretrained"]))
         else:
             # A file name has no spaces to wrap at: at most NAME_PX wide in the heading, whole in its tooltip.
             name = self.heading.fontMetrics().elidedText(info["name"], Qt.TextElideMode.ElideMiddle, NAME_PX)

@@ -13,6 +13,7 @@ import copy
 import functools
 import logging
 import random
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -243,7 +244,9 @@ class GeneratePanel(Panel):
             self.model_state_label.setText("")
             return
         steps = self.workspace.core.trained_steps if steps is None else steps
-        if steps == 0:
+        if self.workspace.core.pretrained:
+            text = self.tr("Pretrained model from {folder}.").format(folder=Path(self.workspace.core.pretrained).name)
+        elif steps == 0:
             text = self.tr("⚠ Untrained model: its weights are random, so its output is random tokens. "
                            "Train it in the Train panel first.")
         elif steps == 1:

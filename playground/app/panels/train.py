@@ -237,6 +237,11 @@ class TrainPanel(Panel):
         core = self.workspace.core
         if self.run is not None or core.recipe is None:
             return  # (a job still running is a run let go of, or a save: run_job waits for it)
+        try:
+            core.refuse_pretrained()  # a Hugging Face model is shown, not trained
+        except PlaygroundError as e:
+            self.banner.show_message(str(e), "warning", "run")
+            return
         self.banner.clear()
         if self.run_dir is None or not core.history:
             self.run_dir = new_run_dir(self.runs_root, core.recipe.task.name)

@@ -58,7 +58,7 @@ def _sublayers(block, seq: str, memory: str) -> list[list[Chip]]:
             t=seq, h=attn.n_head, s=memory)
         parts.append(Chip("cross", translate("Diagram", "Cross-attention · {heads}").format(heads=heads), cross))
     mlp = block.mlp
-    act = {"gelu": "GELU", "relu": "ReLU", "swiglu": "SwiGLU"}[mlp.activation]
+    act = {"gelu": "GELU", "gelu_tanh": "GELU (tanh)", "relu": "ReLU", "swiglu": "SwiGLU"}[mlp.activation]
     widths = translate("Diagram", "Feed-forward {d} → {f} → {d}").format(d=mlp.up_proj.in_features,
                                                                     f=mlp.down_proj.in_features)
     parts.append(Chip("mlp", widths, act))

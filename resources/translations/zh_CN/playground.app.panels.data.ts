@@ -144,6 +144,14 @@
         <translation>{title} — 内置数据集，{kind}</translation>
     </message>
     <message>
+        <source>{name} — pretrained model (Hugging Face GPT-2)</source>
+        <translation>{name} — 预训练模型（Hugging Face GPT-2）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;A pretrained model&lt;/b&gt;&lt;br&gt;{folder}&lt;br&gt;&lt;br&gt;It was trained elsewhere and brings no data: type your own text in Tokenize, Inspect and Generate. To train a model here, choose a dataset or open a text file.</source>
+        <translation>&lt;b&gt;预训练模型&lt;/b&gt;&lt;br&gt;{folder}&lt;br&gt;&lt;br&gt;它是在别处训练好的，没有附带数据：请在“分词”“剖析”和“生成”面板中输入你自己的文本。要在这里训练模型，请选择一个数据集或打开一个文本文件。</translation>
+    </message>
+    <message>
         <source>{name} — your text, language modelling</source>
         <translation>{name} — 你的文本，语言建模</translation>
     </message>

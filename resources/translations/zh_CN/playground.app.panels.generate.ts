@@ -80,6 +80,10 @@
         <translation>请先在“数据”面板中选择数据集。</translation>
     </message>
     <message>
+        <source>Pretrained model from {folder}.</source>
+        <translation>来自 {folder} 的预训练模型。</translation>
+    </message>
+    <message>
         <source>⚠ Untrained model: its weights are random, so its output is random tokens. Train it in the Train panel first.</source>
         <translation>⚠ 模型尚未训练：权重是随机的，所以输出的也是随机词元。请先在“训练”面板中训练它。</translation>
     </message>

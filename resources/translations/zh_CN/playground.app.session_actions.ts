@@ -24,6 +24,18 @@
         <translation>未能打开会话。{message}</translation>
     </message>
     <message>
+        <source>Open a Hugging Face model folder</source>
+        <translation>打开 Hugging Face 模型文件夹</translation>
+    </message>
+    <message>
+        <source>Opened the model in {name}: tokenize, inspect and generate with it</source>
+        <translation>已打开 {name} 中的模型：可以用它分词、剖析它、用它生成文本</translation>
+    </message>
+    <message>
+        <source>The model folder was not opened. {message}</source>
+        <translation>模型文件夹没有打开。{message}</translation>
+    </message>
+    <message>
         <source>Playground sessions (*.playground)</source>
         <translation>Playground 会话 (*.playground)</translation>
     </message>

@@ -44,6 +44,14 @@
         <translation>用你自己的文本文件训练</translation>
     </message>
     <message>
+        <source>Open a &amp;Hugging Face model folder…</source>
+        <translation>打开 Hugging Face 模型文件夹(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Inspect and generate with a GPT-2 saved by transformers (config.json, model.safetensors and its tokenizer)</source>
+        <translation>剖析由 transformers 保存的 GPT-2 模型并用它生成文本（需要 config.json、model.safetensors 和它的分词器）</translation>
+    </message>
+    <message>
         <source>&amp;Recent sessions</source>
         <translation>最近的会话(&amp;R)</translation>
     </message>

@@ -1,0 +1,216 @@
+"""GPT-2 small from a Hugging Face folder: load time, a full trace, generation speed, peak memory (prints figures only).
+
+Random weights in GPT-2 small's shape (124 M parameters: 12 layers, 768 wide, 12 heads, vocabulary
+50,257, 1,024 positions) are written as transformers writes them (``config.json``,
+``model.safetensors`` with ``transformer.`` names and Conv1D (in, out) weights, ``vocab.json`` +
+``merges.txt``) into a temporary folder, then loaded by ``core.hf_gpt2``. GPT-2's real vocabulary
+cannot be downloaded here, so the tokenizer is a byte-level BPE of 50,256 synthetic merges: the same
+size and kind. Nothing needs transformers or a network.
+
+    OMP_WAIT_POLICY=PASSIVE python benchmarks/gpt2_bench.py [--threads 2] [--tokens 64] [--new 64] [--app]
+
+Targets (issue 13): trace of 64 tokens <= 2 s, generation >= 15 tokens/s, on 2 cores; with ``--app``,
+the window's event loop keeps ticking while the folder loads and the trace and generation run
+(largest gap between 10 ms probe ticks <= 50 ms). The load average is printed with the figures.
+"""
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch  # noqa: E402
+
+GPT2_SMALL = {"model_type": "gpt2", "n_layer": 12, "n_head": 12, "n_embd": 768, "n_positions": 1024,
+              "vocab_size": 50257, "activation_function": "gelu_new", "layer_norm_epsilon": 1e-5,
+              "bos_token_id": 50256, "eos_token_id": 50256, "tie_word_embeddings": True}
+PROMPT = "The quick brown fox jumps over the lazy dog. 滚滚长江东逝水 🙂"
+
+
+def byte_level_vocab(size: int, seed: int = 0) -> tuple[dict, list[str]]:
+    """A valid byte-level BPE of ``size`` tokens: 256 bytes, merges of random earlier pairs, <|endoftext|> last."""
+    from tokenizers import pre_tokenizers
+
+    g = torch.Generator().manual_seed(seed)
+    tokens = sorted(pre_tokenizers.ByteLevel.alphabet())
+    vocab, merges = {t: i for i, t in enumerate(tokens)}, []
+    while len(tokens) < size - 1:
+        a, b = (tokens[int(i)] for i in torch.randint(len(tokens), (2,), generator=g))
+        if a + b in vocab or len(a + b) > 12:
+            continue
+        vocab[a + b] = len(tokens)
+        tokens.append(a + b)
+        merges.append(f"{a} {b}")
+    vocab["<|endoftext|>"] = size - 1
+    return vocab, merges
+
+
+def write_folder(folder: Path, seed: int = 0) -> None:
+    """GPT-2 small with random weights, laid out as ``save_pretrained(safe_serialization=True)`` writes it."""
+    from safetensors.torch import save_file
+
+    from playground.core.hf_gpt2 import model_config, weight_names
+
+    (folder / "config.json").write_text(json.dumps(GPT2_SMALL))
+    cfg = model_config(GPT2_SMALL, folder)
+    g = torch.Generator().manual_seed(seed)
+    tensors = {}
+    for name, (_ours, shape, _transposed) in weight_names(cfg).items():
+        mean = 1.0 if (name.startswith("ln_f") or ".ln_" in name) and name.endswith("weight") else 0.0
+        tensors["transformer." + name] = torch.randn(shape, generator=g) * 0.02 + mean
+    save_file(tensors, str(folder / "model.safetensors"), metadata={"format": "pt"})
+    del tensors
+    vocab, merges = byte_level_vocab(GPT2_SMALL["vocab_size"], seed)
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    (folder / "merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n", encoding="utf-8")
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def median_s(fn, repeats: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_core(folder: Path, n_tokens: int, n_new: int, repeats: int) -> None:
+    from playground.core.hf_gpt2 import load_gpt2
+    from playground.core.inspect import inspect
+    from playground.core.model import count_parameters
+    from playground.core.sample import SampleConfig, generate
+    from playground.core.trace import trace
+
+    rss_before = peak_rss_mib()
+    start = time.perf_counter()
+    checkpoint = load_gpt2(folder)
+    load_s = time.perf_counter() - start
+    model, tok = checkpoint.model, checkpoint.tokenizer
+    print(f"load:        {load_s:6.2f} s  ({count_parameters(model) / 1e6:.1f} M parameters; peak RSS "
+          f"{rss_before:.0f} -> {peak_rss_mib():.0f} MiB)")
+    ids = (tok.encode_ids(PROMPT) * n_tokens)[:n_tokens]
+    traced = median_s(lambda: trace(model, ids), repeats)
+    print(f"trace:       {traced:6.2f} s  ({n_tokens} tokens, {len(trace(model, ids).records)} records; target <= 2 s)")
+    inspected = median_s(lambda: inspect(model, tok, ids), repeats)
+    print(f"inspect:     {inspected:6.2f} s  (the Inspect panel's call: a snapshot, the trace, 12 greedy tokens)")
+    with torch.no_grad():
+        plain = median_s(lambda: model(torch.tensor([ids])), repeats)
+    print(f"forward:     {plain:6.2f} s  (plain, no records)")
+    prompt = ids[:8]
+    for use_cache in (True, False):
+        cfg = SampleConfig(max_new_tokens=n_new, seed=0, stop_at_eos=False, use_cache=use_cache, alternatives=5)
+        start = time.perf_counter()
+        steps = generate(model, tok, prompt, cfg)
+        rate = len(steps) / (time.perf_counter() - start)
+        print(f"generate:    {rate:6.1f} tokens/s ({len(steps)} tokens after an 8-token prompt, KV cache "
+              f"{'on' if use_cache else 'off'}{'; target >= 15' if use_cache else ''})")
+    print(f"peak RSS:    {peak_rss_mib():6.0f} MiB")
+
+
+def bench_app(folder: Path, n_tokens: int, n_new: int) -> None:
+    """The main window opens the folder, traces and generates while a 10 ms probe measures the event loop."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from playground.app.main_window import MainWindow
+    from playground.app.settings import open_settings
+    from playground.core.workspace import Workspace
+
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as settings_dir:
+        os.environ["PLAYGROUND_SETTINGS_DIR"] = settings_dir
+        window = MainWindow(settings=open_settings())
+        core = Workspace()
+        core.use_dataset("grammar")
+        window.build_panels(core, load_data=False)
+        window.show()
+        gaps, last = [], [time.perf_counter()]
+
+        def tick():
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        probe = QTimer()
+        probe.timeout.connect(tick)
+        probe.start(10)
+
+        def wait(done, timeout=600.0):
+            end = time.perf_counter() + timeout
+            while not done() and time.perf_counter() < end:
+                app.processEvents()
+                time.sleep(0.002)
+
+        phases = {}
+        for phase in ("load", "trace", "generate"):
+            gaps.clear()
+            last[0] = time.perf_counter()
+            start = time.perf_counter()
+            if phase == "load":
+                window.open_model_folder(str(folder))
+                wait(lambda: window.workspace.core.pretrained is not None and not window.jobs_running())
+            elif phase == "trace":
+                inspect = window.panel("inspect")
+                window.show_panel("inspect")
+                inspect.text.setText((PROMPT * 8)[: 3 * n_tokens])
+                inspect.trace_button.click()
+                wait(lambda: not inspect.is_tracing() and inspect.inspection is not None)
+            else:
+                generate = window.panel("generate")
+                window.show_panel("generate")
+                generate.max_tokens.setValue(n_new)
+                generate.prompt.setPlainText(PROMPT)
+                generate.generate_action.trigger()
+                wait(lambda: not generate.is_generating())
+            phases[phase] = (time.perf_counter() - start, max(gaps, default=0.0), len(gaps))
+        for phase, (seconds, worst, n) in phases.items():
+            print(f"app {phase:9s} {seconds:6.2f} s; event loop: largest gap {1000 * worst:5.0f} ms over {n} ticks "
+                  f"(target <= 50 ms)")
+        window.shutdown()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (default: 2, the target machine)")
+    parser.add_argument("--tokens", type=int, default=64, help="tokens traced (default: 64)")
+    parser.add_argument("--new", type=int, default=64, help="tokens generated (default: 64)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed repeats of the trace (median)")
+    parser.add_argument("--app", action="store_true", help="also measure the main window's event loop")
+    parser.add_argument("--write-only", metavar="FOLDER", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.write_only:
+        return write_folder(Path(args.write_only))
+    torch.set_num_threads(args.threads)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs, "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        start = time.perf_counter()
+        # written by another process, so that this one's peak memory is the loader's and the model's
+        subprocess.run([sys.executable, __file__, "--write-only", tmp], check=True)
+        size = (folder / "model.safetensors").stat().st_size / 2**20
+        print(f"folder:      {time.perf_counter() - start:6.2f} s to write ({size:.0f} MiB of weights; not part of "
+              f"the load)")
+        bench_core(folder, args.tokens, args.new, args.repeats)
+        if args.app:
+            bench_app(folder, args.tokens, args.new)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""File ▸ Open a Hugging Face model folder: a GPT-2 loaded off the UI thread; Tokenize, Inspect, Generate on it."""
+
+import pytest
+import torch
+
+from tests.gpt2_folders import TEXTS, tiny_gpt2_folder
+
+pytest.importorskip("transformers")
+TIMEOUT = 60_000
+
+
+@pytest.fixture(scope="module")
+def gpt2_folder(tmp_path_factory):
+    return tiny_gpt2_folder(tmp_path_factory.mktemp("app-gpt2"))
+
+
+def open_folder(qtbot, window, folder):
+    window.open_model_folder(str(folder))  # what the menu item does once the folder is chosen
+    qtbot.waitUntil(lambda: window.workspace.core.pretrained is not None and not window.jobs_running(),
+                    timeout=TIMEOUT)
+
+
+def test_the_file_menu_has_the_item(window):
+    item = next(a for a in window.menuBar().actions()[0].menu().actions()
+                if a.text() == "Open a &Hugging Face model folder…")
+    assert item.isEnabled() and "GPT-2" in item.statusTip()
+
+
+@pytest.mark.parametrize("language", list(TEXTS))
+def test_tokenize_inspect_and_generate_work_on_a_gpt2_folder(qtbot, window, gpt2_folder, language):
+    from playground.core.hf_gpt2 import load_gpt2
+
+    open_folder(qtbot, window, gpt2_folder)
+    core = window.workspace.core
+    reference = load_gpt2(gpt2_folder)
+    assert core.model.cfg == reference.model.cfg and core.model.cfg.activation == "gelu_tanh"
+    text = TEXTS[language]
+    expected = reference.tokenizer.encode_ids(text)
+
+    tokenize = window.panel("tokenize")
+    tokenize.input.setPlainText(text)
+    tokenize.refresh()
+    assert tokenize.left.view.drawn_ids() == expected
+
+    inspect = window.panel("inspect")
+    window.show_panel("inspect")
+    inspect.text.setText(text)
+    inspect.trace_button.click()
+    qtbot.waitUntil(lambda: not inspect.is_tracing() and inspect.inspection is not None, timeout=TIMEOUT)
+    assert inspect.banner.isHidden(), inspect.banner.text()
+    ins = inspect.inspection
+    assert ins.ids == expected
+    weights = ins.trace.get("decoder.1.attn.weights").tensor
+    assert weights.shape == (2, len(expected), len(expected))  # both heads
+    assert inspect.lens.logit_lens.grid.rowCount() == 3  # embeddings and both layers
+    top = int(ins.trace.get("logits").tensor[-1].argmax())
+    assert top == int(reference.model(torch.tensor([expected]))[0][0, -1].argmax())
+
+    generate = window.panel("generate")
+    window.show_panel("generate")
+    generate.max_tokens.setValue(12)
+    generate.prompt.setPlainText(text)
+    generate.generate_action.trigger()
+    qtbot.waitUntil(lambda: not generate.is_generating(), timeout=TIMEOUT)
+    assert generate.banner.isHidden(), generate.banner.text()
+    assert 1 <= len(generate.token_view.steps) <= 12
+    assert generate.token_view.toPlainText().startswith(text)
+    assert generate.model_state_label.text() == f"Pretrained model from {gpt2_folder.name}."
+    assert generate.output_text() == "".join(step.text for step in generate.token_view.steps)
+    if language == "chinese":
+        window.grab().save("/tmp/gpt2_13-generate.png")
+        for name in ("inspect", "data", "model", "tokenize"):
+            window.show_panel(name)
+            window.grab().save(f"/tmp/gpt2_13-{name}.png")
+
+
+def test_backward_pass_runs_on_a_gpt2_folder(qtbot, window, gpt2_folder):
+    open_folder(qtbot, window, gpt2_folder)
+    inspect = window.panel("inspect")
+    window.show_panel("inspect")
+    inspect.text.setText(TEXTS["english"])
+    inspect.backward_button.click()
+    qtbot.waitUntil(lambda: not inspect.is_tracing() and inspect.shown() is not None, timeout=TIMEOUT)
+    assert inspect.banner.isHidden(), inspect.banner.text()
+    assert "grad.decoder.1.attn.weights" in inspect.backward.backward.names()
+
+
+def test_training_and_saving_a_gpt2_are_refused_with_what_to_do(qtbot, window, gpt2_folder, tmp_path):
+    open_folder(qtbot, window, gpt2_folder)
+    model = window.workspace.core.model
+    before = model.tok_emb.weight.detach().clone()
+    train = window.panel("train")
+    train.start()
+    assert train.run is None and "pretrained model" in train.banner.text() and "open a text file" in train.banner.text()
+    assert window.workspace.core.model is model and bool((model.tok_emb.weight == before).all())
+    with pytest.raises(Exception, match="not train or change it"):
+        window.workspace.core.new_trainer()
+    assert not window.save_session_as(str(tmp_path / "s.playground"))
+    assert not (tmp_path / "s.playground").exists()
+
+
+def test_a_folder_that_cannot_be_opened_leaves_the_workspace_and_says_why(qtbot, window, tmp_path):
+    before = window.workspace.core
+    (tmp_path / "config.json").write_text('{"model_type": "llama"}')
+    errors = []
+    window.workspace.error.connect(lambda message, details: errors.append(message))
+    window.open_model_folder(str(tmp_path))
+    qtbot.waitUntil(lambda: bool(errors), timeout=TIMEOUT)
+    assert "model_type" in errors[0] and window.workspace.core is before
