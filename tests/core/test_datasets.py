@@ -21,12 +21,13 @@ from playground.core.datasets.lexicon import (
 from playground.core.datasets.numbers import (
     number_to_chinese, number_to_english, numbers_en_pairs, numbers_zh_pairs,
 )
+from playground.core.datasets.qa import qa_pairs
 from playground.core.datasets.sampling import is_held_out, value_with_uniform_digits
 from playground.core.datasets.sequences import reversal_pairs, sorting_pairs
 from playground.core.errors import ConfigError
 
 MENU_ORDER = [
-    "grammar", "sentiment", "addition", "reversal", "sorting", "numbers-en", "numbers-zh", "dates",
+    "grammar", "sentiment", "addition", "reversal", "sorting", "numbers-en", "numbers-zh", "dates", "qa",
 ]
 MODEL_KEYS = {
     "n_layer", "n_head", "d_model", "d_ff", "block_size", "dropout", "activation", "norm",
@@ -260,6 +261,7 @@ GENERATORS = [
     lambda seed: numbers_en_pairs(seed, 20),
     lambda seed: numbers_zh_pairs(seed, 20),
     lambda seed: date_pairs(seed, 20),
+    lambda seed: qa_pairs(seed, 20),
 ]
 
 

@@ -15,6 +15,18 @@ GOOD_AND_BAD = {
     "numbers-zh": (["1", "10010", "99999"], ["0", "12a", "99999999", "100000", "一二", ""]),
     "dates": (["2024-03-05", "2024-02-29", "1950-01-01", "2049-12-31"],
               ["2023-02-29", "2024-13-01", "1949-12-31", "2050-01-01", "20240305", "March 5, 2024", ""]),
+    "qa": (["the cat is red . tom has two apples . what color is the cat ?",
+            "the dog is under the table . the cat is red . what is under the table ?",
+            "anna has nine keys . the fox is on the bed . mia has six pens . who has the pens ?"],
+           ["what color is the cat ?",  # no facts
+            "the cat is red . tom has two apples . what color is the dog ?",  # no fact answers it
+            "the cat is red . the cat is blue . what color is the cat ?",  # two answers
+            "the cat is red . the dog is blue . the fox is on the bed . mia has six pens . who has the pens ?",  # 4 facts
+            "the cat is red . tom has two apples . what colour is the cat ?",  # not the task's words
+            "the cat is red. tom has two apples. what color is the cat?",  # not its spacing
+            "the lion is red . tom has two apples . what color is the lion ?",  # not its animals
+            "猫是红色的 。 汤姆有两个苹果 。 猫是什么颜色 ？", "the 🐱 is red . tom has two 🍎 . what color is the 🐱 ?",
+            ""]),
 }
 
 

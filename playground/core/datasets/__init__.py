@@ -10,6 +10,7 @@ from .arithmetic import all_addition_pairs
 from .dates import date_pairs
 from .grammar import MAX_SENTIMENT_CHARS, SENTIMENT_LABELS, grammar_sentence, sentiment_pairs
 from .numbers import numbers_en_pairs, numbers_zh_pairs
+from .qa import LONGEST_ANSWER, LONGEST_SOURCE, qa_pairs
 from .sampling import split_all, split_samples
 from .sequences import reversal_pairs, sorting_pairs
 
@@ -274,9 +275,29 @@ def _dates() -> BuiltinDataset:
     )
 
 
+def _qa() -> BuiltinDataset:
+    return BuiltinDataset(
+        name="qa",
+        title=_("Question answering"),
+        description=_(
+            "A tiny world in two or three sentences, then a question about it: \"the cat is red . "
+            "tom has two apples . what color is the cat ?\" gives \"red\". Six kinds of question "
+            "(colour, place, how many, who has, what is where, which animal) and facts about other "
+            "animals and people as distractors. The answer is always words of the context. An "
+            "encoder reads the context and the question; the decoder writes the answer, and its "
+            "cross-attention shows where in the context it reads it."
+        ),
+        kind="pairs", architecture="encoder-decoder", metric="exact_match", labels=None,
+        make=lambda seed: _pair_splits(qa_pairs, seed),
+        model=_seq2seq_model(_seq2seq_block(LONGEST_SOURCE, LONGEST_ANSWER)),
+        train=_train(max_steps=800),
+    )
+
+
 _BUILDERS = {
     "grammar": _grammar, "sentiment": _sentiment, "addition": _addition, "reversal": _reversal,
     "sorting": _sorting, "numbers-en": _numbers_en, "numbers-zh": _numbers_zh, "dates": _dates,
+    "qa": _qa,
 }
 
 

@@ -10,6 +10,7 @@ from . import NUMBERS_EN_MAX, NUMBERS_ZH_MAX
 from .dates import date_to_english
 from .grammar import MAX_SENTIMENT_CHARS
 from .numbers import SMALLEST_SOURCE
+from .qa import qa_answer
 from .sequences import ALPHABET
 
 STRING_LENGTHS = (4, 12)  # the min_len and max_len the reversal and sorting generators default to
@@ -66,6 +67,14 @@ def _sentence(source: str) -> str | None:
         n=MAX_SENTIMENT_CHARS)
 
 
+def _world(source: str) -> str | None:
+    if qa_answer(source) is not None:
+        return None
+    return _("Type two or three facts about this task's animals and people (\"the cat is red .\", \"the dog is "
+             "under the table .\", \"tom has two apples .\"), then a question that one of them answers, e.g. "
+             "the cat is red . tom has two apples . what color is the cat ?")
+
+
 CHECKS = {
     "sentiment": _sentence,
     "addition": _addition,
@@ -74,6 +83,7 @@ CHECKS = {
     "numbers-en": _number(NUMBERS_EN_MAX),
     "numbers-zh": _number(NUMBERS_ZH_MAX),
     "dates": _date,
+    "qa": _world,
 }
 
 
