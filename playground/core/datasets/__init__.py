@@ -284,13 +284,16 @@ def _qa() -> BuiltinDataset:
             "tom has two apples . what color is the cat ?\" gives \"red\". Six kinds of question "
             "(colour, place, how many, who has, what is where, which animal) and facts about other "
             "animals and people as distractors. The answer is always words of the context. An "
-            "encoder reads the context and the question; the decoder writes the answer, and its "
-            "cross-attention shows where in the context it reads it."
+            "encoder reads the context and the question, and the decoder writes the answer; "
+            "Inspect's cross-attention shows where in the context it looks as it writes."
         ),
         kind="pairs", architecture="encoder-decoder", metric="exact_match", labels=None,
         make=lambda seed: _pair_splits(qa_pairs, seed),
-        model=_seq2seq_model(_seq2seq_block(LONGEST_SOURCE, LONGEST_ANSWER)),
-        train=_train(max_steps=800),
+        # narrow (d_model 64) so that a character-level context of about 80 tokens trains fast on a CPU
+        model=_seq2seq_model(_seq2seq_block(LONGEST_SOURCE, LONGEST_ANSWER), d_model=64, d_ff=256, dropout=0.0),
+        # measured (one thread, a loaded machine): 11.5 % exact match at 500 steps, 33 % at 1,000, 47.5 % at
+        # 2,000 (180 CPU-seconds); lr 3e-3-4e-3 and 4 encoder layers learned slower over the first 500 steps
+        train=_train(batch_size=32, lr=2e-3, max_steps=2000, eval_interval=250),
     )
 
 
