@@ -120,9 +120,9 @@ def answer_peaks(model, task, pairs) -> dict[tuple[int, int], float]:
 @pytest.mark.xfail(strict=True, reason=(
     "not met yet, measured: at 1,000 steps the best head (decoder.1.cross_attn head 3) peaks on the answer "
     "for 15.5 % of 200 held-out questions; after the whole default run (2,000 steps) decoder.1 head 0 does for "
-    "28 %. The answers "
-    "come from a closed set of 40, so the model can name the word rather than copy it from the "
-    "context; answers it has never seen (made-up names) would force the copy"))
+    "28 %. The answers come from a closed set of 40 words, so the model can name the word rather than "
+    "copy it from the context; with 600 made-up names for the animals and people it learned slower still "
+    "(7 % exact match at 1,000 steps) and no head found the answer either"))
 def test_trained_qa_cross_attention_reads_the_answer_in_the_context(trained_qa):
     """The truth test: as the answer is written, one cross-attention head looks at the answer in the context.
 
