@@ -6,10 +6,13 @@ pre-LN, no biases, tied embeddings, dropout 0; batch 12; AdamW lr 1e-3, betas 0.
 weight decay 0.1 on matrices, clip 1.0, 100 warm-up steps then cosine to 1e-4 at step 2,000;
 validation loss = mean of 20 random batches.
 
-    python benchmarks/train_bench.py [--steps 2000] [--threads 2] [--device cpu]
+    python benchmarks/train_bench.py [--steps 2000] [--threads 2] [--device cpu] [--health on|off|both]
 
 Prints ms/step, tokens/s, achieved GFLOP/s, the share of this machine's float32 matmul peak
-(measured in the same run) and the validation loss at the last step.
+(measured in the same run) and the validation loss at the last step. ``--health both`` instead
+trains the same model from the same seed with the training-health measurements off and on, in
+turns (``--pairs`` times), and prints the wall-clock tokens/s of each and their ratio: a step's own
+tokens/s leaves out what happens between steps, where the health measurements run.
 """
 
 import argparse
@@ -85,6 +88,10 @@ def main(argv=None) -> int:
     p.add_argument("--data", type=Path, default=DATA)
     p.add_argument("--seed", type=int, default=1337)
     p.add_argument("--stop-trials", type=int, default=5, help="measure stop latency this many times")
+    p.add_argument("--health", choices=("on", "off", "both"), default="on",
+                   help="training-health measurements (every --health-interval steps); both: compare off and on")
+    p.add_argument("--health-interval", type=int, default=TrainConfig.health_interval)
+    p.add_argument("--pairs", type=int, default=3, help="with --health both: off/on runs in turn, this many pairs")
     args = p.parse_args(argv)
     if not args.data.is_file():
         print(f"reference corpus not found at {args.data}; pass --data", file=sys.stderr)
@@ -97,7 +104,9 @@ def main(argv=None) -> int:
     train = TrainConfig(batch_size=12, lr=1e-3, min_lr=1e-4, warmup_steps=100, max_steps=args.steps,
                         lr_decay_steps=2000, weight_decay=0.1, beta1=0.9, beta2=0.99, grad_clip=1.0,
                         eval_interval=10**9, eval_batches=20, device=args.device, seed=args.seed,
-                        threads=args.threads)
+                        threads=args.threads, health_interval=args.health_interval if args.health == "on" else 0)
+    if args.health == "both":
+        return compare_health(cfg, task, train, args)
     torch.manual_seed(args.seed)
     model = build_model(cfg)
     trainer = Trainer(model, task, train)
@@ -124,6 +133,56 @@ def main(argv=None) -> int:
         print(f"stop latency over {len(waits)} trials: median {1000 * statistics.median(waits):.0f} ms, "
               f"max {1000 * max(waits):.0f} ms")
     print(f"vs nanoGPT here (60.5 ms/step, 12,700 tokens/s, val 1.886): {12_700 and tokens_per_second / 12_700:.2f}x")
+    return 0
+
+
+def timed(fn, spent: list[float]):
+    """fn, adding the seconds each call takes to spent[0]."""
+    def call(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - t
+    return call
+
+
+def wall_tokens_per_second(cfg: ModelConfig, task, train: TrainConfig, seed: int) -> tuple[float, int, float]:
+    """Tokens per wall-clock second of a whole run (the steps and what runs between them), its record count,
+    and the share of its wall time spent in the health measurements (a ratio the machine's load cancels out of)."""
+    torch.manual_seed(seed)
+    trainer = Trainer(build_model(cfg), task, train)
+    spent = [0.0]
+    if trainer.health is not None:
+        trainer.health.measure = timed(trainer.health.measure, spent)
+        trainer.attention_health = timed(trainer.attention_health, spent)
+    started, records = time.perf_counter(), 0
+    for _record in trainer.run():
+        records += 1
+    wall = time.perf_counter() - started
+    return train.max_steps * train.batch_size * cfg.block_size / wall, records, spent[0] / wall
+
+
+def compare_health(cfg: ModelConfig, task, train: TrainConfig, args) -> int:
+    from dataclasses import replace
+
+    runs, shares = {"off": [], "on": []}, []
+    for pair in range(args.pairs):
+        for mode in ("off", "on") if pair % 2 == 0 else ("on", "off"):  # turns: neither always goes first
+            interval = args.health_interval if mode == "on" else 0
+            speed, records, share = wall_tokens_per_second(cfg, task, replace(train, health_interval=interval),
+                                                           args.seed)
+            runs[mode].append(speed)
+            shares += [share] if mode == "on" else []
+            print(f"health {mode:3}: {speed:,.0f} tokens/s ({args.steps} steps, {records} records"
+                  + (f"; {100 * share:.2f}% of the wall time in health measurements)" if mode == "on" else ")"))
+    off, on = statistics.median(runs["off"]), statistics.median(runs["on"])
+    print(f"device {args.device}, threads {torch.get_num_threads()}, health every {args.health_interval} steps; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    print(f"median tokens/s: off {off:,.0f}, on {on:,.0f}; on/off {on / off:.3f} ({100 * (1 - on / off):+.1f}% drop)")
+    ratios = [b / a for a, b in zip(runs["off"], runs["on"])]
+    print("pairwise on/off: " + ", ".join(f"{r:.3f}" for r in ratios))
+    print(f"time in the health measurements, same runs: median {100 * statistics.median(shares):.2f}% of the wall time")
     return 0
 
 

@@ -6,7 +6,11 @@ thread for the whole run, start-up included (the first steps are where lazy init
 to freeze the window). Prints the distribution of the gaps between probe ticks (10 ms is
 perfect), the worst gaps with what was happening then, the UI thread's CPU time and the speed.
 
-    python benchmarks/ui_stall_bench.py [--seconds 20] [--threads N] [--nice N] [--panel-only]
+    python benchmarks/ui_stall_bench.py [--seconds 20] [--threads N] [--nice N] [--panel-only] [--health both]
+
+``--health on`` measures the training-health records too (every ``--health-interval`` steps) and shows
+the Train panel's Health tab while it trains; ``off`` leaves them out (the Loss tab); ``both`` runs off,
+then on, in the same process, each on a fresh workspace and window.
 
 Targets (issue 3): p99 gap <= 20 ms, maximum <= 50 ms. Other processes on the machine count:
 the load average is printed with the figures.
@@ -36,6 +40,9 @@ def parse_args():
     parser.add_argument("--no-warm-up", action="store_true", help="skip the warm-up pass before the first step")
     parser.add_argument("--panel-only", action="store_true", help="the Train panel alone, not the main window")
     parser.add_argument("--hidden", action="store_true", help="do not show the window (no painting)")
+    parser.add_argument("--health", choices=("on", "off", "both"), default="on",
+                        help="training-health records and the Health tab on, off, or both in turn")
+    parser.add_argument("--health-interval", type=int, default=10, help="steps between health records when on")
     return parser.parse_args()
 
 
@@ -175,22 +182,59 @@ def main() -> int:
     args.nice_used = training.TRAINING_NICE if training.can_lower_thread_priority() else 0
     if args.no_warm_up:
         training.warm_up = lambda trainer: None
-    core = Workspace()
-    core.use_dataset(args.dataset or DEFAULT_DATASET)
-    panel, shown, panels = open_train_panel(core, args.panel_only)
-    panel.runs_root = Path(tempfile.mkdtemp(prefix="stall-bench-"))
-    panel.threads = args.threads
-    if not args.hidden:
-        shown.show()
-    probe = Probe(panel.workspace)
-    run(app, panel, panels, core, probe, args.seconds)
-    if len(probe.ticks) < 2:
-        print("no probe ticks recorded")
-        return 1
-    threads = args.threads or training.training_threads(core.recipe.train.device)
-    where = "Train panel alone" if args.panel_only else "main window on its Train panel"
-    report(probe, core, args, threads, where + (", hidden" if args.hidden else ""))
+    for mode in ("off", "on") if args.health == "both" else (args.health,):
+        core = Workspace()
+        core.use_dataset(args.dataset or DEFAULT_DATASET)
+        core.set_train_config(health_interval=args.health_interval if mode == "on" else 0)
+        panel, shown, panels = open_train_panel(core, args.panel_only)
+        panel.runs_root = Path(tempfile.mkdtemp(prefix="stall-bench-"))
+        panel.threads = args.threads
+        panel.views.setCurrentWidget(panel.health if mode == "on" else panel.views.widget(0))
+        if not args.hidden:
+            shown.show()
+        probe = Probe(panel.workspace)
+        health_cpu = time_health_tab(panel) if mode == "on" else None
+        run(app, panel, panels, core, probe, args.seconds)
+        shown.close()
+        if len(probe.ticks) < 2:
+            print("no probe ticks recorded")
+            return 1
+        threads = args.threads or training.training_threads(core.recipe.train.device)
+        where = "Train panel alone" if args.panel_only else "main window on its Train panel"
+        health = (f"health on every {args.health_interval} steps, Health tab shown" if mode == "on"
+                  else "health off, Loss tab shown")
+        print(f"--- {health}")
+        report(probe, core, args, threads, where + (", hidden" if args.hidden else ""))
+        if health_cpu is not None:
+            rows = sum(row.get("kind") in ("health", "attention") for row in core.history)
+            busy = probe.cpu[1] - probe.cpu[0]
+            print(f"Health tab in the UI thread (adding records, redrawing, painting): {1000 * health_cpu[0]:.0f} ms "
+                  f"CPU for {rows} records, {1000 * health_cpu[0] / max(rows, 1):.1f} ms a record, "
+                  f"{100 * health_cpu[0] / max(busy, 1e-9):.0f}% of the UI thread's CPU time")
     return 0
+
+
+def time_health_tab(panel) -> list[float]:
+    """Add the UI thread's CPU seconds spent in the Health tab's work to the list's one number, as it runs."""
+    from playground.app.widgets.health_view import HealthPlot
+
+    spent = [0.0]
+
+    def timed(fn):
+        def call(*args, **kwargs):
+            t = time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[0] += time.thread_time() - t
+        return call
+
+    panel.health.add_row = timed(panel.health.add_row)
+    panel.health.plot.refresh = timed(panel.health.plot.refresh)
+    panel.health.plot._timer.timeout.disconnect()
+    panel.health.plot._timer.timeout.connect(panel.health.plot.refresh)
+    HealthPlot.paintEvent = timed(HealthPlot.__mro__[1].paintEvent)  # Qt calls a Python override looked up now
+    return spent
 
 
 if __name__ == "__main__":

@@ -183,6 +183,8 @@ def main(argv: list[str]) -> int:
         train_and_generate(shots, "grammar", steps=150, shot="grammar-dark", example=False)
         window.set_theme("light")
         shoot_inspect(shots, "grammar", "the small cat sees")  # the decoder-only kind, in the light theme
+        shoot_health(shots, "grammar")
+        shoot_backward(shots, "grammar", "the small cat sees the")
         window.shutdown()  # not close(): it would ask, in a modal box nobody sees, to save the trained weights
     language = ["--lang", LANGUAGE] if LANGUAGE else []
     return subprocess.run([sys.executable, __file__, "--presentation", str(folder), *language], check=False).returncode
@@ -253,6 +255,59 @@ def shoot_inspect(shots, dataset: str, text: str | None = None, prefix: str = ""
             inspect.detail.select_cell(max(inspect.current_record().tensor.shape[-2] - 2, 0), 1)
         inspect.detail.tabs.setCurrentIndex(tab)
         shots.shoot(f"inspect-{shot}-{dataset}", "inspect")
+    shoot_lens(shots, dataset)
+
+
+def shoot_lens(shots, dataset: str) -> None:
+    """The Lens tab of the traced input: inspect-lens-, inspect-why-, inspect-rows-<dataset>.png."""
+    inspect = shots.window.panel("inspect")
+    inspect.go_to(0)
+    inspect.detail.tabs.setCurrentIndex(inspect.detail.tabs.indexOf(inspect.lens))
+    ids = inspect.inspection.ids
+    for sub, shot in enumerate(("lens", "why", "rows")):
+        inspect.lens.setCurrentIndex(sub)
+        if shot == "lens":  # the last position's top tokens, layer by layer
+            inspect.lens.logit_lens.grid.setCurrentCell(inspect.lens.logit_lens.grid.rowCount() - 1, len(ids) - 1)
+        if shot == "rows":  # the last three query tokens together, in the last attention that reads the input
+            rows = inspect.lens.row_attention
+            rows.module.setCurrentIndex(rows.module.count() - 1)
+            rows.select_rows(list(range(max(0, rows.rows.count() - 3), rows.rows.count())))
+        shots.shoot(f"inspect-{shot}-{dataset}", "inspect")
+    inspect.detail.tabs.setCurrentIndex(NUMBERS)
+
+
+def shoot_health(shots, dataset: str) -> None:
+    """The Train panel's Health tab after the run: train-health-<dataset>.png."""
+    train = shots.window.panel("train")
+    train.views.setCurrentWidget(train.health)
+    shots.shoot(f"train-health-{dataset}", "train")
+    train.views.setCurrentIndex(0)
+
+
+def shoot_backward(shots, dataset: str, text: str) -> None:
+    """Inspect's Backward mode on one input: the loss, A beside ∂L/∂A, and one weight's optimizer step:
+    inspect-backward-loss-, inspect-backward-attention-, inspect-backward-step-<dataset>.png."""
+    window, app = shots.window, shots.app
+    inspect = window.panel("inspect")
+    window.show_panel("inspect")
+    inspect.text.setText(text)
+    inspect.set_mode("backward")
+    wait_until(app, lambda: not inspect.is_tracing() and inspect.backward is not None, timeout=120)
+    detail, names = inspect.backward_detail, [r.name for r in inspect.records()]
+    inspect.go_to(names.index("loss"))
+    detail.tabs.setCurrentIndex(detail.loss_tab)
+    shots.shoot(f"inspect-backward-loss-{dataset}", "inspect")
+    attention = [n for n in names if n.startswith("grad.") and n.endswith(".attn.weights")][0]  # the last layer's
+    inspect.go_to(names.index(attention))
+    detail.tabs.setCurrentIndex(detail.attention_tab)
+    shots.shoot(f"inspect-backward-attention-{dataset}", "inspect")
+    weight = next(n for n in names if n.startswith("param.") and n.endswith("mlp.up_proj.weight")
+                  or n.startswith("param.") and n.endswith("attn.qkv_proj.weight"))
+    inspect.go_to(names.index(weight))
+    detail.select_cell(3, 5)
+    detail.tabs.setCurrentIndex(detail.optimizer_tab)
+    shots.shoot(f"inspect-backward-step-{dataset}", "inspect")
+    inspect.set_mode("forward")
 
 
 # --- presentation mode on a 1280×720 projector ------------------------------------------------------------------

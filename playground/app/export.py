@@ -48,10 +48,27 @@ def make_exportable(view, name, csv=None) -> "ViewExporter":
     return ViewExporter(view, name, csv)
 
 
+def view_title(name: str) -> str:
+    """The readable name, in the UI's language, of a view made exportable under an id: "loss" -> "Loss curves",
+    "tokens-bpe" -> "Tokens bpe"; a name that is not such an id is returned as it is."""
+    titles = {"loss": translate("ViewExporter", "Loss curves"), "metrics": translate("ViewExporter", "Metrics"),
+              "architecture": translate("ViewExporter", "Architecture"),
+              "generated": translate("ViewExporter", "Generated text"),
+              "next-token": translate("ViewExporter", "Next token"),
+              "embedding-map": translate("ViewExporter", "Embedding map"),
+              "tokens": translate("ViewExporter", "Tokens"), "view": translate("ViewExporter", "View")}
+    if name in titles:
+        return titles[name]
+    first, _dash, rest = name.partition("-")
+    return f"{titles[first]} {rest}" if first in titles and rest else name
+
+
 def file_stem(name: str) -> str:
-    """A name for a file on any system: "decoder.0.attn / head 2" -> "decoder.0.attn-head-2"."""
-    stem = re.sub(r"[^\w.+-]+", "-", name).strip("-.")
-    return stem[:80] or "view"
+    """A name for a file on any system, readable: "Decoder layer 1 / head 2" -> "Decoder layer 1 - head 2".
+    Letters of any script stay ("解码器第 1 层"); what a file system forbids (/ \\ : * ? " < > |) does not."""
+    stem = re.sub(r"\s*[^\w .+-]+\s*", lambda m: " - " if m[0] != m[0].strip() else "-", name)  # "a: b" -> "a - b"
+    stem = re.sub(r"\s+", " ", stem).strip("-. ")
+    return stem[:80].strip("-. ") or "view"
 
 
 def csv_bytes(header: list, rows) -> bytes:
@@ -153,7 +170,7 @@ class ViewExporter(QObject):
 
     # --- what the view gives ---------------------------------------------------------------------
     def name(self) -> str:
-        return file_stem(self._name() if callable(self._name) else self._name)
+        return file_stem(view_title(self._name() if callable(self._name) else self._name))
 
     def has_numbers(self) -> bool:
         return self._csv is not None

@@ -1,10 +1,15 @@
-"""The Lessons pane in the main window: a dock beside the panels, View ▸ Lessons and a Lessons menu."""
+"""The Lessons pane in the main window: a dock beside the panels, View ▸ Lessons and a Lessons menu.
+
+On a projector (presentation mode) the dock takes 30% of the screen, its title is as large
+as the rest of the text, and the lesson's language and file choosers are hidden: the panels keep
+the room their key views need.
+"""
 
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QMenu, QStyle, QToolButton, QWidget
 
 from ..core.lessons import LessonError, load_lesson
 from .lesson_runner import LessonRunner
@@ -12,6 +17,40 @@ from .widgets.lesson_pane import LessonPane, builtin_lessons
 
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
+PANE_WIDTH = 400  # the pane's least width beside the panels: the Data panel fits beside it at 1280×720
+PRESENTING_SHARE = 0.3  # of the screen's width, in presentation mode: the panels keep the rest
+
+
+class DockTitle(QWidget):
+    """The dock's title bar: its title in the window's font (the style's own bar draws it small and does not
+    follow the zoom or presentation mode), and the float and close buttons."""
+
+    def __init__(self, dock: QDockWidget):
+        super().__init__(dock)
+        self.label = QLabel(dock.windowTitle())
+        font = self.label.font()
+        font.setBold(True)
+        self.label.setFont(font)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 2, 2)
+        row.addWidget(self.label, 1)
+        for icon, tip, slot in ((QStyle.StandardPixmap.SP_TitleBarNormalButton, translate("LessonsDock", "Float"),
+                                 lambda: dock.setFloating(not dock.isFloating())),
+                                (QStyle.StandardPixmap.SP_TitleBarCloseButton, translate("LessonsDock", "Close"),
+                                 dock.close)):
+            button = QToolButton()
+            button.setIcon(self.style().standardIcon(icon))
+            button.setToolTip(tip)
+            button.setAutoRaise(True)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:  # the zoom: bold again at the new size
+            font = QFont(self.font())
+            font.setBold(True)
+            self.label.setFont(font)
 
 
 class LessonsDock(QDockWidget):
@@ -22,11 +61,54 @@ class LessonsDock(QDockWidget):
         self.setObjectName("lessons-dock")
         self.runner = LessonRunner(window, self)
         self.pane = LessonPane(self.runner)
-        self.pane.setMinimumWidth(420)
+        self.pane.setMinimumWidth(PANE_WIDTH)
         self.setWidget(self.pane)
+        self.title_bar = DockTitle(self)
+        self.setTitleBarWidget(self.title_bar)
         self.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
+        self.window_ = window
+        self._width_before: int | None = None  # the dock's width before presentation mode
+        window.presentation_changed.connect(self._on_presentation)
+        self.visibilityChanged.connect(lambda _shown: self._fit_presenting())
+        self.topLevelChanged.connect(lambda _floating: self._fit_presenting())
         self.hide()
+
+    def _on_presentation(self, on: bool, _scale: float) -> None:
+        if on and self._width_before is None:
+            self._width_before = self.width()
+        self.pane.setMinimumWidth(0 if on else PANE_WIDTH)
+        if on:
+            QTimer.singleShot(0, self._fit_presenting)  # once the window is full screen
+        else:
+            self._compact_sidebar(False)
+            if self._width_before is not None:
+                width, self._width_before = self._width_before, None
+                self.window_.resizeDocks([self], [max(width, PANE_WIDTH)], Qt.Orientation.Horizontal)
+
+    def _fit_presenting(self) -> None:
+        """30% of the screen for the lesson, the rest for the panel it drives; the panel list shows its icons
+        alone (their names in tooltips, Ctrl+1…6 and the lesson pick panels), so Inspect keeps its key views."""
+        presenting = self.window_.presentation.active and not self.isFloating() and self.isVisible()
+        self._compact_sidebar(presenting)
+        if not presenting:
+            return
+        width = max(round(self.window_.width() * PRESENTING_SHARE), self.pane.layout().totalMinimumSize().width())
+        self.pane.setMinimumWidth(min(width, PANE_WIDTH))
+        self.window_.resizeDocks([self], [width], Qt.Orientation.Horizontal)
+
+    def _compact_sidebar(self, compact: bool) -> None:
+        bar = self.window_.sidebar
+        panels = self.window_.panels
+        if not panels or compact == (bar.item(0).text() == ""):
+            return
+        for i, panel in enumerate(panels):
+            bar.item(i).setText("" if compact else panel.title())
+            bar.item(i).setToolTip(f"{panel.title()}: {panel.description()}" if compact else panel.description())
+        if compact:
+            bar.setFixedWidth(bar.iconSize().width() + 28)
+        else:
+            self.window_._fit_sidebar()
 
     def open_path(self, path) -> bool:
         self.show()

@@ -19,7 +19,7 @@ from ..core.runtime import freeze_long_lived_objects
 from ..resources import resource_path
 from . import dialogs
 from .launch import UI_MODULES, ModuleLoader, probe, quit_when_ready
-from .numbers import format_count, format_float, use_number_format
+from .numbers import format_count, format_float, percent_text, use_number_format
 from .presentation import Presentation
 from .session_actions import SessionActions
 from .settings import open_settings
@@ -344,7 +344,8 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
             self._fit_sidebar()
             QTimer.singleShot(0, self._fit_sidebar)  # again once the new font has reached the list
         QTimer.singleShot(0, self.statusBar().reformat)  # its height follows the new font
-        self.statusBar().showMessage(self.tr("Zoom {percent} %").format(percent=round(self.zoom * 100)), 2000)
+        self.statusBar().showMessage(self.tr("Zoom {percent}").format(
+            percent=percent_text(format_count(round(self.zoom * 100)))), 2000)
 
     def zoom_in(self) -> None:
         self.set_zoom(next_zoom(self.zoom, +1))

@@ -29,9 +29,23 @@ def format_float(x: float, decimals: int = 2) -> str:
     return number_locale().toString(float(x), "f", decimals)
 
 
+# Languages whose percentages put a (no-break) space before the sign, as CLDR writes them: German "12,3 %".
+# English and Chinese write "12.3%".
+_SPACED_PERCENT = {QLocale.Language.German, QLocale.Language.French, QLocale.Language.Spanish,
+                   QLocale.Language.Russian, QLocale.Language.Swedish, QLocale.Language.Finnish,
+                   QLocale.Language.NorwegianBokmal, QLocale.Language.Danish, QLocale.Language.Czech}
+
+
 def format_percent(fraction: float, decimals: int = 1) -> str:
-    """A fraction as a percentage: 0.1234 -> "12.3 %"."""
-    return f"{format_float(100 * fraction, decimals)} %"
+    """A fraction as a percentage in the UI language's way: 0.1234 -> "12.3%" (German "12,3 %")."""
+    return percent_text(format_float(100 * fraction, decimals))
+
+
+def percent_text(number: str) -> str:
+    """An already formatted number with the percent sign, as the UI language writes it: "160" -> "160%"."""
+    locale = number_locale()
+    space = "\u00a0" if locale.language() in _SPACED_PERCENT else ""
+    return f"{number}{space}{locale.percent()}"
 
 
 def format_short(n: float, unit: str = "") -> str:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QFormLayout, QMenu, QWidget
 
+from .numbers import format_count, percent_text
 from .theme import set_line_scale, set_smallest_text
 
 ADVANCED = "advanced"  # the widget property that marks a control presentation mode hides
@@ -72,7 +73,7 @@ class Presentation(QObject):
         self.action.triggered.connect(lambda checked: self.set_active(checked))
         self.window.addAction(self.action)  # the key works wherever the focus is
         self.scale_menu = QMenu(self.tr("Presentation &scale"), menu)
-        self.scale_actions = self._group(self.scale_menu, [(s, self.tr("{percent} %").format(percent=round(s * 100)))
+        self.scale_actions = self._group(self.scale_menu, [(s, percent_text(format_count(round(s * 100))))
                                                            for s in SCALES], self.scale, self.set_scale)
         self.contrast_menu = QMenu(self.tr("Presentation &contrast"), menu)
         labels = {"off": self.tr("Keep the theme"), "dark": self.tr("High contrast: white on black"),

@@ -65,8 +65,8 @@ class SessionActions:
         add_recent_file(self.settings, path)
         self.update_title()
         notice = data_notice(core)
-        if notice:
-            self.show_notice(notice, "data")
+        if notice or core.snapshots.notice:  # a damaged weight snapshot was left out: say so, the rest loaded
+            self.show_notice("\n".join(n for n in (notice, core.snapshots.notice) if n), "data" if notice else "")
         else:
             self.banner.clear()
         self.statusBar().showMessage(translate("MainWindow", "Opened {name}").format(name=Path(path).name), 4000)

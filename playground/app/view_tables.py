@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from ..core.token_text import readable_token, token_bytes, visible_whitespace
 from ..core.tokenizer import SPECIALS
-from ..core.trace import axis_title
+from ..core.trace import axis_title, group_title
 from .widgets.metrics_table import ORDER
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
@@ -26,12 +26,20 @@ def _cell(value) -> float | str:
 
 
 def stage_name(detail, view: str = "") -> str:
-    """A file name for a view of the inspector's stage: "decoder.0.attn.weights-head2-lines"."""
+    """A file name for a view of the inspector's stage, as the window titles it, in the UI's language:
+    "Decoder layer 1 - Attention weights - head 2 - attention lines"."""
     record = detail.record
+    views = {"heads": translate("ViewTables", "all heads"), "lines": translate("ViewTables", "attention lines"),
+             "forward": translate("ViewTables", "forward"),
+             "gradient": translate("ViewTables", "backward")}
     if record is None:
-        return view or "stage"
-    name = record.name + (f"-head{detail.head + 1}" if record.tensor.dim() == 3 and view != "heads" else "")
-    return f"{name}-{view}" if view else name
+        return views.get(view, translate("ViewTables", "Stage"))
+    parts = [group_title(record.group), record.title]
+    if record.tensor.dim() == 3 and view != "heads":
+        parts.append(translate("ViewTables", "head {n}").format(n=detail.head + 1))
+    if view:
+        parts.append(views[view])
+    return " - ".join(p for p in parts if p)
 
 
 def loss_history(plot) -> tuple[list, list]:

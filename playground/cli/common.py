@@ -73,7 +73,7 @@ def rate(n: float) -> str:
     return f"{n:.0f}"
 
 
-PERCENT_METRICS = ("token_accuracy", "exact_match", "accuracy", "precision", "recall", "f1")
+PERCENT_METRICS = ("token_accuracy", "exact_match", "chrf", "accuracy", "precision", "recall", "f1")
 
 
 def format_metrics(metrics: dict) -> str:
@@ -90,10 +90,38 @@ def format_metrics(metrics: dict) -> str:
     return ", ".join(parts)
 
 
+def report_lines(report: dict) -> list[str]:
+    """A classifier's evaluation as aligned lines: each class's precision, recall, F1 and examples, the
+    macro averages, then the confusion matrix (a row per true label, a column per answer)."""
+    labels = report["labels"]
+    other = _("(no label)")
+    width = max(display_width(text) for text in [*labels, other, _("macro average"), _("true \\ answer")])
+
+    def row(name: str, cells: list[str]) -> str:
+        return name + " " * (width - display_width(name)) + "".join(
+            " " * max(1, 11 - display_width(c)) + c for c in cells)
+
+    def percent(x: float) -> str:
+        return f"{100 * x:.1f}%"
+
+    lines = [row("", [metric_name("precision"), metric_name("recall"), metric_name("f1"), _("examples")])]
+    for c in report["classes"]:
+        lines.append(row(c["label"], [percent(c["precision"]), percent(c["recall"]), percent(c["f1"]),
+                                      str(c["support"])]))
+    macro = report["macro"]
+    lines.append(row(_("macro average"), [percent(macro[k]) for k in ("precision", "recall", "f1")]
+                     + [str(report["examples"])]))
+    lines.append(_("Confusion matrix (rows: the true label; columns: the model's answer):"))
+    lines.append(row(_("true \\ answer"), [*labels, other]))
+    lines.extend(row(label, [str(n) for n in counts]) for label, counts in zip(labels, report["matrix"]))
+    return lines
+
+
 # Keys the output shows: in English the key itself (as in metrics.jsonl and --json), translated otherwise.
 def metric_name(key: str) -> str:
     names = {"val_loss": _("val_loss"), "perplexity": _("perplexity"), "token_accuracy": _("token_accuracy"),
-             "exact_match": _("exact_match"), "accuracy": _("accuracy"), "precision": _("precision"),
+             "exact_match": _("exact_match"), "chrf": _("chrf"), "accuracy": _("accuracy"),
+             "precision": _("precision"),
              "recall": _("recall"), "f1": _("f1")}
     return names.get(key, key)
 

@@ -18,7 +18,8 @@ def rows() -> list[dict]:
     from playground.core.datasets import DATASETS
 
     return [{"name": ds.name, "title": ds.title, "kind": ds.kind, "architecture": ds.architecture,
-             "metric": ds.metric, "steps": ds.train.get("max_steps"), "description": ds.description}
+             "metric": ds.metric, "tokenizer": ds.tokenizer, "steps": ds.train.get("max_steps"),
+             "description": ds.description}
             for ds in DATASETS.values()]
 
 
@@ -27,9 +28,9 @@ def run(args) -> int:
     if args.json:
         out(json.dumps(data, indent=1, ensure_ascii=False))
         return 0
-    headers = [_("name"), _("title"), _("kind"), _("architecture"), _("metric"), _("default steps")]
+    headers = [_("name"), _("title"), _("kind"), _("architecture"), _("metric"), _("tokenizer"), _("default steps")]
     out(table(headers, [[d["name"], d["title"], data_kind_name(d["kind"]), architecture_name(d["architecture"]),
-                         metric_name(d["metric"]), d["steps"]] for d in data]))
+                         metric_name(d["metric"]), d["tokenizer"], d["steps"]] for d in data]))
     out()
     out(_("Train one with: playground train --dataset NAME"))
     return 0

@@ -11,13 +11,13 @@ from playground.core.i18n import _
 from playground.core.tokenizer_kinds import KINDS
 
 from .common import (EXIT_DIVERGED, EXIT_INTERRUPTED, PROG, ProgressBar, architecture_name, duration, err,
-                     format_metrics, fraction, non_negative_int, out, positive_float, positive_int, resolve_checkpoint,
-                     stop_on_interrupt, subcommand)
+                     format_metrics, fraction, non_negative_int, out, positive_float, positive_int, report_lines,
+                     resolve_checkpoint, stop_on_interrupt, subcommand)
 
 # command-line option -> ModelConfig / TrainConfig field
 MODEL_OPTIONS = {"layers": "n_layer", "heads": "n_head", "width": "d_model", "ff": "d_ff", "context": "block_size",
                  "dropout": "dropout", "activation": "activation", "norm": "norm", "position": "position",
-                 "tie_weights": "tie_weights", "bias": "bias"}
+                 "tie_weights": "tie_weights", "bias": "bias", "family": "family", "hidden": "lstm_hidden"}
 TRAIN_OPTIONS = {"steps": "max_steps", "batch_size": "batch_size", "lr": "lr", "warmup": "warmup_steps",
                  "eval_interval": "eval_interval", "checkpoint_interval": "checkpoint_interval",
                  "grad_accum": "grad_accum", "device": "device", "threads": "threads"}
@@ -35,7 +35,8 @@ def add_parser(subparsers) -> None:
     source = data.add_mutually_exclusive_group()
     source.add_argument("--dataset", metavar="NAME", help=_("a built-in dataset (see 'playground datasets')"))
     source.add_argument("--text", metavar="FILE", help=_("a plain-text file to learn to continue"))
-    data.add_argument("--tokenizer", choices=KINDS, help=_("tokenizer kind (default: char)"))
+    data.add_argument("--tokenizer", choices=KINDS,
+                      help=_("tokenizer kind (default: the dataset's, see 'playground datasets'; char for --text)"))
     data.add_argument("--vocab-size", type=positive_int, metavar="N", help=_("vocabulary size (not for char)"))
     data.add_argument("--seed", type=non_negative_int, metavar="N", help=_("seed of the data and the weights (default: 0)"))
     for option, helptext in (("--gutenberg", _("keep only the book of a Project Gutenberg --text: no header, "
@@ -47,10 +48,14 @@ def add_parser(subparsers) -> None:
         data.add_argument(option, action="store_true", default=None, help=helptext)
 
     model = p.add_argument_group(_("model (defaults come from the dataset)"))
+    model.add_argument("--family", choices=("transformer", "lstm"),
+                       help=_("transformer, or lstm: the seed's example, embedding → LSTM → linear (decoder-only)"))
     model.add_argument("--layers", type=positive_int, metavar="N", help=_("decoder (and encoder) layers"))
     model.add_argument("--heads", type=positive_int, metavar="N", help=_("attention heads per layer"))
     model.add_argument("--width", type=positive_int, metavar="N", help=_("model width d_model"))
     model.add_argument("--ff", type=positive_int, metavar="N", help=_("feed-forward hidden width"))
+    model.add_argument("--hidden", type=positive_int, metavar="N",
+                       help=_("hidden size of each LSTM layer (default: the width)"))
     model.add_argument("--context", type=positive_int, metavar="N", help=_("context length in tokens"))
     model.add_argument("--dropout", type=fraction, metavar="X", help=_("dropout probability"))
     model.add_argument("--activation", metavar="NAME", help=_("gelu, relu or swiglu"))
@@ -116,7 +121,7 @@ def new_trainer(args):
     from playground.core.text import Cleaning
     from playground.core.train import Trainer
 
-    kind, seed = args.tokenizer or "char", args.seed or 0
+    kind, seed = args.tokenizer, args.seed or 0  # None: the dataset's own kind, char for a text file
     model, train = given(args, MODEL_OPTIONS), train_overrides(args)
     if args.dataset:
         if given(args, CLEANING_OPTIONS):
@@ -126,13 +131,14 @@ def new_trainer(args):
         name = args.dataset
     else:
         cleaning = given(args, CLEANING_OPTIONS)
-        recipe = recipe_for_text(args.text, kind, args.vocab_size, cleaning=Cleaning(**cleaning) if cleaning else None,
-                                 seed=seed, model=model, train=train)
+        recipe = recipe_for_text(args.text, kind or "char", args.vocab_size,
+                                 cleaning=Cleaning(**cleaning) if cleaning else None, seed=seed, model=model,
+                                 train=train)
         name = Path(args.text).stem
     if args.warmup is None and recipe.train.warmup_steps > recipe.train.max_steps // 5:
         recipe.train = replace(recipe.train, warmup_steps=max(1, recipe.train.max_steps // 5))
     run_dir = Path(args.run_dir) if args.run_dir else default_run_dir(name)
-    trainer = Trainer(build_model(recipe.model), recipe.task, recipe.train, run_dir, task_spec=recipe.spec)
+    trainer = Trainer(build_model(recipe.model, seed=recipe.train.seed), recipe.task, recipe.train, run_dir, task_spec=recipe.spec)
     return trainer, name
 
 
@@ -188,10 +194,16 @@ def describe_start(trainer, name: str) -> None:
     from playground.core.model import count_parameters
 
     cfg, tok = trainer.model.cfg, trainer.task.tokenizer
-    out(_("Training on {name}: {arch} model (layers {l}, heads {h}, width {d}, context {c}; {p:,} parameters), "
-          "{k} tokenizer ({v} tokens), device {dev}").format(
-        name=name, arch=architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model,
-        c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
+    if cfg.family == "lstm":
+        out(_("Training on {name}: LSTM model (layers {l}, width {d}, hidden size {h}, context {c}; {p:,} "
+              "parameters), {k} tokenizer ({v} tokens), device {dev}").format(
+            name=name, l=cfg.n_layer, d=cfg.d_model, h=cfg.hidden_size, c=cfg.block_size,
+            p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
+    else:
+        out(_("Training on {name}: {arch} model (layers {l}, heads {h}, width {d}, context {c}; {p:,} parameters), "
+              "{k} tokenizer ({v} tokens), device {dev}").format(
+            name=name, arch=architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model,
+            c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
     if trainer.step:
         out(_("Resuming at step {s} of {t}").format(s=trainer.step, t=trainer.cfg.max_steps))
     out(_("Run folder: {p}").format(p=trainer.run_dir))
@@ -203,13 +215,13 @@ def train(trainer, name: str, quiet: bool = False) -> int:
     if not quiet:
         describe_start(trainer, name)
     bar = ProgressBar(trainer.cfg.max_steps, trainer.step, enabled=not quiet)
-    started, metrics, ending, saved = time.perf_counter(), {}, None, None
+    started, metrics, report, ending, saved = time.perf_counter(), {}, None, None, None
     with stop_on_interrupt(trainer):
         try:
             for record in trainer.run():
                 bar.update(record)
                 if record.kind == "eval":
-                    metrics = record.metrics
+                    metrics, report = record.metrics, record.report
                 elif record.kind == "event" and record.event in ("stopped", "diverged"):
                     ending = record
                 elif record.kind == "event" and record.event == "checkpoint":
@@ -227,6 +239,8 @@ def train(trainer, name: str, quiet: bool = False) -> int:
         return EXIT_INTERRUPTED
     out(_("Finished step {s} in {t}: {m}").format(s=trainer.step, t=duration(time.perf_counter() - started),
                                                   m=format_metrics(metrics) or "-"))
+    for line in report_lines(report) if report else ():
+        out(line)
     out(_("Checkpoint: {p}").format(p=saved))
     out(_("Sample from it: {cmd}").format(cmd=sample_hint(trainer)))
     return 0

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import torch
 
+from .chrf import corpus_chrf
 from .model import evaluating
 from .tasks import IGNORE, PairTask
 
@@ -108,6 +109,21 @@ def class_scores(matrix: list[list[int]], labels) -> list[dict]:
     return out
 
 
+def report_of(predicted: list[str], actual: list[str], labels) -> dict:
+    """Accuracy, confusion matrix, per-class P/R/F1 and their macro averages of a classifier's answers.
+
+    labels=("pos", "neg"), actual=["pos", "neg"], predicted=["pos", "pos"] -> accuracy 0.5,
+    matrix [[1, 0, 0], [1, 0, 0]], macro precision (0.5 + 0) / 2 = 0.25, recall 0.5, F1 (2/3 + 0) / 2 = 1/3.
+    """
+    matrix = confusion_matrix(predicted, actual, labels)
+    classes = class_scores(matrix, labels)
+    n = len(labels)
+    macro = {key: sum(c[key] for c in classes) / n for key in ("precision", "recall", "f1")}
+    return {"labels": list(labels), "matrix": matrix, "classes": classes, "macro": macro,
+            "accuracy": sum(p == a for p, a in zip(predicted, actual)) / max(len(actual), 1),
+            "examples": len(actual)}
+
+
 def label_report(model, task: PairTask, n_examples: int, device="cpu") -> dict:
     """Greedy labels for the first ``n_examples`` held-out examples: accuracy, confusion matrix, per-class scores."""
     examples = task.encoded("val")[:n_examples]
@@ -115,10 +131,7 @@ def label_report(model, task: PairTask, n_examples: int, device="cpu") -> dict:
         outputs = predict(model, task, [s for s, _ in examples], device)
     predicted = [task.tokenizer.decode(o) for o in outputs]
     actual = [t for _, t in task.val_pairs[: len(examples)]]
-    matrix = confusion_matrix(predicted, actual, task.labels)
-    return {"labels": list(task.labels), "matrix": matrix, "classes": class_scores(matrix, task.labels),
-            "accuracy": sum(p == a for p, a in zip(predicted, actual)) / max(len(actual), 1),
-            "examples": len(actual)}
+    return report_of(predicted, actual, task.labels)
 
 
 @torch.no_grad()
@@ -152,19 +165,33 @@ def _validation_metrics(model, task, batch_size, block_size, n_batches, seed, de
             "token_accuracy": correct / max(counted, 1)}
 
 
+REPORT = "report"  # the key of a classifier's ``report_of`` in ``sequence_metrics``' result
+
+
 def sequence_metrics(model, task: PairTask, n_examples: int, device,
                      should_stop: Callable[[], bool] = lambda: False) -> dict:
-    """Exact match of greedy outputs on the first n held-out examples (plus P/R/F1 for labels)."""
+    """Exact match of greedy outputs on the first n held-out examples; for labels also accuracy, the macro P/R/F1
+    and, under ``REPORT``, the confusion matrix and each class's scores (``report_of``)."""
     examples = task.encoded("val")[:n_examples]
     outputs = predict(model, task, [s for s, _ in examples], device, should_stop=should_stop)
     tok = task.tokenizer
     predicted = [tok.decode(o) for o in outputs]
     actual = [t for _, t in task.val_pairs[: len(examples)]]
     metrics = {"exact_match": sum(p == a for p, a in zip(predicted, actual)) / max(len(actual), 1)}
-    if task.labels:  # a classifier: the share of examples given their right label
-        metrics["accuracy"] = metrics["exact_match"]
-        metrics.update(label_scores(predicted, actual, task.labels))
+    if task.metric == "chrf":  # a translation: partial credit, by character n-grams
+        metrics["chrf"] = corpus_chrf(predicted, actual) / 100
+    if task.labels:  # a classifier: the share of examples given their right label, and its report
+        report = report_of(predicted, actual, task.labels)
+        metrics["accuracy"] = report["accuracy"]
+        metrics.update(report["macro"])
+        metrics[REPORT] = report
     return metrics
+
+
+def split_report(metrics: dict) -> tuple[dict, dict | None]:
+    """The numbers of an evaluation, and its classifier report (None for another task) taken out of it."""
+    numbers = dict(metrics)
+    return numbers, numbers.pop(REPORT, None)
 
 
 LOWER_IS_BETTER = ("val_loss", "perplexity")

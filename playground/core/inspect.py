@@ -97,23 +97,31 @@ class Inspection:
     src_ids: list[int] | None
     ablated: dict[str, set[int]]
     embedding_2d: torch.Tensor | None = None  # (V, 2): the token embedding matrix projected by PCA
+    embedding_extent: tuple[float, float, float, float] | None = None  # a frame fixed across training steps
     token_counts: np.ndarray | None = None  # (V,): how often each token occurs in the training data
+    model: Transformer | None = None  # the snapshot traced (the lens reads its final norm and LM head)
+    lens: object = None  # a ``lens.LogitLens`` of ``trace``, when the caller asked for one
 
 
 def inspect(model: Transformer, tokenizer, ids: list[int], src_ids: list[int] | None = None,
-            ablated: dict[str, set[int]] | None = None, greedy_tokens: int = 12, top_k: int = 10) -> Inspection:
-    """Trace ids on a snapshot of the model, with and without the ablated heads, plus greedy text."""
+            ablated: dict[str, set[int]] | None = None, greedy_tokens: int = 12, top_k: int = 10,
+            projection: "Projection | None" = None) -> Inspection:
+    """Trace ids on a snapshot of the model, with and without the ablated heads, plus greedy text.
+
+    ``projection``: the embedding map's directions, fitted once (``fit_projection``) so that a
+    model replayed at several training steps is drawn in the same axes.
+    """
     ablated = {k: set(v) for k, v in (ablated or {}).items() if v}
     plain = snapshot(model)
     baseline = trace(plain, ids, src_ids, top_k=top_k)
     greedy_baseline = _greedy(plain, tokenizer, ids, src_ids, greedy_tokens)
-    pca = embedding_pca(plain.tok_emb.weight, mapped_rows(tokenizer, ids, src_ids))
+    pca = embedding_pca(plain.tok_emb.weight, mapped_rows(tokenizer, ids, src_ids), projection)
     if not ablated:
-        return Inspection(baseline, baseline, greedy_baseline, greedy_baseline, ids, src_ids, ablated, pca)
+        return Inspection(baseline, baseline, greedy_baseline, greedy_baseline, ids, src_ids, ablated, pca, model=plain)
     set_head_masks(plain, ablated)
     traced = trace(plain, ids, src_ids, top_k=top_k)
     greedy = _greedy(plain, tokenizer, ids, src_ids, greedy_tokens)
-    return Inspection(traced, baseline, greedy, greedy_baseline, ids, src_ids, ablated, pca)
+    return Inspection(traced, baseline, greedy, greedy_baseline, ids, src_ids, ablated, pca, model=plain)
 
 
 def _greedy(model, tokenizer, ids, src_ids, n: int) -> list[int]:
@@ -153,23 +161,55 @@ def softmax_at(logits_row: torch.Tensor, temperature: float) -> torch.Tensor:
 
 
 # --- embeddings and alignment --------------------------------------------------------------
-def embedding_pca(weight: torch.Tensor, rows: list[int] | None = None) -> torch.Tensor:
-    """The rows of an embedding matrix (V, d) projected on their two main directions: (V, 2).
+@dataclass
+class Projection:
+    """Two main directions of an embedding matrix, fitted once: every training step projects with them."""
 
-    With ``rows``, only those rows define the directions and are projected; the others are NaN.
-    """
+    mean: torch.Tensor  # (1, d)
+    directions: torch.Tensor  # (d, 2)
+
+
+def fit_projection(weight: torch.Tensor, rows: list[int] | None = None) -> Projection:
+    """PCA of the rows (all, or ``rows``) of an embedding matrix (V, d): their mean and two main directions."""
     w = weight.detach().float().cpu()
     fit = w if rows is None else w[rows]
     mean = fit.mean(0, keepdim=True)
     _u, _s, vt = torch.linalg.svd(fit - mean, full_matrices=False)
-    out = (w - mean) @ vt[:2].T
-    if out.size(1) < 2:
-        out = torch.cat((out, torch.zeros(out.size(0), 2 - out.size(1))), dim=1)
+    directions = vt[:2].T
+    if directions.size(1) < 2:
+        directions = torch.cat((directions, torch.zeros(directions.size(0), 2 - directions.size(1))), dim=1)
+    return Projection(mean, directions)
+
+
+def project(weight: torch.Tensor, projection: Projection, rows: list[int] | None = None) -> torch.Tensor:
+    """The rows of ``weight`` (V, d) on the projection's directions: (V, 2); rows left out of ``rows`` are NaN."""
+    out = (weight.detach().float().cpu() - projection.mean) @ projection.directions
     if rows is not None:
         hidden = torch.ones(out.size(0), dtype=torch.bool)
         hidden[rows] = False
         out[hidden] = math.nan
     return out
+
+
+def embedding_pca(weight: torch.Tensor, rows: list[int] | None = None,
+                  projection: Projection | None = None) -> torch.Tensor:
+    """The rows of an embedding matrix (V, d) projected on their two main directions: (V, 2).
+
+    With ``rows``, only those rows define the directions and are projected; the others are NaN.
+    With ``projection``, its directions (fitted once, e.g. on the newest weights) are used instead.
+    """
+    return project(weight, projection or fit_projection(weight, rows), rows)
+
+
+def projection_extent(weights: list[torch.Tensor], projection: Projection,
+                      rows: list[int] | None = None) -> tuple[float, float, float, float]:
+    """(x min, x max, y min, y max) of every given embedding matrix projected: one frame for every step."""
+    xy = torch.cat([project(w, projection, rows) for w in weights])
+    xy = xy[torch.isfinite(xy).all(1)]
+    if not len(xy):
+        return (-1.0, 1.0, -1.0, 1.0)
+    lo, hi = xy.min(0).values, xy.max(0).values
+    return (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
 
 
 def token_counts(task, vocab_size: int) -> np.ndarray:

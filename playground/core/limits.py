@@ -39,6 +39,7 @@ SIZE_BOUNDS = {  # field: (smallest, largest)
     "d_ff": (1, 1 << 20),
     "block_size": (1, 1 << 20),
     "pad_id": (0, (1 << 22) - 1),
+    "lstm_hidden": (1, 1 << 16),
 }
 MAX_HEADER_BYTES = 16 * 1024**2  # a safetensors header (JSON) of one of our models is a few hundred KB at most
 MAX_TENSORS = 100_000  # 1,024 layers of 16 tensors, twice, fit
@@ -57,6 +58,10 @@ def expected_shapes(cfg: "ModelConfig") -> dict[str, tuple[int, ...]]:
     Computed from the settings, so no memory is used however large they are; a test checks it
     against real models over every architecture option.
     """
+    if cfg.family == "lstm":
+        from .lstm import lstm_shapes
+
+        return lstm_shapes(cfg)
     d, V = cfg.d_model, cfg.vocab_size
     shapes: dict[str, tuple[int, ...]] = {"tok_emb.weight": (V, d)}
     if cfg.position == "learned":
@@ -106,6 +111,8 @@ def parameter_count(cfg: "ModelConfig") -> int:
 
 def buffer_bytes(cfg: "ModelConfig") -> int:
     """Tables built with the model but not saved: sinusoids (T, d) or RoPE's cos and sin (T, hs/2) each."""
+    if cfg.family == "lstm":
+        return 0  # no positions: the LSTM reads in order
     if cfg.position == "sinusoidal":
         return 4 * cfg.block_size * cfg.d_model
     if cfg.position == "rope":
@@ -117,6 +124,8 @@ def inference_bytes(cfg: "ModelConfig") -> int:
     """Weights and tables, plus one layer's activations for one sequence at full context (float32)."""
     T, d = cfg.block_size, cfg.d_model
     one_layer = T * (16 * d + 3 * cfg.d_ff + 2 * cfg.n_head * T) + T * cfg.vocab_size
+    if cfg.family == "lstm":  # the embedding, one layer's gates, c and h, and the logits
+        one_layer = T * (d + 8 * cfg.hidden_size + cfg.vocab_size)
     return 4 * parameter_count(cfg) + buffer_bytes(cfg) + 4 * one_layer
 
 
@@ -134,7 +143,7 @@ def check_sizes(cfg: "ModelConfig", where=None) -> None:
     """Every size a whole number within SIZE_BOUNDS; else a CheckpointError (from a file) or ConfigError."""
     for name, (low, high) in SIZE_BOUNDS.items():
         value = getattr(cfg, name)
-        if name == "n_encoder_layer" and value is None:
+        if name in ("n_encoder_layer", "lstm_hidden") and value is None:
             continue
         if not isinstance(value, int) or isinstance(value, bool):
             problem = _("{name} is {value!r}, not a whole number").format(name=name, value=value)

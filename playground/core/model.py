@@ -22,6 +22,7 @@ ARCHITECTURES = ("decoder", "encoder-decoder")
 ACTIVATIONS = ("gelu", "relu", "swiglu")
 NORMS = ("pre", "post")
 POSITIONS = ("learned", "sinusoidal", "rope")
+FAMILIES = ("transformer", "lstm")
 
 
 @dataclass
@@ -41,6 +42,8 @@ class ModelConfig:
     tie_weights: bool = True  # output projection shares the token embedding matrix
     bias: bool = False  # biases in linear layers and LayerNorms
     pad_id: int = 0  # id of the padding token, masked out of encoder attention
+    family: str = "transformer"  # "transformer", or "lstm": the seed's embedding → LSTM → linear (core/lstm.py)
+    lstm_hidden: int | None = None  # hidden size of each LSTM layer; None means d_model
 
     def __post_init__(self):
         self.validate()
@@ -55,7 +58,16 @@ class ModelConfig:
     def head_size(self) -> int:
         return self.d_model // self.n_head
 
+    @property
+    def hidden_size(self) -> int:
+        """An LSTM layer's hidden size (its h and c); the width otherwise."""
+        return self.d_model if self.lstm_hidden is None else self.lstm_hidden
+
     def validate(self) -> None:
+        if self.family not in FAMILIES:
+            raise ConfigError(_("family must be one of: ") + ", ".join(FAMILIES))
+        if self.family == "lstm":
+            return self._validate_lstm()
         checks = [
             (self.architecture in ARCHITECTURES, _("architecture must be one of: ") + ", ".join(ARCHITECTURES)),
             (self.activation in ACTIVATIONS, _("activation must be one of: ") + ", ".join(ACTIVATIONS)),
@@ -67,6 +79,25 @@ class ModelConfig:
             (self.position != "rope" or self.head_size % 2 == 0, _("RoPE needs an even head size")),
             (self.d_ff >= 1 and self.block_size >= 1, _("feed-forward width and context length must be positive")),
             (0.0 <= self.dropout < 1.0, _("dropout must be in [0, 1)")),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(message)
+
+    def _validate_lstm(self) -> None:
+        """The LSTM reads only its own sizes; heads, feed-forward, norms and positions are Transformer settings."""
+        checks = [
+            (self.architecture == "decoder", _("the LSTM model is decoder-only: choose the decoder-only architecture, "
+                                               "or the Transformer family for encoder-decoder")),
+            (self.vocab_size >= 2, _("the vocabulary needs at least 2 tokens")),
+            (self.n_layer >= 1, _("use at least one LSTM layer")),
+            (self.d_model >= 1 and self.hidden_size >= 1, _("the embedding width and the LSTM hidden size must be "
+                                                            "positive")),
+            (self.block_size >= 1, _("the context length must be positive")),
+            (0.0 <= self.dropout < 1.0, _("dropout must be in [0, 1)")),
+            (not self.tie_weights or self.hidden_size == self.d_model,
+             _("tied weights need the LSTM hidden size ({h}) to equal the width ({d}): make them equal, or turn off "
+               "tied weights").format(h=self.hidden_size, d=self.d_model)),
         ]
         for ok, message in checks:
             if not ok:
@@ -432,7 +463,7 @@ def evaluating(model: nn.Module):
 def count_parameters(model: Transformer, non_embedding: bool = False) -> int:
     """Parameters (shared ones counted once); non_embedding leaves out position embeddings."""
     n = sum(p.numel() for p in model.parameters())
-    if non_embedding and model.cfg.position == "learned":
+    if non_embedding and hasattr(model, "pos_emb"):
         n -= model.pos_emb.weight.numel()
     return n
 
@@ -441,8 +472,13 @@ def flops_per_token(model: Transformer, training: bool = True) -> float:
     """6N + 12·L·T·d for a training step (forward + backward), 2N + 4·L·T·d for a forward.
 
     N excludes position embeddings; the second term is attention's scores and weighted sum.
+    An LSTM counts its matrix products only (``lstm.lstm_flops_per_token``).
     """
     cfg = model.cfg
+    if cfg.family == "lstm":
+        from .lstm import lstm_flops_per_token
+
+        return lstm_flops_per_token(cfg, training)
     n = count_parameters(model, non_embedding=True)
     attn_layers = cfg.n_layer + cfg.encoder_layers + (cfg.n_layer if cfg.encoder_layers else 0)
     forward = 2 * n + 4 * attn_layers * cfg.block_size * cfg.d_model
@@ -458,9 +494,14 @@ def training_memory(cfg: ModelConfig, n: int, batch_size: int) -> dict:
     """``memory_estimate`` from the settings and the parameter count ``n``, with no model built."""
     layers = cfg.n_layer + cfg.encoder_layers
     T, d = cfg.block_size, cfg.d_model
-    # per layer and token: ~ 16·d (attention, norms, residuals) + 3·d_ff (MLP) floats, plus the T×T weights
-    per_layer = batch_size * T * (16 * d + 3 * cfg.d_ff + 2 * cfg.n_head * T)
-    activations = 4 * (layers * per_layer + 2 * batch_size * T * cfg.vocab_size)
+    if cfg.family == "lstm":
+        from .lstm import lstm_activation_floats
+
+        stacks = lstm_activation_floats(cfg, batch_size)
+    else:
+        # per layer and token: ~ 16·d (attention, norms, residuals) + 3·d_ff (MLP) floats, plus the T×T weights
+        stacks = layers * batch_size * T * (16 * d + 3 * cfg.d_ff + 2 * cfg.n_head * T)
+    activations = 4 * (stacks + 2 * batch_size * T * cfg.vocab_size)
     # FlatAdamW keeps two moments and a work buffer; the trainer keeps weights and moments of its last good
     # evaluation to undo a divergence: 6 floats per parameter in all
     parts = {"weights": 4 * n, "gradients": 4 * n, "optimizer": 24 * n, "activations": activations}
@@ -473,19 +514,40 @@ def model_for_sizes(cfg: ModelConfig, real_below: int = 20_000_000) -> Transform
     meta device when large (no memory). The meta device's first use imports torch._dynamo,
     which holds the GIL about 1.5 s and would freeze a GUI, so small models avoid it.
     """
+    from .limits import parameter_count
+
     layers = cfg.n_layer * 2 + cfg.encoder_layers  # cross-attention counts like a layer
     rough = cfg.vocab_size * cfg.d_model + layers * (4 * cfg.d_model ** 2 + 3 * cfg.d_model * cfg.d_ff)
+    if cfg.family == "lstm":
+        rough = parameter_count(cfg)
     if rough < real_below:
-        return Transformer(cfg)
+        return network(cfg)
     with torch.device("meta"):
-        return Transformer(cfg)
+        return network(cfg)
 
 
-def build_model(cfg: ModelConfig | dict) -> Transformer:
-    """Factory: a ModelConfig (or its dict) -> decoder-only or encoder-decoder Transformer."""
+def network(cfg: ModelConfig) -> nn.Module:
+    """The module ``cfg`` describes, unchecked: a Transformer, or the seed's LSTM (``lstm.py``)."""
+    if cfg.family == "lstm":
+        from .lstm import LSTMLanguageModel  # lstm.py builds on this module's Recorded
+
+        return LSTMLanguageModel(cfg)
+    return Transformer(cfg)
+
+
+def build_model(cfg: ModelConfig | dict, seed: int | None = None) -> Transformer:
+    """Factory: a ModelConfig (or its dict) -> decoder-only or encoder-decoder Transformer, or the LSTM.
+
+    With ``seed`` the initial weights are the same in every process (drawn from a fork of torch's
+    RNG, so the caller's random state is left as it was); without, they follow torch's global RNG.
+    """
     from .limits import check_fits  # limits reads this module's sizes
 
     if isinstance(cfg, dict):
         cfg = ModelConfig.from_dict(cfg)
     check_fits(cfg)  # refused with the estimate before any tensor is made
-    return Transformer(cfg)
+    if seed is None:
+        return network(cfg)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return network(cfg)

@@ -41,13 +41,16 @@ def pair_texts(pairs: list[tuple[str, str]]) -> list[str]:
     return [s for s, _ in pairs] + [t for _, t in pairs]
 
 
-def recipe_for_dataset(name: str, seed: int = 0, tokenizer_kind: str = "char", vocab_size: int | None = None,
+def recipe_for_dataset(name: str, seed: int = 0, tokenizer_kind: str | None = None, vocab_size: int | None = None,
                        tokenizer: Tokenizer | None = None, model: dict | None = None,
                        train: dict | None = None) -> Recipe:
-    """The built-in dataset ``name`` with its default model and training settings (overridable)."""
+    """The built-in dataset ``name`` with its default model and training settings (overridable); the
+    tokenizer kind defaults to the dataset's (``BuiltinDataset.tokenizer``)."""
     ds = get_dataset(name)
     splits = ds.make(seed)
-    tokenizer_kind = tokenizer.kind if tokenizer is not None else tokenizer_kind
+    lstm = (model or {}).get("family") == "lstm"  # the seed's LSTM is decoder-only, whatever the dataset's default
+    architecture = (model or {}).get("architecture", "decoder" if lstm else ds.architecture)
+    tokenizer_kind = tokenizer.kind if tokenizer is not None else tokenizer_kind or ds.tokenizer
     spec = {"dataset": name, "seed": seed, "tokenizer": tokenizer_kind, "vocab_size": vocab_size}
     if ds.kind == "lm":
         tokenizer = tokenizer or Tokenizer.train(tokenizer_kind, [splits.train], vocab_size)
@@ -55,9 +58,9 @@ def recipe_for_dataset(name: str, seed: int = 0, tokenizer_kind: str = "char", v
                       name=name, metric=ds.metric)
     else:
         tokenizer = tokenizer or Tokenizer.train(tokenizer_kind, pair_texts(splits.train), vocab_size)
-        task = PairTask(tokenizer, splits.train, splits.val, architecture=ds.architecture, name=name,
+        task = PairTask(tokenizer, splits.train, splits.val, architecture=architecture, name=name,
                         metric=ds.metric, labels=ds.labels)
-    model_cfg = ModelConfig.from_dict({**ds.model, "architecture": ds.architecture, **(model or {}),
+    model_cfg = ModelConfig.from_dict({**ds.model, **(model or {}), "architecture": architecture,
                                        "vocab_size": tokenizer.vocab_size, "pad_id": tokenizer.pad_id})
     train_cfg = TrainConfig.from_dict({**ds.train, "seed": seed, **(train or {})})
     return fit_context(Recipe(task, model_cfg, train_cfg, spec))

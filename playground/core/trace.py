@@ -17,6 +17,7 @@ import torch.nn.functional as F
 
 from .errors import ConfigError
 from .i18n import _
+from .lstm import LSTMLayer
 from .model import Attention, Block, Transformer, evaluating
 
 HEADS = ("head", "position", "dim")
@@ -51,9 +52,10 @@ class StageRecord:
 class Trace:
     """The records of one traced forward pass, in the order a student steps through them."""
 
-    def __init__(self, records: list[StageRecord], top_k: list[tuple[int, float]]):
+    def __init__(self, records: list[StageRecord], top_k: list[tuple[int, float]], notice: str | None = None):
         self.records = records
         self.top_k = top_k  # [(token id, probability)] for the last position, most likely first
+        self.notice = notice  # what this model has no stage for (an LSTM: attention), translated; else None
         self._by_name = {r.name: r for r in records}
 
     def get(self, name: str) -> StageRecord:
@@ -81,6 +83,7 @@ class Trace:
 
     def to_json(self, include_values: bool = False, max_values: int = 4096) -> dict:
         return {
+            **({"notice": self.notice} if self.notice else {}),
             "names": self.names(),
             "groups": self.groups(),
             "group_titles": {g: group_title(g) for g in self.groups()},
@@ -96,16 +99,29 @@ def group_title(group: str) -> str:
         return _("Encoder layer {i}").format(i=int(index) + 1)
     if stack == "decoder":
         return _("Decoder layer {i}").format(i=int(index) + 1)
+    if stack == "lstm":
+        return _("LSTM layer {i}").format(i=int(index) + 1)
     titles = {"input": _("Input"), "embedding": _("Embedding"), "memory": _("Encoder output"),
-              "output": _("Output")}
+              "output": _("Output"), "update": _("Update step")}
     return titles.get(group, group)
+
+
+def notice_for(cfg) -> str | None:
+    """What the inspector cannot show for this model, said plainly; None when it shows everything."""
+    if cfg.family != "lstm":
+        return None
+    return _("This is an LSTM: it has no attention, so there are no queries, keys, attention weights or heads to "
+             "show or switch off. Its trace shows the tokens, the embeddings, each LSTM layer's hidden state at "
+             "every position, and the logits.")
 
 
 def axis_title(axis: str) -> str:
     """A translated name for one of a record's axis labels, which stay English ids in JSON: "dim" -> "维度"."""
     titles = {"head": _("head"), "position": _("position"), "dim": _("dim"), "query": _("query"), "key": _("key"),
               "hidden": _("hidden"), "token": _("token"), "pair": _("pair"), "rank": _("rank"),
-              "id_probability": _("id / probability")}
+              "id_probability": _("id / probability"), "loss_probability": _("loss / probability"),
+              "layer": _("layer"), "output": _("output"), "input": _("input"), "parameter": _("parameter"),
+              "before_after": _("before / after")}
     return titles.get(axis, axis)
 
 
@@ -181,7 +197,23 @@ def _texts(cfg) -> dict[str, tuple[str, str, str]]:
         texts.update(_sublayer_texts(cfg, key, label, fn, ln))
     texts.update(_attention_texts(cross=False, b=b))
     texts.update(_attention_texts(cross=True, b=b))
+    if cfg.family == "lstm":
+        texts.update(_lstm_texts(b))
     return texts
+
+
+def _lstm_texts(b: str) -> dict:
+    """The seed's model: no positions, no attention; each LSTM layer carries a state along the sequence."""
+    return {
+        "embed.token": (_("Token embeddings"), _("Each id looks up its row of the embedding matrix. Nothing marks "
+                                                 "the position: the LSTM reads the tokens in order."), "x_t = E[id_t]"),
+        "lstm.hidden": (_("LSTM hidden states"),
+                        _("The layer's state h_t after reading positions 0 to t: its input, forget and output gates "
+                          "decide what the cell c_t keeps and what it shows."),
+                        "c_t = f_t⊙c_{t−1} + i_t⊙g_t, h_t = o_t⊙tanh(c_t)"),
+        "logits": (_("Logits"), _("One score per vocabulary token at each position: higher means more likely "
+                                  "next."), f"z = h·W_out{b}"),
+    }
 
 
 def _sublayer_texts(cfg, key: str, label: str, fn: str, ln: str) -> dict:
@@ -251,6 +283,7 @@ class _Recorder:
         self.records: list[StageRecord] = []
         self.texts = _texts(model.cfg)
         self.paths = {m: name for name, m in model.named_modules()}  # module -> "decoder.0.attn"
+        self.model = model
         self.rope = model.cfg.position == "rope"
 
     def add(self, name, group, kind, tensor, axes, layer=None):
@@ -262,8 +295,12 @@ class _Recorder:
     def __call__(self, module, name: str, tensor: torch.Tensor) -> None:
         """One report from the model: name it, group it and label its axes; the batch dim is dropped."""
         path = self.paths[module]
-        if isinstance(module, Transformer):
+        if module is self.model:
             self._model_stage(name, tensor if name.endswith(".position") else tensor[0])  # (T, ·): no batch
+            return
+        if isinstance(module, LSTMLayer):  # "lstm.0": one record per layer
+            self.add(f"{path}.{name}", path, f"lstm.{name}", tensor[0], ("position", "hidden"),
+                     int(path.rpartition(".")[2]))
             return
         group = path if isinstance(module, Block) else path.rpartition(".")[0]  # "decoder.0"
         layer = int(group.rpartition(".")[2])
@@ -336,18 +373,21 @@ def _check_inputs(cfg, ids, src_ids, top_k, temperature) -> None:
             raise ConfigError(message)
 
 
-def _record_forward(model: Transformer, ids, src_ids, top_k, temperature) -> Trace:
-    rec = _Recorder(model)
+def _record_forward(model: Transformer, ids, src_ids, top_k, temperature, rec=None, targets=None) -> Trace:
+    """The forward records; ``rec`` (a _Recorder) and ``targets`` let the backward pass reuse this one pass
+    (``rec.loss`` is then the model's loss)."""
+    rec = rec or _Recorder(model)
     device = model.tok_emb.weight.device
     idx = torch.tensor([ids], dtype=torch.long, device=device)  # (1, T)
     src = None if src_ids is None else torch.tensor([src_ids], dtype=torch.long, device=device)  # (1, S)
+    tgt = None if targets is None else torch.tensor([targets], dtype=torch.long, device=device)  # (1, T)
     if src is not None:
         rec.add("source.tokens", "input", "source.tokens", src[0], ("position",))
     rec.add("tokens", "input", "tokens", idx[0], ("position",))
     with model.recording(rec):
-        logits, _loss = model(idx, src=src)  # (1, T, V)
+        logits, rec.loss = model(idx, tgt, src=src)  # (1, T, V)
     probs = F.softmax(logits[0].float() / temperature, dim=-1)  # (T, V)
     rec.add("softmax", "output", "softmax", probs, ("position", "token"))
     p, i = probs[-1].topk(min(top_k, probs.size(-1)))
     rec.add("top_k", "output", "top_k", torch.stack((i.to(p.dtype), p), dim=1), ("rank", "id_probability"))
-    return Trace(rec.in_pipeline_order(), list(zip(i.tolist(), p.tolist())))
+    return Trace(rec.in_pipeline_order(), list(zip(i.tolist(), p.tolist())), notice_for(model.cfg))

@@ -19,7 +19,8 @@ from .atomic import write_json_atomic
 from .checkpoint import Checkpoint, save_checkpoint
 from .device import autocast_for, resolve_device
 from .errors import ConfigError
-from .evaluate import evaluate, is_better
+from .evaluate import evaluate, is_better, split_report
+from .health import AttentionRecord, HealthMonitor, attention_record, entropy_batch
 from .i18n import _
 from .limits import check_fits, parameter_count
 from .optim import FlatAdamW
@@ -47,6 +48,7 @@ class TrainConfig:
     seed: int = 1337  # same seed, same data order, same initial weights, same run
     threads: int | None = None  # torch CPU threads the caller (CLI, app) sets; the trainer leaves them alone
     amp: bool = True  # bf16 autocast on CUDA
+    health_interval: int = 10  # layer health every N steps, attention entropy at evaluations; 0: off
 
     def __post_init__(self):
         if self.batch_size < 1 or self.max_steps < 1 or self.grad_accum < 1:
@@ -84,6 +86,7 @@ class EvalRecord:
     metrics: dict  # val_loss, perplexity, token_accuracy, exact_match, accuracy, precision, recall, f1
     best: bool = False  # the best evaluation of the run so far by the task's headline metric (Task.metric)
     kind: str = "eval"
+    report: dict | None = None  # a classifier's confusion matrix and per-class scores (evaluate.report_of)
 
 
 @dataclass
@@ -165,6 +168,10 @@ class Trainer:
         self.best: dict | None = None  # {"metric", "value", "step"} of the best evaluation by task.metric
         self._stop = threading.Event()
         self.pause_switch = pause_switch or PauseSwitch()
+        self.record_hooks: list = []  # fn(trainer, record) for each record, in the training thread (snapshots)
+        self.health = (HealthMonitor(self.model, self.optimizer, cfg.grad_clip, cfg.warmup_steps)
+                       if cfg.health_interval > 0 else None)
+        self._entropy_batch: dict | None = None  # made at the first evaluation
 
     # --- control, from any thread ------------------------------------------------------
     def request_stop(self) -> None:
@@ -202,11 +209,15 @@ class Trainer:
                 yield from self._diverged(self.step + 1)  # the step that failed did not count
                 return
             yield self._record(record)
+            if self.health is not None and self.step % cfg.health_interval == 0:
+                yield self._record(self.health.measure(self.step, record.lr, record.grad_norm))
             if self.step % cfg.eval_interval == 0 or self.step == cfg.max_steps:
-                metrics = self.evaluate(autocast)
+                metrics, report = split_report(self.evaluate(autocast))
                 if self._stop.is_set():
                     continue  # an evaluation cut short by a stop request is not a measurement
-                yield self._record(EvalRecord(self.step, metrics, self._track_best(metrics)))
+                yield self._record(EvalRecord(self.step, metrics, self._track_best(metrics), report=report))
+                if self.health is not None and math.isfinite(metrics["val_loss"]):
+                    yield self._record(self.attention_health())
                 if not math.isfinite(metrics["val_loss"]):
                     yield from self._diverged(self.step)
                     return
@@ -300,6 +311,13 @@ class Trainer:
                         s=bad, g=self.step)
         yield self._record(EventRecord(self.step, "diverged", message))
 
+    def attention_health(self) -> AttentionRecord:
+        """Entropy of every attention head on a fixed held-out batch (the same batch at every evaluation)."""
+        if self._entropy_batch is None:
+            batch = entropy_batch(self.task, self.model.cfg.block_size, self.cfg.seed + 2)
+            self._entropy_batch = {k: v.to(self.device) for k, v in batch.items()}
+        return attention_record(self.step, self.model, self._entropy_batch)
+
     def evaluate(self, autocast=None) -> dict:
         cfg = self.cfg
         return evaluate(self.model, self.task, cfg.batch_size, self.model.cfg.block_size, cfg.eval_batches,
@@ -308,6 +326,8 @@ class Trainer:
 
     # --- records and checkpoints --------------------------------------------------------
     def _record(self, record):
+        for hook in self.record_hooks:
+            hook(self, record)
         row = asdict(record)
         self.history.append(row)
         if self.run_dir:

@@ -18,6 +18,7 @@ from .i18n import _
 from .limits import check_fits
 from .model import ModelConfig, Transformer, build_model
 from .recipes import Recipe, recipe_for_dataset, recipe_for_text
+from .snapshots import SnapshotStore
 from .text import Cleaning
 from .train import TrainConfig, Trainer
 
@@ -54,6 +55,7 @@ class Workspace:
         self.history: list[dict] = []  # records of the current model's training, as dicts
         self.trained_steps = 0
         self.dirty = False  # trained weights not yet saved
+        self.snapshots = SnapshotStore()  # the weights at earlier steps of this model's training
 
     # --- data --------------------------------------------------------------------------
     def set_recipe(self, recipe: Recipe) -> None:
@@ -61,7 +63,7 @@ class Workspace:
         self.recipe = recipe
         self._reset_model()
 
-    def use_dataset(self, name: str = DEFAULT_DATASET, seed: int = 0, tokenizer_kind: str = "char",
+    def use_dataset(self, name: str = DEFAULT_DATASET, seed: int = 0, tokenizer_kind: str | None = None,
                     vocab_size: int | None = None) -> Recipe:
         self.recipe = recipe_for_dataset(name, seed, tokenizer_kind, vocab_size)
         self._reset_model()
@@ -137,12 +139,14 @@ class Workspace:
 
     def ensure_model(self) -> Transformer:
         if self.model is None:
-            self.model = build_model(self.require_recipe().model)
+            recipe = self.require_recipe()
+            self.model = build_model(recipe.model, seed=recipe.train.seed)  # the same first weights every time
         return self.model
 
     def _reset_model(self) -> None:
         self.model, self.trainer = None, None
         self.history, self.trained_steps, self.dirty = [], 0, False
+        self.snapshots.clear()
 
     # --- training ----------------------------------------------------------------------
     def new_trainer(self, run_dir=None, pause_switch=None, **train_changes) -> Trainer:
@@ -155,6 +159,9 @@ class Workspace:
             trainer.optimizer.load_state_dict(self.trainer.optimizer.state_dict())
             trainer.best = self.trainer.best
         trainer.step = self.trained_steps
+        trainer.record_hooks.append(self.snapshots.on_record)
+        if not len(self.snapshots):  # the first snapshot: the weights training starts from
+            self.snapshots.capture(trainer.model, self.trained_steps)
         self.trainer = trainer
         return trainer
 
@@ -162,7 +169,8 @@ class Workspace:
         """Called with each record (as a dict) while training runs."""
         if row.get("kind") == "event" and row.get("event") == "diverged":
             # the model went back to the step of its last good evaluation: so does its history
-            self.history = [r for r in self.history if r.get("kind") not in ("step", "eval") or r["step"] <= row["step"]]
+            timed = ("step", "eval", "health", "attention")
+            self.history = [r for r in self.history if r.get("kind") not in timed or r["step"] <= row["step"]]
             self.trained_steps = row["step"]
         self.history.append(row)
         if row.get("kind") == "step":

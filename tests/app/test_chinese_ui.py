@@ -99,6 +99,26 @@ class Walk:
                     tabs.setCurrentIndex(i)
                     self.look(f"{place}, stage {inspect.current_record().group}")
         inspect.go_to(0)
+        self.backward(place)
+
+    def backward(self, place: str) -> None:
+        """The Backward mode: every recorded stage, and each of its own tabs once, with a weight's step worked out."""
+        inspect = self.window.panel("inspect")
+        inspect.backward_button.click()
+        self.qtbot.waitUntil(lambda: not inspect.is_tracing() and inspect.backward is not None, timeout=TIMEOUT)
+        detail, seen = inspect.backward_detail, {0}
+        for index, record in enumerate(inspect.records()):
+            inspect.go_to(index)
+            if record.name.startswith("param.") and record.tensor.dim() == 2:
+                detail.select_cell(0, 0)
+            detail.tabs.setCurrentIndex(0)
+            self.look(f"{place}, backward stage {record.name}")
+            for i in range(detail.tabs.count()):
+                if detail.tabs.isTabVisible(i) and i not in seen:
+                    seen.add(i)
+                    detail.tabs.setCurrentIndex(i)
+                    self.look(f"{place}, backward tab {i} at {record.name}")
+        inspect.forward_button.click()
 
     def modal(self, place: str, open_it, answer: str) -> None:
         """Open a real modal question, collect it, and close it with its ``answer`` button."""

@@ -213,7 +213,9 @@ def test_attention_views_export_the_recorded_weights(inspect, grammar, numbers_z
     header, rows = check_csv(detail.heatmap, tmp_path)
     assert header == ["query \\ key", *keys] and [r[0] for r in rows] == queries
     assert np.array_equal(np.array([[float(c) for c in r[1:]] for r in rows], dtype=np.float32), weights[1].numpy())
-    assert exporter(detail.heatmap).name() == f"{stage}-head2"
+    title = panel.inspection.trace.get(stage).title
+    name = f"Decoder layer 1 - {title} - head 2".replace(": ", " - ")  # readable, not the stage id
+    assert exporter(detail.heatmap).name() == name
 
     go_to(panel, stage, 1)
     check_pictures(detail.head_grid, tmp_path, ["head 1", "head 2"])
@@ -376,7 +378,7 @@ def test_dialog_suggests_the_views_name_and_remembers_the_folder(qtbot, train_pa
     found = exporter(train_panel.plot)
     dialog = found.ask("png")
     assert isinstance(dialog, QFileDialog) and dialog.isVisible()
-    assert dialog.selectedFiles()[0].endswith("/loss.png")
+    assert dialog.selectedFiles()[0].endswith("/Loss curves.png")  # readable, in the UI language
     target = tmp_path / "slides" / "my loss.png"
     target.parent.mkdir()
     dialog.selectFile(str(target))
@@ -384,7 +386,7 @@ def test_dialog_suggests_the_views_name_and_remembers_the_folder(qtbot, train_pa
     assert QImage(str(target)).size() == train_panel.plot.size() * 2
     assert open_settings().value("export/folder") == str(target.parent)
     again = found.ask("csv")
-    assert again.selectedFiles()[0] == str(target.parent / "loss.csv")
+    assert again.selectedFiles()[0] == str(target.parent / "Loss curves.csv")
     again.reject()
 
 
@@ -430,8 +432,9 @@ def test_csv_is_utf8_with_a_bom_and_names_are_safe():
     assert data.startswith(codecs.BOM_UTF8)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows == [["token", "p"], ["␣悟空", "0.5"], ["↵", "1e-09"], ["😀,\"x\"", "0.25"]]
-    assert file_stem("decoder.0.attn / head 2") == "decoder.0.attn-head-2"
+    assert file_stem("Decoder layer 1 / head 2") == "Decoder layer 1 - head 2"
     assert file_stem("tokens-悟空") == "tokens-悟空" and file_stem("///") == "view"
+    assert file_stem('a:b*c?"d"<e>|f\\g') == "a-b-c-d-e-f-g" and file_stem(" . x . ") == "x"
 
 
 def test_token_bytes_of_every_kind():
@@ -469,6 +472,7 @@ def test_menu_and_table_in_chinese(qtbot, chinese_ui, tmp_path):
     view.set_tokens(text, tok.encode(text), set(), "char")
     assert [a.text() for a in found.build_menu().actions() if a.objectName()] == [
         "保存为 PNG（2 倍尺寸）…", "保存为 SVG…", "复制图像", "将数据保存为 CSV…"]
+    assert found.name() == "词元 char"  # the file name the dialog suggests, in the UI's language
     header, rows = read_csv(found.save(tmp_path / "tokens.csv"))
     assert header == ["序号", "编号", "词元", "字节", "起始字符", "结束字符"]
     assert [r[2] for r in rows] == ["孙", "悟", "空", "␣", "😀"] and rows[-1][3] == "F0 9F 98 80"
@@ -513,3 +517,21 @@ def test_generated_text_exports_its_tokens(qtbot, grammar, tmp_path):
     names = [a.text() for a in exporter(view).build_menu().actions()]
     assert "Save the numbers as CSV…" in names and any("Copy" in n for n in names[:3])  # the text's own menu too
     panel.shutdown()
+
+
+def test_inspector_views_suggest_readable_file_names_in_chinese(inspect, numbers_zh, chinese_ui):
+    """Not the stage id (decoder.0.cross_attn.weights): the stage as the window titles it, in Chinese."""
+    from playground.core.trace import group_title
+
+    panel = inspect(numbers_zh, "1234", "一千二百")
+    stage = "decoder.0.cross_attn.weights"
+    detail = go_to(panel, stage, 0)
+    detail.set_head(1)
+    title = panel.inspection.trace.get(stage).title
+    assert group_title("decoder.0") == "解码器第 1 层" and not title.isascii()
+    title = file_stem(title)  # the title's colon, full-width or not, becomes a dash
+    assert exporter(detail.heatmap).name() == f"解码器第 1 层 - {title} - 注意力头 2"
+    go_to(panel, stage, 1)
+    assert exporter(detail.head_grid).name() == f"解码器第 1 层 - {title} - 所有注意力头"
+    assert exporter(detail.lines).name() == f"解码器第 1 层 - {title} - 注意力头 2 - 注意力连线"
+    assert exporter(detail.bars).name() == "下一个词元"

@@ -192,3 +192,21 @@ def test_probability_colour_keeps_the_theme_readable():
     assert probability_color(1.0, light).green() > probability_color(1.0, light).red()
     assert probability_color(0.0, light).red() > probability_color(0.0, light).green()
     assert probability_color(0.5, dark).lightnessF() < 0.5 < probability_color(0.5, light).lightnessF()
+
+
+def test_the_probability_header_is_whole_at_the_smallest_window_in_chinese(qtbot, chinese_ui, make_window):
+    """"概率" was cut at 900×600: an empty column sized to its contents is the style's 28 px."""
+    window = make_window("numbers-zh")
+    window.resize(window.minimumSize())
+    window.show_panel("generate")
+    panel = window.panel("generate")
+    header = panel.alternatives.horizontalHeader()
+    title = panel.alternatives.horizontalHeaderItem(1).text()
+    assert title == "概率"
+    for _ in range(2):  # empty, then with the alternatives of a generated token
+        qtbot.wait(30)
+        assert header.sectionSize(1) >= header.fontMetrics().horizontalAdvance(title) + 8
+        panel.pick_example(0)
+        panel.generate()
+        qtbot.waitUntil(lambda: not panel.is_generating() and bool(panel.output_text()), timeout=30_000)
+        panel.show_alternatives(0)

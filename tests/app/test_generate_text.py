@@ -148,3 +148,18 @@ def test_a_bad_source_shows_what_is_allowed_instead_of_generating(qtbot, make_pa
     panel.max_tokens.setValue(3)
     generate(qtbot, panel)
     assert panel.token_view.steps and panel.banner.isHidden()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_split_characters_bytes_keep_their_space_in_labels_while_a_real_space_is_drawn(kind):
+    """A heatmap or table label of a token: ``<E6 82>`` is two bytes of one character, not the text "E6 82"."""
+    from playground.app.widgets.token_stream import quoted
+    from playground.core.token_text import readable_token, token_text
+
+    token = {"bpe": "æĤ", "char": "<0xE6>"}.get(kind)
+    if token is None:  # kinds without byte tokens: a space inside a token is drawn
+        assert quoted(token_text(kind, "a b")) == "a␣b"
+        return
+    shown = quoted(readable_token(kind, token))
+    assert shown in ("<E6 82>", "<E6>") and "␣" not in shown
+    assert quoted(" <E6 82> x") == "␣<E6 82>␣x"

@@ -1,5 +1,6 @@
 """The Inspect panel: the stepper walks every stage of both model kinds and shows the tracer's own numbers."""
 
+import copy
 from dataclasses import asdict
 
 import numpy as np
@@ -364,3 +365,15 @@ def test_a_click_on_the_token_ids_shows_the_id(qtbot, make_panel, dataset, text,
     heat = panel.detail.heatmap
     qtbot.mouseClick(heat, Qt.MouseButton.LeftButton, pos=heat.cell_centre(0, 1).toPoint())
     assert panel.detail.worked.toPlainText().endswith(f"= {int(record.tensor[1])}")
+
+
+def test_a_new_task_is_traced_on_an_input_it_takes_instead_of_showing_the_old_pictures(qtbot, make_panel):
+    """A lesson switches grammar → reversal: the panel never shows the old task's trace under the new one."""
+    ws, panel = make_panel("grammar", "the cat sees")
+    assert panel.inspection is not None
+    ws.set_recipe(copy.copy(tiny_workspace("reversal").core.recipe))
+    qtbot.waitUntil(lambda: not panel.is_tracing() and panel.inspection is not None, timeout=TIMEOUT)
+    task = ws.core.recipe.task
+    task.check_source(panel.text.text())  # a source the new task takes, not "the cat sees"
+    assert panel.text.text() == task.val_pairs[0][0]
+    assert panel.inspection.src_ids is not None and panel.records()  # the encoder-decoder's own trace, stepped

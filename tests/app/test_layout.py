@@ -314,3 +314,48 @@ def test_the_compare_menu_keeps_compares_and_clears(qtbot, make_window, monkeypa
     assert train.plot.overlay_count() == 2
     train.clear_overlays_action.trigger()
     assert train.plot.overlay_count() == 0
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_no_panel_clips_with_the_lessons_pane_open_at_1280x720(qtbot, qapp, make_window, language):
+    """F2 beside the panels on a laptop: the pane takes ~430 px, the panels still show their texts whole (a trial
+    found "前馈网络隐…GELU）", stage buttons and "立即保存检查点" cut)."""
+    from PySide6.QtCore import QLocale
+
+    from playground.app.translation import install_translation, uninstall_translation
+    from playground.app.widgets.lesson_pane import builtin_lessons
+
+    saved = QLocale()
+    dataset = "numbers-zh" if language == "zh_CN" else "grammar"
+    if language == "zh_CN":
+        install_translation(qapp, "zh_CN")
+    try:
+        window = make_window(dataset)
+        realistic_state(qtbot, window, dataset)
+        window.resize(SIZES["1280x720"])
+        dock = window.lessons
+        dock.runner.max_train_steps = 4
+        assert dock.open_path(str(next(p for p in builtin_lessons(language) if p.stem.startswith("03"))))
+        qtbot.waitUntil(lambda: not dock.runner.is_busy(), timeout=TIMEOUT)
+        found = []
+        for panel in window.panels:
+            window.show_panel(panel.name)
+            QApplication.processEvents()
+            qtbot.wait(30)
+            found += [f"{panel.name} beside the lesson: {clip}" for clip in clipped_texts(window)]
+            shoot(window, f"lessons-{language}-{panel.name}")
+        inspect = window.panel("inspect")
+        window.show_panel("inspect")
+        for group in ("encoder.0", "decoder.0"):
+            if any(r.group == group for r in inspect.records()):
+                inspect.jump_to_group(group)
+                qtbot.wait(30)
+                found += [f"inspect {group} beside the lesson: {clip}" for clip in clipped_texts(window)]
+                widths = [inspect.records_list.fontMetrics().horizontalAdvance(inspect.records_list.item(i).text())
+                          for i in range(inspect.records_list.count())]
+                assert max(widths) <= inspect.records_list.viewport().width(), "stage names elided"
+        assert not found, "\n" + "\n".join(found)
+    finally:
+        if language == "zh_CN":
+            uninstall_translation(qapp)
+            QLocale.setDefault(saved)

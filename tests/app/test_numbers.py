@@ -5,7 +5,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QSpinBox, QVBoxLayout, QWidget
 
 from playground.app.numbers import (format_bytes, format_count, format_float, format_percent, format_short,
-                                    use_number_format)
+                                    percent_text, use_number_format)
 
 
 @pytest.fixture
@@ -39,7 +39,19 @@ def test_short_forms_sizes_and_percentages(ui_locale):
     assert format_short(999) == "999"
     assert format_bytes(512) == "512 B" and format_bytes(1536) == "1.5 KiB"
     assert format_bytes(3 * 1024**3) == "3.0 GiB"
-    assert format_percent(0.1234) == "12.3 %"
+    assert format_percent(0.1234) == "12.3%"
+
+
+@pytest.mark.parametrize(("locale", "percent", "zoom"), [
+    (QLocale.c(), "12.3%", "160%"),
+    (QLocale(QLocale.Language.English, QLocale.Country.UnitedStates), "12.3%", "160%"),
+    (QLocale(QLocale.Language.Chinese, QLocale.Country.China), "12.3%", "160%"),
+    (QLocale(QLocale.Language.German, QLocale.Country.Germany), "12,3\u00a0%", "160\u00a0%"),
+])
+def test_one_percent_format_in_the_ui_language(ui_locale, locale, percent, zoom):
+    ui_locale(locale)
+    assert format_percent(0.1234) == percent
+    assert percent_text(format_count(160)) == zoom
 
 
 def test_spin_boxes_take_the_same_format(qtbot, ui_locale):

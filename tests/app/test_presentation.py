@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from playground.app.presentation import DEFAULT_SCALE, SHORTCUT, advanced_widgets
+from playground.app.widgets.stage_detail import HEATMAP_LINES
 from playground.app.theme import light_palette
 
 from .layout_check import clipped_texts
@@ -311,3 +312,107 @@ def test_custom_drawn_views_draw_wider_lines_and_readable_ids_while_presenting(q
     assert pixels(spans._fonts()[1]) >= READABLE  # the ids under each token
     window.presentation.leave()
     assert pixels(spans._fonts()[1]) < READABLE
+
+
+def test_generated_text_grows_with_the_presentation_scale(qtbot, make_window):
+    """The output is what the class reads: it scales like the rest (it stayed at 15 px, its font explicit)."""
+    from PySide6.QtGui import QFontInfo, QTextCursor, QTextFormat
+
+    window = make_window()
+    generate = window.panel("generate")
+    window.show_panel("generate")
+    generate.prompt.setPlainText("the cat")
+    generate.generate()
+    qtbot.waitUntil(lambda: not generate.is_generating() and bool(generate.output_text()), timeout=30_000)
+    view = generate.token_view
+
+    def drawn() -> int:  # the font the generated characters are drawn in: their formats set no size of their own
+        cursor = QTextCursor(view.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        assert not cursor.charFormat().hasProperty(QTextFormat.Property.FontPointSize)
+        return QFontInfo(view.document().defaultFont()).pixelSize()
+
+    before = drawn()
+    assert before > pixels(QApplication.font())  # larger than the window's text
+    window.presentation.enter()
+    qtbot.waitUntil(lambda: drawn() >= before * DEFAULT_SCALE * 0.95, timeout=5000)  # the fonts reach it posted
+    assert drawn() >= READABLE
+    window.presentation.set_scale(2.0)
+    qtbot.waitUntil(lambda: drawn() >= before * 2.0 * 0.95, timeout=5000)
+    window.presentation.leave()
+    qtbot.waitUntil(lambda: drawn() == before, timeout=5000)
+
+
+@on_projector
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_projector_screen_presentation_with_the_lessons_pane(qtbot, make_window, qapp, language):
+    """F11 and F2 together on 1280×720: the lesson beside Inspect leaves the heatmap its rows, the worked numbers
+    a row of their table, the stage list its names; the dock's title is projector-sized."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtGui import QFontInfo, QTextCursor
+
+    from playground.app.translation import install_translation, uninstall_translation
+    from playground.app.widgets.lesson_pane import builtin_lessons
+
+    saved = QLocale()
+    if language == "zh_CN":
+        install_translation(qapp, "zh_CN")
+    try:
+        window = make_window()
+        dock = window.lessons
+        dock.runner.max_train_steps = 20
+        window.presentation.enter()
+        qtbot.waitUntil(lambda: window.isFullScreen() and window.size() == QSize(1280, 720))
+        path = next(p for p in builtin_lessons(language) if p.stem.startswith("03"))
+        assert dock.open_path(str(path))
+        found = []
+        for index in range(len(dock.runner.lesson.steps)):
+            if index:
+                assert dock.pane.next()
+            qtbot.waitUntil(lambda: not dock.runner.is_busy(), timeout=300_000)
+            found += _problems(qtbot, window, f"lesson 3 step {index + 1}")
+        assert not found, "\n" + "\n".join(found)
+        assert dock.width() <= 0.33 * window.width()  # the panel it drives keeps the rest
+        assert pixels(dock.title_bar.label.font()) >= READABLE
+        inspect = window.panel("inspect")
+        window.show_panel("inspect")
+        inspect.go_to(_attention_stage(inspect))
+        detail = inspect.detail
+        detail.tabs.setCurrentIndex(0)
+        detail.select_cell(2, 1)
+        QApplication.processEvents()
+        qtbot.wait(60)
+        rows = detail.heatmap.values.shape[0]
+        assert detail.heatmap.height() >= HEATMAP_LINES * detail.heatmap.fontMetrics().height()
+        assert detail.heatmap.cell_rect().height() / rows >= 7, "heatmap rows squashed"  # was 3 px a row
+        # the worked numbers show their heading, the table's header and at least one row, unscrolled
+        worked = detail.worked
+        table = QTextCursor(worked.document()).document().rootFrame().childFrames()[0]
+        first_row_bottom = worked.document().documentLayout().frameBoundingRect(table).top() + 2.2 * (
+            worked.fontMetrics().lineSpacing())
+        assert first_row_bottom <= worked.viewport().height(), (first_row_bottom, worked.viewport().height())
+        for i in range(inspect.records_list.count()):  # the stage list names its records whole
+            item = inspect.records_list.item(i)
+            needed = inspect.records_list.fontMetrics().horizontalAdvance(item.text())
+            assert needed <= inspect.records_list.viewport().width(), item.text()
+        window.presentation.leave()
+        assert dock.pane.language_box.isVisibleTo(dock) and window.sidebar.item(0).text()
+        qtbot.waitUntil(lambda: QFontInfo(dock.title_bar.label.font()).pixelSize() < READABLE, timeout=5000)
+    finally:
+        if language == "zh_CN":
+            uninstall_translation(qapp)
+            QLocale.setDefault(saved)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.6, 2.0])
+def test_worked_numbers_keep_room_for_a_table_row_at_every_zoom(qtbot, make_window, scale):
+    """Its least height follows the font: at 160 % it showed the table's header alone (its minimum was set once)."""
+    from playground.app.widgets.stage_detail import WORKED_LINES
+
+    window = make_window()
+    detail = window.panel("inspect").detail
+    window.set_zoom(scale, remember=False)
+    qtbot.waitUntil(lambda: detail.worked.minimumHeight() >= WORKED_LINES * detail.worked.fontMetrics().lineSpacing(),
+                    timeout=5000)
+    assert detail.heatmap.minimumHeight() >= HEATMAP_LINES * detail.heatmap.fontMetrics().height()
+    window.set_zoom(1.0)

@@ -1,6 +1,11 @@
 """The Tokenize panel: typed text split live into tokens, stats, training and comparing tokenizers."""
 
+import pytest
 from PySide6.QtCore import QPoint
+
+from playground.app.numbers import format_percent
+from playground.app.widgets.token_spans import build_chips
+from playground.core.tokenizer import KINDS, Tokenizer
 
 TIMEOUT = 30_000
 
@@ -15,7 +20,7 @@ def test_typing_shows_tokens_with_the_right_count(qtbot, window):
     qtbot.waitUntil(lambda: panel.left.token_count() == len(expected), timeout=5_000)
     assert panel.left.view.drawn_ids() == expected
     assert f"<b>{len(expected)}</b> tokens" in panel.left.stats_label.text()
-    assert "0.0 %</b> unknown" in panel.left.stats_label.text()
+    assert f"{format_percent(0)}</b> unknown" in panel.left.stats_label.text()
 
 
 def test_unknown_characters_become_byte_tokens_in_one_span(qtbot, window):
@@ -27,7 +32,7 @@ def test_unknown_characters_become_byte_tokens_in_one_span(qtbot, window):
     assert panel.left.token_count() == len(encoding.ids) == 4 + 4  # 'c','a','t',' ' + four UTF-8 bytes
     chip = [c for c in panel.left.view.chips if c.ids][-1]
     assert chip.text == "👋" and len(chip.ids) == 4 and chip.unknown
-    assert "unknown" in panel.left.stats_label.text() and "50.0 %" in panel.left.stats_label.text()
+    assert "unknown" in panel.left.stats_label.text() and format_percent(0.5) in panel.left.stats_label.text()
 
 
 def test_hover_tooltip_names_id_token_and_offsets(qtbot, window):
@@ -116,3 +121,27 @@ def test_a_vocabulary_larger_than_asked_says_why(qtbot, window):
     column.train()
     qtbot.waitUntil(lambda: column.tokenizer is not None and not column.is_training(), timeout=TIMEOUT)
     assert column.tokenizer.vocab_size == 300 and "asked for" not in column.state_label.text()
+
+
+PARAGRAPHS = ["It is a truth universally acknowledged.\n\nHowever little known 🐱 the feelings.\n\n",
+              "话说天下大势，分久必合。\n\n合久必分 🐉 周末七国分争。\n\n"] * 30
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_run_of_newlines_is_one_chip_for_every_tokenizer_kind(kind):
+    """A token of newlines only ("\\n\\n" between paragraphs: Unigram learns it from a book) is one ↵↵ chip;
+    it was one chip per newline, two chips with the same id."""
+    tok = Tokenizer.train(kind, PARAGRAPHS, **({} if kind == "char" else {"vocab_size": 400}))
+    for text in ("It is a truth.\n\nHowever 🐱", "话说天下。\n\n合久必分 🐉", "end\n\n\n"):
+        enc = tok.encode(text)
+        tokens = [tok.id_to_token(i) for i in enc.ids]
+        chips = build_chips(text, enc.ids, tokens, [tuple(o) for o in enc.offsets], set())
+        for a, b in zip(chips, chips[1:]):
+            assert not (a.ids and a.ids == b.ids and a.span == b.span and not b.text.strip("↵")), (kind, text, chips)
+        shown = "".join(c.text for c in chips).replace("↵", "\n").replace("·", " ")
+        assert shown.count("\n") == text.count("\n")  # every line break still marked
+
+
+def test_a_newline_token_between_words_is_one_chip():
+    chips = build_chips("a\n\nb", [1, 2, 3], ["a", "\n\n", "b"], [(0, 1), (1, 3), (3, 4)], set())
+    assert [(c.text, c.ids, c.breaks) for c in chips] == [("a", [1], False), ("↵↵", [2], True), ("b", [3], False)]

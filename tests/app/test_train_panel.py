@@ -249,7 +249,7 @@ def test_model_change_redraws_from_history(qtbot, make_panel):
     wait_idle(qtbot, panel)
     history = list(ws.core.history)
     ws.core.history.clear()
-    ws.core.history.extend(history[:7])  # as if a session with 6 steps and an eval had been loaded
+    ws.core.history.extend(history[:8])  # as if a session with 6 steps, an eval and its attention record were loaded
     ws.model_changed.emit()
     assert len(points(panel.plot.train_raw_curve)[0]) == 6 and panel.metrics.step == 5
     ws.set_model_config(d_model=16)  # a new model: no history
@@ -313,8 +313,8 @@ def test_pair_task_shows_exact_match(qtbot, make_panel):
     last = [row for row in ws.core.history if row["kind"] == "eval"][-1]
     assert last["step"] == 4 and panel.metrics.step == 4
     # the row shows the final evaluation's figure, as a percentage (hand-formatted here)
-    assert panel.metrics.value_text("exact_match") == f"{100 * last['metrics']['exact_match']:.1f} %"
-    assert panel.metrics.value_text("token_accuracy") == f"{100 * last['metrics']['token_accuracy']:.1f} %"
+    assert panel.metrics.value_text("exact_match") == f"{100 * last['metrics']['exact_match']:.1f}%"
+    assert panel.metrics.value_text("token_accuracy") == f"{100 * last['metrics']['token_accuracy']:.1f}%"
 
 
 def test_training_threads_and_the_window():
@@ -351,7 +351,7 @@ def test_the_training_thread_is_nicer_than_the_window():
 def test_training_run_yields_dicts_without_qt():
     ws = tiny_workspace(max_steps=3, eval_interval=3)
     rows = list(TrainingRun(ws.core).records())
-    assert [r["kind"] for r in rows] == ["step", "step", "step", "eval", "event"]
+    assert [r["kind"] for r in rows] == ["step", "step", "step", "eval", "attention", "event"]
     assert rows[-1]["event"] == "finished" and isinstance(rows[3]["metrics"], dict)
 
 
@@ -371,7 +371,8 @@ def test_log_scale_and_ui_state(qtbot, make_panel):
     wait_state(qtbot, ws, "finished", panel.start)
     panel.plot.refresh()  # what the redraw timer does within 50 ms
     panel.log_scale.setChecked(True)
-    assert panel.plot.loss_plot.getAxis("left").logMode and panel.ui_state() == {"log_scale": True}
+    assert panel.plot.loss_plot.getAxis("left").logMode
+    assert panel.ui_state() == {"log_scale": True, "snapshot_budget_mb": 256, "health": False}  # the snapshots' default budget
     lo, hi = panel.plot.loss_plot.vb.viewRange()[1]
     losses = points(panel.plot.train_raw_curve)[1]
     assert lo <= np.log10(losses.min()) and np.log10(losses.max()) <= hi  # the view fits the data, in log10
@@ -396,7 +397,8 @@ def test_the_run_and_its_trainer_share_one_pause(tmp_path):
     run.trainer.resume()
     assert not run.paused
     rest = list(rows)
-    assert [r["kind"] for r in rest] == ["step", "step", "step", "eval", "event"] and rest[-1]["event"] == "finished"
+    assert [r["kind"] for r in rest] == ["step", "step", "step", "eval", "attention", "event"]
+    assert rest[-1]["event"] == "finished"
 
 
 def test_the_headline_metric_comes_first_in_bold(qtbot, make_panel):

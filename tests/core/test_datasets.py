@@ -24,10 +24,12 @@ from playground.core.datasets.numbers import (
 from playground.core.datasets.qa import qa_pairs
 from playground.core.datasets.sampling import is_held_out, value_with_uniform_digits
 from playground.core.datasets.sequences import reversal_pairs, sorting_pairs
+from playground.core.datasets.topics import topic_pairs
 from playground.core.errors import ConfigError
 
 MENU_ORDER = [
-    "grammar", "sentiment", "addition", "reversal", "sorting", "numbers-en", "numbers-zh", "dates", "qa",
+    "grammar", "sentiment", "topics", "addition", "reversal", "sorting", "numbers-en", "numbers-zh", "dates",
+    "translation", "qa",
 ]
 MODEL_KEYS = {
     "n_layer", "n_head", "d_model", "d_ff", "block_size", "dropout", "activation", "norm",
@@ -255,6 +257,7 @@ def test_sentiment_labels_follow_the_negation_rule():
 GENERATORS = [
     lambda seed: grammar_text(seed, 20),
     lambda seed: sentiment_pairs(seed, 20),
+    lambda seed: topic_pairs(seed, 20),
     lambda seed: addition_pairs(seed, 20),
     lambda seed: reversal_pairs(seed, 20),
     lambda seed: sorting_pairs(seed, 20),
@@ -294,10 +297,10 @@ def test_dataset_entry_is_complete(name):
     dataset = get_dataset(name)
     assert dataset.name == name and dataset.title and dataset.description
     assert dataset.kind == ("lm" if name == "grammar" else "pairs")
-    expected = "decoder" if name in ("grammar", "sentiment", "addition") else "encoder-decoder"
+    expected = "decoder" if name in ("grammar", "sentiment", "topics", "addition") else "encoder-decoder"
     assert dataset.architecture == expected
-    assert dataset.metric in ("val_loss", "exact_match", "accuracy")
-    assert (dataset.labels is None) == (name != "sentiment")
+    assert dataset.metric in ("val_loss", "exact_match", "accuracy", "chrf")
+    assert (dataset.labels is None) == (name not in ("sentiment", "topics"))
     assert set(dataset.model) == MODEL_KEYS
     assert set(dataset.train) == TRAIN_KEYS
     assert dataset.model["d_model"] % dataset.model["n_head"] == 0

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from playground.core.evaluate import label_scores, sequence_metrics
+from playground.core.evaluate import label_scores, sequence_metrics, split_report
 from playground.core.model import ModelConfig, build_model
 from playground.core.tasks import PairTask
 from playground.core.tokenizer import Tokenizer
@@ -61,7 +61,9 @@ def test_exact_match_and_scores_of_a_model_that_always_answers_positive(labels):
     # after <sep> comes "positive" token by token, after anything else <eos>: every answer is "positive"
     table = {i: tok.eos_id for i in range(tok.vocab_size)} | dict(zip([tok.sep_id, *positive[:-1]], positive))
     model = bigram_model(tok, table)
-    metrics = sequence_metrics(model, task, n_examples=6, device=torch.device("cpu"))
+    metrics, report = split_report(sequence_metrics(model, task, n_examples=6, device=torch.device("cpu")))
+    # every answer in the first column: the confusion matrix of "always positive"
+    assert report["matrix"] == [[3, 0, 0], [3, 0, 0]] and report["labels"] == list(labels)
     # 3 of the 6 targets are "positive"; the scores are those of test_label_scores_perfect_and_never_predicted
     # accuracy (the share of right labels) is exact match for a labelled task
     assert metrics == pytest.approx({"exact_match": 1 / 2, "accuracy": 1 / 2, "precision": 1 / 4, "recall": 1 / 2,

@@ -201,3 +201,28 @@ def test_evaluating_restores_the_training_flag_even_after_an_error():
     with pytest.raises(RuntimeError, match="interrupted"):
         evaluate(model, recipe.task, 4, model.cfg.block_size, 2, 0, 0, "cpu", should_stop=stop_with_an_error)
     assert model.training  # evaluate() puts the flag back on every path
+
+
+def test_the_seed_gives_the_same_first_weights_and_leaves_the_callers_rng_alone():
+    """TrainConfig's seed promises the same initial weights: in any process, whatever ran before."""
+    import subprocess
+    import sys
+
+    from playground.core.model import ModelConfig, build_model
+
+    cfg = ModelConfig(vocab_size=30, n_layer=1, n_head=2, d_model=16, d_ff=32, block_size=16)
+    torch.manual_seed(123)
+    before = torch.rand(3)
+    torch.manual_seed(123)
+    a = build_model(cfg, seed=7)
+    assert torch.equal(torch.rand(3), before)  # the caller's random state went on untouched
+    torch.rand(100)  # a different global state: the seeded weights do not care
+    b = build_model(cfg, seed=7)
+    c = build_model(cfg, seed=8)
+    weights = [torch.cat([p.detach().flatten() for p in m.parameters()]) for m in (a, b, c)]
+    assert torch.equal(weights[0], weights[1]) and not torch.equal(weights[0], weights[2])
+    code = ("import torch; from playground.core.model import ModelConfig, build_model; "
+            "m = build_model(ModelConfig(vocab_size=30, n_layer=1, n_head=2, d_model=16, d_ff=32, block_size=16), seed=7);"
+            "print(repr(float(torch.cat([p.detach().flatten() for p in m.parameters()]).double().sum())))")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert float(other) == float(weights[0].double().sum())

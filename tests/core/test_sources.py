@@ -8,6 +8,7 @@ from playground.core.errors import ConfigError
 
 GOOD_AND_BAD = {
     "sentiment": (["the dog is not happy .", "a"], ["", "   ", "x" * 81]),
+    "topics": (["the girl kicks the ball .", "天气很好 ☀️"], ["", "  ", "x" * 65]),
     "addition": (["23+58=", "0+0=", "99+99=", "7+40="], ["23+58", "100+1=", "2+-3=", "a+b=", "05+3=", "1+2=3", ""]),
     "reversal": (["abcd", "abcdefghijab"], ["abc", "abcdefghijabc", "abck", "ABCD", "ab cd", ""]),
     "sorting": (["jihg", "aaaaaaaaaaaa"], ["abc", "xyzw", ""]),
@@ -15,6 +16,9 @@ GOOD_AND_BAD = {
     "numbers-zh": (["1", "10010", "99999"], ["0", "12a", "99999999", "100000", "一二", ""]),
     "dates": (["2024-03-05", "2024-02-29", "1950-01-01", "2049-12-31"],
               ["2023-02-29", "2024-13-01", "1949-12-31", "2050-01-01", "20240305", "March 5, 2024", ""]),
+    "translation": (["the small cat sees a red ball .", "do the two dogs sleep ?", "my boy 's cat is happy"],
+                    ["", "the cat sees a zebra .", "the cat sleeps.", "小猫看见一个红球。", "the cat  runs .",
+                     "the cat " + "sees the dog " * 5 + "."]),
     "qa": (["the cat is red . tom has two apples . what color is the cat ?",
             "the dog is under the table . the cat is red . what is under the table ?",
             "anna has nine keys . the fox is on the bed . mia has six pens . who has the pens ?"],
@@ -65,6 +69,11 @@ def test_zero_is_not_in_the_number_tasks(name):
     splits = get_dataset(name).make(0)
     assert all(source != "0" for source, _t in splits.train + splits.val)
     assert {len(s) for s, _t in splits.train} == set(range(1, len(str(max(int(s) for s, _t in splits.train))) + 1))
+
+
+def test_a_sentence_to_translate_names_the_words_it_does_not_know():
+    message = source_problem("translation", "the cat sees a zebra and a cow .")
+    assert message.endswith("Not in its words: zebra, and, cow.")
 
 
 def test_a_task_of_ones_own_takes_any_source():

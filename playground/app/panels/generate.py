@@ -185,6 +185,7 @@ class GeneratePanel(Panel):
             self._paint_legend()  # the tints blend into the background, so a new theme needs new ones
         if event.type() == QEvent.Type.FontChange and hasattr(self, "side"):
             QTimer.singleShot(0, self._fit_side)  # once the children have their new font too
+            QTimer.singleShot(0, self._fit_probability_column)
         super().changeEvent(event)
 
     def _build_alternatives(self) -> QGroupBox:
@@ -201,7 +202,18 @@ class GeneratePanel(Panel):
         self.alternatives.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         column.addWidget(self.alternatives_caption)
         column.addWidget(self.alternatives, 1)
+        self._fit_probability_column()
         return box
+
+    def _fit_probability_column(self) -> None:
+        """The probability column at least as wide as its header ("概率" was cut in an empty table: sized to its
+        contents, an empty column is the style's 28 px) and as "100.0%"."""
+        header = self.alternatives.horizontalHeader()
+        fm = header.fontMetrics()
+        margin = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header) + 8
+        widest = max(fm.horizontalAdvance(self.alternatives.horizontalHeaderItem(1).text()),
+                     self.alternatives.fontMetrics().horizontalAdvance(format_percent(1.0)))
+        header.setMinimumSectionSize(widest + margin)
 
     # --- the task decides the inputs ----------------------------------------------------------
     def task(self):

@@ -2,7 +2,9 @@
 
 Tracing runs in a worker on a snapshot (a copy) of the model, as Generate samples: training
 may go on, and switched-off heads never touch the model the trainer or Generate use. The
-panel only shows what ``core.trace`` recorded (see ``core/inspect.py``).
+panel only shows what ``core.trace`` recorded (see ``core/inspect.py``). Its training-step
+slider replays the same input with the weight snapshots kept during training
+(``core/snapshots.py``); ``inspected_model()`` is the one place every view gets its model from.
 """
 
 import functools
@@ -15,30 +17,45 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, 
 
 from ...core.errors import PlaygroundError
 from ...core.inspect import inspect, inspect_inputs, next_text, token_counts
+from ...core.lens import logit_lens
+from ...core.snapshots import replay_inspection
 from ...core.tasks import PairTask
 from ...core.trace import group_title
 from ..numbers import format_count, format_percent
 from ..presentation import mark_advanced
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
+from ..widgets.elided_label import ElidedLabel
 from ..widgets.head_toggles import HeadToggles
-from ..widgets.stage_detail import StageDetail
+from ..widgets.heldout_ablation import HeldoutAblation
+from ..widgets.lens_views import LensTabs
+from ..widgets.stage_detail import StageDetail, attention_prefix
+from ..widgets.step_slider import TrainingStepSlider
 from ..widgets.token_stream import quoted
 from ..worker import Job
 from .base import Panel
+from .inspect_backward import BackwardMode
 
 log = logging.getLogger(__name__)
+RECORDS_WIDTH = 120  # the records list's least width, whatever the panel's
+RECORDS_SHARE = 0.34  # the most of the panel's width it takes to show its longest name whole
 
 
-def inspect_in_worker(model, tokenizer, ids, src_ids, ablated, task=None):
+def inspect_in_worker(make_model, tokenizer, ids, src_ids, ablated, task=None, snapshots=None):
+    """The inspection, in a worker, of the model ``make_model()`` gives (copying a snapshot happens here too);
+    with ``snapshots``, the embedding map keeps one frame across the training steps."""
     lower_thread_priority(TRAINING_NICE)
-    inspection = inspect(model, tokenizer, ids, src_ids, ablated)
+    model = make_model()
+    inspection = replay_inspection(model, snapshots, tokenizer, ids, src_ids, ablated) if snapshots is not None \
+        else inspect(model, tokenizer, ids, src_ids, ablated)
+    if inspection.model.cfg.family != "lstm":  # an LSTM has no residual stream of layers to look through
+        inspection.lens = logit_lens(inspection.model, inspection.trace)
     if task is not None:  # the embedding map labels the most frequent tokens
         inspection.token_counts = token_counts(task, model.tok_emb.weight.shape[0])
     return inspection
 
 
-class InspectPanel(Panel):
+class InspectPanel(BackwardMode, Panel):
     """Input, the pipeline of stages, the records of the current stage and its detail."""
 
     name = "inspect"
@@ -50,8 +67,9 @@ class InspectPanel(Panel):
         self._generation = 0
         self._tracing = False
         self._live_step = 0
+        self._replay_pending = False  # the training step changed while a trace ran: trace again when it ends
         self._build()
-        workspace.data_changed.connect(self._on_workspace_changed)
+        workspace.data_changed.connect(self._on_data_changed)
         workspace.model_changed.connect(self._on_workspace_changed)
         workspace.training_record.connect(self._on_training_record)
         self._on_workspace_changed()
@@ -67,6 +85,9 @@ class InspectPanel(Panel):
     # --- building ------------------------------------------------------------------------------
     def _build(self) -> None:
         self.banner = Banner()
+        self.notice = QLabel()  # what the model has no stage for (an LSTM: attention), from the core
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
         self.stage_row = QHBoxLayout()
         self.stage_row.setContentsMargins(4, 2, 4, 2)
         self.stage_buttons = QButtonGroup(self)
@@ -85,21 +106,34 @@ class InspectPanel(Panel):
         interventions = QWidget()
         column = QVBoxLayout(interventions)
         column.addWidget(self.toggles)
-        column.addWidget(self.before_after, 1)
+        column.addWidget(self.before_after)
+        self.heldout = HeldoutAblation()
+        column.addWidget(self.heldout, 1)
         scroll = QScrollArea()  # three attention modules of buttons are taller than the tab in large text
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(interventions)
         self.detail.tabs.addTab(scroll, self.tr("Switch heads off"))
+        self.lens = LensTabs()
+        self.detail.tabs.addTab(self.lens, self.tr("Lens"))
         split = QSplitter()
         split.addWidget(self.records_list)
-        split.addWidget(self.detail)
+        split.addWidget(self._build_backward())  # the forward detail and the Backward mode's
         split.setSizes([220, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        layout.addWidget(self.notice)
         layout.addWidget(self._build_input())
-        layout.addLayout(self._build_stepper())
-        layout.addWidget(self.stage_scroll)
+        stepper = self._build_stepper()
+        strip = QHBoxLayout()  # Forward | Backward  ◀ [Input → Embedding → …] ▶: the strip scrolls, so a narrow window fits
+        strip.addWidget(self.forward_button)
+        strip.addWidget(self.backward_button)
+        strip.addSpacing(8)
+        strip.addWidget(self.previous_button)
+        strip.addWidget(self.stage_scroll, 1)
+        strip.addWidget(self.next_button)
+        layout.addLayout(stepper)
+        layout.addLayout(strip)
         layout.addWidget(split, 1)
         for key, delta in (("Left", -1), ("Right", 1)):
             action = QAction(self)
@@ -158,12 +192,15 @@ class InspectPanel(Panel):
         self.next_button.setToolTip(self.tr("The next stage (Right arrow)"))
         self.next_button.clicked.connect(lambda: self.step(1))
         self.position_label = QLabel()
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        row.addWidget(self.previous_button)
-        row.addWidget(self.next_button)
+        self.status_label = ElidedLabel()  # one line: two would cost the heatmaps their height
         row.addWidget(self.position_label)
         row.addWidget(self.status_label, 1)
+        self.step_slider = TrainingStepSlider()  # in this row: a row of its own costs the heatmaps their height
+        self.step_slider.busy = self.is_tracing
+        self.step_slider.step_chosen.connect(self._on_training_step)
+        row.addWidget(self.step_slider, 1)
+        # presentation mode: the stage's title says where we are, and the whole row's height goes to the heatmap
+        mark_advanced(self.position_label, self.status_label, self.step_slider)
         return row
 
     # --- the task decides the inputs -------------------------------------------------------------
@@ -180,15 +217,67 @@ class InspectPanel(Panel):
         self.prefix.setVisible(pairs)
         if pairs and not self.text.text() and task.val_pairs:
             self.text.setText(task.val_pairs[0][0])
-        self.inspection = None
+        self.inspection = self.backward = None
         self.records_list.clear()
         self._set_stages([])
         self.status_label.setText(self.tr("Type an input and press Trace.") if task else
                                   self.tr("Choose a dataset in the Data panel first."))
+        self.refresh_steps()
         self._update_enabled()
+
+    def _on_data_changed(self) -> None:
+        """A new task (a lesson may switch it): a source it takes, and what was shown traced again on the new one,
+        so the panel never shows the old task's pictures under the new one's name."""
+        shown = self.inspection is not None or self.backward is not None
+        self._on_workspace_changed()
+        task = self.task()
+        if isinstance(task, PairTask) and task.val_pairs:
+            try:
+                task.check_source(self.text.text())
+            except PlaygroundError:
+                self.text.setText(task.val_pairs[0][0])
+                self.prefix.clear()
+        if shown and task is not None:  # after the model_changed that follows a new task, which clears the panel
+            QTimer.singleShot(0, self, self._trace_new_task)
+
+    def _trace_new_task(self) -> None:
+        if self.task() is not None and not self.is_tracing() and self.inspection is None:
+            self.trace_input()
 
     def model_inputs(self) -> tuple[list[int], list[int] | None]:
         return inspect_inputs(self.task(), self.text.text(), self.prefix.text() if self.prefix.isVisibleTo(self) else "")
+
+    # --- the model across its training -------------------------------------------------------------
+    def inspected_step(self) -> int | None:
+        """The training step the slider replays: a snapshot's step, or None for the model as it is now."""
+        return self.step_slider.current()
+
+    def inspected_model(self, step="slider"):
+        """The model every Inspect view traces (the Backward mode too): the workspace's model, or a copy of
+        it holding the snapshot of the slider's step (``step``: that step instead; None: the model now).
+
+        A snapshot is copied here, which takes a moment on a large model: call it in a worker, with the
+        step read in the UI thread (``trace_input`` does).
+        """
+        core = self.workspace.core
+        step = self.inspected_step() if step == "slider" else step
+        model = core.ensure_model()
+        nearest = core.snapshots.nearest(step) if step is not None else None  # thinned meanwhile: the closest
+        return model if nearest is None else core.snapshots.model_at(model, nearest)
+
+    def refresh_steps(self) -> None:
+        """Offer the workspace's snapshots on the slider (after an evaluation, a new model, a session)."""
+        core = self.workspace.core
+        self.step_slider.set_steps(core.snapshots.steps() if core.model is not None else [], core.trained_steps)
+
+    def _on_training_step(self, _step) -> None:
+        """The slider moved: replay the same input at that step, one trace at a time, never waiting."""
+        if self.task() is None:
+            return
+        if self._tracing:
+            self._replay_pending = True
+            return
+        self.trace_input()
 
     # --- tracing ----------------------------------------------------------------------------------
     def trace_input(self) -> None:
@@ -205,12 +294,21 @@ class InspectPanel(Panel):
         except PlaygroundError as e:
             self.banner.show_message(str(e), "warning")
             return
+        if self.mode == "backward":
+            self.trace_backward(self.inspected_step(), ids, src_ids)
+            return
         self.toggles.set_modules([(name, m.n_head) for name, m in model.attention_modules()])
         tok, ablated = core.recipe.task.tokenizer, self.toggles.ablated()
         self._generation += 1
-        self._steps_at = core.trained_steps
-        task = core.recipe.task
-        job = Job(lambda: inspect_in_worker(model, tok, ids, src_ids, ablated, task))
+        self._replay_pending = False
+        self.step_slider.blockSignals(True)  # the steps trained since the last evaluation; no second trace
+        self.refresh_steps()
+        self.step_slider.blockSignals(False)
+        step = self.inspected_step()
+        self._steps_at = self.step_slider.step_number()
+        task, snapshots = core.recipe.task, core.snapshots if len(core.snapshots) else None
+        job = Job(lambda: inspect_in_worker(lambda: self.inspected_model(step), tok, ids, src_ids, ablated, task,
+                                            snapshots))
         job.result.connect(functools.partial(self._on_result, self._generation))
         job.error.connect(functools.partial(self._on_error, self._generation))
         job.finished.connect(functools.partial(self._on_finished, self._generation))
@@ -225,9 +323,18 @@ class InspectPanel(Panel):
     def _on_result(self, generation: int, inspection) -> None:
         if generation != self._generation:
             return
-        name = self.current_record().name if self.inspection is not None else None
+        name = self.current_record().name if self.inspection is not None and self.mode == "forward" else None
         self.inspection = inspection
+        self.notice.setText(inspection.trace.notice or "")
+        self.notice.setVisible(bool(inspection.trace.notice))
         self.detail.set_inspection(inspection, self.task().tokenizer)
+        has_layers = inspection.model.cfg.family != "lstm"  # the lens reads a Transformer's residual stream
+        self.detail.tabs.setTabVisible(self.detail.tabs.indexOf(self.lens), has_layers)
+        if has_layers:
+            self.lens.set_inspection(inspection, self.task().tokenizer)
+        self.heldout.set_source(inspection.model, self.task(), inspection.ablated)
+        if self.mode != "forward":
+            return
         self._set_stages(inspection.trace.groups())
         names = inspection.trace.names()
         self.index = names.index(name) if name in names else 0
@@ -245,18 +352,22 @@ class InspectPanel(Panel):
         if generation == self._generation:
             self._tracing = False
             self._update_enabled()
+            if self._replay_pending:
+                self.trace_input()
 
     def shutdown(self) -> None:
         self.cancel_job()
+        self.heldout.cancel()
         self._generation += 1
         self._tracing = False
 
     def _update_enabled(self) -> None:
         ready = self.task() is not None
         self.trace_button.setEnabled(ready)
-        has = self.inspection is not None
-        for button in (self.next_token_button, self.previous_button, self.next_button):
+        has = bool(self.records())
+        for button in (self.previous_button, self.next_button):
             button.setEnabled(has)
+        self.next_token_button.setEnabled(self.inspection is not None and self.mode == "forward")
 
     # --- stepping ----------------------------------------------------------------------------------
     def _set_stages(self, groups: list[str]) -> None:
@@ -264,6 +375,7 @@ class InspectPanel(Panel):
             item = self.stage_row.takeAt(0)
             if item.widget() is not None:
                 self.stage_buttons.removeButton(item.widget()) if isinstance(item.widget(), QPushButton) else None
+                item.widget().hide()  # at once: deleteLater waits for the event loop, and a grab meanwhile drew it
                 item.widget().deleteLater()
         self.group_buttons: dict[str, QPushButton] = {}
         for i, group in enumerate(groups):
@@ -278,14 +390,17 @@ class InspectPanel(Panel):
         self.stage_row.addStretch(1)
 
     def records(self) -> list:
-        return self.inspection.trace.records if self.inspection is not None else []
+        shown = self.shown()
+        if shown is None:
+            return []
+        return shown.backward.records if self.mode == "backward" else shown.trace.records
 
     def current_record(self):
         return self.records()[self.index]
 
     def step(self, delta: int) -> None:
         """Move to the next (+1) or previous (-1) recorded stage."""
-        if self.inspection is not None:
+        if self.records():
             self.go_to(max(0, min(len(self.records()) - 1, self.index + delta)))
 
     def go_to(self, index: int) -> None:
@@ -296,12 +411,27 @@ class InspectPanel(Panel):
         self.go_to(next(i for i, r in enumerate(self.records()) if r.group == group))
 
     def _elide_records(self) -> None:
-        """A narrow list shows each record's name elided, whole in its tooltip, instead of cut at the edge."""
-        row = QSize(1, self.records_list.fontMetrics().height() + 4)  # 1: no wider than the list
+        """The list is as wide as its longest name, up to a third of the panel ("Feed-forward hidden (GELU)" whole,
+        not "Feed…LU)" beside a lesson on a projector); a name still longer is elided, whole in its tooltip."""
+        fm = self.records_list.fontMetrics()
+        row = QSize(1, fm.height() + 4)  # 1: no wider than the list
+        widest = 0
         for i in range(self.records_list.count()):
             item = self.records_list.item(i)
             item.setSizeHint(row)
             item.setToolTip(item.text())
+            widest = max(widest, fm.horizontalAdvance(item.text()))
+        margins = 2 * self.records_list.frameWidth() + 24 + self.records_list.verticalScrollBar().sizeHint().width()
+        self.records_list.setMinimumWidth(min(widest + margins, max(RECORDS_WIDTH, round(self.width() * RECORDS_SHARE))))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide_records()  # its widest share follows the panel
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "records_list"):
+            QTimer.singleShot(0, self._elide_records)  # once the list has the new font
 
     def show_current(self) -> None:
         record = self.current_record()
@@ -314,7 +444,9 @@ class InspectPanel(Panel):
         self.records_list.setCurrentRow(members.index(self.index))
         self.records_list.blockSignals(False)
         self._group_members = members
-        self.detail.show_record(record)
+        self.active_detail().show_record(record)
+        if self.mode == "forward" and attention_prefix(record.name):
+            self.lens.row_attention.set_module(attention_prefix(record.name))
         self.position_label.setText(self.tr("stage {i} of {n} ·").format(i=self.index + 1, n=len(self.records())))
         self.previous_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.records()) - 1)
@@ -339,7 +471,7 @@ class InspectPanel(Panel):
             else record.title
 
     def _on_record_row(self, row: int) -> None:
-        if row >= 0 and self.inspection is not None:
+        if row >= 0 and self.records():
             self.go_to(self._group_members[row])
 
     # --- generation step by step and interventions ---------------------------------------------------
@@ -382,6 +514,10 @@ class InspectPanel(Panel):
         def text(ids):
             return quoted(tok.decode(ids)) if ids else "—"
 
+        if ins.trace.notice:  # no heads to switch off
+            self.before_after.setText("\n".join([ins.trace.notice, self.tr("Next token: {top}").format(
+                top=top(ins.baseline)), self.tr("Greedy output: {text}").format(text=text(ins.greedy_baseline))]))
+            return
         lines = [self.tr("All heads on — next token: {top}").format(top=top(ins.baseline)),
                  self.tr("All heads on — greedy output: {text}").format(text=text(ins.greedy_baseline))]
         if ins.ablated:
@@ -394,6 +530,8 @@ class InspectPanel(Panel):
 
     def _on_training_record(self, row: dict) -> None:
         """Live: while training runs, trace again every N steps (never while a trace still runs)."""
+        if row.get("kind") in ("eval", "event"):  # a new snapshot, or training went back
+            self.refresh_steps()
         if not self.live.isChecked() or row.get("kind") != "step" or self._tracing:
             return
         if row["step"] - self._live_step >= self.live_steps.value():

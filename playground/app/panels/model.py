@@ -33,6 +33,7 @@ PRESETS = {  # sizes only: architecture, context and the rest stay as they are
     "small": dict(n_layer=4, n_encoder_layer=None, n_head=4, d_model=128, d_ff=512),
 }
 SIZE_KEYS = ("n_layer", "n_encoder_layer", "n_head", "d_model", "d_ff")
+TRANSFORMER_ONLY = ("architecture", "n_encoder_layer", "n_head", "d_ff", "activation", "norm", "position")
 
 
 def overview(model, cfg: ModelConfig, batch_size: int) -> dict:
@@ -63,6 +64,7 @@ class ModelPanel(Panel):
         self._build()
         workspace.model_changed.connect(self._on_model_changed)
         workspace.training_state.connect(lambda _s: self._update_enabled())
+        self._update_enabled()  # the rows of the family shown, even before there is a model
         self._on_model_changed()
 
     @classmethod
@@ -143,6 +145,8 @@ class ModelPanel(Panel):
         self.preset.addItem(self.tr("The dataset's default"), "default")
         self.preset.activated.connect(lambda _i: self.apply_preset(self.preset.currentData()))
         self.w = {
+            "family": self._combo([("transformer", self.tr("Transformer")),
+                                   ("lstm", self.tr("LSTM (the seed's example)"))]),
             "architecture": self._combo([("decoder", self.tr("Decoder-only (GPT)")),
                                          ("encoder-decoder", self.tr("Encoder-decoder (2017 Transformer)"))]),
             "n_layer": self._spin(1, 48, tip=self.tr("Decoder layers (and encoder layers, unless set below)")),
@@ -150,6 +154,7 @@ class ModelPanel(Panel):
             "n_head": self._spin(1, 64, tip=self.tr("Attention heads per layer; the width must divide by it")),
             "d_model": self._spin(4, 4096, 8, self.tr("Width of the residual stream (d_model)")),
             "d_ff": self._spin(4, 16384, 64, self.tr("Hidden width of the feed-forward network")),
+            "lstm_hidden": self._spin(0, 16384, 8, self.tr("Hidden size (h and c) of each LSTM layer")),
             "block_size": self._spin(2, 4096, 8, self.tr("Longest sequence the model sees at once")),
             "activation": self._combo([("gelu", "GELU"), ("relu", "ReLU"), ("swiglu", "SwiGLU")]),
             "norm": self._combo([("pre", self.tr("Pre-LN (GPT-2)")), ("post", self.tr("Post-LN (2017)"))]),
@@ -157,6 +162,8 @@ class ModelPanel(Panel):
                                      ("rope", self.tr("Rotary (RoPE)"))]),
         }
         self.w["n_encoder_layer"].setSpecialValueText(self.tr("same as decoder"))
+        self.w["lstm_hidden"].setSpecialValueText(self.tr("same as width"))
+        self.w["family"].currentIndexChanged.connect(self._on_family)
         self.w["dropout"] = QDoubleSpinBox()
         self.w["dropout"].setRange(0.0, 0.9)
         self.w["dropout"].setSingleStep(0.05)
@@ -166,16 +173,19 @@ class ModelPanel(Panel):
         for key in ("tie_weights", "bias"):
             self.w[key].toggled.connect(self._on_edited)
         self.vocab_label = QLabel()
-        rows = [(self.tr("Preset"), self.preset), (self.tr("Architecture"), self.w["architecture"]),
+        rows = [(self.tr("Preset"), self.preset), (self.tr("Model family"), self.w["family"]),
+                (self.tr("Architecture"), self.w["architecture"]),
                 (self.tr("Decoder layers"), self.w["n_layer"]), (self.tr("Encoder layers"), self.w["n_encoder_layer"]),
                 (self.tr("Heads"), self.w["n_head"]), (self.tr("Width (d_model)"), self.w["d_model"]),
-                (self.tr("Feed-forward width"), self.w["d_ff"]), (self.tr("Context length"), self.w["block_size"]),
+                (self.tr("Feed-forward width"), self.w["d_ff"]), (self.tr("LSTM hidden size"), self.w["lstm_hidden"]),
+                (self.tr("Context length"), self.w["block_size"]),
                 (self.tr("Dropout"), self.w["dropout"]), (self.tr("Activation"), self.w["activation"]),
                 (self.tr("Normalisation"), self.w["norm"]), (self.tr("Positions"), self.w["position"]),
                 (self.tr("Tied weights"), self.w["tie_weights"]), (self.tr("Biases"), self.w["bias"]),
                 (self.tr("Vocabulary"), self.vocab_label)]
         for label, widget in rows:
             form.addRow(label, widget)
+        self.form = form
         # Beyond the preset: presentation mode hides them.
         mark_advanced(*(self.w[k] for k in ("n_encoder_layer", "d_ff", "dropout", "activation", "norm", "position",
                                               "tie_weights", "bias")))
@@ -234,7 +244,13 @@ class ModelPanel(Panel):
             else:
                 out[key] = widget.value()
         out["n_encoder_layer"] = out["n_encoder_layer"] or None
+        out["lstm_hidden"] = out["lstm_hidden"] or None
         return out
+
+    def _on_family(self) -> None:
+        """The LSTM is decoder-only: choosing it picks the decoder-only layout of the task as well."""
+        if not self._loading and self.w["family"].currentData() == "lstm":
+            self.w["architecture"].setCurrentIndex(self.w["architecture"].findData("decoder"))
 
     def _on_edited(self) -> None:
         if not self._loading:
@@ -341,6 +357,12 @@ class ModelPanel(Panel):
         for widget in (*self.w.values(), self.preset):
             widget.setEnabled(not training)
         self.w["n_encoder_layer"].setEnabled(not training and self.w["architecture"].currentData() != "decoder")
+        lstm = self.w["family"].currentData() == "lstm"
+        for key in TRANSFORMER_ONLY:  # settings the LSTM does not read: their rows go while it is chosen
+            self.form.setRowVisible(self.w[key], not lstm)
+        self.form.setRowVisible(self.w["lstm_hidden"], lstm)
+        layers = self.tr("LSTM layers") if lstm else self.tr("Decoder layers")
+        self.form.labelForField(self.w["n_layer"]).setText(layers)
         self.setToolTip(self.tr("Stop training to change the model") if training else "")
 
     def ui_state(self) -> dict:

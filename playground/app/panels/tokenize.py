@@ -16,7 +16,7 @@ from ...core.workspace import missing_file_for_tokenizer
 from .. import dialogs
 from .. import view_tables
 from ..export import make_exportable
-from ..numbers import format_count, format_float
+from ..numbers import format_count, format_float, format_percent
 from ..widgets.token_spans import TokenSpanView
 from ..widgets.vocabulary import MergesView, VocabularyBrowser
 from ..worker import Job
@@ -244,9 +244,9 @@ class TokenizerColumn(QWidget):
         self.view.set_tokens(text, encoding, unknown, tok.kind)
         stats = tok.stats(text)
         self.stats_label.setText(self.tr("<b>{n}</b> tokens · <b>{cpt}</b> characters per token · "
-                                         "<b>{unk} %</b> unknown").format(
+                                         "<b>{unk}</b> unknown").format(
             n=format_count(stats["n_tokens"]), cpt=format_float(stats["chars_per_token"]),
-            unk=format_float(100 * stats["unk_rate"], 1)))
+            unk=format_percent(stats["unk_rate"])))
 
     def show_vocabulary(self) -> None:
         tok = self.tokenizer

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea,
-                               QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget)
+                               QSizePolicy, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from ...core.device import available_devices
 from ...core.errors import PlaygroundError
@@ -23,8 +23,11 @@ from ..numbers import format_count
 from ..training import TrainingRun, read_metrics, save_checkpoint_row, training_threads, use_threads
 from ..widgets.banner import Banner
 from ..widgets.checkpoint_list import CheckpointList
+from ..widgets.health_view import HealthView
+from ..widgets.confusion_view import ConfusionView, report_table
 from ..widgets.loss_plot import LossPlot, loss_curves
 from ..widgets.metrics_table import MetricsTable
+from ..widgets.snapshot_budget import SnapshotBudget
 from ..widgets.train_settings import TrainSettingsForm
 from ..widgets.train_status import TrainStatus
 from ..worker import Job
@@ -133,6 +136,9 @@ class TrainPanel(Panel):
         self.save_button = self.checkpoints.save_button
         self.save_button.clicked.connect(self.save_checkpoint)
         column.addWidget(self.checkpoints)
+        self.snapshot_budget = SnapshotBudget()
+        self.snapshot_budget.budget_changed.connect(self._on_snapshot_budget)
+        column.addWidget(self.snapshot_budget)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(side)
@@ -193,12 +199,34 @@ class TrainPanel(Panel):
         tools.addWidget(self.log_scale)
         tools.addStretch(1)
         tools.addWidget(self.compare_button)
-        column.addLayout(tools)
+        loss_page = QWidget()
+        loss_column = QVBoxLayout(loss_page)
+        loss_column.setContentsMargins(0, 0, 0, 0)
+        loss_column.addLayout(tools)
         self.plot = LossPlot()
         make_exportable(self.plot, "loss", lambda: view_tables.loss_history(self.plot))
         self.plot.setMinimumSize(360, 280)
-        column.addWidget(self.plot, 1)
+        loss_column.addWidget(self.plot, 1)
+        self.health = HealthView()
+        self.health.warnings_changed.connect(self._on_health_warnings)
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        self.views.addTab(loss_page, self.tr("Loss"))
+        self.views.addTab(self.health, self.tr("Health"))
+        self.views.setTabToolTip(1, self.tr("Per layer: gradient norm and update size over steps; attention "
+                                            "entropy per head; what looks off, in words"))
+        self.confusion = ConfusionView()  # a classifier's confusion matrix: a tab, shown for labelled tasks
+        make_exportable(self.confusion, "confusion-matrix", lambda: report_table(self.confusion))
+        self.views.addTab(self.confusion, self.tr("Classes"))
+        self.views.setTabToolTip(2, self.tr("Confusion matrix, precision, recall and F1 of each class"))
+        column.addWidget(self.views, 1)
         return column
+
+    def _on_health_warnings(self, count: int) -> None:
+        """The Health tab says how many warnings it holds, so they are seen from the Loss tab too."""
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning) if count else QIcon()
+        self.views.setTabIcon(1, icon)
+        self.views.setTabText(1, self.tr("Health ({n})").format(n=count) if count else self.tr("Health"))
 
     # --- training control ------------------------------------------------------------------
     def start(self) -> None:
@@ -277,6 +305,8 @@ class TrainPanel(Panel):
         self.plot.add_overlay(self.tr("diverged"), loss_curves(history))
         self.plot.clear_data()
         self.plot.add_rows(self.workspace.core.history)
+        self.health.clear()
+        self.health.add_rows(self.workspace.core.history)
 
     def _on_error(self, message: str, details: str) -> None:
         if not self._from_current_run():
@@ -302,8 +332,12 @@ class TrainPanel(Panel):
         elif kind == "eval":
             self.plot.add_eval(row["step"], row["metrics"].get("val_loss", math.nan))
             self._show_metrics(row)
+        elif kind in ("health", "attention"):
+            self.health.add_row(row)
         elif kind == "event" and row.get("event") == "checkpoint" and row.get("path"):
             self._add_checkpoint(row)
+        if kind in ("eval", "event"):  # a snapshot is taken at an evaluation, dropped when training diverges
+            self.snapshot_budget.show_store(self.workspace.core.snapshots, self.workspace.core.model)
         if not self._status_timer.isActive():
             self._status_timer.start()
 
@@ -343,6 +377,8 @@ class TrainPanel(Panel):
         recipe = self.workspace.core.recipe
         self.metrics.show_metrics(row["step"], row["metrics"], recipe.task.metric if recipe is not None else None)
         self.metrics_caption.setText(self.tr("At step {step}").format(step=format_count(row["step"])))
+        if isinstance(row.get("report"), dict):
+            self.confusion.show_report(row["step"], row["report"])
 
     # --- settings ---------------------------------------------------------------------------
     def _on_setting_changed(self, field: str, value) -> None:
@@ -389,10 +425,14 @@ class TrainPanel(Panel):
         self.status.reset_pace()
         self.plot.clear_data()
         self.metrics.clear_metrics()
+        self.confusion.clear_report()
+        self.views.setTabVisible(self.views.indexOf(self.confusion), bool(core.recipe is not None and core.recipe.task.labels))
         self.metrics_caption.setText(self.tr("No evaluation yet"))
         self.checkpoints.clear_list()
         self.plot.add_rows(core.history)
         self.plot.follow_steps()
+        self.health.clear()
+        self.health.add_rows(core.history)
         for row in core.history:
             if row.get("kind") == "eval":
                 self._show_metrics(row)
@@ -401,13 +441,24 @@ class TrainPanel(Panel):
         self.plot.refresh()
         self._load_settings()
         self._show_status()
+        self._on_snapshot_budget(self.snapshot_budget.budget.value())
+
+    def _on_snapshot_budget(self, mb: int) -> None:
+        core = self.workspace.core
+        core.snapshots.set_budget_mb(mb)
+        self.snapshot_budget.show_store(core.snapshots, core.model)
 
     # --- sessions -------------------------------------------------------------------------------
     def ui_state(self) -> dict:
-        return {"log_scale": self.log_scale.isChecked()}
+        return {"log_scale": self.log_scale.isChecked(), "snapshot_budget_mb": self.snapshot_budget.budget.value(),
+                "health": self.views.currentWidget() is self.health}
 
     def restore_ui_state(self, state: dict) -> None:
         self.log_scale.setChecked(bool(state.get("log_scale", False)))
+        budget = state.get("snapshot_budget_mb")
+        if isinstance(budget, int) and not isinstance(budget, bool):
+            self.snapshot_budget.budget.setValue(budget)
+        self.views.setCurrentWidget(self.health if state.get("health") else self.views.widget(0))
 
     # --- checkpoints --------------------------------------------------------------------------
     def save_checkpoint(self) -> None:

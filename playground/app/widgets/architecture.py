@@ -21,7 +21,7 @@ FILLS = {  # kind: (light, dark)
     "io": ("#eceff3", "#3a3d44"), "embedding": ("#fde2c4", "#6b4a22"), "position": ("#fff1b8", "#5f5520"),
     "block": ("#eef3fb", "#2c3340"), "attention": ("#cfe0ff", "#27466f"), "cross": ("#e5d8ff", "#4b3a78"),
     "mlp": ("#cdeedb", "#22553b"), "norm": ("#e6e6ea", "#45474d"), "head": ("#f8d3dd", "#6a2a3c"),
-    "add": ("#ffffff", "#1c1d20"),
+    "add": ("#ffffff", "#1c1d20"), "lstm": ("#d7ecf2", "#24505c"),
 }
 PAD, ROW_GAP, ARROW, CHIP_GAP = 8.0, 5.0, 34.0, 22.0
 MIN_SCALE = 0.6
@@ -87,8 +87,32 @@ def _embedding_stages(model, ids: str, seq: str) -> list[Stage]:
     return stages
 
 
+def lstm_stages(model) -> list[Stage]:
+    """The seed's plot_model picture: Embedding (B, T, d) → LSTM (B, T, h) per layer → Dense (B, T, V)."""
+    d, vocab = model.cfg.d_model, model.tok_emb.weight.shape[0]
+    table = translate("Diagram", "{v} × {d} table; no positions: the LSTM reads in order").format(
+        v=format_count(vocab), d=d)
+    stages = [Stage("io", translate("Diagram", "Token ids"), shape="(B, T)"),
+              Stage("embedding", translate("Diagram", "Token embedding"), table, shape=f"(B, T, {d})")]
+    for i, layer in enumerate(model.lstm, 1):
+        rnn = layer.rnn
+        detail = translate("Diagram", "{n} → {h}; input, forget, cell and output gates; state (h, c) carried "
+                                      "along T").format(n=rnn.input_size, h=rnn.hidden_size)
+        stages.append(Stage("lstm", translate("Diagram", "LSTM layer {i}").format(i=i), detail,
+                            shape=f"(B, T, {rnn.hidden_size})"))
+    h = model.lm_head.in_features
+    tied = translate("Diagram", ", shares the token embedding") if model.lm_head.weight is model.tok_emb.weight else ""
+    head = translate("Diagram", "{d} → {v}{tied}").format(d=h, v=format_count(vocab), tied=tied)
+    stages.append(Stage("head", translate("Diagram", "Dense (linear) layer"), head, shape=f"(B, T, {vocab})"))
+    stages.append(Stage("io", translate("Diagram", "Logits → softmax → next-token probabilities"),
+                        shape=f"(B, T, {vocab})"))
+    return stages
+
+
 def architecture_of(model) -> dict[str, list[Stage]]:
     """{"encoder": stages, "decoder": stages}; the encoder list is empty for a decoder-only model."""
+    if model.cfg.family == "lstm":
+        return {"encoder": [], "decoder": lstm_stages(model)}
     d = model.cfg.d_model
     columns = {"encoder": [], "decoder": []}
     if len(model.encoder):

@@ -141,7 +141,7 @@ class ProbabilityBars(QWidget):
         painter = QPainter(self)
         fm = QFontMetrics(self.font())
         label_w = min(160, max(fm.horizontalAdvance(t) for t, _p in self.items) + 12)
-        value_w = fm.horizontalAdvance("100.0 %") + 8
+        value_w = fm.horizontalAdvance(format_percent(1.0)) + 8
         row_h = min(28.0, self.height() / len(self.items))
         bar_w = max(10, self.width() - label_w - value_w - 8)
         text = self.palette().color(QPalette.ColorRole.WindowText)

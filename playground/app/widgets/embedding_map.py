@@ -37,6 +37,7 @@ class EmbeddingMap(QWidget):
         self.labels: dict[int, str] = {}  # id -> label drawn, after the last redraw
         self.matches: list[int] = []
         self.query = ""  # the text searched for (typed in the box, or given to ``find``)
+        self.extent: tuple[float, float, float, float] | None = None  # a frame kept across training steps
         self._build()
 
     def _build(self) -> None:
@@ -63,9 +64,15 @@ class EmbeddingMap(QWidget):
         column.addWidget(self.plot, 1)
 
     # --- data --------------------------------------------------------------------------------
-    def set_map(self, xy: np.ndarray, tokenizer, used: set[int], counts: np.ndarray | None = None) -> None:
-        """Points ``xy`` (V, 2; NaN rows are left out), labelled from ``tokenizer``; ``used``: the input's ids."""
+    def set_map(self, xy: np.ndarray, tokenizer, used: set[int], counts: np.ndarray | None = None,
+                extent: tuple[float, float, float, float] | None = None) -> None:
+        """Points ``xy`` (V, 2; NaN rows are left out), labelled from ``tokenizer``; ``used``: the input's ids.
+
+        ``extent`` (x min, x max, y min, y max): a fixed frame, so that replaying training moves the points,
+        not the axes; None fits the view to the points.
+        """
         self.xy = np.asarray(xy, dtype=float)
+        self.extent = extent
         vocab = tokenizer.vocab()[: len(self.xy)]
         self.texts = [tokenizer.readable(t) for t in vocab]
         self.hidden = {i for i, t in enumerate(vocab) if t in UNLABELLED}
@@ -119,7 +126,11 @@ class EmbeddingMap(QWidget):
         xy = self.xy
         plot.addItem(pg.ScatterPlotItem(xy[mapped, 0], xy[mapped, 1], size=5, brush=pg.mkBrush(120, 120, 140, 160),
                                         pen=None))
-        plot.getViewBox().autoRange()  # the view's scale now, to see which labels have room
+        if self.extent is not None:
+            x0, x1, y0, y1 = self.extent
+            plot.getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.05)
+        else:
+            plot.getViewBox().autoRange()  # the view's scale now, to see which labels have room
         self._label_rects: list[QRectF] = []
         on_map = set(mapped.tolist())
         shown = [i for i in self.matches if i in on_map]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QApplicat
 from ...core.lessons import LANGUAGES, LessonError, Lesson, inline_html, lesson_files, load_lesson, markdown_html
 from ...resources import resource_path
 from ..numbers import format_count, format_percent
+from ..presentation import mark_advanced
 
 TEXT_SCALE = 1.25  # the lesson's text, against the application font, before any presentation scale
 
@@ -81,13 +82,19 @@ class LessonPane(QWidget):
         self.file_button = QPushButton(self.tr("Open…"))
         self.file_button.setToolTip(self.tr("Open a lesson file of your own (Markdown)"))
         self.file_button.clicked.connect(lambda: self.open_file())
-        top = QHBoxLayout()
-        top.addWidget(self.lesson_box, 1)
-        top.addWidget(self.language_box)
-        top.addWidget(self.file_button)
+        mark_advanced(self.lesson_box, self.language_box, self.file_button)  # presenting: the title says which lesson
+        top = QVBoxLayout()  # the lesson's title alone on its row: a long one fits a narrow pane
+        top.addWidget(self.lesson_box)
+        choosers = QHBoxLayout()
+        choosers.addStretch(1)
+        choosers.addWidget(self.language_box)
+        choosers.addWidget(self.file_button)
+        top.addLayout(choosers)
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.position = QLabel()
+        self.position.setWordWrap(True)  # "第 1 步，共 5 步" between Back and Next in a narrow pane
+        self.position.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)
         self.browser.document().setDefaultStyleSheet("code, pre { font-family: monospace; } "

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from ..numbers import format_percent
 
-PERCENT = ("token_accuracy", "exact_match", "accuracy", "precision", "recall", "f1")
-ORDER = ("val_loss", "perplexity", "token_accuracy", "exact_match", "accuracy", "precision", "recall", "f1")
+PERCENT = ("token_accuracy", "exact_match", "chrf", "accuracy", "precision", "recall", "f1")
+ORDER = ("val_loss", "perplexity", "token_accuracy", "exact_match", "chrf", "accuracy", "precision", "recall", "f1")
 
 
 class MetricsTable(QTableWidget):
@@ -30,6 +30,7 @@ class MetricsTable(QTableWidget):
     def names(self) -> dict:
         return {"val_loss": self.tr("Validation loss"), "perplexity": self.tr("Perplexity"),
                 "token_accuracy": self.tr("Token accuracy"), "exact_match": self.tr("Exact match"),
+                "chrf": self.tr("chrF"),
                 "accuracy": self.tr("Accuracy"), "precision": self.tr("Precision"), "recall": self.tr("Recall"),
                 "f1": self.tr("F1 score")}
 
@@ -78,7 +79,7 @@ class MetricsTable(QTableWidget):
 
 
 def format_metric(key: str, value) -> str:
-    """0.5 as '50.0 %' for rates, 1.23456 as '1.235' otherwise; NaN as '-'."""
+    """0.5 as '50.0%' for rates, 1.23456 as '1.235' otherwise; NaN as '-'."""
     if not isinstance(value, (int, float)) or not math.isfinite(value):
         return "-"
     if key in PERCENT:

@@ -25,6 +25,8 @@ from .token_stream import quoted
 
 SOURCE_GROUPS = ("memory",)
 NEXT_TOKEN_STAGES = ("logits", "softmax")  # one row per position; the last row gives the next token
+WORKED_LINES = 4  # the worked numbers' least height, in lines: a heading, the table's header and one row
+HEATMAP_LINES = 5  # the heatmap's least height, in lines of its labels
 
 
 def attention_prefix(name: str) -> str | None:
@@ -58,6 +60,8 @@ class StageDetail(QWidget):
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.formula.setFont(QFont("monospace"))
         self.shape = QLabel()
+        for label in (self.formula, self.shape):  # beside a lesson on a projector the row is narrow: they wrap
+            label.setWordWrap(True)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_numbers(), self.tr("Numbers"))
         self.tabs.addTab(self._build_heads(), self.tr("All heads"))
@@ -76,6 +80,7 @@ class StageDetail(QWidget):
     def _build_numbers(self) -> QWidget:
         page = QWidget()
         column = QVBoxLayout(page)
+        column.setContentsMargins(4, 4, 4, 4)  # every line counts here beside a lesson on a projector
         bar = QHBoxLayout()
         self.head_caption = QLabel(self.tr("Head"))
         self.head_box = QSpinBox()  # its value is the head counted from 1, as people count; self.head is from 0
@@ -91,10 +96,8 @@ class StageDetail(QWidget):
         self.heatmap.cell_clicked.connect(self.select_cell)
         self.worked = QTextBrowser()
         self.worked.setPlaceholderText(self.tr("Click a cell to see how its number is computed."))
-        # as low as its scroll bar allows, not a scroll area's 70 px: Chinese labels stand taller, and the page
-        # must still fit the window's 900×600 minimum (the worked numbers scroll)
-        self.worked.setMinimumHeight(max(3 * self.worked.fontMetrics().lineSpacing(), 2 * self.worked.frameWidth()
-                                         + self.worked.verticalScrollBar().sizeHint().height()))
+        self.worked.document().setDocumentMargin(2)
+        self._fit_worked()
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.heatmap)
         split.addWidget(self.worked)
@@ -102,6 +105,20 @@ class StageDetail(QWidget):
         column.addLayout(bar)
         column.addWidget(split, 1)
         return page
+
+    def _fit_worked(self) -> None:
+        """Room for the worked numbers' heading, the table's header and a row at the current font (presentation mode
+        zooms it), and the heatmap's for its labels and a few rows; set again on each font change. Low enough for the
+        window's 900×600 minimum: the worked numbers scroll."""
+        line = self.worked.fontMetrics().lineSpacing()
+        self.worked.setMinimumHeight(max(WORKED_LINES * line, 2 * self.worked.frameWidth()
+                                         + self.worked.verticalScrollBar().sizeHint().height()))
+        self.heatmap.setMinimumHeight(HEATMAP_LINES * self.heatmap.fontMetrics().height())
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange and hasattr(self, "worked"):
+            self._fit_worked()
 
     def _build_heads(self) -> QWidget:
         page = QWidget()
@@ -220,8 +237,7 @@ class StageDetail(QWidget):
         axes = record.axes[1:] if record.tensor.dim() == 3 else record.axes
         rows = self.labels_for(axes[0], record) if len(axes) == 2 else None
         cols = self.labels_for(axes[-1], record)
-        signed = not record.name.endswith((".weights", "softmax", ".mask"))
-        top = 1.0 if record.name.endswith((".weights", ".mask")) else None  # attention weights on one scale
+        signed, top = self.colour_scale(record)
         self.heatmap.set_matrix(self.matrix(), rows, cols, self._masked_for(record), signed, top)
         n_rows, n_cols = self.heatmap.values.shape
         if self.pinned_row is not None and axes[0] in ("position", "query") and self.pinned_row < n_rows:
@@ -231,6 +247,12 @@ class StageDetail(QWidget):
         if self.col is not None and self.col >= n_cols:
             self.col = None
         self.heatmap.select(self.highlighted_row(n_rows), self.col)
+
+    @staticmethod
+    def colour_scale(record) -> tuple[bool, float | None]:
+        """(signed, top): probabilities are drawn from 0, attention weights on one scale (top 1)."""
+        signed = not record.name.endswith((".weights", "softmax", ".mask"))
+        return signed, 1.0 if record.name.endswith((".weights", ".mask")) else None
 
     def highlighted_row(self, n_rows: int) -> int | None:
         """The chosen row; on the scores and probabilities, by default the last: its distribution is the next token."""
@@ -330,7 +352,8 @@ class StageDetail(QWidget):
         self._embedding_drawn = True
         inspection = self.inspection
         used = set(inspection.ids) | set(inspection.src_ids or [])
-        self.embedding_map.set_map(inspection.embedding_2d.numpy(), self._tokenizer, used, inspection.token_counts)
+        self.embedding_map.set_map(inspection.embedding_2d.numpy(), self._tokenizer, used, inspection.token_counts,
+                                   inspection.embedding_extent)
 
     # --- worked numbers ---------------------------------------------------------------------------
     def _show_worked(self) -> None:
@@ -352,8 +375,9 @@ class StageDetail(QWidget):
         weights = self.inspection.trace.get(f"{prefix}.weights")
         queries, keys = self.labels_for("query", weights), self.labels_for("key", weights)
         esc = html.escape
-        head_line = self.tr("Head {h}, query {i} “{q}”: A[i, j] = softmax_j(q·k_j/√{d}), out = Σ_j A[i, j]·v_j").format(
-            h=head + 1, i=query, q=quoted(queries[query]), d=row.head_size)
+        # the heading one short line, the formula after the table: the table's first rows show in a low box
+        head_line = self.tr("Head {h}, query {i} “{q}”").format(h=head + 1, i=query, q=quoted(queries[query]))
+        formula = f"A[i, j] = softmax_j(q·k_j/√{row.head_size}), out = Σ_j A[i, j]·v_j"
         # tr() outside the f-strings: lupdate does not look inside them
         key, softmax, first_dims = esc(self.tr("key")), esc(self.tr("softmax")), esc(self.tr("A·v (first dims)"))
         masked = esc(self.tr("masked"))
@@ -367,5 +391,6 @@ class StageDetail(QWidget):
         more = " …" if len(row.output) > 8 else ""
         total = sum(row.weights)
         sums = self.tr("Σ softmax = {t}; out = Σ A·v = [{v}{more}]").format(t=f"{total:.3f}", v=out, more=more)
-        return (f"<p><b>{esc(head_line)}</b></p><table cellspacing='6'>{''.join(cells)}</table>"
-                f"<p>{esc(sums)}</p>")
+        return (f"<p style='margin: 0'><b>{esc(head_line)}</b></p>"
+                f"<table cellspacing='2' cellpadding='2'>{''.join(cells)}</table>"
+                f"<p>{esc(sums)}<br>{esc(formula)}</p>")

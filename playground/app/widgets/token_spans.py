@@ -61,12 +61,17 @@ def build_chips(text: str, ids: list[int], tokens: list[str], offsets: list[tupl
 
 
 def _add_text(chips, piece, ids, tokens, span, colour, unknown) -> None:
-    """One chip, split at newlines: a line break ends the chip's line in the view."""
+    """One chip, split at newlines: a line break ends the chip's line in the view. Newlines in a row stay one
+    chip ("\n\n", a token of Unigram or BPE trained on paragraphs, is one ↵↵ chip, not two chips of one id)."""
     lines = piece.split("\n")
+    first = len(chips)
     for k, line in enumerate(lines):
         last = k == len(lines) - 1
         shown = visible(line) + ("" if last else "↵")
         if not shown and last:
+            continue
+        if not line and k and len(chips) > first and chips[-1].breaks:
+            chips[-1].text += "↵"  # another line break right after this piece's last one
             continue
         chips.append(Chip(shown, ids, tokens, span, colour, unknown, breaks=not last))
 

@@ -5,14 +5,17 @@ Hovering a token shows the alternatives it beat in a tooltip and reports the tok
 """
 
 import html
+import re
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QApplication, QTextBrowser, QToolTip
+from PySide6.QtWidgets import QTextBrowser, QToolTip
 
 from ..numbers import format_percent
 
 HREF = "token:"
+TEXT_SCALE = 1.25  # the output against the application font: it is what the class reads
+_HEX_BYTES = re.compile(r"(<[0-9A-F]{2}(?: [0-9A-F]{2})*>)")  # bytes of a split character, as bytes_text writes them
 # Control characters (a byte-level vocabulary has them) drawn as their Unicode "control pictures".
 _CONTROLS = {i: 0x2400 + i for i in range(0x20) if chr(i) not in "\n\t"} | {0x7F: 0x2421}
 
@@ -41,8 +44,10 @@ def is_special_name(token: str) -> bool:
 
 
 def quoted(text: str) -> str:
-    """A token for a table or tooltip: line break, tab, spaces and control characters made visible."""
-    return text.translate(_CONTROLS).replace("\n", "↵").replace("\t", "→").replace(" ", "␣")
+    """A token for a table or tooltip: line break, tab, spaces and control characters made visible; the
+    space between the hex bytes of a split character (``<E6 82>``) is not text and stays a space."""
+    parts = _HEX_BYTES.split(text.translate(_CONTROLS).replace("\n", "↵").replace("\t", "→"))
+    return "".join(part if i % 2 else part.replace(" ", "␣") for i, part in enumerate(parts))
 
 
 class TokenStreamView(QTextBrowser):
@@ -66,14 +71,16 @@ class TokenStreamView(QTextBrowser):
         self._follow_zoom()
 
     def _follow_zoom(self) -> None:
-        font = QFont(QApplication.font())
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.setFont(font)
+        """The text 1.25 times the widget's font. The widget's own font stays inherited (an explicit one missed
+        presentation mode's zoom: the output stayed at 15 px), so each zoom reaches it as a FontChange."""
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * TEXT_SCALE)
+        self.document().setDefaultFont(font)
 
-    def event(self, event) -> bool:
-        if event.type() == QEvent.Type.ApplicationFontChange:  # an explicit font does not follow the zoom itself
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)  # QTextEdit gives the document the widget's font: ours goes on top
+        if event.type() == QEvent.Type.FontChange:
             self._follow_zoom()
-        return super().event(event)
 
     def clear_tokens(self) -> None:
         self.steps = []

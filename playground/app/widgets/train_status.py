@@ -3,7 +3,7 @@
 import collections
 import math
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from ..numbers import format_count
 
@@ -34,23 +34,58 @@ class TrainStatus(QWidget):
         bold.setBold(True)
         self.state_label.setFont(bold)  # a font, not a style sheet: style sheets miss later theme changes
         self.speed_label, self.elapsed_label, self.eta_label = QLabel("-"), QLabel("-"), QLabel("-")
-        # Fixed widths: a label that grows re-lays out the panel, and the plot repaints with it.
-        for label, widest in ((self.state_label, "Stopping…"), (self.speed_label, "8,888,888"),
-                              (self.elapsed_label, "8:88:88"), (self.eta_label, "8:88:88")):
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest) + 6)
-        # Two rows, each only as wide as its own texts: the line fits beside the settings in a 900 px window.
-        top, figures = QHBoxLayout(), QHBoxLayout()
+        self._fix_widths()
+        # Two rows, each only as wide as its own texts: the line fits beside the settings in a 900 px window; the
+        # figures take two rows of their own where one is too narrow (a projector's large text beside a lesson).
+        top = QHBoxLayout()
         top.addWidget(self.state_label)
         top.addWidget(self.progress, 1)
-        for caption, label in ((self.tr("Tokens/s:"), self.speed_label), (self.tr("Elapsed:"), self.elapsed_label),
-                               (self.tr("Remaining:"), self.eta_label)):
-            figures.addWidget(QLabel(caption))
-            figures.addWidget(label)
-        figures.addStretch(1)
+        self._pairs = [(QLabel(caption), label) for caption, label in (
+            (self.tr("Tokens/s:"), self.speed_label), (self.tr("Elapsed:"), self.elapsed_label),
+            (self.tr("Remaining:"), self.eta_label))]
+        self.figures = QGridLayout()
+        self._per_row = 0
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
-        column.addLayout(figures)
+        column.addLayout(self.figures)
+        self._reflow()
+
+    def _fix_widths(self) -> None:
+        """Fixed widths: a label that grows re-lays out the panel, and the plot repaints with it."""
+        for label, widest in ((self.state_label, "Stopping…"), (self.speed_label, "8,888,888"),
+                              (self.elapsed_label, "8:88:88"), (self.eta_label, "8:88:88")):
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest) + 6)
+
+    def _one_row_width(self) -> int:
+        spacing = max(self.figures.horizontalSpacing(), 0)
+        return sum(max(w.minimumSizeHint().width(), w.minimumWidth()) + spacing for pair in self._pairs for w in pair)
+
+    def _reflow(self) -> None:
+        """All three figures in one row when it fits, else two rows of pairs."""
+        per_row = 3 if self._one_row_width() <= self.width() or not self.isVisible() else 2
+        if per_row == self._per_row:
+            return
+        self._per_row = per_row
+        for i, (caption, label) in enumerate(self._pairs):
+            self.figures.addWidget(caption, i // per_row, 2 * (i % per_row))
+            self.figures.addWidget(label, i // per_row, 2 * (i % per_row) + 1)
+        self.figures.setColumnStretch(2 * per_row, 1)
+        self.figures.setColumnStretch(6, 1 if per_row == 3 else 0)
+        self.figures.setColumnStretch(4, 1 if per_row == 2 else 0)
+        self.layout().invalidate()
+        self.updateGeometry()  # one row more or less: the panel lays out again around the new height
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._reflow()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange and hasattr(self, "figures"):
+            self._fix_widths()
+            self._per_row = 0
+            self._reflow()
 
     def add_step(self, row: dict) -> None:
         self._recent.append((row["step"], row["elapsed"], row["tokens_per_second"]))

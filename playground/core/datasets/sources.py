@@ -12,6 +12,8 @@ from .grammar import MAX_SENTIMENT_CHARS
 from .numbers import SMALLEST_SOURCE
 from .qa import qa_answer
 from .sequences import ALPHABET
+from .topics import MAX_TOPIC_CHARS
+from .translation import MAX_ENGLISH_CHARS, english_words
 
 STRING_LENGTHS = (4, 12)  # the min_len and max_len the reversal and sorting generators default to
 DATE_YEARS = (1950, 2049)  # the years date_pair defaults to
@@ -67,6 +69,22 @@ def _sentence(source: str) -> str | None:
         n=MAX_SENTIMENT_CHARS)
 
 
+def _topic_sentence(source: str) -> str | None:
+    if source.strip() and len(source) <= MAX_TOPIC_CHARS:
+        return None
+    return _("Type a sentence of at most {n} characters, e.g. the girl kicks the ball .").format(
+        n=MAX_TOPIC_CHARS)
+
+
+def _english(source: str) -> str | None:
+    unknown = [word for word in source.split(" ") if word not in english_words()]
+    if source.strip() and len(source) <= MAX_ENGLISH_CHARS and not unknown:
+        return None
+    rule = _("Type an English sentence of at most {n} characters from the task's words, with a space "
+             "before the full stop, e.g. the small cat sees a red ball .").format(n=MAX_ENGLISH_CHARS)
+    if unknown and source.strip():
+        rule += " " + _("Not in its words: {words}.").format(words=", ".join(dict.fromkeys(unknown)))
+    return rule
 def _world(source: str) -> str | None:
     if qa_answer(source) is not None:
         return None
@@ -77,12 +95,14 @@ def _world(source: str) -> str | None:
 
 CHECKS = {
     "sentiment": _sentence,
+    "topics": _topic_sentence,
     "addition": _addition,
     "reversal": _letters,
     "sorting": _letters,
     "numbers-en": _number(NUMBERS_EN_MAX),
     "numbers-zh": _number(NUMBERS_ZH_MAX),
     "dates": _date,
+    "translation": _english,
     "qa": _world,
 }
 

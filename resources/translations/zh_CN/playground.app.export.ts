@@ -4,6 +4,38 @@
 <context>
     <name>ViewExporter</name>
     <message>
+        <source>Loss curves</source>
+        <translation>损失曲线</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>模型结构</translation>
+    </message>
+    <message>
+        <source>Generated text</source>
+        <translation>生成的文本</translation>
+    </message>
+    <message>
+        <source>Next token</source>
+        <translation>下一个词元</translation>
+    </message>
+    <message>
+        <source>Embedding map</source>
+        <translation>嵌入分布图</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>视图</translation>
+    </message>
+    <message>
         <source>This view has no size yet: show it, then export it.</source>
         <translation>这个视图还没有尺寸：请先显示它，再导出。</translation>
     </message>

@@ -39,8 +39,8 @@
         <translation>设备：{name}</translation>
     </message>
     <message>
-        <source>Zoom {percent} %</source>
-        <translation>缩放 {percent}%</translation>
+        <source>Zoom {percent}</source>
+        <translation>缩放 {percent}</translation>
     </message>
 </context>
 </TS>

@@ -16,6 +16,10 @@
         <translation>关闭注意力头</translation>
     </message>
     <message>
+        <source>Lens</source>
+        <translation>透镜</translation>
+    </message>
+    <message>
         <source>Input</source>
         <translation>输入</translation>
     </message>
@@ -123,6 +127,14 @@
         <source>, </source>
         <comment>between the likeliest next tokens</comment>
         <translation>，</translation>
+    </message>
+    <message>
+        <source>Next token: {top}</source>
+        <translation>下一个词元：{top}</translation>
+    </message>
+    <message>
+        <source>Greedy output: {text}</source>
+        <translation>贪心解码输出：{text}</translation>
     </message>
     <message>
         <source>All heads on — next token: {top}</source>

@@ -32,6 +32,14 @@
         <translation>数据集的默认设置</translation>
     </message>
     <message>
+        <source>Transformer</source>
+        <translation>Transformer</translation>
+    </message>
+    <message>
+        <source>LSTM (the seed&apos;s example)</source>
+        <translation>LSTM（原文的示例模型）</translation>
+    </message>
+    <message>
         <source>Decoder-only (GPT)</source>
         <translation>仅解码器（GPT）</translation>
     </message>
@@ -58,6 +66,10 @@
     <message>
         <source>Hidden width of the feed-forward network</source>
         <translation>前馈网络隐藏层的宽度</translation>
+    </message>
+    <message>
+        <source>Hidden size (h and c) of each LSTM layer</source>
+        <translation>每层 LSTM 的隐藏状态大小（h 和 c）</translation>
     </message>
     <message>
         <source>Longest sequence the model sees at once</source>
@@ -88,6 +100,10 @@
         <translation>同解码器</translation>
     </message>
     <message>
+        <source>same as width</source>
+        <translation>同宽度</translation>
+    </message>
+    <message>
         <source>LM head shares the token embedding</source>
         <translation>LM 头与词元嵌入共享权重</translation>
     </message>
@@ -98,6 +114,10 @@
     <message>
         <source>Preset</source>
         <translation>预设</translation>
+    </message>
+    <message>
+        <source>Model family</source>
+        <translation>模型家族</translation>
     </message>
     <message>
         <source>Architecture</source>
@@ -122,6 +142,10 @@
     <message>
         <source>Feed-forward width</source>
         <translation>前馈网络宽度</translation>
+    </message>
+    <message>
+        <source>LSTM hidden size</source>
+        <translation>LSTM 隐藏大小</translation>
     </message>
     <message>
         <source>Context length</source>
@@ -182,6 +206,10 @@
     <message>
         <source>weights {w}, gradients {g}, optimizer {o}, activations {a} (batch {b})</source>
         <translation>权重 {w}，梯度 {g}，优化器 {o}，激活值 {a}（批次大小 {b}）</translation>
+    </message>
+    <message>
+        <source>LSTM layers</source>
+        <translation>LSTM 层数</translation>
     </message>
     <message>
         <source>Stop training to change the model</source>

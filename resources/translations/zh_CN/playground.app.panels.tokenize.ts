@@ -115,8 +115,8 @@
         <translation>训练这个分词器，看看它怎样切分文本。</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{n}&lt;/b&gt; tokens · &lt;b&gt;{cpt}&lt;/b&gt; characters per token · &lt;b&gt;{unk} %&lt;/b&gt; unknown</source>
-        <translation>&lt;b&gt;{n}&lt;/b&gt; 个词元 · 每个词元 &lt;b&gt;{cpt}&lt;/b&gt; 个字符 · 未知 &lt;b&gt;{unk}%&lt;/b&gt;</translation>
+        <source>&lt;b&gt;{n}&lt;/b&gt; tokens · &lt;b&gt;{cpt}&lt;/b&gt; characters per token · &lt;b&gt;{unk}&lt;/b&gt; unknown</source>
+        <translation>&lt;b&gt;{n}&lt;/b&gt; 个词元 · 每个词元 &lt;b&gt;{cpt}&lt;/b&gt; 个字符 · 未知 &lt;b&gt;{unk}&lt;/b&gt;</translation>
     </message>
 </context>
 </TS>

@@ -84,6 +84,30 @@
         <translation>保留这条曲线、与已保存的训练对比、清除对比曲线</translation>
     </message>
     <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>健康</translation>
+    </message>
+    <message>
+        <source>Per layer: gradient norm and update size over steps; attention entropy per head; what looks off, in words</source>
+        <translation>逐层显示梯度范数和每步更新幅度随步数的变化；每个注意力头的熵；哪里不对劲，用文字说明</translation>
+    </message>
+    <message>
+        <source>Health ({n})</source>
+        <translation>健康（{n}）</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Confusion matrix, precision, recall and F1 of each class</source>
+        <translation>混淆矩阵，以及每个类别的精确率、召回率和 F1 值</translation>
+    </message>
+    <message>
         <source>Training diverged: {message}</source>
         <translation>训练发散：{message}</translation>
     </message>

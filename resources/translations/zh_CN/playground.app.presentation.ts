@@ -16,10 +16,6 @@
         <translation>演示缩放(&amp;S)</translation>
     </message>
     <message>
-        <source>{percent} %</source>
-        <translation>{percent} %</translation>
-    </message>
-    <message>
         <source>Presentation &amp;contrast</source>
         <translation>演示对比度(&amp;C)</translation>
     </message>

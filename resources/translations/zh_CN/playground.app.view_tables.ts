@@ -4,6 +4,30 @@
 <context>
     <name>ViewTables</name>
     <message>
+        <source>all heads</source>
+        <translation>所有注意力头</translation>
+    </message>
+    <message>
+        <source>attention lines</source>
+        <translation>注意力连线</translation>
+    </message>
+    <message>
+        <source>forward</source>
+        <translation>前向</translation>
+    </message>
+    <message>
+        <source>backward</source>
+        <translation>反向</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>head {n}</source>
+        <translation>注意力头 {n}</translation>
+    </message>
+    <message>
         <source>step</source>
         <translation>步</translation>
     </message>

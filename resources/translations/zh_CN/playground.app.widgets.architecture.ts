@@ -72,6 +72,22 @@
         <translation>；RoPE 在每个注意力中旋转查询和键</translation>
     </message>
     <message>
+        <source>{v} × {d} table; no positions: the LSTM reads in order</source>
+        <translation>{v} × {d} 的表；不加位置：LSTM 按顺序读取</translation>
+    </message>
+    <message>
+        <source>{n} → {h}; input, forget, cell and output gates; state (h, c) carried along T</source>
+        <translation>{n} → {h}；输入门、遗忘门、候选细胞和输出门；状态 (h, c) 沿 T 传递</translation>
+    </message>
+    <message>
+        <source>LSTM layer {i}</source>
+        <translation>LSTM 第 {i} 层</translation>
+    </message>
+    <message>
+        <source>Dense (linear) layer</source>
+        <translation>全连接（线性）层</translation>
+    </message>
+    <message>
         <source>Source token ids</source>
         <translation>源序列词元 ID</translation>
     </message>

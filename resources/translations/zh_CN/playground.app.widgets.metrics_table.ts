@@ -28,6 +28,10 @@
         <translation>完全匹配率</translation>
     </message>
     <message>
+        <source>chrF</source>
+        <translation>chrF（字符 n 元组 F 值）</translation>
+    </message>
+    <message>
         <source>Accuracy</source>
         <translation>准确率</translation>
     </message>

@@ -45,6 +45,10 @@
         <translation>形状 {shape} · 轴 {axes}</translation>
     </message>
     <message>
+        <source>Head {h}, query {i} “{q}”</source>
+        <translation>注意力头 {h}，查询 {i}“{q}”</translation>
+    </message>
+    <message>
         <source>key</source>
         <translation>键</translation>
     </message>
@@ -55,10 +59,6 @@
     <message>
         <source>value at ({row}, {col}) = {v}</source>
         <translation>({row}, {col}) 处的值 = {v}</translation>
-    </message>
-    <message>
-        <source>Head {h}, query {i} “{q}”: A[i, j] = softmax_j(q·k_j/√{d}), out = Σ_j A[i, j]·v_j</source>
-        <translation>注意力头 {h}，查询 {i}“{q}”：A[i, j] = softmax_j(q·k_j/√{d})，out = Σ_j A[i, j]·v_j</translation>
     </message>
     <message>
         <source>softmax</source>
