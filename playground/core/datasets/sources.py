@@ -85,6 +85,8 @@ def _english(source: str) -> str | None:
     if unknown and source.strip():
         rule += " " + _("Not in its words: {words}.").format(words=", ".join(dict.fromkeys(unknown)))
     return rule
+
+
 def _world(source: str) -> str | None:
     if qa_answer(source) is not None:
         return None
