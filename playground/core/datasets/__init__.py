@@ -10,7 +10,7 @@ from .arithmetic import all_addition_pairs
 from .dates import date_pairs
 from .grammar import MAX_SENTIMENT_CHARS, SENTIMENT_LABELS, grammar_sentence, sentiment_pairs
 from .numbers import numbers_en_pairs, numbers_zh_pairs
-from .qa import LONGEST_ANSWER, LONGEST_SOURCE, qa_pairs
+from .qa import LONGEST_ANSWER_WORDS, LONGEST_SOURCE_WORDS, qa_pairs
 from .sampling import split_all, split_samples
 from .sequences import reversal_pairs, sorting_pairs
 from .topics import MAX_TOPIC_CHARS, TOPIC_LABELS, topic_pairs
@@ -331,20 +331,18 @@ def _qa() -> BuiltinDataset:
         name="qa",
         title=_("Question answering"),
         description=_(
-            "A tiny world in two or three sentences, then a question about it: \"the cat is red . "
-            "tom has two apples . what color is the cat ?\" gives \"red\". Six kinds of question "
-            "(colour, place, how many, who has, what is where, which animal) and facts about other "
-            "animals and people as distractors. The answer is always words of the context. An "
-            "encoder reads the context and the question, and the decoder writes the answer; "
-            "Inspect's cross-attention shows where in the context it looks as it writes."
+            "A tiny world in two to four sentences, then a question about it: \"the cat is red . "
+            "tom has two apples . what color is the cat ?\" gives \"red\". Four kinds of question "
+            "(what colour, where, how many, what does someone have), and facts about other animals "
+            "and people as distractors. The answer is always words of the context. A decoder-only "
+            "model reads the world and the question as its prompt and writes the answer after it; in "
+            "Inspect, the self-attention of the position that writes the answer looks back at the "
+            "answer in the context."
         ),
-        kind="pairs", architecture="encoder-decoder", metric="exact_match", labels=None,
+        kind="pairs", architecture="decoder", metric="exact_match", labels=None,
         make=lambda seed: _pair_splits(qa_pairs, seed),
-        # narrow (d_model 64) so that a character-level context of about 80 tokens trains fast on a CPU
-        model=_seq2seq_model(_seq2seq_block(LONGEST_SOURCE, LONGEST_ANSWER), d_model=64, d_ff=256, dropout=0.0),
-        # measured (one thread, a loaded machine): 11.5 % exact match at 500 steps, 33 % at 1,000, 47.5 % at
-        # 2,000 (180 CPU-seconds); lr 3e-3-4e-3 and 4 encoder layers learned slower over the first 500 steps
-        train=_train(batch_size=32, lr=2e-3, max_steps=2000, eval_interval=250),
+        model=_decoder_model(_decoder_block(LONGEST_SOURCE_WORDS, LONGEST_ANSWER_WORDS), dropout=0.0),
+        train=_train(batch_size=64, lr=3e-3, max_steps=1000, eval_interval=100), tokenizer="word",
     )
 
 

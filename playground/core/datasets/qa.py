@@ -2,10 +2,15 @@
 
     ("the cat is red . the dog is under the table . tom has two apples . what color is the cat ?", "red")
 
-Each world states two or three facts about different animals and people; the question asks about one
-of them, and the others are distractors of the same or another kind. Within a world every colour,
-place, count, thing, animal and person is used once, so the answer occurs exactly once in the
+Each world states two to four facts: an animal's colour, an animal's place, what a person has. The
+question asks about one of them and the others are distractors, often of the same kind; an animal
+may have both a colour and a place, so the question's kind matters, not only its subject. Within a
+world every colour, place, person and thing is used once, so the answer occurs exactly once in the
 context and a model has to find the right fact, not the most frequent word.
+
+Every question names what comes before its answer in the fact (the animal, the person), never what
+comes after: a decoder-only model reads left to right, so the answer's own position has already
+seen who it belongs to, and copying it is one look back (an induction-like step).
 """
 
 import random
@@ -16,18 +21,23 @@ from .sampling import as_rng
 ANIMALS = ("cat", "dog", "bird", "fox", "cow", "duck", "frog", "horse")
 PEOPLE = ("tom", "anna", "sam", "lily", "ben", "mia", "jack", "emma")
 COLORS = ("red", "blue", "green", "black", "white", "brown", "pink", "gray")
+# Each place starts with its own word, so the first word of an answer says which place it is.
 PLACES = (
     "under the table", "on the bed", "in the box", "near the door", "behind the tree",
-    "in the garden", "on the roof", "by the river",
+    "by the river", "beside the car", "above the shelf",
 )
 THINGS = ("apples", "books", "balls", "keys", "cakes", "pens", "cups", "hats")
 COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine")
-QUESTION_KINDS = ("color", "place", "count", "owner", "at_place", "of_color")
-MIN_FACTS, MAX_FACTS = 2, 3
+# color: what color is the cat ? -> red; place: where is the dog ? -> under the table;
+# count: how many apples does tom have ? -> two; what: what does tom have ? -> two apples
+QUESTION_KINDS = ("color", "place", "count", "what")
+MIN_FACTS, MAX_FACTS = 2, 4
 
 # A fact: (kind, subject, value). "color": the cat is red; "place": the dog is under the table;
 # "has": tom has two apples (value is (count, thing)).
 Fact = tuple[str, str, object]
+
+_FACT_KIND = {"color": "color", "place": "place", "count": "has", "what": "has"}
 
 
 def fact_text(fact: Fact) -> str:
@@ -38,49 +48,32 @@ def fact_text(fact: Fact) -> str:
     return f"the {subject} is {value} ."
 
 
-def _longest_source() -> int:
-    """An upper bound: the most facts, each as long as the longest one, and the longest question."""
-    facts = [("color", a, c) for a in ANIMALS for c in COLORS] + [("place", a, p) for a in ANIMALS for p in PLACES]
-    facts += [("has", p, (c, t)) for p in PEOPLE for c in COUNTS for t in THINGS]
-    questions = [_question(kind, fact)[0] for kind in QUESTION_KINDS for fact in facts if _FACT_KIND[kind] == fact[0]]
-    return MAX_FACTS * (max(len(fact_text(fact)) for fact in facts) + 1) + max(map(len, questions))
-
-
 def _question(kind: str, fact: Fact) -> tuple[str, str]:
-    """(question, answer) of ``kind`` about ``fact``; the answer is words of the fact's sentence."""
+    """(question, answer) of ``kind`` about ``fact``; the answer is the words after its verb."""
     _kind, subject, value = fact
     if kind == "color":
         return f"what color is the {subject} ?", value
-    if kind == "of_color":
-        return f"which animal is {value} ?", subject
     if kind == "place":
         return f"where is the {subject} ?", value
-    if kind == "at_place":
-        return f"what is {value} ?", subject
     count, thing = value
     if kind == "count":
         return f"how many {thing} does {subject} have ?", count
-    return f"who has the {thing} ?", subject  # "owner"
-
-
-_FACT_KIND = {"color": "color", "of_color": "color", "place": "place", "at_place": "place",
-              "count": "has", "owner": "has"}
-
-
-LONGEST_ANSWER = max(map(len, ANIMALS + PEOPLE + COLORS + PLACES + COUNTS))
+    return f"what does {subject} have ?", f"{count} {thing}"  # "what"
 
 
 def _facts(rng: random.Random, kinds: list[str]) -> list[Fact]:
-    """One fact of each kind in ``kinds``, with no animal, person or value used twice."""
-    animals = rng.sample(ANIMALS, len(kinds))
-    people, colors, places = rng.sample(PEOPLE, len(kinds)), rng.sample(COLORS, len(kinds)), rng.sample(PLACES, len(kinds))
-    things, counts = rng.sample(THINGS, len(kinds)), rng.sample(COUNTS, len(kinds))
+    """One fact of each kind in ``kinds``. Colours, places, people, counts and things are never used
+    twice; an animal is used at most once for a colour and once for a place."""
+    n = len(kinds)
+    colored, placed = rng.sample(ANIMALS, n), rng.sample(ANIMALS, n)
+    people, colors, places = rng.sample(PEOPLE, n), rng.sample(COLORS, n), rng.sample(PLACES, n)
+    things, counts = rng.sample(THINGS, n), rng.sample(COUNTS, n)
     facts = []
     for i, kind in enumerate(kinds):
         if kind == "color":
-            facts.append((kind, animals[i], colors[i]))
+            facts.append((kind, colored[i], colors[i]))
         elif kind == "place":
-            facts.append((kind, animals[i], places[i]))
+            facts.append((kind, placed[i], places[i]))
         else:
             facts.append((kind, people[i], (counts[i], things[i])))
     return facts
@@ -98,7 +91,8 @@ def qa_example(rng: random.Random) -> tuple[str, str, int]:
     for fact in facts:
         sentence = fact_text(fact)
         if fact is asked:
-            start = len(context) + _answer_offset(question_kind, sentence)
+            verb = " has " if fact[0] == "has" else " is "
+            start = len(context) + sentence.index(verb) + len(verb)
         context += sentence + " "
     question, answer = _question(question_kind, asked)
     source = context + question
@@ -106,20 +100,9 @@ def qa_example(rng: random.Random) -> tuple[str, str, int]:
     return source, answer, start
 
 
-def _answer_offset(question_kind: str, sentence: str) -> int:
-    """Where the answer starts in the asked fact's sentence: its subject or the words after the verb."""
-    if question_kind in ("of_color", "at_place"):
-        return len("the ")
-    if question_kind == "owner":
-        return 0
-    if question_kind == "count":
-        return sentence.index(" has ") + len(" has ")
-    return sentence.index(" is ") + len(" is ")
-
-
 def answer_start(source: str, answer: str) -> int:
-    """Where ``answer`` stands in the context of ``source`` (the sentences before the question), as a
-    whole word; -1 if it is not there. Within a world each answer occurs once."""
+    """Where ``answer`` stands in the context of ``source`` (the sentences before the question), as
+    whole words; -1 if it is not there. Within a world each answer occurs once."""
     context = source[:source.rfind(" . ") + 2] if " . " in source else ""
     # the space put before the context and the one matched before the answer cancel out
     return f" {context} ".find(f" {answer} ")
@@ -140,14 +123,11 @@ _FACT_PATTERNS = {
     "place": re.compile(f"the {_any(ANIMALS)} is {_any(PLACES)}"),
     "has": re.compile(f"{_any(PEOPLE)} has {_any(COUNTS)} {_any(THINGS)}"),
 }
-# question kind -> (pattern, the fact kind it asks about, which of the fact's fields it names)
 _QUESTION_PATTERNS = {
     "color": re.compile(f"what color is the {_any(ANIMALS)} \\?"),
-    "of_color": re.compile(f"which animal is {_any(COLORS)} \\?"),
     "place": re.compile(f"where is the {_any(ANIMALS)} \\?"),
-    "at_place": re.compile(f"what is {_any(PLACES)} \\?"),
     "count": re.compile(f"how many {_any(THINGS)} does {_any(PEOPLE)} have \\?"),
-    "owner": re.compile(f"who has the {_any(THINGS)} \\?"),
+    "what": re.compile(f"what does {_any(PEOPLE)} have \\?"),
 }
 
 
@@ -161,20 +141,17 @@ def _parse_fact(sentence: str) -> tuple[str, tuple[str, ...]] | None:
 
 def _answers(question_kind: str, named: tuple[str, ...], facts: list[tuple[str, tuple[str, ...]]]) -> list[str]:
     """The answers the facts give to a question of ``question_kind`` that names ``named``."""
-    kind = _FACT_KIND[question_kind]
-    fields = [values for fact_kind, values in facts if fact_kind == kind]
+    fields = [values for fact_kind, values in facts if fact_kind == _FACT_KIND[question_kind]]
     if question_kind in ("color", "place"):  # the animal is named: its colour or place
         return [value for animal, value in fields if animal == named[0]]
-    if question_kind in ("of_color", "at_place"):  # the value is named: which animal
-        return [animal for animal, value in fields if value == named[0]]
     if question_kind == "count":  # (thing, person) named
         return [count for person, count, thing in fields if (thing, person) == named]
-    return [person for person, _count, thing in fields if thing == named[0]]  # "owner"
+    return [f"{count} {thing}" for person, count, thing in fields if person == named[0]]  # "what"
 
 
 def qa_answer(source: str) -> str | None:
     """The answer to a source in this task's form, read from its facts by rule; None when the source
-    is not two or three facts and a question with exactly one answer among them.
+    is not two to four facts and a question with exactly one answer among them.
 
     ``qa_answer("the cat is red . tom has two apples . what color is the cat ?") == "red"``
     """
@@ -192,4 +169,14 @@ def qa_answer(source: str) -> str | None:
     return None
 
 
-LONGEST_SOURCE = _longest_source()
+def _longest_words() -> tuple[int, int]:
+    """(words in the longest source, words in the longest answer), "." and "?" counted as words."""
+    facts = [("color", a, c) for a in ANIMALS for c in COLORS] + [("place", a, p) for a in ANIMALS for p in PLACES]
+    facts += [("has", p, (c, t)) for p in PEOPLE for c in COUNTS for t in THINGS]
+    asked = [_question(kind, fact) for kind in QUESTION_KINDS for fact in facts if _FACT_KIND[kind] == fact[0]]
+    longest_fact = max(len(fact_text(fact).split()) for fact in facts)
+    return (MAX_FACTS * longest_fact + max(len(q.split()) for q, _a in asked),
+            max(len(a.split()) for _q, a in asked))
+
+
+LONGEST_SOURCE_WORDS, LONGEST_ANSWER_WORDS = _longest_words()
