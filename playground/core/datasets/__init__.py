@@ -331,18 +331,21 @@ def _qa() -> BuiltinDataset:
         name="qa",
         title=_("Question answering"),
         description=_(
-            "A tiny world in two to four sentences, then a question about it: \"the cat is red . "
+            "A tiny world in two or three sentences, then a question about it: \"the cat is red . "
             "tom has two apples . what color is the cat ?\" gives \"red\". Four kinds of question "
-            "(what colour, where, how many, what does someone have), and facts about other animals "
-            "and people as distractors. The answer is always words of the context. A decoder-only "
-            "model reads the world and the question as its prompt and writes the answer after it; in "
-            "Inspect, the self-attention of the position that writes the answer looks back at the "
-            "answer in the context."
+            "(what colour, where, how many, what does someone have); the other sentences are facts of "
+            "other kinds, as distractors, and the answer is always words of the context, copied from "
+            "it. A word-level decoder reads the world and the question as its prompt and writes the "
+            "answer after it. In Inspect, at the position that writes the answer, a first-layer head "
+            "looks straight at the answer in the context: each head seeks one kind of word (a colour, "
+            "a place, a number)."
         ),
         kind="pairs", architecture="decoder", metric="exact_match", labels=None,
         make=lambda seed: _pair_splits(qa_pairs, seed),
+        # Word-level: a world is about 20 tokens. Measured: 96.5% exact match at step 100, 100% from 200 on;
+        # with two facts of one kind (two colours) it stayed at 65-70% after 2,000 steps (see qa.py).
         model=_decoder_model(_decoder_block(LONGEST_SOURCE_WORDS, LONGEST_ANSWER_WORDS), dropout=0.0),
-        train=_train(batch_size=64, lr=3e-3, max_steps=1000, eval_interval=100), tokenizer="word",
+        train=_train(batch_size=64, lr=3e-3, max_steps=300, eval_interval=50), tokenizer="word",
     )
 
 

@@ -2,15 +2,22 @@
 
     ("the cat is red . the dog is under the table . tom has two apples . what color is the cat ?", "red")
 
-Each world states two to four facts: an animal's colour, an animal's place, what a person has. The
-question asks about one of them and the others are distractors, often of the same kind; an animal
-may have both a colour and a place, so the question's kind matters, not only its subject. Within a
-world every colour, place, person and thing is used once, so the answer occurs exactly once in the
-context and a model has to find the right fact, not the most frequent word.
+Each world states two or three facts, each of another kind: an animal's colour, an animal's place,
+what a person has. The question asks about one of them and the others are distractors; an animal
+may have both a colour and a place, so the question's kind decides which fact answers it. The answer
+occurs exactly once in the context, and since worlds are drawn at random the model has to copy it
+from there: no answer can be learnt by heart.
+
+Why never two facts of one kind (two colours): to tell them apart a model must match the animal the
+question names with the animal two words before each colour, a lookup in two steps (an induction
+head). Measured with two-layer word-level decoders, 2,000 steps: with same-kind distractors exact
+match stayed at 65-70 % (the worlds with one colour right, the others guessed), and no head found
+the asked fact. With one fact of each kind, one attention step from the position that writes the
+answer, "find the word of the kind the question asks", does it.
 
 Every question names what comes before its answer in the fact (the animal, the person), never what
-comes after: a decoder-only model reads left to right, so the answer's own position has already
-seen who it belongs to, and copying it is one look back (an induction-like step).
+comes after: a decoder-only model reads left to right, so the answer's own position can have seen
+who it belongs to.
 """
 
 import random
@@ -31,7 +38,8 @@ COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine")
 # color: what color is the cat ? -> red; place: where is the dog ? -> under the table;
 # count: how many apples does tom have ? -> two; what: what does tom have ? -> two apples
 QUESTION_KINDS = ("color", "place", "count", "what")
-MIN_FACTS, MAX_FACTS = 2, 4
+FACT_KINDS = ("color", "place", "has")
+MIN_FACTS, MAX_FACTS = 2, 3
 
 # A fact: (kind, subject, value). "color": the cat is red; "place": the dog is under the table;
 # "has": tom has two apples (value is (count, thing)).
@@ -61,30 +69,21 @@ def _question(kind: str, fact: Fact) -> tuple[str, str]:
     return f"what does {subject} have ?", f"{count} {thing}"  # "what"
 
 
-def _facts(rng: random.Random, kinds: list[str]) -> list[Fact]:
-    """One fact of each kind in ``kinds``. Colours, places, people, counts and things are never used
-    twice; an animal is used at most once for a colour and once for a place."""
-    n = len(kinds)
-    colored, placed = rng.sample(ANIMALS, n), rng.sample(ANIMALS, n)
-    people, colors, places = rng.sample(PEOPLE, n), rng.sample(COLORS, n), rng.sample(PLACES, n)
-    things, counts = rng.sample(THINGS, n), rng.sample(COUNTS, n)
-    facts = []
-    for i, kind in enumerate(kinds):
-        if kind == "color":
-            facts.append((kind, colored[i], colors[i]))
-        elif kind == "place":
-            facts.append((kind, placed[i], places[i]))
-        else:
-            facts.append((kind, people[i], (counts[i], things[i])))
-    return facts
+def _fact(rng: random.Random, kind: str) -> Fact:
+    if kind == "color":
+        return kind, rng.choice(ANIMALS), rng.choice(COLORS)
+    if kind == "place":
+        return kind, rng.choice(ANIMALS), rng.choice(PLACES)
+    return kind, rng.choice(PEOPLE), (rng.choice(COUNTS), rng.choice(THINGS))
 
 
 def qa_example(rng: random.Random) -> tuple[str, str, int]:
     """(source, answer, where the answer starts in the source): the context, then the question."""
     question_kind = rng.choice(QUESTION_KINDS)
     n_facts = rng.randint(MIN_FACTS, MAX_FACTS)
-    kinds = [_FACT_KIND[question_kind]] + [rng.choice(("color", "place", "has")) for _ in range(n_facts - 1)]
-    facts = _facts(rng, kinds)
+    others = [kind for kind in FACT_KINDS if kind != _FACT_KIND[question_kind]]
+    kinds = [_FACT_KIND[question_kind]] + rng.sample(others, n_facts - 1)
+    facts = [_fact(rng, kind) for kind in kinds]  # an animal may have a colour and a place
     asked = facts[0]
     rng.shuffle(facts)
     context = ""
@@ -151,7 +150,7 @@ def _answers(question_kind: str, named: tuple[str, ...], facts: list[tuple[str, 
 
 def qa_answer(source: str) -> str | None:
     """The answer to a source in this task's form, read from its facts by rule; None when the source
-    is not two to four facts and a question with exactly one answer among them.
+    is not two or three facts of different kinds and a question that one of them answers.
 
     ``qa_answer("the cat is red . tom has two apples . what color is the cat ?") == "red"``
     """
@@ -159,7 +158,7 @@ def qa_answer(source: str) -> str | None:
     if not MIN_FACTS <= len(sentences) <= MAX_FACTS:
         return None
     facts = [_parse_fact(sentence) for sentence in sentences]
-    if None in facts:
+    if None in facts or len({kind for kind, _values in facts}) < len(facts):
         return None
     for question_kind, pattern in _QUESTION_PATTERNS.items():
         match = pattern.fullmatch(question)
