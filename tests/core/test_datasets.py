@@ -297,7 +297,7 @@ def test_dataset_entry_is_complete(name):
     dataset = get_dataset(name)
     assert dataset.name == name and dataset.title and dataset.description
     assert dataset.kind == ("lm" if name == "grammar" else "pairs")
-    expected = "decoder" if name in ("grammar", "sentiment", "topics", "addition") else "encoder-decoder"
+    expected = "decoder" if name in ("grammar", "sentiment", "topics", "addition", "qa") else "encoder-decoder"
     assert dataset.architecture == expected
     assert dataset.metric in ("val_loss", "exact_match", "accuracy", "chrf")
     assert (dataset.labels is None) == (name not in ("sentiment", "topics"))

@@ -168,14 +168,13 @@ def qa_answer(source: str) -> str | None:
     return None
 
 
-def _longest_words() -> tuple[int, int]:
-    """(words in the longest source, words in the longest answer), "." and "?" counted as words."""
+def _longest() -> tuple[int, int]:
+    """(characters of the longest source, of the longest answer): a context long enough for any tokenizer."""
     facts = [("color", a, c) for a in ANIMALS for c in COLORS] + [("place", a, p) for a in ANIMALS for p in PLACES]
     facts += [("has", p, (c, t)) for p in PEOPLE for c in COUNTS for t in THINGS]
     asked = [_question(kind, fact) for kind in QUESTION_KINDS for fact in facts if _FACT_KIND[kind] == fact[0]]
-    longest_fact = max(len(fact_text(fact).split()) for fact in facts)
-    return (MAX_FACTS * longest_fact + max(len(q.split()) for q, _a in asked),
-            max(len(a.split()) for _q, a in asked))
+    longest_facts = sum(max(len(fact_text(fact)) + 1 for fact in facts if fact[0] == kind) for kind in FACT_KINDS)
+    return longest_facts + max(len(q) for q, _a in asked), max(len(a) for _q, a in asked)
 
 
-LONGEST_SOURCE_WORDS, LONGEST_ANSWER_WORDS = _longest_words()
+LONGEST_SOURCE, LONGEST_ANSWER = _longest()
