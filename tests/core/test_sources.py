@@ -20,14 +20,14 @@ GOOD_AND_BAD = {
                     ["", "the cat sees a zebra .", "the cat sleeps.", "小猫看见一个红球。", "the cat  runs .",
                      "the cat " + "sees the dog " * 5 + "."]),
     "qa": (["the cat is red . tom has two apples . what color is the cat ?",
-            "the dog is under the table . the cat is red . where is the dog ?",
-            "anna has nine keys . the fox is on the bed . what does anna have ?",
-            "the cat is red . the cat is in the box . anna has six pens . how many pens does anna have ?"],
+            "the dog is in the hall . the cat is red . where is the dog ?",
+            "anna has nine keys . the fox is in the attic . what does anna have ?",
+            "the cat is red . the cat is in the garden . anna has six pens . how many pens does anna have ?"],
            ["what color is the cat ?",  # no facts
             "the cat is red . tom has two apples . what color is the dog ?",  # no fact answers it
             "the cat is red . the cat is blue . what color is the cat ?",  # two answers
             "the cat is red . the dog is blue . what color is the cat ?",  # two facts of one kind
-            "the cat is red . the fox is on the bed . mia has six pens . tom has two cups . "
+            "the cat is red . the fox is in the attic . mia has six pens . tom has two cups . "
             "what does mia have ?",  # 4 facts
             "the cat is red . tom has two apples . what colour is the cat ?",  # not the task's words
             "the cat is red. tom has two apples. what color is the cat?",  # not its spacing

@@ -1,6 +1,6 @@
 """Question answering over a generated micro-world: a few facts, a question, an answer copied from them.
 
-    ("the cat is red . the dog is under the table . tom has two apples . what color is the cat ?", "red")
+    ("the cat is red . the dog is in the kitchen . tom has two apples . what color is the cat ?", "red")
 
 Each world states two or three facts, each of another kind: an animal's colour, an animal's place,
 what a person has. The question asks about one of them and the others are distractors; an animal
@@ -28,20 +28,17 @@ from .sampling import as_rng
 ANIMALS = ("cat", "dog", "bird", "fox", "cow", "duck", "frog", "horse")
 PEOPLE = ("tom", "anna", "sam", "lily", "ben", "mia", "jack", "emma")
 COLORS = ("red", "blue", "green", "black", "white", "brown", "pink", "gray")
-# Each place starts with its own word, so the first word of an answer says which place it is.
-PLACES = (
-    "under the table", "on the bed", "in the box", "near the door", "behind the tree",
-    "by the river", "beside the car", "above the shelf",
-)
+# One word each, as colours and counts are: "the dog is in the kitchen ." -> where is the dog ? -> kitchen
+PLACES = ("kitchen", "garden", "hall", "bedroom", "garage", "attic", "cellar", "bathroom")
 THINGS = ("apples", "books", "balls", "keys", "cakes", "pens", "cups", "hats")
 COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine")
-# color: what color is the cat ? -> red; place: where is the dog ? -> under the table;
+# color: what color is the cat ? -> red; place: where is the dog ? -> kitchen;
 # count: how many apples does tom have ? -> two; what: what does tom have ? -> two apples
 QUESTION_KINDS = ("color", "place", "count", "what")
 FACT_KINDS = ("color", "place", "has")
 MIN_FACTS, MAX_FACTS = 2, 3
 
-# A fact: (kind, subject, value). "color": the cat is red; "place": the dog is under the table;
+# A fact: (kind, subject, value). "color": the cat is red; "place": the dog is in the kitchen;
 # "has": tom has two apples (value is (count, thing)).
 Fact = tuple[str, str, object]
 
@@ -53,11 +50,13 @@ def fact_text(fact: Fact) -> str:
     if kind == "has":
         count, thing = value
         return f"{subject} has {count} {thing} ."
+    if kind == "place":
+        return f"the {subject} is in the {value} ."
     return f"the {subject} is {value} ."
 
 
 def _question(kind: str, fact: Fact) -> tuple[str, str]:
-    """(question, answer) of ``kind`` about ``fact``; the answer is the words after its verb."""
+    """(question, answer) of ``kind`` about ``fact``; the answer is words of the fact's sentence."""
     _kind, subject, value = fact
     if kind == "color":
         return f"what color is the {subject} ?", value
@@ -89,11 +88,9 @@ def qa_example(rng: random.Random) -> tuple[str, str, int]:
     context = ""
     for fact in facts:
         sentence = fact_text(fact)
-        if fact is asked:
-            verb = " has " if fact[0] == "has" else " is "
-            start = len(context) + sentence.index(verb) + len(verb)
         context += sentence + " "
     question, answer = _question(question_kind, asked)
+    start = f" {context}".index(f" {answer} ")  # once in the world: each kind of fact is stated once
     source = context + question
     assert source[start:start + len(answer)] == answer
     return source, answer, start
@@ -119,7 +116,7 @@ def _any(words) -> str:
 
 _FACT_PATTERNS = {
     "color": re.compile(f"the {_any(ANIMALS)} is {_any(COLORS)}"),
-    "place": re.compile(f"the {_any(ANIMALS)} is {_any(PLACES)}"),
+    "place": re.compile(f"the {_any(ANIMALS)} is in the {_any(PLACES)}"),
     "has": re.compile(f"{_any(PEOPLE)} has {_any(COUNTS)} {_any(THINGS)}"),
 }
 _QUESTION_PATTERNS = {

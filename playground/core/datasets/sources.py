@@ -91,7 +91,7 @@ def _world(source: str) -> str | None:
     if qa_answer(source) is not None:
         return None
     return _("Type two or three facts of different kinds about this task's animals and people (\"the cat is "
-             "red .\", \"the dog is under the table .\", \"tom has two apples .\"), then a question that one of "
+             "red .\", \"the dog is in the kitchen .\", \"tom has two apples .\"), then a question that one of "
              "them answers (what color is ..., where is ..., how many ... does ... have, what does ... have), e.g. "
              "the cat is red . tom has two apples . what color is the cat ?")
 
