@@ -102,7 +102,7 @@ def test_every_tokenizer_kind_reads_and_writes_the_task(kind):
 # --- truth test ----------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def trained_qa():
-    """The default model after its whole default run (300 steps), trained once per session."""
+    """The default model after its whole default run (600 steps), trained once per session."""
     from playground.core.train import Trainer
 
     recipe = recipe_for_dataset("qa", train=dict(eval_interval=10**6, eval_batches=1, eval_examples=8))
