@@ -336,9 +336,9 @@ def _qa() -> BuiltinDataset:
             "(what colour, where, how many, what does someone have); the other sentences are facts of "
             "other kinds, as distractors, and the answer is always words of the context, copied from "
             "it. A word-level decoder reads the world and the question as its prompt and writes the "
-            "answer after it. In Inspect, at the position that writes the answer, a first-layer head "
-            "looks straight at the answer in the context: each head seeks one kind of word (a colour, "
-            "a place, a number)."
+            "answer after it. In Inspect, at the position that writes the answer, a first-layer "
+            "attention head looks straight at the answer in the context; which head depends on the "
+            "kind of question."
         ),
         kind="pairs", architecture="decoder", metric="exact_match", labels=None,
         make=lambda seed: _pair_splits(qa_pairs, seed),
