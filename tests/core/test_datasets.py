@@ -21,6 +21,7 @@ from playground.core.datasets.lexicon import (
 from playground.core.datasets.numbers import (
     number_to_chinese, number_to_english, numbers_en_pairs, numbers_zh_pairs,
 )
+from playground.core.datasets.qa import qa_pairs
 from playground.core.datasets.sampling import is_held_out, value_with_uniform_digits
 from playground.core.datasets.sequences import reversal_pairs, sorting_pairs
 from playground.core.datasets.topics import topic_pairs
@@ -28,7 +29,7 @@ from playground.core.errors import ConfigError
 
 MENU_ORDER = [
     "grammar", "sentiment", "topics", "addition", "reversal", "sorting", "numbers-en", "numbers-zh", "dates",
-    "translation",
+    "translation", "qa",
 ]
 MODEL_KEYS = {
     "n_layer", "n_head", "d_model", "d_ff", "block_size", "dropout", "activation", "norm",
@@ -263,6 +264,7 @@ GENERATORS = [
     lambda seed: numbers_en_pairs(seed, 20),
     lambda seed: numbers_zh_pairs(seed, 20),
     lambda seed: date_pairs(seed, 20),
+    lambda seed: qa_pairs(seed, 20),
 ]
 
 
@@ -295,7 +297,7 @@ def test_dataset_entry_is_complete(name):
     dataset = get_dataset(name)
     assert dataset.name == name and dataset.title and dataset.description
     assert dataset.kind == ("lm" if name == "grammar" else "pairs")
-    expected = "decoder" if name in ("grammar", "sentiment", "topics", "addition") else "encoder-decoder"
+    expected = "decoder" if name in ("grammar", "sentiment", "topics", "addition", "qa") else "encoder-decoder"
     assert dataset.architecture == expected
     assert dataset.metric in ("val_loss", "exact_match", "accuracy", "chrf")
     assert (dataset.labels is None) == (name not in ("sentiment", "topics"))

@@ -10,6 +10,7 @@ from .arithmetic import all_addition_pairs
 from .dates import date_pairs
 from .grammar import MAX_SENTIMENT_CHARS, SENTIMENT_LABELS, grammar_sentence, sentiment_pairs
 from .numbers import numbers_en_pairs, numbers_zh_pairs
+from .qa import LONGEST_ANSWER, LONGEST_SOURCE, qa_pairs
 from .sampling import split_all, split_samples
 from .sequences import reversal_pairs, sorting_pairs
 from .topics import MAX_TOPIC_CHARS, TOPIC_LABELS, topic_pairs
@@ -206,7 +207,7 @@ def _topics() -> BuiltinDataset:
         kind="pairs", architecture="decoder", metric="accuracy", labels=TOPIC_LABELS,
         make=_make_topics,
         model=_decoder_model(_decoder_block(MAX_TOPIC_CHARS, len("weather")), dropout=0.0),
-        train=_train(batch_size=64, lr=3e-3, max_steps=300, eval_interval=50), tokenizer="word",
+        train=_train(batch_size=64, lr=3e-3, max_steps=600, eval_interval=50), tokenizer="word",
     )
 
 
@@ -325,10 +326,35 @@ def _translation() -> BuiltinDataset:
     )
 
 
+def _qa() -> BuiltinDataset:
+    return BuiltinDataset(
+        name="qa",
+        title=_("Question answering"),
+        description=_(
+            "A tiny world in two or three sentences, then a question about it: \"the cat is red . "
+            "tom has two apples . what color is the cat ?\" gives \"red\". Four kinds of question "
+            "(what colour, where, how many, what does someone have); the other sentences are facts of "
+            "other kinds, as distractors, and the answer is always words of the context, copied from "
+            "it. A word-level decoder reads the world and the question as its prompt and writes the "
+            "answer after it. In Inspect, at the position that writes the answer, a first-layer "
+            "attention head looks straight at the answer in the context; which head depends on the "
+            "kind of question."
+        ),
+        kind="pairs", architecture="decoder", metric="exact_match", labels=None,
+        make=lambda seed: _pair_splits(qa_pairs, seed),
+        # Word-level: a world is about 20 tokens (the context is in characters, so --tokenizer char fits too). Measured
+        # in 600-step runs: 100% exact match from step 150-300 on; runs cut to 300 steps ended at 71-75.5% for 2 of 3 seeds;
+        # with two facts of one kind (two colours) it stayed at 65-70% after 2,000 steps (see qa.py).
+        model=_decoder_model(_decoder_block(LONGEST_SOURCE, LONGEST_ANSWER), dropout=0.0),
+        train=_train(batch_size=64, lr=3e-3, max_steps=600, eval_interval=50), tokenizer="word",
+    )
+
+
 _BUILDERS = {
     "grammar": _grammar, "sentiment": _sentiment, "topics": _topics, "addition": _addition, "reversal": _reversal,
     "sorting": _sorting, "numbers-en": _numbers_en, "numbers-zh": _numbers_zh, "dates": _dates,
     "translation": _translation,
+    "qa": _qa,
 }
 
 

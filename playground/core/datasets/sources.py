@@ -10,6 +10,7 @@ from . import NUMBERS_EN_MAX, NUMBERS_ZH_MAX
 from .dates import date_to_english
 from .grammar import MAX_SENTIMENT_CHARS
 from .numbers import SMALLEST_SOURCE
+from .qa import qa_answer
 from .sequences import ALPHABET
 from .topics import MAX_TOPIC_CHARS
 from .translation import MAX_ENGLISH_CHARS, english_words
@@ -86,6 +87,15 @@ def _english(source: str) -> str | None:
     return rule
 
 
+def _world(source: str) -> str | None:
+    if qa_answer(source) is not None:
+        return None
+    return _("Type two or three facts of different kinds about this task's animals and people (\"the cat is "
+             "red .\", \"the dog is in the kitchen .\", \"tom has two apples .\"), then a question that one of "
+             "them answers (what color is ..., where is ..., how many ... does ... have, what does ... have), e.g. "
+             "the cat is red . tom has two apples . what color is the cat ?")
+
+
 CHECKS = {
     "sentiment": _sentence,
     "topics": _topic_sentence,
@@ -96,6 +106,7 @@ CHECKS = {
     "numbers-zh": _number(NUMBERS_ZH_MAX),
     "dates": _date,
     "translation": _english,
+    "qa": _world,
 }
 
 
