@@ -22,24 +22,28 @@ class _Runner(QObject):
     error = Signal(str, str)  # message for the user, traceback for the log
     done = Signal(bool)  # True when cancelled
 
-    def __init__(self, fn: Callable, is_cancelled: Callable[[], bool]):
+    def __init__(self, fn: Callable):
         super().__init__()
-        self.fn, self.is_cancelled = fn, is_cancelled
+        self.fn = fn
+        self.cancelled = False  # set by Job.cancel (a flag here, not a callback: that made a cycle with the Job)
 
     def run(self):
         self.started.emit()
+        fn, self.fn = self.fn, None  # once done, the job holds nothing of its work (a training run, its trainer)
         try:
-            out = self.fn()
+            out = fn()
+            del fn
             if hasattr(out, "__next__"):
                 for item in out:
                     self.progress.emit(item)
-                    if self.is_cancelled():
+                    if self.cancelled:
                         break
             else:
                 self.result.emit(out)
         except Exception as e:  # any failure of the job must reach the window, not kill the app
             self.error.emit(str(e) or type(e).__name__, traceback.format_exc())
-        self.done.emit(self.is_cancelled())
+        out = None  # the generator, and the run it holds, go before ``done``, not with this frame
+        self.done.emit(self.cancelled)
         # Quit from here too: a UI thread blocked in Job.wait() cannot run _on_done's quit().
         self.thread().quit()
 
@@ -58,7 +62,7 @@ class Job(QObject):
         super().__init__(parent)
         self._stop_fn, self._cancel = stop, False
         self._thread = QThread()
-        self._runner = _Runner(fn, lambda: self._cancel)
+        self._runner = _Runner(fn)
         self._runner.moveToThread(self._thread)
         self._thread.started.connect(self._runner.run)
         self._runner.started.connect(self.started)
@@ -72,7 +76,7 @@ class Job(QObject):
 
     def cancel(self) -> None:
         """Ask the job to stop at its next check; ``cancelled`` then ``finished`` follow."""
-        self._cancel = True
+        self._cancel = self._runner.cancelled = True
         if self._stop_fn is not None:
             self._stop_fn()
 
@@ -85,6 +89,7 @@ class Job(QObject):
     def _on_done(self, was_cancelled: bool) -> None:
         self._thread.quit()
         self._thread.wait()
+        self._stop_fn = None  # (a run's ``stop``: it would keep the run, and its trainer, as long as the job)
         if was_cancelled:
             self.cancelled.emit()
         self.finished.emit()
