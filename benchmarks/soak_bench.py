@@ -46,6 +46,8 @@ def parse_args():
     parser.add_argument("--report-every", type=float, default=60.0, help="seconds between lines (default 60)")
     parser.add_argument("--snapshot-budget", type=int, metavar="MB",
                         help="the Train panel's snapshot budget (default: the app's); 0 keeps no weight snapshots")
+    parser.add_argument("--profile", type=int, metavar="N",
+                        help="profile the UI thread (cProfile) and print its N costliest functions at the end")
     parser.add_argument("--stacks", type=float, metavar="MS",
                         help="print the UI thread's Python stack whenever the event loop is stuck this long")
     return parser.parse_args()
@@ -116,6 +118,7 @@ class Soak:
         self.gaps: list[float] = []
         self.lines: list[tuple[float, int, int, float]] = []  # elapsed, steps, rss, worst gap in the interval
         self.steps = self.runs = 0
+        self.trims: list[tuple[float, float]] = []  # (ms, MB given back) of each run's malloc_trim
         self.alive = weakref.WeakSet()  # every run, trainer and model made: which of them are still alive?
         self.ending = False
         self.probe = QTimer()
@@ -240,9 +243,29 @@ def summary(soak: Soak, core, threads: int) -> int:
     kept = (last[4] - first[4]) / 1024**2
     print(f"of which weight snapshots for Inspect (kept by design, within their {core.snapshots.budget_bytes / 1024**2:.0f} MB "
           f"budget): {kept:+.1f} MB; the rest: {growth - kept:+.1f} MB")
+    if soak.trims:
+        ms = [t[0] for t in soak.trims]
+        print(f"malloc_trim at the end of each run: {len(ms)} times, {min(ms):.0f}-{max(ms):.0f} ms, gave back "
+              f"{min(t[1] for t in soak.trims):.0f}-{max(t[1] for t in soak.trims):.0f} MB")
     print(f"worst event-loop gap overall: {worst:.1f} ms (target <= {GAP_TARGET_MS} ms: "
           f"{'met' if worst <= GAP_TARGET_MS else 'MISSED'})")
     return 0
+
+
+def time_trims(trims: list) -> None:
+    """Note how long each run's ``malloc_trim`` takes and what it gives back: it holds each arena's lock,
+    the UI thread's too, for that long."""
+    from playground.app import training
+
+    release = training.release_freed_memory
+
+    def timed() -> bool:
+        before, t = resident_bytes(), time.perf_counter()
+        done = release()
+        trims.append(((time.perf_counter() - t) * 1000, (before - resident_bytes()) / 1024**2))
+        return done
+
+    training.release_freed_memory = timed
 
 
 def main() -> int:
@@ -268,10 +291,23 @@ def main() -> int:
         panel.snapshot_budget.budget.setValue(args.snapshot_budget)  # as the user would, in the panel
     shown.show()
     soak = Soak(app, panel, panels, core, args.minutes, args.report_every)
+    time_trims(soak.trims)
     if args.stacks:
         StackSampler(soak, args.stacks)
     QTimer.singleShot(100, soak.begin_when_idle)
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile(time.thread_time)  # CPU time of the UI thread: waiting for a core is not its cost
+        profiler.enable()
     app.exec()
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        print(f"\nthe UI thread's {args.profile} costliest functions (CPU seconds, with what they call):")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
     panel.shutdown()
     threads = args.threads or training.training_threads(core.recipe.train.device)
     return summary(soak, core, threads)
