@@ -118,7 +118,8 @@ class Soak:
         self.gaps: list[float] = []
         self.lines: list[tuple[float, int, int, float]] = []  # elapsed, steps, rss, worst gap in the interval
         self.steps = self.runs = 0
-        self.trims: list[tuple[float, float]] = []  # (ms, MB given back) of each run's malloc_trim
+        self.trims: list[tuple[float, float, float, float]] = []  # each run's malloc_trim: start, end, MB given back
+        self.long_gaps: list[tuple[float, float]] = []  # (start, end) of the gaps over the target
         self.alive = weakref.WeakSet()  # every run, trainer and model made: which of them are still alive?
         self.ending = False
         self.probe = QTimer()
@@ -136,6 +137,8 @@ class Soak:
         if self.last_tick is not None:
             gap = (now - self.last_tick) * 1000
             self.gaps.append(gap)
+            if gap > GAP_TARGET_MS:
+                self.long_gaps.append((self.last_tick, now))
             self.minute_gap = max(self.minute_gap, gap)
         self.last_tick = now
 
@@ -242,11 +245,15 @@ def summary(soak: Soak, core, threads: int) -> int:
           f"{'met' if growth <= GROWTH_TARGET_MB else 'MISSED'})")
     kept = (last[4] - first[4]) / 1024**2
     print(f"of which weight snapshots for Inspect (kept by design, within their {core.snapshots.budget_bytes / 1024**2:.0f} MB "
-          f"budget): {kept:+.1f} MB; the rest: {growth - kept:+.1f} MB")
+          f"budget): {kept:+.1f} MB; the rest: {growth - kept:+.1f} MB "
+          f"({'within' if growth - kept <= GROWTH_TARGET_MB else 'over'} the target)")
     if soak.trims:
-        ms = [t[0] for t in soak.trims]
+        ms, mb = [t[2] for t in soak.trims], [t[3] for t in soak.trims]
+        during = [(end - start) * 1000 for start, end in soak.long_gaps
+                  if any(start < t_end and t_start < end for t_start, t_end, _ms, _mb in soak.trims)]
         print(f"malloc_trim at the end of each run: {len(ms)} times, {min(ms):.0f}-{max(ms):.0f} ms, gave back "
-              f"{min(t[1] for t in soak.trims):.0f}-{max(t[1] for t in soak.trims):.0f} MB")
+              f"{min(mb):.0f}-{max(mb):.0f} MB; gaps over {GAP_TARGET_MS} ms overlapping one: {len(during)} of "
+              f"{len(soak.long_gaps)}" + (f" (worst {max(during):.1f} ms)" if during else ""))
     print(f"worst event-loop gap overall: {worst:.1f} ms (target <= {GAP_TARGET_MS} ms: "
           f"{'met' if worst <= GAP_TARGET_MS else 'MISSED'})")
     return 0
@@ -262,7 +269,8 @@ def time_trims(trims: list) -> None:
     def timed() -> bool:
         before, t = resident_bytes(), time.perf_counter()
         done = release()
-        trims.append(((time.perf_counter() - t) * 1000, (before - resident_bytes()) / 1024**2))
+        end = time.perf_counter()
+        trims.append((t, end, (end - t) * 1000, (before - resident_bytes()) / 1024**2))
         return done
 
     training.release_freed_memory = timed
