@@ -41,11 +41,15 @@ def can_lower_thread_priority() -> bool:
 
 
 def lower_thread_priority(nice: int) -> None:
-    """Make the calling thread (and the threads it starts later) nicer than the UI thread."""
+    """Make the calling thread (and the threads it starts later) ``nice`` nicer than the UI thread.
+
+    Counted from the UI (main) thread, not added to this thread's own: a long-lived worker runs
+    one training run after another and would get nicer with each.
+    """
     if nice and can_lower_thread_priority():
         try:
-            tid = threading.get_native_id()
-            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)
+            ui = os.getpriority(os.PRIO_PROCESS, threading.main_thread().native_id)
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, ui + nice))
         except OSError:
             pass
 

@@ -7,13 +7,16 @@ garbage collector off, so only reference counting can free anything.
 """
 
 import gc
+import os
+import threading
 import weakref
 
 import pytest
 from PySide6.QtCore import QCoreApplication
 
 from playground.app.panels.train import TrainPanel
-from playground.app.worker import Job
+from playground.app.training import TRAINING_NICE, can_lower_thread_priority
+from playground.app.worker import Job, WorkerThread
 
 from .workspaces import tiny_workspace
 
@@ -75,3 +78,53 @@ def test_starting_and_finishing_runs_does_not_keep_old_runs_trainers_or_optimize
     assert [r() is not None for r in runs] == [False, False, False, False]  # a finished run is let go of
     assert not gc.isenabled()  # nothing above was freed by a collection
     panel.shutdown()
+
+
+def test_a_worker_thread_runs_its_jobs_one_after_another_in_one_thread(qtbot):
+    worker = WorkerThread("test")
+    release = threading.Event()
+    threads, results = [], []
+
+    def first():
+        threads.append(threading.get_native_id())
+        release.wait(30)
+        return "first"
+
+    def second():
+        threads.append(threading.get_native_id())
+        return "second"
+
+    jobs = [Job(first, thread=worker), Job(second, thread=worker)]
+    for job in jobs:
+        job.result.connect(results.append)
+        job.start()
+    assert jobs[0].is_running() and jobs[1].is_running()  # the second waits its turn
+    assert not jobs[1].wait(50)
+    release.set()
+    assert jobs[1].wait(30_000)
+    qtbot.waitUntil(lambda: results == ["first", "second"], timeout=TIMEOUT)
+    assert not any(job.is_running() for job in jobs)
+    assert threads == [worker.native_id] * 2 and worker.native_id != threading.get_native_id()
+
+
+def test_every_run_trains_in_one_long_lived_thread_nicer_than_the_window(qtbot, tmp_path):
+    ws = tiny_workspace(max_steps=4, eval_interval=100)
+    panel = TrainPanel(ws, runs_root=tmp_path / "runs")
+    qtbot.addWidget(panel)
+    seen = []
+
+    def where(_trainer):
+        tid = threading.get_native_id()
+        seen.append((tid, os.getpriority(os.PRIO_PROCESS, tid) if can_lower_thread_priority() else None))
+
+    for _ in range(3):
+        with qtbot.waitSignal(ws.training_state, timeout=TIMEOUT, check_params_cb=lambda s: s == "finished"):
+            panel.start()
+            panel.run.call_between_steps(where)
+        qtbot.waitUntil(lambda: panel.run is None and not panel.job_running(), timeout=TIMEOUT)
+    panel.shutdown()
+    assert len(seen) == 3 and len({tid for tid, _ in seen}) == 1  # one thread for every run
+    assert seen[0][0] != threading.get_native_id()
+    if can_lower_thread_priority():  # niced once from the window's level, not once more per run
+        ui = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        assert [nice for _, nice in seen] == [min(19, ui + TRAINING_NICE)] * 3

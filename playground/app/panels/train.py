@@ -30,7 +30,7 @@ from ..widgets.metrics_table import MetricsTable
 from ..widgets.snapshot_budget import SnapshotBudget
 from ..widgets.train_settings import TrainSettingsForm
 from ..widgets.train_status import TrainStatus
-from ..worker import Job
+from ..worker import Job, WorkerThread
 from .base import Panel
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,7 @@ class TrainPanel(Panel):
         self.state = "idle"  # idle, running, paused, stopping, then stopped / finished / diverged
         self._target = 0
         self._kept = 0
+        self.training_thread = WorkerThread("training")  # every run in one thread: see WorkerThread
         self._build_actions()
         self._build()
         self._status_timer = QTimer(self)
@@ -244,7 +245,7 @@ class TrainPanel(Panel):
         self.status.reset_pace()
         self.plot.set_step_range(0, self._target)
         self.run = TrainingRun(core, self.run_dir, threads)
-        job = Job(self.run.records, stop=self.run.stop)
+        job = Job(self.run.records, stop=self.run.stop, thread=self.training_thread)
         job.progress.connect(self._on_row)  # bound methods: disconnected if the panel goes first
         job.error.connect(self._on_error)
         job.finished.connect(self._on_finished)
