@@ -130,17 +130,14 @@ class TrainingRun:
             trainer.request_stop()
         if self.warm_up:
             warm_up(trainer)
-        try:
-            for record in trainer.run():
-                if record.kind == "event" and record.event == "paused":
-                    yield from self._between_steps(trainer)  # paused at a step boundary: serve requests meanwhile
-                    continue
-                if record.kind == "eval" and trainer.stop_requested():
-                    continue  # an evaluation cut short by Stop: its numbers mean nothing
-                yield asdict(record)
-                yield from self._between_steps(trainer)
-        finally:
-            release_freed_memory()  # the run's cached activations: a window left open does not keep them
+        for record in trainer.run():
+            if record.kind == "event" and record.event == "paused":
+                yield from self._between_steps(trainer)  # paused at a step boundary: serve requests meanwhile
+                continue
+            if record.kind == "eval" and trainer.stop_requested():
+                continue  # an evaluation cut short by Stop: its numbers mean nothing
+            yield asdict(record)
+            yield from self._between_steps(trainer)
 
     def _between_steps(self, trainer):
         while True:
@@ -160,6 +157,21 @@ class TrainingRun:
                     yield row
             if not self.paused or self._stop.is_set():
                 return
+
+
+def release_memory_in_background() -> threading.Thread:
+    """Give a finished run's cached activations back to the OS (malloc_trim), off the UI thread.
+
+    Call it once the run's last record has reached the window. The trim takes 15-420 ms (2 busy
+    cores) and holds each glibc arena's lock meanwhile; the window frees blocks of the training
+    thread's arena too (every record and queued signal was allocated there), so a trim in the
+    training thread while its last records were being shown stalled the window, the longer as
+    that thread is niced and loses its core while holding the lock. This thread has the window's
+    priority and starts when nothing of the run is left in flight.
+    """
+    thread = threading.Thread(target=lambda: release_freed_memory(), name="release-memory", daemon=True)
+    thread.start()
+    return thread
 
 
 def warm_up(trainer) -> None:

@@ -20,7 +20,8 @@ from ...core.errors import PlaygroundError
 from .. import view_tables
 from ..export import make_exportable
 from ..numbers import format_count
-from ..training import TrainingRun, read_metrics, save_checkpoint_row, training_threads, use_threads
+from ..training import (TrainingRun, read_metrics, release_memory_in_background, save_checkpoint_row,
+                        training_threads, use_threads)
 from ..widgets.banner import Banner
 from ..widgets.checkpoint_list import CheckpointList
 from ..widgets.health_view import HealthView
@@ -320,6 +321,7 @@ class TrainPanel(Panel):
         if not self._from_current_run():
             return
         self.run = None
+        release_memory_in_background()  # a window left open does not keep the run's cached activations
         if self.state not in ("stopped", "finished", "diverged"):
             self._set_state("stopped")
         self._update_enabled()
