@@ -166,10 +166,14 @@ def release_memory_in_background() -> threading.Thread:
     cores) and holds each glibc arena's lock meanwhile; the window frees blocks of the training
     thread's arena too (every record and queued signal was allocated there), so a trim in the
     training thread while its last records were being shown stalled the window, the longer as
-    that thread is niced and loses its core while holding the lock. This thread has the window's
-    priority and starts when nothing of the run is left in flight.
+    that thread is niced and loses its core while holding the lock. This thread starts when nothing
+    of the run is left in flight (it is niced too: the window no longer waits on it, only for a core).
     """
-    thread = threading.Thread(target=lambda: release_freed_memory(), name="release-memory", daemon=True)
+    def release() -> None:
+        lower_thread_priority(TRAINING_NICE)  # the madvise calls are CPU work: the window comes first
+        release_freed_memory()
+
+    thread = threading.Thread(target=release, name="release-memory", daemon=True)
     thread.start()
     return thread
 
