@@ -8,16 +8,26 @@ and the worst event-loop gap of that minute; at the end, the memory growth after
 minute and the worst gap overall, against the targets.
 
     python benchmarks/soak_bench.py [--minutes 30] [--dataset grammar] [--threads N] [--steps N]
+                                    [--snapshot-budget MB] [--stacks MS]
+
+Each line also shows the weight snapshots kept for Inspect (they grow by design up to the panel's
+budget, 256 MB by default: ~80 snapshots of the default model), glibc's heap in use and free-but-kept
+(mallinfo2), and which of the runs, trainers and models made so far are still alive. ``--stacks 30``
+prints the UI thread's Python stack whenever the event loop is stuck 30 ms, to find what stalls it.
 
 Targets (issue 9): memory growth after the first minute <= 50 MB, worst gap <= 50 ms. Other
 processes on the machine count: the load average is printed with the figures.
 """
 
 import argparse
+import ctypes
 import os
 import sys
 import tempfile
+import threading
 import time
+import traceback
+import weakref
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -34,6 +44,12 @@ def parse_args():
     parser.add_argument("--threads", type=int, help="torch threads for training (default: the app's choice)")
     parser.add_argument("--steps", type=int, help="steps per run (default: the dataset's); short runs test restarts")
     parser.add_argument("--report-every", type=float, default=60.0, help="seconds between lines (default 60)")
+    parser.add_argument("--snapshot-budget", type=int, metavar="MB",
+                        help="the Train panel's snapshot budget (default: the app's); 0 keeps no weight snapshots")
+    parser.add_argument("--profile", type=int, metavar="N",
+                        help="profile the UI thread (cProfile) and print its N costliest functions at the end")
+    parser.add_argument("--stacks", type=float, metavar="MS",
+                        help="print the UI thread's Python stack whenever the event loop is stuck this long")
     return parser.parse_args()
 
 
@@ -49,6 +65,46 @@ def resident_bytes() -> int:
         return peak if sys.platform == "darwin" else peak * 1024
 
 
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                 "keepcost")]
+
+
+def heap_bytes() -> tuple[int, int] | None:
+    """(in use, free but kept) bytes of glibc's heap, all arenas (mallinfo2, glibc 2.33+); None elsewhere."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = MallInfo2
+    except (OSError, AttributeError):
+        return None
+    info = libc.mallinfo2()
+    return info.uordblks + info.hblkhd, info.fordblks
+
+
+class StackSampler:
+    """A thread that prints the UI thread's Python stack whenever the probe has not ticked for ``ms``."""
+
+    def __init__(self, soak, ms: float):
+        self.soak, self.ms = soak, ms
+        self.ui_thread = threading.main_thread().ident
+        threading.Thread(target=self.watch, daemon=True, name="stack-sampler").start()
+
+    def watch(self) -> None:
+        reported = None
+        while True:
+            time.sleep(0.005)
+            last = self.soak.last_tick
+            if last is None or last == reported or self.soak.ending:
+                continue
+            late = (time.perf_counter() - last) * 1000
+            if late >= self.ms:
+                reported = last
+                frame = sys._current_frames().get(self.ui_thread)
+                stack = "".join(traceback.format_stack(frame, limit=12)) if frame else "(no frame)"
+                print(f"--- UI thread stuck {late:.0f} ms so far, at {self.soak.elapsed():.1f} s:\n{stack}", flush=True)
+
+
 class Soak:
     """Drives the Train panel for the whole time and keeps the minute-by-minute figures."""
 
@@ -62,6 +118,9 @@ class Soak:
         self.gaps: list[float] = []
         self.lines: list[tuple[float, int, int, float]] = []  # elapsed, steps, rss, worst gap in the interval
         self.steps = self.runs = 0
+        self.trims: list[tuple[float, float, float, float]] = []  # each run's malloc_trim: start, end, MB given back
+        self.long_gaps: list[tuple[float, float]] = []  # (start, end) of the gaps over the target
+        self.alive = weakref.WeakSet()  # every run, trainer and model made: which of them are still alive?
         self.ending = False
         self.probe = QTimer()
         self.probe.setTimerType(Qt.TimerType.PreciseTimer)
@@ -78,6 +137,8 @@ class Soak:
         if self.last_tick is not None:
             gap = (now - self.last_tick) * 1000
             self.gaps.append(gap)
+            if gap > GAP_TARGET_MS:
+                self.long_gaps.append((self.last_tick, now))
             self.minute_gap = max(self.minute_gap, gap)
         self.last_tick = now
 
@@ -108,16 +169,35 @@ class Soak:
             return
         self.runs += 1
         self.panel.start_action.trigger()
+        if self.panel.run is not None:
+            self.alive.add(self.panel.run)
+            QTimer.singleShot(2000, self.note_trainer)
+
+    def note_trainer(self) -> None:
+        """The trainer is built in the worker thread: note it once it exists."""
+        run = self.panel.run
+        if run is not None and run.trainer is not None:
+            self.alive.add(run.trainer)
+            self.alive.add(run.trainer.model)
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
     def report_line(self) -> None:
         rss = resident_bytes()
-        self.lines.append((self.elapsed(), self.steps, rss, self.minute_gap))
+        snapshots = self.core.snapshots.used_bytes()
+        self.lines.append((self.elapsed(), self.steps, rss, self.minute_gap, snapshots))
         self.worst_gap = max(self.worst_gap, self.minute_gap)
+        heap = heap_bytes()
+        heap_text = f"heap {heap[0] / 1024**2:6.1f} + free {heap[1] / 1024**2:6.1f} MB  " if heap else ""
+        kinds = {}
+        for obj in list(self.alive):
+            kinds[type(obj).__name__] = kinds.get(type(obj).__name__, 0) + 1
+        alive = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
         print(f"{self.elapsed() / 60:6.1f} min  {self.steps:7d} steps  RSS {rss / 1024**2:8.1f} MB  "
-              f"worst gap {self.minute_gap:6.1f} ms  (run {self.runs}, load {os.getloadavg()[0]:.2f})", flush=True)
+              f"snapshots {snapshots / 1024**2:5.1f} MB  {heap_text}"
+              f"worst gap {self.minute_gap:6.1f} ms  (run {self.runs}, load {os.getloadavg()[0]:.2f}; alive: {alive})",
+              flush=True)
         self.minute_gap = 0.0
         if self.elapsed() >= self.seconds - self.every / 2 and not self.ending:  # timers fire a little early
             self.ending = True
@@ -154,7 +234,8 @@ def summary(soak: Soak, core, threads: int) -> int:
     if len(soak.lines) < 2:
         print("fewer than two report lines: run longer (--minutes)")
         return 1
-    first, last = soak.lines[0], soak.lines[-1]
+    last = soak.lines[-1]
+    first = next((line for line in soak.lines if line[0] >= 59), soak.lines[0])  # the line at one minute
     growth = (last[2] - first[2]) / 1024**2
     worst = max(soak.gaps) if soak.gaps else 0.0
     print(f"{soak.steps} steps in {last[0] / 60:.1f} min over {soak.runs} run(s); probe gaps: {len(soak.gaps)}, "
@@ -162,9 +243,37 @@ def summary(soak: Soak, core, threads: int) -> int:
     print(f"memory growth after the first minute: {growth:+.1f} MB "
           f"({first[2] / 1024**2:.1f} -> {last[2] / 1024**2:.1f} MB; target <= {GROWTH_TARGET_MB} MB: "
           f"{'met' if growth <= GROWTH_TARGET_MB else 'MISSED'})")
+    kept = (last[4] - first[4]) / 1024**2
+    print(f"of which weight snapshots for Inspect (kept by design, within their {core.snapshots.budget_bytes / 1024**2:.0f} MB "
+          f"budget): {kept:+.1f} MB; the rest: {growth - kept:+.1f} MB "
+          f"({'within' if growth - kept <= GROWTH_TARGET_MB else 'over'} the target)")
+    if soak.trims:
+        ms, mb = [t[2] for t in soak.trims], [t[3] for t in soak.trims]
+        during = [(end - start) * 1000 for start, end in soak.long_gaps
+                  if any(start < t_end and t_start < end for t_start, t_end, _ms, _mb in soak.trims)]
+        print(f"malloc_trim at the end of each run: {len(ms)} times, {min(ms):.0f}-{max(ms):.0f} ms, gave back "
+              f"{min(mb):.0f}-{max(mb):.0f} MB; gaps over {GAP_TARGET_MS} ms overlapping one: {len(during)} of "
+              f"{len(soak.long_gaps)}" + (f" (worst {max(during):.1f} ms)" if during else ""))
     print(f"worst event-loop gap overall: {worst:.1f} ms (target <= {GAP_TARGET_MS} ms: "
           f"{'met' if worst <= GAP_TARGET_MS else 'MISSED'})")
     return 0
+
+
+def time_trims(trims: list) -> None:
+    """Note how long each run's ``malloc_trim`` takes and what it gives back: it holds each arena's lock,
+    the UI thread's too, for that long."""
+    from playground.app import training
+
+    release = training.release_freed_memory
+
+    def timed() -> bool:
+        before, t = resident_bytes(), time.perf_counter()
+        done = release()
+        end = time.perf_counter()
+        trims.append((t, end, (end - t) * 1000, (before - resident_bytes()) / 1024**2))
+        return done
+
+    training.release_freed_memory = timed
 
 
 def main() -> int:
@@ -186,10 +295,27 @@ def main() -> int:
     panel, shown, panels = open_train_panel(core, panel_only=False)
     panel.runs_root = Path(tempfile.mkdtemp(prefix="soak-bench-"))
     panel.threads = args.threads
+    if args.snapshot_budget is not None:
+        panel.snapshot_budget.budget.setValue(args.snapshot_budget)  # as the user would, in the panel
     shown.show()
     soak = Soak(app, panel, panels, core, args.minutes, args.report_every)
+    time_trims(soak.trims)
+    if args.stacks:
+        StackSampler(soak, args.stacks)
     QTimer.singleShot(100, soak.begin_when_idle)
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile(time.thread_time)  # CPU time of the UI thread: waiting for a core is not its cost
+        profiler.enable()
     app.exec()
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        print(f"\nthe UI thread's {args.profile} costliest functions (CPU seconds, with what they call):")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
     panel.shutdown()
     threads = args.threads or training.training_threads(core.recipe.train.device)
     return summary(soak, core, threads)

@@ -37,11 +37,15 @@ def can_lower_thread_priority() -> bool:
 
 
 def lower_thread_priority(nice: int) -> None:
-    """Make the calling thread (and the threads it starts later) nicer than the UI thread."""
+    """Make the calling thread (and the threads it starts later) ``nice`` nicer than the UI thread.
+
+    Counted from the UI (main) thread, not added to this thread's own: a long-lived worker runs
+    one training run after another and would get nicer with each.
+    """
     if nice and can_lower_thread_priority():
         try:
-            tid = threading.get_native_id()
-            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)
+            ui = os.getpriority(os.PRIO_PROCESS, threading.main_thread().native_id)
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, ui + nice))
         except OSError:
             pass
 
@@ -122,17 +126,14 @@ class TrainingRun:
             trainer.request_stop()
         if self.warm_up:
             warm_up(trainer)
-        try:
-            for record in trainer.run():
-                if record.kind == "event" and record.event == "paused":
-                    yield from self._between_steps(trainer)  # paused at a step boundary: serve requests meanwhile
-                    continue
-                if record.kind == "eval" and trainer.stop_requested():
-                    continue  # an evaluation cut short by Stop: its numbers mean nothing
-                yield asdict(record)
-                yield from self._between_steps(trainer)
-        finally:
-            release_freed_memory()  # the run's cached activations: a window left open does not keep them
+        for record in trainer.run():
+            if record.kind == "event" and record.event == "paused":
+                yield from self._between_steps(trainer)  # paused at a step boundary: serve requests meanwhile
+                continue
+            if record.kind == "eval" and trainer.stop_requested():
+                continue  # an evaluation cut short by Stop: its numbers mean nothing
+            yield asdict(record)
+            yield from self._between_steps(trainer)
 
     def _between_steps(self, trainer):
         while True:
@@ -152,6 +153,25 @@ class TrainingRun:
                     yield row
             if not self.paused or self._stop.is_set():
                 return
+
+
+def release_memory_in_background() -> threading.Thread:
+    """Give a finished run's cached activations back to the OS (malloc_trim), off the UI thread.
+
+    Call it once the run's last record has reached the window. The trim takes 15-420 ms (2 busy
+    cores) and holds each glibc arena's lock meanwhile; the window frees blocks of the training
+    thread's arena too (every record and queued signal was allocated there), so a trim in the
+    training thread while its last records were being shown stalled the window, the longer as
+    that thread is niced and loses its core while holding the lock. This thread starts when nothing
+    of the run is left in flight (it is niced too: the window no longer waits on it, only for a core).
+    """
+    def release() -> None:
+        lower_thread_priority(TRAINING_NICE)  # the madvise calls are CPU work: the window comes first
+        release_freed_memory()
+
+    thread = threading.Thread(target=release, name="release-memory", daemon=True)
+    thread.start()
+    return thread
 
 
 def warm_up(trainer) -> None:

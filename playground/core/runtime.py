@@ -5,8 +5,7 @@ import gc
 import os
 import sys
 
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8  # glibc mallopt parameters
-ARENAS = 2  # the UI thread's and one shared by every training thread
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc mallopt parameters
 # GNU OpenMP (torch's on Linux): how many times a thread that ran out of work polls for the next
 # parallel region before it sleeps (GOMP_SPINCOUNT, ~10-50 ns a poll); a sleeping thread costs a
 # wake-up per kernel, ~150 a training step. libgomp's default (300,000 polls, ~3 ms) and
@@ -30,10 +29,12 @@ def keep_freed_memory(limit: int = 1 << 30) -> bool:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:
         return False
-    # Each new thread (one per training run) would get an arena of its own, each keeping its freed
-    # blocks: resident memory grew ~35 MB a run in the soak benchmark. Two arenas share them.
-    arenas = bool(libc.mallopt(M_ARENA_MAX, ARENAS))
-    return bool(libc.mallopt(M_MMAP_THRESHOLD, limit)) and bool(libc.mallopt(M_TRIM_THRESHOLD, limit)) and arenas
+    # glibc's arenas are left at their default number (8 per core). Capped at 2 they were shared: the
+    # training thread's ~300 MB of activations landed in the UI thread's arena, so the malloc_trim at
+    # the end of a run (150-400 ms on 2 busy cores) held the lock every malloc of the window waits on,
+    # and every allocation of one thread contended with the other's. An arena is not kept per thread
+    # ever made: a finished thread's arena goes back to glibc's free list and the next thread takes it.
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, limit)) and bool(libc.mallopt(M_TRIM_THRESHOLD, limit))
 
 
 def release_freed_memory() -> bool:

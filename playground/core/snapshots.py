@@ -16,6 +16,7 @@ about 1e-3, so the replay would not be the model that was trained).
 """
 
 import copy
+import functools
 import re
 import threading
 import zipfile
@@ -41,8 +42,9 @@ class Snapshot:
     step: int
     weights: dict[str, torch.Tensor]  # name -> float32 CPU tensor, tied weights once (``weights_of``)
 
-    @property
+    @functools.cached_property
     def nbytes(self) -> int:
+        """Counted once: the Train panel sums it over every snapshot at each evaluation, in the UI thread."""
         return sum(t.numel() * t.element_size() for t in self.weights.values())
 
 

@@ -21,7 +21,8 @@ from .. import view_tables
 from ..compare_window import CompareWindow
 from ..export import make_exportable
 from ..numbers import format_count
-from ..training import TrainingRun, read_metrics, save_checkpoint_row, training_threads, use_threads
+from ..training import (TrainingRun, read_metrics, release_memory_in_background, save_checkpoint_row,
+                        training_threads, use_threads)
 from ..widgets.banner import Banner
 from ..widgets.checkpoint_list import CheckpointList
 from ..widgets.health_view import HealthView
@@ -31,7 +32,7 @@ from ..widgets.metrics_table import MetricsTable
 from ..widgets.snapshot_budget import SnapshotBudget
 from ..widgets.train_settings import TrainSettingsForm
 from ..widgets.train_status import TrainStatus
-from ..worker import Job
+from ..worker import Job, WorkerThread
 from .base import Panel
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class TrainPanel(Panel):
         self.state = "idle"  # idle, running, paused, stopping, then stopped / finished / diverged
         self._target = 0
         self._kept = 0
+        self.training_thread = WorkerThread("training")  # every run in one thread: see WorkerThread
         self._build_actions()
         self._build()
         self._status_timer = QTimer(self)
@@ -252,7 +254,7 @@ class TrainPanel(Panel):
         self.status.reset_pace()
         self.plot.set_step_range(0, self._target)
         self.run = TrainingRun(core, self.run_dir, threads)
-        job = Job(self.run.records, stop=self.run.stop)
+        job = Job(self.run.records, stop=self.run.stop, thread=self.training_thread)
         job.progress.connect(self._on_row)  # bound methods: disconnected if the panel goes first
         job.error.connect(self._on_error)
         job.finished.connect(self._on_finished)
@@ -329,6 +331,7 @@ class TrainPanel(Panel):
         if not self._from_current_run():
             return
         self.run = None
+        release_memory_in_background()  # a window left open does not keep the run's cached activations
         if self.state not in ("stopped", "finished", "diverged"):
             self._set_state("stopped")
         self._update_enabled()
