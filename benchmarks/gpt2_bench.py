@@ -140,21 +140,23 @@ class StallSampler:
         self.thread.start()
 
     def _run(self) -> None:
+        import threading
         import traceback
 
         while not self.stop.wait(0.005):
             if time.perf_counter() - self.last[0] < self.threshold:
                 continue
-            frame = sys._current_frames().get(self.main)
-            if frame is None:
-                continue
-            stack = traceback.extract_stack(frame)
-            ours = [f for f in stack if "/playground/" in f.filename]
-            where = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in (ours[-3:] or stack[-2:])]
-            self.counts[" < ".join(reversed(where))] += 1
+            for ident, frame in sys._current_frames().items():
+                if ident == threading.get_ident():
+                    continue
+                stack = traceback.extract_stack(frame)
+                ours = [f for f in stack if "/playground/" in f.filename]
+                where = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in (stack[-1:] + ours[-2:])]
+                thread = "ui" if ident == self.main else "worker"
+                self.counts[f"{thread:6s} " + " < ".join(reversed(where))] += 1
 
     def report(self, phase: str) -> None:
-        for where, n in self.counts.most_common(8):
+        for where, n in self.counts.most_common(14):
             print(f"  stall {phase:9s} {5 * n:5d} ms  {where}")
         self.counts.clear()
 

@@ -195,6 +195,9 @@ def check_header(header: dict[str, dict], cfg: ModelConfig, where) -> tuple[str,
     return prefix, found
 
 
+READ_CHUNK_ELEMENTS = 1 << 20  # 4 MB of float32 a read
+
+
 def fill_from_file(model: Transformer, path: Path, prefix: str) -> None:
     """Copy GPT-2's tensors into the model one at a time (transposing Conv1D), refusing NaN or infinity."""
     params = model.state_dict()
@@ -202,10 +205,20 @@ def fill_from_file(model: Transformer, path: Path, prefix: str) -> None:
         with safe_open(str(path), framework="pt") as f, torch.no_grad():
             for theirs, (ours, _shape, transposed) in weight_names(model.cfg).items():
                 name = theirs if theirs == "lm_head.weight" else prefix + theirs  # the head is outside "transformer."
-                t = f.get_tensor(name)
-                if not torch.isfinite(t).all():
-                    raise CheckpointError(_("tensor {n} in {p} contains NaN or infinite values").format(n=name, p=path))
-                params[ours].copy_(t.t() if transposed else t)
+                # Row blocks of at most READ_CHUNK_ELEMENTS: safetensors holds the GIL while it reads, and GPT-2's
+                # token embeddings in one read (154 MB) froze the window for 0.2-0.6 s while a worker loaded them.
+                part, dest = f.get_slice(name), params[ours]
+                rows = part.get_shape()[0]
+                step = max(1, READ_CHUNK_ELEMENTS // max(1, dest.numel() // max(rows, 1)))
+                for start in range(0, rows, step):
+                    t = part[start:start + step]
+                    if not torch.isfinite(t).all():
+                        raise CheckpointError(_("tensor {n} in {p} contains NaN or infinite values").format(
+                            n=name, p=path))
+                    if transposed:  # Conv1D (in, out): these rows are columns of our (out, in) weight
+                        dest[:, start:start + step].copy_(t.t())
+                    else:
+                        dest[start:start + step].copy_(t)
     except (SafetensorError, OSError, ValueError, RuntimeError) as e:
         raise CheckpointError(_("{f} is damaged or not a safetensors file ({e})").format(f=path, e=e)) from None
 
