@@ -120,6 +120,13 @@ def test_opening_a_folder_fills_the_vocabulary_once_and_traces_say_pretrained_we
     tok = window.workspace.core.recipe.task.tokenizer
     assert resets == {"vocabulary": 1, "merges": 1}
     assert column.vocabulary.shown_count() == tok.vocab_size and column.merges.model.rowCount() == len(tok.merges())
+    for token_id in (300, tok.vocab_size - 1):  # the search texts are made at the first search
+        text = column.vocabulary.model.data(column.vocabulary.model.index(token_id, 1))
+        assert text == tok.readable(tok.id_to_token(token_id))
+        column.vocabulary.search.setText(text.replace("␣", " "))
+        assert 1 <= column.vocabulary.shown_count() < tok.vocab_size
+        assert text in [column.vocabulary.proxy.index(r, 1).data() for r in range(column.vocabulary.shown_count())]
+    column.vocabulary.search.clear()
     column.refresh()  # typing, training state, showing the panel: the same tokenizer is not shown again
     window.show_panel("tokenize")
     assert resets == {"vocabulary": 1, "merges": 1}
