@@ -20,6 +20,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from tokenizers import Tokenizer as HFTokenizer
 from tokenizers import decoders, models, pre_tokenizers
+from torch.overrides import TorchFunctionMode
 
 from .checkpoint import Checkpoint
 from .errors import CheckpointError, ConfigError
@@ -223,11 +224,33 @@ def fill_from_file(model: Transformer, path: Path, prefix: str) -> None:
         raise CheckpointError(_("{f} is damaged or not a safetensors file ({e})").format(f=path, e=e)) from None
 
 
+class SkipInit(TorchFunctionMode):
+    """Leaves out ``torch.nn.init``'s calls: every weight is read from the file afterwards.
+
+    On the meta device ``normal_`` goes through torch's Python references, whose first call imports
+    torch._dynamo and sympy (some 800 modules: seconds on 2 busy cores, much of it holding the GIL).
+    """
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        if getattr(func, "__module__", None) == "torch.nn.init":
+            return args[0] if args else (kwargs or {}).get("tensor")
+        return func(*args, **(kwargs or {}))
+
+
 def empty_model(cfg: ModelConfig) -> Transformer:
     """A model with uninitialised weights (every one is then read from the file): no time spent on random init."""
-    with torch.device("meta"):
+    with torch.device("meta"), SkipInit():
         model = Transformer(cfg)
-    model = model.to_empty(device="cpu")
+    # torch.empty for each tensor, not model.to_empty(): the first empty_like of a meta tensor imports some 500 of
+    # torch's modules (0.6 s, holding the GIL for much of it), which froze the window while a worker loaded a folder.
+    for module in model.modules():
+        for name, p in list(module._parameters.items()):
+            if p is not None:
+                module._parameters[name] = torch.nn.Parameter(torch.empty(p.shape, dtype=p.dtype),
+                                                              requires_grad=p.requires_grad)
+        for name, b in list(module._buffers.items()):
+            if b is not None:
+                module._buffers[name] = torch.empty(b.shape, dtype=b.dtype)
     if cfg.tie_weights:
         model.lm_head.weight = model.tok_emb.weight  # to_empty makes the tied tensor twice
     return model
