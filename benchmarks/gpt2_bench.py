@@ -135,6 +135,7 @@ class StallSampler:
         self.last, self.threshold = last, threshold_s
         self.main = threading.main_thread().ident
         self.counts = collections.Counter()
+        self.gaps: dict[float, list[str]] = {}  # a gap's start: the frames sampled in it
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -154,11 +155,19 @@ class StallSampler:
                 where = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in (stack[-1:] + ours[-2:])]
                 thread = "ui" if ident == self.main else "worker"
                 self.counts[f"{thread:6s} " + " < ".join(reversed(where))] += 1
+                self.gaps.setdefault(self.last[0], []).append(f"{thread:6s} " + " < ".join(reversed(where)))
 
     def report(self, phase: str) -> None:
         for where, n in self.counts.most_common(14):
             print(f"  stall {phase:9s} {5 * n:5d} ms  {where}")
+        if self.gaps:  # the samples of the longest gap, in order (consecutive repeats once)
+            samples = max(self.gaps.values(), key=len)
+            print(f"  longest {phase}: {len(samples)} samples")
+            for i, where in enumerate(samples):
+                if i == 0 or where != samples[i - 1]:
+                    print(f"    {where}")
         self.counts.clear()
+        self.gaps.clear()
 
 
 def bench_app(folder: Path, n_tokens: int, n_new: int, stalls: bool = False) -> None:
