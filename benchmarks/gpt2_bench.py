@@ -121,7 +121,56 @@ def bench_core(folder: Path, n_tokens: int, n_new: int, repeats: int) -> None:
     print(f"peak RSS:    {peak_rss_mib():6.0f} MiB")
 
 
-def bench_app(folder: Path, n_tokens: int, n_new: int) -> None:
+class StallSampler:
+    """Samples the UI thread's stack from a helper thread whenever the event loop has not ticked for 30 ms.
+
+    ``--stalls`` prints the most frequent innermost frames of our code seen during the gaps: what to move
+    off the UI thread.
+    """
+
+    def __init__(self, last: list, threshold_s: float = 0.03):
+        import collections
+        import threading
+
+        self.last, self.threshold = last, threshold_s
+        self.main = threading.main_thread().ident
+        self.counts = collections.Counter()
+        self.gaps: dict[float, list[str]] = {}  # a gap's start: the frames sampled in it
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import threading
+        import traceback
+
+        while not self.stop.wait(0.005):
+            if time.perf_counter() - self.last[0] < self.threshold:
+                continue
+            for ident, frame in sys._current_frames().items():
+                if ident == threading.get_ident():
+                    continue
+                stack = traceback.extract_stack(frame)
+                ours = [f for f in stack if "/playground/" in f.filename]
+                where = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in (stack[-1:] + ours[-2:])]
+                thread = "ui" if ident == self.main else "worker"
+                self.counts[f"{thread:6s} " + " < ".join(reversed(where))] += 1
+                self.gaps.setdefault(self.last[0], []).append(f"{thread:6s} " + " < ".join(reversed(where)))
+
+    def report(self, phase: str) -> None:
+        for where, n in self.counts.most_common(14):
+            print(f"  stall {phase:9s} {5 * n:5d} ms  {where}")
+        if self.gaps:  # the samples of the longest gap, in order (consecutive repeats once)
+            samples = max(self.gaps.values(), key=len)
+            print(f"  longest {phase}: {len(samples)} samples")
+            for i, where in enumerate(samples):
+                if i == 0 or where != samples[i - 1]:
+                    print(f"    {where}")
+        self.counts.clear()
+        self.gaps.clear()
+
+
+def bench_app(folder: Path, n_tokens: int, n_new: int, stalls: bool = False) -> None:
     """The main window opens the folder, traces and generates while a 10 ms probe measures the event loop."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTimer
@@ -149,6 +198,7 @@ def bench_app(folder: Path, n_tokens: int, n_new: int) -> None:
         probe = QTimer()
         probe.timeout.connect(tick)
         probe.start(10)
+        sampler = StallSampler(last) if stalls else None
 
         def wait(done, timeout=600.0):
             end = time.perf_counter() + timeout
@@ -156,6 +206,10 @@ def bench_app(folder: Path, n_tokens: int, n_new: int) -> None:
                 app.processEvents()
                 time.sleep(0.002)
 
+        # The window's own start (the default dataset described, its word pattern built) is not part of any phase.
+        wait(lambda: not window.jobs_running(), timeout=120)
+        end = time.perf_counter() + 1.0
+        wait(lambda: time.perf_counter() > end)
         phases = {}
         for phase in ("load", "trace", "generate"):
             gaps.clear()
@@ -178,6 +232,8 @@ def bench_app(folder: Path, n_tokens: int, n_new: int) -> None:
                 generate.generate_action.trigger()
                 wait(lambda: not generate.is_generating())
             phases[phase] = (time.perf_counter() - start, max(gaps, default=0.0), len(gaps))
+            if sampler:
+                sampler.report(phase)
         for phase, (seconds, worst, n) in phases.items():
             print(f"app {phase:9s} {seconds:6.2f} s; event loop: largest gap {1000 * worst:5.0f} ms over {n} ticks "
                   f"(target <= 50 ms)")
@@ -191,6 +247,9 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=64, help="tokens generated (default: 64)")
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats of the trace (median)")
     parser.add_argument("--app", action="store_true", help="also measure the main window's event loop")
+    parser.add_argument("--stalls", action="store_true", help="with --app, print where the UI thread was "
+                        "during gaps over 30 ms (sampled every 5 ms)")
+    parser.add_argument("--skip-core", action="store_true", help="with --app, skip the core figures")
     parser.add_argument("--write-only", metavar="FOLDER", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.write_only:
@@ -206,9 +265,10 @@ def main() -> None:
         size = (folder / "model.safetensors").stat().st_size / 2**20
         print(f"folder:      {time.perf_counter() - start:6.2f} s to write ({size:.0f} MiB of weights; not part of "
               f"the load)")
-        bench_core(folder, args.tokens, args.new, args.repeats)
+        if not (args.app and args.skip_core):
+            bench_core(folder, args.tokens, args.new, args.repeats)
         if args.app:
-            bench_app(folder, args.tokens, args.new)
+            bench_app(folder, args.tokens, args.new, args.stalls)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -20,6 +20,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from tokenizers import Tokenizer as HFTokenizer
 from tokenizers import decoders, models, pre_tokenizers
+from torch.overrides import TorchFunctionMode
 
 from .checkpoint import Checkpoint
 from .errors import CheckpointError, ConfigError
@@ -195,6 +196,9 @@ def check_header(header: dict[str, dict], cfg: ModelConfig, where) -> tuple[str,
     return prefix, found
 
 
+READ_CHUNK_ELEMENTS = 1 << 20  # 4 MB of float32 a read
+
+
 def fill_from_file(model: Transformer, path: Path, prefix: str) -> None:
     """Copy GPT-2's tensors into the model one at a time (transposing Conv1D), refusing NaN or infinity."""
     params = model.state_dict()
@@ -202,19 +206,51 @@ def fill_from_file(model: Transformer, path: Path, prefix: str) -> None:
         with safe_open(str(path), framework="pt") as f, torch.no_grad():
             for theirs, (ours, _shape, transposed) in weight_names(model.cfg).items():
                 name = theirs if theirs == "lm_head.weight" else prefix + theirs  # the head is outside "transformer."
-                t = f.get_tensor(name)
-                if not torch.isfinite(t).all():
-                    raise CheckpointError(_("tensor {n} in {p} contains NaN or infinite values").format(n=name, p=path))
-                params[ours].copy_(t.t() if transposed else t)
+                # Row blocks of at most READ_CHUNK_ELEMENTS: safetensors holds the GIL while it reads, and GPT-2's
+                # token embeddings in one read (154 MB) froze the window for 0.2-0.6 s while a worker loaded them.
+                part, dest = f.get_slice(name), params[ours]
+                rows = part.get_shape()[0]
+                step = max(1, READ_CHUNK_ELEMENTS // max(1, dest.numel() // max(rows, 1)))
+                for start in range(0, rows, step):
+                    t = part[start:start + step]
+                    if not torch.isfinite(t).all():
+                        raise CheckpointError(_("tensor {n} in {p} contains NaN or infinite values").format(
+                            n=name, p=path))
+                    if transposed:  # Conv1D (in, out): these rows are columns of our (out, in) weight
+                        dest[:, start:start + step].copy_(t.t())
+                    else:
+                        dest[start:start + step].copy_(t)
     except (SafetensorError, OSError, ValueError, RuntimeError) as e:
         raise CheckpointError(_("{f} is damaged or not a safetensors file ({e})").format(f=path, e=e)) from None
 
 
+class SkipInit(TorchFunctionMode):
+    """Leaves out ``torch.nn.init``'s calls: every weight is read from the file afterwards.
+
+    On the meta device ``normal_`` goes through torch's Python references, whose first call imports
+    torch._dynamo and sympy (some 800 modules: seconds on 2 busy cores, much of it holding the GIL).
+    """
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        if getattr(func, "__module__", None) == "torch.nn.init":
+            return args[0] if args else (kwargs or {}).get("tensor")
+        return func(*args, **(kwargs or {}))
+
+
 def empty_model(cfg: ModelConfig) -> Transformer:
     """A model with uninitialised weights (every one is then read from the file): no time spent on random init."""
-    with torch.device("meta"):
+    with torch.device("meta"), SkipInit():
         model = Transformer(cfg)
-    model = model.to_empty(device="cpu")
+    # torch.empty for each tensor, not model.to_empty(): the first empty_like of a meta tensor imports some 500 of
+    # torch's modules (0.6 s, holding the GIL for much of it), which froze the window while a worker loaded a folder.
+    for module in model.modules():
+        for name, p in list(module._parameters.items()):
+            if p is not None:
+                module._parameters[name] = torch.nn.Parameter(torch.empty(p.shape, dtype=p.dtype),
+                                                              requires_grad=p.requires_grad)
+        for name, b in list(module._buffers.items()):
+            if b is not None:
+                module._buffers[name] = torch.empty(b.shape, dtype=b.dtype)
     if cfg.tie_weights:
         model.lm_head.weight = model.tok_emb.weight  # to_empty makes the tied tensor twice
     return model

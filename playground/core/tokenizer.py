@@ -15,6 +15,7 @@ is ``[("a", "a")]``, and ``encode("aaab").tokens`` is ``["aa", "a", "b"]``.
 from __future__ import annotations
 
 import json
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,54 @@ class Encoding:
     tokens: list[str]
     offsets: list[tuple[int, int]]
 
+
+
+SPACE = re.compile(r"\s*")
+WALKED_DEPTH = 2  # the document, its keys and the model's keys are read key by key; what lies deeper, at once
+
+
+def stored_merges(serialized: str) -> list:
+    """The ``model.merges`` list of a serialized tokenizer, read piece by piece.
+
+    ``json.loads`` of a whole GPT-2 tokenizer (50,257 tokens, 50,000 merges) is one C call that holds
+    the GIL for 0.1-0.3 s, so the window froze while a worker read a model folder. Read a token or a
+    merge at a time (each a ``raw_decode``), the worker lets the window run between them.
+    """
+    merges: list = []
+    end = _walk(serialized, 0, (), merges, json.JSONDecoder())
+    if serialized[end:].strip():
+        raise ValueError("text after the tokenizer's JSON")
+    return merges
+
+
+def _walk(text: str, at: int, path: tuple, merges: list, decoder: json.JSONDecoder) -> int:
+    """Read the JSON value at ``at`` (keeping the items of model.merges); where it ends."""
+    at = SPACE.match(text, at).end()
+    opener = text[at] if at < len(text) else ""
+    if opener not in ("{", "[") or len(path) > WALKED_DEPTH:
+        value, end = decoder.raw_decode(text, at)
+        if path[:2] == ("model", "merges") and len(path) == 3:
+            merges.append(value)
+        return end
+    closer = "}" if opener == "{" else "]"
+    at = SPACE.match(text, at + 1).end()
+    if text[at:at + 1] == closer:
+        return at + 1
+    while True:
+        key = None
+        if opener == "{":
+            key, at = decoder.raw_decode(text, SPACE.match(text, at).end())
+            at = SPACE.match(text, at).end()
+            if text[at:at + 1] != ":" or not isinstance(key, str):
+                raise ValueError(f"a key without a value at {at}")
+            at += 1
+        at = _walk(text, at, path + (key,), merges, decoder)
+        at = SPACE.match(text, at).end()
+        if text[at:at + 1] == closer:
+            return at + 1
+        if text[at:at + 1] != ",":
+            raise ValueError(f"expected ',' or {closer!r} at {at}")
+        at += 1
 
 class Tokenizer:
     """A trained tokenizer of one of ``KINDS``; build it with ``train`` or ``load``."""
@@ -198,7 +247,7 @@ class Tokenizer:
         if self._kind != "bpe":
             return []
         if self._merges is None:
-            stored = json.loads(self._backend.to_str())["model"]["merges"]
+            stored = stored_merges(self._backend.to_str())
             # Older tokenizer.json files write a merge as "a b" rather than ["a", "b"].
             self._merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ", 1))
                             for m in stored]

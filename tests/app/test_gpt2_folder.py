@@ -107,3 +107,47 @@ def test_a_folder_that_cannot_be_opened_leaves_the_workspace_and_says_why(qtbot,
     window.open_model_folder(str(tmp_path))
     qtbot.waitUntil(lambda: bool(errors), timeout=TIMEOUT)
     assert "model_type" in errors[0] and window.workspace.core is before
+
+
+def test_opening_a_folder_fills_the_vocabulary_once_and_traces_say_pretrained_weights(qtbot, window, gpt2_folder):
+    """The 50k-token vocabulary of a real GPT-2 was refilled 4 times on the UI thread per load; the status lines
+    said "from the weights at step 0" for weights trained elsewhere."""
+    column = window.panel("tokenize").left
+    resets = {"vocabulary": 0, "merges": 0}
+    column.vocabulary.model.modelReset.connect(lambda: resets.__setitem__("vocabulary", resets["vocabulary"] + 1))
+    column.merges.model.modelReset.connect(lambda: resets.__setitem__("merges", resets["merges"] + 1))
+    open_folder(qtbot, window, gpt2_folder)
+    tok = window.workspace.core.recipe.task.tokenizer
+    assert resets == {"vocabulary": 1, "merges": 1}
+    assert column.vocabulary.shown_count() == tok.vocab_size and column.merges.model.rowCount() == len(tok.merges())
+    for token_id in (300, tok.vocab_size - 1):  # the search texts are made at the first search
+        text = column.vocabulary.model.data(column.vocabulary.model.index(token_id, 1))
+        assert text == tok.readable(tok.id_to_token(token_id))
+        column.vocabulary.search.setText(text.replace("␣", " "))
+        assert 1 <= column.vocabulary.shown_count() < tok.vocab_size
+        assert text in [column.vocabulary.proxy.index(r, 1).data() for r in range(column.vocabulary.shown_count())]
+    column.vocabulary.search.clear()
+    column.refresh()  # typing, training state, showing the panel: the same tokenizer is not shown again
+    window.show_panel("tokenize")
+    assert resets == {"vocabulary": 1, "merges": 1}
+    column.kind_box.setCurrentIndex(column.kind_box.findData("char"))  # another kind, not trained yet: emptied
+    assert resets == {"vocabulary": 2, "merges": 2} and column.vocabulary.shown_count() == 0
+
+    inspect = window.panel("inspect")
+    window.show_panel("inspect")
+    inspect.text.setText(TEXTS["chinese"])
+    inspect.trace_button.click()
+    qtbot.waitUntil(lambda: not inspect.is_tracing() and inspect.inspection is not None, timeout=TIMEOUT)
+    assert inspect.status_label.full_text().endswith("stages recorded from the pretrained weights.")
+    inspect.backward_button.click()
+    qtbot.waitUntil(lambda: not inspect.is_tracing() and inspect.backward is not None, timeout=TIMEOUT)
+    assert inspect.status_label.full_text().endswith("backward stages from the pretrained weights.")
+
+    generate = window.panel("generate")
+    window.show_panel("generate")
+    generate.max_tokens.setValue(4)
+    generate.prompt.setPlainText(TEXTS["emoji"])
+    generate.generate_action.trigger()
+    qtbot.waitUntil(lambda: not generate.is_generating(), timeout=TIMEOUT)
+    assert "tokens from the pretrained weights; mean probability" in generate.status_label.text()
+    assert "step" not in generate.status_label.text()

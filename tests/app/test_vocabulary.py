@@ -132,3 +132,18 @@ def test_ids_past_a_thousand_are_shown_whole(qtbot, kind):
     browser.search.setText("")
     last = browser.proxy.index(tok.vocab_size - 1, 0).data()
     assert table.horizontalHeader().sectionSize(0) >= table.fontMetrics().horizontalAdvance(last) + margin
+
+
+def test_many_merges_are_laid_out_in_batches_and_all_reachable(qtbot):
+    """50,000 merges (GPT-2's count) are laid out a batch per pass of the event loop; the last one is reached."""
+    merges = [(f"a{i}", f"b{i}") for i in range(50_000)]
+    view = MergesView()
+    qtbot.addWidget(view)
+    view.resize(300, 200)
+    view.show()
+    view.set_merges(merges, "bpe")
+    last = view.model.index(len(merges) - 1)
+    qtbot.waitUntil(lambda: view.list.visualRect(last).isValid(), timeout=10_000)  # every row laid out
+    view.list.scrollTo(last)
+    qtbot.waitUntil(lambda: view.list.indexAt(view.list.visualRect(last).center()) == last, timeout=10_000)
+    assert last.data() == "50,000.  a49999 + b49999 → a49999b49999"

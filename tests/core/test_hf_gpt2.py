@@ -273,3 +273,22 @@ def test_the_embedding_map_of_a_large_vocabulary_keeps_the_exact_main_directions
     overlap = torch.linalg.svdvals(projection.directions.T @ exact)  # cosines of the angles between the planes
     torch.testing.assert_close(overlap, torch.ones(2), atol=1e-4, rtol=0)
     torch.testing.assert_close(fit_projection(weight).directions, projection.directions, atol=0, rtol=0)
+
+
+def test_weights_read_in_row_blocks_give_transformers_logits_and_refuse_a_late_nan(vocab_folder, tmp_path, monkeypatch):
+    """Large tensors are read a block of rows at a time (the GIL is free between reads); blocks of 1-3 rows here."""
+    import playground.core.hf_gpt2 as hf_gpt2
+
+    theirs = reference(vocab_folder)
+    for elements in (1, 200, 300):  # a row a read; 2-9 rows of each (in, out) Conv1D weight, some blocks uneven
+        monkeypatch.setattr(hf_gpt2, "READ_CHUNK_ELEMENTS", elements)
+        checkpoint = load_gpt2(vocab_folder)
+        for text in TEXTS.values():
+            assert_same_logits(checkpoint.model, theirs, checkpoint.tokenizer.encode_ids(text))
+    for name in ("config.json", "vocab.json", "merges.txt"):
+        (tmp_path / name).write_bytes((vocab_folder / name).read_bytes())
+    tensors = load_file(vocab_folder / "model.safetensors")
+    tensors["transformer.wte.weight"][-1, -1] = float("nan")  # in the last block read
+    save_file(tensors, tmp_path / "model.safetensors", metadata={"format": "pt"})
+    with pytest.raises(CheckpointError, match="transformer.wte.weight .* NaN"):
+        load_gpt2(tmp_path)

@@ -252,3 +252,37 @@ def test_tokenizer_json_is_hugging_face_format(trained):
     config = json.loads(trained["char"].to_json_str())
     assert config["model"]["type"] == "BPE" and config["model"]["byte_fallback"] is True
     assert HFTokenizer.from_str(trained["bpe"].to_json_str()).get_vocab_size() == 300
+
+
+MERGE_TEXTS = {"english": "The quick brown fox isn't lazy; the fox jumps.\n",
+               "chinese": "滚滚长江东逝水，浪花淘尽英雄。长江东逝水。\n",
+               "emoji": "🙂🚀 ok 🙂🚀 👩‍💻 🇨🇳 ❤️ ok!\n"}
+
+
+@pytest.mark.parametrize("language", list(MERGE_TEXTS))
+def test_merges_read_one_at_a_time_equal_the_whole_document_read(language):
+    """stored_merges reads a GPT-2 size tokenizer merge by merge (the window runs between them)."""
+    from playground.core.tokenizer import stored_merges
+
+    tokenizer = Tokenizer.train("bpe", CORPUS + [MERGE_TEXTS[language]] * 30, vocab_size=400)
+    serialized = tokenizer._backend.to_str()
+    whole = json.loads(serialized)["model"]["merges"]
+    assert len(whole) > 50 and stored_merges(serialized) == whole
+    assert [tuple(m) for m in whole] == tokenizer.merges()
+    assert tokenizer.replay_merges(MERGE_TEXTS[language], len(whole)) == tokenizer.encode(MERGE_TEXTS[language]).tokens
+    document = json.loads(serialized)
+    pretty = json.dumps(document, indent=2, ensure_ascii=False)
+    assert stored_merges(pretty) == whole
+    old_style = {**document, "model": {**document["model"], "merges": [" ".join(m) for m in whole]}}
+    assert stored_merges(json.dumps(old_style)) == [" ".join(m) for m in whole]
+    # another layout: the model first, a token named "merges", merges elsewhere
+    reordered = {"model": {**document["model"], "vocab": {"merges": 0, **document["model"]["vocab"]}},
+                 "decoder": {"merges": ["x", "y"]}, "merges": [["a", "b"]]}
+    assert stored_merges(json.dumps(reordered, indent=1)) == whole
+    with pytest.raises(ValueError):
+        stored_merges(serialized[:-20])  # a damaged document is not read as fewer merges
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "bpe"])
+def test_only_bpe_has_merges(trained, kind):
+    assert trained[kind].merges() == []

@@ -369,8 +369,12 @@ class GeneratePanel(Panel):
             return
         mean = sum(s.probability for s in steps) / len(steps)
         ended = steps[-1].id == tok.eos_id
-        text = self.tr("{n} tokens from the weights at step {step}; mean probability {p}").format(
-            n=format_count(len(steps)), step=format_count(self._steps_at), p=format_percent(mean))
+        if self.workspace.core.pretrained:
+            text = self.tr("{n} tokens from the pretrained weights; mean probability {p}").format(
+                n=format_count(len(steps)), p=format_percent(mean))
+        else:
+            text = self.tr("{n} tokens from the weights at step {step}; mean probability {p}").format(
+                n=format_count(len(steps)), step=format_count(self._steps_at), p=format_percent(mean))
         if ended:
             text += self.tr("; ended with <eos>")
         self.status_label.setText(text)

@@ -340,8 +340,11 @@ class InspectPanel(BackwardMode, Panel):
         self.index = names.index(name) if name in names else 0
         self.show_current()
         self._show_before_after()
-        self.status_label.setText(self.tr("{n} stages recorded from the weights at step {step}.").format(
-            n=len(names), step=format_count(self._steps_at)))
+        if self.workspace.core.pretrained:  # a Hugging Face GPT-2: its weights were trained elsewhere, not at step 0
+            self.status_label.setText(self.tr("{n} stages recorded from the pretrained weights.").format(n=len(names)))
+        else:
+            self.status_label.setText(self.tr("{n} stages recorded from the weights at step {step}.").format(
+                n=len(names), step=format_count(self._steps_at)))
 
     def _on_error(self, generation: int, message: str, details: str) -> None:
         if generation == self._generation:

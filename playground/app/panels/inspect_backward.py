@@ -131,8 +131,11 @@ class BackwardMode:
         names = inspection.backward.names()
         self.index = names.index(name) if name in names else 0
         self.show_current()
-        self.status_label.setText(self.tr("{n} backward stages from the weights at step {step}.").format(
-            n=len(names), step=format_count(self._steps_at)))
+        if self.workspace.core.pretrained:
+            self.status_label.setText(self.tr("{n} backward stages from the pretrained weights.").format(n=len(names)))
+        else:
+            self.status_label.setText(self.tr("{n} backward stages from the weights at step {step}.").format(
+                n=len(names), step=format_count(self._steps_at)))
 
     def go_to_parameter(self, name: str) -> None:
         """The stage of one weight's gradient (a row of the gradient norms)."""

@@ -45,6 +45,7 @@ class TokenizerColumn(QWidget):
         self.tokenizer = None
         self.recipe = None  # the recipe trained here, ready for "Use for training"
         self._job = None
+        self._vocabulary_shown = None  # (tokenizer, kind) the Vocabulary and Merges tabs show
         self._build(caption, kind)
 
     def _build(self, caption: str, kind: str) -> None:
@@ -249,7 +250,16 @@ class TokenizerColumn(QWidget):
             unk=format_percent(stats["unk_rate"])))
 
     def show_vocabulary(self) -> None:
+        """Fill the Vocabulary and Merges tabs, unless they show this tokenizer already.
+
+        A GPT-2 has 50,257 tokens and 50,000 merges: refilling them on every refresh held the window.
+        """
         tok = self.tokenizer
+        shown = (tok, tok.kind if tok else self.kind())
+        if self._vocabulary_shown is not None and self._vocabulary_shown[0] is tok \
+                and self._vocabulary_shown[1] == shown[1]:
+            return
+        self._vocabulary_shown = shown
         self.vocabulary.set_tokens(tok.vocab() if tok else [], tok.kind if tok else self.kind())
         self.merges.set_merges(tok.merges() if tok else [], tok.kind if tok else self.kind())
 

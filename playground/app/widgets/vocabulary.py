@@ -23,16 +23,26 @@ class VocabularyModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.tokens: list[str] = []
-        self.readable: list[str] = []  # each token's text, whitespace drawn (bytes decoded, ## and ▁ undone)
-        self.search_text: list[str] = []
+        self.kind = "char"
+        self._search_text: list[str] | None = None
 
     def set_tokens(self, tokens: list[str], kind: str = "char") -> None:
+        """Only the list is kept: a row's text is made when it is drawn, the search texts at the first search
+        (GPT-2's 50,257 tokens made up front held the window on every load)."""
         self.beginResetModel()
-        self.tokens = list(tokens)
-        self.readable = [readable_token(kind, t) for t in self.tokens]
-        # Spaces typed in the search box match "␣" as drawn, so both forms are searched.
-        self.search_text = [f"{r}\n{r.replace('␣', ' ').replace('↵', chr(10))}" for r in self.readable]
+        self.tokens, self.kind, self._search_text = list(tokens), kind, None
         self.endResetModel()
+
+    def readable(self, row: int) -> str:
+        """The token's text, whitespace drawn (bytes decoded, ## and ▁ undone); cached by ``readable_token``."""
+        return readable_token(self.kind, self.tokens[row])
+
+    def search_text(self, row: int) -> str:
+        """What a search matches: spaces typed in the search box match "␣" as drawn, so both forms are searched."""
+        if self._search_text is None:
+            self._search_text = [f"{r}\n{r.replace('␣', ' ').replace('↵', chr(10))}"
+                                 for r in map(self.readable, range(len(self.tokens)))]
+        return self._search_text[row]
 
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.tokens)
@@ -45,11 +55,11 @@ class VocabularyModel(QAbstractTableModel):
             return None
         row = index.row()
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_count(row) if index.column() == 0 else self.readable[row]
+            return format_count(row) if index.column() == 0 else self.readable(row)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
-            return raw_tooltip(self.tokens[row], self.readable[row])
+            return raw_tooltip(self.tokens[row], self.readable(row))
         if role == SEARCH_ROLE:
-            return self.search_text[row]
+            return self.search_text(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -78,7 +88,7 @@ class VocabularyFilter(QSortFilterProxyModel):
         model = self.sourceModel()
         if self.needle.strip().isdigit() and int(self.needle) == row:
             return True
-        return self.needle in model.search_text[row].casefold()
+        return self.needle in model.search_text(row).casefold()
 
 
 class VocabularyBrowser(QWidget):
@@ -189,6 +199,9 @@ class MergesView(QWidget):
         self.list = QListView()
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
+        # Laid out 1,000 rows per pass of the event loop: GPT-2's 50,000 merges at once held the window ~80 ms.
+        self.list.setLayoutMode(QListView.LayoutMode.Batched)
+        self.list.setBatchSize(1000)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         column = QVBoxLayout(self)

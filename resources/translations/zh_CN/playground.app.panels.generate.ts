@@ -124,6 +124,10 @@
         <translation>没有生成任何词元。</translation>
     </message>
     <message>
+        <source>{n} tokens from the pretrained weights; mean probability {p}</source>
+        <translation>用预训练权重生成了 {n} 个词元；平均概率 {p}</translation>
+    </message>
+    <message>
         <source>{n} tokens from the weights at step {step}; mean probability {p}</source>
         <translation>用第 {step} 步的权重生成了 {n} 个词元；平均概率 {p}</translation>
     </message>

@@ -96,6 +96,10 @@
         <translation>正在追踪…</translation>
     </message>
     <message>
+        <source>{n} stages recorded from the pretrained weights.</source>
+        <translation>用预训练权重记录了 {n} 个阶段。</translation>
+    </message>
+    <message>
         <source>{n} stages recorded from the weights at step {step}.</source>
         <translation>用第 {step} 步的权重记录了 {n} 个阶段。</translation>
     </message>

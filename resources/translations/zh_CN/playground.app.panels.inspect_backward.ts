@@ -24,6 +24,10 @@
         <translation>正在模型的副本上运行一次训练步骤…</translation>
     </message>
     <message>
+        <source>{n} backward stages from the pretrained weights.</source>
+        <translation>反向传播共 {n} 个阶段，取自预训练权重。</translation>
+    </message>
+    <message>
         <source>{n} backward stages from the weights at step {step}.</source>
         <translation>反向传播共 {n} 个阶段，取自第 {step} 步的权重。</translation>
     </message>
