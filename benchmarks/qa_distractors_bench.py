@@ -48,7 +48,17 @@ def _distinct_facts(rng: random.Random, kind: str, n: int) -> list:
     return [(kind, s, v) for s, v in zip(rng.sample(subjects, n), rng.sample(values, n))]
 
 
-def world(rng: random.Random, same: float, kinds=QUESTION_KINDS) -> tuple[str, str, int, bool]:
+def _adjacent_text(fact) -> str:
+    """--phrasing adjacent: a colour right after its animal, "dog blue ." (other kinds as usual)."""
+    return f"{fact[1]} {fact[2]} ." if fact[0] == "color" else fact_text(fact)
+
+
+def _adjacent_question(kind: str, fact) -> tuple[str, str]:
+    """--phrasing adjacent: the animal is the last word before <sep>, "color of dog" -> blue."""
+    return (f"color of {fact[1]}", fact[2]) if kind == "color" else _question(kind, fact)
+
+
+def world(rng: random.Random, same: float, kinds=QUESTION_KINDS, phrasing="plain") -> tuple[str, str, int, bool]:
     """(source, answer, index of the asked fact, whether a same-kind distractor is present).
 
     With probability ``same`` the world holds a second fact of the asked kind (another subject,
@@ -68,8 +78,9 @@ def world(rng: random.Random, same: float, kinds=QUESTION_KINDS) -> tuple[str, s
         distractor = False
     asked = facts[0]
     rng.shuffle(facts)
-    context = "".join(fact_text(f) + " " for f in facts)
-    question, answer = _question(question_kind, asked)
+    text, ask = (_adjacent_text, _adjacent_question) if phrasing == "adjacent" else (fact_text, _question)
+    context = "".join(text(f) + " " for f in facts)
+    question, answer = ask(question_kind, asked)
     assert f" {context}".count(f" {answer} ") == 1, (context, answer)
     return context + question, answer, facts.index(asked), distractor
 
@@ -79,7 +90,7 @@ def make_recipe(args) -> tuple[Recipe, dict]:
     info = {}
 
     def draw():
-        source, answer, asked, distractor = world(rng, args.same)
+        source, answer, asked, distractor = world(rng, args.same, tuple(args.kinds.split(",")), args.phrasing)
         info[source] = (asked, distractor)
         return source, answer
 
@@ -106,8 +117,11 @@ def fact_positions(task, source: str, answer: str, asked: int) -> tuple[list[int
     start = sum(len(s.strip(" .")) + 3 for s in sentences[:asked])  # each sentence is followed by " . "
     words = sentence.split()
     subject_index = 1 if words[0] == "the" else 0
-    answer_words = {"color": [3], "place": [5], "has": [2, 3]}
-    kind = "has" if words[1] == "has" else ("place" if words[3:5] == ["in", "the"] else "color")
+    if len(words) == 2:  # --phrasing adjacent: "dog blue"
+        kind = "adjacent"
+    answer_words = {"color": [3], "place": [5], "has": [2, 3], "adjacent": [1]}
+    if len(words) > 2:
+        kind = "has" if words[1] == "has" else ("place" if words[3:5] == ["in", "the"] else "color")
     char_of = [start + len(" ".join(words[:i])) + (i > 0) for i in range(len(words))]
     offsets = task.tokenizer.encode(source).offsets
     pos = {a: 1 + i for i, (a, _b) in enumerate(offsets)}
@@ -142,6 +156,9 @@ def main():
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--warmup", type=int, default=100)
     p.add_argument("--same", type=float, default=1.0, help="share of worlds with a same-kind distractor")
+    p.add_argument("--kinds", default=",".join(QUESTION_KINDS), help="question kinds asked, e.g. color")
+    p.add_argument("--phrasing", default="plain", choices=("plain", "adjacent"),
+                   help="adjacent: colour facts 'dog blue .', colour questions 'color of dog'")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--every", type=int, default=250, help="print held-out exact match every N steps")
     p.add_argument("--n-eval", type=int, default=300)
