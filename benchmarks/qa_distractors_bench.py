@@ -10,6 +10,23 @@ an idle machine) and, for every head, the share of held-out questions whose atte
 (the query that writes the answer) peaks on the answer, or on the answer or its subject, in the context.
 
     PYTHONPATH=. OMP_NUM_THREADS=1 python benchmarks/qa_distractors_bench.py --layers 2 --position rope --steps 1500
+
+Measured (2 shared CPU cores, load 4-5; "CPU s" is the training's CPU time, about its idle wall time;
+exact match on 200 held-out worlds that all have a same-kind distractor; seed 0; batch 64, d128, 4 heads):
+
+    setting                                             steps  CPU s  exact match  best head (answer)
+    2 layers, learned positions, lr 3e-3, all 4 kinds    1500     94        0.480  0.2: 0.535
+    2 layers, RoPE, lr 3e-3, all 4 kinds                 1500    105        0.480  0.3: 0.435
+    2 layers, learned, lr 1e-3, all 4 kinds           2000 (of 3000, stopped) 137  0.435 (at 2000)
+    3 layers, RoPE, lr 3e-3, all 4 kinds                 2000    217        0.445  0.0: 0.435
+    2 layers, RoPE, colour questions only                2000    133        0.470  0.0: 0.565
+    2 layers, learned, colour only, adjacent phrasing    2000     91        0.500  0.1: 0.560
+    2 layers, RoPE, colour only, adjacent phrasing       2000     98        0.475  0.0: 0.515
+
+Every run stays at chance between the facts of the asked kind (about 0.5): a first-layer head finds
+the facts of the asked kind, no second-layer head matches the subject. Even the layout of a textbook
+induction head ("dog blue . ... color of dog" <sep>: the answer right after its subject, the subject
+right before <sep>) does not form one within the 3-minute budget.
 """
 
 import argparse
