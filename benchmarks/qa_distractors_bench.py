@@ -22,11 +22,16 @@ exact match on 200 held-out worlds that all have a same-kind distractor; seed 0;
     2 layers, RoPE, colour questions only                2000    133        0.470  0.0: 0.565
     2 layers, learned, colour only, adjacent phrasing    2000     91        0.500  0.1: 0.560
     2 layers, RoPE, colour only, adjacent phrasing       2000     98        0.475  0.0: 0.515
+    2 layers, learned, colour only, adjacent, lr 1e-3    6000    266        0.885  0.0: 0.560
+      (0.500 / 0.415 / 0.535 / 0.785 / 0.825 at steps 1000-5000)
+    2 layers, learned, colour only, adjacent, lr 3e-3    6000    268        0.435  0.1: 0.545
 
-Every run stays at chance between the facts of the asked kind (about 0.5): a first-layer head finds
-the facts of the asked kind, no second-layer head matches the subject. Even the layout of a textbook
-induction head ("dog blue . ... color of dog" <sep>: the answer right after its subject, the subject
-right before <sep>) does not form one within the 3-minute budget.
+Within the 3-minute budget (about 180 CPU s) every run stays at chance between the facts of the
+asked kind (about 0.5): a first-layer head finds the facts of the asked kind, no second-layer head
+matches the subject. Only the easiest layout (colour questions only, "dog blue . ... color of dog"
+<sep>: the answer right after its subject, the subject right before <sep>) at lr 1e-3 escapes the
+plateau, between steps 3000 and 4000 (130-180 CPU s), reaching 0.885 after 6000 steps (266 CPU s);
+even then no single head's attention at <sep> peaks on the answer or its subject (best 0.56).
 """
 
 import argparse
