@@ -68,7 +68,7 @@ def test_runs_overlaid_by_step_and_by_wall_time(qtbot, tmp_path):
     window.x_axis.setCurrentIndex(window.x_axis.findData("time"))
     assert drawn(window, "second", "train")[0] == pytest.approx([r["elapsed"] for r in steps])
     mine = [r for r in records(tmp_path / "first") if r["kind"] == "step"]
-    assert mine[4]["elapsed"] < mine[3]["elapsed"]
+    # the second Start began its clock at 0 (the trainer's own tests check that); the time axis adds them up
     expected = [r["elapsed"] for r in mine[:4]] + [mine[3]["elapsed"] + r["elapsed"] for r in mine[4:]]
     assert drawn(window, "current run", "train")[0] == pytest.approx(expected)
     assert drawn(window, "current run", "val")[0] == pytest.approx([expected[3], expected[7]])

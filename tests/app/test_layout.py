@@ -302,7 +302,7 @@ def test_the_compare_menu_keeps_compares_and_clears(qtbot, make_window, monkeypa
     window = make_window("grammar")
     train = window.panel("train")
     assert train.compare_button.menu().actions() == [train.keep_action, train.compare_run_action,
-                                                     train.clear_overlays_action]
+                                                     train.clear_overlays_action, train.compare_window_action]
     assert not train.keep_action.isEnabled()  # nothing trained yet: no curve to keep
     train_a_few_steps(qtbot, window)
     assert train.keep_action.isEnabled()

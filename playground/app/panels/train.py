@@ -197,7 +197,8 @@ class TrainPanel(Panel):
         self.clear_overlays_action = compare_menu.addAction(self.tr("Clear comparisons"))
         self.clear_overlays_action.triggered.connect(self.clear_overlays)
         self.compare_window = None  # opened from the menu: runs side by side, the same data with another model
-        compare_menu.addAction(self.tr("Compare runs side by side…")).triggered.connect(self.open_compare_window)
+        self.compare_window_action = compare_menu.addAction(self.tr("Compare runs side by side…"))
+        self.compare_window_action.triggered.connect(self.open_compare_window)
         self.compare_button = QPushButton(self.tr("Compare"))
         self.compare_button.setToolTip(self.tr("Keep this curve, compare with a saved run, clear comparisons"))
         self.compare_button.setMenu(compare_menu)
