@@ -28,7 +28,6 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from playground.core import runtime  # noqa: E402
@@ -55,13 +54,11 @@ def matmul_peak(threads: int, n: int = 1024, repeats: int = 20) -> float:
 
 
 def shakespeare_task(path: Path) -> LMTask:
-    text = path.read_text(encoding="utf-8")
-    chars = sorted(set(text))
-    lookup = np.zeros(max(map(ord, chars)) + 1, dtype=np.uint16)
-    lookup[[ord(c) for c in chars]] = np.arange(len(chars), dtype=np.uint16)
-    ids = lookup[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)]
-    split = int(0.9 * len(ids))
-    return LMTask(tokenizer=None, train_ids=ids[:split], val_ids=ids[split:], name="tinyshakespeare")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from nanogpt_bench import shakespeare_ids  # the ids of nanoGPT's own recipe, as its bench reads them
+
+    train_ids, val_ids = shakespeare_ids(path)
+    return LMTask(tokenizer=None, train_ids=train_ids, val_ids=val_ids, name="tinyshakespeare")
 
 
 def stop_latency(model, task, train: TrainConfig, trials: int) -> list[float]:
