@@ -405,23 +405,31 @@ class ProgressBar:
 
 
 @contextlib.contextmanager
-def stop_on_interrupt(trainer, speak: bool = True):
-    """The first Ctrl-C asks the trainer to stop after its step; a second one quits at once."""
+def stop_on_signal(trainer, signum, message: str, then, speak: bool = True):
+    """While inside, signal ``signum`` asks the trainer to stop after its step (saying ``message`` if
+    ``speak``) and installs ``then`` for the next one. Only the main thread can handle signals."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def ask_to_stop(signum, frame):
-        if speak:  # under torchrun every process gets the Ctrl-C; rank 0 says so for all
-            err("\n" + _("Stopping after this step... (press Ctrl-C again to quit at once)"))
+        if speak:
+            err("\n" + message)
         trainer.request_stop()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signum, then)
 
-    previous = signal.signal(signal.SIGINT, ask_to_stop)
+    previous = signal.signal(signum, ask_to_stop)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signum, previous)
+
+
+def stop_on_interrupt(trainer, speak: bool = True):
+    """The first Ctrl-C asks the trainer to stop after its step; a second one quits at once. Under torchrun
+    every process gets the Ctrl-C; rank 0 speaks for all."""
+    message = _("Stopping after this step... (press Ctrl-C again to quit at once)")
+    return stop_on_signal(trainer, signal.SIGINT, message, signal.default_int_handler, speak)
 
 
 # --- model inputs -----------------------------------------------------------------------

@@ -4,7 +4,6 @@ import contextlib
 import itertools
 import shlex
 import signal
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +14,7 @@ from playground.core.tokenizer_kinds import KINDS
 
 from .common import (EXIT_DIVERGED, EXIT_INTERRUPTED, PROG, ProgressBar, architecture_name, duration, err,
                      format_metrics, fraction, non_negative_int, out, positive_float, positive_int, report_lines,
-                     resolve_checkpoint, stop_on_interrupt, subcommand)
+                     resolve_checkpoint, stop_on_interrupt, stop_on_signal, subcommand)
 
 EXIT_PROCESS_LOST = 4  # under torchrun: another process of the run stopped, crashed or hung
 
@@ -320,21 +319,12 @@ def process_lost(trainer, error) -> int:
 def stop_on_terminate(trainer):
     """Under torchrun, SIGTERM (torchrun passing on a Ctrl-C, or stopping the run because a process failed)
     asks to stop after the step, as Ctrl-C does; all ranks agree on the step. A second SIGTERM ends at once."""
-    if not trainer.processes.active or threading.current_thread() is not threading.main_thread():
+    if not trainer.processes.active:
         yield
         return
-
-    def ask_to_stop(signum, frame):
-        if trainer.processes.is_main:
-            err("\n" + _("Stopping after this step (torchrun asked this process to end)..."))
-        trainer.request_stop()
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-    previous = signal.signal(signal.SIGTERM, ask_to_stop)
-    try:
+    message = _("Stopping after this step (torchrun asked this process to end)...")
+    with stop_on_signal(trainer, signal.SIGTERM, message, signal.SIG_DFL, speak=trainer.processes.is_main):
         yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def sample_hint(trainer) -> str:
