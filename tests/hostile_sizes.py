@@ -100,16 +100,21 @@ def consistent_checkpoint(good: Path, folder: Path, **sizes) -> Path:
     state = json.loads((folder / "state.json").read_text())
     state["model"].update(sizes)
     (folder / "state.json").write_text(json.dumps(state))
+    write_sparse_safetensors(folder / "model.safetensors", expected_shapes(ModelConfig.from_dict(state["model"])))
+    return folder
+
+
+def write_sparse_safetensors(path: Path, shapes: dict) -> None:
+    """A float32 safetensors file with these tensor shapes whose data is a hole: any size, no disk used."""
     header, offset = {}, 0
-    for name, shape in expected_shapes(ModelConfig.from_dict(state["model"])).items():
+    for name, shape in shapes.items():
         size = 4 * math.prod(shape)
         header[name] = {"dtype": "F32", "shape": list(shape), "data_offsets": [offset, offset + size]}
         offset += size
     text = json.dumps(header).encode()
-    with open(folder / "model.safetensors", "wb") as f:
+    with open(path, "wb") as f:
         f.write(len(text).to_bytes(8, "little") + text)
         f.truncate(8 + len(text) + offset)
-    return folder
 
 
 def rewrite_session(good: Path, bad: Path, members: dict) -> Path:

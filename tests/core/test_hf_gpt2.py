@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from tests.gpt2_folders import SMALL, TEXTS, save_gpt2, tiny_gpt2_folder  # sets HF_HUB_OFFLINE
+from tests.hostile_sizes import write_sparse_safetensors
 
 transformers = pytest.importorskip("transformers")
 from safetensors.torch import load_file, save_file  # noqa: E402
@@ -223,15 +224,8 @@ def sparse_gpt2(folder: Path, vocab_folder: Path, **sizes) -> Path:
         (folder / name).write_bytes((vocab_folder / name).read_bytes())
     config = {**json.loads((vocab_folder / "config.json").read_text()), **sizes}
     (folder / "config.json").write_text(json.dumps(config))
-    header, offset = {}, 0
-    for name, (_ours, shape, _t) in weight_names(model_config(config, folder)).items():
-        size = 4 * torch.Size(shape).numel()
-        header["transformer." + name] = {"dtype": "F32", "shape": list(shape), "data_offsets": [offset, offset + size]}
-        offset += size
-    text = json.dumps(header).encode()
-    with open(folder / "model.safetensors", "wb") as f:
-        f.write(len(text).to_bytes(8, "little") + text)
-        f.truncate(8 + len(text) + offset)
+    shapes = {"transformer." + name: shape for name, (_ours, shape, _t) in weight_names(model_config(config, folder)).items()}
+    write_sparse_safetensors(folder / "model.safetensors", shapes)
     return folder
 
 
