@@ -24,6 +24,7 @@ from .i18n import _
 from .limits import MAX_METRICS_BYTES, check_file_size, check_fits, parameter_count
 from .model import ModelConfig
 from .recipes import Recipe
+from .run_watch import newest_checkpoint
 from .sample import SampleConfig, generate
 from .tasks import PairTask
 from .train import TrainConfig
@@ -78,19 +79,6 @@ def read_metrics(path) -> list[dict]:
 
 
 # --- loading runs ------------------------------------------------------------------------
-def newest_checkpoint(run_dir: Path) -> Path | None:
-    """The checkpoint named in ``checkpoints/latest.json``, else the highest ``step-*`` folder, else None."""
-    folder = run_dir / "checkpoints"
-    try:
-        name = json.loads((folder / "latest.json").read_text(encoding="utf-8"))["path"]
-        if isinstance(name, str) and Path(name).name == name and (folder / name / "state.json").is_file():
-            return folder / name
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        pass
-    found = sorted(p for p in folder.glob("step-*") if (p / "state.json").is_file()) if folder.is_dir() else []
-    return found[-1] if found else None
-
-
 def load_run(path) -> RunInfo:
     """A run folder (or its metrics.jsonl) written by the app or ``playground train``."""
     path = Path(path)
