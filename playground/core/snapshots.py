@@ -41,7 +41,7 @@ from safetensors.torch import load as load_torch
 
 from .atomic import DISK_FULL, write_atomic
 from .checkpoint import fill_model
-from .errors import PlaygroundError
+from .errors import PlaygroundError, SaveError
 from .i18n import _
 
 MB = 1024**2
@@ -232,8 +232,8 @@ class SnapshotStore:
             metadata = {"format": FILE_FORMAT, "step": str(step)}
             write_atomic(path, lambda stream: write_tensors(stream, weights, metadata), durable=False)
             snap = Snapshot(step, path, sum(t.numel() * 4 for t in weights.values()))
-        except OSError as e:
-            self.skipped = skipped_message(self.root_folder(), e)
+        except (OSError, SaveError) as e:  # the atomic writer's SaveError carries the OSError as its cause
+            self.skipped = skipped_message(self.root_folder(), e if isinstance(e, OSError) else e.__cause__)
             return False
         with self._lock:
             if self.folder != folder:  # cleared while this one was written: it belongs to nothing now
@@ -268,7 +268,7 @@ class SnapshotStore:
             self.capture(trainer.model, record.step)
 
     def root_folder(self) -> Path:
-        return self.root if self.root is not None else Path(tempfile.gettempdir())
+        return Path(self.root) if self.root is not None else Path(tempfile.gettempdir())
 
     def _folder(self) -> Path:
         with self._lock:
@@ -311,12 +311,12 @@ class SnapshotStore:
         return self.budget_bytes // size if size else 0
 
 
-def skipped_message(folder: Path, error: OSError) -> str:
-    if error.errno in DISK_FULL:
+def skipped_message(folder: Path, error: OSError | None) -> str:
+    if getattr(error, "errno", None) in DISK_FULL:
         return _("A weight snapshot was skipped: the disk holding {folder} is full. Training goes on and the "
                  "snapshots already kept stay; free some space to keep new ones.").format(folder=folder)
     return _("A weight snapshot was skipped: {folder} cannot be written ({reason}). Training goes on and the "
-             "snapshots already kept stay.").format(folder=folder, reason=error.strerror or error)
+             "snapshots already kept stay.").format(folder=folder, reason=getattr(error, "strerror", None) or error)
 
 
 def snapshot_bytes(model) -> int:
