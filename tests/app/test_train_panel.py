@@ -91,10 +91,12 @@ def test_snapshots_that_cannot_be_written_are_skipped_with_a_message_and_trainin
     assert ws.core.trained_steps == 20 and len(ws.core.snapshots) == 0
     text = panel.snapshot_budget.used.text()
     assert "A weight snapshot was skipped" in text and str(blocker) in text and "Training goes on" in text
+    assert panel.banner.text() == ws.core.snapshots.skipped and panel.banner.level == "warning"  # seen at once
     ws.core.snapshots.root = tmp_path  # the way is free again: the next run keeps them, the message goes
     wait_state(qtbot, ws, "finished", panel.start)
     wait_idle(qtbot, panel)
     assert ws.core.snapshots.steps() == [20, 30, 40] and "skipped" not in panel.snapshot_budget.used.text()
+    assert panel.banner.text() == ""  # the state is over: so is its banner
     assert "3 kept" in panel.snapshot_budget.used.text()
 
 
