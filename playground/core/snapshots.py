@@ -200,9 +200,23 @@ class SnapshotStore:
         steps = self.steps()
         return min(steps, key=lambda s: (abs(s - step), s)) if steps else None
 
+    def model_near(self, model, step: int):
+        """``model_at`` the snapshot closest to ``step`` (the earlier on a tie), found and opened at once, so
+        training thinning the snapshots meanwhile cannot take it away; ``model`` itself when there is none."""
+        with self._lock:
+            if not self._items:
+                return model
+            near = min(self._items, key=lambda s: (abs(s.step - step), s.step))
+            stream = open(near.path, "rb")
+        with stream:
+            return self._model_with(model, read_tensors(stream))
+
     def model_at(self, model, step: int):
         """A copy of ``model`` (on the CPU) holding the weights of the snapshot at ``step``."""
-        weights = self.read(step)
+        return self._model_with(model, self.read(step))
+
+    @staticmethod
+    def _model_with(model, weights: dict[str, torch.Tensor]):
         copied = copy.deepcopy(model).to("cpu")
         params = copied.state_dict()
         with torch.no_grad():

@@ -202,3 +202,17 @@ def test_the_folder_goes_at_exit_and_a_killed_processs_folder_at_the_next_start(
     store = SnapshotStore(root=tmp_path)
     store.capture(build_model(ModelConfig(**{**BIGGER, "n_layer": 1})), 0)
     assert not stale.exists() and folders(tmp_path) == [store.folder]
+
+
+def test_the_snapshot_nearest_a_step_is_found_and_read_at_once(tmp_path):
+    model = build_model(ModelConfig(**{**BIGGER, "n_layer": 1}))
+    store = SnapshotStore(root=tmp_path)
+    assert store.model_near(model, 5) is model  # none yet: the model as it is
+    for step in (0, 10):
+        store.capture(model, step)
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(1.0)
+    for step, expected in ((4, 0), (5, 0), (6, 10), (99, 10)):  # the closest; the earlier on a tie
+        near, at = store.model_near(model, step), store.model_at(model, expected)
+        assert all(torch.equal(a, b) for a, b in zip(near.state_dict().values(), at.state_dict().values())), step
