@@ -122,10 +122,14 @@ def thin_evenly(steps: list[int], keep: int) -> list[int]:
     return idx
 
 
+_swept: set[Path] = set()  # roots already cleared of stale folders by this process
+
+
 def remove_stale_folders(root: Path) -> None:
-    """Remove the snapshot folders of processes that are gone (killed before they could clean up)."""
-    if os.name != "posix":  # os.kill(pid, 0) only asks on POSIX
+    """Remove the snapshot folders of processes that are gone (killed before they could clean up); once a root."""
+    if os.name != "posix" or root in _swept:  # os.kill(pid, 0) only asks on POSIX
         return
+    _swept.add(root)
     for folder in root.glob(FOLDER_PREFIX + "*"):
         pid = folder.name[len(FOLDER_PREFIX):].partition("-")[0]
         if not pid.isdigit() or int(pid) == os.getpid():
