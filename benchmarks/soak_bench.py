@@ -264,7 +264,8 @@ def summary(soak: Soak, core, threads: int) -> int:
           f"({first[2] / 1024**2:.1f} -> {last[2] / 1024**2:.1f} MB; target <= {GROWTH_TARGET_MB} MB: "
           f"{'met' if growth <= GROWTH_TARGET_MB else 'MISSED'})")
     print(f"weight snapshots for Inspect: {len(core.snapshots)} kept, {last[4] / 1024**2:.1f} MB on disk "
-          f"(budget {core.snapshots.budget_bytes / 1024**2:.0f} MB, in {core.snapshots.folder}), not in resident memory")
+          f"(budget {core.snapshots.budget_bytes / 1024**2:.0f} MB, in {core.snapshots.folder}), "
+          "not in resident memory")
     if soak.trims:
         ms, mb = [t[2] for t in soak.trims], [t[3] for t in soak.trims]
         during = [(end - start) * 1000 for start, end in soak.long_gaps
