@@ -244,6 +244,7 @@ class SnapshotStore:
         why, when the file cannot be written (the snapshots already kept stay)."""
         if self.budget_bytes <= 0:
             return False
+        folder = None
         try:
             folder = self._folder()
             path = folder / f"{step:09d}.safetensors"
@@ -251,7 +252,10 @@ class SnapshotStore:
             write_atomic(path, lambda stream: write_tensors(stream, weights, metadata), durable=False)
             snap = Snapshot(step, path, sum(t.numel() * 4 for t in weights.values()))
         except (OSError, SaveError) as e:  # the atomic writer's SaveError carries the OSError as its cause
-            self.skipped = skipped_message(self.root_folder(), e if isinstance(e, OSError) else e.__cause__)
+            if self.folder == folder:
+                self.skipped = skipped_message(self.root_folder(), e if isinstance(e, OSError) else e.__cause__)
+            else:  # the store was cleared while this one was written: not a problem of the disk
+                shutil.rmtree(folder, ignore_errors=True)
             return False
         with self._lock:
             if self.folder != folder:  # cleared while this one was written: it belongs to nothing now

@@ -216,3 +216,21 @@ def test_the_snapshot_nearest_a_step_is_found_and_read_at_once(tmp_path):
     for step, expected in ((4, 0), (5, 0), (6, 10), (99, 10)):  # the closest; the earlier on a tie
         near, at = store.model_near(model, step), store.model_at(model, expected)
         assert all(torch.equal(a, b) for a, b in zip(near.state_dict().values(), at.state_dict().values())), step
+
+
+def test_a_snapshot_written_while_the_store_is_cleared_belongs_to_nothing(tmp_path):
+    model = build_model(ModelConfig(**{**BIGGER, "n_layer": 1}))
+    store = SnapshotStore(root=tmp_path)
+    weights = {k: v.detach().clone() for k, v in model.state_dict().items() if k in ("tok_emb.weight",)}
+    real = store._folder
+
+    def folder_then_cleared():  # the UI thread clears the store (a new model) while training writes one
+        folder = real()
+        store.clear()
+        return folder
+
+    store._folder = folder_then_cleared
+    assert store.put(3, weights) is False
+    assert len(store) == 0 and store.skipped is None and folders(tmp_path) == []
+    store._folder = real
+    assert store.put(4, weights) is True and store.steps() == [4] and len(folders(tmp_path)) == 1
