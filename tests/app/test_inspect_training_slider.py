@@ -1,5 +1,6 @@
 """Inspect's training-step slider: every view replays the snapshot of the chosen step, plays, never blocks."""
 
+import os
 from dataclasses import asdict
 
 import pytest
@@ -155,7 +156,7 @@ def test_a_new_model_leaves_only_the_model_now(qtbot, reversal):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-def test_slider_and_budget_fit_at_1280x720_and_the_minimum_size(qtbot, make_window, qapp, lang):
+def test_slider_and_budget_fit_at_1280x720_and_the_minimum_size(qtbot, make_window, qapp, lang, tmp_path):
     from playground.app.translation import install_translation, uninstall_translation
 
     if lang == "zh_CN":
@@ -185,6 +186,25 @@ def test_slider_and_budget_fit_at_1280x720_and_the_minimum_size(qtbot, make_wind
                 QApplication.processEvents()
                 qtbot.wait(30)
                 found += [f"{name} at {size.width()}x{size.height()}: {clip}" for clip in clipped_texts(window)]
+        assert found == []
+        # a snapshot that cannot be written: the panel says why, and still fits
+        blocker = tmp_path / "not a folder"
+        blocker.write_text("a file")
+        window.workspace.core.snapshots.root = blocker
+        window.workspace.core.snapshots.clear()
+        window.workspace.set_train_config(max_steps=4, eval_interval=4, batch_size=8)
+        train.start()
+        qtbot.waitUntil(lambda: train.state == "finished" and bool(window.workspace.core.snapshots.skipped),
+                        timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: str(blocker) in budget.used.text(), timeout=TIMEOUT)
+        for size in (window.size().__class__(1280, 720), window.minimumSize()):
+            window.resize(size)
+            window.show_panel("train")
+            QApplication.processEvents()
+            qtbot.wait(30)
+            found += [f"train at {size.width()}x{size.height()}: {clip}" for clip in clipped_texts(window)]
+            if os.environ.get("PLAYGROUND_SHOTS"):
+                window.grab().save(f"{os.environ['PLAYGROUND_SHOTS']}/train-skipped-{lang}-{size.width()}.png")
         assert found == []
         # the user lowers the budget: the snapshots are thinned at once, first and newest kept
         budget.budget.setValue(0)

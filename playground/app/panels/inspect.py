@@ -262,8 +262,7 @@ class InspectPanel(BackwardMode, Panel):
         core = self.workspace.core
         step = self.inspected_step() if step == "slider" else step
         model = core.ensure_model()
-        nearest = core.snapshots.nearest(step) if step is not None else None  # thinned meanwhile: the closest
-        return model if nearest is None else core.snapshots.model_at(model, nearest)
+        return model if step is None else core.snapshots.model_near(model, step)  # thinned meanwhile: the closest
 
     def refresh_steps(self) -> None:
         """Offer the workspace's snapshots on the slider (after an evaluation, a new model, a session)."""

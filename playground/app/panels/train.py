@@ -351,9 +351,18 @@ class TrainPanel(Panel):
         elif kind == "event" and row.get("event") == "checkpoint" and row.get("path"):
             self._add_checkpoint(row)
         if kind in ("eval", "event"):  # a snapshot is taken at an evaluation, dropped when training diverges
-            self.snapshot_budget.show_store(self.workspace.core.snapshots, self.workspace.core.model)
+            self._show_snapshots()
         if not self._status_timer.isActive():
             self._status_timer.start()
+
+    def _show_snapshots(self) -> None:
+        """The snapshots kept; a snapshot that could not be written also in the banner, unless it says more."""
+        store = self.workspace.core.snapshots
+        self.snapshot_budget.show_store(store, self.workspace.core.model)
+        if store.skipped and (not self.banner.text() or self.banner.topic == "snapshots"):
+            self.banner.show_message(store.skipped, "warning", "snapshots")
+        elif not store.skipped:
+            self.banner.clear_topic("snapshots")
 
     # --- state and status ----------------------------------------------------------------------
     def _set_state(self, state: str) -> None:
