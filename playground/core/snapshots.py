@@ -142,6 +142,43 @@ def remove_stale_folders(root: Path) -> None:
             pass  # alive, someone else's
 
 
+def mount_type(path: Path, mounts: str | None = None) -> str | None:
+    """The file-system type of the mount that holds ``path`` ("tmpfs", "ext4"...), from /proc/mounts; None elsewhere."""
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    best, kind = "", None
+    target = str(Path(path).resolve())
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind
+
+
+def scratch_root(mounts: str | None = None) -> Path:
+    """Where snapshot files go: the temporary folder, unless it is held in RAM (tmpfs, as on some Linux systems):
+    then the user's cache folder, so that snapshots stay out of memory. ``PLAYGROUND_SCRATCH`` overrides both."""
+    chosen = os.environ.get("PLAYGROUND_SCRATCH")
+    if chosen:
+        return Path(chosen)
+    temp = Path(tempfile.gettempdir())
+    if mount_type(temp, mounts) not in ("tmpfs", "ramfs"):
+        return temp
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "transformer-playground" / "snapshots"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return temp  # no cache folder to be had: RAM is better than no snapshots
+    return cache
+
+
 class SnapshotStore:
     """Snapshots by step, as float32 safetensors files in a temporary folder, within ``budget_mb`` of disk;
     thread-safe. ``every`` = 0 takes one at each evaluation; N > 0 one every N steps instead.
@@ -290,7 +327,7 @@ class SnapshotStore:
             self.capture(trainer.model, record.step)
 
     def root_folder(self) -> Path:
-        return Path(self.root) if self.root is not None else Path(tempfile.gettempdir())
+        return Path(self.root) if self.root is not None else scratch_root()
 
     def _folder(self) -> Path:
         with self._lock:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ import torch
 from safetensors.torch import load as load_torch
 
 from playground.core.model import ModelConfig, build_model
-from playground.core.snapshots import FOLDER_PREFIX, SnapshotStore, read_tensors, snapshot_bytes, write_tensors
+from playground.core.snapshots import (FOLDER_PREFIX, SnapshotStore, mount_type, read_tensors, scratch_root, snapshot_bytes,
+                                       write_tensors)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIGGER = dict(n_layer=4, n_head=4, d_model=256, d_ff=1024, vocab_size=2000, block_size=64)  # ~15 MB a snapshot
@@ -234,3 +236,29 @@ def test_a_snapshot_written_while_the_store_is_cleared_belongs_to_nothing(tmp_pa
     assert len(store) == 0 and store.skipped is None and folders(tmp_path) == []
     store._folder = real
     assert store.put(4, weights) is True and store.steps() == [4] and len(folders(tmp_path)) == 1
+
+
+MOUNTS = """proc /proc proc rw 0 0
+/dev/sda1 / ext4 rw 0 0
+tmpfs /tmp tmpfs rw,nosuid 0 0
+/dev/sdb1 /tmp/on\\040disk ext4 rw 0 0
+"""
+
+
+def test_the_mount_type_is_that_of_the_innermost_mount():
+    assert mount_type(Path("/tmp/x"), MOUNTS) == "tmpfs"
+    assert mount_type(Path("/tmp/on disk/x"), MOUNTS) == "ext4"
+    assert mount_type(Path("/tmpfoo"), MOUNTS) == "ext4"  # a name that only begins like /tmp is on /
+    assert mount_type(Path("/home/me"), MOUNTS) == "ext4"
+
+
+def test_snapshots_leave_a_temporary_folder_held_in_ram_for_the_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("PLAYGROUND_SCRATCH", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(tempfile, "tempdir", "/tmp")
+    assert scratch_root(MOUNTS) == tmp_path / "cache" / "transformer-playground" / "snapshots"
+    assert (tmp_path / "cache" / "transformer-playground" / "snapshots").is_dir()
+    on_disk = MOUNTS.replace("tmpfs /tmp tmpfs", "/dev/sdc1 /tmp ext4")
+    assert scratch_root(on_disk) == Path("/tmp")
+    monkeypatch.setenv("PLAYGROUND_SCRATCH", str(tmp_path / "mine"))
+    assert scratch_root(MOUNTS) == tmp_path / "mine"
