@@ -290,8 +290,22 @@ def train(trainer, name: str, quiet: bool = False) -> int:
     for line in report_lines(report) if report else ():
         out(line)
     out(_("Checkpoint: {p}").format(p=saved))
+    say_best(trainer)
     out(_("Sample from it: {cmd}").format(cmd=sample_hint(trainer)))
     return 0
+
+
+def say_best(trainer) -> None:
+    """Which evaluation was the best by the task's headline metric, and where its checkpoint is."""
+    from playground.core.train import BEST_FOLDER
+
+    best = trainer.best
+    folder = trainer.run_dir / "checkpoints" / BEST_FOLDER
+    if best is None or not (folder / "state.json").is_file():
+        return
+    out(_("Best evaluation: step {s} ({m}), kept in {p}; use it with --best, e.g. {cmd}").format(
+        s=best["step"], m=format_metrics({best["metric"]: best["value"]}), p=folder,
+        cmd=sample_hint(trainer) + " --best"))
 
 
 def resume_command(trainer) -> str:

@@ -268,12 +268,15 @@ def test_model_change_redraws_from_history(qtbot, make_panel):
     wait_idle(qtbot, panel)
     history = list(ws.core.history)
     ws.core.history.clear()
-    ws.core.history.extend(history[:8])  # as if a session with 6 steps, an eval and its attention record were loaded
+    sixth = next(i for i, row in enumerate(history) if row["kind"] == "step" and row["step"] == 6)
+    ws.core.history.extend(history[:sixth + 1])  # as if a session with 6 steps and the records of step 5 were loaded
     ws.model_changed.emit()
     assert len(points(panel.plot.train_raw_curve)[0]) == 6 and panel.metrics.step == 5
+    best = next(row for row in history if row.get("event") == "best")
+    assert best["step"] == 5 and panel.checkpoints.best_path == best["path"]  # step 5's best, listed again
     ws.set_model_config(d_model=16)  # a new model: no history
     assert points(panel.plot.train_raw_curve)[0].size == 0 and panel.metrics.rowCount() == 0
-    assert panel.checkpoint_paths() == []
+    assert panel.checkpoint_paths() == [] and panel.checkpoints.best_path is None
 
 
 def test_keep_a_curve_and_compare_with_a_saved_run(qtbot, make_panel, tmp_path):

@@ -348,7 +348,7 @@ class TrainPanel(Panel):
             self._show_metrics(row)
         elif kind in ("health", "attention"):
             self.health.add_row(row)
-        elif kind == "event" and row.get("event") == "checkpoint" and row.get("path"):
+        elif kind == "event" and row.get("event") in ("checkpoint", "best") and row.get("path"):
             self._add_checkpoint(row)
         if kind in ("eval", "event"):  # a snapshot is taken at an evaluation, dropped when training diverges
             self._show_snapshots()
@@ -459,7 +459,7 @@ class TrainPanel(Panel):
         for row in core.history:
             if row.get("kind") == "eval":
                 self._show_metrics(row)
-            elif row.get("kind") == "event" and row.get("event") == "checkpoint" and row.get("path"):
+            elif row.get("kind") == "event" and row.get("event") in ("checkpoint", "best") and row.get("path"):
                 self._add_checkpoint(row)
         self.plot.refresh()
         self._load_settings()
@@ -504,7 +504,10 @@ class TrainPanel(Panel):
         self.banner.show_message(self.tr("The checkpoint was not saved: {message}").format(message=message), "error")
 
     def _add_checkpoint(self, row: dict) -> None:
-        self.checkpoints.add(row)
+        if row["event"] == "best":
+            self.checkpoints.set_best(row)
+        else:
+            self.checkpoints.add(row)
 
     def checkpoint_paths(self) -> list[str]:
         return self.checkpoints.paths()
