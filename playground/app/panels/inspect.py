@@ -268,7 +268,8 @@ class InspectPanel(BackwardMode, Panel):
     def refresh_steps(self) -> None:
         """Offer the workspace's snapshots on the slider (after an evaluation, a new model, a session)."""
         core = self.workspace.core
-        self.step_slider.set_steps(core.snapshots.steps() if core.model is not None else [], core.trained_steps)
+        self.step_slider.set_steps(core.snapshots.steps() if core.model is not None else [], core.trained_steps,
+                                   pretrained=bool(core.pretrained))
 
     def _on_training_step(self, _step) -> None:
         """The slider moved: replay the same input at that step, one trace at a time, never waiting."""
