@@ -276,25 +276,13 @@ def resolve_checkpoint(path) -> Path:
         raise CheckpointError(_("{p} is a file: give the folder of a run or of a checkpoint").format(p=path))
     if (path / "state.json").is_file():
         return path
+    from playground.core.run_watch import newest_checkpoint_in  # the one reading of latest.json
+
     for folder in (path / "checkpoints", path):
-        latest = folder / "latest.json"
-        if latest.is_file():
-            return folder / latest_name(latest)
+        newest = newest_checkpoint_in(folder)
+        if newest is not None:
+            return newest
     return path  # load_checkpoint explains what is missing
-
-
-def latest_name(latest: Path) -> str:
-    from playground.core.limits import check_file_size
-
-    check_file_size(latest, 1024**2, _("read as a list of checkpoints"))  # a few dozen bytes when ours
-    try:
-        name = json.loads(latest.read_text(encoding="utf-8"))["path"]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
-        raise CheckpointError(_("{p} is damaged ({e}): give a checkpoint folder inside it instead").format(
-            p=latest, e=e)) from None
-    if not isinstance(name, str) or Path(name).name != name:
-        raise CheckpointError(_("{p} does not name a checkpoint folder").format(p=latest))
-    return name
 
 
 def load(path, device: str = "cpu"):
