@@ -544,8 +544,11 @@ class InspectPanel(BackwardMode, Panel):
 
     # --- sessions ------------------------------------------------------------------------------------
     def ui_state(self) -> dict:
-        return {"inspect_text": self.text.text(), "inspect_prefix": self.prefix.text()}
+        return {"inspect_text": self.text.text(), "inspect_prefix": self.prefix.text(), "inspect_mode": self.mode}
 
     def restore_ui_state(self, state: dict) -> None:
         self.text.setText(state.get("inspect_text", self.text.text()))
         self.prefix.setText(state.get("inspect_prefix", ""))
+        mode = state.get("inspect_mode", "forward")  # sessions saved before it was kept: the forward pass
+        if mode in ("forward", "backward") and mode != self.mode:
+            self.set_mode(mode)  # as its button does: the input is traced in that mode
