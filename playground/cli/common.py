@@ -351,11 +351,15 @@ class ProgressBar:
             self.draw(final=record.step >= self.total)
         elif record.kind == "eval":
             self.val_loss = record.metrics.get("val_loss")
-            self.clear()
-            self.stream.write(_("step {s}: {m}").format(s=record.step, m=format_metrics(record.metrics)) + "\n")
-            if self.tty:
-                self.draw(force=True)
-            self.stream.flush()
+            self.note(_("step {s}: {m}").format(s=record.step, m=format_metrics(record.metrics)))
+
+    def note(self, line: str) -> None:
+        """A line of its own (an evaluation, a warning); on a terminal the bar is drawn again below it."""
+        self.clear()
+        self.stream.write(line + "\n")
+        if self.tty:
+            self.draw(force=True)
+        self.stream.flush()
 
     def text(self) -> str:
         elapsed = time.perf_counter() - self.started

@@ -258,6 +258,7 @@ def train(trainer, name: str, quiet: bool = False) -> int:
         describe_start(trainer, name)
     bar = ProgressBar(trainer.cfg.max_steps, trainer.step, enabled=not quiet)
     started, metrics, report, ending, saved = time.perf_counter(), {}, None, None, None
+    warned = set()  # the kinds of health warning already printed
     with stop_on_interrupt(trainer, speak=main), stop_on_terminate(trainer):
         try:
             for record in trainer.run():
@@ -268,6 +269,9 @@ def train(trainer, name: str, quiet: bool = False) -> int:
                     ending = record
                 elif record.kind == "event" and record.event == "checkpoint":
                     saved = record.path
+                elif record.kind in ("health", "attention") and main:
+                    for line in health_warnings(record, warned):
+                        bar.note(line)
         except ProcessLost as e:
             bar.close()
             return process_lost(trainer, e)
@@ -292,6 +296,22 @@ def train(trainer, name: str, quiet: bool = False) -> int:
     out(_("Checkpoint: {p}").format(p=saved))
     out(_("Sample from it: {cmd}").format(cmd=sample_hint(trainer)))
     return 0
+
+
+def health_warnings(record, warned: set) -> list[str]:
+    """The training-health warnings of a record (see core.health) whose kind ``warned`` does not hold yet, as
+    lines: "playground: warning at step 20: Large updates in the embeddings: … Try a lower learning rate…"."""
+    from playground.core.health import describe
+
+    lines = []
+    for warning in record.warnings:
+        if warning["code"] in warned:
+            continue
+        warned.add(warning["code"])
+        message, advice = describe(warning)
+        lines.append(_("{prog}: warning at step {s}: {message} {advice}").format(
+            prog=PROG, s=record.step, message=message, advice=advice).rstrip())
+    return lines
 
 
 def resume_command(trainer) -> str:
