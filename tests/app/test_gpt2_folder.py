@@ -191,6 +191,7 @@ def test_pretrained_weights_show_no_training_steps_or_progress(qtbot, language, 
 
     window.workspace.replace_core(tiny_workspace("grammar").core)  # a model of its own again: steps and progress
     window.show_panel("inspect")
-    assert slider.slider.isVisible() and slider.step_label.text() == {"en": "step 0 (now)", "zh": "第 0 步（当前）"}[language]
+    assert slider.slider.isVisible()
+    assert slider.step_label.text() == {"en": "step 0 (now)", "zh": "第 0 步（当前）"}[language]
     window.show_panel("train")
     assert train.progress.isVisible() and window.step_label.text() == {"en": "Step 0", "zh": "第 0 步"}[language]

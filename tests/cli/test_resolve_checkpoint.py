@@ -1,4 +1,4 @@
-"""The command line finds a run's newest checkpoint as the app's run watch and Compare do: one reading of latest.json."""
+"""The command line finds a run's newest checkpoint as the app's watch and Compare do: one reading of latest.json."""
 
 import json
 
