@@ -279,10 +279,12 @@ def resolve_checkpoint(path, best: bool = False) -> Path:
         return best_checkpoint(path)
     if (path / "state.json").is_file():
         return path
+    from playground.core.run_watch import newest_checkpoint_in  # the one reading of latest.json
+
     for folder in (path / "checkpoints", path):
-        latest = folder / "latest.json"
-        if latest.is_file():
-            return folder / latest_name(latest)
+        newest = newest_checkpoint_in(folder)
+        if newest is not None:
+            return newest
     return path  # load_checkpoint explains what is missing
 
 
@@ -299,19 +301,6 @@ def best_checkpoint(path: Path) -> Path:
     raise CheckpointError(_("{p} has no best checkpoint: a run saves one (checkpoints/best) at each evaluation "
                             "that beats the earlier ones; leave out --best to use the latest checkpoint").format(p=path))
 
-
-def latest_name(latest: Path) -> str:
-    from playground.core.limits import check_file_size
-
-    check_file_size(latest, 1024**2, _("read as a list of checkpoints"))  # a few dozen bytes when ours
-    try:
-        name = json.loads(latest.read_text(encoding="utf-8"))["path"]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
-        raise CheckpointError(_("{p} is damaged ({e}): give a checkpoint folder inside it instead").format(
-            p=latest, e=e)) from None
-    if not isinstance(name, str) or Path(name).name != name:
-        raise CheckpointError(_("{p} does not name a checkpoint folder").format(p=latest))
-    return name
 
 
 def load(path, device: str = "cpu", best: bool = False):
@@ -380,12 +369,16 @@ class ProgressBar:
             self.draw(final=record.step >= self.total)
         elif record.kind == "eval":
             self.val_loss = record.metrics.get("val_loss")
-            self.clear()
             line = _("step {s}: {m}").format(s=record.step, m=format_metrics(record.metrics))
-            self.stream.write(line + (_(" (best so far)") if record.best else "") + "\n")
-            if self.tty:
-                self.draw(force=True)
-            self.stream.flush()
+            self.note(line + (_(" (best so far)") if record.best else ""))
+
+    def note(self, line: str) -> None:
+        """A line of its own (an evaluation, a warning); on a terminal the bar is drawn again below it."""
+        self.clear()
+        self.stream.write(line + "\n")
+        if self.tty:
+            self.draw(force=True)
+        self.stream.flush()
 
     def text(self) -> str:
         elapsed = time.perf_counter() - self.started

@@ -368,13 +368,22 @@ class Trainer:
     def _record(self, record):
         for hook in self.record_hooks:
             hook(self, record)
-        row = asdict(record)
+        self.append_row(asdict(record))
+        return record
+
+    def count_step(self, row: dict) -> None:
+        """A step taken outside the loop (Inspect's backward step, applied to the model): the next step of this
+        run, in its history and metrics.jsonl; ``row`` is its step record as a dict."""
+        self.step = row["step"]
+        self.append_row(row)
+
+    def append_row(self, row: dict) -> None:
+        """A record into the history and the run folder's metrics.jsonl."""
         self.history.append(row)
         if self.run_dir and self.processes.is_main:  # with several processes, rank 0 writes for all
             self.run_dir.mkdir(parents=True, exist_ok=True)
             with open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8") as f:
                 f.write(json.dumps(row) + "\n")
-        return record
 
     def state(self) -> dict:
         return {"step": self.step, "train": self.cfg.to_dict(), "task": self.task_spec, "best": self.best}

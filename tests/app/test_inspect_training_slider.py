@@ -240,3 +240,32 @@ def test_a_session_with_a_damaged_snapshot_opens_with_a_message_and_the_other_st
     assert window.panel("inspect").step_slider.positions == [0, 4, None]
     assert window.panel("train").snapshot_budget.budget.value() == 100  # the budget travels with the session
     assert "3 kept" in window.panel("train").snapshot_budget.used.text()
+
+
+def test_the_forward_or_backward_choice_travels_with_the_session(qtbot, make_window, tmp_path):
+    """Inspect's Forward/Backward choice was not saved: a session reopened in the forward pass."""
+    window = make_window("grammar")
+    ws = window.workspace
+    for record in ws.core.new_trainer(max_steps=4).run():
+        ws.record(asdict(record))
+    inspect = window.panel("inspect")
+    window.show_panel("inspect")
+    inspect.text.setText("the cat sees")
+    inspect.backward_button.click()
+    qtbot.waitUntil(lambda: not inspect.is_tracing() and inspect.backward is not None, timeout=TIMEOUT)
+    assert window.save_session_as(str(tmp_path / "backward"))
+    inspect.forward_button.click()
+    qtbot.waitUntil(lambda: not inspect.is_tracing(), timeout=TIMEOUT)
+    assert window.save_session_as(str(tmp_path / "forward"))
+    for name, mode in (("backward", "backward"), ("forward", "forward"), ("backward", "backward")):
+        with qtbot.waitSignal(window.session_loaded, timeout=TIMEOUT):
+            window.open_session(str(tmp_path / f"{name}.playground"))
+        qtbot.waitUntil(lambda: not inspect.is_tracing(), timeout=TIMEOUT)
+        assert inspect.mode == mode and inspect.ui_state()["inspect_mode"] == mode
+        assert (inspect.backward_button if mode == "backward" else inspect.forward_button).isChecked()
+        assert inspect.details.currentWidget() is inspect.active_detail()
+        if mode == "backward":
+            qtbot.waitUntil(lambda: inspect.backward is not None, timeout=TIMEOUT)
+            assert inspect.text.text() == "the cat sees" and inspect.banner.isHidden(), inspect.banner.text()
+    inspect.restore_ui_state({"inspect_text": "the cat"})  # a session saved before the choice was kept
+    assert inspect.mode == "forward"
