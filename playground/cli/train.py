@@ -83,7 +83,7 @@ def add_parser(subparsers) -> None:
     run.add_argument("--device", metavar="NAME", help=_("auto, cpu, cuda, cuda:1 or mps (default: auto)"))
     run.add_argument("--threads", type=positive_int, metavar="N", help=_("CPU threads for torch"))
     run.add_argument("--compile", choices=("auto", "on", "off"),
-                     help=_("compile the training step with torch.compile; auto: for CPU runs of 5,000 steps or "
+                     help=_("compile the training step with torch.compile; auto: for CPU runs of 10,000 steps or "
                             "more when a C++ compiler is found (default: auto)"))
     run.add_argument("--run-dir", metavar="DIR", help=_("folder for metrics and checkpoints "
                                                         "(default: runs/<data>-<date>-<time>)"))
