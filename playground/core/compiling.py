@@ -17,8 +17,8 @@ import subprocess
 from .i18n import _
 
 SETTINGS = ("auto", "on", "off")
-# "auto" compiles runs of at least this many steps still to go. Measured on the 2 shared cores (load 11-18,
-# never idle) with nanoGPT's CPU recipe, 2 threads: compiling took 27-61 s with inductor's cache warm, up to
+# "auto" compiles runs of at least this many steps still to go. Measured on the 2 shared cores (load 7-18,
+# never idle) with nanoGPT's CPU recipe, 2 threads: compiling took 13-61 s with inductor's cache warm, up to
 # 90 s with it empty; afterwards a step took 1.05x (median of per-round ratios) to 1.24x (ratio of medians)
 # less wall time and 5% less CPU time than eager, a few ms of a ~60 ms step: it pays back after roughly
 # 5,000-10,000 steps.
