@@ -22,7 +22,10 @@ then sets what the playground's start-up sets (``runtime.openmp_environment``), 
 it, and by default nanoGPT gets the same (``--nanogpt-omp ours``), so the ratio is the code's;
 ``--nanogpt-omp libgomp`` leaves nanoGPT libgomp's defaults, as ``python train.py`` gets them in a fresh
 shell (spinning ~3 ms between kernels: fast on an idle machine, many times slower on a busy one).
-``--nanogpt-env``/``--ours-env KEY=VALUE`` add variables to one worker. ``--contention`` also runs, every
+``--nanogpt-env``/``--ours-env KEY=VALUE`` add variables to one worker. ``--ours-compile on`` trains ours
+with ``TrainConfig.compile`` (the step's forward+backward through ``torch.compile``); ``--nanogpt-compile on``
+compiles nanoGPT's model as its ``train.py`` does with ``compile=True``. Each worker first trains one step
+on its own, timed apart (with compiling on, that step includes the compilation). ``--contention`` also runs, every
 round, a block of each with a busy process (a Python spin loop pinned to one core, stopped with SIGSTOP
 between those blocks) and prints that ratio too.
 
@@ -90,7 +93,7 @@ def full_val_loss(model, val_ids, block_size: int, batch_size: int = 64) -> floa
 class NanoGPTWorker:
     """nanoGPT's GPT and the essentials of its train.py loop, on the CPU recipe."""
 
-    def __init__(self, folder: Path, data: Path, seed: int, threads: int):
+    def __init__(self, folder: Path, data: Path, seed: int, threads: int, compile_: str = "off"):
         import numpy as np
         import torch
 
@@ -107,6 +110,9 @@ class NanoGPTWorker:
         self.model = GPT(GPTConfig(block_size=r["block_size"], vocab_size=65, n_layer=r["n_layer"],
                                    n_head=r["n_head"], n_embd=r["n_embd"], dropout=0.0, bias=False))
         self.optimizer = self.model.configure_optimizers(r["weight_decay"], r["lr"], r["betas"], "cpu")
+        self.raw_model = self.model  # evaluated eagerly, like ours
+        if compile_ == "on":  # train.py's compile=True: the whole module, after the optimizer is made
+            self.model = torch.compile(self.model)
         self.iter_num = 0
         self.X, self.Y = self.get_batch()
 
@@ -154,7 +160,7 @@ class NanoGPTWorker:
 class OursWorker:
     """The playground's model and Trainer, the way the CLI trains (its runtime settings first)."""
 
-    def __init__(self, data: Path, seed: int, threads: int, steps: int, health_interval: int):
+    def __init__(self, data: Path, seed: int, threads: int, steps: int, health_interval: int, compile_: str = "off"):
         from playground.core import runtime
 
         runtime.configure(threads)
@@ -170,10 +176,10 @@ class OursWorker:
                           d_ff=4 * r["n_embd"], block_size=r["block_size"], dropout=0.0, activation="gelu",
                           norm="pre", position="learned", tie_weights=True, bias=False)
         train = TrainConfig(batch_size=r["batch_size"], lr=r["lr"], min_lr=r["min_lr"], warmup_steps=r["warmup"],
-                            max_steps=steps, lr_decay_steps=r["decay_steps"], weight_decay=r["weight_decay"],
+                            max_steps=steps + 1, lr_decay_steps=r["decay_steps"], weight_decay=r["weight_decay"],
                             beta1=r["betas"][0], beta2=r["betas"][1], grad_clip=r["grad_clip"],
                             eval_interval=10**9, device="cpu", seed=seed, threads=threads,
-                            health_interval=health_interval)
+                            health_interval=health_interval, compile=compile_)
         torch.manual_seed(seed)
         self.model = build_model(cfg)
         task = LMTask(tokenizer=None, train_ids=train_ids, val_ids=self.val_ids, name="tinyshakespeare")
@@ -196,9 +202,9 @@ def worker_main(args) -> int:
     global CHANNEL
     CHANNEL, sys.stdout = sys.stdout, sys.stderr  # what the models print goes to stderr, replies to the pipe
     if args.worker == "nanogpt":
-        w = NanoGPTWorker(args.nanogpt, args.data, args.seed, args.threads)
+        w = NanoGPTWorker(args.nanogpt, args.data, args.seed, args.threads, args.nanogpt_compile)
     else:
-        w = OursWorker(args.data, args.seed, args.threads, args.steps, args.health_interval)
+        w = OursWorker(args.data, args.seed, args.threads, args.steps, args.health_interval, args.ours_compile)
     import torch
 
     reply({"ready": True, "threads": torch.get_num_threads(), "torch": torch.__version__,
@@ -206,11 +212,11 @@ def worker_main(args) -> int:
     for line in sys.stdin:
         cmd, *rest = line.split()
         if cmd == "train":
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             loss = w.train(int(rest[0]))
-            reply({"seconds": time.perf_counter() - t, "loss": loss})
+            reply({"seconds": time.perf_counter() - t, "cpu_seconds": time.process_time() - cpu, "loss": loss})
         elif cmd == "eval":
-            reply({"val_loss": full_val_loss(w.model, w.val_ids, RECIPE["block_size"])})
+            reply({"val_loss": full_val_loss(getattr(w, "raw_model", w.model), w.val_ids, RECIPE["block_size"])})
         else:
             return 0
     return 0
@@ -238,7 +244,8 @@ class Worker:
         env["PYTHONPATH"] = str(HERE.parents[1]) + os.pathsep + env.get("PYTHONPATH", "")
         cmd = [sys.executable, str(HERE), "--worker", kind, "--nanogpt", str(args.nanogpt), "--data", str(args.data),
                "--seed", str(args.seed), "--threads", str(args.threads), "--steps", str(args.steps),
-               "--health-interval", str(args.health_interval)]
+               "--health-interval", str(args.health_interval), "--ours-compile", args.ours_compile,
+               "--nanogpt-compile", args.nanogpt_compile]
         self.kind = kind
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         self.info = self.ask(None)
@@ -283,6 +290,10 @@ def main(argv=None) -> int:
                    help="nanoGPT's OpenMP settings: the playground's (default), plain passive, or libgomp's defaults")
     p.add_argument("--nanogpt-env", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--ours-env", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--ours-compile", choices=("off", "on", "auto"), default="off",
+                   help="ours: TrainConfig.compile (on: the step's forward+backward through torch.compile)")
+    p.add_argument("--nanogpt-compile", choices=("off", "on"), default="off",
+                   help="nanoGPT: torch.compile(model), as its train.py's compile=True (its CPU recipe says False)")
     p.add_argument("--worker", choices=("nanogpt", "ours"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
@@ -310,8 +321,14 @@ def compare(args) -> int:
                "ours": Worker("ours", args, args.ours_env)}
     for name, w in workers.items():
         print(f"{name:8} worker: torch {w.info['torch']}, threads {w.info['threads']}, OpenMP env {w.info['env']}")
+    first = {}
+    for name, w in workers.items():  # one step each first, timed apart: with --*-compile on, the compilation
+        first[name] = w.ask("train 1")["seconds"]
+    print(f"first step (compiling, if on): nanoGPT {first['nanogpt']:.1f} s, ours {first['ours']:.1f} s "
+          f"(compile: nanoGPT {args.nanogpt_compile}, ours {args.ours_compile})", flush=True)
     spinner = start_spinner() if args.contention else None
     ms = {(name, mode): [] for name in workers for mode in modes}
+    cpu_ms = {(name, mode): [] for name in workers for mode in modes}  # CPU time of the worker (all its threads)
     try:
         for rnd in range(args.rounds):
             for mode in modes:
@@ -322,6 +339,7 @@ def compare(args) -> int:
                 for name in order:
                     r = workers[name].ask(f"train {block}")
                     ms[name, mode].append(1000 * r["seconds"] / block)
+                    cpu_ms[name, mode].append(1000 * r["cpu_seconds"] / block)
                     losses[name] = r["loss"]
                 a, b = ms["nanogpt", mode][-1], ms["ours", mode][-1]
                 print(f"round {rnd + 1:2} {mode:9} ({block} steps each): nanoGPT {a:6.1f} ms/step, "
@@ -336,12 +354,17 @@ def compare(args) -> int:
             spinner.wait()
         for w in workers.values():
             w.close()
-    steps = args.rounds * len(modes) * block
+    steps = 1 + args.rounds * len(modes) * block
     for mode in modes:
         a, b = statistics.median(ms["nanogpt", mode]), statistics.median(ms["ours", mode])
         ratios = sorted(x / y for x, y in zip(ms["nanogpt", mode], ms["ours", mode]))
         print(f"{mode}: median nanoGPT {a:.1f} ms/step, ours {b:.1f} ms/step; ratio of medians {a / b:.2f}x; "
               f"per-round ratios {ratios[0]:.2f}–{ratios[-1]:.2f}x (median {statistics.median(ratios):.2f}x)")
+        print(f"{mode}: fastest block nanoGPT {min(ms['nanogpt', mode]):.1f} ms/step, ours {min(ms['ours', mode]):.1f} "
+              f"ms/step; ratio {min(ms['nanogpt', mode]) / min(ms['ours', mode]):.2f}x (on a loaded machine, the "
+              f"blocks least disturbed)")
+        a, b = statistics.median(cpu_ms["nanogpt", mode]), statistics.median(cpu_ms["ours", mode])
+        print(f"{mode}: CPU time (all threads) median nanoGPT {a:.1f} ms/step, ours {b:.1f} ms/step; ratio {a / b:.2f}x")
     print(f"validation loss after {steps} steps, whole validation split ({len(shakespeare_ids(args.data)[1]):,} "
           f"tokens): nanoGPT {val['nanogpt']:.4f}, ours {val['ours']:.4f}")
     print(f"threads {args.threads}; load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

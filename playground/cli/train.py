@@ -24,7 +24,7 @@ MODEL_OPTIONS = {"layers": "n_layer", "heads": "n_head", "width": "d_model", "ff
                  "tie_weights": "tie_weights", "bias": "bias", "family": "family", "hidden": "lstm_hidden"}
 TRAIN_OPTIONS = {"steps": "max_steps", "batch_size": "batch_size", "lr": "lr", "warmup": "warmup_steps",
                  "eval_interval": "eval_interval", "checkpoint_interval": "checkpoint_interval",
-                 "grad_accum": "grad_accum", "device": "device", "threads": "threads"}
+                 "grad_accum": "grad_accum", "device": "device", "threads": "threads", "compile": "compile"}
 CLEANING_OPTIONS = {"gutenberg": "gutenberg", "nfkc": "nfkc", "lower": "lowercase",
                     "strip_punctuation": "strip_punctuation", "collapse_whitespace": "collapse_whitespace"}
 DATA_OPTIONS = ("dataset", "text", "tokenizer", "vocab_size", "seed", *CLEANING_OPTIONS)
@@ -82,6 +82,9 @@ def add_parser(subparsers) -> None:
                      help=_("save a checkpoint every N steps (0: only at the end)"))
     run.add_argument("--device", metavar="NAME", help=_("auto, cpu, cuda, cuda:1 or mps (default: auto)"))
     run.add_argument("--threads", type=positive_int, metavar="N", help=_("CPU threads for torch"))
+    run.add_argument("--compile", choices=("auto", "on", "off"),
+                     help=_("compile the training step with torch.compile; auto: for CPU runs of 10,000 steps or "
+                            "more when a C++ compiler is found (default: auto)"))
     run.add_argument("--run-dir", metavar="DIR", help=_("folder for metrics and checkpoints "
                                                         "(default: runs/<data>-<date>-<time>)"))
     run.add_argument("--resume", metavar="CHECKPOINT_DIR",
@@ -141,6 +144,7 @@ def new_trainer(args):
 
     kind, seed = args.tokenizer, args.seed or 0  # None: the dataset's own kind, char for a text file
     model, train = given(args, MODEL_OPTIONS), train_overrides(args)
+    train.setdefault("compile", "auto")  # the app and the library train eagerly unless asked
     if args.dataset:
         if given(args, CLEANING_OPTIONS):
             raise ConfigError(_("the cleaning options (--gutenberg, --nfkc, --lower, --strip-punctuation, "
@@ -272,6 +276,9 @@ def train(trainer, name: str, quiet: bool = False) -> int:
                 elif record.kind in ("health", "attention") and main:
                     for line in health_warnings(record, warned):
                         bar.note(line)
+                elif record.kind == "event" and record.event == "compile" and main:
+                    bar.clear()
+                    err(record.message)
         except ProcessLost as e:
             bar.close()
             return process_lost(trainer, e)

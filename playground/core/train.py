@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-from . import distributed
+from . import compiling, distributed
 from .atomic import write_json_atomic
 from .checkpoint import Checkpoint, save_checkpoint
 from .device import autocast_for, resolve_device
@@ -24,6 +24,7 @@ from .evaluate import evaluate, is_better, split_report
 from .health import AttentionRecord, HealthMonitor, attention_record, entropy_batch
 from .i18n import _
 from .limits import check_fits, parameter_count
+from .model import Recorded
 from .optim import FlatAdamW
 from .tasks import IGNORE
 
@@ -52,12 +53,15 @@ class TrainConfig:
     threads: int | None = None  # torch CPU threads the caller (CLI, app) sets; the trainer leaves them alone
     amp: bool = True  # bf16 autocast on CUDA
     health_interval: int = 10  # layer health every N steps, attention entropy at evaluations; 0: off
+    compile: str = "off"  # the step's forward+backward through torch.compile: auto, on, off (compiling.py)
 
     def __post_init__(self):
         if self.batch_size < 1 or self.max_steps < 1 or self.grad_accum < 1:
             raise ConfigError(_("batch size, steps and accumulation must be at least 1"))
         if not (self.lr > 0 and self.min_lr >= 0):
             raise ConfigError(_("the learning rate must be positive"))
+        if self.compile not in compiling.SETTINGS:
+            raise ConfigError(_("compile must be one of: ") + ", ".join(compiling.SETTINGS))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -95,7 +99,7 @@ class EvalRecord:
 @dataclass
 class EventRecord:
     step: int
-    event: str  # "checkpoint", "best", "stopped", "finished", "diverged", "paused" (yielded, never recorded)
+    event: str  # "checkpoint", "best", "stopped", "finished", "diverged"; "paused", "compile" (yielded, never recorded)
     message: str = ""
     path: str | None = None
     kind: str = "event"
@@ -181,6 +185,9 @@ class Trainer:
         self.health = (HealthMonitor(self.model, self.optimizer, cfg.grad_clip, cfg.warmup_steps)
                        if cfg.health_interval > 0 else None)
         self._entropy_batch: dict | None = None  # made at the first evaluation
+        self.loss_fn = self.model_loss  # the step's forward; compiled at the first step if cfg.compile says so
+        self.compiled = False
+        self._notices: list[str] = []  # one-line messages about compiling, yielded as "compile" events
 
     # --- control, from any thread ------------------------------------------------------
     def request_stop(self) -> None:
@@ -206,6 +213,8 @@ class Trainer:
         cfg, started = self.cfg, time.perf_counter()
         autocast = autocast_for(self.device, cfg.amp)
         self._keep_good()
+        self._start_compiling()
+        yield from self._notice_events()
         while self.step < cfg.max_steps:
             if self.paused:  # a state, not history: not recorded; a consumer may serve requests, then go on
                 yield EventRecord(self.step, "paused", _("training paused at step {s}").format(s=self.step))
@@ -214,6 +223,7 @@ class Trainer:
                 yield self._record(EventRecord(self.step, "stopped", _("training stopped at step {s}").format(s=self.step)))
                 return
             record = self.train_step(autocast, started)
+            yield from self._notice_events()
             if record is None:
                 yield from self._diverged(self.step + 1)  # the step that failed did not count
                 return
@@ -243,9 +253,13 @@ class Trainer:
     def train_step(self, autocast, started: float) -> StepRecord | None:
         """One optimizer step (with accumulation); None if the loss or gradient is not finite."""
         cfg, t0 = self.cfg, time.perf_counter()
-        g = self.batch_rng.manual_seed(cfg.seed * 1_000_003 + self.step)  # data order by step: resumable
-        with self._dropout_rng():
-            total, tokens = self._forward_backward(g, autocast)
+        try:
+            total, tokens = self._seeded_forward_backward(autocast)
+        except Exception as e:  # noqa: BLE001 - whatever breaks inside inductor, training goes on eagerly
+            if not self.compiled:
+                raise
+            self._stop_compiling(e)
+            total, tokens = self._seeded_forward_backward(autocast)  # a genuine error raises again here
         norm = self.optimizer.clip_grad_norm(cfg.grad_clip).item()
         if not (math.isfinite(total) and math.isfinite(norm)):
             return None
@@ -255,6 +269,41 @@ class Trainer:
         seconds = time.perf_counter() - t0
         return StepRecord(self.step, total, lr, norm, tokens / seconds, time.perf_counter() - started,
                           str(self.device))
+
+    def _seeded_forward_backward(self, autocast) -> tuple[float, int]:
+        g = self.batch_rng.manual_seed(self.cfg.seed * 1_000_003 + self.step)  # data order by step: resumable
+        with self._dropout_rng():
+            return self._forward_backward(g, autocast)
+
+    def model_loss(self, idx, targets, src=None):
+        """The step's forward: the model's mean loss over the batch (what ``compiling.compiled`` compiles)."""
+        return self.model(idx, targets, src=src)[1]
+
+    def _start_compiling(self) -> None:
+        """Compile the step's forward+backward if ``cfg.compile`` asks for it and it can (``compiling.decide``);
+        the model itself stays as it is, so evaluation, health readings and the recorder run it eagerly."""
+        if self.compiled or self.cfg.compile == "off" or self.processes.active:
+            return
+        family = getattr(self.model.cfg, "family", "transformer")
+        on, why_not = compiling.decide(self.cfg.compile, self.device.type, family, self.cfg.max_steps - self.step)
+        if why_not:
+            self._notices.append(why_not)
+        if on:
+            for module in self.model.modules():  # as model.recording() leaves them (the health readings record):
+                if isinstance(module, Recorded):  # else that first recording would make inductor compile again
+                    module.recorder = None
+            self.loss_fn, self.compiled = compiling.compiled(self.model_loss), True
+            self._notices.append(_("compiling the training step (torch.compile): the first step takes up to a "
+                                   "few minutes"))
+
+    def _notice_events(self):
+        while self._notices:
+            yield EventRecord(self.step, "compile", self._notices.pop(0))
+
+    def _stop_compiling(self, error: Exception) -> None:
+        self.loss_fn, self.compiled = self.model_loss, False
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+        self._notices.append(_("compiling the training step failed, training without it: {e}").format(e=first))
 
     @contextlib.contextmanager
     def _dropout_rng(self):
@@ -289,7 +338,7 @@ class Trainer:
         for batch, n in zip(batches, counted):
             share = n / everyone
             with autocast():
-                _logits, loss = self.model(batch["idx"], batch["targets"], src=batch.get("src"))
+                loss = self.loss_fn(batch["idx"], batch["targets"], batch.get("src"))
             (loss * share).backward()
             total += loss.item() * share
             tokens += batch["idx"].numel()

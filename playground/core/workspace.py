@@ -184,7 +184,8 @@ class Workspace:
         recipe = self.require_recipe()
         self.refuse_pretrained()
         train = replace(recipe.train, **train_changes) if train_changes else recipe.train
-        train = replace(train, max_steps=self.trained_steps + train.max_steps)
+        # the app trains eagerly (compile off) even when a checkpoint of a compiled CLI run set its recipe
+        train = replace(train, max_steps=self.trained_steps + train.max_steps, compile="off")
         trainer = Trainer(self.ensure_model(), recipe.task, train, run_dir, recipe.spec, pause_switch)
         if self.trainer is not None:  # keep the optimizer's moments and the best evaluation across start/stop
             trainer.optimizer.load_state_dict(self.trainer.optimizer.state_dict())

@@ -46,13 +46,15 @@ def test_ours_worker_trains_in_blocks_and_evaluates(tmp_path):
     """The worker process for ours, spoken to as the coordinator does: ready, two blocks, eval, quit."""
     text = tmp_path / "corpus.txt"
     text.write_text(("To be, or not to be: that is the question. 生存还是毁灭 🙂\n" * 60), encoding="utf-8")
-    args = argparse.Namespace(nanogpt=tmp_path, data=text, seed=3, threads=1, steps=6, health_interval=2)
+    args = argparse.Namespace(nanogpt=tmp_path, data=text, seed=3, threads=1, steps=6, health_interval=2,
+                              ours_compile="off", nanogpt_compile="off")
     worker = nanogpt_bench.Worker("ours", args, ["PLAYGROUND_TEST=1"])
     try:
         assert worker.info["ready"] and worker.info["threads"] == 1
         assert worker.info["env"]["OMP_WAIT_POLICY"] == "PASSIVE"  # the playground's start-up settings
         first, second = worker.ask("train 3"), worker.ask("train 3")
         assert first["seconds"] > 0 and math.isfinite(first["loss"]) and math.isfinite(second["loss"])
+        assert 0 < first["cpu_seconds"] and 0 < second["cpu_seconds"]
         val = worker.ask("eval")["val_loss"]
         assert 0 < val < 2 * math.log(65)
     finally:
