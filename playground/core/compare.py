@@ -255,8 +255,17 @@ def model_of(run: RunInfo):
     return None, None
 
 
+@dataclass
+class Sample:
+    """What one run wrote: the prompt as typed, then the model's text after it (spaced to follow it)."""
+
+    prompt: str  # as the user typed it; for a task of examples, the source
+    text: str  # the continuation (StreamText fits its first space to the typed prompt); a task's target
+    pairs: bool = False  # a source → target task: ``text`` answers the prompt rather than continuing it
+
+
 def sample_side_by_side(runs, prompt: str, seed: int, max_new_tokens: int = 60, temperature: float = 0.8):
-    """Yield (index, text or None, error or None) per run: the same prompt and seed through each run's model.
+    """Yield (index, Sample or None, error or None) per run: the same prompt and seed through each run's model.
 
     A built-in of source → target examples reads the prompt as the source; a text continues it.
     """
@@ -266,16 +275,22 @@ def sample_side_by_side(runs, prompt: str, seed: int, max_new_tokens: int = 60, 
             if model is None:
                 yield index, None, _("this run saved no checkpoint, so there is no model to sample from")
                 continue
-            yield index, sample_text(model, tokenizer, run.spec, prompt, seed, max_new_tokens, temperature), None
+            text = sample_text(model, tokenizer, run.spec, prompt, seed, max_new_tokens, temperature)
+            yield index, Sample(prompt, text, is_pairs(run.spec)), None
         except PlaygroundError as e:
             yield index, None, str(e)
+
+
+def is_pairs(spec: dict) -> bool:
+    """Whether the data a spec names is a built-in of source → target examples (else a text to continue)."""
+    return bool(spec.get("dataset")) and get_dataset(spec["dataset"]).kind != "lm"
 
 
 def sample_text(model, tokenizer, spec: dict, prompt: str, seed: int, max_new_tokens: int = 60,
                 temperature: float = 0.8) -> str:
     """The text ``model`` writes after ``prompt`` with ``seed`` (the prompt not included)."""
     cfg = model.cfg
-    pairs = bool(spec.get("dataset")) and get_dataset(spec["dataset"]).kind != "lm"
+    pairs = is_pairs(spec)
     src_ids = None
     if pairs:
         rows = PairTask(tokenizer, [], [], architecture=cfg.architecture).rows_prompt([tokenizer.encode_ids(prompt)])
