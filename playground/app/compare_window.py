@@ -302,7 +302,7 @@ class CompareWindow(QDialog):
         self.differences.setText(self.tr("Settings that differ: {list}").format(list=differences) if differences
                                  else self.tr("Tick two or more runs to compare them.") if len(runs) < 2
                                  else self.tr("The runs have the same settings."))
-        if self.samples.labels != [run.label for run in runs]:  # other runs: the old samples no longer apply
+        if self.samples.labels != [run.label for run in runs]:  # the runs still compared keep their samples
             self.samples.set_runs([run.label for run in runs])
 
     def _on_current_record(self, _row: dict) -> None:
@@ -338,7 +338,7 @@ class CompareWindow(QDialog):
     def generate(self) -> Job:
         """The same prompt and seed through each compared run's newest weights, in the background."""
         runs = self.compared_runs()
-        self.samples.set_runs([run.label for run in runs])
+        self.samples.set_runs([run.label for run in runs], keep=False)
         prompt, seed, length = self.samples.prompt.text(), self.samples.seed.value(), self.samples.length.value()
 
         def samples():

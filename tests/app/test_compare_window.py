@@ -204,6 +204,12 @@ def test_a_run_is_removed_and_the_others_keep_their_ticks(qtbot, tmp_path):
     assert [run.label for run in window.compared_runs()] == ["current run", "run", "run (2)"]
     assert list(window.curves.plotted) == ["current run", "run", "run (2)"]
     assert exporter_of(window.table).table()[0] == ["", "current run", "run", "run (2)"]
+    with qtbot.waitSignal(window.generate().finished, timeout=TIMEOUT):
+        pass
+    samples = [window.samples.text_of(i) for i in range(3)]
+    window.run_list.item(1).setCheckState(Qt.CheckState.Unchecked)  # the runs still compared keep their samples
+    assert [window.samples.text_of(i) for i in range(2)] == [samples[0], samples[2]] and samples[0]
+    window.run_list.item(1).setCheckState(Qt.CheckState.Checked)
     window.run_list.setCurrentRow(0)
     assert not window.remove_button.isEnabled()  # the current run is unticked, not removed
     window.run_list.item(2).setCheckState(Qt.CheckState.Unchecked)
@@ -213,7 +219,9 @@ def test_a_run_is_removed_and_the_others_keep_their_ticks(qtbot, tmp_path):
     assert [e.label for e in window.entries] == ["current run", "run (2)"]
     assert window.run_list.item(1).checkState() == Qt.CheckState.Unchecked
     assert [run.label for run in window.compared_runs()] == ["current run"] and window.table.columnCount() == 1
-    assert window.samples.labels == ["current run"]
+    assert window.samples.labels == ["current run"] and window.samples.text_of(0) == samples[0]
+    add_folder(qtbot, window, tmp_path / "run")  # the label of a run removed: none of its sample
+    assert window.samples.labels == ["current run", "run"] and window.samples.text_of(1) == ""
 
 
 def test_a_run_training_here_cannot_be_removed_until_it_ends(qtbot, tmp_path):

@@ -56,9 +56,11 @@ class CompareSamples(QWidget):
         column.addWidget(scroll, 1)
         self.texts: list[QPlainTextEdit] = []
         self.labels: list[str] = []
+        self.shown: dict[str, tuple] = {}  # label -> (sample, error) in its box, kept while the run stays compared
 
-    def set_runs(self, labels: list[str]) -> None:
-        """One empty box per run, titled with its label."""
+    def set_runs(self, labels: list[str], keep: bool = True) -> None:
+        """One box per run, titled with its label; a run already shown keeps its sample when ``keep``."""
+        kept = {label: self.shown[label] for label in labels if label in self.shown} if keep else {}
         while self.boxes_row.count():
             box = self.boxes_row.takeAt(0).widget()
             box.setParent(None)
@@ -73,12 +75,16 @@ class CompareSamples(QWidget):
             QVBoxLayout(group).addWidget(text)
             self.boxes_row.addWidget(group, 1)
             self.texts.append(text)
+        self.shown = {}
+        for label, shown in kept.items():
+            self.show_text(self.labels.index(label), *shown)
 
     def show_text(self, index: int, sample, error: str | None) -> None:
         """Fill box ``index`` with a ``core.compare.Sample`` (prompt dimmed, then the model's text), or the error."""
         if not 0 <= index < len(self.texts):
             return
         box = self.texts[index]
+        self.shown[self.labels[index]] = (sample, error)
         if error is not None or sample is None:
             box.setPlainText(self.tr("(no sample: {reason})").format(reason=error))
             return
