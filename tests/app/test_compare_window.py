@@ -81,6 +81,7 @@ def test_runs_overlaid_by_step_and_by_wall_time(qtbot, tmp_path):
     assert [p[2] for p in points if p[0] == "second" and p[1] == "train"] == pytest.approx([r["elapsed"] for r in steps])
     header, cells = exporter_of(window.table).table()
     assert header == ["", "current run", "second"] and cells[0][0] == "Validation loss"
+    assert window.curves.legend.opts["brush"].color().alpha() < 255  # a curve under the legend still shows
     window.run_list.item(0).setCheckState(Qt.CheckState.Unchecked)
     assert [run.label for run in window.compared_runs()] == ["second"]
     assert window.table.columnCount() == 1

@@ -15,6 +15,7 @@ from ...core.compare import config_differences, curves, summary
 from ..numbers import format_count, format_float, format_short
 from .metrics_table import MetricsTable, format_metric
 
+LEGEND_ALPHA = 170  # of 255: the legend's background lets the curves under it show
 RUN_COLORS = ["#1f77b4", "#e8710a", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf", "#bcbd22"]
 
 
@@ -70,7 +71,9 @@ class CompareCurves(pg.PlotWidget):
         item.setLabel("left", self.tr("loss (solid: training, dashed: validation)"), color=text)
         item.setLabel("bottom", self.axis_title(), color=text)
         self.legend.setLabelTextColor(text)
-        self.legend.setBrush(pg.mkBrush(palette.color(QPalette.ColorRole.Base)))
+        background = palette.color(QPalette.ColorRole.Base)
+        background.setAlpha(LEGEND_ALPHA)  # the curves under the legend still show (with wall time they reach it)
+        self.legend.setBrush(pg.mkBrush(background))
 
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "legend"):
