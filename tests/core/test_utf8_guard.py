@@ -65,24 +65,6 @@ def test_after_a_lead_byte_only_its_continuation_bytes_may_follow():
     assert between[tok.token_to_id("\n")] and not guard.allowed(state)[tok.eos_id]  # <eos> only between characters
 
 
-@pytest.mark.parametrize("kind", ["bpe", "unigram", "wordpiece", "word"])
-def test_every_whole_token_of_the_corpus_is_allowed_between_characters(kind):
-    """The guard takes nothing away from text the model learnt: every token of the corpus stays allowed."""
-    tok = tokenizer(kind)
-    between = Utf8Guard(tok).allowed(ACCEPT)
-    for line in CORPUS[:3]:
-        ids = tok.encode_ids(line)
-        whole = [i for i in ids if "\ufffd" not in tok.decode([i])]  # BPE pieces of a character are not whole
-        assert whole and all(between[i] for i in whole), line
-
-
-def test_utf8_automaton_rejects_overlong_and_surrogate_forms():
-    assert next_state(ACCEPT, 0xC0) == next_state(ACCEPT, 0xF5) == -1  # never in UTF-8
-    assert next_state(next_state(ACCEPT, 0xE0), 0x80) == -1  # overlong three-byte form
-    assert next_state(next_state(ACCEPT, 0xED), 0xA0) == -1  # a surrogate
-    assert next_state(next_state(ACCEPT, 0xE6), 0x82) == 1
-
-
 def test_c1_controls_and_the_planes_without_visible_characters_are_never_started():
     """Seen in Compare on a novel: a char model 40 steps in wrote "\x93" and U+866A9, a box each in the text view."""
     tok = tokenizer("char")
@@ -103,3 +85,22 @@ def test_c1_controls_and_the_planes_without_visible_characters_are_never_started
         for byte in text.encode("utf-8"):
             state = next_state(state, byte) if state != -1 else -1
         assert state == -1, text
+
+
+@pytest.mark.parametrize("kind", ["bpe", "unigram", "wordpiece", "word"])
+def test_every_whole_token_of_the_corpus_is_allowed_between_characters(kind):
+    """The guard takes nothing away from text the model learnt: every token of the corpus stays allowed."""
+    tok = tokenizer(kind)
+    between = Utf8Guard(tok).allowed(ACCEPT)
+    for line in CORPUS[:3]:
+        ids = tok.encode_ids(line)
+        whole = [i for i in ids if "\ufffd" not in tok.decode([i])]  # BPE pieces of a character are not whole
+        assert whole and all(between[i] for i in whole), line
+
+
+def test_utf8_automaton_rejects_overlong_and_surrogate_forms():
+    assert next_state(ACCEPT, 0xC0) == next_state(ACCEPT, 0xF5) == -1  # never in UTF-8
+    assert next_state(next_state(ACCEPT, 0xE0), 0x80) == -1  # overlong three-byte form
+    assert next_state(next_state(ACCEPT, 0xED), 0xA0) == -1  # a surrogate
+    assert next_state(next_state(ACCEPT, 0xE6), 0x82) == 1
+
