@@ -51,20 +51,6 @@ def test_sampling_an_untrained_model_writes_only_whole_printable_characters(kind
         assert unreadable(whole) == [], (kind, seed, whole)
 
 
-def test_after_a_lead_byte_only_its_continuation_bytes_may_follow():
-    tok = tokenizer("char")
-    guard = Utf8Guard(tok)
-    e6 = tok.token_to_id("<0xE6>")
-    state = guard.after(ACCEPT, e6)  # 悟 is E6 82 9F
-    allowed = {tok.id_to_token(i) for i in guard.allowed(state).nonzero().flatten().tolist()}
-    assert allowed == {f"<0x{b:02X}>" for b in range(0x80, 0xC0)}
-    assert guard.state_after([e6, tok.token_to_id("<0x82>"), tok.token_to_id("<0x9F>")]) == ACCEPT
-    between = guard.allowed(ACCEPT)
-    assert between[tok.token_to_id("a")] and between[tok.token_to_id("悟")] and between[tok.eos_id]
-    assert not between[tok.token_to_id("<0x02>")] and not between[tok.token_to_id("<0x9F>")]
-    assert between[tok.token_to_id("\n")] and not guard.allowed(state)[tok.eos_id]  # <eos> only between characters
-
-
 def test_c1_controls_and_the_planes_without_visible_characters_are_never_started():
     """Seen in Compare on a novel: a char model 40 steps in wrote "\x93" and U+866A9, a box each in the text view."""
     tok = tokenizer("char")
@@ -87,6 +73,20 @@ def test_c1_controls_and_the_planes_without_visible_characters_are_never_started
         assert state == -1, text
 
 
+def test_after_a_lead_byte_only_its_continuation_bytes_may_follow():
+    tok = tokenizer("char")
+    guard = Utf8Guard(tok)
+    e6 = tok.token_to_id("<0xE6>")
+    state = guard.after(ACCEPT, e6)  # 悟 is E6 82 9F
+    allowed = {tok.id_to_token(i) for i in guard.allowed(state).nonzero().flatten().tolist()}
+    assert allowed == {f"<0x{b:02X}>" for b in range(0x80, 0xC0)}
+    assert guard.state_after([e6, tok.token_to_id("<0x82>"), tok.token_to_id("<0x9F>")]) == ACCEPT
+    between = guard.allowed(ACCEPT)
+    assert between[tok.token_to_id("a")] and between[tok.token_to_id("悟")] and between[tok.eos_id]
+    assert not between[tok.token_to_id("<0x02>")] and not between[tok.token_to_id("<0x9F>")]
+    assert between[tok.token_to_id("\n")] and not guard.allowed(state)[tok.eos_id]  # <eos> only between characters
+
+
 @pytest.mark.parametrize("kind", ["bpe", "unigram", "wordpiece", "word"])
 def test_every_whole_token_of_the_corpus_is_allowed_between_characters(kind):
     """The guard takes nothing away from text the model learnt: every token of the corpus stays allowed."""
@@ -103,4 +103,3 @@ def test_utf8_automaton_rejects_overlong_and_surrogate_forms():
     assert next_state(next_state(ACCEPT, 0xE0), 0x80) == -1  # overlong three-byte form
     assert next_state(next_state(ACCEPT, 0xED), 0xA0) == -1  # a surrogate
     assert next_state(next_state(ACCEPT, 0xE6), 0x82) == 1
-
