@@ -31,6 +31,7 @@ from .train import TrainConfig
 from .workspace import Workspace, match_architecture
 
 METRICS = ("val_loss", "exact_match", "accuracy", "chrf")  # the final figures compared, when a run has them
+HOW_IT_RAN = ("threads", "device", "compile")  # training settings that change how a run ran, not what it trained
 # What "Run the same data with another model" may change: (field, value) pairs, one at a time.
 VARIANTS = (("family", "transformer"), ("family", "lstm"), ("position", "learned"), ("position", "sinusoidal"),
             ("position", "rope"), ("norm", "pre"), ("norm", "post"))
@@ -196,8 +197,8 @@ def config_differences(runs) -> list[tuple[str, list]]:
         dicts = [getattr(run, part) for run in runs]
         known = [d for d in dicts if d]
         for key in dict.fromkeys(key for d in known for key in d):
-            if key in ("threads", "device", "max_steps"):
-                continue  # how it ran, not what was trained; the steps trained are in the table (max_steps
+            if key in HOW_IT_RAN or key == "max_steps":
+                continue  # not what was trained; the steps trained are in the table (max_steps
                 # is the setting of one press of Start in a workspace, the total in a checkpoint)
             if any(d.get(key) != known[0].get(key) for d in known):
                 out.append((key, [d.get(key) if d else None for d in dicts]))

@@ -10,6 +10,7 @@ from playground.app.export import exporter_of
 from playground.app.qworkspace import QWorkspace
 from playground.app.training import TrainingRun
 from playground.app.widgets.metrics_table import format_metric
+from playground.core.compare import HOW_IT_RAN
 from playground.core.model import ModelConfig
 from playground.core.recipes import recipe_for_text
 from playground.core.sample import SampleConfig, continued_text, generate
@@ -241,7 +242,7 @@ def test_a_run_training_here_cannot_be_removed_until_it_ends(qtbot, tmp_path):
 def test_every_setting_that_can_differ_is_named_in_words(qtbot, tmp_path):
     window = open_window(qtbot, tiny_workspace("grammar"), tmp_path)
     keys = [*ModelConfig().to_dict(), *TrainConfig().to_dict()]
-    assert [key for key in keys if key not in ("threads", "device", *window.table.setting_names())] == []
+    assert [key for key in keys if key not in (*HOW_IT_RAN, *window.table.setting_names())] == []
     assert window.table.setting_name("warmup_steps") == "warm-up steps"
     assert [window.table.value_text(v) for v in (True, False, None, "rope", 3)] == ["yes", "no", "—", "RoPE", "3"]
 
