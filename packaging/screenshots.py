@@ -239,6 +239,7 @@ def main(argv: list[str]) -> int:
         shoot_inspect(shots, "grammar", "the small cat sees")  # the decoder-only kind, in the light theme
         shoot_health(shots, "grammar")
         shoot_backward(shots, "grammar", "the small cat sees the")
+        shoot_compare(shots)
         window.shutdown()  # not close(): it would ask, in a modal box nobody sees, to save the trained weights
     language = ["--lang", LANGUAGE] if LANGUAGE else []
     return subprocess.run([sys.executable, __file__, "--presentation", str(folder), *language], check=False).returncode
@@ -336,6 +337,32 @@ def shoot_health(shots, dataset: str) -> None:
     train.views.setCurrentWidget(train.health)
     shots.shoot(f"train-health-{dataset}", "train")
     train.views.setCurrentIndex(0)
+
+
+def shoot_compare(shots, steps: int = 300) -> None:
+    """The Compare window at 1280 × 720 (README's size): grammar's run beside the same data with RoPE positions
+    and with the seed's LSTM, samples generated: compare-grammar.png (its Curves tab)."""
+    window, app = shots.window, shots.app
+    shots.choose("grammar")
+    window.workspace.set_train_config(max_steps=steps, eval_interval=steps // 6)
+    train = window.panel("train")
+    train.start()
+    wait_until(app, lambda: train.state == "finished", timeout=900)
+    compare = train.open_compare_window()
+    compare.resize(1280, 720)
+    for choice in (("position", "rope"), ("family", "lstm")):
+        compare.change.setCurrentIndex(compare.change.findData("=".join(choice)))
+        compare.train_variant()
+        wait_until(app, lambda: compare.variant is None, timeout=900)
+    compare.samples.prompt.setText("the small cat")
+    compare.generate()
+    wait_until(app, lambda: not compare.jobs, timeout=120)
+    compare.tabs.setCurrentIndex(0)
+    for _ in range(5):
+        app.processEvents()
+    path = shots.folder / "compare-grammar.png"
+    print(path, "written" if save_png(compare.grab().toImage(), path) else "unchanged")
+    compare.close()
 
 
 def shoot_backward(shots, dataset: str, text: str) -> None:

@@ -120,6 +120,7 @@ class CompareWindow(QDialog):
         box.addWidget(QLabel(self.tr("Runs (ticked ones are compared)")))
         self.run_list = QListWidget()
         self.run_list.itemChanged.connect(lambda _item: self.redraw())
+        self.run_list.currentRowChanged.connect(lambda _row: self._update_enabled())
         box.addWidget(self.run_list, 1)
         row = QHBoxLayout()
         self.add_folder_button = QPushButton(self.tr("Add run…"))
@@ -131,6 +132,13 @@ class CompareWindow(QDialog):
         self.add_session_button.clicked.connect(self._choose_session)
         row.addWidget(self.add_folder_button)
         row.addWidget(self.add_session_button)
+        box.addLayout(row)
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button.setToolTip(self.tr("Take the selected run out of the comparison (its files stay)"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        row = QHBoxLayout()
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
         box.addLayout(row)
         box.addWidget(self._build_variant())
         side.setMinimumWidth(250)
@@ -211,6 +219,7 @@ class CompareWindow(QDialog):
             item.setCheckState(Qt.CheckState.Checked if checked.get(id(entry), True) else Qt.CheckState.Unchecked)
             self.run_list.addItem(item)
         self.run_list.blockSignals(False)
+        self._update_enabled()
 
     def _is_checked(self, index: int) -> bool:
         return self.run_list.item(index).checkState() == Qt.CheckState.Checked
@@ -220,9 +229,29 @@ class CompareWindow(QDialog):
         while entry.label in labels:  # the curves and the table tell runs apart by their labels
             n += 1
             entry.label = f"{base} ({n})"
+        if entry.run is not None:
+            entry.run.label = entry.label  # the curves, the table and the samples show the run's own label
         self.entries.append(entry)
         self._fill_list()
         self.redraw()
+
+    def remove_selected(self) -> None:
+        """Take the selected run out of the list (not the current run, nor a run still training here)."""
+        row = self.run_list.currentRow()
+        if not self._removable(row):
+            return
+        self.run_list.blockSignals(True)
+        self.run_list.takeItem(row)  # so that the ticks of the runs after it stay theirs
+        self.run_list.blockSignals(False)
+        del self.entries[row]
+        self._fill_list()
+        self.run_list.setCurrentRow(min(row, len(self.entries) - 1))
+        self.redraw()
+
+    def _removable(self, row: int) -> bool:
+        if not 0 < row < len(self.entries):
+            return False
+        return self.variant is None or self.variant[3] is not self.entries[row]
 
     def compared_runs(self) -> list:
         runs = [entry.info() for i, entry in enumerate(self.entries) if self._is_checked(i)]
@@ -273,7 +302,7 @@ class CompareWindow(QDialog):
         self.differences.setText(self.tr("Settings that differ: {list}").format(list=differences) if differences
                                  else self.tr("Tick two or more runs to compare them.") if len(runs) < 2
                                  else self.tr("The runs have the same settings."))
-        if self.samples.labels != [run.label for run in runs]:  # other runs: the old samples no longer apply
+        if self.samples.labels != [run.label for run in runs]:  # the runs still compared keep their samples
             self.samples.set_runs([run.label for run in runs])
 
     def _on_current_record(self, _row: dict) -> None:
@@ -300,12 +329,16 @@ class CompareWindow(QDialog):
         self.train_button.setEnabled(not training and self.change.count() > 0)
         self.stop_button.setEnabled(training)
         self.change.setEnabled(not training)
+        self.remove_button.setEnabled(self._removable(self.run_list.currentRow()))
+        self.remove_button.setToolTip(
+            self.tr("Take the selected run out of the comparison (its files stay)") if self.run_list.currentRow() != 0
+            else self.tr("The current run stays in the list: untick it to leave it out"))
 
     # --- samples ---------------------------------------------------------------------------------
     def generate(self) -> Job:
         """The same prompt and seed through each compared run's newest weights, in the background."""
         runs = self.compared_runs()
-        self.samples.set_runs([run.label for run in runs])
+        self.samples.set_runs([run.label for run in runs], keep=False)
         prompt, seed, length = self.samples.prompt.text(), self.samples.seed.value(), self.samples.length.value()
 
         def samples():

@@ -31,6 +31,7 @@ from .train import TrainConfig
 from .workspace import Workspace, match_architecture
 
 METRICS = ("val_loss", "exact_match", "accuracy", "chrf")  # the final figures compared, when a run has them
+HOW_IT_RAN = ("threads", "device", "compile")  # training settings that change how a run ran, not what it trained
 # What "Run the same data with another model" may change: (field, value) pairs, one at a time.
 VARIANTS = (("family", "transformer"), ("family", "lstm"), ("position", "learned"), ("position", "sinusoidal"),
             ("position", "rope"), ("norm", "pre"), ("norm", "post"))
@@ -196,8 +197,8 @@ def config_differences(runs) -> list[tuple[str, list]]:
         dicts = [getattr(run, part) for run in runs]
         known = [d for d in dicts if d]
         for key in dict.fromkeys(key for d in known for key in d):
-            if key in ("threads", "device", "max_steps"):
-                continue  # how it ran, not what was trained; the steps trained are in the table (max_steps
+            if key in HOW_IT_RAN or key == "max_steps":
+                continue  # not what was trained; the steps trained are in the table (max_steps
                 # is the setting of one press of Start in a workspace, the total in a checkpoint)
             if any(d.get(key) != known[0].get(key) for d in known):
                 out.append((key, [d.get(key) if d else None for d in dicts]))
@@ -255,8 +256,17 @@ def model_of(run: RunInfo):
     return None, None
 
 
+@dataclass
+class Sample:
+    """What one run wrote: the prompt as typed, then the model's text after it (spaced to follow it)."""
+
+    prompt: str  # as the user typed it; for a task of examples, the source
+    text: str  # the continuation (StreamText fits its first space to the typed prompt); a task's target
+    pairs: bool = False  # a source → target task: ``text`` answers the prompt rather than continuing it
+
+
 def sample_side_by_side(runs, prompt: str, seed: int, max_new_tokens: int = 60, temperature: float = 0.8):
-    """Yield (index, text or None, error or None) per run: the same prompt and seed through each run's model.
+    """Yield (index, Sample or None, error or None) per run: the same prompt and seed through each run's model.
 
     A built-in of source → target examples reads the prompt as the source; a text continues it.
     """
@@ -266,16 +276,22 @@ def sample_side_by_side(runs, prompt: str, seed: int, max_new_tokens: int = 60, 
             if model is None:
                 yield index, None, _("this run saved no checkpoint, so there is no model to sample from")
                 continue
-            yield index, sample_text(model, tokenizer, run.spec, prompt, seed, max_new_tokens, temperature), None
+            text = sample_text(model, tokenizer, run.spec, prompt, seed, max_new_tokens, temperature)
+            yield index, Sample(prompt, text, is_pairs(run.spec)), None
         except PlaygroundError as e:
             yield index, None, str(e)
+
+
+def is_pairs(spec: dict) -> bool:
+    """Whether the data a spec names is a built-in of source → target examples (else a text to continue)."""
+    return bool(spec.get("dataset")) and get_dataset(spec["dataset"]).kind != "lm"
 
 
 def sample_text(model, tokenizer, spec: dict, prompt: str, seed: int, max_new_tokens: int = 60,
                 temperature: float = 0.8) -> str:
     """The text ``model`` writes after ``prompt`` with ``seed`` (the prompt not included)."""
     cfg = model.cfg
-    pairs = bool(spec.get("dataset")) and get_dataset(spec["dataset"]).kind != "lm"
+    pairs = is_pairs(spec)
     src_ids = None
     if pairs:
         rows = PairTask(tokenizer, [], [], architecture=cfg.architecture).rows_prompt([tokenizer.encode_ids(prompt)])

@@ -3,7 +3,9 @@
 Char and byte-level BPE tokenizers have a token for every byte, so a model that is not yet
 trained (or sampled hot) can draw a lead byte followed by a letter, or a stray continuation
 byte: the decoded text then shows "\ufffd". It can also draw bytes such as 0x00 or 0x02,
-which a text box shows as nothing or as a box. The guard follows UTF-8 through the sampled
+which a text box shows as nothing or as a box, and so are C2 93 (the C1 control U+0093) and
+four bytes that land in the empty planes 4-13 or the private-use planes 15-16 (seen: a char
+model on a novel wrote U+866A9). The guard follows UTF-8 through the sampled
 bytes and allows only tokens whose bytes keep it valid; specials (<eos>) only between
 characters. Example: after the byte token <0xE6> (the first of 悟's three bytes) only tokens
 that start with a continuation byte 0x80-0xBF are allowed.
@@ -16,29 +18,32 @@ import torch
 from .token_text import token_bytes
 
 ACCEPT, INVALID = 0, -1
-OWED = (0, 1, 2, 3, 2, 2, 3, 3)  # bytes still owed to finish the character, per state
+OWED = (0, 1, 2, 3, 2, 2, 3, 3, 1, 3)  # bytes still owed to finish the character, per state
 # Control characters a text view cannot show; tab, line break and carriage return are text.
 CONTROL_BYTES = frozenset([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# Second bytes allowed after a lead byte, where UTF-8 allows more than a text view can show: C2 80-9F are the
+# C1 control characters (U+0080-U+009F); F0 90-BF is planes 1-3 (emoji, rare CJK); after F3 only A0, plane 14's
+# tags and variation selectors (in flag emoji). Planes 4-13 hold no character, 15-16 private use: F1, F2, F4 none.
 
 
 def next_state(state: int, byte: int) -> int:
-    """UTF-8 as a small automaton (RFC 3629). States: 0 between characters; 1-3 that many
-    continuation bytes owed; 4-7 the restricted second byte after E0, ED, F0, F4."""
+    """UTF-8 as a small automaton (RFC 3629), less what a text view cannot show. States: 0 between
+    characters; 1-3 that many continuation bytes owed; 4-6, 8, 9 the restricted second byte after
+    E0, ED, F0, C2, F3 (state 7, after F4, is no longer reached: plane 16 is private use)."""
     if state == ACCEPT:
         if byte < 0x80:
             return INVALID if byte in CONTROL_BYTES else ACCEPT
-        lead = {0xE0: 4, 0xED: 5, 0xF0: 6, 0xF4: 7}
+        lead = {0xC2: 8, 0xE0: 4, 0xED: 5, 0xF0: 6, 0xF3: 9}
         if byte in lead:
             return lead[byte]
-        if 0xC2 <= byte <= 0xDF:
+        if 0xC3 <= byte <= 0xDF:
             return 1
         if 0xE1 <= byte <= 0xEF:
             return 2
-        if 0xF1 <= byte <= 0xF3:
-            return 3
-        return INVALID
+        return INVALID  # C0, C1, F5-FF are never UTF-8; F1, F2, F4 begin no character a view shows
     low, high, then = {1: (0x80, 0xBF, 0), 2: (0x80, 0xBF, 1), 3: (0x80, 0xBF, 2), 4: (0xA0, 0xBF, 1),
-                       5: (0x80, 0x9F, 1), 6: (0x90, 0xBF, 2), 7: (0x80, 0x8F, 2)}[state]
+                       5: (0x80, 0x9F, 1), 6: (0x90, 0xBF, 2), 7: (0x80, 0x8F, 2), 8: (0xA0, 0xBF, 0),
+                       9: (0xA0, 0xA0, 2)}[state]
     return then if low <= byte <= high else INVALID
 
 

@@ -10,8 +10,13 @@ from playground.app.export import exporter_of
 from playground.app.qworkspace import QWorkspace
 from playground.app.training import TrainingRun
 from playground.app.widgets.metrics_table import format_metric
+from playground.core.compare import HOW_IT_RAN
+from playground.core.model import ModelConfig
 from playground.core.recipes import recipe_for_text
+from playground.core.sample import SampleConfig, continued_text, generate
 from playground.core.session import save_session
+from playground.core.tokenizer_kinds import KINDS
+from playground.core.train import TrainConfig
 
 from .workspaces import tiny_workspace
 
@@ -77,6 +82,7 @@ def test_runs_overlaid_by_step_and_by_wall_time(qtbot, tmp_path):
     assert [p[2] for p in points if p[0] == "second" and p[1] == "train"] == pytest.approx([r["elapsed"] for r in steps])
     header, cells = exporter_of(window.table).table()
     assert header == ["", "current run", "second"] and cells[0][0] == "Validation loss"
+    assert window.curves.legend.opts["brush"].color().alpha() < 255  # a curve under the legend still shows
     window.run_list.item(0).setCheckState(Qt.CheckState.Unchecked)
     assert [run.label for run in window.compared_runs()] == ["second"]
     assert window.table.columnCount() == 1
@@ -129,10 +135,10 @@ def test_the_other_model_can_be_stopped(qtbot, tmp_path):
     assert variant.history[-1]["event"] == "stopped" and not window.variant_progress.isVisible()
 
 
-def text_workspace() -> QWorkspace:
+def text_workspace(kind: str = "char") -> QWorkspace:
     ws = QWorkspace()
     model = dict(n_layer=1, n_head=2, d_model=16, d_ff=32, block_size=16)
-    ws.set_recipe(recipe_for_text(MIXED, is_text=True, model=model,
+    ws.set_recipe(recipe_for_text(MIXED, tokenizer_kind=kind, is_text=True, model=model,
                                   train=dict(batch_size=4, eval_interval=4, eval_batches=1, warmup_steps=1)))
     return ws
 
@@ -156,6 +162,89 @@ def test_samples_side_by_side_use_one_prompt_and_seed(qtbot, tmp_path, prompt):
     with qtbot.waitSignal(window.generate().finished, timeout=TIMEOUT):
         pass
     assert window.samples.text_of(0) == window.samples.text_of(1)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_sample_reads_as_the_prompt_then_its_continuation(qtbot, tmp_path, kind):
+    """Each box: the prompt as typed (dimmed), then the continuation spaced to follow it, as the core's StreamText
+    joins them; where the tokenizer gives the prompt back whole, the box is the decode of prompt and continuation."""
+    ws = text_workspace(kind)
+    train(ws, None, 2)
+    window = open_window(qtbot, ws, tmp_path)
+    tokenizer, model = ws.core.recipe.task.tokenizer, ws.core.model
+    for prompt in PROMPTS:
+        window.samples.prompt.setText(prompt)
+        window.samples.length.setValue(12)
+        with qtbot.waitSignal(window.generate().finished, timeout=TIMEOUT):
+            pass
+        prompt_ids = tokenizer.encode_ids(prompt)
+        sampling = SampleConfig(max_new_tokens=12, temperature=0.8, seed=window.samples.seed.value(), alternatives=0)
+        ids = [step.id for step in generate(model, tokenizer, prompt_ids, sampling, None, prompt)]
+        shown = window.samples.text_of(0)
+        assert shown == continued_text(tokenizer, prompt_ids, ids, prompt) and len(shown) > len(prompt)
+        assert window.samples.dimmed_text(0) == prompt
+        if tokenizer.decode(prompt_ids) == prompt:  # no <unk>, no spacing the tokenizer drops
+            assert shown == tokenizer.decode(prompt_ids + ids).rstrip("\ufffd")
+
+
+def test_a_task_sample_shows_the_source_then_the_target(qtbot, tmp_path):
+    ws = tiny_workspace("reversal", eval_interval=2)
+    train(ws, None, 2)
+    window = open_window(qtbot, ws, tmp_path)
+    window.samples.prompt.setText("abc")
+    with qtbot.waitSignal(window.generate().finished, timeout=TIMEOUT):
+        pass
+    assert window.samples.dimmed_text(0) == "abc → " and window.samples.text_of(0).startswith("abc → ")
+
+
+def test_a_run_is_removed_and_the_others_keep_their_ticks(qtbot, tmp_path):
+    ws = tiny_workspace("grammar", eval_interval=2)
+    train(ws, tmp_path / "run", 2)
+    window = open_window(qtbot, ws, tmp_path)
+    for _twice in range(2):  # the same folder twice: two runs that the curves and the table tell apart
+        add_folder(qtbot, window, tmp_path / "run")
+    assert [run.label for run in window.compared_runs()] == ["current run", "run", "run (2)"]
+    assert list(window.curves.plotted) == ["current run", "run", "run (2)"]
+    assert exporter_of(window.table).table()[0] == ["", "current run", "run", "run (2)"]
+    with qtbot.waitSignal(window.generate().finished, timeout=TIMEOUT):
+        pass
+    samples = [window.samples.text_of(i) for i in range(3)]
+    window.run_list.item(1).setCheckState(Qt.CheckState.Unchecked)  # the runs still compared keep their samples
+    assert [window.samples.text_of(i) for i in range(2)] == [samples[0], samples[2]] and samples[0]
+    window.run_list.item(1).setCheckState(Qt.CheckState.Checked)
+    window.run_list.setCurrentRow(0)
+    assert not window.remove_button.isEnabled()  # the current run is unticked, not removed
+    window.run_list.item(2).setCheckState(Qt.CheckState.Unchecked)
+    window.run_list.setCurrentRow(1)
+    assert window.remove_button.isEnabled()
+    qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
+    assert [e.label for e in window.entries] == ["current run", "run (2)"]
+    assert window.run_list.item(1).checkState() == Qt.CheckState.Unchecked
+    assert [run.label for run in window.compared_runs()] == ["current run"] and window.table.columnCount() == 1
+    assert window.samples.labels == ["current run"] and window.samples.text_of(0) == samples[0]
+    add_folder(qtbot, window, tmp_path / "run")  # the label of a run removed: none of its sample
+    assert window.samples.labels == ["current run", "run"] and window.samples.text_of(1) == ""
+
+
+def test_a_run_training_here_cannot_be_removed_until_it_ends(qtbot, tmp_path):
+    ws = tiny_workspace("grammar", max_steps=5000, eval_interval=1000)
+    window = open_window(qtbot, ws, tmp_path)
+    job = window.train_variant(("family", "lstm"))
+    window.run_list.setCurrentRow(1)
+    assert not window.remove_button.isEnabled()
+    with qtbot.waitSignal(job.finished, timeout=TIMEOUT):
+        window.stop_button.click()
+    assert window.remove_button.isEnabled()
+    window.remove_selected()
+    assert [e.label for e in window.entries] == ["current run"]
+
+
+def test_every_setting_that_can_differ_is_named_in_words(qtbot, tmp_path):
+    window = open_window(qtbot, tiny_workspace("grammar"), tmp_path)
+    keys = [*ModelConfig().to_dict(), *TrainConfig().to_dict()]
+    assert [key for key in keys if key not in (*HOW_IT_RAN, *window.table.setting_names())] == []
+    assert window.table.setting_name("warmup_steps") == "warm-up steps"
+    assert [window.table.value_text(v) for v in (True, False, None, "rope", 3)] == ["yes", "no", "—", "RoPE", "3"]
 
 
 def test_a_folder_that_is_not_a_run_gets_a_clear_message(qtbot, tmp_path):

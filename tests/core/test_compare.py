@@ -148,8 +148,9 @@ def test_same_config_twice_writes_the_same_text(kind):
     runs = [run_of_workspace(a, "a"), run_of_workspace(b, "b")]
     for prompt in PROMPTS:
         texts = list(sample_side_by_side(runs, prompt, seed=7, max_new_tokens=12))
-        assert texts[0][2] is None and texts[0][1] and texts[0][1] == texts[1][1]
-        assert texts[0][1] == sample_text(a.model, a.recipe.task.tokenizer, a.recipe.spec, prompt, 7, 12)
+        assert texts[0][2] is None and texts[0][1].text and texts[0][1] == texts[1][1]
+        assert texts[0][1].text == sample_text(a.model, a.recipe.task.tokenizer, a.recipe.spec, prompt, 7, 12)
+        assert texts[0][1].prompt == prompt and not texts[0][1].pairs
     other = sample_text(a.model, a.recipe.task.tokenizer, a.recipe.spec, "the cat", 8, 12)
     assert isinstance(other, str)
 
@@ -159,7 +160,7 @@ def test_samples_from_a_saved_run_and_from_a_run_without_checkpoint(run_dir, tmp
     (tmp_path / "metrics.jsonl").write_text((run_dir / "metrics.jsonl").read_text())
     bare = load_run(tmp_path)
     results = list(sample_side_by_side([saved, bare], "猫 🐱", seed=3, max_new_tokens=8))
-    assert results[0][2] is None and isinstance(results[0][1], str)
+    assert results[0][2] is None and isinstance(results[0][1].text, str) and results[0][1].prompt == "猫 🐱"
     assert results[1][1] is None and "checkpoint" in results[1][2]
 
 
@@ -168,3 +169,5 @@ def test_pair_task_samples_read_the_prompt_as_the_source():
     ws = trained(recipe, 2)
     text = sample_text(ws.model, recipe.task.tokenizer, recipe.spec, "abc", seed=1, max_new_tokens=10)
     assert text == sample_text(ws.model, recipe.task.tokenizer, recipe.spec, "abc", seed=1, max_new_tokens=10)
+    [(_index, sample, error)] = sample_side_by_side([run_of_workspace(ws, "r")], "abc", seed=1, max_new_tokens=10)
+    assert error is None and sample.pairs and (sample.prompt, sample.text) == ("abc", text)

@@ -51,6 +51,28 @@ def test_sampling_an_untrained_model_writes_only_whole_printable_characters(kind
         assert unreadable(whole) == [], (kind, seed, whole)
 
 
+def test_c1_controls_and_the_planes_without_visible_characters_are_never_started():
+    """Seen in Compare on a novel: a char model 40 steps in wrote "\x93" and U+866A9, a box each in the text view."""
+    tok = tokenizer("char")
+    guard = Utf8Guard(tok)
+    after_c2 = {tok.id_to_token(i) for i in guard.allowed(guard.after(ACCEPT, tok.token_to_id("<0xC2>"))).nonzero()
+                .flatten().tolist()}
+    assert after_c2 == {f"<0x{b:02X}>" for b in range(0xA0, 0xC0)}  # U+00A0-U+00BF: no-break space to ¿
+    between = guard.allowed(ACCEPT)
+    assert not any(between[tok.token_to_id(f"<0x{b:02X}>")] for b in (0xF1, 0xF2, 0xF4))
+    assert between[tok.token_to_id("<0xF0>")] and between[tok.token_to_id("<0xF3>")]
+    for text in ("\u00a0", "é", "😂", "\U000E0067"):  # no-break space, a letter, emoji, a tag of a flag emoji
+        state = ACCEPT
+        for byte in text.encode("utf-8"):
+            state = next_state(state, byte)
+            assert state != -1, text
+    for text in ("\u0093", "\U000866a9", "\U000F0000", "\U00100000"):
+        state = ACCEPT
+        for byte in text.encode("utf-8"):
+            state = next_state(state, byte) if state != -1 else -1
+        assert state == -1, text
+
+
 def test_after_a_lead_byte_only_its_continuation_bytes_may_follow():
     tok = tokenizer("char")
     guard = Utf8Guard(tok)

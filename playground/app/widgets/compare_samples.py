@@ -1,10 +1,16 @@
-"""Samples side by side: one prompt and one seed through each compared run's model, a text box per run."""
+"""Samples side by side: one prompt and one seed through each compared run's model, a text box per run.
+
+Each box reads as text: the prompt, dimmed, then what the model wrote after it (for a task of
+source → target examples, the source dimmed, an arrow, then the target).
+"""
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 BOX_WIDTH = 180  # each run's text box, at least
+PROMPT_MARK = QTextFormat.Property.UserProperty  # set on the characters of the prompt
 
 
 class CompareSamples(QWidget):
@@ -50,9 +56,11 @@ class CompareSamples(QWidget):
         column.addWidget(scroll, 1)
         self.texts: list[QPlainTextEdit] = []
         self.labels: list[str] = []
+        self.shown: dict[str, tuple] = {}  # label -> (sample, error) in its box, kept while the run stays compared
 
-    def set_runs(self, labels: list[str]) -> None:
-        """One empty box per run, titled with its label."""
+    def set_runs(self, labels: list[str], keep: bool = True) -> None:
+        """One box per run, titled with its label; a run already shown keeps its sample when ``keep``."""
+        kept = {label: self.shown[label] for label in labels if label in self.shown} if keep else {}
         while self.boxes_row.count():
             box = self.boxes_row.takeAt(0).widget()
             box.setParent(None)
@@ -67,11 +75,39 @@ class CompareSamples(QWidget):
             QVBoxLayout(group).addWidget(text)
             self.boxes_row.addWidget(group, 1)
             self.texts.append(text)
+        self.shown = {}
+        for label, shown in kept.items():
+            self.show_text(self.labels.index(label), *shown)
 
-    def show_text(self, index: int, text: str | None, error: str | None) -> None:
-        if 0 <= index < len(self.texts):
-            box = self.texts[index]
-            box.setPlainText(text if error is None else self.tr("(no sample: {reason})").format(reason=error))
+    def show_text(self, index: int, sample, error: str | None) -> None:
+        """Fill box ``index`` with a ``core.compare.Sample`` (prompt dimmed, then the model's text), or the error."""
+        if not 0 <= index < len(self.texts):
+            return
+        box = self.texts[index]
+        self.shown[self.labels[index]] = (sample, error)
+        if error is not None or sample is None:
+            box.setPlainText(self.tr("(no sample: {reason})").format(reason=error))
+            return
+        box.clear()
+        cursor = QTextCursor(box.document())
+        dim = QTextCharFormat()
+        dim.setForeground(box.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+        dim.setProperty(PROMPT_MARK, True)
+        cursor.insertText(sample.prompt + (" → " if sample.pairs else ""), dim)
+        cursor.insertText(sample.text, QTextCharFormat())
+
+    def dimmed_text(self, index: int) -> str:
+        """The text of box ``index`` shown as the prompt (dimmed), read back from the box."""
+        parts, block = [], self.texts[index].document().begin()
+        while block.isValid():
+            iterator = block.begin()
+            while not iterator.atEnd():
+                fragment = iterator.fragment()
+                if fragment.charFormat().property(PROMPT_MARK):
+                    parts.append(fragment.text())
+                iterator += 1
+            block = block.next()
+        return "".join(parts)
 
     def text_of(self, index: int) -> str:
         return self.texts[index].toPlainText()

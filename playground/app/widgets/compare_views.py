@@ -15,6 +15,7 @@ from ...core.compare import config_differences, curves, summary
 from ..numbers import format_count, format_float, format_short
 from .metrics_table import MetricsTable, format_metric
 
+LEGEND_ALPHA = 170  # of 255: the legend's background lets the curves under it show
 RUN_COLORS = ["#1f77b4", "#e8710a", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf", "#bcbd22"]
 
 
@@ -70,7 +71,9 @@ class CompareCurves(pg.PlotWidget):
         item.setLabel("left", self.tr("loss (solid: training, dashed: validation)"), color=text)
         item.setLabel("bottom", self.axis_title(), color=text)
         self.legend.setLabelTextColor(text)
-        self.legend.setBrush(pg.mkBrush(palette.color(QPalette.ColorRole.Base)))
+        background = palette.color(QPalette.ColorRole.Base)
+        background.setAlpha(LEGEND_ALPHA)  # the curves under the legend still show (with wall time they reach it)
+        self.legend.setBrush(pg.mkBrush(background))
 
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "legend"):
@@ -130,19 +133,34 @@ class CompareTable(QTableWidget):
 
     def setting_name(self, key: str) -> str:
         """A model or training setting in words; a setting not listed keeps its name in the settings file."""
+        return self.setting_names().get(key, key)
+
+    def setting_names(self) -> dict[str, str]:
+        """Every model and training setting that can differ between runs, in words."""
         return {"family": self.tr("model family"), "architecture": self.tr("architecture"),
                 "position": self.tr("positions"), "norm": self.tr("norm"), "n_layer": self.tr("layers"),
-                "n_head": self.tr("heads"), "d_model": self.tr("width"), "d_ff": self.tr("feed-forward width"),
+                "n_encoder_layer": self.tr("encoder layers"), "n_head": self.tr("heads"),
+                "d_model": self.tr("width"), "d_ff": self.tr("feed-forward width"),
                 "block_size": self.tr("context length"), "activation": self.tr("activation"),
                 "dropout": self.tr("dropout"), "lstm_hidden": self.tr("LSTM hidden size"),
-                "vocab_size": self.tr("vocabulary size"), "lr": self.tr("learning rate"),
-                "batch_size": self.tr("batch size"), "max_steps": self.tr("steps"), "seed": self.tr("seed")}.get(key, key)
+                "vocab_size": self.tr("vocabulary size"), "tie_weights": self.tr("embedding shared with the output"),
+                "bias": self.tr("biases"), "pad_id": self.tr("padding id"), "lr": self.tr("learning rate"),
+                "min_lr": self.tr("final learning rate"), "warmup_steps": self.tr("warm-up steps"),
+                "lr_decay_steps": self.tr("learning-rate decay steps"), "weight_decay": self.tr("weight decay"),
+                "beta1": self.tr("Adam β1"), "beta2": self.tr("Adam β2"), "grad_clip": self.tr("gradient clipping"),
+                "grad_accum": self.tr("gradient accumulation"), "batch_size": self.tr("batch size"),
+                "max_steps": self.tr("steps"), "eval_interval": self.tr("evaluate every"),
+                "eval_batches": self.tr("evaluation batches"), "eval_examples": self.tr("examples evaluated"),
+                "checkpoint_interval": self.tr("checkpoint every"), "amp": self.tr("mixed precision"),
+                "health_interval": self.tr("health check every"), "seed": self.tr("seed")}
 
     def value_text(self, value) -> str:
         names = {"learned": self.tr("learned"), "sinusoidal": self.tr("sinusoidal"), "rope": self.tr("RoPE"),
                  "pre": self.tr("pre-LN"), "post": self.tr("post-LN"), "transformer": self.tr("Transformer"),
                  "lstm": self.tr("LSTM"), "decoder": self.tr("decoder-only"),
                  "encoder-decoder": self.tr("encoder-decoder")}
+        if isinstance(value, bool):
+            return self.tr("yes") if value else self.tr("no")
         return "—" if value is None else names.get(value, str(value)) if isinstance(value, str) else str(value)
 
     def cell(self, row_name: str, column: int) -> str:

@@ -112,6 +112,14 @@
         <translation>保存的会话（.playground）：其中的模型和曲线</translation>
     </message>
     <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Take the selected run out of the comparison (its files stay)</source>
+        <translation>把选中的运行移出比较（其文件保留）</translation>
+    </message>
+    <message>
         <source>Run the same data with another model</source>
         <translation>用另一个模型训练同样的数据</translation>
     </message>
@@ -190,6 +198,10 @@
     <message>
         <source>The runs have the same settings.</source>
         <translation>这些训练的设置相同。</translation>
+    </message>
+    <message>
+        <source>The current run stays in the list: untick it to leave it out</source>
+        <translation>当前运行始终留在列表中：取消勾选即可不参与比较</translation>
     </message>
     <message>
         <source>{change} (same data)</source>

@@ -91,6 +91,10 @@
         <translation>注意力头数</translation>
     </message>
     <message>
+        <source>encoder layers</source>
+        <translation>编码器层数</translation>
+    </message>
+    <message>
         <source>width</source>
         <translation>宽度</translation>
     </message>
@@ -119,20 +123,88 @@
         <translation>词表大小</translation>
     </message>
     <message>
+        <source>embedding shared with the output</source>
+        <translation>嵌入与输出层共享</translation>
+    </message>
+    <message>
         <source>learning rate</source>
         <translation>学习率</translation>
+    </message>
+    <message>
+        <source>biases</source>
+        <translation>偏置</translation>
+    </message>
+    <message>
+        <source>padding id</source>
+        <translation>填充 id</translation>
+    </message>
+    <message>
+        <source>final learning rate</source>
+        <translation>最终学习率</translation>
+    </message>
+    <message>
+        <source>warm-up steps</source>
+        <translation>预热步数</translation>
+    </message>
+    <message>
+        <source>learning-rate decay steps</source>
+        <translation>学习率衰减步数</translation>
+    </message>
+    <message>
+        <source>weight decay</source>
+        <translation>权重衰减</translation>
+    </message>
+    <message>
+        <source>Adam β1</source>
+        <translation>Adam β1</translation>
+    </message>
+    <message>
+        <source>Adam β2</source>
+        <translation>Adam β2</translation>
+    </message>
+    <message>
+        <source>gradient clipping</source>
+        <translation>梯度裁剪</translation>
     </message>
     <message>
         <source>batch size</source>
         <translation>批次大小</translation>
     </message>
     <message>
+        <source>gradient accumulation</source>
+        <translation>梯度累积</translation>
+    </message>
+    <message>
         <source>steps</source>
         <translation>步数</translation>
     </message>
     <message>
+        <source>evaluate every</source>
+        <translation>评估间隔</translation>
+    </message>
+    <message>
+        <source>evaluation batches</source>
+        <translation>评估批次数</translation>
+    </message>
+    <message>
+        <source>examples evaluated</source>
+        <translation>评估样例数</translation>
+    </message>
+    <message>
+        <source>checkpoint every</source>
+        <translation>检查点间隔</translation>
+    </message>
+    <message>
+        <source>mixed precision</source>
+        <translation>混合精度</translation>
+    </message>
+    <message>
         <source>seed</source>
         <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>health check every</source>
+        <translation>健康检查间隔</translation>
     </message>
     <message>
         <source>learned</source>
@@ -169,6 +241,14 @@
     <message>
         <source>encoder-decoder</source>
         <translation>编码器-解码器</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
     </message>
     <message>
         <source>{s} s</source>
