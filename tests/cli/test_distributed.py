@@ -16,10 +16,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from safetensors.torch import load_file
 
 from playground.cli import main
 from playground.cli.common import resolve_checkpoint
-from playground.core.checkpoint import load_checkpoint
+from playground.core.checkpoint import load_checkpoint, weights_of
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--layers", "2", "--heads", "2", "--width", "32", "--ff", "64", "--context", "32", "--dropout", "0"]
@@ -78,11 +79,15 @@ def test_only_rank_zero_speaks_and_writes(two_process_run):
     out = result.stdout
     assert out.count("Training on reversal") == 1 and out.count("Finished step 20") == 1, out
     cores = len(os.sched_getaffinity(0))
-    assert (f"2 processes (gloo): batch 16 = 8 per process; CPU threads per process: {max(1, cores // 2)} "
-            f"({cores} cores, 2 processes on this machine)") in out, out
+    assert (f"2 processes (DistributedDataParallel, gloo): batch 16 = 8 per process; CPU threads per process: "
+            f"{max(1, cores // 2)} ({cores} cores, 2 processes on this machine)") in out, out
     assert "Traceback" not in result.stdout + result.stderr
     names = sorted(p.name for p in (run_dir / "checkpoints").iterdir())
     assert names == ["latest.json", "step-000010", "step-000020"]
+    # the plain model's parameter names, as one process saves them: never DistributedDataParallel's "module."
+    saved = sorted(load_file(run_dir / "checkpoints" / "step-000020" / "model.safetensors"))
+    assert "tok_emb.weight" in saved and not any(n.startswith("module.") for n in saved), saved
+    assert saved == sorted(weights_of(load_checkpoint(run_dir / "checkpoints" / "step-000020").model))
     assert not list(run_dir.glob("**/*.tmp*")), "a temporary file of an atomic write was left behind"
 
 
