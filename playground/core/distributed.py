@@ -12,6 +12,7 @@ checkpoints, the inspector and the app see the plain model, never the wrapper.
 """
 
 import datetime
+import inspect
 import os
 import re
 from dataclasses import dataclass
@@ -100,8 +101,8 @@ class Processes:
         copies rank 0's weights into every rank (into the flat buffer, through the parameters' views), and
         its reducer then averages the gradients over the ranks during backward, copying the mean back into
         the existing ``.grad`` views in place (``gradient_as_bucket_view=False``, the default, keeps the
-        flat buffer as the gradient's home). Buffers are constants (masks, position tables): not re-sent
-        every step. Every parameter takes part in every step, so the wrapper need not look for unused ones.
+        flat buffer as the gradient's home). Buffers are constants (position tables, RoPE angles): not
+        re-sent every step. Every parameter takes part in every step, so the wrapper need not look for unused ones.
         """
         if not self.active:
             return model
@@ -109,9 +110,13 @@ class Processes:
 
         device = next(model.parameters()).device
         ids = [device.index if device.index is not None else self.local_rank] if device.type == "cuda" else None
+        # buffers are sent once, at the start (constants, the same on every rank anyway); torch 2.13 renamed the
+        # switch that stops re-sending them before every forward (the old name warns there)
+        newer = "forward_sync_buffers" in inspect.signature(DistributedDataParallel.__init__).parameters
+        buffers = {"forward_sync_buffers": False} if newer else {"broadcast_buffers": False}
         try:
-            return DistributedDataParallel(model, device_ids=ids, broadcast_buffers=False,
-                                           gradient_as_bucket_view=False, find_unused_parameters=False)
+            return DistributedDataParallel(model, device_ids=ids, gradient_as_bucket_view=False,
+                                           find_unused_parameters=False, **buffers)
         except RuntimeError as e:  # its first broadcast is a collective: a peer lost here is lost
             raise self.lost(e) from e
 

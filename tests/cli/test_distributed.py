@@ -82,6 +82,7 @@ def test_only_rank_zero_speaks_and_writes(two_process_run):
     assert (f"2 processes (DistributedDataParallel, gloo): batch 16 = 8 per process; CPU threads per process: "
             f"{max(1, cores // 2)} ({cores} cores, 2 processes on this machine)") in out, out
     assert "Traceback" not in result.stdout + result.stderr
+    assert "Warning" not in result.stdout + result.stderr, result.stderr  # e.g. a deprecated DDP option
     names = sorted(p.name for p in (run_dir / "checkpoints").iterdir())
     assert names == ["latest.json", "step-000010", "step-000020"]
     # the plain model's parameter names, as one process saves them: never DistributedDataParallel's "module."
