@@ -111,6 +111,22 @@ def test_a_resumed_torchrun_run_continues_exactly(two_process_run, tmp_path, cap
     assert all(abs(one[s] - uninterrupted[s]) < 1e-4 for s in range(11, 21)), (one, uninterrupted)
 
 
+def test_a_one_process_checkpoint_resumes_under_torchrun(two_process_run, tmp_path, capsys):
+    """The other way round: 10 steps in one process, then 10 more in two (DistributedDataParallel wraps the
+    resumed model); the losses follow the 2-process run that was never interrupted."""
+    run_dir, _result = two_process_run
+    first = tmp_path / "first"
+    assert main(["train", *PAIRS, "--steps", "20", "--eval-interval", "20", "--checkpoint-interval", "10",
+                 "--threads", "1", "--quiet", "--run-dir", str(first)]) == 0
+    capsys.readouterr()
+    result = torchrun("--resume", first / "checkpoints" / "step-000010", "--steps", 20, "--run-dir", tmp_path / "two")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Resuming at step 10 of 20" in result.stdout
+    resumed, uninterrupted = step_losses(tmp_path / "two"), step_losses(run_dir)
+    assert sorted(resumed) == list(range(11, 21))
+    assert all(abs(resumed[s] - uninterrupted[s]) < 1e-4 for s in resumed), (resumed, uninterrupted)
+
+
 def test_a_batch_that_does_not_split_is_refused_with_advice(tmp_path):
     result = torchrun(*PAIRS[:2], "--batch-size", 15, *TINY, "--steps", 2, "--run-dir", tmp_path / "odd")
     assert result.returncode != 0, result.stdout + result.stderr  # torchrun's own code for a failed process: 1
