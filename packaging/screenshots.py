@@ -8,6 +8,7 @@ whose offscreen screen has that size: presentation-<panel>.png.
     python packaging/screenshots.py [folder]                  # default: docs/screenshots/
     python packaging/screenshots.py --presentation [folder]   # only the presentation-mode shots
     python packaging/screenshots.py --lang zh_CN              # the Chinese interface: docs/screenshots/zh_CN/
+    python packaging/screenshots.py --recompress [folder]     # no shots: every PNG there at zlib's strongest level
 
 Runs the real app offscreen (no display needed) with temporary settings, so the user's are
 never touched, and waits on the app's own state, not on fixed times.
@@ -16,10 +17,12 @@ never touched, and waits on the app's own state, not on fixed times.
 import argparse
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -68,9 +71,54 @@ def save_png(image, path: Path) -> bool:
     image = image.convertToFormat(QImage.Format.Format_ARGB32)
     if path.exists() and QImage(str(path)).convertToFormat(QImage.Format.Format_ARGB32) == image:
         return False
-    image.save(str(path), "PNG", 0)  # quality 0: zlib's strongest compression (lossless)
+    image.save(str(path), "PNG", 0)  # quality 0: Qt's strongest compression (lossless)
     if shutil.which("optipng"):  # optional, smaller still, and still lossless
         subprocess.run(["optipng", "-quiet", "-o2", "-strip", "all", str(path)], check=False)
+    deflate_strongest(path)  # libpng's deflate (what Qt wrote) is not zlib's strongest
+    return True
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """[(kind, body), ...] of a PNG file's bytes, in order."""
+    if not data.startswith(PNG_SIGNATURE):
+        raise ValueError("not a PNG file")
+    chunks, at = [], len(PNG_SIGNATURE)
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at:at + 4])
+        chunks.append((data[at + 4:at + 8], data[at + 8:at + 8 + length]))
+        at += 12 + length  # length, kind, body, CRC
+    return chunks
+
+
+def image_data(data: bytes) -> bytes:
+    """The PNG's compressed image data (its IDAT chunks joined)."""
+    return b"".join(body for kind, body in png_chunks(data) if kind == b"IDAT")
+
+
+def deflate_strongest(path: Path) -> bool:
+    """Deflate the PNG's image data again at zlib's strongest level, when that makes the file smaller.
+
+    Lossless: the filtered scanlines and every other chunk stay as they are. Returns whether the file
+    was rewritten (atomically).
+    """
+    data = path.read_bytes()
+    packed = image_data(data)
+    strongest = zlib.compress(zlib.decompress(packed), 9)
+    if len(strongest) >= len(packed):
+        return False
+    out, placed = [PNG_SIGNATURE], False
+    for kind, body in png_chunks(data):
+        if kind == b"IDAT":
+            if placed:
+                continue
+            body, placed = strongest, True
+        out.append(struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body)))
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(b"".join(out))
+    os.replace(temporary, path)
     return True
 
 
@@ -80,6 +128,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("folder", nargs="?", help="where the PNGs go (default: docs/screenshots/[<lang>/])")
     parser.add_argument("--lang", help="the interface's language, e.g. zh_CN (README.zh-CN.md's screenshots)")
     parser.add_argument("--presentation", action="store_true", help="only the presentation-mode shots")
+    parser.add_argument("--recompress", action="store_true",
+                        help="take no shots: deflate every PNG under the folder at zlib's strongest level (lossless)")
     args = parser.parse_args(argv)
     default = ROOT / "docs" / "screenshots"
     args.folder = Path(args.folder) if args.folder else (default / args.lang if args.lang else default)
@@ -130,6 +180,10 @@ def main(argv: list[str]) -> int:
     global LANGUAGE
     args = parse_args(argv)
     LANGUAGE, folder = args.lang, args.folder
+    if args.recompress:
+        for path in sorted(folder.rglob("*.png")):
+            print(path, "recompressed" if deflate_strongest(path) else "unchanged")
+        return 0
     if args.presentation:
         return presentation_main(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -288,7 +288,10 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
 
     def _on_model_changed(self) -> None:
         core = self.workspace.core
-        self.step_label.setText(self.tr("Step {step}").format(step=format_count(core.trained_steps)))
+        if core.pretrained:  # trained elsewhere: "Step 0" would be a count it never had
+            self.step_label.setText(self.tr("Pretrained weights"))
+        else:
+            self.step_label.setText(self.tr("Step {step}").format(step=format_count(core.trained_steps)))
         self.update_title()
 
     def _on_summary(self, summary: dict) -> None:

@@ -24,9 +24,13 @@ def format_count(n) -> str:
     return number_locale().toString(int(n))
 
 
-def format_float(x: float, decimals: int = 2) -> str:
-    """A decimal with ``decimals`` places and grouped digits: 12345.678 -> "12,345.68"."""
-    return number_locale().toString(float(x), "f", decimals)
+def format_float(x: float, decimals: int = 2, locale: QLocale | None = None) -> str:
+    """A decimal with ``decimals`` places and grouped digits: 12345.678 -> "12,345.68".
+
+    ``locale``: a ``number_locale()`` the caller made once for many numbers (a table's cells), since
+    making one costs several times the formatting itself.
+    """
+    return (locale or number_locale()).toString(float(x), "f", decimals)
 
 
 # Languages whose percentages put a (no-break) space before the sign, as CLDR writes them: German "12,3 %".
@@ -36,14 +40,15 @@ _SPACED_PERCENT = {QLocale.Language.German, QLocale.Language.French, QLocale.Lan
                    QLocale.Language.NorwegianBokmal, QLocale.Language.Danish, QLocale.Language.Czech}
 
 
-def format_percent(fraction: float, decimals: int = 1) -> str:
+def format_percent(fraction: float, decimals: int = 1, locale: QLocale | None = None) -> str:
     """A fraction as a percentage in the UI language's way: 0.1234 -> "12.3%" (German "12,3 %")."""
-    return percent_text(format_float(100 * fraction, decimals))
+    locale = locale or number_locale()
+    return percent_text(format_float(100 * fraction, decimals, locale), locale)
 
 
-def percent_text(number: str) -> str:
+def percent_text(number: str, locale: QLocale | None = None) -> str:
     """An already formatted number with the percent sign, as the UI language writes it: "160" -> "160%"."""
-    locale = number_locale()
+    locale = locale or number_locale()
     space = "\u00a0" if locale.language() in _SPACED_PERCENT else ""
     return f"{number}{space}{locale.percent()}"
 

@@ -1,4 +1,5 @@
-"""Training ▸ Watch a run folder…: the main window follows a run another process writes, and loads its checkpoints.
+"""Training ▸ Watch a run folder…: the main window follows a run another process writes, and loads its checkpoints
+(and the Train panel's "Load the best checkpoint" of the window's own run, the same way).
 
 The watched run has a tab of its own in the Train panel ("Watched run"); the window's own training
 and the watch do not mix: Start stops the watch (it says so), and a watch is refused while the
@@ -33,6 +34,8 @@ class RunWatchActions(QObject):
         self.view = RunWatchView()
         self.view.load_requested.connect(self.load_newest)
         self.view.stop_requested.connect(self.stop)
+        if self.train is not None:
+            self.train.checkpoints.load_best_button.clicked.connect(lambda: self.load_best())
         self._build_actions()
         if self.train is not None:
             self.tab = self.train.views.addTab(self.view, self.tr("Watched run"))
@@ -130,17 +133,28 @@ class RunWatchActions(QObject):
     # --- loading the newest checkpoint ---------------------------------------------------------
     def load_newest(self) -> None:
         """The watched run's newest checkpoint becomes the workspace (in a job: the data is built again)."""
-        w, path = self.window, self.view.checkpoint
+        path = self.view.checkpoint
         if path is None:
             self.view.banner.show_message(self.tr("This run has saved no checkpoint yet. The trainer saves one at the "
                                                   "end, and every N steps with --checkpoint-interval N."), "info")
             return
+        self.load_checkpoint(path, self.view.rows)
+
+    def load_best(self) -> None:
+        """The Train panel's "Load the best checkpoint": the window's own run's best model becomes the workspace."""
+        path = self.train.checkpoints.best_path if self.train is not None else None
+        if path is not None:
+            self.load_checkpoint(path, self.window.workspace.core.history)
+
+    def load_checkpoint(self, path: str, rows) -> None:
+        """The checkpoint ``path`` becomes the workspace, with the records ``rows`` up to its step."""
+        w = self.window
         if w._refuse_while_training() or not w.maybe_save():
             return
         from ..core.run_watch import workspace_from_checkpoint
 
         w.statusBar().showMessage(self.tr("Loading {name}…").format(name=Path(path).name))
-        job = Job(partial(workspace_from_checkpoint, path, list(self.view.rows)))
+        job = Job(partial(workspace_from_checkpoint, path, list(rows)))
         job.result.connect(partial(self._on_loaded, path))
         job.error.connect(self._on_load_failed)
         w.run_job(job)

@@ -267,44 +267,50 @@ def line_pieces(text: str) -> list[str]:
 
 
 # --- checkpoints ------------------------------------------------------------------------
-def resolve_checkpoint(path) -> Path:
-    """A checkpoint folder from itself, a run folder or its checkpoints/ folder (the latest one)."""
+def resolve_checkpoint(path, best: bool = False) -> Path:
+    """A checkpoint folder from itself, a run folder or its checkpoints/ folder (the latest one; with
+    ``best``, the run's best one, ``checkpoints/best``)."""
     path = Path(path)
     if not path.exists():
         raise CheckpointError(_("{p} does not exist: give the folder of a run or of a checkpoint").format(p=path))
     if not path.is_dir():
         raise CheckpointError(_("{p} is a file: give the folder of a run or of a checkpoint").format(p=path))
+    if best:
+        return best_checkpoint(path)
     if (path / "state.json").is_file():
         return path
+    from playground.core.run_watch import newest_checkpoint_in  # the one reading of latest.json
+
     for folder in (path / "checkpoints", path):
-        latest = folder / "latest.json"
-        if latest.is_file():
-            return folder / latest_name(latest)
+        newest = newest_checkpoint_in(folder)
+        if newest is not None:
+            return newest
     return path  # load_checkpoint explains what is missing
 
 
-def latest_name(latest: Path) -> str:
-    from playground.core.limits import check_file_size
+def best_checkpoint(path: Path) -> Path:
+    """The best checkpoint of the run that ``path`` (a run folder, its checkpoints/ folder or one checkpoint
+    in it) belongs to."""
+    from playground.core.train import BEST_FOLDER
 
-    check_file_size(latest, 1024**2, _("read as a list of checkpoints"))  # a few dozen bytes when ours
-    try:
-        name = json.loads(latest.read_text(encoding="utf-8"))["path"]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
-        raise CheckpointError(_("{p} is damaged ({e}): give a checkpoint folder inside it instead").format(
-            p=latest, e=e)) from None
-    if not isinstance(name, str) or Path(name).name != name:
-        raise CheckpointError(_("{p} does not name a checkpoint folder").format(p=latest))
-    return name
+    if (path / "state.json").is_file():
+        path = path.parent  # a checkpoint: its siblings
+    for folder in (path / "checkpoints" / BEST_FOLDER, path / BEST_FOLDER):
+        if (folder / "state.json").is_file():
+            return folder
+    raise CheckpointError(_("{p} has no best checkpoint: a run saves one (checkpoints/best) at each evaluation "
+                            "that beats the earlier ones; leave out --best to use the latest checkpoint").format(p=path))
 
 
-def load(path, device: str = "cpu"):
+
+def load(path, device: str = "cpu", best: bool = False):
     """(checkpoint folder, Checkpoint) with the model in eval mode on ``device``; a Hugging Face GPT-2
-    folder (config.json, model.safetensors, tokenizer) loads too."""
+    folder (config.json, model.safetensors, tokenizer) loads too. ``best``: the run's best checkpoint."""
     from playground.core.checkpoint import load_checkpoint
     from playground.core.device import resolve_device
     from playground.core.hf_gpt2 import is_model_folder, load_gpt2
 
-    folder = resolve_checkpoint(path)
+    folder = resolve_checkpoint(path, best)
     loader = load_gpt2 if is_model_folder(folder) else load_checkpoint
     checkpoint = loader(folder, resolve_device(device))
     checkpoint.model.eval()
@@ -363,11 +369,16 @@ class ProgressBar:
             self.draw(final=record.step >= self.total)
         elif record.kind == "eval":
             self.val_loss = record.metrics.get("val_loss")
-            self.clear()
-            self.stream.write(_("step {s}: {m}").format(s=record.step, m=format_metrics(record.metrics)) + "\n")
-            if self.tty:
-                self.draw(force=True)
-            self.stream.flush()
+            line = _("step {s}: {m}").format(s=record.step, m=format_metrics(record.metrics))
+            self.note(line + (_(" (best so far)") if record.best else ""))
+
+    def note(self, line: str) -> None:
+        """A line of its own (an evaluation, a warning); on a terminal the bar is drawn again below it."""
+        self.clear()
+        self.stream.write(line + "\n")
+        if self.tty:
+            self.draw(force=True)
+        self.stream.flush()
 
     def text(self) -> str:
         elapsed = time.perf_counter() - self.started
@@ -465,3 +476,6 @@ def add_checkpoint_argument(parser) -> None:
     parser.add_argument("checkpoint", metavar="CHECKPOINT_DIR",
                         help=_("a checkpoint folder, a run folder (its latest checkpoint), or a Hugging Face "
                                "GPT-2 folder (config.json, model.safetensors, tokenizer)"))
+    parser.add_argument("--best", action="store_true",
+                        help=_("use the run's best checkpoint by its task's headline metric (checkpoints/best) "
+                               "instead of the latest"))

@@ -37,7 +37,7 @@ def run(args) -> int:
 
     if args.text is None and args.source is None:
         raise ConfigError(_("give the input to trace with --text TEXT or --source TEXT"))
-    _folder, checkpoint = load(args.checkpoint)
+    _folder, checkpoint = load(args.checkpoint, best=args.best)
     ids, src_ids = model_inputs(checkpoint, args.text, args.source)
     result = trace(checkpoint.model, ids, src_ids, top_k=args.top_k, temperature=args.temperature)
     backward = backward_step(checkpoint, ids, src_ids) if args.backward else None

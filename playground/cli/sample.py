@@ -36,7 +36,7 @@ def add_parser(subparsers) -> None:
 def run(args) -> int:
     from playground.core.sample import SampleConfig, beam_search, continued_text, stream
 
-    _folder, checkpoint = load(args.checkpoint, args.device)
+    _folder, checkpoint = load(args.checkpoint, args.device, args.best)
     model, tok = checkpoint.model, checkpoint.tokenizer
     is_lm = task_kind(checkpoint) == "lm"
     text = (args.prompt or "\n") if is_lm else args.prompt

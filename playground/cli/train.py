@@ -258,6 +258,7 @@ def train(trainer, name: str, quiet: bool = False) -> int:
         describe_start(trainer, name)
     bar = ProgressBar(trainer.cfg.max_steps, trainer.step, enabled=not quiet)
     started, metrics, report, ending, saved = time.perf_counter(), {}, None, None, None
+    warned = set()  # the kinds of health warning already printed
     with stop_on_interrupt(trainer, speak=main), stop_on_terminate(trainer):
         try:
             for record in trainer.run():
@@ -268,6 +269,9 @@ def train(trainer, name: str, quiet: bool = False) -> int:
                     ending = record
                 elif record.kind == "event" and record.event == "checkpoint":
                     saved = record.path
+                elif record.kind in ("health", "attention") and main:
+                    for line in health_warnings(record, warned):
+                        bar.note(line)
         except ProcessLost as e:
             bar.close()
             return process_lost(trainer, e)
@@ -290,8 +294,38 @@ def train(trainer, name: str, quiet: bool = False) -> int:
     for line in report_lines(report) if report else ():
         out(line)
     out(_("Checkpoint: {p}").format(p=saved))
+    say_best(trainer)
     out(_("Sample from it: {cmd}").format(cmd=sample_hint(trainer)))
     return 0
+
+
+def say_best(trainer) -> None:
+    """Which evaluation was the best by the task's headline metric, and where its checkpoint is."""
+    from playground.core.train import BEST_FOLDER
+
+    best = trainer.best
+    folder = trainer.run_dir / "checkpoints" / BEST_FOLDER
+    if best is None or not (folder / "state.json").is_file():
+        return
+    out(_("Best evaluation: step {s} ({m}), kept in {p}; use it with --best, e.g. {cmd}").format(
+        s=best["step"], m=format_metrics({best["metric"]: best["value"]}), p=folder,
+        cmd=sample_hint(trainer) + " --best"))
+
+
+def health_warnings(record, warned: set) -> list[str]:
+    """The training-health warnings of a record (see core.health) whose kind ``warned`` does not hold yet, as
+    lines: "playground: warning at step 20: Large updates in the embeddings: … Try a lower learning rate…"."""
+    from playground.core.health import describe
+
+    lines = []
+    for warning in record.warnings:
+        if warning["code"] in warned:
+            continue
+        warned.add(warning["code"])
+        message, advice = describe(warning)
+        lines.append(_("{prog}: warning at step {s}: {message} {advice}").format(
+            prog=PROG, s=record.step, message=message, advice=advice).rstrip())
+    return lines
 
 
 def resume_command(trainer) -> str:

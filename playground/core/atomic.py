@@ -59,8 +59,12 @@ def save_error(path: Path, error: OSError) -> SaveError:
                        "file is unchanged.").format(path=path, reason=error.strerror or error))
 
 
-def write_atomic(path, write: Callable[[BinaryIO], None]) -> Path:
-    """Call ``write(stream)`` on a temporary file beside ``path``, then put it in place atomically."""
+def write_atomic(path, write: Callable[[BinaryIO], None], durable: bool = True) -> Path:
+    """Call ``write(stream)`` on a temporary file beside ``path``, then put it in place atomically.
+
+    ``durable=False`` skips the fsyncs, for scratch files nobody needs after a power cut (the weight
+    snapshots in a temporary folder): readers still see the old file or the new one, never half of one.
+    """
     path = Path(path)
     with save_errors(path):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,12 +73,14 @@ def write_atomic(path, write: Callable[[BinaryIO], None]) -> Path:
             with os.fdopen(fd, "wb") as stream:
                 write(stream)
                 stream.flush()
-                os.fsync(stream.fileno())
+                if durable:
+                    os.fsync(stream.fileno())
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        fsync_path(path.parent)
+        if durable:
+            fsync_path(path.parent)
     return path
 
 

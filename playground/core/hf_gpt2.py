@@ -253,6 +253,7 @@ def empty_model(cfg: ModelConfig) -> Transformer:
                 module._buffers[name] = torch.empty(b.shape, dtype=b.dtype)
     if cfg.tie_weights:
         model.lm_head.weight = model.tok_emb.weight  # to_empty makes the tied tensor twice
+    model.compute_position_tables()  # no file holds them: the sinusoids and RoPE angles are computed
     return model
 
 

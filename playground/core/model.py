@@ -125,6 +125,19 @@ def sinusoid_table(n_pos: int, dim: int) -> torch.Tensor:
     return table
 
 
+def position_tables(cfg: ModelConfig) -> dict[str, torch.Tensor]:
+    """The fixed (not learnt) position tables of ``cfg``, by buffer name: sinusoidal ``pos_table`` (T, d),
+    RoPE ``rope_cos`` and ``rope_sin`` (T, hs/2); none for learned positions."""
+    if cfg.position == "sinusoidal":
+        return {"pos_table": sinusoid_table(cfg.block_size, cfg.d_model)}
+    if cfg.position != "rope":
+        return {}
+    hs = cfg.head_size
+    inv_freq = 1.0 / (10000 ** (torch.arange(0, hs, 2, dtype=torch.float32) / hs))
+    angles = torch.outer(torch.arange(cfg.block_size, dtype=torch.float32), inv_freq)  # (T, hs/2)
+    return {"rope_cos": angles.cos(), "rope_sin": angles.sin()}
+
+
 def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
     """Rotate each (even, odd) pair of x by its position's angle; x is (B, nh, T, hs)."""
     x1, x2 = x[..., 0::2], x[..., 1::2]
@@ -318,10 +331,8 @@ class Transformer(Recorded):
         self.tok_emb = nn.Embedding(cfg.vocab_size, d)
         if cfg.position == "learned":
             self.pos_emb = nn.Embedding(cfg.block_size, d)
-        elif cfg.position == "sinusoidal":
-            self.register_buffer("pos_table", sinusoid_table(cfg.block_size, d), persistent=False)
-        else:
-            self.register_rope(cfg)
+        for name, table in position_tables(cfg).items():  # computed, not learnt: not saved with the weights
+            self.register_buffer(name, table, persistent=False)
         self.emb_drop = nn.Dropout(cfg.dropout)
         self.encoder = nn.ModuleList(Block(cfg, causal=False, cross=False) for _ in range(cfg.encoder_layers))
         cross = cfg.architecture == "encoder-decoder"
@@ -338,12 +349,12 @@ class Transformer(Recorded):
                 # GPT-2: scale residual projections so the stream's variance does not grow with depth
                 nn.init.normal_(p, 0.0, 0.02 / math.sqrt(2 * cfg.n_layer + cfg.encoder_layers))
 
-    def register_rope(self, cfg: ModelConfig):
-        hs = cfg.head_size
-        inv_freq = 1.0 / (10000 ** (torch.arange(0, hs, 2, dtype=torch.float32) / hs))
-        angles = torch.outer(torch.arange(cfg.block_size, dtype=torch.float32), inv_freq)  # (T, hs/2)
-        self.register_buffer("rope_cos", angles.cos(), persistent=False)
-        self.register_buffer("rope_sin", angles.sin(), persistent=False)
+    def compute_position_tables(self) -> None:
+        """Compute the fixed position tables again, where the buffers are: a model built on the meta device
+        and then filled from a file (``hf_gpt2.empty_model``) has the weights, but empty tables."""
+        for name, table in position_tables(self.cfg).items():
+            buffer = getattr(self, name)
+            setattr(self, name, table.to(device=buffer.device, dtype=buffer.dtype))
 
     @staticmethod
     def _init_weights(module):

@@ -124,7 +124,14 @@ def read_small_json(path: Path) -> dict | None:
 
 def newest_checkpoint(run_dir) -> Path | None:
     """The checkpoint ``checkpoints/latest.json`` names, else the highest ``step-N`` folder; None if none."""
-    folder = Path(run_dir) / "checkpoints"
+    return newest_checkpoint_in(Path(run_dir) / "checkpoints")
+
+
+def newest_checkpoint_in(folder) -> Path | None:
+    """In a folder of checkpoints: the one its ``latest.json`` names, else the highest ``step-N``; None if none.
+
+    A latest.json that is missing, damaged, too large or names a folder outside is passed over."""
+    folder = Path(folder)
     latest = read_small_json(folder / "latest.json")
     name = latest.get("path") if latest else None
     if isinstance(name, str) and Path(name).name == name and (folder / name / "state.json").is_file():

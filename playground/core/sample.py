@@ -19,7 +19,7 @@ import torch
 from .errors import ConfigError
 from .i18n import _
 from .model import evaluating
-from .tokenizer import BOS_ID, BYTE_TOKENS, PAD_ID, SEP_ID, SPECIALS, UNK_ID
+from .tokenizer import BOS_ID, BYTE_TOKENS, PAD_ID, SEP_ID, UNK_ID
 from .utf8_guard import utf8_guard
 
 BYTE_TOKEN_SET = frozenset(BYTE_TOKENS)
@@ -173,6 +173,7 @@ class StreamText:
         self.shown = len(self.ids)  # ids decoded into the pieces so far; the ones after it are held
         self.owed = 0  # trailing characters of the decoded shown ids held back (a "\ufffd" that may change)
         self._bytes: dict[int, bool] = {}
+        self._specials = tokenizer.special_ids()  # no text: decode skips them (GPT-2's <|endoftext|> too)
         self._drop_space = False
         if prompt_text is not None and (not prompt_text or prompt_text[-1].isspace()):
             self._drop_space = not tokenizer.decode(self.ids)[-1:].isspace()
@@ -181,7 +182,7 @@ class StreamText:
         """The text that ``token_id`` adds: '' while it holds part of a character."""
         self.ids.append(int(token_id))
         holding = len(self.ids) - 1 > self.shown
-        joins_run = self._is_byte(token_id) or holding and token_id < len(SPECIALS)  # decode skips specials
+        joins_run = self._is_byte(token_id) or holding and token_id in self._specials  # decode skips specials
         if joins_run and len(self.ids) - self.shown < self.MAX_RUN:
             return ""  # the run's text is known once it ends
         return self._take(final=False)
@@ -216,12 +217,12 @@ class StreamText:
         """
         start = max(0, self.shown - self.CONTEXT)
         while start > 0 and (self._in_run(self.ids[start - 1]) and self._in_run(self.ids[start])
-                             or all(i < len(SPECIALS) for i in self.ids[start:self.shown])):
+                             or all(i in self._specials for i in self.ids[start:self.shown])):
             start -= 1
         return start
 
     def _in_run(self, token_id: int) -> bool:
-        return self._is_byte(token_id) or self.tokenizer.kind == "char" and token_id < len(SPECIALS)
+        return self._is_byte(token_id) or self.tokenizer.kind == "char" and token_id in self._specials
 
     def _is_byte(self, token_id: int) -> bool:
         if token_id not in self._bytes:

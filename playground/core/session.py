@@ -39,7 +39,7 @@ from .i18n import _
 from .limits import check_session
 from .model import ModelConfig, build_model
 from .recipes import Recipe, task_from_spec
-from .snapshots import read_snapshots, snapshot_members
+from .snapshots import SnapshotStore, read_snapshots, snapshot_members
 from .tasks import LMTask
 from .tokenizer import Tokenizer
 from .train import TrainConfig, Trainer
@@ -103,7 +103,7 @@ def save_session(path, workspace: Workspace, ui_state: dict | None = None) -> Pa
         tensors = {k: v.detach().to("cpu").contiguous() for k, v in state.items()}
         members["optimizer.safetensors"] = save_torch(tensors, metadata={"format": FORMAT})
     if workspace.model is not None:
-        members.update(snapshot_members(workspace.snapshots, FORMAT))
+        members.update(snapshot_members(workspace.snapshots))
     data = _embedded_tokens(recipe)
     if data is not None:
         members["data.safetensors"] = save_numpy(data, metadata={"format": FORMAT})
@@ -159,16 +159,16 @@ def load_session(path) -> tuple[Workspace, dict]:
             fill_model(model, load_tensors(_extract(archive, "model.safetensors", Path(tmp))), path)
         if model is not None and "optimizer.safetensors" in members:
             optimizer = load_tensors(_extract(archive, "optimizer.safetensors", Path(tmp)))
-        snapshots, notice = read_snapshots(archive, model, meta["trained_steps"], path) if model is not None \
-            else ([], None)
+        snapshots = SnapshotStore()
+        notice = read_snapshots(archive, model, meta["trained_steps"], path, snapshots) if model is not None \
+            else None
     workspace = Workspace()
     workspace.recipe = Recipe(task, cfg, train, meta["spec"])
     workspace.model = model
     workspace.history = meta["history"]
     workspace.trained_steps = meta["trained_steps"]
-    for snap in snapshots:
-        workspace.snapshots.add(snap)
-    workspace.snapshots.notice = notice
+    workspace.snapshots = snapshots
+    snapshots.notice = "\n".join(n for n in (notice, snapshots.skipped) if n) or None
     if optimizer is not None and not isinstance(task, MissingDataTask):
         workspace.trainer = _trainer_with(workspace, optimizer, path)
     return workspace, meta["ui_state"]

@@ -121,6 +121,7 @@ class Tokenizer:
         self._kind = kind
         self._merges: list[tuple[str, str]] | None = None
         self._replay: tuple[int, HFTokenizer] | None = None  # the last replay model, by n
+        self._special_ids: frozenset[int] | None = None
 
     def __repr__(self) -> str:
         return f"Tokenizer(kind={self._kind!r}, vocab_size={self.vocab_size})"
@@ -227,6 +228,14 @@ class Tokenizer:
             raise PlaygroundError(_("Token id {id} is outside the vocabulary (0 to {last}).")
                                   .format(id=token_id, last=self.vocab_size - 1))
         return token
+
+    def special_ids(self) -> frozenset[int]:
+        """The ids of the special tokens, which stand for no text (``decode`` skips them): 0-4 here
+        (``<pad>`` ... ``<sep>``), GPT-2's ``<|endoftext|>`` 50256; read from the tokenizer, not assumed."""
+        if self._special_ids is None:
+            added = self._backend.get_added_tokens_decoder()
+            self._special_ids = frozenset(i for i, token in added.items() if token.special)
+        return self._special_ids
 
     def vocab(self) -> list[str]:
         """Every token, in id order."""

@@ -27,6 +27,8 @@ from .limits import check_fits, parameter_count
 from .optim import FlatAdamW
 from .tasks import IGNORE
 
+BEST_FOLDER = "best"  # checkpoints/best: the model of the run's best evaluation by the task's headline metric
+
 
 @dataclass
 class TrainConfig:
@@ -93,7 +95,7 @@ class EvalRecord:
 @dataclass
 class EventRecord:
     step: int
-    event: str  # "checkpoint", "stopped", "finished", "diverged", "paused" (yielded, never recorded)
+    event: str  # "checkpoint", "best", "stopped", "finished", "diverged", "paused" (yielded, never recorded)
     message: str = ""
     path: str | None = None
     kind: str = "event"
@@ -225,13 +227,16 @@ class Trainer:
                 metrics, report = split_report(self.evaluate(autocast))
                 if self._stop.is_set():
                     continue  # an evaluation cut short by a stop request is not a measurement
-                yield self._record(EvalRecord(self.step, metrics, self._track_best(metrics), report=report))
+                better = self._track_best(metrics)
+                yield self._record(EvalRecord(self.step, metrics, better, report=report))
                 if self.health is not None and math.isfinite(metrics["val_loss"]):
                     yield self._record(self.attention_health())
                 if not math.isfinite(metrics["val_loss"]):
                     yield from self._diverged(self.step)
                     return
                 self._keep_good()
+                if better and self.run_dir:
+                    yield self._record(self.save_best())
             if self.run_dir and cfg.checkpoint_interval and self.step % cfg.checkpoint_interval == 0:
                 yield self._record(self.save_to_run())
         if self.run_dir:
@@ -373,13 +378,22 @@ class Trainer:
     def _record(self, record):
         for hook in self.record_hooks:
             hook(self, record)
-        row = asdict(record)
+        self.append_row(asdict(record))
+        return record
+
+    def count_step(self, row: dict) -> None:
+        """A step taken outside the loop (Inspect's backward step, applied to the model): the next step of this
+        run, in its history and metrics.jsonl; ``row`` is its step record as a dict."""
+        self.step = row["step"]
+        self.append_row(row)
+
+    def append_row(self, row: dict) -> None:
+        """A record into the history and the run folder's metrics.jsonl."""
         self.history.append(row)
         if self.run_dir and self.processes.is_main:  # with several processes, rank 0 writes for all
             self.run_dir.mkdir(parents=True, exist_ok=True)
             with open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8") as f:
                 f.write(json.dumps(row) + "\n")
-        return record
 
     def state(self) -> dict:
         return {"step": self.step, "train": self.cfg.to_dict(), "task": self.task_spec, "best": self.best}
@@ -397,6 +411,17 @@ class Trainer:
         path = self.save(directory / f"step-{self.step:06d}")
         write_json_atomic(directory / "latest.json", {"path": path.name, "step": self.step})
         return EventRecord(self.step, "checkpoint", _("checkpoint saved"), str(path))
+
+    def save_best(self, checkpoints_dir=None) -> EventRecord:
+        """Save the model of the best evaluation so far into ``checkpoints_dir/best`` (default: the run
+        folder's ``checkpoints``), replacing the older best; its ``state.json`` says the step, metric and
+        value. Returns the "best" event."""
+        directory = Path(checkpoints_dir) if checkpoints_dir is not None else self.run_dir / "checkpoints"
+        path = directory / BEST_FOLDER
+        if self.processes.is_main:  # every rank holds the same weights; rank 0 saves them
+            path = self.save(path)
+        message = _("best so far by {metric}: step {s}").format(metric=self.best["metric"], s=self.step)
+        return EventRecord(self.step, "best", message, str(path))
 
     @classmethod
     def from_checkpoint(cls, checkpoint: Checkpoint, task, run_dir=None, **overrides) -> "Trainer":

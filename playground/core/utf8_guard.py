@@ -13,8 +13,7 @@ from functools import lru_cache
 
 import torch
 
-from .token_text import _byte_of_symbol
-from .tokenizer import SPECIALS
+from .token_text import token_bytes
 
 ACCEPT, INVALID = 0, -1
 OWED = (0, 1, 2, 3, 2, 2, 3, 3)  # bytes still owed to finish the character, per state
@@ -43,20 +42,6 @@ def next_state(state: int, byte: int) -> int:
     return then if low <= byte <= high else INVALID
 
 
-def token_bytes(kind: str, token: str) -> bytes | None:
-    """The UTF-8 bytes a token adds to the text; None for a special token such as <eos>."""
-    if token in SPECIALS:
-        return None
-    if kind == "bpe":
-        table = _byte_of_symbol()
-        return bytes(table[ch] for ch in token)
-    if kind == "char" and len(token) == 6 and token.startswith("<0x"):
-        return bytes([int(token[3:5], 16)])
-    for mark in ("##", "▁"):
-        token = token.replace(mark, "")
-    return token.encode("utf-8")
-
-
 class Utf8Guard:
     """``allowed(state, left)`` is a bool mask (V,) of the tokens that may follow; ``after(state, id)`` the new state.
 
@@ -65,7 +50,10 @@ class Utf8Guard:
     """
 
     def __init__(self, tokenizer):
-        self.tokens = [token_bytes(tokenizer.kind, t) for t in tokenizer.vocab()]
+        specials = tokenizer.special_ids()  # asked, not assumed at 0-4: GPT-2's <|endoftext|> is 50256
+        # the bytes each token adds to the text; None for a special token, which adds none
+        self.tokens = [None if i in specials else token_bytes(tokenizer.kind, t)
+                       for i, t in enumerate(tokenizer.vocab())]
         self._masks: dict[tuple[int, int], torch.Tensor] = {}
         self._next: dict[int, list[int]] = {}
 

@@ -196,6 +196,30 @@ class Workspace:
         self.trainer = trainer
         return trainer
 
+    def apply_backward_step(self, bt) -> dict:
+        """Make Inspect's recorded training step (a ``backward.BackwardTrace`` on this model now) the model's
+        next step: its weights, the trainer's moments and step count, and a step record in the history (and
+        the run's metrics.jsonl) with the step's loss, learning rate and gradient norm; returns that record.
+
+        One example rather than a batch, timed by no one: its tokens/s is 0 and its elapsed time the last step's.
+        """
+        from dataclasses import asdict
+
+        from .backward import apply_step
+        from .train import StepRecord
+
+        self.refuse_pretrained()
+        model = self.ensure_model()
+        apply_step(model, bt, self.trainer.optimizer if self.trainer is not None else None)
+        last = next((r for r in reversed(self.history) if r.get("kind") == "step"), None)
+        record = StepRecord(self.trained_steps + 1, bt.loss_before, bt.lr, bt.grad_norm, 0.0,
+                            last["elapsed"] if last else 0.0, str(next(model.parameters()).device))
+        row = {**asdict(record), "source": "inspect"}  # one example stepped by hand, not a training batch
+        if self.trainer is not None:
+            self.trainer.count_step(row)
+        self.record(row)
+        return row
+
     def record(self, row: dict) -> None:
         """Called with each record (as a dict) while training runs."""
         if row.get("kind") == "event" and row.get("event") == "diverged":

@@ -151,3 +151,47 @@ def test_opening_a_folder_fills_the_vocabulary_once_and_traces_say_pretrained_we
     qtbot.waitUntil(lambda: not generate.is_generating(), timeout=TIMEOUT)
     assert "tokens from the pretrained weights; mean probability" in generate.status_label.text()
     assert "step" not in generate.status_label.text()
+
+
+@pytest.fixture(params=["en", "zh"])
+def language(request):
+    """The UI language, installed before the window is built (ask for it before ``window``)."""
+    if request.param == "zh":
+        request.getfixturevalue("chinese_ui")
+    return request.param
+
+
+def test_pretrained_weights_show_no_training_steps_or_progress(qtbot, language, window, gpt2_folder):
+    """Inspect's slider said "step 0 (now)", Train's progress "step 0 of 1" and the status bar "Step 0" for
+    weights trained elsewhere."""
+    from tests.app.workspaces import tiny_workspace
+
+    window.resize(1280, 720)
+    open_folder(qtbot, window, gpt2_folder)
+    inspect, train = window.panel("inspect"), window.panel("train")
+    window.show_panel("inspect")
+    slider = inspect.step_slider
+    assert slider.step_label.text() == {"en": "pretrained weights", "zh": "预训练权重"}[language]
+    assert not slider.slider.isVisible() and not slider.play_button.isVisible()
+    inspect.text.setText(TEXTS["english"])
+    inspect.trace_button.click()
+    qtbot.waitUntil(lambda: not inspect.is_tracing() and inspect.inspection is not None, timeout=TIMEOUT)
+    assert slider.step_label.text() == {"en": "pretrained weights", "zh": "预训练权重"}[language]
+    window.grab().save(f"/tmp/mends-pretrained-inspect-{language}.png")
+    assert window.step_label.text() == {"en": "Pretrained weights", "zh": "预训练权重"}[language]
+    window.show_panel("train")
+    assert not train.progress.isVisible() and "0" not in train.status.state_label.text()
+    assert train.status.state_label.text() == {"en": "Pretrained weights: not trained here",
+                                               "zh": "预训练权重：未在此训练"}[language]
+    window.grab().save(f"/tmp/mends-pretrained-train-{language}.png")
+    window.resize(900, 600)
+    window.grab().save(f"/tmp/mends-pretrained-train-{language}-small.png")
+    window.show_panel("inspect")
+    window.grab().save(f"/tmp/mends-pretrained-inspect-{language}-small.png")
+
+    window.workspace.replace_core(tiny_workspace("grammar").core)  # a model of its own again: steps and progress
+    window.show_panel("inspect")
+    assert slider.slider.isVisible()
+    assert slider.step_label.text() == {"en": "step 0 (now)", "zh": "第 0 步（当前）"}[language]
+    window.show_panel("train")
+    assert train.progress.isVisible() and window.step_label.text() == {"en": "Step 0", "zh": "第 0 步"}[language]

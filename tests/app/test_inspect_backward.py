@@ -369,3 +369,31 @@ def test_a_step_on_an_earlier_snapshot_is_not_applied(qtbot, make_panel, monkeyp
     panel.apply_backward_step()
     assert same_weights(before, weights(ws.core.model))
     assert "slider" in panel.banner.text()
+
+
+def test_an_applied_step_counts_as_a_training_step_in_every_view(qtbot, make_window, monkeypatch):
+    """Apply changed the weights but added no history row and left the step count where it was."""
+    window = make_window("grammar")
+    ws = window.workspace
+    for record in ws.core.new_trainer(max_steps=8).run():  # real training: the step applied is the 9th
+        ws.record(asdict(record))
+    inspect, train = window.panel("inspect"), window.panel("train")
+    window.show_panel("inspect")
+    inspect.text.setText("the cat sees")
+    bt = backward(qtbot, inspect)
+    monkeypatch.setattr(backward_views, "confirm_apply_step", lambda parent, b, a: True)
+    with qtbot.waitSignal(ws.model_changed):
+        inspect.backward_detail.optimizer.apply_button.click()
+    core = ws.core
+    assert core.trained_steps == 9 and core.trainer.step == 9
+    row = core.history[-1]
+    assert (row["kind"], row["step"], row["loss"], row["lr"], row["source"]) == ("step", 9, bt.loss_before, bt.lr,
+                                                                                "inspect")
+    assert window.step_label.text() == "Step 9"
+    assert inspect.step_slider.now_step == 9
+    window.show_panel("train")
+    train.plot.refresh()
+    steps, losses = train.plot.train_raw.data()
+    assert steps[-1] == 9 and losses[-1] == pytest.approx(bt.loss_before) and len(steps) == 9
+    assert train.progress.text() == "step 9 of 9"
+    qtbot.waitUntil(lambda: not inspect.is_tracing(), timeout=TIMEOUT)

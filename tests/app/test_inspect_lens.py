@@ -252,3 +252,38 @@ def test_lens_views_speak_chinese(qtbot, make_window, chinese_ui):
     _train(window.workspace, 2)
     trace(qtbot, inspect)
     assert "Pre-LN" in lens.attribution.summary.text() and "层归一化" in lens.attribution.summary.text()
+
+
+def test_the_logit_lens_grid_makes_one_number_locale_not_one_per_cell(qtbot, monkeypatch):
+    """set_lens made two QLocales per cell (format_percent's), several times the cost of the formatting."""
+    from playground.app import numbers
+    from playground.app.widgets import lens_views
+    from playground.core.lens import LogitLens
+    from playground.core.tokenizer import Tokenizer
+
+    tok = Tokenizer.train("char", [CORPUS])
+    rows, positions = 3, 60
+    generator = torch.Generator().manual_seed(0)
+    top_ids = torch.randint(0, tok.vocab_size, (rows, positions, 5), generator=generator)
+    top_probs = torch.rand(rows, positions, 5, generator=generator).sort(dim=-1, descending=True).values
+    lens = LogitLens(rows=["embed.sum", "decoder.0.mlp.residual", "decoder.1.mlp.residual"], top_ids=top_ids,
+                     top_probs=top_probs)
+    made = []
+    real = numbers.number_locale
+
+    def counted():
+        made.append(1)
+        return real()
+
+    monkeypatch.setattr(numbers, "number_locale", counted)
+    monkeypatch.setattr(lens_views, "number_locale", counted, raising=False)
+    view = lens_views.LogitLensView()
+    qtbot.addWidget(view)
+    view.set_lens(lens, tok, tok.encode_ids(CORPUS[:positions]))
+    assert len(made) == 1
+    for r, c in ((0, 0), (2, positions - 1)):
+        p = float(top_probs[r, c, 0])
+        assert view.grid.item(r, c).toolTip().endswith(f"{100 * p:.1f}%")
+    made.clear()
+    view.show_cell(1, 7)
+    assert len(made) == 1 and len(view.top_k.text().splitlines()) == 6

@@ -1,5 +1,6 @@
 """Inspect's training-step slider: every view replays the snapshot of the chosen step, plays, never blocks."""
 
+import os
 from dataclasses import asdict
 
 import pytest
@@ -155,7 +156,7 @@ def test_a_new_model_leaves_only_the_model_now(qtbot, reversal):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-def test_slider_and_budget_fit_at_1280x720_and_the_minimum_size(qtbot, make_window, qapp, lang):
+def test_slider_and_budget_fit_at_1280x720_and_the_minimum_size(qtbot, make_window, qapp, lang, tmp_path):
     from playground.app.translation import install_translation, uninstall_translation
 
     if lang == "zh_CN":
@@ -185,6 +186,25 @@ def test_slider_and_budget_fit_at_1280x720_and_the_minimum_size(qtbot, make_wind
                 QApplication.processEvents()
                 qtbot.wait(30)
                 found += [f"{name} at {size.width()}x{size.height()}: {clip}" for clip in clipped_texts(window)]
+        assert found == []
+        # a snapshot that cannot be written: the panel says why, and still fits
+        blocker = tmp_path / "not a folder"
+        blocker.write_text("a file")
+        window.workspace.core.snapshots.root = blocker
+        window.workspace.core.snapshots.clear()
+        window.workspace.set_train_config(max_steps=4, eval_interval=4, batch_size=8)
+        train.start()
+        qtbot.waitUntil(lambda: train.state == "finished" and bool(window.workspace.core.snapshots.skipped),
+                        timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: str(blocker) in budget.used.text(), timeout=TIMEOUT)
+        for size in (window.size().__class__(1280, 720), window.minimumSize()):
+            window.resize(size)
+            window.show_panel("train")
+            QApplication.processEvents()
+            qtbot.wait(30)
+            found += [f"train at {size.width()}x{size.height()}: {clip}" for clip in clipped_texts(window)]
+            if os.environ.get("PLAYGROUND_SHOTS"):
+                window.grab().save(f"{os.environ['PLAYGROUND_SHOTS']}/train-skipped-{lang}-{size.width()}.png")
         assert found == []
         # the user lowers the budget: the snapshots are thinned at once, first and newest kept
         budget.budget.setValue(0)
@@ -220,3 +240,32 @@ def test_a_session_with_a_damaged_snapshot_opens_with_a_message_and_the_other_st
     assert window.panel("inspect").step_slider.positions == [0, 4, None]
     assert window.panel("train").snapshot_budget.budget.value() == 100  # the budget travels with the session
     assert "3 kept" in window.panel("train").snapshot_budget.used.text()
+
+
+def test_the_forward_or_backward_choice_travels_with_the_session(qtbot, make_window, tmp_path):
+    """Inspect's Forward/Backward choice was not saved: a session reopened in the forward pass."""
+    window = make_window("grammar")
+    ws = window.workspace
+    for record in ws.core.new_trainer(max_steps=4).run():
+        ws.record(asdict(record))
+    inspect = window.panel("inspect")
+    window.show_panel("inspect")
+    inspect.text.setText("the cat sees")
+    inspect.backward_button.click()
+    qtbot.waitUntil(lambda: not inspect.is_tracing() and inspect.backward is not None, timeout=TIMEOUT)
+    assert window.save_session_as(str(tmp_path / "backward"))
+    inspect.forward_button.click()
+    qtbot.waitUntil(lambda: not inspect.is_tracing(), timeout=TIMEOUT)
+    assert window.save_session_as(str(tmp_path / "forward"))
+    for name, mode in (("backward", "backward"), ("forward", "forward"), ("backward", "backward")):
+        with qtbot.waitSignal(window.session_loaded, timeout=TIMEOUT):
+            window.open_session(str(tmp_path / f"{name}.playground"))
+        qtbot.waitUntil(lambda: not inspect.is_tracing(), timeout=TIMEOUT)
+        assert inspect.mode == mode and inspect.ui_state()["inspect_mode"] == mode
+        assert (inspect.backward_button if mode == "backward" else inspect.forward_button).isChecked()
+        assert inspect.details.currentWidget() is inspect.active_detail()
+        if mode == "backward":
+            qtbot.waitUntil(lambda: inspect.backward is not None, timeout=TIMEOUT)
+            assert inspect.text.text() == "the cat sees" and inspect.banner.isHidden(), inspect.banner.text()
+    inspect.restore_ui_state({"inspect_text": "the cat"})  # a session saved before the choice was kept
+    assert inspect.mode == "forward"

@@ -22,8 +22,12 @@ def test_the_soak_benchmark_reports_each_interval_and_restarts_training(tmp_path
     assert runs >= 2 and steps > 3, done.stdout  # the 3-step runs were started again until the time was up
     assert re.search(r"memory growth after the first minute: [+-][\d.]+ MB .*target <= 50 MB: (met|MISSED)",
                      done.stdout), done.stdout
-    assert re.search(r"of which weight snapshots for Inspect .*: [+-][\d.]+ MB; the rest: [+-][\d.]+ MB", done.stdout)
+    assert re.search(r"weight snapshots for Inspect: [1-9]\d* kept, [\d.]+ MB on disk .*not in resident memory",
+                     done.stdout), done.stdout
     assert re.search(r"malloc_trim at the end of each run: \d+ times", done.stdout), done.stdout
+    frozen = re.search(r"full garbage collections: \d+.*\(([\d,]+) objects frozen\); gaps over 50 ms overlapping "
+                       r"one: \d+ of \d+", done.stdout)
+    assert frozen and int(frozen.group(1).replace(",", "")) > 100_000, done.stdout  # frozen, as the app does
     alive = [re.search(r"alive: (.*)\)$", line).group(1) for line in lines]
     # each finished run is let go of at once: never two runs (and their trainers) alive at a report
     assert all(not re.search(r"\b([2-9]|\d\d+) (TrainingRun|Trainer)\b", a) for a in alive), alive

@@ -67,6 +67,28 @@ def test_train_bpe_on_the_corpus_compare_and_use_it(qtbot, window):
     assert "In use for training" in right.state_label.text() and not right.use_button.isEnabled()
 
 
+def test_a_run_starting_and_ending_does_not_tokenize_the_text_again(qtbot, window, monkeypatch):
+    panel, train = window.panel("tokenize"), window.panel("train")
+    panel.input.setPlainText("the cat 小猫 🐶")
+    panel.refresh()
+    shown = panel.left.view.drawn_ids()
+    drawn = []
+    for column in panel.columns():
+        real = column.view.set_tokens
+        monkeypatch.setattr(column.view, "set_tokens", lambda *a, real=real: drawn.append(a) or real(*a))
+    states = []
+    window.workspace.training_state.connect(states.append)
+    window.workspace.set_train_config(max_steps=3, eval_interval=100)
+    train.start()
+    qtbot.waitUntil(lambda: train.state == "finished", timeout=TIMEOUT)
+    assert "running" in states and "finished" in states
+    assert drawn == [] and panel.left.view.drawn_ids() == shown  # the tokens did not change: not drawn again
+    assert "In use for training" in panel.left.state_label.text()
+    panel.input.setPlainText("dog")
+    panel.refresh()
+    assert [a[0] for a in drawn] == ["dog"]  # a new text still is (the left column; the right has no tokenizer)
+
+
 def test_vocabulary_is_searchable(window):
     panel = window.panel("tokenize")
     tok = window.workspace.core.recipe.task.tokenizer

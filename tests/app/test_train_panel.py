@@ -81,6 +81,25 @@ def test_start_trains_plots_and_the_loss_falls(qtbot, make_panel):
     assert panel.start_action.isEnabled() and panel.settings.isEnabled()
 
 
+def test_snapshots_that_cannot_be_written_are_skipped_with_a_message_and_training_goes_on(qtbot, make_panel, tmp_path):
+    ws, panel = make_panel(max_steps=20, eval_interval=10)
+    blocker = tmp_path / "not a folder"
+    blocker.write_text("a file")
+    ws.core.snapshots.root = blocker  # where the temporary folder would go cannot hold one
+    wait_state(qtbot, ws, "finished", panel.start)
+    wait_idle(qtbot, panel)
+    assert ws.core.trained_steps == 20 and len(ws.core.snapshots) == 0
+    text = panel.snapshot_budget.used.text()
+    assert "A weight snapshot was skipped" in text and str(blocker) in text and "Training goes on" in text
+    assert panel.banner.text() == ws.core.snapshots.skipped and panel.banner.level == "warning"  # seen at once
+    ws.core.snapshots.root = tmp_path  # the way is free again: the next run keeps them, the message goes
+    wait_state(qtbot, ws, "finished", panel.start)
+    wait_idle(qtbot, panel)
+    assert ws.core.snapshots.steps() == [20, 30, 40] and "skipped" not in panel.snapshot_budget.used.text()
+    assert panel.banner.text() == ""  # the state is over: so is its banner
+    assert "3 kept" in panel.snapshot_budget.used.text()
+
+
 def test_start_again_continues_the_same_model(qtbot, make_panel):
     ws, panel = make_panel(max_steps=10, eval_interval=100)
     wait_state(qtbot, ws, "finished", panel.start)
@@ -249,12 +268,15 @@ def test_model_change_redraws_from_history(qtbot, make_panel):
     wait_idle(qtbot, panel)
     history = list(ws.core.history)
     ws.core.history.clear()
-    ws.core.history.extend(history[:8])  # as if a session with 6 steps, an eval and its attention record were loaded
+    sixth = next(i for i, row in enumerate(history) if row["kind"] == "step" and row["step"] == 6)
+    ws.core.history.extend(history[:sixth + 1])  # as if a session with 6 steps and the records of step 5 were loaded
     ws.model_changed.emit()
     assert len(points(panel.plot.train_raw_curve)[0]) == 6 and panel.metrics.step == 5
+    best = next(row for row in history if row.get("event") == "best")
+    assert best["step"] == 5 and panel.checkpoints.best_path == best["path"]  # step 5's best, listed again
     ws.set_model_config(d_model=16)  # a new model: no history
     assert points(panel.plot.train_raw_curve)[0].size == 0 and panel.metrics.rowCount() == 0
-    assert panel.checkpoint_paths() == []
+    assert panel.checkpoint_paths() == [] and panel.checkpoints.best_path is None
 
 
 def test_keep_a_curve_and_compare_with_a_saved_run(qtbot, make_panel, tmp_path):

@@ -368,3 +368,20 @@ def test_tokenize_groups_the_vocabulary_size_in_thousands(tmp_path, capsys):
     code, out, _err = run(capsys, "tokenize", "一丁七", "--kind", "word", "--train-on", book)
     assert code == 0
     assert "word tokenizer with 1,206 tokens" in out  # 1,200 characters, 。 and 5 specials
+
+
+@pytest.mark.parametrize("language, says", [("en", ("warning at step", "Large updates", "lower learning rate")),
+                                            ("zh_CN", ("警告", "第", "学习率"))])
+def test_train_prints_each_kind_of_health_warning_once(tmp_path, capsys, language, says):
+    """The app's Health tab named large updates; the command line trained on without a word."""
+    code, _out, err = run(capsys, "--lang", language, "train", "--dataset", "grammar", "--steps", 40, *TINY,
+                          "--lr", 1.0, "--warmup", 1, "--eval-interval", 40, "--run-dir", tmp_path / "run", "--quiet")
+    assert code in (0, 3), err  # a learning rate of 1 may end in divergence; the warning comes first
+    rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text(encoding="utf-8").splitlines()]
+    kinds = {w["code"] for r in rows if r["kind"] in ("health", "attention") for w in r["warnings"]}
+    assert "large_update" in kinds
+    lines = [line for line in err.splitlines() if line.startswith("playground") and says[0] in line]
+    assert len(lines) == len(kinds), err  # one line per kind, however often it recurs
+    assert all(word in err for word in says), err
+    if language == "zh_CN":
+        assert "Large updates" not in err

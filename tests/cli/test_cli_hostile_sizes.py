@@ -11,7 +11,7 @@ from tests.hostile_sizes import CONFIG_CASES, FILE_CASES, consistent_checkpoint,
 
 WORDS = {**{k: v[1] for k, v in CONFIG_CASES.items()}, **{k: v[1] for k, v in FILE_CASES.items()},
          "pipe tokenizer": "not a regular file", "too big to load": "of memory to load it",
-         "too big to train": "of memory to train it", "huge latest.json": "more than the 1,048,576 bytes"}
+         "too big to train": "of memory to train it"}
 COMMANDS = {  # command: the cases it is given
     "sample": [*CONFIG_CASES, *FILE_CASES, "pipe tokenizer", "too big to load"],
     "inspect": ["huge layers", "header of 2^60 bytes", "truncated weights"],
@@ -48,12 +48,18 @@ def commands(tmp_path_factory):
 
 
 @pytest.mark.parametrize("command, case", [(c, case) for c, cases in COMMANDS.items() for case in cases]
-                         + [("sample", "run folder"), ("sample", "huge latest.json")])
+                         + [("sample", "run folder")])
 def test_a_hostile_checkpoint_gets_one_clear_line(commands, command, case):
     result = commands["results"][f"{command}/{case}"]
     assert result["code"] == 2, result
     assert result["stderr"].startswith("playground: error: ") and "Traceback" not in result["stderr"], result
     assert WORDS.get(case, WORDS["huge layers"]) in result["stderr"], result
+
+
+def test_a_huge_latest_json_is_passed_over_for_the_newest_step_folder(commands):
+    """Never read (its size is checked first): the run's newest step-N folder is sampled, as the app does."""
+    result = commands["results"]["sample/huge latest.json"]
+    assert result["code"] == 0 and "Traceback" not in result["stderr"], result
 
 
 def test_the_commands_allocated_nothing_big(commands):

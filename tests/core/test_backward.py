@@ -334,3 +334,38 @@ def test_the_seeds_lstm_steps_backward_too():
     loss.backward()
     for name, p in model.named_parameters():
         torch.testing.assert_close(bt.param_grads[name], p.grad, atol=1e-6, rtol=0)
+
+
+def test_an_applied_step_is_the_next_step_of_the_run(tmp_path):
+    """Apply added no history row and left the step count: the next training step took the same number."""
+    from dataclasses import asdict
+
+    from playground.core.workspace import Workspace
+    from tests.core.helpers import tiny_text_recipe
+
+    ws = Workspace()
+    ws.set_recipe(tiny_text_recipe(steps=4))
+    for record in ws.new_trainer(run_dir=tmp_path).run():
+        ws.record(asdict(record))
+    assert ws.trained_steps == 4
+    tok = ws.recipe.task.tokenizer
+    ids = tok.encode_ids("the cat sat")
+    trainer = ws.trainer
+    bt = backward_trace(ws.model, ids, optimizer_state=trainer.optimizer.state_dict(), train_cfg=trainer.cfg,
+                        step=ws.trained_steps)
+    ws.dirty = False
+    row = ws.apply_backward_step(bt)
+    assert row == {"step": 5, "loss": bt.loss_before, "lr": lr_at(4, trainer.cfg), "grad_norm": bt.grad_norm,
+                   "tokens_per_second": 0.0, "elapsed": row["elapsed"], "device": "cpu", "kind": "step",
+                   "source": "inspect"}
+    last_trained = [r for r in ws.history if r["kind"] == "step"][-2]
+    assert row["elapsed"] == last_trained["elapsed"] and last_trained["step"] == 4
+    assert ws.trained_steps == 5 and trainer.step == 5 and ws.history[-1] == row and ws.dirty
+    lines = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    assert lines[-1] == row  # the run folder's history too
+    for name, p in ws.model.named_parameters():
+        assert torch.equal(p, bt.new_params[name]), name
+    for record in ws.new_trainer(max_steps=2).run():  # training goes on after it: steps 6 and 7
+        ws.record(asdict(record))
+    steps = [r["step"] for r in ws.history if r["kind"] == "step"]
+    assert steps == [1, 2, 3, 4, 5, 6, 7] and ws.trained_steps == 7

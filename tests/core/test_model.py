@@ -226,3 +226,21 @@ def test_the_seed_gives_the_same_first_weights_and_leaves_the_callers_rng_alone(
             "print(repr(float(torch.cat([p.detach().flatten() for p in m.parameters()]).double().sum())))")
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert float(other) == float(weights[0].double().sum())
+
+
+@pytest.mark.parametrize("arch,pos", list(itertools.product(ARCHITECTURES, POSITIONS)))
+def test_a_model_built_on_the_meta_device_and_filled_from_weights_gives_the_same_logits(arch, pos):
+    """hf_gpt2.empty_model builds on the meta device and fills every tensor from a file; the sinusoidal and RoPE
+    tables are no file's (non-persistent buffers): they were left as uninitialised memory."""
+    from playground.core.hf_gpt2 import empty_model
+
+    cfg = tiny(architecture=arch, position=pos)
+    torch.manual_seed(0)
+    normal = build_model(cfg).eval()
+    filled = empty_model(cfg)
+    filled.load_state_dict(normal.state_dict())
+    filled.eval()
+    for name, buffer in normal.named_buffers():
+        assert torch.equal(dict(filled.named_buffers())[name], buffer), name
+    idx, src = inputs(cfg)
+    assert torch.equal(filled(idx, src=src)[0], normal(idx, src=src)[0])

@@ -124,7 +124,7 @@ def test_divergence_drops_the_snapshots_after_the_step_gone_back_to():
     store = SnapshotStore()
     ws = trained("char", max_steps=4, checkpoint_interval=0)
     for step in (0, 4, 8, 12):
-        store.add(Snapshot(step, ws.snapshots.get(4).weights))
+        store.put(step, ws.snapshots.get(4).weights)
     store.on_record(None, EventRecord(4, "diverged", "went back to step 4"))  # the trainer's own record
     assert store.steps() == [0, 4]
 
@@ -149,7 +149,7 @@ def test_session_round_trip_keeps_every_snapshot(session_ws, tmp_path):
 
 def test_session_cap_thins_the_snapshots_evenly(session_ws):
     size = session_ws.snapshots.get(0).nbytes
-    members = snapshot_members(session_ws.snapshots, "f", cap_bytes=3 * size)
+    members = snapshot_members(session_ws.snapshots, cap_bytes=3 * size)
     assert sorted(members) == [member_name(0), member_name(4), member_name(12)] or \
         sorted(members) == [member_name(0), member_name(8), member_name(12)]
 

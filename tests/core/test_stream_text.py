@@ -127,3 +127,66 @@ def test_next_text_takes_a_split_character_whole(kind):
     ids, more = tok.encode_ids("孙悟空"), tok.encode_ids("孙悟空说")
     assert more[:len(ids)] == ids and len(more) - len(ids) >= 2  # 说 is unseen: two or more byte tokens
     assert next_text(tok, ids, more[len(ids):], "孙悟空") == ("说", len(more) - len(ids))
+
+
+# --- special tokens: asked of the tokenizer, not assumed at ids 0-4 -------------------------------
+KINDS_AND_GPT2 = [*KINDS, "gpt2"]
+
+
+@pytest.fixture(scope="module")
+def gpt2_tokenizer(tmp_path_factory):
+    pytest.importorskip("transformers")
+    from playground.core.hf_gpt2 import load_gpt2
+    from tests.gpt2_folders import tiny_gpt2_folder
+
+    return load_gpt2(tiny_gpt2_folder(tmp_path_factory.mktemp("stream-gpt2"))).tokenizer
+
+
+def any_tokenizer(kind, request):
+    return request.getfixturevalue("gpt2_tokenizer") if kind == "gpt2" else tokenizer(kind)
+
+
+@pytest.mark.parametrize("kind", KINDS_AND_GPT2)
+def test_the_special_ids_are_the_tokens_decode_skips(kind, request):
+    tok = any_tokenizer(kind, request)
+    specials = tok.special_ids()
+    if kind == "gpt2":  # <|endoftext|> is the last id, as in GPT-2 (50256); ids 0-4 are "!" '"' "#" "$" "%"
+        assert specials == {tok.token_to_id("<|endoftext|>")} == {tok.vocab_size - 1}
+        assert tok.decode(range(5)) == "!\"#$%"
+    else:
+        assert specials == set(range(5))
+    assert all(tok.decode([i]) == "" for i in specials)
+
+
+@pytest.mark.parametrize("language", list(TEXTS))
+@pytest.mark.parametrize("kind", KINDS_AND_GPT2)
+def test_pieces_with_special_tokens_among_them_join_to_the_decoded_text(kind, language, request):
+    """Specials anywhere, in the prompt and among the new ids, inside runs of byte tokens too."""
+    import random
+
+    tok = any_tokenizer(kind, request)
+    specials = sorted(tok.special_ids())
+    ids = tok.encode_ids(TEXTS[language])
+    rng = random.Random(len(ids))
+    for _ in range(len(ids) // 2):
+        ids.insert(rng.randrange(len(ids) + 1), rng.choice(specials))
+    for k in range(0, len(ids), 3):
+        whole, before = tok.decode(ids), tok.decode(ids[:k])
+        if not whole.startswith(before):
+            continue  # the prompt ends inside a character
+        assert before + "".join(streamed(tok, ids[:k], ids[k:])) == whole, k
+
+
+@pytest.mark.parametrize("kind", KINDS_AND_GPT2)
+def test_each_token_decodes_a_few_ids_again_not_the_whole_text(kind, request, monkeypatch):
+    """GPT-2's "!" is id 0: taken for a special (no text), a text of them was decoded whole at every token."""
+    tok = any_tokenizer(kind, request)
+    plain = min(i for i in range(tok.vocab_size) if i not in tok.special_ids() and tok.decode([i]).isprintable()
+                and tok.decode([i]).strip())
+    decoded = []
+    real = tok.decode
+    monkeypatch.setattr(tok, "decode", lambda ids, **kw: decoded.append(len(ids)) or real(ids, **kw))
+    text = StreamText(tok, [plain] * 300)
+    pieces = [text.add(i) for i in [plain] * 20]
+    assert "".join(pieces) == real([plain] * 320)[len(real([plain] * 300)):]
+    assert max(decoded) <= StreamText.CONTEXT + 1, (tok.id_to_token(plain), max(decoded))

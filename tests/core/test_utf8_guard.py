@@ -81,3 +81,37 @@ def test_utf8_automaton_rejects_overlong_and_surrogate_forms():
     assert next_state(next_state(ACCEPT, 0xE0), 0x80) == -1  # overlong three-byte form
     assert next_state(next_state(ACCEPT, 0xED), 0xA0) == -1  # a surrogate
     assert next_state(next_state(ACCEPT, 0xE6), 0x82) == 1
+
+
+@pytest.fixture(scope="module")
+def gpt2(tmp_path_factory):
+    pytest.importorskip("transformers")
+    from playground.core.hf_gpt2 import load_gpt2
+    from tests.gpt2_folders import tiny_gpt2_folder
+
+    return load_gpt2(tiny_gpt2_folder(tmp_path_factory.mktemp("guard-gpt2")))
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "gpt2"])
+def test_the_guard_takes_the_specials_the_tokenizer_names_as_adding_no_text(kind, request):
+    """It took the names <pad>...<sep> for the specials: GPT-2's <|endoftext|> counted as 13 bytes of text."""
+    tok = request.getfixturevalue("gpt2").tokenizer if kind == "gpt2" else tokenizer(kind)
+    guard = Utf8Guard(tok)
+    assert {i for i, data in enumerate(guard.tokens) if data is None} == tok.special_ids()
+    lead = next(i for i, data in enumerate(guard.tokens) if data and data[0] >= 0xC2)  # a character's first byte
+    inside = guard.after(ACCEPT, lead)
+    for special in tok.special_ids():
+        assert guard.allowed(ACCEPT)[special] and guard.after(ACCEPT, special) == ACCEPT
+        assert inside == ACCEPT or not guard.allowed(inside)[special]  # never inside a character
+
+
+def test_sampling_a_gpt2_writes_only_whole_printable_characters(gpt2):
+    tok = gpt2.tokenizer
+    prompt = tok.encode_ids(PROMPTS["chinese"])
+    for seed in range(3):
+        steps = generate(gpt2.model, tok, prompt, SampleConfig(max_new_tokens=40, seed=seed, temperature=1.5,
+                                                               stop_at_eos=False, alternatives=0))
+        generated = [s.id for s in steps]
+        whole, start = tok.decode(prompt + generated), tok.decode(prompt)
+        assert "".join(s.text for s in steps) == whole[len(start):]
+        assert unreadable(whole) == [], (seed, whole)

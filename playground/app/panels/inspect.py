@@ -262,13 +262,13 @@ class InspectPanel(BackwardMode, Panel):
         core = self.workspace.core
         step = self.inspected_step() if step == "slider" else step
         model = core.ensure_model()
-        nearest = core.snapshots.nearest(step) if step is not None else None  # thinned meanwhile: the closest
-        return model if nearest is None else core.snapshots.model_at(model, nearest)
+        return model if step is None else core.snapshots.model_near(model, step)  # thinned meanwhile: the closest
 
     def refresh_steps(self) -> None:
         """Offer the workspace's snapshots on the slider (after an evaluation, a new model, a session)."""
         core = self.workspace.core
-        self.step_slider.set_steps(core.snapshots.steps() if core.model is not None else [], core.trained_steps)
+        self.step_slider.set_steps(core.snapshots.steps() if core.model is not None else [], core.trained_steps,
+                                   pretrained=bool(core.pretrained))
 
     def _on_training_step(self, _step) -> None:
         """The slider moved: replay the same input at that step, one trace at a time, never waiting."""
@@ -543,8 +543,11 @@ class InspectPanel(BackwardMode, Panel):
 
     # --- sessions ------------------------------------------------------------------------------------
     def ui_state(self) -> dict:
-        return {"inspect_text": self.text.text(), "inspect_prefix": self.prefix.text()}
+        return {"inspect_text": self.text.text(), "inspect_prefix": self.prefix.text(), "inspect_mode": self.mode}
 
     def restore_ui_state(self, state: dict) -> None:
         self.text.setText(state.get("inspect_text", self.text.text()))
         self.prefix.setText(state.get("inspect_prefix", ""))
+        mode = state.get("inspect_mode", "forward")  # sessions saved before it was kept: the forward pass
+        if mode in ("forward", "backward") and mode != self.mode:
+            self.set_mode(mode)  # as its button does: the input is traced in that mode

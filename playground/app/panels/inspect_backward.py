@@ -11,7 +11,7 @@ import logging
 
 from PySide6.QtWidgets import QButtonGroup, QPushButton, QStackedWidget
 
-from ...core.backward import apply_step, pair_example
+from ...core.backward import pair_example
 from ...core.errors import ConfigError, PlaygroundError
 from ...core.tasks import PairTask
 from ..numbers import format_count
@@ -169,9 +169,13 @@ class BackwardMode:
         bt = inspection.backward
         if not backward_views.confirm_apply_step(self, bt.loss_before, bt.loss_after):
             return
-        apply_step(core.model, bt, core.trainer.optimizer if core.trainer is not None else None)
-        core.dirty = True
-        self.workspace.model_changed.emit()  # every view of the model (and this panel) starts again
+        try:
+            row = core.apply_backward_step(bt)  # the model's next training step, counted and in the history
+        except PlaygroundError as e:
+            self.banner.show_message(str(e), "warning")
+            return
+        self.workspace.training_record.emit(row)  # the status bar's step count
+        self.workspace.model_changed.emit()  # every view of the model (and this panel) starts again; Train redraws
         self.trace_input()
         self.banner.show_message(self.tr("Applied one step: the loss on this example went from {before} to "
                                          "{after}. The model is not saved.").format(

@@ -201,6 +201,12 @@ class TokenizerColumn(QWidget):
         return self.tokenizer is not None and recipe is not None and recipe.task.tokenizer is self.tokenizer
 
     def refresh(self) -> None:
+        self.refresh_state()
+        self.show_tokens(self.panel.text())
+        self.show_vocabulary()
+
+    def refresh_state(self) -> None:
+        """The buttons and the state line: all a change of the training state touches (the tokens stay)."""
         training = self.workspace.training_active
         self.use_button.setEnabled(self.recipe is not None and not self.in_use() and not training)
         missing = self._missing_text()
@@ -208,8 +214,6 @@ class TokenizerColumn(QWidget):
         if self._job is None:
             self.train_button.setEnabled(self.workspace.core.recipe is not None and not missing)
             self.state_label.setText(self._state_text())
-        self.show_tokens(self.panel.text())
-        self.show_vocabulary()
 
     def _missing_text(self) -> str:
         """Why no tokenizer can be trained now (the text file is gone), or ""."""
@@ -295,7 +299,8 @@ class TokenizePanel(Panel):
         self._timer.timeout.connect(self.refresh)
         self.input.textChanged.connect(self._timer.start)
         workspace.data_changed.connect(self._on_data_changed)
-        workspace.training_state.connect(lambda _state: [c.refresh() for c in self.columns()])
+        # a run's start and end change only what the buttons allow: re-tokenizing both columns held the window
+        workspace.training_state.connect(lambda _state: [c.refresh_state() for c in self.columns()])
         self._on_data_changed()
 
     @classmethod

@@ -348,12 +348,21 @@ class TrainPanel(Panel):
             self._show_metrics(row)
         elif kind in ("health", "attention"):
             self.health.add_row(row)
-        elif kind == "event" and row.get("event") == "checkpoint" and row.get("path"):
+        elif kind == "event" and row.get("event") in ("checkpoint", "best") and row.get("path"):
             self._add_checkpoint(row)
         if kind in ("eval", "event"):  # a snapshot is taken at an evaluation, dropped when training diverges
-            self.snapshot_budget.show_store(self.workspace.core.snapshots, self.workspace.core.model)
+            self._show_snapshots()
         if not self._status_timer.isActive():
             self._status_timer.start()
+
+    def _show_snapshots(self) -> None:
+        """The snapshots kept; a snapshot that could not be written also in the banner, unless it says more."""
+        store = self.workspace.core.snapshots
+        self.snapshot_budget.show_store(store, self.workspace.core.model)
+        if store.skipped and (not self.banner.text() or self.banner.topic == "snapshots"):
+            self.banner.show_message(store.skipped, "warning", "snapshots")
+        elif not store.skipped:
+            self.banner.clear_topic("snapshots")
 
     # --- state and status ----------------------------------------------------------------------
     def _set_state(self, state: str) -> None:
@@ -384,6 +393,10 @@ class TrainPanel(Panel):
                 "diverged": self.tr("Diverged")}.get(self.state, self.state)
 
     def _show_status(self) -> None:
+        if self.workspace.core.pretrained:
+            self.status.show_pretrained()
+            self.keep_action.setEnabled(False)
+            return
         self.status.show(self.state_text(), self.workspace.core.trained_steps, self._target, self.state == "running")
         self.keep_action.setEnabled(self.plot.point_count() > 0)
 
@@ -450,7 +463,7 @@ class TrainPanel(Panel):
         for row in core.history:
             if row.get("kind") == "eval":
                 self._show_metrics(row)
-            elif row.get("kind") == "event" and row.get("event") == "checkpoint" and row.get("path"):
+            elif row.get("kind") == "event" and row.get("event") in ("checkpoint", "best") and row.get("path"):
                 self._add_checkpoint(row)
         self.plot.refresh()
         self._load_settings()
@@ -495,7 +508,10 @@ class TrainPanel(Panel):
         self.banner.show_message(self.tr("The checkpoint was not saved: {message}").format(message=message), "error")
 
     def _add_checkpoint(self, row: dict) -> None:
-        self.checkpoints.add(row)
+        if row["event"] == "best":
+            self.checkpoints.set_best(row)
+        else:
+            self.checkpoints.add(row)
 
     def checkpoint_paths(self) -> list[str]:
         return self.checkpoints.paths()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBox
 
 from ...core.errors import PlaygroundError
 from ...core.lens import attention_over_rows, logit_attribution, part_title, row_title
-from ..numbers import format_float, format_percent
+from ..numbers import format_float, format_percent, number_locale
 from .head_toggles import module_title
 from .heatmap import HeatmapView
 
@@ -71,6 +71,7 @@ class LogitLensView(QWidget):
         shade = self.palette().color(QPalette.ColorRole.Highlight)
         tops = lens.top_ids[..., 0].tolist()
         probs = lens.top_probs[..., 0].tolist()
+        locale = number_locale()  # one for the whole grid: making one per cell cost more than the formatting
         for r in range(n_rows):
             texts = token_texts(tokenizer, tops[r])
             for c in range(n_cols):
@@ -78,7 +79,8 @@ class LogitLensView(QWidget):
                 colour = QColor(shade)
                 colour.setAlphaF(0.1 + 0.8 * probs[r][c])
                 item.setBackground(QBrush(colour))
-                item.setToolTip(self.tr("“{token}”: {p}").format(token=texts[c], p=format_percent(probs[r][c])))
+                item.setToolTip(self.tr("“{token}”: {p}").format(
+                    token=texts[c], p=format_percent(probs[r][c], locale=locale)))
                 grid.setItem(r, c, item)
         grid.horizontalHeader().setMinimumSectionSize(3 * self.fontMetrics().averageCharWidth() + 12)
         grid.resizeColumnsToContents()
@@ -95,7 +97,8 @@ class LogitLensView(QWidget):
         top = self.lens.top(row, col)
         texts = token_texts(self.tokenizer, [i for i, _p in top])
         lines = [self.tr("{row}, after position {pos}:").format(row=row_title(row), pos=col)]
-        lines += [f"“{t}”  {format_percent(p)}" for t, (_i, p) in zip(texts, top)]
+        locale = number_locale()
+        lines += [f"“{t}”  {format_percent(p, locale=locale)}" for t, (_i, p) in zip(texts, top)]
         self.top_k.setText("\n".join(lines))
 
 

@@ -1,4 +1,4 @@
-"""SnapshotBudget: how many weight snapshots training keeps for Inspect, their size, and the memory budget."""
+"""SnapshotBudget: how many weight snapshots training keeps for Inspect, their size, and the disk budget."""
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QSpinBox
@@ -22,14 +22,15 @@ class SnapshotBudget(QGroupBox):
         self.budget.setKeyboardTracking(False)
         self.budget.setGroupSeparatorShown(True)
         self.budget.setToolTip(self.tr(
-            "Memory for copies of the weights taken at each evaluation, which Inspect replays with its training-step "
-            "slider. When the budget is full they are thinned out evenly, always keeping the first and the newest. "
-            "They are kept in float32, exactly as the model trains, so a replay is the model of that step; 0 keeps "
-            "none."))
+            "Disk space for copies of the weights taken at each evaluation, which Inspect replays with its "
+            "training-step slider. They are written to a temporary folder, not kept in memory, and removed when "
+            "the model changes or the app closes. When the budget is full they are thinned out evenly, always "
+            "keeping the first and the newest. They are kept in float32, exactly as the model trains, so a replay "
+            "is the model of that step; 0 keeps none."))
         self.used = QLabel()
         self.used.setWordWrap(True)
         form = QFormLayout(self)
-        form.addRow(self.tr("Memory budget"), self.budget)
+        form.addRow(self.tr("Disk budget"), self.budget)
         form.addRow(self.used)
         self.budget.valueChanged.connect(self.budget_changed)
 
@@ -45,4 +46,6 @@ class SnapshotBudget(QGroupBox):
                                                                              k=format_count(fits))
             if fits < 2:
                 text += " " + self.tr("Raise it to replay training in Inspect.")
+        if store.skipped:
+            text += "\n" + store.skipped
         self.used.setText(text)

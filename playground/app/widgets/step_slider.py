@@ -11,6 +11,9 @@ PLAY_MS = 600  # one training step shown this often while playing (each waits fo
 class TrainingStepSlider(QWidget):
     """``set_steps(snapshot_steps, now)``: one position a snapshot, the model as it is now last.
 
+    ``pretrained=True``: weights trained elsewhere (a Hugging Face folder) have no steps to replay
+    here; the slider and Play are hidden and the label says "pretrained weights", not "step 0".
+
     ``step_chosen(step)`` reports a snapshot's step, or None for the model now. ``busy`` (a
     callable) holds the animation back while the previous step is still being traced.
     """
@@ -21,6 +24,7 @@ class TrainingStepSlider(QWidget):
         super().__init__(parent)
         self.positions: list[int | None] = [None]
         self.now_step = 0
+        self.pretrained = False
         self.busy = lambda: False
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setAccessibleName(self.tr("Training step"))  # the step label beside it says it on screen
@@ -57,10 +61,13 @@ class TrainingStepSlider(QWidget):
         return super().eventFilter(watched, event)
 
     # --- positions ------------------------------------------------------------------------------
-    def set_steps(self, snapshot_steps: list[int], now: int) -> None:
+    def set_steps(self, snapshot_steps: list[int], now: int, pretrained: bool = False) -> None:
         """Snapshots before step ``now``, then the model now; the chosen step is kept when it still exists."""
         chosen = self.current()
         self.now_step = now
+        self.pretrained = pretrained
+        if pretrained:
+            snapshot_steps = []
         self.positions = [s for s in snapshot_steps if s < now] + [None]
         if chosen is None or chosen not in self.positions:
             index = len(self.positions) - 1 if chosen is None else self._nearest(chosen)
@@ -117,6 +124,14 @@ class TrainingStepSlider(QWidget):
         several = len(self.positions) > 1
         self.slider.setEnabled(several)
         self.play_button.setEnabled(several)
+        self.slider.setVisible(not self.pretrained)
+        self.play_button.setVisible(not self.pretrained)
+        if self.pretrained:
+            self.play_button.setChecked(False)
+            self.step_label.setText(self.tr("pretrained weights"))
+            self.step_label.setToolTip(self.tr("These weights were trained elsewhere: there are no training steps "
+                                               "to replay here"))
+            return
         if self.current() is None:
             text = self.tr("step {step} (now)").format(step=format_count(self.now_step))
         else:

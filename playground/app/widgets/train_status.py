@@ -93,6 +93,13 @@ class TrainStatus(QWidget):
     def reset_pace(self) -> None:
         self._recent.clear()
 
+    def show_pretrained(self) -> None:
+        """Weights trained elsewhere (a Hugging Face folder): no steps here, so no progress bar at "0 of 1"."""
+        self.state_label.setText(self.tr("Pretrained weights: not trained here"))
+        self.progress.hide()
+        for label in (self.speed_label, self.elapsed_label, self.eta_label):
+            label.setText("-")
+
     def show(self, state_text: str, step: int, target: int, running: bool) -> None:
         """Progress as ``step`` of ``target`` (or of ``step`` when no run is planned), both counted from 0.
 
@@ -100,6 +107,7 @@ class TrainStatus(QWidget):
         "step 170 of 200" over a bar 85 % full (Qt's ``%m`` would say "of 50", the steps in range).
         """
         self.state_label.setText(state_text)
+        self.progress.show()
         target = max(target, step, 1)
         self.progress.setRange(0, target)
         self.progress.setValue(step)

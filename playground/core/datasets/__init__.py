@@ -207,7 +207,7 @@ def _topics() -> BuiltinDataset:
         kind="pairs", architecture="decoder", metric="accuracy", labels=TOPIC_LABELS,
         make=_make_topics,
         model=_decoder_model(_decoder_block(MAX_TOPIC_CHARS, len("weather")), dropout=0.0),
-        train=_train(batch_size=64, lr=3e-3, max_steps=600, eval_interval=50), tokenizer="word",
+        train=_train(batch_size=64, lr=3e-3, max_steps=300, eval_interval=50), tokenizer="word",
     )
 
 

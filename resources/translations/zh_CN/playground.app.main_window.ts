@@ -27,6 +27,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Pretrained weights</source>
+        <translation>预训练权重</translation>
+    </message>
+    <message>
         <source>Step {step}</source>
         <translation>第 {step} 步</translation>
     </message>

@@ -12,12 +12,12 @@
         <translation> MB</translation>
     </message>
     <message>
-        <source>Memory for copies of the weights taken at each evaluation, which Inspect replays with its training-step slider. When the budget is full they are thinned out evenly, always keeping the first and the newest. They are kept in float32, exactly as the model trains, so a replay is the model of that step; 0 keeps none.</source>
-        <translation>每次评估时复制一份权重所用的内存，剖析面板用训练步滑块重放它们。预算用满时均匀地删去一部分，始终保留第一份和最新一份。快照以 float32 保存，与训练时完全相同，所以重放的正是那一步的模型；设为 0 则不保存。</translation>
+        <source>Disk space for copies of the weights taken at each evaluation, which Inspect replays with its training-step slider. They are written to a temporary folder, not kept in memory, and removed when the model changes or the app closes. When the budget is full they are thinned out evenly, always keeping the first and the newest. They are kept in float32, exactly as the model trains, so a replay is the model of that step; 0 keeps none.</source>
+        <translation>每次评估时复制一份权重所用的磁盘空间，剖析面板用训练步滑块重放它们。快照写入一个临时文件夹，不占内存；模型改变或应用关闭时删除。预算用满时均匀地删去一部分，始终保留第一份和最新一份。快照以 float32 保存，与训练时完全相同，所以重放的正是那一步的模型；设为 0 则不保存。</translation>
     </message>
     <message>
-        <source>Memory budget</source>
-        <translation>内存预算</translation>
+        <source>Disk budget</source>
+        <translation>磁盘预算</translation>
     </message>
     <message>
         <source>{n} kept, {used} of {budget}.</source>

@@ -24,6 +24,14 @@
         <translation>▶ 播放</translation>
     </message>
     <message>
+        <source>pretrained weights</source>
+        <translation>预训练权重</translation>
+    </message>
+    <message>
+        <source>These weights were trained elsewhere: there are no training steps to replay here</source>
+        <translation>这些权重是在别处训练的：这里没有可回放的训练步</translation>
+    </message>
+    <message>
         <source>step {step} (now)</source>
         <translation>第 {step} 步（当前）</translation>
     </message>

@@ -19,5 +19,9 @@
         <source>Remaining:</source>
         <translation>剩余时间：</translation>
     </message>
+    <message>
+        <source>Pretrained weights: not trained here</source>
+        <translation>预训练权重：未在此训练</translation>
+    </message>
 </context>
 </TS>
