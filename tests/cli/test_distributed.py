@@ -84,7 +84,7 @@ def test_only_rank_zero_speaks_and_writes(two_process_run):
     assert "Traceback" not in result.stdout + result.stderr
     assert "Warning" not in result.stdout + result.stderr, result.stderr  # e.g. a deprecated DDP option
     names = sorted(p.name for p in (run_dir / "checkpoints").iterdir())
-    assert names == ["latest.json", "step-000010", "step-000020"]
+    assert names == ["best", "latest.json", "step-000010", "step-000020"]  # best: the one evaluation, step 20
     # the plain model's parameter names, as one process saves them: never DistributedDataParallel's "module."
     saved = sorted(load_file(run_dir / "checkpoints" / "step-000020" / "model.safetensors"))
     assert "tok_emb.weight" in saved and not any(n.startswith("module.") for n in saved), saved
