@@ -154,3 +154,38 @@ def test_every_rank_gets_the_gradient_of_one_process_over_the_global_batch(tmp_p
         assert expected.abs().max() > 0
         torch.testing.assert_close(r["grad"], expected, rtol=1e-5, atol=1e-7)
     assert torch.equal(ranks[0]["grad"], ranks[1]["grad"])  # the same average on both ranks, to the bit
+
+
+def lose_the_peer_in_backward(rank: int, port: int, folder: str) -> None:
+    """Rank 1 leaves after the wrapper is made; rank 0's backward then exchanges gradients with nobody."""
+    from playground.core.distributed import ProcessLost
+
+    os.environ.update(RANK=str(rank), WORLD_SIZE="2", LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE="2",
+                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    torch.set_num_threads(1)
+    processes = distributed.start(timeout=30)
+    trainer = reversal_trainer(seed=100, grad_accum=1)
+    if rank == 1:
+        os._exit(0)  # gone, as a killed process: its connections close
+    batch = processes.shard(trainer.task.batch("train", 16, 32, torch.Generator().manual_seed(0)))
+    _logits, loss = trainer.wrapped(batch["idx"], batch["targets"], src=batch.get("src"))
+    try:
+        processes.exchanging(loss.backward)
+        outcome = "no error"
+    except ProcessLost as e:
+        outcome = str(e)
+    with open(os.path.join(folder, "rank0.txt"), "w", encoding="utf-8") as f:
+        f.write(outcome)
+    os._exit(0)  # the group cannot be left in order without its peer
+
+
+def test_a_peer_lost_during_the_gradient_exchange_is_reported_as_lost(tmp_path):
+    """DistributedDataParallel all-reduces inside backward: a lost peer there is the same clear ProcessLost."""
+    import time
+
+    started = time.monotonic()
+    mp.spawn(lose_the_peer_in_backward, args=(free_port(), str(tmp_path)), nprocs=2, join=True)
+    outcome = (tmp_path / "rank0.txt").read_text(encoding="utf-8")
+    assert outcome.startswith("process 0 of 2 lost contact with the others ("), outcome
+    assert "The checkpoints saved so far are intact." in outcome
+    assert time.monotonic() - started < 60  # a closed connection, not the 30 s timeout and more
