@@ -125,7 +125,8 @@ def through_ddp(rank: int, port: int, folder: str) -> None:
             "names": sorted(trainer.model.state_dict())}
     grad = first_step_gradient(trainer)
     # after the reducer copied the average back, every .grad is still a view of the one flat buffer
-    start, end = trainer.optimizer.grad.data_ptr(), trainer.optimizer.grad.data_ptr() + grad.numel() * grad.element_size()
+    start = trainer.optimizer.grad.data_ptr()
+    end = start + grad.numel() * grad.element_size()
     seen["views"] = all(start <= p.grad.data_ptr() < end for p in trainer.optimizer.params)
     save_file({"weights": flat.clone(), "grad": grad}, os.path.join(folder, f"rank{rank}.safetensors"))
     with open(os.path.join(folder, f"rank{rank}.json"), "w", encoding="utf-8") as f:
