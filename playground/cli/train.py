@@ -241,8 +241,8 @@ def describe_start(trainer, name: str) -> None:
 
         from playground.core.distributed import cpu_cores
 
-        out(_("{n} processes ({backend}): batch {b} = {k} per process; CPU threads per process: {t} "
-              "({c} cores, {m} processes on this machine)").format(
+        out(_("{n} processes (DistributedDataParallel, {backend}): batch {b} = {k} per process; CPU threads per "
+              "process: {t} ({c} cores, {m} processes on this machine)").format(
             n=processes.world_size, backend="nccl" if trainer.device.type == "cuda" else "gloo",
             b=trainer.cfg.batch_size, k=trainer.cfg.batch_size // processes.world_size, t=torch.get_num_threads(),
             c=cpu_cores(), m=processes.local_world_size))

@@ -1,15 +1,18 @@
-"""Training in several processes started by torchrun: ranks, each rank's shard of a batch, the gradient all-reduce.
+"""Training in several processes started by torchrun: ranks, each rank's shard of a batch, DistributedDataParallel.
 
     torchrun --standalone --nproc_per_node=2 -m playground train --dataset reversal --batch-size 16
 
 Every process draws the same global batch from the step's seed and keeps its own rows (rank 1 of 2
-with batch 16 keeps rows 8-15), so N processes follow the data of one process. The gradients live in
-one flat buffer (``FlatAdamW``), which is already what DistributedDataParallel builds its buckets
-for: one ``all_reduce`` of that buffer (gloo on CPU, NCCL on CUDA) makes every rank's gradient the
-global batch's, and every rank then takes the same optimizer step. Only rank 0 writes files.
+with batch 16 keeps rows 8-15), so N processes follow the data of one process. The gradient exchange
+is PyTorch's own ``DistributedDataParallel`` (gloo on CPU, NCCL on CUDA): the trainer wraps its model
+(``Processes.wrap``) and trains through the wrapper, whose reducer all-reduces the gradients in buckets
+during backward and copies the mean back into each parameter's ``.grad`` (a view of ``FlatAdamW``'s flat
+buffer, written in place). Every rank then takes the same optimizer step. Only rank 0 writes files;
+checkpoints, the inspector and the app see the plain model, never the wrapper.
 """
 
 import datetime
+import inspect
 import os
 import re
 from dataclasses import dataclass
@@ -91,12 +94,53 @@ class Processes:
         torch.cuda.set_device(self.local_rank)
         return torch.device("cuda", self.local_rank)
 
+    def wrap(self, model: torch.nn.Module) -> torch.nn.Module:
+        """``model`` inside PyTorch's DistributedDataParallel; the model itself with one process.
+
+        Made after ``FlatAdamW`` has put the weights and gradients into its flat buffers: the wrapper first
+        copies rank 0's weights into every rank (into the flat buffer, through the parameters' views), and
+        its reducer then averages the gradients over the ranks during backward, copying the mean back into
+        the existing ``.grad`` views in place (``gradient_as_bucket_view=False``, the default, keeps the
+        flat buffer as the gradient's home). Buffers are constants (position tables, RoPE angles): not
+        re-sent every step. Every parameter takes part in every step, so the wrapper need not look for unused ones.
+        """
+        if not self.active:
+            return model
+        from torch.nn.parallel import DistributedDataParallel
+
+        device = next(model.parameters()).device
+        ids = [device.index if device.index is not None else self.local_rank] if device.type == "cuda" else None
+        # buffers are sent once, at the start (constants, the same on every rank anyway); torch 2.13 renamed the
+        # switch that stops re-sending them before every forward (the old name warns there)
+        newer = "forward_sync_buffers" in inspect.signature(DistributedDataParallel.__init__).parameters
+        buffers = {"forward_sync_buffers": False} if newer else {"broadcast_buffers": False}
+        try:
+            return DistributedDataParallel(model, device_ids=ids, gradient_as_bucket_view=False,
+                                           find_unused_parameters=False, **buffers)
+        except RuntimeError as e:  # its first broadcast is a collective: a peer lost here is lost
+            raise self.lost(e) from e
+
+    def grad_scale(self) -> int:
+        """DistributedDataParallel averages the ranks' gradients (divides their sum by N); a rank's loss,
+        already weighted by its share of the whole step's target tokens, is multiplied by N so that the
+        average is that weighted sum: the gradient of one process over the whole global batch."""
+        return self.world_size if self.active else 1
+
     # --- collectives (no-ops with one process) ---------------------------------------------
     def _collective(self, op, *args, **kwargs):
         try:
-            op(*args, **kwargs)
+            return op(*args, **kwargs)
         except RuntimeError as e:  # gloo and NCCL report a lost peer or a timeout as RuntimeError
+            if isinstance(e, torch.OutOfMemoryError):
+                raise
             raise self.lost(e) from e
+
+    def exchanging(self, op, *args, **kwargs):
+        """``op(*args)`` (a backward pass through the wrapper, whose reducer all-reduces inside it), with a
+        lost peer reported as ``ProcessLost``; just ``op(*args)`` with one process."""
+        if not self.active:
+            return op(*args, **kwargs)
+        return self._collective(op, *args, **kwargs)
 
     def lost(self, error: BaseException) -> ProcessLost:
         reason = re.sub(r"^\[[^\]]*\]\s*", "", str(error).strip().splitlines()[0] if str(error).strip() else "")
@@ -113,7 +157,7 @@ class Processes:
             self._collective(dist.broadcast, tensor, 0)
 
     def sum_(self, tensor: torch.Tensor) -> None:
-        """In place: the sum of ``tensor`` over all ranks (the flat gradient, the step's totals)."""
+        """In place: the sum of ``tensor`` over all ranks (the step's totals: target tokens, loss, stop requests)."""
         if self.active:
             import torch.distributed as dist
 

@@ -170,7 +170,10 @@ class Trainer:
         self.optimizer = FlatAdamW(self.model, cfg.weight_decay, (cfg.beta1, cfg.beta2))
         if self.processes.active:
             self._check_same_run()
-            self.processes.broadcast_(self.optimizer.flat)  # every rank starts from rank 0's weights
+        # what the training steps run: under torchrun, DistributedDataParallel around the model (it starts every
+        # rank from rank 0's weights and averages the gradients in backward); else the model itself. Everything
+        # else (evaluation, health, checkpoints, the app) uses self.model, so never sees the wrapper
+        self.wrapped = self.processes.wrap(self.model)
         self.step = 0
         self.batch_rng = torch.Generator()  # the trainer's own: the caller's global RNG is left alone
         self.run_dir = Path(run_dir) if run_dir else None
@@ -277,7 +280,7 @@ class Trainer:
 
     def model_loss(self, idx, targets, src=None):
         """The step's forward: the model's mean loss over the batch (what ``compiling.compiled`` compiles)."""
-        return self.model(idx, targets, src=src)[1]
+        return self.wrapped(idx, targets, src=src)[1]  # the model itself unless DistributedDataParallel wraps it
 
     def _start_compiling(self) -> None:
         """Compile the step's forward+backward if ``cfg.compile`` asks for it and it can (``compiling.decide``);
@@ -335,18 +338,25 @@ class Trainer:
         # of n make the step of one batch of k·n even when padding leaves them different counts
         counted = [(batch["targets"] != IGNORE).sum().item() for batch in batches]
         everyone = self._count_all(sum(counted))  # the target tokens of the whole step, on all ranks
-        for batch, n in zip(batches, counted):
+        # under torchrun, DistributedDataParallel averages the ranks' gradients in the last micro-batch's backward
+        # (the earlier ones accumulate locally, in no_sync); scaled by N, the average is the token-weighted sum
+        scale, last = self.processes.grad_scale(), len(batches) - 1
+        for i, (batch, n) in enumerate(zip(batches, counted)):
             share = n / everyone
-            with autocast():
-                loss = self.loss_fn(batch["idx"], batch["targets"], batch.get("src"))
-            (loss * share).backward()
+            with self._no_sync(i < last):
+                with autocast():
+                    loss = self.loss_fn(batch["idx"], batch["targets"], batch.get("src"))
+                self.processes.exchanging((loss * (share * scale)).backward)
             total += loss.item() * share
             tokens += batch["idx"].numel()
         if self.processes.active:
-            self.processes.sum_(self.optimizer.grad)  # the global batch's gradient, the same on every rank
             total = self.processes.sum_floats(total)[0]
             tokens *= self.processes.world_size
         return total, tokens
+
+    def _no_sync(self, local: bool):
+        """DistributedDataParallel's ``no_sync`` for a micro-batch whose gradient only accumulates here."""
+        return self.wrapped.no_sync() if local and self.wrapped is not self.model else contextlib.nullcontext()
 
     # --- several processes (see distributed.py); with one, these change nothing --------
     def _count_all(self, count: int) -> float:

@@ -16,10 +16,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from safetensors.torch import load_file
 
 from playground.cli import main
 from playground.cli.common import resolve_checkpoint
-from playground.core.checkpoint import load_checkpoint
+from playground.core.checkpoint import load_checkpoint, weights_of
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--layers", "2", "--heads", "2", "--width", "32", "--ff", "64", "--context", "32", "--dropout", "0"]
@@ -78,11 +79,16 @@ def test_only_rank_zero_speaks_and_writes(two_process_run):
     out = result.stdout
     assert out.count("Training on reversal") == 1 and out.count("Finished step 20") == 1, out
     cores = len(os.sched_getaffinity(0))
-    assert (f"2 processes (gloo): batch 16 = 8 per process; CPU threads per process: {max(1, cores // 2)} "
-            f"({cores} cores, 2 processes on this machine)") in out, out
+    assert (f"2 processes (DistributedDataParallel, gloo): batch 16 = 8 per process; CPU threads per process: "
+            f"{max(1, cores // 2)} ({cores} cores, 2 processes on this machine)") in out, out
     assert "Traceback" not in result.stdout + result.stderr
+    assert "Warning" not in result.stdout + result.stderr, result.stderr  # e.g. a deprecated DDP option
     names = sorted(p.name for p in (run_dir / "checkpoints").iterdir())
-    assert names == ["latest.json", "step-000010", "step-000020"]
+    assert names == ["best", "latest.json", "step-000010", "step-000020"]  # best: the one evaluation, step 20
+    # the plain model's parameter names, as one process saves them: never DistributedDataParallel's "module."
+    saved = sorted(load_file(run_dir / "checkpoints" / "step-000020" / "model.safetensors"))
+    assert "tok_emb.weight" in saved and not any(n.startswith("module.") for n in saved), saved
+    assert saved == sorted(weights_of(load_checkpoint(run_dir / "checkpoints" / "step-000020").model))
     assert not list(run_dir.glob("**/*.tmp*")), "a temporary file of an atomic write was left behind"
 
 
@@ -103,6 +109,22 @@ def test_a_resumed_torchrun_run_continues_exactly(two_process_run, tmp_path, cap
     capsys.readouterr()
     one = step_losses(alone)
     assert all(abs(one[s] - uninterrupted[s]) < 1e-4 for s in range(11, 21)), (one, uninterrupted)
+
+
+def test_a_one_process_checkpoint_resumes_under_torchrun(two_process_run, tmp_path, capsys):
+    """The other way round: 10 steps in one process, then 10 more in two (DistributedDataParallel wraps the
+    resumed model); the losses follow the 2-process run that was never interrupted."""
+    run_dir, _result = two_process_run
+    first = tmp_path / "first"
+    assert main(["train", *PAIRS, "--steps", "20", "--eval-interval", "20", "--checkpoint-interval", "10",
+                 "--threads", "1", "--quiet", "--run-dir", str(first)]) == 0
+    capsys.readouterr()
+    result = torchrun("--resume", first / "checkpoints" / "step-000010", "--steps", 20, "--run-dir", tmp_path / "two")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Resuming at step 10 of 20" in result.stdout
+    resumed, uninterrupted = step_losses(tmp_path / "two"), step_losses(run_dir)
+    assert sorted(resumed) == list(range(11, 21))
+    assert all(abs(resumed[s] - uninterrupted[s]) < 1e-4 for s in resumed), (resumed, uninterrupted)
 
 
 def test_a_batch_that_does_not_split_is_refused_with_advice(tmp_path):

@@ -85,3 +85,108 @@ def test_two_gloo_processes_agree_on_text_sums_weights_and_differences(tmp_path)
         assert s["broadcast"] == [0.0] * 5
         assert s["mismatch"] == ("the processes built different data or models: start every process from the "
                                  "same folder, with the same files and options")
+
+
+TINY = dict(n_layer=2, n_head=2, d_model=32, d_ff=64, block_size=32, dropout=0.0)
+
+
+def reversal_trainer(seed: int, grad_accum: int):
+    """A Trainer on reversal pairs (padded: each rank's shard holds its own count of target tokens), its
+    weights made from ``seed``, global batch 16 in ``grad_accum`` micro-batches of 16 each."""
+    from playground.core.model import build_model
+    from playground.core.recipes import recipe_for_dataset
+    from playground.core.train import Trainer
+
+    recipe = recipe_for_dataset("reversal", 3, model=TINY, train=dict(batch_size=16, grad_accum=grad_accum,
+                                                                      seed=3, health_interval=0))
+    return Trainer(build_model(recipe.model, seed=seed), recipe.task, recipe.train)
+
+
+def first_step_gradient(trainer) -> torch.Tensor:
+    import contextlib
+
+    trainer._forward_backward(trainer.batch_rng.manual_seed(trainer.cfg.seed * 1_000_003), contextlib.nullcontext)
+    return trainer.optimizer.grad.clone()
+
+
+def through_ddp(rank: int, port: int, folder: str) -> None:
+    """One of two ranks: its weights drawn from its own seed, then trained through DistributedDataParallel."""
+    from safetensors.torch import save_file
+    from torch.nn.parallel import DistributedDataParallel
+
+    os.environ.update(RANK=str(rank), WORLD_SIZE="2", LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE="2",
+                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    torch.set_num_threads(1)
+    processes = distributed.start(timeout=60)
+    trainer = reversal_trainer(seed=100 + rank, grad_accum=2)  # rank 1 starts from other weights
+    flat = trainer.optimizer.flat
+    seen = {"wrapped": isinstance(trainer.wrapped, DistributedDataParallel) and trainer.wrapped.module is trainer.model,
+            "plain": not isinstance(trainer.model, DistributedDataParallel),
+            "names": sorted(trainer.model.state_dict())}
+    grad = first_step_gradient(trainer)
+    # after the reducer copied the average back, every .grad is still a view of the one flat buffer
+    start = trainer.optimizer.grad.data_ptr()
+    end = start + grad.numel() * grad.element_size()
+    seen["views"] = all(start <= p.grad.data_ptr() < end for p in trainer.optimizer.params)
+    save_file({"weights": flat.clone(), "grad": grad}, os.path.join(folder, f"rank{rank}.safetensors"))
+    with open(os.path.join(folder, f"rank{rank}.json"), "w", encoding="utf-8") as f:
+        json.dump(seen, f)
+    distributed.finish(processes)
+
+
+def test_every_rank_gets_the_gradient_of_one_process_over_the_global_batch(tmp_path):
+    """Two gloo ranks train through DistributedDataParallel, with 2 micro-batches (the first in no_sync):
+    both start from rank 0's weights, and both flat gradients equal one process's over the whole batch."""
+    from safetensors.torch import load_file
+
+    mp.spawn(through_ddp, args=(free_port(), str(tmp_path)), nprocs=2, join=True)
+    ranks = [load_file(tmp_path / f"rank{r}.safetensors") for r in range(2)]
+    seen = [json.loads((tmp_path / f"rank{r}.json").read_text(encoding="utf-8")) for r in range(2)]
+    one = reversal_trainer(seed=100, grad_accum=2)
+    expected_weights = one.optimizer.flat.clone()
+    expected = first_step_gradient(one)
+    assert one.wrapped is one.model  # one process: no wrapper
+    for s in seen:
+        assert s["wrapped"] and s["plain"] and s["views"], s
+        assert s["names"] == sorted(one.model.state_dict()) and not any(n.startswith("module.") for n in s["names"])
+    assert not torch.equal(reversal_trainer(seed=101, grad_accum=1).optimizer.flat, expected_weights)
+    for r in ranks:
+        assert torch.equal(r["weights"], expected_weights)  # rank 1's own weights were replaced by rank 0's
+        assert expected.abs().max() > 0
+        torch.testing.assert_close(r["grad"], expected, rtol=1e-5, atol=1e-7)
+    assert torch.equal(ranks[0]["grad"], ranks[1]["grad"])  # the same average on both ranks, to the bit
+
+
+def lose_the_peer_in_backward(rank: int, port: int, folder: str) -> None:
+    """Rank 1 leaves after the wrapper is made; rank 0's backward then exchanges gradients with nobody."""
+    from playground.core.distributed import ProcessLost
+
+    os.environ.update(RANK=str(rank), WORLD_SIZE="2", LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE="2",
+                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    torch.set_num_threads(1)
+    processes = distributed.start(timeout=30)
+    trainer = reversal_trainer(seed=100, grad_accum=1)
+    if rank == 1:
+        os._exit(0)  # gone, as a killed process: its connections close
+    batch = processes.shard(trainer.task.batch("train", 16, 32, torch.Generator().manual_seed(0)))
+    _logits, loss = trainer.wrapped(batch["idx"], batch["targets"], src=batch.get("src"))
+    try:
+        processes.exchanging(loss.backward)
+        outcome = "no error"
+    except ProcessLost as e:
+        outcome = str(e)
+    with open(os.path.join(folder, "rank0.txt"), "w", encoding="utf-8") as f:
+        f.write(outcome)
+    os._exit(0)  # the group cannot be left in order without its peer
+
+
+def test_a_peer_lost_during_the_gradient_exchange_is_reported_as_lost(tmp_path):
+    """DistributedDataParallel all-reduces inside backward: a lost peer there is the same clear ProcessLost."""
+    import time
+
+    started = time.monotonic()
+    mp.spawn(lose_the_peer_in_backward, args=(free_port(), str(tmp_path)), nprocs=2, join=True)
+    outcome = (tmp_path / "rank0.txt").read_text(encoding="utf-8")
+    assert outcome.startswith("process 0 of 2 lost contact with the others ("), outcome
+    assert "The checkpoints saved so far are intact." in outcome
+    assert time.monotonic() - started < 60  # a closed connection, not the 30 s timeout and more
