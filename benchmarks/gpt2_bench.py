@@ -214,6 +214,9 @@ def bench_app(folder: Path, n_tokens: int, n_new: int, stalls: bool = False) -> 
         for phase in ("load", "trace", "generate"):
             gaps.clear()
             last[0] = time.perf_counter()
+            if sampler:  # what the window's own start left in the sampler is no phase's
+                sampler.counts.clear()
+                sampler.gaps.clear()
             start = time.perf_counter()
             if phase == "load":
                 window.open_model_folder(str(folder))
