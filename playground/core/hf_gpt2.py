@@ -408,5 +408,6 @@ def load_gpt2(folder, device: str | torch.device = "cpu") -> Checkpoint:
             "its tokenizer has {n} tokens: use the tokenizer that came with the model").format(n=tokenizer.vocab_size))
     model = empty_model(cfg)
     fill_from_file(model, weights, prefix)
+    model.weights_read_only = True  # shown, never trained here (Workspace.refuse_pretrained): snapshots share them
     state = {"task": {}, "pretrained": {"folder": str(folder.resolve()), "model_type": "gpt2"}}
     return Checkpoint(model.to(device).eval(), tokenizer, state, None)

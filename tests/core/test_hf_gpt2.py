@@ -142,6 +142,27 @@ def test_generate_and_trace_run_on_a_gpt2_folder(vocab_folder):
     assert tok.token_to_id("!") == 0 and tok.never_sampled == ()
 
 
+def test_snapshots_of_a_gpt2_share_its_weights_and_not_its_head_masks(vocab_folder):
+    """A pretrained model is never trained here, so the inspector's and the sampler's copies share its tensors;
+    a model being trained is still copied whole."""
+    from playground.core.inspect import inspect, snapshot
+    from playground.core.model import Transformer
+
+    checkpoint = load_gpt2(vocab_folder)
+    model, tok = checkpoint.model, checkpoint.tokenizer
+    ids = tok.encode_ids(TEXTS["english"])
+    copied = snapshot(model, {"decoder.1.attn": {0}})
+    assert all(a is b for a, b in zip(copied.parameters(), model.parameters()))
+    assert copied.decoder[1].attn.head_mask.tolist()[0] == 0.0 and model.decoder[1].attn.head_mask is None
+    with torch.no_grad():
+        assert not torch.equal(copied(torch.tensor([ids]))[0], model(torch.tensor([ids]))[0])  # head 0 is off there
+    assert_same_logits(snapshot(model), reference(vocab_folder), ids)
+    inspection = inspect(model, tok, ids, ablated={"decoder.0.attn": {1}})
+    assert inspection.model.tok_emb.weight is model.tok_emb.weight and model.decoder[0].attn.head_mask is None
+    trained = Transformer(model.cfg)
+    assert all(a is not b for a, b in zip(snapshot(trained).parameters(), trained.parameters()))
+
+
 # --- the tokenizer --------------------------------------------------------------------------------
 @pytest.mark.parametrize("text", list(TEXTS))
 @pytest.mark.parametrize("theirs", ["GPT2Tokenizer", "GPT2TokenizerFast"])
