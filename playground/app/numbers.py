@@ -52,6 +52,13 @@ def format_percent(fraction: float, decimals: int = 1) -> str:
     return percent_text(format_float(100 * fraction, decimals))
 
 
+def format_percents(fractions, decimals: int = 1) -> list[str]:
+    """``format_percent`` of each, the locale looked up once: the Logit lens shows ~800 at a time."""
+    locale = number_locale()
+    sign = percent_text("")
+    return [locale.toString(100 * float(f), "f", decimals) + sign for f in fractions]
+
+
 def percent_text(number: str) -> str:
     """An already formatted number with the percent sign, as the UI language writes it: "160" -> "160%"."""
     locale = number_locale()
