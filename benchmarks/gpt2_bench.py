@@ -126,7 +126,8 @@ class StallSampler:
     """Samples the UI thread's stack from a helper thread whenever the event loop has not ticked for 30 ms.
 
     ``--stalls`` prints the most frequent innermost frames of our code seen during the gaps: what to move
-    off the UI thread.
+    off the UI thread. Each sample holds the GIL while it formats every thread's stack, so on a busy machine
+    the sampler lengthens the gaps it reports: quote gaps from runs without it.
     """
 
     def __init__(self, last: list, threshold_s: float = 0.03):
@@ -179,6 +180,7 @@ def bench_app(folder: Path, n_tokens: int, n_new: int, stalls: bool = False) -> 
 
     from playground.app.main_window import MainWindow
     from playground.app.settings import open_settings
+    from playground.core.runtime import freeze_long_lived_objects
     from playground.core.workspace import Workspace
 
     app = QApplication.instance() or QApplication([])
@@ -188,6 +190,7 @@ def bench_app(folder: Path, n_tokens: int, n_new: int, stalls: bool = False) -> 
         core = Workspace()
         core.use_dataset("grammar")
         window.build_panels(core, load_data=False)
+        freeze_long_lived_objects()  # as the app does once its panels are built (MainWindow._next_ui_module)
         window.show()
         gaps, last = [], [time.perf_counter()]
 
