@@ -336,6 +336,7 @@ def backend_from_document(data: dict, text: str) -> tuple[HFTokenizer, list[tupl
 
 
 def _backend_in_pieces(data: dict, merges: list) -> HFTokenizer | None:
+    """The tokenizer with an empty BPE read by tokenizers, then the real one set; None where that may differ."""
     model, added = data["model"], data.get("added_tokens") or []
     if not (set(model) <= {"type", "vocab", "merges", *BPE_OPTIONS} and isinstance(model.get("vocab"), dict)
             and all(isinstance(m, tuple) and len(m) == 2 and all(isinstance(p, str) for p in m) for m in merges)
