@@ -10,13 +10,24 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QSpinBox, QWidget
 
 
+_made: dict[str, QLocale] = {}  # the default locale's name: the locale made from it
+
+
 def number_locale() -> QLocale:
-    """The default locale (set from the UI language), English for C or POSIX, never omitting groups."""
-    locale = QLocale()
-    if locale.language() == QLocale.Language.C:
-        locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
-    locale.setNumberOptions(locale.numberOptions() & ~QLocale.NumberOption.OmitGroupSeparator)
-    return locale
+    """The default locale (set from the UI language), English for C or POSIX, never omitting groups.
+
+    Made once per default locale: the Logit lens formats a percentage for each of its ~800 cells, and making
+    the locale each time was half of that (18 of 37 us a cell, the window's thread).
+    """
+    default = QLocale()
+    key = default.bcp47Name()
+    if key not in _made:
+        locale = default
+        if locale.language() == QLocale.Language.C:
+            locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+        locale.setNumberOptions(locale.numberOptions() & ~QLocale.NumberOption.OmitGroupSeparator)
+        _made[key] = locale
+    return _made[key]  # read only: callers format with it, setLocale copies it
 
 
 def format_count(n) -> str:
@@ -44,6 +55,13 @@ def format_percent(fraction: float, decimals: int = 1, locale: QLocale | None = 
     """A fraction as a percentage in the UI language's way: 0.1234 -> "12.3%" (German "12,3 %")."""
     locale = locale or number_locale()
     return percent_text(format_float(100 * fraction, decimals, locale), locale)
+
+
+def format_percents(fractions, decimals: int = 1) -> list[str]:
+    """``format_percent`` of each, the locale looked up once: the Logit lens shows ~800 at a time."""
+    locale = number_locale()
+    sign = percent_text("", locale)
+    return [locale.toString(100 * float(f), "f", decimals) + sign for f in fractions]
 
 
 def percent_text(number: str, locale: QLocale | None = None) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 from safetensors import SafetensorError, safe_open
 from tokenizers import Tokenizer as HFTokenizer
-from tokenizers import decoders, models, pre_tokenizers
+from tokenizers import AddedToken, decoders, models, pre_tokenizers
 from torch.overrides import TorchFunctionMode
 
 from .checkpoint import Checkpoint
@@ -27,7 +27,7 @@ from .errors import CheckpointError, ConfigError
 from .i18n import _
 from .limits import FLOAT_DTYPES, MAX_TOKENIZER_BYTES, check_file_size, check_fits, check_sizes, header_of_file
 from .model import ModelConfig, Transformer
-from .tokenizer import Tokenizer
+from .tokenizer import Tokenizer, loads_piecewise
 
 CONFIG_FILE, WEIGHTS_FILE = "config.json", "model.safetensors"
 MAX_CONFIG_BYTES = 1024**2  # GPT-2's config.json is under 1 KB
@@ -48,9 +48,10 @@ class PretrainedTokenizer(Tokenizer):
 
     never_sampled = ()
 
-    def __init__(self, backend: HFTokenizer, end_id: int | None):
+    def __init__(self, backend: HFTokenizer, end_id: int | None, merges: list[tuple[str, str]] | None = None):
         super().__init__(backend, "bpe")
         self._end_id = end_id
+        self._merges = merges  # as read from the folder: listing them from the backend (to_str) holds the GIL
         self._vocab: list[str] | None = None
 
     @property
@@ -258,19 +259,37 @@ def empty_model(cfg: ModelConfig) -> Transformer:
 
 
 # --- tokenizer ---------------------------------------------------------------------------------
+# Every option of tokenizers' BPE model a tokenizer.json may set; a model with any other key is built by tokenizers alone.
+BPE_OPTIONS = ("dropout", "unk_token", "continuing_subword_prefix", "end_of_word_suffix", "fuse_unk", "byte_fallback",
+               "ignore_merges")
+ADDED_TOKEN_OPTIONS = ("single_word", "lstrip", "rstrip", "normalized", "special")
+
+
 def load_tokenizer(folder: Path, config: dict) -> PretrainedTokenizer:
-    """GPT-2's byte-level BPE from tokenizer.json, or else from vocab.json + merges.txt."""
+    """GPT-2's byte-level BPE from tokenizer.json, or else from vocab.json + merges.txt.
+
+    The files are read in Python a token or a merge at a time, then handed to tokenizers as a dict and a list:
+    its own readers (``from_file``) hold the GIL for the whole file, 0.2-0.3 s for GPT-2, and froze the window
+    while a worker opened a folder. The one call left, ``models.BPE(vocab, merges)``, is about half as long.
+    """
     file = folder / "tokenizer.json"
-    vocab, merges = folder / "vocab.json", folder / "merges.txt"
+    vocab_file, merges_file = folder / "vocab.json", folder / "merges.txt"
     try:
         if file.is_file():
             check_file_size(file, MAX_TOKENIZER_BYTES, _("read as a tokenizer"))
-            backend = HFTokenizer.from_file(str(file))
-            check_byte_level(json.loads(file.read_text(encoding="utf-8")), file)
-        elif vocab.is_file() and merges.is_file():
-            for path in (vocab, merges):
+            text = file.read_text(encoding="utf-8")
+            data = loads_piecewise(text)
+            check_byte_level(data, file)
+            backend, merges = backend_from_document(data, text)
+        elif vocab_file.is_file() and merges_file.is_file():
+            for path in (vocab_file, merges_file):
                 check_file_size(path, MAX_TOKENIZER_BYTES, _("read as a tokenizer"))
-            backend = HFTokenizer(models.BPE.from_file(str(vocab), str(merges)))
+            vocab = loads_piecewise(vocab_file.read_text(encoding="utf-8"))
+            merges = read_merges(merges_file)
+            if not isinstance(vocab, dict) or not all(isinstance(i, int) for i in vocab.values()):
+                raise CheckpointError(_("{p} is not a vocabulary (an object of tokens and their ids)").format(
+                    p=vocab_file))
+            backend = HFTokenizer(models.BPE(vocab, merges))
             backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
             backend.decoder = decoders.ByteLevel()
             if backend.token_to_id(END_OF_TEXT) is not None:
@@ -286,7 +305,54 @@ def load_tokenizer(folder: Path, config: dict) -> PretrainedTokenizer:
     end_id = backend.token_to_id(END_OF_TEXT)
     if end_id is None and isinstance(config.get("eos_token_id"), int):
         end_id = config["eos_token_id"]
-    return PretrainedTokenizer(backend, end_id)
+    return PretrainedTokenizer(backend, end_id, merges)
+
+
+def read_merges(path: Path) -> list[tuple[str, str]]:
+    """merges.txt as tokenizers reads it: a pair a line, split at its one space; a "#version" line left out."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    merges = []
+    for number, line in enumerate(lines, 1):
+        line = line.removesuffix("\r")
+        if line.startswith("#version"):
+            continue
+        pair = line.split(" ")
+        if len(pair) != 2:
+            raise CheckpointError(_("{p}, line {n}: a merge is two tokens with one space between them").format(
+                p=path, n=number))
+        merges.append((pair[0], pair[1]))
+    return merges
+
+
+def backend_from_document(data: dict, text: str) -> tuple[HFTokenizer, list[tuple[str, str]]]:
+    """The tokenizer a tokenizer.json describes: its small parts built by tokenizers, then its BPE from a dict
+    and a list (see ``load_tokenizer``). A model or an added token this does not know is left to tokenizers."""
+    model = data["model"]
+    merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) if isinstance(m, str) else m
+              for m in model.get("merges") or []]
+    backend = _backend_in_pieces(data, merges)
+    return (backend or HFTokenizer.from_str(text)), merges
+
+
+def _backend_in_pieces(data: dict, merges: list) -> HFTokenizer | None:
+    """The tokenizer with an empty BPE read by tokenizers, then the real one set; None where that may differ."""
+    model, added = data["model"], data.get("added_tokens") or []
+    if not (set(model) <= {"type", "vocab", "merges", *BPE_OPTIONS} and isinstance(model.get("vocab"), dict)
+            and all(isinstance(m, tuple) and len(m) == 2 and all(isinstance(p, str) for p in m) for m in merges)
+            and isinstance(added, list) and all(isinstance(t, dict) and isinstance(t.get("content"), str)
+                                                and set(t) <= {"id", "content", *ADDED_TOKEN_OPTIONS} for t in added)):
+        return None
+    backend = HFTokenizer.from_str(json.dumps({**data, "added_tokens": [], "model": {**model, "vocab": {},
+                                                                                      "merges": []}}))
+    backend.model = models.BPE(model["vocab"], merges, **{k: model[k] for k in BPE_OPTIONS if model.get(k) is not None})
+    for token in added:
+        added_token = AddedToken(token["content"], **{k: token[k] for k in ADDED_TOKEN_OPTIONS if k in token})
+        backend.add_special_tokens([added_token]) if token.get("special") else backend.add_tokens([added_token])
+        if backend.token_to_id(token["content"]) != token.get("id"):  # not the id tokenizers would give it
+            return None
+    return backend
 
 
 def check_byte_level(data: dict, where) -> None:
@@ -344,5 +410,6 @@ def load_gpt2(folder, device: str | torch.device = "cpu") -> Checkpoint:
             "its tokenizer has {n} tokens: use the tokenizer that came with the model").format(n=tokenizer.vocab_size))
     model = empty_model(cfg)
     fill_from_file(model, weights, prefix)
+    model.weights_read_only = True  # shown, never trained here (Workspace.refuse_pretrained): snapshots share them
     state = {"task": {}, "pretrained": {"folder": str(folder.resolve()), "model_type": "gpt2"}}
     return Checkpoint(model.to(device).eval(), tokenizer, state, None)

@@ -80,9 +80,20 @@ def clear_head_masks(model: Transformer) -> None:
 
 def snapshot(model: Transformer, ablated: dict[str, set[int]] | None = None) -> Transformer:
     """A copy of the model (training may go on changing the original) with the given heads off."""
-    copied = copy.deepcopy(model)
+    copied = copy.deepcopy(model, memo=shared_weights(model))
     set_head_masks(copied, ablated or {})
     return copied
+
+
+def shared_weights(model) -> dict:
+    """``copy.deepcopy``'s memo that keeps the weights of a model nothing changes (``weights_read_only``) shared.
+
+    The copy's modules are its own (head masks stay the copy's), its tensors the original's: copying GPT-2
+    small's 475 MB took 1.5-4 s at load 12 on 2 cores for each trace and each generation (35-160 ms shared).
+    """
+    if not getattr(model, "weights_read_only", False):
+        return {}
+    return {id(t): t for t in (*model.parameters(), *model.buffers())}
 
 
 @dataclass

@@ -324,6 +324,9 @@ def layer_norm(cfg: ModelConfig) -> nn.LayerNorm:
 class Transformer(Recorded):
     """Decoder-only (GPT) or encoder-decoder Transformer built from one ModelConfig."""
 
+    # True for a pretrained model (hf_gpt2), which is never trained or changed here: its snapshots share its weights.
+    weights_read_only = False
+
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg

@@ -71,47 +71,56 @@ WALKED_DEPTH = 2  # the document, its keys and the model's keys are read key by 
 
 
 def stored_merges(serialized: str) -> list:
-    """The ``model.merges`` list of a serialized tokenizer, read piece by piece.
+    """The ``model.merges`` list of a serialized tokenizer, read piece by piece (see ``loads_piecewise``)."""
+    document = loads_piecewise(serialized)
+    model = document.get("model") if isinstance(document, dict) else None
+    merges = model.get("merges", []) if isinstance(model, dict) else []
+    return merges if isinstance(merges, list) else []
+
+
+def loads_piecewise(text: str):
+    """``json.loads(text)``, read a key or an item at a time down to ``WALKED_DEPTH`` (deeper values at once).
 
     ``json.loads`` of a whole GPT-2 tokenizer (50,257 tokens, 50,000 merges) is one C call that holds
     the GIL for 0.1-0.3 s, so the window froze while a worker read a model folder. Read a token or a
     merge at a time (each a ``raw_decode``), the worker lets the window run between them.
+    ``'{"a": [1, [2]]}'`` -> ``{"a": [1, [2]]}``; a damaged document raises ValueError.
     """
-    merges: list = []
-    end = _walk(serialized, 0, (), merges, json.JSONDecoder())
-    if serialized[end:].strip():
-        raise ValueError("text after the tokenizer's JSON")
-    return merges
+    value, end = _walk(text, 0, 0, json.JSONDecoder())
+    if text[end:].strip():
+        raise ValueError("text after the JSON document")
+    return value
 
 
-def _walk(text: str, at: int, path: tuple, merges: list, decoder: json.JSONDecoder) -> int:
-    """Read the JSON value at ``at`` (keeping the items of model.merges); where it ends."""
+def _walk(text: str, at: int, depth: int, decoder: json.JSONDecoder) -> tuple:
+    """The JSON value at ``at`` and where it ends."""
     at = SPACE.match(text, at).end()
     opener = text[at] if at < len(text) else ""
-    if opener not in ("{", "[") or len(path) > WALKED_DEPTH:
-        value, end = decoder.raw_decode(text, at)
-        if path[:2] == ("model", "merges") and len(path) == 3:
-            merges.append(value)
-        return end
+    if opener not in ("{", "[") or depth > WALKED_DEPTH:
+        return decoder.raw_decode(text, at)
     closer = "}" if opener == "{" else "]"
+    found: dict | list = {} if opener == "{" else []
     at = SPACE.match(text, at + 1).end()
     if text[at:at + 1] == closer:
-        return at + 1
+        return found, at + 1
     while True:
-        key = None
         if opener == "{":
             key, at = decoder.raw_decode(text, SPACE.match(text, at).end())
             at = SPACE.match(text, at).end()
             if text[at:at + 1] != ":" or not isinstance(key, str):
                 raise ValueError(f"a key without a value at {at}")
-            at += 1
-        at = _walk(text, at, path + (key,), merges, decoder)
+            value, at = _walk(text, at + 1, depth + 1, decoder)
+            found[key] = value
+        else:
+            value, at = _walk(text, at, depth + 1, decoder)
+            found.append(value)
         at = SPACE.match(text, at).end()
         if text[at:at + 1] == closer:
-            return at + 1
+            return found, at + 1
         if text[at:at + 1] != ",":
             raise ValueError(f"expected ',' or {closer!r} at {at}")
         at += 1
+
 
 class Tokenizer:
     """A trained tokenizer of one of ``KINDS``; build it with ``train`` or ``load``."""

@@ -4,8 +4,8 @@ import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QSpinBox, QVBoxLayout, QWidget
 
-from playground.app.numbers import (format_bytes, format_count, format_float, format_percent, format_short,
-                                    percent_text, use_number_format)
+from playground.app.numbers import (format_bytes, format_count, format_float, format_percent, format_percents,
+                                    format_short, percent_text, use_number_format)
 
 
 @pytest.fixture
@@ -52,6 +52,9 @@ def test_one_percent_format_in_the_ui_language(ui_locale, locale, percent, zoom)
     ui_locale(locale)
     assert format_percent(0.1234) == percent
     assert percent_text(format_count(160)) == zoom
+    fractions = [0.1234, 0.0, 1.0, 0.99996, 12.5]
+    assert format_percents(fractions) == [format_percent(f) for f in fractions]
+    assert format_percents(fractions, 3) == [format_percent(f, 3) for f in fractions]
 
 
 def test_spin_boxes_take_the_same_format(qtbot, ui_locale):

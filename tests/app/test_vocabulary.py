@@ -2,8 +2,9 @@
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView
 
-from playground.app.widgets.vocabulary import MergesView, VocabularyBrowser
+from playground.app.widgets.vocabulary import MergesView, VocabularyBrowser, VocabularyFilter
 from playground.core.tokenizer import KINDS, Tokenizer
 
 from ..core.test_token_text import CORPORA, VOCAB_SIZES
@@ -42,6 +43,34 @@ def test_tokens_show_as_their_text_with_the_stored_form_on_hover(qtbot, tokenize
     found = [cell(browser, row) for row in range(browser.shown_count())]
     assert found == [r for r in shown if word in r.casefold()]
     assert found
+
+
+class CountingFilter(VocabularyFilter):
+    calls = 0
+
+    def filterAcceptsRow(self, row, parent):
+        CountingFilter.calls += 1
+        return super().filterAcceptsRow(row, parent)
+
+
+def test_the_filter_runs_only_while_a_search_is_typed(qtbot, tokenizers):
+    """The filter's Python filterAcceptsRow is called per row: new tokens with no search typed never reach it."""
+    browser = VocabularyBrowser()
+    qtbot.addWidget(browser)
+    browser.filter = CountingFilter(browser)
+    english, chinese = tokenizers["bpe", "english"], tokenizers["bpe", "chinese"]
+    browser.set_tokens(english.vocab(), "bpe")
+    browser.set_tokens(chinese.vocab(), "bpe")
+    assert CountingFilter.calls == 0 and browser.table.model() is browser.proxy is browser.model
+    assert browser.shown_count() == chinese.vocab_size
+    browser.search.setText("悟")
+    assert 0 < CountingFilter.calls <= chinese.vocab_size  # filtered once
+    assert browser.table.model() is browser.proxy is browser.filter and 1 <= browser.shown_count() < chinese.vocab_size
+    browser.search.setText("")
+    calls = CountingFilter.calls
+    browser.set_tokens(english.vocab(), "bpe")
+    assert CountingFilter.calls == calls and browser.shown_count() == english.vocab_size
+    assert browser.table.horizontalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed
 
 
 def test_searching_a_chinese_character_finds_the_bpe_word_it_is_in(qtbot, tokenizers):

@@ -142,6 +142,27 @@ def test_generate_and_trace_run_on_a_gpt2_folder(vocab_folder):
     assert tok.token_to_id("!") == 0 and tok.never_sampled == ()
 
 
+def test_snapshots_of_a_gpt2_share_its_weights_and_not_its_head_masks(vocab_folder):
+    """A pretrained model is never trained here, so the inspector's and the sampler's copies share its tensors;
+    a model being trained is still copied whole."""
+    from playground.core.inspect import inspect, snapshot
+    from playground.core.model import Transformer
+
+    checkpoint = load_gpt2(vocab_folder)
+    model, tok = checkpoint.model, checkpoint.tokenizer
+    ids = tok.encode_ids(TEXTS["english"])
+    copied = snapshot(model, {"decoder.1.attn": {0}})
+    assert all(a is b for a, b in zip(copied.parameters(), model.parameters()))
+    assert copied.decoder[1].attn.head_mask.tolist()[0] == 0.0 and model.decoder[1].attn.head_mask is None
+    with torch.no_grad():
+        assert not torch.equal(copied(torch.tensor([ids]))[0], model(torch.tensor([ids]))[0])  # head 0 is off there
+    assert_same_logits(snapshot(model), reference(vocab_folder), ids)
+    inspection = inspect(model, tok, ids, ablated={"decoder.0.attn": {1}})
+    assert inspection.model.tok_emb.weight is model.tok_emb.weight and model.decoder[0].attn.head_mask is None
+    trained = Transformer(model.cfg)
+    assert all(a is not b for a, b in zip(snapshot(trained).parameters(), trained.parameters()))
+
+
 # --- the tokenizer --------------------------------------------------------------------------------
 @pytest.mark.parametrize("text", list(TEXTS))
 @pytest.mark.parametrize("theirs", ["GPT2Tokenizer", "GPT2TokenizerFast"])
@@ -154,6 +175,48 @@ def test_token_ids_equal_transformers(folder, vocab_folder, text, theirs):
     assert ours.decode(expected) == TEXTS[text]
     assert ours.encode_ids(END_OF_TEXT + TEXTS[text]) == reference_tokenizer.encode(END_OF_TEXT + TEXTS[text])
     assert ours.kind == "bpe" and ours.vocab_size == len(reference_tokenizer)
+
+
+def test_the_tokenizer_read_in_pieces_is_the_one_tokenizers_reads(vocab_folder, json_folder, tmp_path):
+    """vocab.json, merges.txt and tokenizer.json are read in Python a token at a time and handed over as a dict
+    and a list (tokenizers' own readers hold the GIL for the whole file): the tokenizer is the same one."""
+    from tokenizers import Tokenizer as HFTokenizer
+    from tokenizers import decoders, models, pre_tokenizers
+
+    theirs = HFTokenizer.from_file(str(json_folder / "tokenizer.json"))
+    ours = load_gpt2(json_folder).tokenizer
+    assert json.loads(ours._backend.to_str()) == json.loads(theirs.to_str())
+    assert ours.merges() == [tuple(m) for m in json.loads(theirs.to_str())["model"]["merges"]]
+    from_files = HFTokenizer(models.BPE.from_file(str(vocab_folder / "vocab.json"), str(vocab_folder / "merges.txt")))
+    from_files.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    from_files.decoder = decoders.ByteLevel()
+    from_files.add_special_tokens([END_OF_TEXT])
+    ours = load_gpt2(vocab_folder).tokenizer
+    assert json.loads(ours._backend.to_str()) == json.loads(from_files.to_str())
+    assert ours.merges() == [tuple(m) for m in json.loads(from_files.to_str())["model"]["merges"]]
+    # An added token whose id tokenizers would not give it here, and a model option this loader does not know:
+    # the whole file is then left to tokenizers, which reads it as before.
+    document = json.loads(theirs.to_str())
+    document["added_tokens"].append({"id": len(document["model"]["vocab"]) + 5, "content": "<|extra|>",
+                                     "single_word": False, "lstrip": False, "rstrip": False, "normalized": False,
+                                     "special": True})
+    from playground.core.hf_gpt2 import load_tokenizer
+
+    for changed in (document, {**document, "model": {**document["model"], "a_new_option": 1}}):
+        (tmp_path / "tokenizer.json").write_text(json.dumps(changed), encoding="utf-8")
+        expected = json.loads(HFTokenizer.from_file(str(tmp_path / "tokenizer.json")).to_str())
+        assert json.loads(load_tokenizer(tmp_path, {})._backend.to_str()) == expected
+
+
+def test_a_damaged_merges_file_is_refused_by_line(vocab_folder, tmp_path):
+    for name in ("config.json", "model.safetensors", "vocab.json"):
+        (tmp_path / name).write_bytes((vocab_folder / name).read_bytes())
+    lines = (vocab_folder / "merges.txt").read_text(encoding="utf-8").split("\n")
+    (tmp_path / "merges.txt").write_text("\n".join(lines[:3] + ["one_token_alone"] + lines[3:]), encoding="utf-8")
+    with pytest.raises(CheckpointError, match="line 4: a merge is two tokens"):
+        load_gpt2(tmp_path)
+    (tmp_path / "merges.txt").write_text("\r\n".join(lines), encoding="utf-8")  # Windows line ends: as tokenizers
+    assert load_gpt2(tmp_path).tokenizer.merges() == load_gpt2(vocab_folder).tokenizer.merges()
 
 
 # --- refused -------------------------------------------------------------------------------------

@@ -283,6 +283,19 @@ def test_merges_read_one_at_a_time_equal_the_whole_document_read(language):
         stored_merges(serialized[:-20])  # a damaged document is not read as fewer merges
 
 
+@pytest.mark.parametrize("document", [{}, [], {"a": [1, [2, {"b": None}]], "c": {"d": {"e": [True, 1.5]}}},
+                                      {"model": {"vocab": {"滚": 0, "🙂": 1, "\\\"": 2}, "merges": [["滚", "🙂"], "a b"]}},
+                                      ["x", {"y": [[], {}]}, "长江", -3e-5]])
+def test_a_document_read_in_pieces_equals_json_loads(document):
+    from playground.core.tokenizer import loads_piecewise
+
+    for text in (json.dumps(document), json.dumps(document, indent=2, ensure_ascii=False)):
+        assert loads_piecewise(text) == json.loads(text)
+    for damaged in (json.dumps(document)[:-1], json.dumps(document) + " x", "{\"a\" 1}", "[1 2]", ""):
+        with pytest.raises(ValueError):
+            loads_piecewise(damaged)
+
+
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "bpe"])
 def test_only_bpe_has_merges(trained, kind):
     assert trained[kind].merges() == []

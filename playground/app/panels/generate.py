@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxL
                                QVBoxLayout, QWidget)
 
 from ...core.errors import PlaygroundError
+from ...core.inspect import shared_weights
 from ...core.sample import SampleConfig, stream
 from ...core.tasks import PairTask
 from .. import view_tables
@@ -44,7 +45,7 @@ def sample_from_snapshot(model, tokenizer, prompt_ids, cfg, src_ids, prompt_text
     The worker thread is niced like the trainer's, so sampling never slows the window down.
     """
     lower_thread_priority(TRAINING_NICE)
-    return stream(copy.deepcopy(model), tokenizer, prompt_ids, cfg, src_ids, prompt_text)
+    return stream(copy.deepcopy(model, memo=shared_weights(model)), tokenizer, prompt_ids, cfg, src_ids, prompt_text)
 
 
 class GeneratePanel(Panel):

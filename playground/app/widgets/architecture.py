@@ -175,9 +175,8 @@ class ArchitectureDiagram(QWidget):
         small.setPointSizeF(readable_points(max(6.0, base.pointSizeF() * 0.82)))
         return base, bold, small
 
-    def _chip_size(self, chip: Chip, fonts) -> tuple[float, float]:
-        base, _bold, small = fonts
-        fm, fs = QFontMetricsF(base), QFontMetricsF(small)
+    def _chip_size(self, chip: Chip, metrics: tuple[QFontMetricsF, QFontMetricsF]) -> tuple[float, float]:
+        fm, fs = metrics
         width = max(fm.horizontalAdvance(chip.text), fs.horizontalAdvance(chip.detail)) + 2 * PAD
         if chip.kind == "add":
             width = max(width, fm.height() * 1.6)
@@ -185,17 +184,18 @@ class ArchitectureDiagram(QWidget):
 
     def _layout(self) -> None:
         """Place every stage and chip in content coordinates; the widget centres the content."""
-        fonts = self._fonts()
-        _base, bold, small = fonts
-        lb, ls = QFontMetricsF(bold).height(), QFontMetricsF(small).height()
+        base, bold, small = self._fonts()
+        metrics = QFontMetricsF(base), QFontMetricsF(small)  # made once, not per chip: GPT-2 small has 216
+        fb, fs = QFontMetricsF(bold), metrics[1]
+        lb, ls = fb.height(), fs.height()
         widths = {}
         for name, stages in self.columns.items():
             widest = 240.0
             for stage in stages:
-                widest = max(widest, QFontMetricsF(bold).horizontalAdvance(stage.title) + 2 * PAD,
-                             QFontMetricsF(small).horizontalAdvance(stage.detail) + 2 * PAD)
+                widest = max(widest, fb.horizontalAdvance(stage.title) + 2 * PAD,
+                             fs.horizontalAdvance(stage.detail) + 2 * PAD)
                 for row in stage.rows:
-                    sizes = [self._chip_size(c, fonts)[0] for c in row]
+                    sizes = [self._chip_size(c, metrics)[0] for c in row]
                     widest = max(widest, sum(sizes) + CHIP_GAP * (len(row) - 1) + 4 * PAD)
             widths[name] = widest
         gap = 90.0
@@ -206,9 +206,9 @@ class ArchitectureDiagram(QWidget):
             for stage in stages:
                 h = PAD + lb + (ls if stage.detail else 0.0) + PAD
                 for row in stage.rows:
-                    x, row_h = x_of[name] + 2 * PAD, max(self._chip_size(c, fonts)[1] for c in row)
+                    x, row_h = x_of[name] + 2 * PAD, max(self._chip_size(c, metrics)[1] for c in row)
                     for chip in row:
-                        w, _h = self._chip_size(chip, fonts)
+                        w, _h = self._chip_size(chip, metrics)
                         chip.rect = QRectF(x, y + h, w, row_h)
                         x += w + CHIP_GAP
                     h += row_h + ROW_GAP

@@ -2,7 +2,7 @@
 
 import html
 
-from PySide6.QtCore import (QAbstractListModel, QAbstractTableModel, QCoreApplication, QEvent, QModelIndex,
+from PySide6.QtCore import (QAbstractItemModel, QAbstractListModel, QAbstractTableModel, QCoreApplication, QEvent, QModelIndex,
                             QSortFilterProxyModel, Qt)
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QListView, QStyle, QTableView, QVBoxLayout, QWidget
 
@@ -97,17 +97,17 @@ class VocabularyBrowser(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.model = VocabularyModel(self)
-        self.proxy = VocabularyFilter(self)
-        self.proxy.setSourceModel(self.model)
+        # The filter is the table's model only while a search is typed: its filterAcceptsRow is Python, called for
+        # every row at each reset, and GPT-2's 50,257 rows held the window 0.26 s (load 16) when a folder opened.
+        self.filter = VocabularyFilter(self)
+        self.proxy: QAbstractItemModel = self.model  # what the table shows
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search tokens by their text, or an id…"))
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_search)
+        self.search.textChanged.connect(self._on_search)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.verticalHeader().hide()
-        # Sized to the widest id, not to the rows: Qt measures only the first 1,000, and "1,234" was cut to "1…".
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
@@ -126,6 +126,18 @@ class VocabularyBrowser(QWidget):
         self.hint.setText(self.hint_text(kind))
         self.hint.setVisible(bool(self.hint.text()))
 
+    def _on_search(self, text: str) -> None:
+        shown = self.filter if text else self.model
+        self.filter.set_search(text)
+        if shown is self.filter and self.filter.sourceModel() is None:
+            self.filter.setSourceModel(self.model)  # filtered once, with the search just set
+        if shown is not self.proxy:
+            self.proxy = shown
+            self.table.setModel(shown)
+            if shown is self.model:
+                self.filter.setSourceModel(None)
+            self._fit_id_column()
+
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # zoom
@@ -136,6 +148,8 @@ class VocabularyBrowser(QWidget):
         widest = format_count(max(len(self.model.tokens) - 1, 0)).replace("1", "8")  # a wide digit in every place
         margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
         header = table.horizontalHeader()
+        # Sized to the widest id, not to the rows: Qt measures only the first 1,000, and "1,234" was cut to "1…".
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         width = max(table.fontMetrics().horizontalAdvance(widest) + margin + 4, header.sectionSizeFromContents(0).width())
         header.resizeSection(0, width)
 
