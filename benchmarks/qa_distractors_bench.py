@@ -11,11 +11,12 @@ an idle machine) and, for every head, the share of held-out questions whose atte
 
     PYTHONPATH=. OMP_NUM_THREADS=1 python benchmarks/qa_distractors_bench.py --layers 2 --position rope --steps 1500
 
-Three training options aim at more supervision per world: ``--prompt-loss`` also predicts the prompt's
-own next words (a language-model loss over world and question, weight 1, so about 20 more targets
-per row than the answer's 1-2); ``--questions`` packs one training row per world that asks about
-every fact (``world q1 <sep> a1 <eos> q2 <sep> a2 <eos> ...``, 2-3 answers per row, rows about twice
-as long); ``--same 0.5`` mixes worlds with and without a same-kind distractor (a curriculum).
+Three training options aim at more supervision per world: ``--prompt-loss`` also predicts the
+prompt's own next words (a language-model loss over world and question: about 20 more targets per
+row than the answer's 1-2; ``--prompt-loss 0.1`` keeps each prompt target with probability 0.1,
+about a weight of 0.1); ``--questions`` packs one training row per world that asks about every
+fact (``world q1 <sep> a1 <eos> q2 <sep> a2 <eos> ...``, 2-3 answers per row, rows about twice as
+long); ``--same 0.5`` mixes worlds with and without a same-kind distractor (a curriculum).
 Validation is always one question per world, the built-in task's form.
 
 Measured (2 shared CPU cores, load 4-5; "CPU s" is the training's CPU time, about its idle wall time;
@@ -167,7 +168,7 @@ class BenchTask(PairTask):
     every fact, ``<bos> world q1 <sep> a1 <eos> q2 <sep> a2 <eos> ...``, every answer supervised. Validation is one
     question per world, as in the built-in task, either way."""
 
-    prompt_loss: bool = False
+    prompt_loss: float = 0.0  # the chance that a prompt token is a target: about the prompt loss's weight
     packed: list | None = None  # [(context ids, [(question ids, answer ids)...])]
 
     def batch(self, split, batch_size, block_size, generator):
@@ -179,13 +180,26 @@ class BenchTask(PairTask):
         idx, targets = [], []
         for i in picks:
             context, questions = rows[i]
-            seq, tgt = [tok.bos_id] + context, list(context) if self.prompt_loss else [IGNORE] * len(context)
+            seq, tgt = [tok.bos_id] + context, list(context)
             for q, a in questions:
                 seq += q + [tok.sep_id] + a + [tok.eos_id]
-                tgt += (q if self.prompt_loss else [IGNORE] * len(q)) + [IGNORE] + a + [tok.eos_id]
+                tgt += q + [IGNORE] + a + [tok.eos_id]
+            if self.prompt_loss < 1:  # no draw at 0 or 1, so those runs repeat the figures above
+                keep = [False] * len(tgt)
+                if self.prompt_loss:
+                    keep = (torch.rand(len(tgt), generator=generator) < self.prompt_loss).tolist()
+                tgt = [t if not p or k else IGNORE for t, p, k in zip(tgt, self._prompt_mask(context, questions), keep)]
             idx.append(seq[:-1][:block_size])
             targets.append(tgt[:block_size])
         return {"idx": pad_rows(idx, tok.pad_id), "targets": pad_rows(targets, IGNORE)}
+
+    @staticmethod
+    def _prompt_mask(context, questions) -> list[bool]:
+        """For each target of a row: whether it is a word of the prompt (world or question), not an answer."""
+        mask = [True] * len(context)
+        for q, a in questions:
+            mask += [True] * len(q) + [False] * (len(a) + 2)  # <sep>'s target is IGNORE anyway
+        return mask
 
 
 def make_recipe(args) -> tuple[Recipe, dict]:
@@ -273,8 +287,9 @@ def main():
     p.add_argument("--kinds", default=",".join(QUESTION_KINDS), help="question kinds asked, e.g. color")
     p.add_argument("--phrasing", default="plain", choices=("plain", "adjacent"),
                    help="adjacent: colour facts 'dog blue .', colour questions 'color of dog'")
-    p.add_argument("--prompt-loss", action="store_true",
-                   help="also train on the prompt's own next words (a language-model loss over world and question)")
+    p.add_argument("--prompt-loss", type=float, nargs="?", const=1.0, default=0.0, metavar="SHARE",
+                   help="also train on the prompt's own next words (a language-model loss over world and question), "
+                        "each a target with probability SHARE (default 1)")
     p.add_argument("--questions", action="store_true",
                    help="train on one sequence per world that asks about every fact, each answer after <sep>")
     p.add_argument("--seed", type=int, default=0)
