@@ -42,7 +42,7 @@ plateau, between steps 3000 and 4000 (130-180 CPU s), reaching 0.885 after 6000 
 even then no single head's attention at <sep> peaks on the answer or its subject (best 0.56).
 
 More supervision per world (the options above), measured 2 December 2026 on the same 2 cores at load
-13-19 (other jobs running: the CPU seconds are the fair figure, wall time was 7-15 times longer);
+6-19 (other jobs running: the CPU seconds are the fair figure, wall time was 7-15 times longer);
 seed 0, 2 layers, lr 3e-3, all 4 kinds, exact match on 300 held-out same-kind worlds, best head on 200:
 
     setting                                  steps              CPU s  exact match  best head (answer)
@@ -50,6 +50,8 @@ seed 0, 2 layers, lr 3e-3, all 4 kinds, exact match on 300 held-out same-kind wo
       (0.117 / 0.080 / 0.193 / 0.190 at steps 250-1000)
     RoPE, --prompt-loss                      1500 (of 2000, stopped) 107   0.443      -
       (0.117 / 0.073 / 0.153 / 0.357 / 0.417 at steps 250-1250)
+    RoPE, --prompt-loss 0.1 (load 6-8)       1500                    184   0.430      0.1: 0.505
+      (0.157 / 0.283 / 0.443 / 0.397 / 0.427 at steps 250-1250)
     learned, --prompt-loss --questions       1000 (of 2000, stopped) 104   0.287      -
       (0.187 / 0.273 / 0.250 at steps 250-750)
     RoPE, --questions                        1000 (of 2000, stopped) 142   0.417      -
@@ -63,7 +65,8 @@ None leaves the plateau within the budget. The language-model loss over the prom
 things worse early (below 0.2 until step 1000 with learned positions): about 20 prompt targets per row,
 mostly unpredictable random facts, likely dilute the 1-2 answer targets. Packing every question of a world into
 one row gives 2-3 answers per row at about twice the cost per step, and stays at 0.42-0.48, as does the
-mix of worlds with and without a distractor. A weight below 1 on the prompt loss was not tried.
+mix of worlds with and without a distractor; a prompt loss of weight about 0.1 does no better. (CPU
+seconds per step vary with the load: 1500 RoPE steps took 107-184 CPU s in these runs.)
 """
 
 import argparse
