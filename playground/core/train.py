@@ -152,6 +152,12 @@ class PauseSwitch:
                 self.condition.wait()
 
 
+
+def model_loss(model, idx, targets, src=None):
+    """The step's forward: the model's mean loss over the batch (what ``compiling.compiled`` compiles). ``model``
+    is the model itself, or DistributedDataParallel's wrapper of it under torchrun."""
+    return model(idx, targets, src=src)[1]
+
 class Trainer:
     """Trains a model on a task; ``run()`` yields records; stop and pause are thread-safe."""
 
@@ -188,7 +194,9 @@ class Trainer:
         self.health = (HealthMonitor(self.model, self.optimizer, cfg.grad_clip, cfg.warmup_steps)
                        if cfg.health_interval > 0 else None)
         self._entropy_batch: dict | None = None  # made at the first evaluation
-        self.loss_fn = self.model_loss  # the step's forward; compiled at the first step if cfg.compile says so
+        # the step's forward; compiled at the first step if cfg.compile says so. A function of the module, not a
+        # bound method: the trainer holding its own method is a reference cycle that keeps a finished run alive
+        self.loss_fn = model_loss
         self.compiled = False
         self._notices: list[str] = []  # one-line messages about compiling, yielded as "compile" events
 
@@ -278,10 +286,6 @@ class Trainer:
         with self._dropout_rng():
             return self._forward_backward(g, autocast)
 
-    def model_loss(self, idx, targets, src=None):
-        """The step's forward: the model's mean loss over the batch (what ``compiling.compiled`` compiles)."""
-        return self.wrapped(idx, targets, src=src)[1]  # the model itself unless DistributedDataParallel wraps it
-
     def _start_compiling(self) -> None:
         """Compile the step's forward+backward if ``cfg.compile`` asks for it and it can (``compiling.decide``);
         the model itself stays as it is, so evaluation, health readings and the recorder run it eagerly."""
@@ -295,7 +299,7 @@ class Trainer:
             for module in self.model.modules():  # as model.recording() leaves them (the health readings record):
                 if isinstance(module, Recorded):  # else that first recording would make inductor compile again
                     module.recorder = None
-            self.loss_fn, self.compiled = compiling.compiled(self.model_loss), True
+            self.loss_fn, self.compiled = compiling.compiled(model_loss), True
             self._notices.append(_("compiling the training step (torch.compile): the first step takes up to a "
                                    "few minutes"))
 
@@ -304,7 +308,7 @@ class Trainer:
             yield EventRecord(self.step, "compile", self._notices.pop(0))
 
     def _stop_compiling(self, error: Exception) -> None:
-        self.loss_fn, self.compiled = self.model_loss, False
+        self.loss_fn, self.compiled = model_loss, False
         first = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
         self._notices.append(_("compiling the training step failed, training without it: {e}").format(e=first))
 
@@ -345,7 +349,7 @@ class Trainer:
             share = n / everyone
             with self._no_sync(i < last):
                 with autocast():
-                    loss = self.loss_fn(batch["idx"], batch["targets"], batch.get("src"))
+                    loss = self.loss_fn(self.wrapped, batch["idx"], batch["targets"], batch.get("src"))
                 self.processes.exchanging((loss * (share * scale)).backward)
             total += loss.item() * share
             tokens += batch["idx"].numel()
