@@ -152,11 +152,11 @@ class PauseSwitch:
                 self.condition.wait()
 
 
-
 def model_loss(model, idx, targets, src=None):
     """The step's forward: the model's mean loss over the batch (what ``compiling.compiled`` compiles). ``model``
     is the model itself, or DistributedDataParallel's wrapper of it under torchrun."""
     return model(idx, targets, src=src)[1]
+
 
 class Trainer:
     """Trains a model on a task; ``run()`` yields records; stop and pause are thread-safe."""
