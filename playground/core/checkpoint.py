@@ -41,16 +41,20 @@ class Checkpoint:
     optimizer: dict | None  # tensors for FlatAdamW.load_state_dict, if saved
 
 
-def weights_of(model: Transformer) -> dict[str, torch.Tensor]:
-    """State dict without duplicates of tied tensors, each a contiguous CPU copy."""
+def unique_tensors(model) -> dict[str, torch.Tensor]:
+    """State dict without duplicates of tied tensors (the first name kept), detached, not copied."""
     out, seen = {}, set()
     for name, t in model.state_dict().items():
         key = (t.data_ptr(), tuple(t.shape))
-        if key in seen:
-            continue
-        seen.add(key)
-        out[name] = t.detach().to("cpu").contiguous().clone()
+        if key not in seen:
+            seen.add(key)
+            out[name] = t.detach()
     return out
+
+
+def weights_of(model: Transformer) -> dict[str, torch.Tensor]:
+    """State dict without duplicates of tied tensors, each a contiguous CPU copy."""
+    return {name: t.to("cpu").contiguous().clone() for name, t in unique_tensors(model).items()}
 
 
 def save_checkpoint(directory, model: Transformer, tokenizer: Tokenizer, state: dict,

@@ -40,7 +40,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load as load_torch
 
 from .atomic import DISK_FULL, write_atomic
-from .checkpoint import fill_model
+from .checkpoint import fill_model, unique_tensors
 from .errors import PlaygroundError, SaveError
 from .i18n import _
 
@@ -67,13 +67,7 @@ class Snapshot:
 
 def weights_view(model) -> dict[str, torch.Tensor]:
     """The model's weights as float32 CPU tensors, tied ones once, copying only what must be converted."""
-    out, seen = {}, set()
-    for name, t in model.state_dict().items():
-        key = (t.data_ptr(), tuple(t.shape))
-        if key not in seen:
-            seen.add(key)
-            out[name] = t.detach().to("cpu", torch.float32).contiguous()
-    return out
+    return {name: t.to("cpu", torch.float32).contiguous() for name, t in unique_tensors(model).items()}
 
 
 def write_tensors(stream, tensors: dict[str, torch.Tensor], metadata: dict[str, str]) -> None:
