@@ -60,8 +60,7 @@ def format_percent(fraction: float, decimals: int = 1, locale: QLocale | None = 
 def format_percents(fractions, decimals: int = 1) -> list[str]:
     """``format_percent`` of each, the locale looked up once: the Logit lens shows ~800 at a time."""
     locale = number_locale()
-    sign = percent_text("", locale)
-    return [locale.toString(100 * float(f), "f", decimals) + sign for f in fractions]
+    return [format_percent(f, decimals, locale) for f in fractions]
 
 
 def percent_text(number: str, locale: QLocale | None = None) -> str:
