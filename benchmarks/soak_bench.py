@@ -8,13 +8,15 @@ and the worst event-loop gap of that minute; at the end, the memory growth after
 minute and the worst gap overall, against the targets.
 
     python benchmarks/soak_bench.py [--minutes 30] [--dataset grammar] [--threads N] [--steps N]
-                                    [--snapshot-budget MB] [--stacks MS] [--profile N] [--no-freeze]
+                                    [--snapshot-budget MB] [--stacks MS] [--explain] [--profile N] [--no-freeze]
 
 Each line also shows the weight snapshots kept for Inspect (on disk, in a temporary folder, not in
 memory; up to the panel's budget, 256 MB by default: ~80 snapshots of the default model), glibc's
 heap in use and free-but-kept (mallinfo2), and which of the runs, trainers and models made so far
 are still alive. ``--stacks 30`` prints the UI thread's Python stack whenever the event loop is
-stuck 30 ms, to find what stalls it. The window is set up as the app sets it up, start-up objects
+stuck 30 ms, to find what stalls it, and the other threads' stacks at that moment. ``--explain`` prints, for each
+gap over 40 ms, the UI thread's CPU time inside it and the events it handled (wall and CPU ms each): a long
+gap with little CPU was spent waiting (for a core, the interpreter lock or another lock). The window is set up as the app sets it up, start-up objects
 frozen out of the garbage collector's sight included (``--no-freeze`` leaves them, to compare); the
 summary says how many full garbage collections ran, how long, and which long gaps they overlap.
 
@@ -54,6 +56,8 @@ def parse_args():
                         help="profile the UI thread (cProfile) and print its N costliest functions at the end")
     parser.add_argument("--stacks", type=float, metavar="MS",
                         help="print the UI thread's Python stack whenever the event loop is stuck this long")
+    parser.add_argument("--explain", action="store_true",
+                        help="for each gap over 40 ms, print the UI thread's CPU time in it and the events it handled")
     parser.add_argument("--no-freeze", action="store_true",
                         help="skip the gc.freeze the app makes once its panels are built (to see what full "
                              "garbage collections of the start-up objects cost)")
@@ -107,9 +111,55 @@ class StackSampler:
             late = (time.perf_counter() - last) * 1000
             if late >= self.ms:
                 reported = last
-                frame = sys._current_frames().get(self.ui_thread)
+                frames = sys._current_frames()
+                frame = frames.get(self.ui_thread)
                 stack = "".join(traceback.format_stack(frame, limit=12)) if frame else "(no frame)"
-                print(f"--- UI thread stuck {late:.0f} ms so far, at {self.soak.elapsed():.1f} s:\n{stack}", flush=True)
+                others = "".join(f"  [{names.get(ident, ident)}] " + "".join(traceback.format_stack(f, limit=4))
+                                 for ident, f in frames.items()
+                                 if ident not in (self.ui_thread, threading.get_ident())
+                                 for names in [{t.ident: t.name for t in threading.enumerate()}])
+                print(f"--- UI thread stuck {late:.0f} ms so far, at {self.soak.elapsed():.1f} s:\n{stack}"
+                      f"other threads:\n{others}", flush=True)
+
+
+EXPLAIN_MS = 40
+
+
+def describe(receiver, event) -> str:
+    """``Class<ParentClass> EventType``, and a timer's interval."""
+    from PySide6.QtCore import QTimer
+
+    parent = receiver.parent() if hasattr(receiver, "parent") else None
+    what = f"{type(receiver).__name__}<{type(parent).__name__ if parent is not None else ''}> {event.type().name}"
+    return what + (f" every {receiver.interval()} ms" if isinstance(receiver, QTimer) else "")
+
+
+def explaining_application(argv):
+    """A QApplication that notes each top-level event the UI thread handles for 1 ms or more: (start, wall ms,
+    CPU ms, what). The soak's probe prints those inside each gap over ``EXPLAIN_MS``."""
+    from collections import deque
+
+    from PySide6.QtWidgets import QApplication
+
+    class ExplainingApplication(QApplication):
+        depth = 0
+        events = deque(maxlen=500)
+
+        def notify(self, receiver, event):
+            if self.depth:  # only the top-level events are timed: the ones inside are part of them
+                return super().notify(receiver, event)
+            what = describe(receiver, event)  # now: the receiver may be deleted by the time it returns
+            self.depth += 1
+            start, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return super().notify(receiver, event)
+            finally:
+                self.depth -= 1
+                wall = (time.perf_counter() - start) * 1000
+                if wall >= 1:
+                    self.events.append((start, wall, (time.thread_time() - cpu) * 1000, what))
+
+    return ExplainingApplication(argv)
 
 
 class Soak:
@@ -132,6 +182,8 @@ class Soak:
         gc.callbacks.append(self.on_collection)
         self.alive = weakref.WeakSet()  # every run, trainer and model made: which of them are still alive?
         self.ending = False
+        self.explain = hasattr(app, "events")
+        self.last_cpu = time.thread_time()
         self.probe = QTimer()
         self.probe.setTimerType(Qt.TimerType.PreciseTimer)
         self.probe.setInterval(PROBE_MS)
@@ -150,7 +202,16 @@ class Soak:
             if gap > GAP_TARGET_MS:
                 self.long_gaps.append((self.last_tick, now))
             self.minute_gap = max(self.minute_gap, gap)
+            if self.explain and gap > EXPLAIN_MS:
+                self.explain_gap(gap, self.last_tick)
         self.last_tick = now
+        self.last_cpu = time.thread_time()
+
+    def explain_gap(self, gap: float, since: float) -> None:
+        cpu = (time.thread_time() - self.last_cpu) * 1000
+        inside = "; ".join(f"{wall:.1f}/{ms:.1f} {what}" for start, wall, ms, what in self.app.events if start >= since)
+        print(f"--- gap {gap:.1f} ms at {self.elapsed():.1f} s (run {self.runs}, {self.panel.state}): UI thread CPU "
+              f"{cpu:.1f} ms; events (wall/CPU ms): {inside or 'none over 1 ms'}", flush=True)
 
     def on_collection(self, phase: str, info: dict) -> None:
         """Time each full garbage collection (any thread: it holds the interpreter, the window's too)."""
@@ -311,7 +372,7 @@ def main() -> int:
     from playground.core.runtime import keep_freed_memory
 
     keep_freed_memory()  # the allocator settings the app's launch makes (open_window), before any thread starts
-    app = QApplication(sys.argv[:1])
+    app = explaining_application(sys.argv[:1]) if args.explain else QApplication(sys.argv[:1])
     from playground.app import training
     from playground.core.workspace import DEFAULT_DATASET, Workspace
 

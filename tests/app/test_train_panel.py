@@ -445,3 +445,33 @@ def test_settings_set_from_code_show_in_the_form(qtbot):
     assert panel.settings.lr.value() == pytest.approx(0.002)
     panel.settings.batch_size.setValue(9)
     assert ws.core.recipe.train.batch_size == 9
+
+
+def test_a_redraw_gives_each_curve_its_data_only_when_its_series_changed(qtbot):
+    """The redraw skips curves whose series did not move (the validation curve, between evaluations), yet
+    every curve shows its series after any mix of steps, evaluations and a clear."""
+    from playground.app.widgets.loss_plot import LossPlot
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    given = []
+    original = plot.val_curve.setData
+    plot.val_curve.setData = lambda *a, **k: (given.append(len(a[0])), original(*a, **k))
+    plot.add_step(1, 2.0, 1e-3, 1.0)
+    plot.add_eval(1, 2.5)
+    plot.refresh()
+    for step in range(2, 6):
+        plot.add_step(step, 2.0 - step / 10, 1e-3, 1.0)
+        plot.refresh()
+    assert given == [1]  # four redraws with steps only: the validation curve was left as it was
+    assert list(points(plot.val_curve)[1]) == [2.5] and len(points(plot.train_raw_curve)[0]) == 5
+    plot.add_eval(5, 1.9)
+    plot.refresh()
+    assert given == [1, 2] and list(points(plot.val_curve)[1]) == [2.5, 1.9]
+    plot.clear_data()
+    plot.refresh()
+    assert all(len(points(curve)[0]) == 0 for curve in (plot.val_curve, plot.train_raw_curve, plot.train_curve,
+                                                        plot.lr_curve, plot.grad_curve))
+    plot.add_step(1, 3.0, 1e-3, 1.0)
+    plot.refresh()
+    assert list(points(plot.train_raw_curve)[1]) == [3.0] and len(points(plot.val_curve)[0]) == 0

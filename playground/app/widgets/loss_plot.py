@@ -32,6 +32,7 @@ class Series:
         self.y = np.empty(256)
         self.n = 0
         self.y_lo, self.y_hi = math.inf, -math.inf
+        self.version = 0  # bumped by every change: a curve is given its data again only when this moved
 
     def append(self, x: float, y: float) -> None:
         if self.n == len(self.x):
@@ -39,10 +40,12 @@ class Series:
             self.y = np.resize(self.y, 2 * self.n)
         self.x[self.n], self.y[self.n] = x, y
         self.n += 1
+        self.version += 1
         self.y_lo, self.y_hi = min(self.y_lo, y), max(self.y_hi, y)
 
     def clear(self) -> None:
         self.n = 0
+        self.version += 1
         self.y_lo, self.y_hi = math.inf, -math.inf
 
     def x_last(self) -> float:
@@ -128,6 +131,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.val, self.lr, self.grad_norm = Series(), Series(), Series()
         self._smoother = Smoother()
         self._dirty = False
+        self._shown: dict = {}  # curve -> the version of its series it was last given
         self._overlays: list[pg.PlotDataItem] = []
         self._overlay_lo, self._overlay_hi, self._overlay_x = math.inf, -math.inf, -math.inf
         self._steps = (0.0, 1.0)  # the step axis shows at least this (a run's first and last step)
@@ -237,7 +241,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         for curve, series in ((self.train_raw_curve, self.train_raw), (self.train_curve, self.train_smooth),
                               (self.val_curve, self.val), (self.lr_curve, self.lr),
                               (self.grad_curve, self.grad_norm)):
-            curve.setData(*series.data())
+            if self._shown.get(curve) != series.version:  # the validation curve (with its symbols) changes
+                curve.setData(*series.data())             # only at evaluations: most redraws skip it
+                self._shown[curve] = series.version
         if self._follow:
             self.fit()
 
