@@ -17,27 +17,13 @@ from .errors import ConfigError
 from .i18n import _
 from .limits import check_fits
 from .model import ModelConfig, Transformer, build_model
-from .recipes import Recipe, recipe_for_dataset, recipe_for_text
+from .recipes import Recipe, match_architecture, recipe_for_dataset, recipe_for_text
 from .snapshots import SnapshotStore
 from .tasks import LMTask
 from .text import Cleaning
 from .train import TrainConfig, Trainer
 
 DEFAULT_DATASET = "grammar"
-
-
-def match_architecture(task, architecture: str):
-    """The task laid out for a decoder-only or an encoder-decoder model (examples only).
-
-    A decoder reads ``<bos> source <sep> target``; an encoder-decoder gets the source in its
-    encoder. One text to continue has no source, so it needs a decoder.
-    """
-    if task.kind == "lm":
-        if architecture != "decoder":
-            raise ConfigError(_("language modelling on one text needs a decoder-only model; an encoder-decoder "
-                                "model learns source → target examples, as in the built-in translation tasks"))
-        return task
-    return task if task.architecture == architecture else replace(task, architecture=architecture)
 
 
 def missing_file_for_tokenizer(path: str) -> str:
