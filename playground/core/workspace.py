@@ -65,12 +65,18 @@ class Workspace:
         """The folder of the pretrained model this workspace shows, or None."""
         return self.recipe.spec.get("pretrained") if self.recipe else None
 
+    def pretrained_refusal(self) -> str | None:
+        """Why this model cannot be trained or changed here, and what to do instead; None when it can."""
+        if not self.pretrained:
+            return None
+        return _("This is the pretrained model from {folder}: you can tokenize with it, inspect it and generate "
+                 "from it, but not train or change it here. To train a model of your own, choose a dataset or "
+                 "open a text file.").format(folder=self.pretrained)
+
     def refuse_pretrained(self) -> None:
         """Training or changing a pretrained model is refused, saying what to do instead."""
-        if self.pretrained:
-            raise ConfigError(_("This is the pretrained model from {folder}: you can tokenize with it, inspect it "
-                                "and generate from it, but not train or change it here. To train a model of your "
-                                "own, choose a dataset or open a text file.").format(folder=self.pretrained))
+        if refusal := self.pretrained_refusal():
+            raise ConfigError(refusal)
 
     def set_recipe(self, recipe: Recipe) -> None:
         """Adopt a recipe prepared elsewhere (e.g. built in a worker thread)."""

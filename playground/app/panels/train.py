@@ -97,7 +97,8 @@ class TrainPanel(Panel):
         style = self.style()
         self.start_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), self.tr("Start"), self)
         self.start_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
-        self.start_action.setToolTip(self.tr("Start training (F5); another press continues where it stopped"))
+        self._start_tip = self.tr("Start training (F5); another press continues where it stopped")
+        self.start_action.setToolTip(self._start_tip)
         self.pause_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause), self.tr("Pause"), self)
         self.pause_action.setCheckable(True)
         self.pause_action.setToolTip(self.tr("Pause training after the current step, or resume it"))
@@ -375,14 +376,16 @@ class TrainPanel(Panel):
     def _update_enabled(self) -> None:
         has_data = self.workspace.core.recipe is not None
         active = self.run is not None
-        self.start_action.setEnabled(has_data and not active)
+        refusal = self.workspace.core.pretrained_refusal()  # a Hugging Face model is shown, not trained
+        self.start_action.setEnabled(has_data and not active and refusal is None)
+        self.start_action.setToolTip(refusal or self._start_tip)
         self.pause_action.setEnabled(active and self.state in ("running", "paused"))
         self.stop_action.setEnabled(active and self.state in ("running", "paused"))
         self.pause_action.blockSignals(True)
         self.pause_action.setChecked(self.state == "paused")
         self.pause_action.setText(self.tr("Resume") if self.state == "paused" else self.tr("Pause"))
         self.pause_action.blockSignals(False)
-        self.settings.setEnabled(has_data and not active)
+        self.settings.setEnabled(has_data and not active and refusal is None)
         can_save = self.state in ("running", "paused") if active else self.workspace.core.trainer is not None
         self.save_button.setEnabled(can_save)
         self.keep_action.setEnabled(self.plot.point_count() > 0)
