@@ -449,7 +449,9 @@ class TrainPanel(Panel):
             self.run.stop()  # the model it trains is gone
             self.run = None
             self.state = "idle"
-        self.run_dir = None  # another model: the next Start writes a new run folder
+        if core.trainer is None or core.trainer.run_dir != self.run_dir:
+            self.run_dir = None  # another model: the next Start writes a new run folder
+        # (the same trainer's model, e.g. a step applied from Inspect: its run goes on in its folder)
         self.banner.clear_topic("run")  # what went wrong with the last model's run is over
         self._target = 0
         self.status.reset_pace()
