@@ -21,7 +21,7 @@ from .recipes import Recipe, match_architecture, recipe_for_dataset, recipe_for_
 from .snapshots import SnapshotStore
 from .tasks import LMTask
 from .text import Cleaning
-from .train import TrainConfig, Trainer
+from .train import TrainConfig, Trainer, short_run_warmup
 
 DEFAULT_DATASET = "grammar"
 
@@ -155,7 +155,11 @@ class Workspace:
         return cfg
 
     def set_train_config(self, **changes) -> TrainConfig:
+        """Change training settings; fewer steps shorten the warm-up as the command line does
+        (``short_run_warmup``), unless ``warmup_steps`` is given too."""
         recipe = self.require_recipe()
+        if "max_steps" in changes and "warmup_steps" not in changes:
+            changes["warmup_steps"] = short_run_warmup(changes["max_steps"], recipe.train.warmup_steps)
         recipe.train = TrainConfig.from_dict({**recipe.train.to_dict(), **changes})
         return recipe.train
 

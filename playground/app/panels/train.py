@@ -412,21 +412,18 @@ class TrainPanel(Panel):
 
     # --- settings ---------------------------------------------------------------------------
     def _on_setting_changed(self, field: str, value) -> None:
-        changes = {field: value}
         recipe = self.workspace.core.recipe
-        if field == "max_steps" and recipe is not None and recipe.train.warmup_steps > max(1, value // 5):
-            # as the command line does: a short run is not spent warming up (120 steps, warm-up 100 -> 24)
-            changes["warmup_steps"] = max(1, value // 5)
+        warmup = recipe.train.warmup_steps if recipe is not None else None
         self._editing = True  # the form already shows the edit: it need not be loaded back while typing
         try:
-            self.workspace.set_train_config(**changes)
+            self.workspace.set_train_config(**{field: value})  # fewer steps may shorten the warm-up
         except PlaygroundError as e:
             self.banner.show_message(str(e), "warning", "settings")
             self._load_settings()
             return
         finally:
             self._editing = False
-        if len(changes) > 1:
+        if self.workspace.core.recipe.train.warmup_steps != warmup:
             self._load_settings()  # show the shortened warm-up
         self.banner.clear_topic("settings")  # the settings are valid again
 
