@@ -472,3 +472,18 @@ def test_a_50_step_run_warms_up_for_a_fifth_of_it_as_the_command_line_does(qtbot
                  "--quiet", "--run-dir", str(tmp_path / "cli")]) == 0, capsys.readouterr().err
     state = json.loads(next((tmp_path / "cli" / "checkpoints").glob("step-*/state.json")).read_text())
     assert state["train"]["warmup_steps"] == short_run_warmup(50, 100) == 10
+
+
+def test_the_status_line_is_shown_and_hidden_as_any_widget(qtbot):
+    """TrainStatus.show(state, step, target, running) shadowed QWidget.show: a plain show() raised a TypeError."""
+    from playground.app.widgets.train_status import TrainStatus
+
+    status = TrainStatus()
+    qtbot.addWidget(status)
+    status.show()
+    assert status.isVisible()
+    status.hide()
+    assert not status.isVisible()
+    status.show_status("Training", 170, 200, True)
+    assert status.state_label.text() == "Training" and status.progress.text() == "step 170 of 200"
+    assert not status.isVisible()  # the labels change; whether it is shown is the layout's business

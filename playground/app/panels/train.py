@@ -396,11 +396,12 @@ class TrainPanel(Panel):
                 "diverged": self.tr("Diverged")}.get(self.state, self.state)
 
     def _show_status(self) -> None:
-        if self.workspace.core.pretrained:
+        core = self.workspace.core
+        if core.pretrained:
             self.status.show_pretrained()
             self.keep_action.setEnabled(False)
             return
-        self.status.show(self.state_text(), self.workspace.core.trained_steps, self._target, self.state == "running")
+        self.status.show_status(self.state_text(), core.trained_steps, self._target, self.state == "running")
         self.keep_action.setEnabled(self.plot.point_count() > 0)
 
     def _show_metrics(self, row: dict) -> None:
