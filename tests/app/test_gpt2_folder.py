@@ -212,6 +212,8 @@ def test_start_is_off_for_a_gpt2_folder_and_its_tooltip_says_why(qtbot, language
     for tip in (train.start_action.toolTip(), train.start_button.toolTip()):
         assert str(gpt2_folder) in tip and all(words in tip for words in says), tip
     window.grab().save(f"/tmp/mends10-gpt2-start-off-{language}.png")
+    window.resize(900, 600)
+    window.grab().save(f"/tmp/mends10-gpt2-start-off-{language}-small.png")
 
     window.workspace.replace_core(tiny_workspace("grammar").core)  # a model of its own: Start and its usual tip
     assert train.start_action.isEnabled() and train.start_button.isEnabled() and train.settings.isEnabled()
