@@ -487,4 +487,3 @@ def test_settings_set_from_code_show_in_the_form(qtbot):
     assert panel.settings.lr.value() == pytest.approx(0.002)
     panel.settings.batch_size.setValue(9)
     assert ws.core.recipe.train.batch_size == 9
-
