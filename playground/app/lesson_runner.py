@@ -332,14 +332,11 @@ class LessonRunner(QObject):
         self.workspace.set_model_config(**action.options)
 
     def _do_train(self, action, steps):
-        recipe = self._recipe()
+        self._recipe()
         train = self._panel("train")
         if self.max_train_steps:
             steps = min(steps, self.max_train_steps)
-        changes = {"max_steps": steps, **action.options}
-        if "warmup_steps" not in changes:  # a short run is not spent warming up, as in the Train panel
-            changes["warmup_steps"] = min(recipe.train.warmup_steps, max(1, steps // 5))
-        self.workspace.set_train_config(**changes)
+        self.workspace.set_train_config(max_steps=steps, **action.options)  # a short run: a short warm-up
         before = self.workspace.core.trained_steps
         train.start()
         if train.run is None:

@@ -10,7 +10,6 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication
 
 from ..core.token_text import readable_token, token_bytes, visible_whitespace
-from ..core.tokenizer import SPECIALS
 from ..core.trace import axis_title, group_title
 from .widgets.metrics_table import ORDER
 
@@ -129,7 +128,7 @@ def tokens(view) -> tuple[list, list]:
             continue
         previous = chip.ids
         for token_id, token in zip(chip.ids, chip.tokens):
-            data = "" if token in SPECIALS else " ".join(f"{b:02X}" for b in token_bytes(view.kind, token))
+            data = "" if token_id in view.special_ids else " ".join(f"{b:02X}" for b in token_bytes(view.kind, token))
             rows.append([len(rows), token_id, readable_token(view.kind, token), data, *chip.span])
     return header, rows
 

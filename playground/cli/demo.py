@@ -76,10 +76,12 @@ def fit_steps(cfg, step: int, elapsed: float, seconds: float) -> None:
 
     The trainer reads its config at every step, so the change applies to the running loop.
     """
+    from playground.core.train import short_run_warmup
+
     per_step = elapsed / step
     planned = step + int(max(0.0, seconds - elapsed) * EVAL_SHARE / per_step)
     cfg.max_steps = max(step + 1, min(cfg.max_steps, planned))
-    cfg.warmup_steps = min(cfg.warmup_steps, max(1, cfg.max_steps // 5))
+    cfg.warmup_steps = short_run_warmup(cfg.max_steps, cfg.warmup_steps)
 
 
 def final_metrics(trainer) -> dict:

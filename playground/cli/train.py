@@ -140,7 +140,7 @@ def new_trainer(args):
     from playground.core.model import build_model
     from playground.core.recipes import recipe_for_dataset, recipe_for_text
     from playground.core.text import Cleaning
-    from playground.core.train import Trainer
+    from playground.core.train import Trainer, short_run_warmup
 
     kind, seed = args.tokenizer, args.seed or 0  # None: the dataset's own kind, char for a text file
     model, train = given(args, MODEL_OPTIONS), train_overrides(args)
@@ -157,8 +157,9 @@ def new_trainer(args):
                                  cleaning=Cleaning(**cleaning) if cleaning else None, seed=seed, model=model,
                                  train=train)
         name = Path(args.text).stem
-    if args.warmup is None and recipe.train.warmup_steps > recipe.train.max_steps // 5:
-        recipe.train = replace(recipe.train, warmup_steps=max(1, recipe.train.max_steps // 5))
+    if args.warmup is None:  # as the app does: a short run is not spent warming up
+        recipe.train = replace(recipe.train, warmup_steps=short_run_warmup(recipe.train.max_steps,
+                                                                           recipe.train.warmup_steps))
     run_dir = agreed_run_dir(Path(args.run_dir) if args.run_dir else default_run_dir(name))
     trainer = Trainer(build_model(recipe.model, seed=recipe.train.seed), recipe.task, recipe.train, run_dir, task_spec=recipe.spec)
     return trainer, name

@@ -50,8 +50,8 @@ def decide(setting: str, device_type: str, family: str, steps_left: int) -> tupl
     """(compile?, why not) for a setting of SETTINGS; the reason is empty when compiling."""
     if setting == "off":
         return False, ""
-    if family != "transformer":
-        return False, _("the training step is not compiled: only Transformer models are")
+    if family != "transformer":  # "auto" never compiles an LSTM, so it has nothing to say about it
+        return False, "" if setting == "auto" else _("the training step is not compiled: only Transformer models are")
     if setting == "auto":
         if device_type != "cpu":
             return False, ""  # measured on CPUs only

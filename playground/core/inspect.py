@@ -15,7 +15,6 @@ import torch
 from .model import Transformer
 from .sample import SampleConfig, StreamText, generate
 from .tasks import PairTask
-from .tokenizer import SPECIALS
 from .trace import Trace, trace
 
 
@@ -266,7 +265,7 @@ def mapped_rows(tokenizer, ids: list[int], src_ids: list[int] | None) -> list[in
     Those rows are often never trained (<pad>, <unk>, bytes of characters the corpus lacks); far
     from the learned tokens, they would take the map's main directions and squeeze the rest together.
     """
-    left_out = {tokenizer.token_to_id(name) for name in SPECIALS} - {None}
+    left_out = set(tokenizer.special_ids())  # by id: GPT-2's is <|endoftext|>, and a token spelt "<pad>" may be text
     if tokenizer.kind == "char":
         left_out |= set(tokenizer.byte_fallback_ids())
     left_out -= set(ids) | set(src_ids or [])

@@ -41,6 +41,20 @@ def pair_texts(pairs: list[tuple[str, str]]) -> list[str]:
     return [s for s, _ in pairs] + [t for _, t in pairs]
 
 
+def match_architecture(task, architecture: str):
+    """The task laid out for a decoder-only or an encoder-decoder model (examples only).
+
+    A decoder reads ``<bos> source <sep> target``; an encoder-decoder gets the source in its
+    encoder. One text to continue has no source, so it needs a decoder.
+    """
+    if task.kind == "lm":
+        if architecture != "decoder":
+            raise ConfigError(_("language modelling on one text needs a decoder-only model; an encoder-decoder "
+                                "model learns source → target examples, as in the built-in translation tasks"))
+        return task
+    return task if task.architecture == architecture else replace(task, architecture=architecture)
+
+
 def recipe_for_dataset(name: str, seed: int = 0, tokenizer_kind: str | None = None, vocab_size: int | None = None,
                        tokenizer: Tokenizer | None = None, model: dict | None = None,
                        train: dict | None = None) -> Recipe:
@@ -54,8 +68,9 @@ def recipe_for_dataset(name: str, seed: int = 0, tokenizer_kind: str | None = No
     spec = {"dataset": name, "seed": seed, "tokenizer": tokenizer_kind, "vocab_size": vocab_size}
     if ds.kind == "lm":
         tokenizer = tokenizer or Tokenizer.train(tokenizer_kind, [splits.train], vocab_size)
-        task = LMTask(tokenizer, encode_corpus(tokenizer, [splits.train]), encode_corpus(tokenizer, [splits.val]),
-                      name=name, metric=ds.metric)
+        task = match_architecture(LMTask(tokenizer, encode_corpus(tokenizer, [splits.train]),
+                                         encode_corpus(tokenizer, [splits.val]), name=name, metric=ds.metric),
+                                  architecture)
     else:
         tokenizer = tokenizer or Tokenizer.train(tokenizer_kind, pair_texts(splits.train), vocab_size)
         task = PairTask(tokenizer, splits.train, splits.val, architecture=architecture, name=name,
@@ -91,7 +106,8 @@ def recipe_for_text(source: str | Path, tokenizer_kind: str = "char", vocab_size
     tokenizer = tokenizer or Tokenizer.train(tokenizer_kind, [text], vocab_size)
     train_ids, val_ids = split_tokens(encode_corpus(tokenizer, [text]), val_fraction)
     name = "text" if is_text else Path(source).name
-    task = LMTask(tokenizer, train_ids, val_ids, name=name)
+    task = match_architecture(LMTask(tokenizer, train_ids, val_ids, name=name),
+                              (model or {}).get("architecture", TEXT_MODEL["architecture"]))
     model_cfg = ModelConfig.from_dict({**TEXT_MODEL, **(model or {}), "vocab_size": tokenizer.vocab_size,
                                        "pad_id": tokenizer.pad_id})
     train_cfg = TrainConfig.from_dict({**TEXT_TRAIN, "seed": seed, **(train or {})})

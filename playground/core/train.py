@@ -105,6 +105,12 @@ class EventRecord:
     kind: str = "event"
 
 
+def short_run_warmup(max_steps: int, warmup_steps: int) -> int:
+    """The warm-up for a run of ``max_steps``: at most a fifth of it (at least 1), so that a short run is not
+    spent raising the learning rate: (50, 100) -> 10, (120, 100) -> 24, (1000, 100) -> 100, (3, 100) -> 1."""
+    return warmup_steps if warmup_steps <= max_steps // 5 else max(1, max_steps // 5)
+
+
 def lr_at(step: int, cfg: TrainConfig) -> float:
     """Linear warm-up to lr, then cosine decay to min_lr: lr_at(0) = lr/warmup, lr_at(decay) = min_lr."""
     if step < cfg.warmup_steps:

@@ -17,27 +17,13 @@ from .errors import ConfigError
 from .i18n import _
 from .limits import check_fits
 from .model import ModelConfig, Transformer, build_model
-from .recipes import Recipe, recipe_for_dataset, recipe_for_text
+from .recipes import Recipe, match_architecture, recipe_for_dataset, recipe_for_text
 from .snapshots import SnapshotStore
 from .tasks import LMTask
 from .text import Cleaning
-from .train import TrainConfig, Trainer
+from .train import TrainConfig, Trainer, short_run_warmup
 
 DEFAULT_DATASET = "grammar"
-
-
-def match_architecture(task, architecture: str):
-    """The task laid out for a decoder-only or an encoder-decoder model (examples only).
-
-    A decoder reads ``<bos> source <sep> target``; an encoder-decoder gets the source in its
-    encoder. One text to continue has no source, so it needs a decoder.
-    """
-    if task.kind == "lm":
-        if architecture != "decoder":
-            raise ConfigError(_("language modelling on one text needs a decoder-only model; an encoder-decoder "
-                                "model learns source → target examples, as in the built-in translation tasks"))
-        return task
-    return task if task.architecture == architecture else replace(task, architecture=architecture)
 
 
 def missing_file_for_tokenizer(path: str) -> str:
@@ -79,12 +65,18 @@ class Workspace:
         """The folder of the pretrained model this workspace shows, or None."""
         return self.recipe.spec.get("pretrained") if self.recipe else None
 
+    def pretrained_refusal(self) -> str | None:
+        """Why this model cannot be trained or changed here, and what to do instead; None when it can."""
+        if not self.pretrained:
+            return None
+        return _("This is the pretrained model from {folder}: you can tokenize with it, inspect it and generate "
+                 "from it, but not train or change it here. To train a model of your own, choose a dataset or "
+                 "open a text file.").format(folder=self.pretrained)
+
     def refuse_pretrained(self) -> None:
         """Training or changing a pretrained model is refused, saying what to do instead."""
-        if self.pretrained:
-            raise ConfigError(_("This is the pretrained model from {folder}: you can tokenize with it, inspect it "
-                                "and generate from it, but not train or change it here. To train a model of your "
-                                "own, choose a dataset or open a text file.").format(folder=self.pretrained))
+        if refusal := self.pretrained_refusal():
+            raise ConfigError(refusal)
 
     def set_recipe(self, recipe: Recipe) -> None:
         """Adopt a recipe prepared elsewhere (e.g. built in a worker thread)."""
@@ -163,7 +155,11 @@ class Workspace:
         return cfg
 
     def set_train_config(self, **changes) -> TrainConfig:
+        """Change training settings; fewer steps shorten the warm-up as the command line does
+        (``short_run_warmup``), unless ``warmup_steps`` is given too."""
         recipe = self.require_recipe()
+        if "max_steps" in changes and "warmup_steps" not in changes:
+            changes["warmup_steps"] = short_run_warmup(changes["max_steps"], recipe.train.warmup_steps)
         recipe.train = TrainConfig.from_dict({**recipe.train.to_dict(), **changes})
         return recipe.train
 

@@ -195,3 +195,26 @@ def test_pretrained_weights_show_no_training_steps_or_progress(qtbot, language, 
     assert slider.step_label.text() == {"en": "step 0 (now)", "zh": "第 0 步（当前）"}[language]
     window.show_panel("train")
     assert train.progress.isVisible() and window.step_label.text() == {"en": "Step 0", "zh": "第 0 步"}[language]
+
+
+def test_start_is_off_for_a_gpt2_folder_and_its_tooltip_says_why(qtbot, language, window, gpt2_folder):
+    """Start stayed enabled on a pretrained model, and pressing it only put up a refusal."""
+    from tests.app.workspaces import tiny_workspace
+
+    window.resize(1280, 720)
+    train = window.panel("train")
+    usual_tip = train.start_action.toolTip()
+    open_folder(qtbot, window, gpt2_folder)
+    window.show_panel("train")
+    assert not train.start_action.isEnabled() and not train.start_button.isEnabled()
+    assert not train.settings.isEnabled()  # settings for a run that cannot start
+    says = {"en": ("pretrained model from", "open a text file"), "zh": ("预训练模型", "打开一个文本文件")}[language]
+    for tip in (train.start_action.toolTip(), train.start_button.toolTip()):
+        assert str(gpt2_folder) in tip and all(words in tip for words in says), tip
+    window.grab().save(f"/tmp/mends10-gpt2-start-off-{language}.png")
+    window.resize(900, 600)
+    window.grab().save(f"/tmp/mends10-gpt2-start-off-{language}-small.png")
+
+    window.workspace.replace_core(tiny_workspace("grammar").core)  # a model of its own: Start and its usual tip
+    assert train.start_action.isEnabled() and train.start_button.isEnabled() and train.settings.isEnabled()
+    assert train.start_action.toolTip() == train.start_button.toolTip() == usual_tip

@@ -397,3 +397,39 @@ def test_an_applied_step_counts_as_a_training_step_in_every_view(qtbot, make_win
     assert steps[-1] == 9 and losses[-1] == pytest.approx(bt.loss_before) and len(steps) == 9
     assert train.progress.text() == "step 9 of 9"
     qtbot.waitUntil(lambda: not inspect.is_tracing(), timeout=TIMEOUT)
+
+
+def test_an_applied_step_keeps_the_train_panels_run_folder(qtbot, make_window, monkeypatch):
+    """Applying Inspect's step wrote it into the run folder's metrics.jsonl, then the Train panel forgot that
+    folder and the next Start wrote the same model's later steps into a second one. A changed model (the Model
+    panel's Apply) still starts a folder of its own: the old one holds another model's steps."""
+    from playground.app.training import read_metrics
+
+    window = make_window("grammar")
+    ws, inspect, train = window.workspace, window.panel("inspect"), window.panel("train")
+    ws.set_train_config(max_steps=3, eval_interval=10**6)
+
+    def train_three_steps():
+        with qtbot.waitSignal(ws.training_state, timeout=TIMEOUT, check_params_cb=lambda s: s == "finished"):
+            train.start()
+        qtbot.waitUntil(lambda: train.run is None and not train.job_running(), timeout=TIMEOUT)
+
+    train_three_steps()
+    first = train.run_dir
+    window.show_panel("inspect")
+    inspect.text.setText("the cat sees")
+    backward(qtbot, inspect)
+    monkeypatch.setattr(backward_views, "confirm_apply_step", lambda parent, b, a: True)
+    with qtbot.waitSignal(ws.model_changed):
+        inspect.backward_detail.optimizer.apply_button.click()
+    qtbot.waitUntil(lambda: not inspect.is_tracing(), timeout=TIMEOUT)
+    assert train.run_dir == first
+    train_three_steps()
+    assert train.run_dir == first and [p.name for p in train.runs_root.iterdir()] == [first.name]
+    assert [r["step"] for r in read_metrics(first) if r["kind"] == "step"] == list(range(1, 8))
+
+    ws.set_model_config(dropout=0.1)  # another model: its steps go to a new folder
+    assert train.run_dir is None
+    train_three_steps()
+    assert train.run_dir != first
+    assert [r["step"] for r in read_metrics(train.run_dir) if r["kind"] == "step"] == [1, 2, 3]

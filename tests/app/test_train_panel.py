@@ -247,6 +247,48 @@ def test_a_short_run_shortens_the_warm_up_to_a_fifth_of_its_steps(qtbot, make_pa
     assert ws.core.recipe.train.warmup_steps == 10
 
 
+def test_a_50_step_run_warms_up_for_a_fifth_of_it_as_the_command_line_does(qtbot, make_panel, tmp_path, capsys):
+    """Only the steps box shortened the warm-up: steps set through the workspace (the self-test, a script) kept
+    the 100 warm-up steps on a 50-step run, which the command line shortens to 10. One rule now serves both."""
+    import json
+
+    from playground.cli import main
+
+    ws, panel = make_panel(warmup_steps=100, max_steps=1000)
+    ws.set_train_config(max_steps=50)  # as the self-test sets it
+    assert ws.core.recipe.train.warmup_steps == panel.settings.warmup_steps.value() == 10
+    wait_state(qtbot, ws, "finished", panel.start)
+    wait_idle(qtbot, panel)
+    rates = [row["lr"] for row in steps_of(ws)]
+    assert len(rates) == 50 and rates.index(max(rates)) == 9  # the peak at the end of the warm-up
+    ws.set_train_config(warmup_steps=40)  # a warm-up the user sets is kept...
+    ws.set_train_config(eval_interval=25)  # ...whatever else changes, except the steps
+    assert ws.core.recipe.train.warmup_steps == 40
+
+    from playground.core.train import short_run_warmup
+
+    assert main(["train", "--dataset", "grammar", "--steps", "50", "--layers", "1", "--heads", "2", "--width", "32",
+                 "--ff", "64", "--context", "32", "--batch-size", "4", "--eval-interval", "50", "--threads", "1",
+                 "--quiet", "--run-dir", str(tmp_path / "cli")]) == 0, capsys.readouterr().err
+    state = json.loads(next((tmp_path / "cli" / "checkpoints").glob("step-*/state.json")).read_text())
+    assert state["train"]["warmup_steps"] == short_run_warmup(50, 100) == 10
+
+
+def test_the_status_line_is_shown_and_hidden_as_any_widget(qtbot):
+    """TrainStatus.show(state, step, target, running) shadowed QWidget.show: a plain show() raised a TypeError."""
+    from playground.app.widgets.train_status import TrainStatus
+
+    status = TrainStatus()
+    qtbot.addWidget(status)
+    status.show()
+    assert status.isVisible()
+    status.hide()
+    assert not status.isVisible()
+    status.show_status("Training", 170, 200, True)
+    assert status.state_label.text() == "Training" and status.progress.text() == "step 170 of 200"
+    assert not status.isVisible()  # the labels change; whether it is shown is the layout's business
+
+
 def test_the_rate_box_steps_along_1_2_5(qtbot):
     from playground.app.widgets.number_box import RateSpinBox
 

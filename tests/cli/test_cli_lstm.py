@@ -58,3 +58,17 @@ def test_an_lstm_with_tied_weights_and_another_hidden_size_is_a_clear_error(tmp_
     code, _out, err = run(capsys, "train", "--dataset", "grammar", "--family", "lstm", "--hidden", "48", "--steps", "1",
                           *TINY, "--run-dir", tmp_path / "x")
     assert code == 2 and "tied weights" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("compile_setting, notice", [(None, False), ("auto", False), ("on", True), ("off", False)])
+def test_compile_notice_only_when_compiling_an_lstm_was_asked_for(tmp_path, capsys, compile_setting, notice):
+    """``--compile auto`` (the default) printed "not compiled: only Transformer models are" on every LSTM run,
+    though auto never compiles an LSTM; ``--compile on`` asked for it, so there the notice is true."""
+    from playground.core import compiling
+
+    asked = ["--compile", compile_setting] if compile_setting else []
+    code, out, err = run(capsys, "train", "--dataset", "grammar", "--family", "lstm", "--steps", "2", *TINY, *asked,
+                         "--run-dir", tmp_path / "run")
+    assert code == 0, err
+    says = compiling.decide("on", "cpu", "lstm", 2)[1]
+    assert "Transformer" in says and (says in out + err) == notice

@@ -79,6 +79,7 @@ def test_settings_are_checked():
     assert compiling.decide("auto", "cuda", "transformer", 10**6) == (False, "")
     on, why = compiling.decide("on", "cpu", "lstm", 10**6)
     assert not on and "Transformer" in why
+    assert compiling.decide("auto", "cpu", "lstm", 10**6) == (False, "")  # auto does not compile it, and says nothing
 
 
 @needs_compiler

@@ -9,7 +9,7 @@ from playground.core.checkpoint import load_checkpoint
 from playground.core.errors import ConfigError
 from playground.core.model import build_model
 from playground.core.recipes import task_from_spec
-from playground.core.train import EvalRecord, PauseSwitch, StepRecord, TrainConfig, Trainer, lr_at
+from playground.core.train import EvalRecord, PauseSwitch, StepRecord, TrainConfig, Trainer, lr_at, short_run_warmup
 
 from .helpers import tiny_text_recipe
 
@@ -30,6 +30,12 @@ def test_records_and_learning():
     assert all(r.tokens_per_second > 0 and r.device == "cpu" and r.grad_norm > 0 for r in steps)
     assert evals[-1].metrics["val_loss"] < evals[0].metrics["val_loss"] - 0.3
     assert {"perplexity", "token_accuracy"} <= set(evals[-1].metrics)
+
+
+@pytest.mark.parametrize("steps, warmup, expected", [(50, 100, 10), (120, 100, 24), (500, 100, 100),
+                                                     (1000, 100, 100), (3, 100, 1), (50, 0, 0), (50, 7, 7)])
+def test_a_short_run_warms_up_for_at_most_a_fifth_of_its_steps(steps, warmup, expected):
+    assert short_run_warmup(steps, warmup) == expected
 
 
 def test_learning_rate_schedule():

@@ -246,7 +246,7 @@ class TokenizerColumn(QWidget):
             return
         encoding = tok.encode(text)
         unknown = {UNK_ID} | {tok.token_to_id(b) for b in BYTE_TOKENS} if tok.kind == "char" else {UNK_ID}
-        self.view.set_tokens(text, encoding, unknown, tok.kind)
+        self.view.set_tokens(text, encoding, unknown, tok.kind, tok.special_ids())
         stats = tok.stats(text)
         self.stats_label.setText(self.tr("<b>{n}</b> tokens · <b>{cpt}</b> characters per token · "
                                          "<b>{unk}</b> unknown").format(

@@ -97,7 +97,8 @@ class TrainPanel(Panel):
         style = self.style()
         self.start_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), self.tr("Start"), self)
         self.start_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
-        self.start_action.setToolTip(self.tr("Start training (F5); another press continues where it stopped"))
+        self._start_tip = self.tr("Start training (F5); another press continues where it stopped")
+        self.start_action.setToolTip(self._start_tip)
         self.pause_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause), self.tr("Pause"), self)
         self.pause_action.setCheckable(True)
         self.pause_action.setToolTip(self.tr("Pause training after the current step, or resume it"))
@@ -375,14 +376,16 @@ class TrainPanel(Panel):
     def _update_enabled(self) -> None:
         has_data = self.workspace.core.recipe is not None
         active = self.run is not None
-        self.start_action.setEnabled(has_data and not active)
+        refusal = self.workspace.core.pretrained_refusal()  # a Hugging Face model is shown, not trained
+        self.start_action.setEnabled(has_data and not active and refusal is None)
+        self.start_action.setToolTip(refusal or self._start_tip)
         self.pause_action.setEnabled(active and self.state in ("running", "paused"))
         self.stop_action.setEnabled(active and self.state in ("running", "paused"))
         self.pause_action.blockSignals(True)
         self.pause_action.setChecked(self.state == "paused")
         self.pause_action.setText(self.tr("Resume") if self.state == "paused" else self.tr("Pause"))
         self.pause_action.blockSignals(False)
-        self.settings.setEnabled(has_data and not active)
+        self.settings.setEnabled(has_data and not active and refusal is None)
         can_save = self.state in ("running", "paused") if active else self.workspace.core.trainer is not None
         self.save_button.setEnabled(can_save)
         self.keep_action.setEnabled(self.plot.point_count() > 0)
@@ -393,11 +396,12 @@ class TrainPanel(Panel):
                 "diverged": self.tr("Diverged")}.get(self.state, self.state)
 
     def _show_status(self) -> None:
-        if self.workspace.core.pretrained:
+        core = self.workspace.core
+        if core.pretrained:
             self.status.show_pretrained()
             self.keep_action.setEnabled(False)
             return
-        self.status.show(self.state_text(), self.workspace.core.trained_steps, self._target, self.state == "running")
+        self.status.show_status(self.state_text(), core.trained_steps, self._target, self.state == "running")
         self.keep_action.setEnabled(self.plot.point_count() > 0)
 
     def _show_metrics(self, row: dict) -> None:
@@ -409,21 +413,18 @@ class TrainPanel(Panel):
 
     # --- settings ---------------------------------------------------------------------------
     def _on_setting_changed(self, field: str, value) -> None:
-        changes = {field: value}
         recipe = self.workspace.core.recipe
-        if field == "max_steps" and recipe is not None and recipe.train.warmup_steps > max(1, value // 5):
-            # as the command line does: a short run is not spent warming up (120 steps, warm-up 100 -> 24)
-            changes["warmup_steps"] = max(1, value // 5)
+        warmup = recipe.train.warmup_steps if recipe is not None else None
         self._editing = True  # the form already shows the edit: it need not be loaded back while typing
         try:
-            self.workspace.set_train_config(**changes)
+            self.workspace.set_train_config(**{field: value})  # fewer steps may shorten the warm-up
         except PlaygroundError as e:
             self.banner.show_message(str(e), "warning", "settings")
             self._load_settings()
             return
         finally:
             self._editing = False
-        if len(changes) > 1:
+        if self.workspace.core.recipe.train.warmup_steps != warmup:
             self._load_settings()  # show the shortened warm-up
         self.banner.clear_topic("settings")  # the settings are valid again
 
@@ -446,7 +447,9 @@ class TrainPanel(Panel):
             self.run.stop()  # the model it trains is gone
             self.run = None
             self.state = "idle"
-        self.run_dir = None  # another model: the next Start writes a new run folder
+        if core.trainer is None or core.trainer.run_dir != self.run_dir:
+            self.run_dir = None  # another model: the next Start writes a new run folder
+        # (the same trainer's model, e.g. a step applied from Inspect: its run goes on in its folder)
         self.banner.clear_topic("run")  # what went wrong with the last model's run is over
         self._target = 0
         self.status.reset_pace()

@@ -13,14 +13,12 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ...core.tokenizer import BYTE_TOKENS, SPECIALS
 from ..numbers import format_count
 from ..theme import is_dark
 
 MAX_FREQUENT = 40  # labels for the most frequent tokens: more would cover each other
 MAX_MATCHES = 20  # tokens a search highlights at most, the most frequent first
 MAX_LABEL = 12  # characters of a label before it is cut with "…"
-UNLABELLED = frozenset(SPECIALS) | frozenset(BYTE_TOKENS)  # never among the frequent labels
 HIGHLIGHT = "#e8590c"
 
 
@@ -75,7 +73,9 @@ class EmbeddingMap(QWidget):
         self.extent = extent
         vocab = tokenizer.vocab()[: len(self.xy)]
         self.texts = [tokenizer.readable(t) for t in vocab]
-        self.hidden = {i for i, t in enumerate(vocab) if t in UNLABELLED}
+        # never among the frequent labels: the special tokens (by id, not by name) and a char tokenizer's bytes
+        fallback = tokenizer.byte_fallback_ids() if tokenizer.kind == "char" else ()
+        self.hidden = set(tokenizer.special_ids()) | set(fallback)
         self.used, self.counts = set(used), counts
         self.matches = self._matching(self.query)
         self.redraw()

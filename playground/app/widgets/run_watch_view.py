@@ -145,7 +145,7 @@ class RunWatchView(QWidget):
 
     def _show_status(self) -> None:
         target = self.target or self._last_step
-        self.status.show(self.state_text(), self._last_step, target, self.state == "running")
+        self.status.show_status(self.state_text(), self._last_step, target, self.state == "running")
         if self.target and self.target != self._step_range:
             self._step_range = self.target
             self.plot.set_step_range(0, self.target)

@@ -84,14 +84,17 @@ class TokenSpanView(QWidget):
         self.chips: list[Chip] = []
         self.total_tokens = 0
         self.kind = "char"  # the tokenizer kind, to read its tokens
+        self.special_ids: frozenset[int] = frozenset()  # the tokenizer's special tokens, which stand for no text
         self.placeholder = ""
         self._laid_out_width = -1
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
-    def set_tokens(self, text: str, encoding, unknown_ids: set[int] = frozenset(), kind: str = "char") -> None:
-        """Show ``encoding`` (ids, tokens, offsets from a core tokenizer of ``kind``) of ``text``."""
-        self.kind = kind
+    def set_tokens(self, text: str, encoding, unknown_ids: set[int] = frozenset(), kind: str = "char",
+                   special_ids: frozenset[int] = frozenset()) -> None:
+        """Show ``encoding`` (ids, tokens, offsets from a core tokenizer of ``kind``, whose ``special_ids()`` are
+        ``special_ids``) of ``text``."""
+        self.kind, self.special_ids = kind, frozenset(special_ids)
         self.total_tokens = len(encoding.ids)
         self.chips = build_chips(text, encoding.ids, encoding.tokens, encoding.offsets, set(unknown_ids))
         self.placeholder = ""

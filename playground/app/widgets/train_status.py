@@ -21,7 +21,7 @@ def duration(seconds: float) -> str:
 
 
 class TrainStatus(QWidget):
-    """``add_step(row)`` is cheap (called per record); ``show(...)`` updates the labels (on a timer)."""
+    """``add_step(row)`` is cheap (called per record); ``show_status(...)`` updates the labels (on a timer)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -100,7 +100,7 @@ class TrainStatus(QWidget):
         for label in (self.speed_label, self.elapsed_label, self.eta_label):
             label.setText("-")
 
-    def show(self, state_text: str, step: int, target: int, running: bool) -> None:
+    def show_status(self, state_text: str, step: int, target: int, running: bool) -> None:
         """Progress as ``step`` of ``target`` (or of ``step`` when no run is planned), both counted from 0.
 
         The bar and its text share one origin: a run continued from step 150 to 200 reads
