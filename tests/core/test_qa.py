@@ -68,6 +68,16 @@ def test_distractors_are_facts_of_other_kinds_often_about_the_same_animal():
     assert fact_counts[MIN_FACTS] > 300 and fact_counts[MAX_FACTS] > 300 and same_animal > 30
 
 
+def test_the_four_kinds_of_question_have_four_lengths():
+    """A first-layer head at <sep> tells the kinds apart only by positions (see qa.py): with two kinds of one
+    length ("where is the dog ?", "what does tom have ?") no single head found the answer for all kinds."""
+    lengths = {}
+    for source, _answer in qa_pairs(2, 400):
+        lengths.setdefault(_question_kind(source), set()).add(len(source.rsplit(" . ", 1)[1].split()))
+    assert len(lengths) == len(QUESTION_KINDS) and all(len(n) == 1 for n in lengths.values())
+    assert len({n for (n,) in lengths.values()}) == len(QUESTION_KINDS)  # 6, 8, 7 and 5 words
+
+
 def test_held_out_examples_are_new_worlds():
     splits = get_dataset("qa").make(0)
     train_sources = {source for source, _ in splits.train}
