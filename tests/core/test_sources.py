@@ -20,9 +20,9 @@ GOOD_AND_BAD = {
                     ["", "the cat sees a zebra .", "the cat sleeps.", "小猫看见一个红球。", "the cat  runs .",
                      "the cat " + "sees the dog " * 5 + "."]),
     "qa": (["the cat is red . tom has two apples . what color is the cat ?",
-            "the dog is in the hall . the cat is red . where is the dog ?",
+            "the dog is in the hall . the cat is red . where in the house is the dog ?",
             "anna has nine keys . the fox is in the attic . what does anna have ?",
-            "the cat is red . the cat is in the garden . anna has six pens . how many pens does anna have ?"],
+            "the cat is red . the cat is in the study . anna has six pens . how many pens does anna have ?"],
            ["what color is the cat ?",  # no facts
             "the cat is red . tom has two apples . what color is the dog ?",  # no fact answers it
             "the cat is red . the cat is blue . what color is the cat ?",  # two answers
@@ -30,6 +30,7 @@ GOOD_AND_BAD = {
             "the cat is red . the fox is in the attic . mia has six pens . tom has two cups . "
             "what does mia have ?",  # 4 facts
             "the cat is red . tom has two apples . what colour is the cat ?",  # not the task's words
+            "the dog is in the hall . the cat is red . where is the dog ?",  # not the task's phrasing
             "the cat is red. tom has two apples. what color is the cat?",  # not its spacing
             "the lion is red . tom has two apples . what color is the lion ?",  # not its animals
             "猫是红色的 。 汤姆有两个苹果 。 猫是什么颜色 ？", "the 🐱 is red . tom has two 🍎 . what color is the 🐱 ?",

@@ -336,14 +336,14 @@ def _qa() -> BuiltinDataset:
             "(what colour, where, how many, what does someone have); the other sentences are facts of "
             "other kinds, as distractors, and the answer is always words of the context, copied from "
             "it. A word-level decoder reads the world and the question as its prompt and writes the "
-            "answer after it. In Inspect, at the position that writes the answer, a first-layer "
-            "attention head looks straight at the answer in the context; which head depends on the "
-            "kind of question."
+            "answer after it. In Inspect, at the position that writes the answer, one first-layer "
+            "attention head looks straight at the answer in the context, whatever the kind of question."
         ),
         kind="pairs", architecture="decoder", metric="exact_match", labels=None,
         make=lambda seed: _pair_splits(qa_pairs, seed),
         # Word-level: a world is about 20 tokens (the context is in characters, so --tokenizer char fits too). Measured
-        # in 600-step runs: 100% exact match from step 150-300 on; runs cut to 300 steps ended at 71-75.5% for 2 of 3 seeds;
+        # in 600-step runs: 100% exact match from step 150-300 on; runs cut to 300 steps ended at 71-75.5% for 2 of 3 seeds
+        # (with "where is the dog ?"; see qa.py for "where in the house is the dog ?" and the single head);
         # with two facts of one kind (two colours) it stayed at 65-70% after 2,000 steps (see qa.py).
         model=_decoder_model(_decoder_block(LONGEST_SOURCE, LONGEST_ANSWER), dropout=0.0),
         train=_train(batch_size=64, lr=3e-3, max_steps=600, eval_interval=50), tokenizer="word",

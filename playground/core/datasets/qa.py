@@ -18,6 +18,15 @@ answer, "find the word of the kind the question asks", does it.
 Every question names what comes before its answer in the fact (the animal, the person), never what
 comes after: a decoder-only model reads left to right, so the answer's own position can have seen
 who it belongs to.
+
+Why "where in the house is the dog ?" and not "where is the dog ?": the four kinds of question have four
+lengths (6, 8, 7 and 5 words). In the first layer, the position that writes the answer (``<sep>``) has
+read nothing yet: its attention query is the ``<sep>`` word and its position, the same for every kind of
+question, so a first-layer head can only tell the kinds apart by where the words stand relative to it,
+and the question's length shifts those distances. With "where is the dog ?" as long as "what does tom
+have ?", heads confused the two kinds: a head that found the colours, counts and things missed the
+places, and the best single head found the answer for 72-84 % of questions. With four lengths, one
+first-layer head finds it for all four kinds (see ``benchmarks/qa_single_head_bench.py``).
 """
 
 import random
@@ -28,11 +37,11 @@ from .sampling import as_rng
 ANIMALS = ("cat", "dog", "bird", "fox", "cow", "duck", "frog", "horse")
 PEOPLE = ("tom", "anna", "sam", "lily", "ben", "mia", "jack", "emma")
 COLORS = ("red", "blue", "green", "black", "white", "brown", "pink", "gray")
-# One word each, as colours and counts are: "the dog is in the kitchen ." -> where is the dog ? -> kitchen
-PLACES = ("kitchen", "garden", "hall", "bedroom", "garage", "attic", "cellar", "bathroom")
+# One word each, as colours and counts are: "the dog is in the kitchen ." -> where in the house is the dog ? -> kitchen
+PLACES = ("kitchen", "study", "hall", "bedroom", "garage", "attic", "cellar", "bathroom")
 THINGS = ("apples", "books", "balls", "keys", "cakes", "pens", "cups", "hats")
 COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine")
-# color: what color is the cat ? -> red; place: where is the dog ? -> kitchen;
+# color: what color is the cat ? -> red; place: where in the house is the dog ? -> kitchen;
 # count: how many apples does tom have ? -> two; what: what does tom have ? -> two apples
 QUESTION_KINDS = ("color", "place", "count", "what")
 FACT_KINDS = ("color", "place", "has")
@@ -61,7 +70,7 @@ def _question(kind: str, fact: Fact) -> tuple[str, str]:
     if kind == "color":
         return f"what color is the {subject} ?", value
     if kind == "place":
-        return f"where is the {subject} ?", value
+        return f"where in the house is the {subject} ?", value
     count, thing = value
     if kind == "count":
         return f"how many {thing} does {subject} have ?", count
@@ -121,7 +130,7 @@ _FACT_PATTERNS = {
 }
 _QUESTION_PATTERNS = {
     "color": re.compile(f"what color is the {_any(ANIMALS)} \\?"),
-    "place": re.compile(f"where is the {_any(ANIMALS)} \\?"),
+    "place": re.compile(f"where in the house is the {_any(ANIMALS)} \\?"),
     "count": re.compile(f"how many {_any(THINGS)} does {_any(PEOPLE)} have \\?"),
     "what": re.compile(f"what does {_any(PEOPLE)} have \\?"),
 }

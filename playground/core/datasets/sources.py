@@ -92,7 +92,8 @@ def _world(source: str) -> str | None:
         return None
     return _("Type two or three facts of different kinds about this task's animals and people (\"the cat is "
              "red .\", \"the dog is in the kitchen .\", \"tom has two apples .\"), then a question that one of "
-             "them answers (what color is ..., where is ..., how many ... does ... have, what does ... have), e.g. "
+             "them answers (what color is ..., where in the house is ..., how many ... does ... have, what does ... "
+             "have), e.g. "
              "the cat is red . tom has two apples . what color is the cat ?")
 
 
