@@ -6,6 +6,7 @@ from dataclasses import asdict
 import pytest
 import torch
 from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from playground.app.panels.inspect import InspectPanel
@@ -287,3 +288,65 @@ def test_the_logit_lens_grid_makes_one_number_locale_not_one_per_cell(qtbot, mon
     made.clear()
     view.show_cell(1, 7)
     assert len(made) == 1 and len(view.top_k.text().splitlines()) == 6
+
+
+def _grid_content(view) -> list:
+    """Everything the logit lens grid shows: headers, each cell's text, tooltip and shade, the columns' widths."""
+    grid = view.grid
+    return [[grid.verticalHeaderItem(r).text() for r in range(grid.rowCount())],
+            [grid.horizontalHeaderItem(c).text() for c in range(grid.columnCount())],
+            [(grid.item(r, c).text(), grid.item(r, c).toolTip(), grid.item(r, c).background().color().name(
+                QColor.NameFormat.HexArgb)) for r in range(grid.rowCount()) for c in range(grid.columnCount())],
+            [grid.columnWidth(c) for c in range(grid.columnCount())]]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_lens_views_filled_in_slices_show_what_one_go_shows(qtbot, make_panel, monkeypatch, kind):
+    """The lens views are filled a step per turn of the event loop here (GPT-2 small's grid took 0.1-0.3 s of
+    the window's thread in one go): the trace counts as running until they are full, and they end up as
+    filling them at once makes them."""
+    from playground.app.widgets import lens_views
+
+    ws = QWorkspace()
+    ws.set_recipe(_text_recipe(kind))
+    panel = make_panel(ws, INPUTS["emoji"] + INPUTS["chinese"])
+    lens, ins = panel.lens, panel.inspection
+    tok = ws.core.recipe.task.tokenizer
+    monkeypatch.setattr(lens_views, "SLICE_S", 0.0)  # one step a turn: the fill spans many turns
+    turns, filling = [], []  # at each turn that filled; just after each trace's result was shown
+    lens.slices._timer.timeout.connect(lambda: turns.append(lens.filling()))
+    shown = panel._on_result
+
+    def on_result(generation, inspection):
+        shown(generation, inspection)
+        filling.append(lens.filling() and panel.is_tracing())
+
+    monkeypatch.setattr(panel, "_on_result", on_result)
+    panel.trace_button.click()
+    qtbot.waitUntil(lambda: len(filling) == 1, timeout=TIMEOUT)
+    assert filling == [True]  # the result is shown, the lens views not yet filled: the trace counts as running
+    qtbot.waitUntil(lambda: not panel.is_tracing(), timeout=TIMEOUT)
+    assert len(turns) > len(ins.ids)  # a turn per row of cells and per column's width, and more
+    ins = panel.inspection
+    whole = lens_views.LogitLensView()
+    qtbot.addWidget(whole)
+    whole.resize(lens.logit_lens.size())
+    whole.set_lens(ins.lens, tok, ins.ids)  # in one go, and its columns as wide as Qt makes them in one go
+    whole.grid.resizeColumnsToContents()
+    assert _grid_content(lens.logit_lens) == _grid_content(whole)
+    texts = [lens.logit_lens.cell_text(r, c) for r in range(3) for c in range(len(ins.ids))]
+    assert texts == [tok.readable(tok.id_to_token(int(i))) for i in ins.lens.top_ids[..., 0].flatten()]
+    last = ins.trace.logits[-1]
+    a, b = last.topk(2).indices.tolist()
+    assert (lens.attribution.token_a.currentData(), lens.attribution.token_b.currentData()) == (a, b)
+    assert lens.attribution.attribution.total == pytest.approx(float(last[a] - last[b]), abs=1e-4)
+    assert lens.row_attention.rows.count() == len(ins.ids) and lens.row_attention.selected_rows() == [len(ins.ids) - 1]
+    # a new trace while the views are still being filled: the old fill is dropped, the new one completes
+    panel.trace_button.click()
+    qtbot.waitUntil(lambda: len(filling) == 2, timeout=TIMEOUT)
+    assert filling == [True, True]
+    panel.text.setText(INPUTS["english"])
+    panel.trace_button.click()
+    qtbot.waitUntil(lambda: not panel.is_tracing(), timeout=TIMEOUT)
+    assert lens.logit_lens.grid.columnCount() == len(panel.inspection.ids) == len(tok.encode_ids(INPUTS["english"]))
+    assert lens.logit_lens.cell_text(2, 0) == tok.readable(tok.id_to_token(int(panel.inspection.lens.top_ids[2, 0, 0])))

@@ -318,7 +318,8 @@ class InspectPanel(BackwardMode, Panel):
         self.status_label.setText(self.tr("Tracing…"))
 
     def is_tracing(self) -> bool:
-        return self._tracing
+        """A trace runs, or the lens views are still being filled with the last one's (a few turns of the event loop)."""
+        return self._tracing or self.lens.filling()
 
     def _on_result(self, generation: int, inspection) -> None:
         if generation != self._generation:
@@ -449,7 +450,7 @@ class InspectPanel(BackwardMode, Panel):
         self._group_members = members
         self.active_detail().show_record(record)
         if self.mode == "forward" and attention_prefix(record.name):
-            self.lens.row_attention.set_module(attention_prefix(record.name))
+            self.lens.set_module(attention_prefix(record.name))
         self.position_label.setText(self.tr("stage {i} of {n} ·").format(i=self.index + 1, n=len(self.records())))
         self.previous_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.records()) - 1)

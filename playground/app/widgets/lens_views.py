@@ -4,8 +4,10 @@ Each view shows what ``core.lens`` computes from the recorded trace and the trac
 own final norm and LM head (``Inspection.model``); nothing here does a stage's maths.
 """
 
+import time
+
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBoxLayout, QLabel, QListWidget,
                                QRadioButton, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
@@ -18,6 +20,45 @@ from .head_toggles import module_title
 from .heatmap import HeatmapView
 
 CANDIDATES = 100  # the tokens offered as candidates at a position: the most likely first
+SLICE_S = 0.008  # the most one turn of the event loop spends filling the lens views (the window's gaps stay <= 50 ms)
+
+
+class Slices(QObject):
+    """Runs a generator's steps a few per turn of the event loop, none past ``SLICE_S``, so that filling
+    large views never holds the window: GPT-2 small's logit lens is 13 x 64 cells, ~0.1-0.3 s in one go
+    on the first trace of a loaded machine. ``finish()`` runs what is left at once."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._steps = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._run)
+
+    def start(self, steps) -> None:
+        """Drop what was left of the last work, and run ``steps`` (an iterator) from the next turn."""
+        self._steps = steps
+        self._timer.start()
+
+    def pending(self) -> bool:
+        return self._steps is not None
+
+    def finish(self) -> None:
+        self._run(budget=float("inf"))
+
+    def _run(self, budget: float | None = None) -> None:
+        end = time.perf_counter() + (SLICE_S if budget is None else budget)
+        while self._steps is not None:
+            try:
+                next(self._steps)
+            except StopIteration:
+                self._steps = None
+                self._timer.stop()
+                return
+            if time.perf_counter() >= end:
+                self._timer.start()
+                return
 
 
 def token_texts(tokenizer, ids) -> list[str]:
@@ -59,6 +100,11 @@ class LogitLensView(QWidget):
 
     def set_lens(self, lens, tokenizer, ids: list[int]) -> None:
         """Rows: the embeddings, then each layer (the last is the model's output); columns: the input positions."""
+        for _step in self.fill_steps(lens, tokenizer, ids):
+            pass
+
+    def fill_steps(self, lens, tokenizer, ids: list[int]):
+        """``set_lens`` in steps, one row of cells or a few columns' widths each (``Slices`` runs them)."""
         self.lens, self.tokenizer = lens, tokenizer
         n_rows, n_cols = lens.top_ids.shape[:2]
         grid = self.grid
@@ -68,12 +114,17 @@ class LogitLensView(QWidget):
         grid.setColumnCount(n_cols)
         grid.setVerticalHeaderLabels([row_title(r) for r in range(n_rows)])
         grid.setHorizontalHeaderLabels([f"{p} {t}" for p, t in enumerate(token_texts(tokenizer, ids))])
+        grid.horizontalHeader().setMinimumSectionSize(3 * self.fontMetrics().averageCharWidth() + 12)
+        self.top_k.setText(self.tr("Click a cell to see its top tokens."))
+        grid.blockSignals(False)
         shade = self.palette().color(QPalette.ColorRole.Highlight)
         tops = lens.top_ids[..., 0].tolist()
         probs = lens.top_probs[..., 0].tolist()
         tip = self.tr("“{token}”: {p}")  # translated once, not per cell: 13 x 64 of them for GPT-2 small
         for r in range(n_rows):
+            yield
             texts = token_texts(tokenizer, tops[r])
+            grid.blockSignals(True)
             for c, percent in enumerate(format_percents(probs[r][:n_cols])):
                 item = QTableWidgetItem(texts[c])
                 colour = QColor(shade)
@@ -81,17 +132,17 @@ class LogitLensView(QWidget):
                 item.setBackground(QBrush(colour))
                 item.setToolTip(tip.format(token=texts[c], p=percent))
                 grid.setItem(r, c, item)
-        grid.horizontalHeader().setMinimumSectionSize(3 * self.fontMetrics().averageCharWidth() + 12)
-        grid.resizeColumnsToContents()
-        grid.blockSignals(False)
-        self.top_k.setText(self.tr("Click a cell to see its top tokens."))
+            grid.blockSignals(False)
+        for c in range(n_cols):  # as resizeColumnsToContents, a column at a time: the first shaping of a
+            yield                # script's glyphs is slow
+            grid.resizeColumnToContents(c)
 
     def cell_text(self, row: int, col: int) -> str:
         return self.grid.item(row, col).text()
 
     def show_cell(self, row: int, col: int) -> None:
         """The cell's top-k tokens and their probabilities."""
-        if self.lens is None or row < 0 or col < 0:
+        if self.lens is None or row < 0 or col < 0 or self.grid.item(row, col) is None:
             return
         top = self.lens.top(row, col)
         texts = token_texts(self.tokenizer, [i for i, _p in top])
@@ -357,8 +408,32 @@ class LensTabs(QTabWidget):
         self.addTab(self.attribution, self.tr("Why this token"))
         self.addTab(self.row_attention, self.tr("Attention over rows"))
 
+        self.slices = Slices(self)
+        self._module: str | None = None  # the attention module asked for while the views were being filled
+
     def set_inspection(self, inspection, tokenizer) -> None:
-        if inspection.lens is not None:
-            self.logit_lens.set_lens(inspection.lens, tokenizer, inspection.ids)
+        """Fill the three views over the next turns of the event loop (``filling()`` until done; ``finish()``
+        at once): GPT-2 small's views take longer than a turn may."""
+        self._module = None
+        self.slices.start(self._fill_steps(inspection, tokenizer))
+
+    def _fill_steps(self, inspection, tokenizer):
+        yield
         self.attribution.set_inspection(inspection, tokenizer)
+        yield
         self.row_attention.set_inspection(inspection, tokenizer)
+        if self._module is not None:
+            self.row_attention.set_module(self._module)
+        if inspection.lens is not None:
+            yield from self.logit_lens.fill_steps(inspection.lens, tokenizer, inspection.ids)
+
+    def filling(self) -> bool:
+        return self.slices.pending()
+
+    def finish(self) -> None:
+        self.slices.finish()
+
+    def set_module(self, prefix: str) -> None:
+        """Show attention ``prefix`` in the rows' view, once it has the inspection being filled in."""
+        self._module = prefix
+        self.row_attention.set_module(prefix)
