@@ -85,12 +85,11 @@ from playground.core.datasets.qa import (  # noqa: E402
 )
 from playground.core.datasets.sampling import is_held_out, split_samples  # noqa: E402
 from playground.core.evaluate import sequence_metrics  # noqa: E402
-from playground.core.inspect import inspect_inputs  # noqa: E402
+from playground.core.inspect import answer_query_peaks  # noqa: E402
 from playground.core.model import ModelConfig, build_model  # noqa: E402
 from playground.core.recipes import Recipe, fit_context, pair_texts  # noqa: E402
 from playground.core.tasks import IGNORE, PairTask, pad_rows  # noqa: E402
 from playground.core.tokenizer import Tokenizer  # noqa: E402
-from playground.core.trace import trace  # noqa: E402
 from playground.core.train import Trainer, TrainConfig  # noqa: E402
 
 _POOLS = {"color": (ANIMALS, COLORS), "place": (ANIMALS, PLACES)}
@@ -261,18 +260,12 @@ def fact_positions(task, source: str, answer: str, asked: int) -> tuple[list[int
 
 
 def head_peaks(model, task, pairs, info) -> tuple[Counter, Counter, int]:
-    tok = task.tokenizer
     on_answer, on_fact = Counter(), Counter()
     for source, answer in pairs:
         answer_pos, subject_pos = fact_positions(task, source, answer, info[source][0])
-        ids, _src = inspect_inputs(task, source)
-        query = len(ids) - 1
-        tr = trace(model, ids + tok.encode_ids(answer))
-        for layer in range(model.cfg.n_layer):
-            weights = tr.get(f"decoder.{layer}.attn.weights").tensor
-            for head, peak in enumerate(weights[:, query].argmax(-1).tolist()):
-                on_answer[layer, head] += peak in answer_pos
-                on_fact[layer, head] += peak in answer_pos + subject_pos
+        for layer, head, peak in answer_query_peaks(model, task, source, answer):
+            on_answer[layer, head] += peak in answer_pos
+            on_fact[layer, head] += peak in answer_pos + subject_pos
     return on_answer, on_fact, len(pairs)
 
 

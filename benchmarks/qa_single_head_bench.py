@@ -73,10 +73,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from playground.core.datasets import qa  # noqa: E402
 from playground.core.evaluate import sequence_metrics  # noqa: E402
-from playground.core.inspect import inspect_inputs  # noqa: E402
+from playground.core.inspect import answer_query_peaks, inspect_inputs  # noqa: E402
 from playground.core.model import build_model  # noqa: E402
 from playground.core.recipes import recipe_for_dataset  # noqa: E402
-from playground.core.trace import trace  # noqa: E402
 from playground.core.train import Trainer  # noqa: E402
 
 
@@ -127,24 +126,20 @@ def peaks(model, task, pairs, roles=None) -> tuple[dict, dict]:
         offsets = tok.encode(source).offsets
         positions = [1 + i for i, (a, _b) in enumerate(offsets) if start <= a < start + len(answer)]
         q_start, q_end = (0, _context_start(source)) if _context_start(source) else (len(_context(source)), len(source))
-        ids, _src = inspect_inputs(task, source)
-        query = len(ids) - 1
-        tr = trace(model, ids + tok.encode_ids(answer))
-        for layer in range(model.cfg.n_layer):
-            weights = tr.get(f"decoder.{layer}.attn.weights").tensor
-            for head, peak in enumerate(weights[:, query].argmax(-1).tolist()):
-                hits[kind, layer, head] += peak in positions
-                if roles is not None:
-                    if peak in positions:
-                        role = "ANS"
-                    elif peak == positions[-1] + 1:
-                        role = "ANS+1"
-                    elif peak == 0 or peak == query:
-                        role = "<bos>" if peak == 0 else "<sep>"
-                    else:
-                        a, b = offsets[peak - 1]
-                        role = ("Q:" if q_start <= a < q_end else "ctx:") + source[a:b]
-                    roles[kind, layer, head][role] += 1
+        query = len(inspect_inputs(task, source)[0]) - 1  # <sep>: its output is the answer's first token
+        for layer, head, peak in answer_query_peaks(model, task, source, answer):
+            hits[kind, layer, head] += peak in positions
+            if roles is not None:
+                if peak in positions:
+                    role = "ANS"
+                elif peak == positions[-1] + 1:
+                    role = "ANS+1"
+                elif peak == 0 or peak == query:
+                    role = "<bos>" if peak == 0 else "<sep>"
+                else:
+                    a, b = offsets[peak - 1]
+                    role = ("Q:" if q_start <= a < q_end else "ctx:") + source[a:b]
+                roles[kind, layer, head][role] += 1
     return {key: n / counts[key[0]] for key, n in hits.items()} | {
         (k, l, h): 0.0 for k in counts for l in range(model.cfg.n_layer) for h in range(model.cfg.n_head)
         if (k, l, h) not in hits}, counts

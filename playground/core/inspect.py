@@ -274,6 +274,16 @@ def mapped_rows(tokenizer, ids: list[int], src_ids: list[int] | None) -> list[in
     return [i for i in range(tokenizer.vocab_size) if i not in left_out]
 
 
+def answer_query_peaks(model: Transformer, task: PairTask, source: str, answer: str) -> list[tuple[int, int, int]]:
+    """(layer, head, position) for each decoder self-attention head: the position it weighs most at the query that
+    writes the answer's first token (``<sep>``), with ``source`` as the prompt and ``answer`` after it (decoder-only)."""
+    ids, _src = inspect_inputs(task, source)
+    query = len(ids) - 1  # <sep>: its output is the answer's first token
+    tr = trace(model, ids + task.tokenizer.encode_ids(answer))
+    return [(layer, head, peak) for layer in range(model.cfg.n_layer)
+            for head, peak in enumerate(tr.get(f"decoder.{layer}.attn.weights").tensor[:, query].argmax(-1).tolist())]
+
+
 def cross_attention_alignment(tr: Trace, layer: int | None = None, head: int | None = None) -> list[int]:
     """For each output position, the source position its cross-attention weighs most (heads averaged)."""
     layers = [r.layer for r in tr.records if r.name.endswith(".cross_attn.weights")]

@@ -13,11 +13,10 @@ from playground.core.datasets.qa import (
 )
 from playground.core.datasets.sampling import is_held_out
 from playground.core.evaluate import sequence_metrics
-from playground.core.inspect import inspect_inputs
+from playground.core.inspect import answer_query_peaks, inspect_inputs
 from playground.core.model import build_model
 from playground.core.recipes import recipe_for_dataset
 from playground.core.tokenizer_kinds import KINDS
-from playground.core.trace import trace
 
 
 def _question_kind(source: str) -> str:
@@ -138,19 +137,13 @@ def answer_peaks(model, task, pairs) -> dict[str, dict[tuple[int, int], float]]:
     """For each question kind and (layer, head): the share of that kind's ``pairs`` whose self-attention, at
     the query that writes the answer's first token (the ``<sep>`` position), weighs a token of the answer
     where the context states it most."""
-    tok = task.tokenizer
     hits, counts = Counter(), Counter()
     for source, answer in pairs:
         kind = _question_kind(source)
         counts[kind] += 1
         positions = answer_positions(task, source, answer)
-        ids, _src = inspect_inputs(task, source)
-        query = len(ids) - 1  # <sep>: its output is the answer's first token
-        tr = trace(model, ids + tok.encode_ids(answer))
-        for layer in range(model.cfg.n_layer):
-            weights = tr.get(f"decoder.{layer}.attn.weights").tensor  # (nh, T, T)
-            for head, peak in enumerate(weights[:, query].argmax(-1).tolist()):
-                hits[kind, layer, head] += peak in positions
+        for layer, head, peak in answer_query_peaks(model, task, source, answer):
+            hits[kind, layer, head] += peak in positions
     return {kind: {(layer, head): hits[kind, layer, head] / counts[kind]
                    for layer in range(model.cfg.n_layer) for head in range(model.cfg.n_head)}
             for kind in sorted(counts)}
