@@ -24,7 +24,9 @@ it, and by default nanoGPT gets the same (``--nanogpt-omp ours``), so the ratio 
 shell (spinning ~3 ms between kernels: fast on an idle machine, many times slower on a busy one).
 ``--nanogpt-env``/``--ours-env KEY=VALUE`` add variables to one worker. ``--ours-compile on`` trains ours
 with ``TrainConfig.compile`` (the step's forward+backward through ``torch.compile``); ``--nanogpt-compile on``
-compiles nanoGPT's model as its ``train.py`` does with ``compile=True``. Each worker first trains one step
+compiles nanoGPT's model as its ``train.py`` does with ``compile=True``. Ours splits each step's rows over
+its threads (``TrainConfig.batch_threads``, auto); ``--ours-batch-threads 1`` turns that off, so torch's
+threads split each kernel, as nanoGPT's do. Each worker first trains one step
 on its own, timed apart (with compiling on, that step includes the compilation). ``--contention`` also runs, every
 round, a block of each with a busy process (a Python spin loop pinned to one core, stopped with SIGSTOP
 between those blocks) and prints that ratio too.
@@ -160,7 +162,8 @@ class NanoGPTWorker:
 class OursWorker:
     """The playground's model and Trainer, the way the CLI trains (its runtime settings first)."""
 
-    def __init__(self, data: Path, seed: int, threads: int, steps: int, health_interval: int, compile_: str = "off"):
+    def __init__(self, data: Path, seed: int, threads: int, steps: int, health_interval: int, compile_: str = "off",
+                 batch_threads: int | None = None):
         from playground.core import runtime
 
         runtime.configure(threads)
@@ -179,7 +182,7 @@ class OursWorker:
                             max_steps=steps + 1, lr_decay_steps=r["decay_steps"], weight_decay=r["weight_decay"],
                             beta1=r["betas"][0], beta2=r["betas"][1], grad_clip=r["grad_clip"],
                             eval_interval=10**9, device="cpu", seed=seed, threads=threads,
-                            health_interval=health_interval, compile=compile_)
+                            health_interval=health_interval, compile=compile_, batch_threads=batch_threads)
         torch.manual_seed(seed)
         self.model = build_model(cfg)
         task = LMTask(tokenizer=None, train_ids=train_ids, val_ids=self.val_ids, name="tinyshakespeare")
@@ -204,7 +207,8 @@ def worker_main(args) -> int:
     if args.worker == "nanogpt":
         w = NanoGPTWorker(args.nanogpt, args.data, args.seed, args.threads, args.nanogpt_compile)
     else:
-        w = OursWorker(args.data, args.seed, args.threads, args.steps, args.health_interval, args.ours_compile)
+        w = OursWorker(args.data, args.seed, args.threads, args.steps, args.health_interval, args.ours_compile,
+                       args.ours_batch_threads)
     import torch
 
     reply({"ready": True, "threads": torch.get_num_threads(), "torch": torch.__version__,
@@ -245,7 +249,8 @@ class Worker:
         cmd = [sys.executable, str(HERE), "--worker", kind, "--nanogpt", str(args.nanogpt), "--data", str(args.data),
                "--seed", str(args.seed), "--threads", str(args.threads), "--steps", str(args.steps),
                "--health-interval", str(args.health_interval), "--ours-compile", args.ours_compile,
-               "--nanogpt-compile", args.nanogpt_compile]
+               "--nanogpt-compile", args.nanogpt_compile,
+               *(["--ours-batch-threads", str(args.ours_batch_threads)] if args.ours_batch_threads else [])]
         self.kind = kind
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         self.info = self.ask(None)
@@ -292,6 +297,9 @@ def main(argv=None) -> int:
     p.add_argument("--ours-env", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--ours-compile", choices=("off", "on", "auto"), default="off",
                    help="ours: TrainConfig.compile (on: the step's forward+backward through torch.compile)")
+    p.add_argument("--ours-batch-threads", type=int, metavar="N",
+                   help="ours: TrainConfig.batch_threads (default: auto, the rows split over --threads threads; "
+                        "1: no split, torch's threads split each kernel)")
     p.add_argument("--nanogpt-compile", choices=("off", "on"), default="off",
                    help="nanoGPT: torch.compile(model), as its train.py's compile=True (its CPU recipe says False)")
     p.add_argument("--worker", choices=("nanogpt", "ours"), help=argparse.SUPPRESS)
@@ -325,7 +333,8 @@ def compare(args) -> int:
     for name, w in workers.items():  # one step each first, timed apart: with --*-compile on, the compilation
         first[name] = w.ask("train 1")["seconds"]
     print(f"first step (compiling, if on): nanoGPT {first['nanogpt']:.1f} s, ours {first['ours']:.1f} s "
-          f"(compile: nanoGPT {args.nanogpt_compile}, ours {args.ours_compile})", flush=True)
+          f"(compile: nanoGPT {args.nanogpt_compile}, ours {args.ours_compile}; ours' batch threads: "
+          f"{args.ours_batch_threads or 'auto'})", flush=True)
     spinner = start_spinner() if args.contention else None
     ms = {(name, mode): [] for name in workers for mode in modes}
     cpu_ms = {(name, mode): [] for name in workers for mode in modes}  # CPU time of the worker (all its threads)

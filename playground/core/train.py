@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-from . import compiling, distributed
+from . import batch_threads, compiling, distributed
 from .atomic import write_json_atomic
 from .checkpoint import Checkpoint, save_checkpoint
 from .device import autocast_for, resolve_device
@@ -54,12 +54,16 @@ class TrainConfig:
     amp: bool = True  # bf16 autocast on CUDA
     health_interval: int = 10  # layer health every N steps, attention entropy at evaluations; 0: off
     compile: str = "off"  # the step's forward+backward through torch.compile: auto, on, off (compiling.py)
+    batch_threads: int | None = None  # CPU threads a step's rows are split over (batch_threads.py); None: torch's
+    # thread count where that is safe, 1: no split (torch's threads split each kernel instead)
 
     def __post_init__(self):
         if self.batch_size < 1 or self.max_steps < 1 or self.grad_accum < 1:
             raise ConfigError(_("batch size, steps and accumulation must be at least 1"))
         if not (self.lr > 0 and self.min_lr >= 0):
             raise ConfigError(_("the learning rate must be positive"))
+        if self.batch_threads is not None and self.batch_threads < 1:
+            raise ConfigError(_("batch threads must be at least 1"))
         if self.compile not in compiling.SETTINGS:
             raise ConfigError(_("compile must be one of: ") + ", ".join(compiling.SETTINGS))
 
@@ -205,6 +209,7 @@ class Trainer:
         self.loss_fn = model_loss
         self.compiled = False
         self._notices: list[str] = []  # one-line messages about compiling, yielded as "compile" events
+        self.batch_threads: batch_threads.BatchThreads | None = None  # while run() runs, if the rows are split
 
     # --- control, from any thread ------------------------------------------------------
     def request_stop(self) -> None:
@@ -227,11 +232,18 @@ class Trainer:
     # --- the loop ----------------------------------------------------------------------
     def run(self):
         """Train until max_steps or a stop request, yielding records."""
-        cfg, started = self.cfg, time.perf_counter()
-        autocast = autocast_for(self.device, cfg.amp)
         self._keep_good()
         self._start_compiling()
-        yield from self._notice_events()
+        self._start_batch_threads()
+        try:
+            yield from self._notice_events()
+            yield from self._steps()
+        finally:
+            self._stop_batch_threads()
+
+    def _steps(self):
+        cfg, started = self.cfg, time.perf_counter()
+        autocast = autocast_for(self.device, cfg.amp)
         while self.step < cfg.max_steps:
             if self.paused:  # a state, not history: not recorded; a consumer may serve requests, then go on
                 yield EventRecord(self.step, "paused", _("training paused at step {s}").format(s=self.step))
@@ -309,6 +321,25 @@ class Trainer:
             self._notices.append(_("compiling the training step (torch.compile): the first step takes up to a "
                                    "few minutes"))
 
+    def _start_batch_threads(self) -> None:
+        """Split each step's rows over CPU threads (``batch_threads.py``) where that is safe; an explicit
+        setting that cannot be honoured says why in a notice."""
+        cfg = self.cfg
+        count = batch_threads.thread_count(cfg.batch_threads, torch.get_num_threads(), cfg.batch_size)
+        if count < 2 or self.batch_threads is not None:
+            return
+        why_not = batch_threads.usable(self.device, self.model.cfg.dropout, self.compiled,
+                                       self.processes.world_size if self.processes.active else 1)
+        if why_not is None:
+            self.batch_threads = batch_threads.BatchThreads(count)
+        elif cfg.batch_threads is not None:
+            self._notices.append(_("training without splitting the batch over threads: {why}").format(why=why_not))
+
+    def _stop_batch_threads(self) -> None:
+        if self.batch_threads is not None:
+            self.batch_threads.close()
+            self.batch_threads = None
+
     def _notice_events(self):
         while self._notices:
             yield EventRecord(self.step, "compile", self._notices.pop(0))
@@ -350,6 +381,8 @@ class Trainer:
         everyone = self._count_all(sum(counted))  # the target tokens of the whole step, on all ranks
         # under torchrun, DistributedDataParallel averages the ranks' gradients in the last micro-batch's backward
         # (the earlier ones accumulate locally, in no_sync); scaled by N, the average is the token-weighted sum
+        if self.batch_threads is not None:
+            return self._threaded_forward_backward(batches, everyone, autocast)
         scale, last = self.processes.grad_scale(), len(batches) - 1
         for i, (batch, n) in enumerate(zip(batches, counted)):
             share = n / everyone
@@ -363,6 +396,29 @@ class Trainer:
             total = self.processes.sum_floats(total)[0]
             tokens *= self.processes.world_size
         return total, tokens
+
+    def _threaded_forward_backward(self, batches: list[dict], everyone: float, autocast) -> tuple[float, int]:
+        """As ``_forward_backward``, each micro-batch's rows split over the batch threads; their gradients are
+        added in slice order, so the sum does not depend on which thread finished first."""
+        total, tokens, params = 0.0, 0, self.optimizer.params
+        for batch in batches:
+            slices = batch_threads.split_rows(batch, self.batch_threads.count)
+            shares = [(rows["targets"] != IGNORE).sum().item() / everyone for rows in slices]
+            results = self.batch_threads.map(self._slice_gradients,
+                                             [(rows, share, autocast) for rows, share in zip(slices, shares)])
+            for (loss, grads), share in zip(results, shares):
+                used = [(p.grad, g) for p, g in zip(params, grads) if g is not None]
+                torch._foreach_add_([p for p, _g in used], [g for _p, g in used])
+                total += loss * share
+            tokens += batch["idx"].numel()
+        return total, tokens
+
+    def _slice_gradients(self, rows: dict, share: float, autocast) -> tuple[float, tuple]:
+        """In a batch thread: the forward and backward of some rows; (mean loss, gradients weighed by share).
+        Autocast is per thread, so it is entered here."""
+        with autocast():
+            loss = self.loss_fn(self.wrapped, rows["idx"], rows["targets"], rows.get("src"))
+        return loss.item(), torch.autograd.grad(loss * share, self.optimizer.params, allow_unused=True)
 
     def _no_sync(self, local: bool):
         """DistributedDataParallel's ``no_sync`` for a micro-batch whose gradient only accumulates here."""
