@@ -26,7 +26,8 @@ shell (spinning ~3 ms between kernels: fast on an idle machine, many times slowe
 with ``TrainConfig.compile`` (the step's forward+backward through ``torch.compile``); ``--nanogpt-compile on``
 compiles nanoGPT's model as its ``train.py`` does with ``compile=True``. Ours splits each step's rows over
 its threads (``TrainConfig.batch_threads``, auto); ``--ours-batch-threads 1`` turns that off, so torch's
-threads split each kernel, as nanoGPT's do. Each worker first trains one step
+threads split each kernel, as nanoGPT's do. ``--ours-cpu-bf16`` trains ours with bf16 autocast on a CPU
+with AMX (``TrainConfig.cpu_bf16``), where nanoGPT's CPU recipe stays float32. Each worker first trains one step
 on its own, timed apart (with compiling on, that step includes the compilation). ``--contention`` also runs, every
 round, a block of each with a busy process (a Python spin loop pinned to one core, stopped with SIGSTOP
 between those blocks) and prints that ratio too.
@@ -163,7 +164,7 @@ class OursWorker:
     """The playground's model and Trainer, the way the CLI trains (its runtime settings first)."""
 
     def __init__(self, data: Path, seed: int, threads: int, steps: int, health_interval: int, compile_: str = "off",
-                 batch_threads: int | None = None):
+                 batch_threads: int | None = None, cpu_bf16: bool = False):
         from playground.core import runtime
 
         runtime.configure(threads)
@@ -182,7 +183,8 @@ class OursWorker:
                             max_steps=steps + 1, lr_decay_steps=r["decay_steps"], weight_decay=r["weight_decay"],
                             beta1=r["betas"][0], beta2=r["betas"][1], grad_clip=r["grad_clip"],
                             eval_interval=10**9, device="cpu", seed=seed, threads=threads,
-                            health_interval=health_interval, compile=compile_, batch_threads=batch_threads)
+                            health_interval=health_interval, compile=compile_, batch_threads=batch_threads,
+                            cpu_bf16=cpu_bf16)
         torch.manual_seed(seed)
         self.model = build_model(cfg)
         task = LMTask(tokenizer=None, train_ids=train_ids, val_ids=self.val_ids, name="tinyshakespeare")
@@ -208,7 +210,7 @@ def worker_main(args) -> int:
         w = NanoGPTWorker(args.nanogpt, args.data, args.seed, args.threads, args.nanogpt_compile)
     else:
         w = OursWorker(args.data, args.seed, args.threads, args.steps, args.health_interval, args.ours_compile,
-                       args.ours_batch_threads)
+                       args.ours_batch_threads, args.ours_cpu_bf16)
     import torch
 
     reply({"ready": True, "threads": torch.get_num_threads(), "torch": torch.__version__,
@@ -250,7 +252,8 @@ class Worker:
                "--seed", str(args.seed), "--threads", str(args.threads), "--steps", str(args.steps),
                "--health-interval", str(args.health_interval), "--ours-compile", args.ours_compile,
                "--nanogpt-compile", args.nanogpt_compile,
-               *(["--ours-batch-threads", str(args.ours_batch_threads)] if args.ours_batch_threads else [])]
+               *(["--ours-batch-threads", str(args.ours_batch_threads)] if args.ours_batch_threads else []),
+               *(["--ours-cpu-bf16"] if args.ours_cpu_bf16 else [])]
         self.kind = kind
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         self.info = self.ask(None)
@@ -300,6 +303,8 @@ def main(argv=None) -> int:
     p.add_argument("--ours-batch-threads", type=int, metavar="N",
                    help="ours: TrainConfig.batch_threads (default: auto, the rows split over --threads threads; "
                         "1: no split, torch's threads split each kernel)")
+    p.add_argument("--ours-cpu-bf16", action="store_true",
+                   help="ours: TrainConfig.cpu_bf16 (bf16 autocast where the CPU has AMX; nanoGPT's CPU recipe is float32)")
     p.add_argument("--nanogpt-compile", choices=("off", "on"), default="off",
                    help="nanoGPT: torch.compile(model), as its train.py's compile=True (its CPU recipe says False)")
     p.add_argument("--worker", choices=("nanogpt", "ours"), help=argparse.SUPPRESS)
@@ -334,7 +339,7 @@ def compare(args) -> int:
         first[name] = w.ask("train 1")["seconds"]
     print(f"first step (compiling, if on): nanoGPT {first['nanogpt']:.1f} s, ours {first['ours']:.1f} s "
           f"(compile: nanoGPT {args.nanogpt_compile}, ours {args.ours_compile}; ours' batch threads: "
-          f"{args.ours_batch_threads or 'auto'})", flush=True)
+          f"{args.ours_batch_threads or 'auto'}; ours' CPU bf16: {'on' if args.ours_cpu_bf16 else 'off'})", flush=True)
     spinner = start_spinner() if args.contention else None
     ms = {(name, mode): [] for name in workers for mode in modes}
     cpu_ms = {(name, mode): [] for name in workers for mode in modes}  # CPU time of the worker (all its threads)

@@ -25,7 +25,7 @@ MODEL_OPTIONS = {"layers": "n_layer", "heads": "n_head", "width": "d_model", "ff
 TRAIN_OPTIONS = {"steps": "max_steps", "batch_size": "batch_size", "lr": "lr", "warmup": "warmup_steps",
                  "eval_interval": "eval_interval", "checkpoint_interval": "checkpoint_interval",
                  "grad_accum": "grad_accum", "device": "device", "threads": "threads", "compile": "compile",
-                 "batch_threads": "batch_threads"}
+                 "batch_threads": "batch_threads", "cpu_bf16": "cpu_bf16"}
 CLEANING_OPTIONS = {"gutenberg": "gutenberg", "nfkc": "nfkc", "lower": "lowercase",
                     "strip_punctuation": "strip_punctuation", "collapse_whitespace": "collapse_whitespace"}
 DATA_OPTIONS = ("dataset", "text", "tokenizer", "vocab_size", "seed", *CLEANING_OPTIONS)
@@ -89,6 +89,8 @@ def add_parser(subparsers) -> None:
     run.add_argument("--batch-threads", type=positive_int, metavar="N",
                      help=_("CPU threads each step's rows are split over, one slice each (1: no split; default: "
                             "as many as --threads, without dropout)"))
+    run.add_argument("--cpu-bf16", action="store_true", default=None,
+                     help=_("bf16 autocast on a CPU with AMX matrix units (attention stays float32)"))
     run.add_argument("--run-dir", metavar="DIR", help=_("folder for metrics and checkpoints "
                                                         "(default: runs/<data>-<date>-<time>)"))
     run.add_argument("--resume", metavar="CHECKPOINT_DIR",

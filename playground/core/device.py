@@ -34,8 +34,21 @@ def resolve_device(name: str = "auto") -> torch.device:
     return torch.device(wanted)
 
 
-def autocast_for(device: torch.device, enabled: bool = True):
-    """A context factory: bf16 autocast on CUDA (when supported), plain float32 elsewhere."""
+def autocast_for(device: torch.device, enabled: bool = True, cpu: bool = False):
+    """A context factory: bf16 autocast on CUDA (when supported), and on a CPU with bf16 matrix units when
+    ``cpu`` asks for it (``cpu_bf16``); plain float32 elsewhere."""
     if enabled and device.type == "cuda" and torch.cuda.is_bf16_supported():
         return lambda: torch.autocast("cuda", dtype=torch.bfloat16)
+    if cpu and device.type == "cpu" and cpu_bf16() is None:
+        return lambda: torch.autocast("cpu", dtype=torch.bfloat16)
     return contextlib.nullcontext
+
+
+def cpu_bf16() -> str | None:
+    """Why bf16 matrix products would not pay on this CPU, or None when they do: it needs AMX (Intel Xeon
+    from the 4th generation on). Measured here, one thread: a (384 x 128) @ (128 x 384) product took 61 us in
+    bf16 against 290-390 us in float32; without such units torch emulates bf16, slower than float32."""
+    amx = getattr(torch.cpu, "_is_amx_tile_supported", None)
+    if amx is not None and amx():
+        return None
+    return _("this CPU has no AMX matrix units, where bf16 is faster than float32: training in float32")

@@ -18,7 +18,7 @@ import torch
 from . import batch_threads, compiling, distributed
 from .atomic import write_json_atomic
 from .checkpoint import Checkpoint, save_checkpoint
-from .device import autocast_for, resolve_device
+from .device import autocast_for, cpu_bf16, resolve_device
 from .errors import ConfigError
 from .evaluate import evaluate, is_better, split_report
 from .health import AttentionRecord, HealthMonitor, attention_record, entropy_batch
@@ -52,6 +52,7 @@ class TrainConfig:
     seed: int = 1337  # same seed, same data order, same initial weights, same run
     threads: int | None = None  # torch CPU threads the caller (CLI, app) sets; the trainer leaves them alone
     amp: bool = True  # bf16 autocast on CUDA
+    cpu_bf16: bool = False  # bf16 autocast on a CPU with AMX matrix units (device.cpu_bf16); attention stays float32
     health_interval: int = 10  # layer health every N steps, attention entropy at evaluations; 0: off
     compile: str = "off"  # the step's forward+backward through torch.compile: auto, on, off (compiling.py)
     batch_threads: int | None = None  # CPU threads a step's rows are split over (batch_threads.py); None: torch's
@@ -235,6 +236,8 @@ class Trainer:
         self._keep_good()
         self._start_compiling()
         self._start_batch_threads()
+        if self.cfg.cpu_bf16 and self.device.type == "cpu" and cpu_bf16() is not None:
+            self._notices.append(cpu_bf16())
         try:
             yield from self._notice_events()
             yield from self._steps()
@@ -243,7 +246,7 @@ class Trainer:
 
     def _steps(self):
         cfg, started = self.cfg, time.perf_counter()
-        autocast = autocast_for(self.device, cfg.amp)
+        autocast = autocast_for(self.device, cfg.amp, cfg.cpu_bf16)
         while self.step < cfg.max_steps:
             if self.paused:  # a state, not history: not recorded; a consumer may serve requests, then go on
                 yield EventRecord(self.step, "paused", _("training paused at step {s}").format(s=self.step))
