@@ -6,7 +6,8 @@ thread for the whole run, start-up included (the first steps are where lazy init
 to freeze the window). Prints the distribution of the gaps between probe ticks (10 ms is
 perfect), the worst gaps with what was happening then, the UI thread's CPU time and the speed.
 
-    python benchmarks/ui_stall_bench.py [--seconds 20] [--threads N] [--nice N] [--panel-only] [--health both]
+    python benchmarks/ui_stall_bench.py [--seconds 20] [--threads N] [--batch-threads N] [--nice N] [--panel-only]
+                                        [--health both]
 
 ``--health on`` measures the training-health records too (every ``--health-interval`` steps) and shows
 the Train panel's Health tab while it trains; ``off`` leaves them out (the Loss tab); ``both`` runs off,
@@ -35,6 +36,8 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to train while probing")
     parser.add_argument("--threads", type=int, help="torch threads for training (default: the app's choice)")
+    parser.add_argument("--batch-threads", type=int,
+                        help="TrainConfig.batch_threads: threads a step's rows are split over (default: auto; 1: none)")
     parser.add_argument("--nice", type=int, help="niceness added to the training thread (Linux; default: the app's)")
     parser.add_argument("--dataset", help="built-in dataset (default: the workspace's default)")
     parser.add_argument("--no-warm-up", action="store_true", help="skip the warm-up pass before the first step")
@@ -185,7 +188,8 @@ def main() -> int:
     for mode in ("off", "on") if args.health == "both" else (args.health,):
         core = Workspace()
         core.use_dataset(args.dataset or DEFAULT_DATASET)
-        core.set_train_config(health_interval=args.health_interval if mode == "on" else 0)
+        core.set_train_config(health_interval=args.health_interval if mode == "on" else 0,
+                              batch_threads=args.batch_threads)
         panel, shown, panels = open_train_panel(core, args.panel_only)
         panel.runs_root = Path(tempfile.mkdtemp(prefix="stall-bench-"))
         panel.threads = args.threads
