@@ -10,7 +10,11 @@ is ``"␣悟空"``; ``token_text("wordpiece", "##ing")`` is ``"…ing"``.
 """
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
+
+import numpy as np
 
 WORD_CONTINUES = "…"  # drawn before a WordPiece piece that continues a word ("##ing" -> "…ing")
 _VISIBLE = {ord(" "): "␣", ord("\n"): "↵", ord("\t"): "⇥", ord("\r"): "␍"}
@@ -95,6 +99,43 @@ def token_bytes(kind: str, token: str) -> bytes:
     elif kind == "unigram":
         return token.replace("▁", " ").encode("utf-8")
     return token.encode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def _byte_of_code() -> np.ndarray:
+    """``_byte_of_symbol`` as an array indexed by the symbol's code point (``ord("Ġ")`` -> 0x20)."""
+    table = np.zeros(max(map(ord, _byte_of_symbol())) + 1, dtype=np.uint8)
+    for symbol, byte in _byte_of_symbol().items():
+        table[ord(symbol)] = byte
+    return table
+
+
+@lru_cache(maxsize=1)
+def _not_a_symbol() -> re.Pattern:
+    return re.compile("[^" + re.escape("".join(_byte_of_symbol())) + "]")
+
+
+def vocab_bytes(kind: str, tokens: list[str]) -> list[bytes]:
+    """``[token_bytes(kind, t) for t in tokens]``; for byte-level BPE in a few calls over the whole vocabulary.
+
+    GPT-2's 50,257 tokens one at a time took ~0.3 s of Python; here the joined tokens' code points are looked
+    up in one array (``"ĠæĤ"`` -> ``b" \\xe6\\x82"``), and only a token with some other character (``"a b"``)
+    is spelled out as ``token_bytes`` does.
+    """
+    if kind != "bpe":
+        return [token_bytes(kind, token) for token in tokens]
+    ends = list(accumulate(map(len, tokens)))
+    odd = sorted({bisect_right(ends, m.start()) for m in _not_a_symbol().finditer("".join(tokens))})
+    pieces = list(tokens)
+    for i in odd:
+        pieces[i] = ""
+    codes = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
+    data = _byte_of_code()[codes].tobytes()
+    starts = [0, *accumulate(map(len, pieces))]
+    spelled = [data[a:b] for a, b in zip(starts, starts[1:])]
+    for i in odd:
+        spelled[i] = token_bytes(kind, tokens[i])
+    return spelled
 
 
 def visible_whitespace(text: str) -> str:
