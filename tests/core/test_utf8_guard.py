@@ -7,14 +7,13 @@ because every byte has a token and an untrained model gives them all some probab
 import functools
 import unicodedata
 
-import numpy as np
 import pytest
 import torch
 
 from playground.core.model import ModelConfig, build_model
 from playground.core.sample import SampleConfig, generate
 from playground.core.tokenizer import KINDS, Tokenizer
-from playground.core.token_text import _byte_of_symbol, token_bytes, vocab_bytes
+from playground.core.token_text import token_bytes, vocab_bytes
 from playground.core.utf8_guard import ACCEPT, INVALID, OWED, Utf8Guard, next_state
 
 CORPUS = [
@@ -180,35 +179,9 @@ def test_every_state_table_equals_the_per_token_definition(kind):
     assert_tables_match_the_definition(tokenizer(kind))
 
 
-def gpt2_sized_tokenizer(size: int = 50257):
-    """A byte-level BPE with GPT-2's 50,257 tokens in a fraction of a second: the 256 bytes, pieces of CORPUS's
-    UTF-8 cut anywhere (inside characters too) and random byte strings, <|endoftext|> last (no merges: the guard
-    reads only the vocabulary)."""
-    from tokenizers import Tokenizer as HFTokenizer
-    from tokenizers import decoders, models, pre_tokenizers
-
-    from playground.core.hf_gpt2 import PretrainedTokenizer
-
-    text = "".join(dict.fromkeys(CORPUS)).encode("utf-8")
-    rng = np.random.default_rng(0)
-    lengths = rng.integers(1, 9, 2 * size)
-    n = int(lengths.sum())  # random bytes, half of them drawn from the corpus's (lead and continuation bytes)
-    drawn = np.where(rng.random(n) < 0.5, rng.choice(np.frombuffer(text, np.uint8), n), rng.integers(0, 256, n))
-    data, ends = drawn.astype(np.uint8).tobytes(), np.cumsum(lengths).tolist()
-    pieces = dict.fromkeys([bytes([b]) for b in range(256)]
-                           + [text[a:a + k] for a in range(len(text)) for k in range(1, 12)]
-                           + [data[a:b] for a, b in zip([0, *ends], ends)])
-    symbols = {byte: s for s, byte in _byte_of_symbol().items()}
-    tokens = [piece.decode("latin-1").translate(symbols) for piece in list(pieces)[:size - 1]]
-    assert len(tokens) == size - 1
-    backend = HFTokenizer(models.BPE({t: i for i, t in enumerate(tokens)}, []))
-    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    backend.decoder = decoders.ByteLevel()
-    backend.add_special_tokens(["<|endoftext|>"])
-    return PretrainedTokenizer(backend, backend.token_to_id("<|endoftext|>"))
-
-
 def test_a_gpt2_sized_vocabulary_has_the_tables_of_the_per_token_definition():
+    from tests.gpt2_folders import gpt2_sized_tokenizer
+
     tok = gpt2_sized_tokenizer()
     assert tok.vocab_size == 50257 and tok.special_ids() == {50256}
     assert_tables_match_the_definition(tok)
