@@ -304,6 +304,20 @@ def test_a_document_read_in_pieces_equals_json_loads(document):
             loads_piecewise(damaged)
 
 
+def test_a_gpt2_sized_tokenizer_file_read_in_slices_equals_json_loads():
+    """GPT-2's size: 50,257 tokens and 50,000 merges, both layouts of merges, compact and indented."""
+    from playground.core.tokenizer import loads_piecewise
+    from tests.gpt2_folders import gpt2_sized_tokenizer
+
+    document = json.loads(gpt2_sized_tokenizer().to_json_str())
+    tokens = list(document["model"]["vocab"])
+    pairs = [[a, b] for a, b in zip(tokens[::2], tokens[1::2])] * 2
+    for merges in (pairs, [" ".join(pair) for pair in pairs]):
+        changed = {**document, "model": {**document["model"], "merges": merges}}
+        for text in (json.dumps(changed, ensure_ascii=False), json.dumps(changed, indent=2)):
+            assert loads_piecewise(text) == json.loads(text)
+
+
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "bpe"])
 def test_only_bpe_has_merges(trained, kind):
     assert trained[kind].merges() == []
