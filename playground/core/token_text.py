@@ -213,25 +213,32 @@ def _utf8_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 _UTF8_SIZE, _SECOND_LOW, _SECOND_HIGH = _utf8_tables()
 
 
-def _readable_bytes(spelled: list[bytes]) -> list[str]:
-    """``[bytes_text(data, visible=True) for data in spelled]``, UTF-8 decoded for all of them at once in numpy.
-
-    ``[b"a b", b"\\xe6\\x82!"]`` -> ``["a␣b", "<E6 82>!"]``. A byte starts a character where the bytes it needs
-    follow in its token; one that starts none and lies in none is a stray, written as two hex digits, a run of
-    them between ``<`` and ``>``. (Decoding each token with Python took 0.17 s for GPT-2's vocabulary: its
-    error handler runs once for every stray byte.)
-    """
-    lengths = np.fromiter(map(len, spelled), dtype=np.int64, count=len(spelled))
-    data = np.frombuffer(b"".join(spelled), dtype=np.uint8)
+def _character_sizes(data: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, ...]:
+    """For each byte of the tokens' ``data``: the bytes of the character it starts (0: none; a character ends
+    in its token), and the byte and the three after it (0 past the end). ``b"a\\xe6\\x82\\x9f"`` -> 1, 3, 0, 0."""
     n = len(data)
-    ends = np.cumsum(lengths)
-    left = np.repeat(ends, lengths) - np.arange(n)  # bytes left in the token, this one included
+    left = np.repeat(np.cumsum(lengths), lengths) - np.arange(n)  # bytes left in the token, this one included
     b0, b1, b2, b3 = (np.concatenate((data[k:], np.zeros(k, np.uint8))).astype(np.uint32) for k in range(4))
     size = _UTF8_SIZE[b0]
     follows = (b1 >= _SECOND_LOW[b0]) & (b1 <= _SECOND_HIGH[b0]) & (size <= left)
     follows &= (size < 3) | ((b2 & 0xC0) == 0x80)
     follows &= (size < 4) | ((b3 & 0xC0) == 0x80)
-    size = np.where((size == 1) | follows, size, 0)  # the bytes of the character starting here (0: none)
+    return np.where((size == 1) | follows, size, 0), b0, b1, b2, b3
+
+
+def _readable_bytes(spelled: list[bytes]) -> list[str]:
+    """``[bytes_text(data, visible=True) for data in spelled]``, UTF-8 decoded for all of them at once in numpy.
+
+    ``[b"a b", b"\\xe6\\x82!"]`` -> ``["a␣b", "<E6 82>!"]``. A byte that starts no character and lies in none
+    is a stray, written as two hex digits, a run of them between ``<`` and ``>``. (Decoding each token with
+    Python took 0.17 s for the GPT-2 bench's vocabulary, 98% of whose tokens hold a stray: Python's error
+    handler runs once for each.)
+    """
+    lengths = np.fromiter(map(len, spelled), dtype=np.int64, count=len(spelled))
+    data = np.frombuffer(b"".join(spelled), dtype=np.uint8)
+    n = len(data)
+    ends = np.cumsum(lengths)
+    size, b0, b1, b2, b3 = _character_sizes(data, lengths)
     inside = np.zeros(n + 3, dtype=bool)  # a continuation byte of a character: never a start, never a stray
     for k in range(1, 4):
         inside[np.flatnonzero(size > k) + k] = True
