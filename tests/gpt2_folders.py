@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import torch
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # before transformers is imported: no test may reach a hub
@@ -63,3 +64,32 @@ def tiny_gpt2_folder(folder: Path, seed: int = 0) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     save_gpt2(folder, learn_bpe(folder), seed)
     return folder
+
+
+def gpt2_sized_tokenizer(size: int = 50257):
+    """A byte-level BPE with GPT-2's 50,257 tokens in a fraction of a second: the 256 bytes, pieces of CORPUS's
+    UTF-8 cut anywhere (inside characters too) and random byte strings, <|endoftext|> last (no merges: the guard
+    reads only the vocabulary)."""
+    from tokenizers import Tokenizer as HFTokenizer
+    from tokenizers import decoders, models, pre_tokenizers
+
+    from playground.core.hf_gpt2 import PretrainedTokenizer
+    from playground.core.token_text import _byte_of_symbol
+
+    text = "".join(dict.fromkeys(CORPUS)).encode("utf-8")
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(1, 9, 2 * size)
+    n = int(lengths.sum())  # random bytes, half of them drawn from the corpus's (lead and continuation bytes)
+    drawn = np.where(rng.random(n) < 0.5, rng.choice(np.frombuffer(text, np.uint8), n), rng.integers(0, 256, n))
+    data, ends = drawn.astype(np.uint8).tobytes(), np.cumsum(lengths).tolist()
+    pieces = dict.fromkeys([bytes([b]) for b in range(256)]
+                           + [text[a:a + k] for a in range(len(text)) for k in range(1, 12)]
+                           + [data[a:b] for a, b in zip([0, *ends], ends)])
+    symbols = {byte: s for s, byte in _byte_of_symbol().items()}
+    tokens = [piece.decode("latin-1").translate(symbols) for piece in list(pieces)[:size - 1]]
+    assert len(tokens) == size - 1
+    backend = HFTokenizer(models.BPE({t: i for i, t in enumerate(tokens)}, []))
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    backend.decoder = decoders.ByteLevel()
+    backend.add_special_tokens(["<|endoftext|>"])
+    return PretrainedTokenizer(backend, backend.token_to_id("<|endoftext|>"))

@@ -21,15 +21,14 @@ SUFFIX = ".playground"
 
 def model_folder_workspace(path: str):
     """A workspace showing the GPT-2 in ``path`` (run in a Job: it reads the weights)."""
-    from ..core.token_text import readable_token
+    from ..core.token_text import readable_tokens
     from ..core.workspace import Workspace
 
     workspace = Workspace()
     workspace.use_model_folder(path)
     tokenizer = workspace.recipe.task.tokenizer
     tokenizer.merges()  # parsed once and kept; the Tokenize panel's tables then take no time in the window
-    for token in tokenizer.vocab():
-        readable_token(tokenizer.kind, token)  # cached (see token_text)
+    readable_tokens(tokenizer.kind, tokenizer.vocab())  # kept (see token_text): the views then spell none out
     return workspace
 
 

@@ -14,6 +14,7 @@ files (``pytorch_model.bin``) are refused, never opened.
 
 import json
 import math
+import re
 from pathlib import Path
 
 import torch
@@ -308,9 +309,31 @@ def load_tokenizer(folder: Path, config: dict) -> PretrainedTokenizer:
     return PretrainedTokenizer(backend, end_id, merges)
 
 
+# A merges.txt line of two tokens and one space (a Windows line end's "\r" not part of the second); no "#version" line.
+MERGE_LINE = re.compile(r"^(?!#version)([^ \n]*) ([^ \n]*?)\r?$", re.MULTILINE)
+MERGES_SLICE_CHARS = 1 << 15
+
+
 def read_merges(path: Path) -> list[tuple[str, str]]:
-    """merges.txt as tokenizers reads it: a pair a line, split at its one space; a "#version" line left out."""
-    lines = path.read_text(encoding="utf-8").split("\n")
+    """merges.txt as tokenizers reads it: a pair a line, split at its one space; a "#version" line left out.
+
+    The pairs come from a regular expression, a slice of lines at a time (~1 ms each; the loop over GPT-2's
+    50,000 lines ran 40-120 ms of Python); a file where a line does not match is read line by line to say which.
+    """
+    text = path.read_text(encoding="utf-8")
+    merges, start = [], 0
+    while start < len(text):  # a slice of lines at a time: the pass holds the interpreter lock
+        end = text.find("\n", start + MERGES_SLICE_CHARS) + 1 or len(text)
+        merges += MERGE_LINE.findall(text, start, end)
+        start = end
+    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    if len(merges) == lines - len(re.findall("^#version", text, re.MULTILINE)):
+        return merges
+    return merges_line_by_line(path, text)
+
+
+def merges_line_by_line(path: Path, text: str) -> list[tuple[str, str]]:
+    lines = text.split("\n")
     if lines and not lines[-1]:
         lines.pop()
     merges = []

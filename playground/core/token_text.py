@@ -10,7 +10,11 @@ is ``"␣悟空"``; ``token_text("wordpiece", "##ing")`` is ``"…ing"``.
 """
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
+
+import numpy as np
 
 WORD_CONTINUES = "…"  # drawn before a WordPiece piece that continues a word ("##ing" -> "…ing")
 _VISIBLE = {ord(" "): "␣", ord("\n"): "↵", ord("\t"): "⇥", ord("\r"): "␍"}
@@ -97,17 +101,170 @@ def token_bytes(kind: str, token: str) -> bytes:
     return token.encode("utf-8")
 
 
+@lru_cache(maxsize=1)
+def _byte_of_code() -> np.ndarray:
+    """``_byte_of_symbol`` as an array indexed by the symbol's code point (``ord("Ġ")`` -> 0x20)."""
+    table = np.zeros(max(map(ord, _byte_of_symbol())) + 1, dtype=np.uint8)
+    for symbol, byte in _byte_of_symbol().items():
+        table[ord(symbol)] = byte
+    return table
+
+
+@lru_cache(maxsize=1)
+def _not_a_symbol() -> re.Pattern:
+    return re.compile("[^" + re.escape("".join(_byte_of_symbol())) + "]")
+
+
+def vocab_bytes(kind: str, tokens: list[str]) -> list[bytes]:
+    """``[token_bytes(kind, t) for t in tokens]``; for byte-level BPE in a few calls over the whole vocabulary.
+
+    GPT-2's 50,257 tokens one at a time took ~0.3 s of Python; here the joined tokens' code points are looked
+    up in one array (``"ĠæĤ"`` -> ``b" \\xe6\\x82"``), and only a token with some other character (``"a b"``)
+    is spelled out as ``token_bytes`` does.
+    """
+    if kind != "bpe":
+        return [token_bytes(kind, token) for token in tokens]
+    spelled, odd = _byte_level_bytes(tokens)
+    for i in odd:
+        spelled[i] = token_bytes(kind, tokens[i])
+    return spelled
+
+
+def _byte_level_bytes(tokens: list[str]) -> tuple[list[bytes], list[int]]:
+    """The bytes of the tokens written in GPT-2's byte symbols, and the ids of the others (left empty)."""
+    ends = list(accumulate(map(len, tokens)))
+    odd = sorted({bisect_right(ends, m.start()) for m in _not_a_symbol().finditer("".join(tokens))})
+    pieces = list(tokens)
+    for i in odd:
+        pieces[i] = ""
+    codes = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
+    data = _byte_of_code()[codes].tobytes()
+    starts = [0, *accumulate(map(len, pieces))]
+    return [data[a:b] for a, b in zip(starts, starts[1:])], odd
+
+
 def visible_whitespace(text: str) -> str:
     """Spaces, line breaks, tabs and control characters drawn: "a b\\n" -> "a␣b↵"."""
     return text.translate(_VISIBLE)
 
 
-@lru_cache(maxsize=1 << 17)  # a vocabulary table shows every token: GPT-2's 50,257 take ~0.5 s to spell out
+_READABLE: dict[tuple[str, str], str] = {}  # (kind, token) -> readable_token; a vocabulary table shows every token
+READABLE_KEPT = 1 << 17  # then forgotten all at once: GPT-2's 50,257 twice over
+_HEX = np.array([ord(c) for c in "0123456789ABCDEF"], dtype=np.uint32)
+
+
+def _visible_code() -> np.ndarray:
+    """``visible_whitespace`` for the code points below 128, as an array (each maps to one character)."""
+    table = np.arange(128, dtype=np.uint32)
+    for code, shown in _VISIBLE.items():
+        table[code] = ord(shown)
+    return table
+
+
+_VISIBLE_CODE = _visible_code()
+
+
 def readable_token(kind: str, token: str) -> str:
     """``token_text`` with its whitespace visible, for tables, labels and tooltips."""
+    text = _READABLE.get((kind, token))
+    if text is None:
+        text = _readable(kind, token)
+        _keep({(kind, token): text})
+    return text
+
+
+def readable_tokens(kind: str, tokens: list[str]) -> list[str]:
+    """``[readable_token(kind, t) for t in tokens]``, kept for later calls; a byte-level BPE's all at once.
+
+    GPT-2's 50,257 tokens one by one took ~0.4 s of Python while the window opened a model folder.
+    """
+    if kind != "bpe":
+        return [readable_token(kind, token) for token in tokens]
+    spelled, odd = _byte_level_bytes(tokens)
+    texts = _readable_bytes(spelled)
+    for i in odd:  # written as themselves (a special such as "<pad>")
+        texts[i] = _readable(kind, tokens[i])
+    _keep(dict(zip(((kind, token) for token in tokens), texts)))
+    return texts
+
+
+def _keep(texts: dict[tuple[str, str], str]) -> None:
+    if len(_READABLE) + len(texts) > READABLE_KEPT:
+        _READABLE.clear()
+    _READABLE.update(texts)
+
+
+def _readable(kind: str, token: str) -> str:
     if kind == "bpe":
         return _byte_level_text(token, visible=True)
     return visible_whitespace(token_text(kind, token))
+
+
+def _utf8_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per first byte: the bytes of the character it starts (0: none), and the range its second byte must be in
+    (RFC 3629, as Python's decoder: no overlong form, no surrogate, nothing past U+10FFFF)."""
+    size = np.zeros(256, dtype=np.int64)
+    size[:0x80], size[0xC2:0xE0], size[0xE0:0xF0], size[0xF0:0xF5] = 1, 2, 3, 4
+    low, high = np.full(256, 0x80, dtype=np.uint8), np.full(256, 0xBF, dtype=np.uint8)
+    low[0xE0], high[0xED], low[0xF0], high[0xF4] = 0xA0, 0x9F, 0x90, 0x8F
+    return size, low, high
+
+
+_UTF8_SIZE, _SECOND_LOW, _SECOND_HIGH = _utf8_tables()
+
+
+def _character_sizes(data: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, ...]:
+    """For each byte of the tokens' ``data``: the bytes of the character it starts (0: none; a character ends
+    in its token), and the byte and the three after it (0 past the end). ``b"a\\xe6\\x82\\x9f"`` -> 1, 3, 0, 0."""
+    n = len(data)
+    left = np.repeat(np.cumsum(lengths), lengths) - np.arange(n)  # bytes left in the token, this one included
+    b0, b1, b2, b3 = (np.concatenate((data[k:], np.zeros(k, np.uint8))).astype(np.uint32) for k in range(4))
+    size = _UTF8_SIZE[b0]
+    follows = (b1 >= _SECOND_LOW[b0]) & (b1 <= _SECOND_HIGH[b0]) & (size <= left)
+    follows &= (size < 3) | ((b2 & 0xC0) == 0x80)
+    follows &= (size < 4) | ((b3 & 0xC0) == 0x80)
+    return np.where((size == 1) | follows, size, 0), b0, b1, b2, b3
+
+
+def _readable_bytes(spelled: list[bytes]) -> list[str]:
+    """``[bytes_text(data, visible=True) for data in spelled]``, UTF-8 decoded for all of them at once in numpy.
+
+    ``[b"a b", b"\\xe6\\x82!"]`` -> ``["a␣b", "<E6 82>!"]``. A byte that starts no character and lies in none
+    is a stray, written as two hex digits, a run of them between ``<`` and ``>``. (Decoding each token with
+    Python took 0.17 s for the GPT-2 bench's vocabulary, 98% of whose tokens hold a stray: Python's error
+    handler runs once for each.)
+    """
+    lengths = np.fromiter(map(len, spelled), dtype=np.int64, count=len(spelled))
+    data = np.frombuffer(b"".join(spelled), dtype=np.uint8)
+    n = len(data)
+    ends = np.cumsum(lengths)
+    size, b0, b1, b2, b3 = _character_sizes(data, lengths)
+    inside = np.zeros(n + 3, dtype=bool)  # a continuation byte of a character: never a start, never a stray
+    for k in range(1, 4):
+        inside[np.flatnonzero(size > k) + k] = True
+    inside = inside[:n]
+    stray = (size == 0) & ~inside
+    first, last = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    first[ends[lengths > 0] - lengths[lengths > 0]] = last[ends[lengths > 0] - 1] = True
+    opens = stray & (first | ~np.concatenate(([False], stray[:-1])))  # a run's first stray byte
+    closes = stray & (last | ~np.concatenate((stray[1:], [False])))  # and its last
+    width = np.where(stray, 3 + opens, size > 0).astype(np.int32)  # "<" if it opens, 2 hex digits, " " or ">"
+    at = np.cumsum(width, dtype=np.int32) - width
+    out = np.empty(int(at[-1] + width[-1]) if n else 0, dtype=np.uint32)
+    i = np.flatnonzero(size)  # the characters
+    c0, c1, c2, c3 = b0[i], b1[i] & 0x3F, b2[i] & 0x3F, b3[i] & 0x3F
+    code = np.select([size[i] == 1, size[i] == 2, size[i] == 3],
+                     [c0, (c0 & 0x1F) << 6 | c1, (c0 & 0x0F) << 12 | c1 << 6 | c2],
+                     (c0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3)
+    out[at[i]] = np.where(code < 128, _VISIBLE_CODE[code & 127], code)
+    j = np.flatnonzero(stray)
+    out[at[j[opens[j]]]] = ord("<")
+    digits = at[j] + opens[j]
+    out[digits], out[digits + 1] = _HEX[b0[j] >> 4], _HEX[b0[j] & 15]
+    out[digits + 2] = np.where(closes[j], ord(">"), ord(" "))
+    text = out.tobytes().decode("utf-32-le")
+    bounds = [0, *np.concatenate((at, [len(out)]))[ends - lengths][1:].tolist(), len(out)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 # Scripts written without spaces: Han ideographs, kana, CJK punctuation (。，“ as full-width forms

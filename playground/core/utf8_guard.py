@@ -13,9 +13,10 @@ that start with a continuation byte 0x80-0xBF are allowed.
 
 from functools import lru_cache
 
+import numpy as np
 import torch
 
-from .token_text import token_bytes
+from .token_text import vocab_bytes
 
 ACCEPT, INVALID = 0, -1
 OWED = (0, 1, 2, 3, 2, 2, 3, 3, 1, 3)  # bytes still owed to finish the character, per state
@@ -47,6 +48,38 @@ def next_state(state: int, byte: int) -> int:
     return then if low <= byte <= high else INVALID
 
 
+def transition_table() -> np.ndarray:
+    """``next_state`` as an (11, 256) table: row s, column b is ``next_state(s, b)``; the last row, which INVALID
+    (-1) indexes, stays INVALID whatever the byte."""
+    table = np.full((len(OWED) + 1, 256), INVALID, dtype=np.int8)
+    for state in range(len(OWED)):
+        table[state] = [next_state(state, byte) for byte in range(256)]
+    return table
+
+
+TABLE = transition_table()
+
+
+def byte_columns(tokens: list[bytes | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The tokens' bytes as columns, longest token first: ``columns[k, j]`` is byte k of token ``order[j]``, and
+    ``longer[k]`` tokens have a byte k, so a step over byte k reads the first ``longer[k]`` of column k.
+
+    ``[b"c", b"ab", None]`` -> columns ``[[0x61, 0x63, 0], [0x62, 0, 0]]``, order ``[1, 0, 2]``, longer ``[2, 1]``.
+    """
+    spelled = [data or b"" for data in tokens]
+    lengths = np.fromiter(map(len, spelled), dtype=np.int64, count=len(tokens))
+    order = np.argsort(-lengths, kind="stable")
+    column_of = np.empty_like(order)  # where each token's bytes go: its place in order
+    column_of[order] = np.arange(len(tokens))
+    flat = np.frombuffer(b"".join(spelled), dtype=np.uint8)
+    byte_index = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    longest = int(lengths.max(initial=0))
+    columns = np.zeros((longest, len(tokens)), dtype=np.uint8)
+    columns[byte_index, np.repeat(column_of, lengths)] = flat
+    longer = len(tokens) - np.cumsum(np.bincount(lengths, minlength=longest + 1))[:longest]
+    return columns, order, longer
+
+
 class Utf8Guard:
     """``allowed(state, left)`` is a bool mask (V,) of the tokens that may follow; ``after(state, id)`` the new state.
 
@@ -57,23 +90,27 @@ class Utf8Guard:
     def __init__(self, tokenizer):
         specials = tokenizer.special_ids()  # asked, not assumed at 0-4: GPT-2's <|endoftext|> is 50256
         # the bytes each token adds to the text; None for a special token, which adds none
-        self.tokens = [None if i in specials else token_bytes(tokenizer.kind, t)
-                       for i, t in enumerate(tokenizer.vocab())]
+        self.tokens = [None if i in specials else data
+                       for i, data in enumerate(vocab_bytes(tokenizer.kind, tokenizer.vocab()))]
+        self._specials = np.array([data is None for data in self.tokens], dtype=bool)
+        self._columns, self._order, self._longer = byte_columns(self.tokens)
         self._masks: dict[tuple[int, int], torch.Tensor] = {}
-        self._next: dict[int, list[int]] = {}
+        self._next: dict[int, np.ndarray] = {}
 
     def after(self, state: int, token_id: int) -> int:
         """The state once token_id is written; a token the guard would not allow starts afresh."""
         if state not in self._next:
-            self._next[state] = [self._run(state, b) for b in self.tokens]
-        new = self._next[state][token_id]
+            self._next[state] = self._states_after(state)
+        new = int(self._next[state][token_id])
         return ACCEPT if new == INVALID else new
 
     def allowed(self, state: int, left: int = 4) -> torch.Tensor:
         key = (state, min(left, 4))  # 4 tokens can finish any character
         if key not in self._masks:
             self.after(state, 0)
-            self._masks[key] = torch.tensor([s != INVALID and OWED[s] < key[1] for s in self._next[state]])
+            after = self._next[state]
+            owed = np.asarray(OWED, dtype=np.int8)[after]  # INVALID reads OWED[-1], and is masked out anyway
+            self._masks[key] = torch.from_numpy((after != INVALID) & (owed < key[1]))
         return self._masks[key]
 
     def state_after(self, ids) -> int:
@@ -82,15 +119,17 @@ class Utf8Guard:
             state = self.after(state, int(i))
         return state
 
-    @staticmethod
-    def _run(state: int, data: bytes | None) -> int:
-        if data is None:  # a special: only between characters
-            return state if state == ACCEPT else INVALID
-        for byte in data:
-            state = next_state(state, byte)
-            if state == INVALID:
-                return INVALID
-        return state
+    def _states_after(self, state: int) -> np.ndarray:
+        """Every token's state once written after ``state`` (INVALID where it breaks UTF-8): the automaton run
+        over all the tokens at once, a byte column at a time; a special only between characters."""
+        current = np.full(len(self.tokens), state, dtype=np.int8)  # in self._order
+        for k, column in enumerate(self._columns):
+            n = self._longer[k]
+            current[:n] = TABLE[current[:n], column[:n]]
+        after = np.empty_like(current)
+        after[self._order] = current
+        after[self._specials] = state if state == ACCEPT else INVALID
+        return after
 
 
 @lru_cache(maxsize=4)

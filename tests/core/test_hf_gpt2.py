@@ -219,6 +219,28 @@ def test_a_damaged_merges_file_is_refused_by_line(vocab_folder, tmp_path):
     assert load_gpt2(tmp_path).tokenizer.merges() == load_gpt2(vocab_folder).tokenizer.merges()
 
 
+def test_merges_read_in_one_pass_equal_the_line_by_line_reading(tmp_path):
+    """read_merges takes the pairs with one regular expression; files of odd lines read as line by line, or are
+    refused at the same line."""
+    import itertools
+
+    from playground.core.hf_gpt2 import merges_line_by_line, read_merges
+
+    lines = ["a b", "#version: 0.2", "", " ", "a b\r", "a\r b", "a  b", "ab", "é 悟", "x y z", " #version a", "\r"]
+    path = tmp_path / "merges.txt"
+    for n in range(4):
+        for chosen in itertools.product(lines, repeat=n):
+            for end in ("", "\n", "\r\n", "\n\n"):
+                path.write_text("\n".join(chosen) + end, encoding="utf-8", newline="")
+                try:
+                    expected = merges_line_by_line(path, path.read_text(encoding="utf-8"))
+                except CheckpointError as error:
+                    with pytest.raises(CheckpointError, match=str(error).rsplit(",", 1)[1]):
+                        read_merges(path)
+                else:
+                    assert read_merges(path) == expected, chosen
+
+
 # --- refused -------------------------------------------------------------------------------------
 class Bomb:
     """Unpickling this writes a file: the test knows if anything unpickled the weights."""

@@ -2,7 +2,8 @@
 
 import pytest
 
-from playground.core.token_text import bytes_text, readable_token, token_text, visible_whitespace
+from playground.core.token_text import (_byte_of_symbol, bytes_text, readable_token, readable_tokens, token_bytes,
+                                        token_text, visible_whitespace)
 from playground.core.tokenizer import BYTE_TOKENS, KINDS, SPECIALS, Tokenizer
 
 CORPORA = {
@@ -93,3 +94,31 @@ def test_char_byte_tokens_read_as_hex(trained):
     assert [tok.token_text(t) for t in BYTE_TOKENS[:2]] == ["<00>", "<01>"]
     assert tok.token_text("<0x41>") == "<41>" != tok.token_text("A")
     assert tok.token_text(BYTE_TOKENS[0xE6]) == "<E6>"
+
+
+def spelled_one_by_one(kind: str, tokens: list[str]) -> list[str]:
+    """readable_token's definition, token by token and without its cache."""
+    if kind == "bpe":
+        return [bytes_text(token_bytes("bpe", t), visible=True) if all(c in _byte_of_symbol() for c in t) else t
+                for t in tokens]
+    return [visible_whitespace(token_text(kind, t)) for t in tokens]
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_vocabulary_spelled_at_once_reads_as_token_by_token(trained, kind, corpus):
+    vocab = trained[kind, corpus].vocab()
+    assert readable_tokens(kind, vocab) == spelled_one_by_one(kind, vocab)
+    assert [readable_token(kind, t) for t in vocab] == spelled_one_by_one(kind, vocab)  # as kept
+
+
+def test_a_gpt2_sized_vocabulary_spelled_at_once_reads_as_token_by_token():
+    from tests.gpt2_folders import gpt2_sized_tokenizer
+
+    vocab = gpt2_sized_tokenizer().vocab()
+    odd = ["a b", "é x", "<pad>", "", "Ġ", "ĠĠĊ", "æĤŁĠæĤ", "ðŁĺĤ", "\ud800", "Ã¿Ã", "ÿ", "ï¿½", "ĀĉĂ"]
+    tokens = vocab + odd
+    expected = spelled_one_by_one("bpe", tokens)
+    assert readable_tokens("bpe", tokens) == expected
+    assert expected[-13:-4] == ["a b", "é x", "<pad>", "", "␣", "␣␣↵", "悟␣<E6 82>", "😂", "\ud800"]
+    assert expected[-4:] == ["ÿ<C3>", "<FF>", "\ufffd", "␀⇥␂"]

@@ -285,15 +285,37 @@ def test_merges_read_one_at_a_time_equal_the_whole_document_read(language):
 
 @pytest.mark.parametrize("document", [{}, [], {"a": [1, [2, {"b": None}]], "c": {"d": {"e": [True, 1.5]}}},
                                       {"model": {"vocab": {"滚": 0, "🙂": 1, "\\\"": 2}, "merges": [["滚", "🙂"], "a b"]}},
-                                      ["x", {"y": [[], {}]}, "长江", -3e-5]])
+                                      ["x", {"y": [[], {}]}, "长江", -3e-5],
+                                      {"a,": 1, ",": [",", ", \"b\": 2,"], "c": {"d,": {"e": [1, 2, 3]}, "f": 4},
+                                       "g": "1, 2", "h": [[1, 2], [3, 4]], "a": 5, "i": 6}])
 def test_a_document_read_in_pieces_equals_json_loads(document):
+    """Slices of items are read at once; a comma inside a string or a value never ends one (tried at every
+    slice size: the first comma past each length)."""
     from playground.core.tokenizer import loads_piecewise
 
     for text in (json.dumps(document), json.dumps(document, indent=2, ensure_ascii=False)):
-        assert loads_piecewise(text) == json.loads(text)
+        for slice_chars in (*range(1, 40), 1 << 15):
+            assert loads_piecewise(text, slice_chars) == json.loads(text), slice_chars
+    if "i" in document:  # a key twice: the last value, in the first one's place
+        duplicated = json.dumps(document).replace('"i"', '"a"')
+        assert list(loads_piecewise(duplicated, 5).items()) == list(json.loads(duplicated).items())
     for damaged in (json.dumps(document)[:-1], json.dumps(document) + " x", "{\"a\" 1}", "[1 2]", ""):
         with pytest.raises(ValueError):
             loads_piecewise(damaged)
+
+
+def test_a_gpt2_sized_tokenizer_file_read_in_slices_equals_json_loads():
+    """GPT-2's size: 50,257 tokens and 50,000 merges, both layouts of merges, compact and indented."""
+    from playground.core.tokenizer import loads_piecewise
+    from tests.gpt2_folders import gpt2_sized_tokenizer
+
+    document = json.loads(gpt2_sized_tokenizer().to_json_str())
+    tokens = list(document["model"]["vocab"])
+    pairs = [[a, b] for a, b in zip(tokens[::2], tokens[1::2])] * 2
+    for merges in (pairs, [" ".join(pair) for pair in pairs]):
+        changed = {**document, "model": {**document["model"], "merges": merges}}
+        for text in (json.dumps(changed, ensure_ascii=False), json.dumps(changed, indent=2)):
+            assert loads_piecewise(text) == json.loads(text)
 
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "bpe"])

@@ -13,7 +13,8 @@ import torch
 from playground.core.model import ModelConfig, build_model
 from playground.core.sample import SampleConfig, generate
 from playground.core.tokenizer import KINDS, Tokenizer
-from playground.core.utf8_guard import ACCEPT, Utf8Guard, next_state
+from playground.core.token_text import token_bytes, vocab_bytes
+from playground.core.utf8_guard import ACCEPT, INVALID, OWED, Utf8Guard, next_state
 
 CORPUS = [
     "It is a truth universally acknowledged, that a single man must be in want of a wife.\n",
@@ -137,3 +138,60 @@ def test_sampling_a_gpt2_writes_only_whole_printable_characters(gpt2):
         whole, start = tok.decode(prompt + generated), tok.decode(prompt)
         assert "".join(s.text for s in steps) == whole[len(start):]
         assert unreadable(whole) == [], (seed, whole)
+
+
+# -- the vectorised tables against the per-token definition ----------------------------------------------------
+
+
+def reference_states_after(tokens: list[bytes | None], state: int) -> list[int]:
+    """The guard's table as it was first written: each token's bytes through ``next_state``, one at a time."""
+    after = []
+    for data in tokens:
+        if data is None:  # a special: only between characters
+            after.append(state if state == ACCEPT else INVALID)
+            continue
+        current = state
+        for byte in data:
+            current = next_state(current, byte)
+            if current == INVALID:
+                break
+        after.append(current)
+    return after
+
+
+def assert_tables_match_the_definition(tok) -> None:
+    specials = tok.special_ids()
+    tokens = [None if i in specials else token_bytes(tok.kind, t) for i, t in enumerate(tok.vocab())]
+    guard = Utf8Guard(tok)
+    assert guard.tokens == tokens
+    for state in range(len(OWED)):  # state 7 is no longer reached, but has a table all the same
+        expected = torch.tensor(reference_states_after(tokens, state))
+        after = torch.tensor([guard.after(state, i) for i in range(len(tokens))])
+        assert torch.equal(after, torch.where(expected == INVALID, ACCEPT, expected)), state
+        for left in range(1, 6):
+            mask = (expected != INVALID) & (torch.tensor(OWED)[expected] < min(left, 4))
+            assert torch.equal(guard.allowed(state, left), mask), (state, left)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_state_table_equals_the_per_token_definition(kind):
+    """Trained on English, Chinese and emoji (CORPUS): every state's after() and allowed() as token by token."""
+    assert_tables_match_the_definition(tokenizer(kind))
+
+
+def test_a_gpt2_sized_vocabulary_has_the_tables_of_the_per_token_definition():
+    from tests.gpt2_folders import gpt2_sized_tokenizer
+
+    tok = gpt2_sized_tokenizer()
+    assert tok.vocab_size == 50257 and tok.special_ids() == {50256}
+    assert_tables_match_the_definition(tok)
+
+
+def test_the_tiny_gpt2_folder_has_the_tables_of_the_per_token_definition(gpt2):
+    assert_tables_match_the_definition(gpt2.tokenizer)
+
+
+def test_byte_level_tokens_are_spelled_out_as_token_bytes_does():
+    tokens = ["Ġhello", "æĤŁ", "a b", "é x", "<|endoftext|>", "", "ĠæĤŁç©º", "悟", "Ċ", "ĉĠ"]
+    assert vocab_bytes("bpe", tokens) == [token_bytes("bpe", t) for t in tokens]
+    assert vocab_bytes("bpe", tokens)[:4] == [b" hello", "悟".encode()[:3], b"a b", "é x".encode()]
