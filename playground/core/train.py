@@ -407,9 +407,9 @@ class Trainer:
         for batch in batches:
             slices = batch_threads.split_rows(batch, self.batch_threads.count)
             shares = [(rows["targets"] != IGNORE).sum().item() / everyone for rows in slices]
-            results = self.batch_threads.map(self._slice_gradients,
-                                             [(rows, share, autocast) for rows, share in zip(slices, shares)])
-            for (loss, grads), share in zip(results, shares):
+            kept = [(rows, share) for rows, share in zip(slices, shares) if share > 0]  # no targets: no loss (NaN)
+            results = self.batch_threads.map(self._slice_gradients, [(rows, share, autocast) for rows, share in kept])
+            for (loss, grads), (_rows, share) in zip(results, kept):
                 used = [(p.grad, g) for p, g in zip(params, grads) if g is not None]
                 torch._foreach_add_([p for p, _g in used], [g for _p, g in used])
                 total += loss * share

@@ -11,12 +11,13 @@ import torch
 from playground.core import batch_threads
 from playground.core.model import ModelConfig, build_model
 from playground.core.recipes import recipe_for_dataset, recipe_for_text
+from playground.core.tasks import IGNORE, LMTask
 from playground.core.tokenizer_kinds import KINDS
 from playground.core.train import EventRecord, StepRecord, Trainer
 
 from .helpers import TINY_MODEL
 
-STEPS = 3
+STEPS = 1  # one step from the same weights: later steps would compare AdamW's sign(g) where g is ~0
 TEXT = ("The cat sat on the mat, and the dog sat on the log. "
         "孙悟空拔下一根毫毛，吹口仙气，变出许多小猴。 "
         "Rain 🌧️ then sun ☀️, then a rainbow 🌈 over the hill 🏔️.\n") * 30
@@ -41,7 +42,7 @@ def train(data, model=None, **changes):
     trainer = Trainer(model, r.task, replace(r.train, **changes))
     records = list(trainer.run())
     steps = [rec for rec in records if isinstance(rec, StepRecord)]
-    assert len(steps) == STEPS
+    assert len(steps) == changes.get("max_steps", STEPS)
     return steps, records, trainer.model, trainer
 
 
@@ -50,7 +51,11 @@ def assert_same_step(a_steps, a, b_steps, b):
     assert [r.grad_norm for r in a_steps] == pytest.approx([r.grad_norm for r in b_steps], rel=1e-4)
     for (name, p), q in zip(a.named_parameters(), b.parameters()):
         assert torch.allclose(p.grad, q.grad, rtol=1e-4, atol=1e-7), name
-        assert torch.allclose(p, q, rtol=0, atol=1e-6), name
+        # AdamW's first step moves a weight by lr·sign(g) whatever |g|: where a gradient is ~0, float rounding can
+        # flip its sign (seen once in 12 runs over three steps), so a few weights may differ by up to 2·lr
+        close = torch.isclose(p, q, rtol=0, atol=1e-6)
+        assert (~close).sum() <= max(2, p.numel() // 100), name
+        assert (p - q).abs().max() <= sum(2 * r.lr for r in a_steps) + 1e-6, name
 
 
 # text over the five tokenizer kinds (English, Chinese and emoji in one text); addition (decoder) and sorting
@@ -82,8 +87,8 @@ def test_an_lstm_trains_split_too():
 
 def test_a_split_run_repeats_exactly():
     model = build_model(recipe("bpe").model)
-    a_steps, _, a, _ = train("bpe", model, batch_threads=2)
-    b_steps, _, b, _ = train("bpe", model, batch_threads=2)
+    a_steps, _, a, _ = train("bpe", model, batch_threads=2, max_steps=3)
+    b_steps, _, b, _ = train("bpe", model, batch_threads=2, max_steps=3)
     assert [r.loss for r in a_steps] == [r.loss for r in b_steps]
     for p, q in zip(a.parameters(), b.parameters()):
         assert torch.equal(p, q)
@@ -154,3 +159,29 @@ def test_an_error_in_a_batch_thread_reaches_the_trainer():
         with pytest.raises(ValueError, match="row 2 is broken"):
             threads.map(lambda x: fail(x) if x == 2 else x, [(1,), (2,)])
         assert threads.map(lambda x: x + 1, [(1,), (2,)]) == [2, 3]  # still serving
+
+
+class HalfUnscored(LMTask):
+    """Text whose second half of every batch has no targets (all ignored), as padding can leave a slice."""
+
+    def batch(self, split, batch_size, block_size, generator):
+        rows = super().batch(split, batch_size, block_size, generator)
+        rows["targets"] = rows["targets"].clone()  # a view of the same rows as idx
+        rows["targets"][batch_size // 2:] = IGNORE
+        return rows
+
+
+def test_a_slice_without_targets_adds_nothing_and_is_no_nan():
+    r = recipe("char")
+    ids = r.task.train_ids
+    task = HalfUnscored(tokenizer=r.task.tokenizer, train_ids=ids, val_ids=r.task.val_ids, name="half")
+    model = build_model(r.model)
+    runs = []
+    for threads in (1, 2):
+        trainer = Trainer(copy.deepcopy(model), task, replace(r.train, batch_threads=threads))
+        runs.append(([rec.loss for rec in trainer.run() if isinstance(rec, StepRecord)], trainer.model))
+    (one, a), (split, b) = runs
+    assert len(split) == STEPS and all(loss == loss for loss in split)  # every step trained: no NaN
+    assert split == pytest.approx(one, rel=1e-5)
+    for p, q in zip(a.parameters(), b.parameters()):
+        assert torch.allclose(p, q, rtol=0, atol=1e-6)
