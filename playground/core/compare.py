@@ -31,7 +31,7 @@ from .train import TrainConfig
 from .workspace import Workspace, match_architecture
 
 METRICS = ("val_loss", "exact_match", "accuracy", "chrf")  # the final figures compared, when a run has them
-HOW_IT_RAN = ("threads", "device", "compile")  # training settings that change how a run ran, not what it trained
+HOW_IT_RAN = ("threads", "device", "compile", "batch_threads")  # training settings that change how a run ran, not what it trained
 # What "Run the same data with another model" may change: (field, value) pairs, one at a time.
 VARIANTS = (("family", "transformer"), ("family", "lstm"), ("position", "learned"), ("position", "sinusoidal"),
             ("position", "rope"), ("norm", "pre"), ("norm", "post"))

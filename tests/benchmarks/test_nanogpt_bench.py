@@ -47,7 +47,7 @@ def test_ours_worker_trains_in_blocks_and_evaluates(tmp_path):
     text = tmp_path / "corpus.txt"
     text.write_text(("To be, or not to be: that is the question. 生存还是毁灭 🙂\n" * 60), encoding="utf-8")
     args = argparse.Namespace(nanogpt=tmp_path, data=text, seed=3, threads=1, steps=6, health_interval=2,
-                              ours_compile="off", nanogpt_compile="off")
+                              ours_compile="off", nanogpt_compile="off", ours_batch_threads=None, ours_cpu_bf16=False)
     worker = nanogpt_bench.Worker("ours", args, ["PLAYGROUND_TEST=1"])
     try:
         assert worker.info["ready"] and worker.info["threads"] == 1

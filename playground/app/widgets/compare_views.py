@@ -152,6 +152,7 @@ class CompareTable(QTableWidget):
                 "max_steps": self.tr("steps"), "eval_interval": self.tr("evaluate every"),
                 "eval_batches": self.tr("evaluation batches"), "eval_examples": self.tr("examples evaluated"),
                 "checkpoint_interval": self.tr("checkpoint every"), "amp": self.tr("mixed precision"),
+                "cpu_bf16": self.tr("bf16 on the CPU (AMX)"),
                 "health_interval": self.tr("health check every"), "seed": self.tr("seed")}
 
     def value_text(self, value) -> str:

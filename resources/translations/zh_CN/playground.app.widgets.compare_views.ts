@@ -199,6 +199,10 @@
         <translation>混合精度</translation>
     </message>
     <message>
+        <source>bf16 on the CPU (AMX)</source>
+        <translation>CPU 上的 bf16（AMX）</translation>
+    </message>
+    <message>
         <source>seed</source>
         <translation>随机种子</translation>
     </message>
