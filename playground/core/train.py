@@ -24,7 +24,7 @@ from .evaluate import evaluate, is_better, split_report
 from .health import AttentionRecord, HealthMonitor, attention_record, entropy_batch
 from .i18n import _
 from .limits import check_fits, parameter_count
-from .model import Recorded
+from .model import Recorded, flops_per_token
 from .optim import FlatAdamW
 from .tasks import IGNORE
 
@@ -328,7 +328,8 @@ class Trainer:
         """Split each step's rows over CPU threads (``batch_threads.py``) where that is safe; an explicit
         setting that cannot be honoured says why in a notice."""
         cfg = self.cfg
-        count = batch_threads.thread_count(cfg.batch_threads, torch.get_num_threads(), cfg.batch_size)
+        step_flops = flops_per_token(self.model) * cfg.batch_size * self.model.cfg.block_size
+        count = batch_threads.thread_count(cfg.batch_threads, torch.get_num_threads(), cfg.batch_size, step_flops)
         if count < 2 or self.batch_threads is not None:
             return
         why_not = batch_threads.usable(self.device, self.model.cfg.dropout, self.compiled,

@@ -97,7 +97,8 @@ def test_a_split_run_repeats_exactly():
 def test_auto_splits_over_torchs_threads_and_gives_the_thread_count_back():
     torch.set_num_threads(2)
     r = recipe("char")
-    trainer = Trainer(build_model(r.model), r.task, r.train)  # batch_threads None: auto
+    cfg = replace(r.model, n_layer=2, n_head=2, d_model=64, d_ff=256, block_size=64)  # 369 MFLOP a step: 2 slices
+    trainer = Trainer(build_model(cfg), r.task, r.train)  # batch_threads None: auto
     seen = []
     for record in trainer.run():
         if isinstance(record, StepRecord) and trainer.batch_threads is not None:
@@ -145,6 +146,10 @@ def test_where_the_rows_can_be_split():
     assert batch_threads.thread_count(None, 2, 12) == 2
     assert batch_threads.thread_count(None, 8, 3) == 3  # never more threads than rows
     assert batch_threads.thread_count(1, 8, 12) == 1
+    # auto leaves each thread at least MIN_SLICE_FLOPS of the step; an explicit setting is taken as it is
+    assert batch_threads.thread_count(None, 2, 12, step_flops=3e6) == 1
+    assert batch_threads.thread_count(None, 8, 12, step_flops=3.5 * batch_threads.MIN_SLICE_FLOPS) == 3
+    assert batch_threads.thread_count(2, 2, 12, step_flops=3e6) == 2
     rows = batch_threads.split_rows({"idx": torch.arange(10).view(5, 2), "targets": torch.zeros(5, 2)}, 2)
     assert [s["idx"].shape[0] for s in rows] == [3, 2]
     assert torch.equal(torch.cat([s["idx"] for s in rows]), torch.arange(10).view(5, 2))
@@ -185,3 +190,14 @@ def test_a_slice_without_targets_adds_nothing_and_is_no_nan():
     assert split == pytest.approx(one, rel=1e-5)
     for p, q in zip(a.parameters(), b.parameters()):
         assert torch.allclose(p, q, rtol=0, atol=1e-6)
+
+
+def test_auto_leaves_a_tiny_model_unsplit():
+    """Splitting a tiny model's step costs more Python than it saves (see MIN_SLICE_FLOPS): auto does not."""
+    torch.set_num_threads(2)
+    r = recipe("char")  # 1 layer, width 16, 8 rows of 16: a few MFLOP a step
+    trainer = Trainer(build_model(r.model), r.task, r.train)
+    run = trainer.run()
+    next(rec for rec in run if isinstance(rec, StepRecord))
+    assert trainer.batch_threads is None
+    run.close()
