@@ -236,8 +236,9 @@ class Trainer:
         self._keep_good()
         self._start_compiling()
         self._start_batch_threads()
-        if self.cfg.cpu_bf16 and self.device.type == "cpu" and cpu_bf16() is not None:
-            self._notices.append(cpu_bf16())
+        why_not_bf16 = cpu_bf16() if self.cfg.cpu_bf16 and self.device.type == "cpu" else None
+        if why_not_bf16:
+            self._notices.append(why_not_bf16)
         try:
             yield from self._notice_events()
             yield from self._steps()
