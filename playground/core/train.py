@@ -403,26 +403,33 @@ class Trainer:
         return total, tokens
 
     def _threaded_forward_backward(self, batches: list[dict], everyone: float, autocast) -> tuple[float, int]:
-        """As ``_forward_backward``, each micro-batch's rows split over the batch threads; their gradients are
-        added in slice order, so the sum does not depend on which thread finished first."""
+        """As ``_forward_backward``, each micro-batch's rows split over the batch threads. The first slice's
+        backward accumulates into the gradients in its own thread; the others' gradients are added after it, in
+        slice order, so the sum does not depend on which thread finished first."""
         total, tokens, params = 0.0, 0, self.optimizer.params
         for batch in batches:
             slices = batch_threads.split_rows(batch, self.batch_threads.count)
             shares = [(rows["targets"] != IGNORE).sum().item() / everyone for rows in slices]
             kept = [(rows, share) for rows, share in zip(slices, shares) if share > 0]  # no targets: no loss (NaN)
-            results = self.batch_threads.map(self._slice_gradients, [(rows, share, autocast) for rows, share in kept])
+            results = self.batch_threads.map(self._slice_gradients,
+                                             [(rows, share, autocast, i == 0) for i, (rows, share) in enumerate(kept)])
             for (loss, grads), (_rows, share) in zip(results, kept):
-                used = [(p.grad, g) for p, g in zip(params, grads) if g is not None]
-                torch._foreach_add_([p for p, _g in used], [g for _p, g in used])
+                if grads is not None:
+                    used = [(p.grad, g) for p, g in zip(params, grads) if g is not None]
+                    torch._foreach_add_([p for p, _g in used], [g for _p, g in used])
                 total += loss * share
             tokens += batch["idx"].numel()
         return total, tokens
 
-    def _slice_gradients(self, rows: dict, share: float, autocast) -> tuple[float, tuple]:
-        """In a batch thread: the forward and backward of some rows; (mean loss, gradients weighed by share).
-        Autocast is per thread, so it is entered here."""
+    def _slice_gradients(self, rows: dict, share: float, autocast, accumulate: bool) -> tuple[float, tuple | None]:
+        """In a batch thread: the forward and backward of some rows; (mean loss, gradients weighed by share), or
+        with ``accumulate`` (mean loss, None), the gradients added into the parameters' own. Autocast is per
+        thread, so it is entered here."""
         with autocast():
             loss = self.loss_fn(self.wrapped, rows["idx"], rows["targets"], rows.get("src"))
+        if accumulate:
+            (loss * share).backward()
+            return loss.item(), None
         return loss.item(), torch.autograd.grad(loss * share, self.optimizer.params, allow_unused=True)
 
     def _no_sync(self, local: bool):
