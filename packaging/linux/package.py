@@ -26,7 +26,9 @@ DEPENDS = ("libc6 (>= 2.31)", "libegl1", "libgl1", "libfontconfig1", "libfreetyp
            # Debian and Ubuntu desktops already choose for Chinese (56 MB download, 91 MB installed); an
            # installed WenQuanYi Micro Hei (1.6 MB, 5 MB; GB2312 and GBK, all Simplified Chinese) does as well.
            "fonts-noto-cjk | fonts-wqy-microhei")
-RECOMMENDS = ()
+# Emoji in colour, not boxes, wherever a learner types them (Tokenize, Generate, Inspect): Noto Color Emoji,
+# which Debian and Ubuntu desktops install with their desktop (10 MB). apt installs what is recommended.
+RECOMMENDS = ("fonts-noto-color-emoji",)
 
 
 def architecture() -> str:

@@ -56,11 +56,17 @@ def looks_like(a: Rendering, b: Rendering) -> bool:
     return a.width == b.width and abs(a.ink - b.ink) <= max(2, 0.02 * max(a.ink, b.ink))
 
 
+def drawn_as_boxes(sample: str, font: QFont) -> tuple[Rendering, Rendering] | None:
+    """(``sample`` drawn, as many missing glyphs drawn) when ``sample`` has no ink or looks like the boxes,
+    else None: drawn for real in ``font`` or a fallback font. Chinese, emoji: any text."""
+    drawn, boxes = render(sample, font), render(NO_GLYPH * len(sample), font)
+    return (drawn, boxes) if drawn.ink == 0 or looks_like(drawn, boxes) else None
+
+
 def chinese_rendering_problem(font: QFont, sample: str = SAMPLE) -> str | None:
     """None when ``sample`` is drawn with real glyphs in ``font`` (fallback fonts included), else a message."""
-    chinese = render(sample, font)
-    boxes = render(NO_GLYPH * len(sample), font)
-    if chinese.ink == 0 or looks_like(chinese, boxes):
+    if (found := drawn_as_boxes(sample, font)) is not None:
+        chinese, boxes = found
         return QCoreApplication.translate(
             "FontCheck", "Chinese text is drawn as boxes: no font on this computer has Chinese characters "
             "(\"{sample}\": {ink} pixels of ink, {width} px wide; a missing glyph: {box_ink} pixels, {box_width} px). "

@@ -4,7 +4,7 @@ import time
 
 from PySide6.QtGui import QFont, QFontDatabase
 
-from playground.app.font_check import NO_GLYPH, PACKAGE, SAMPLE, chinese_rendering_problem, render
+from playground.app.font_check import NO_GLYPH, PACKAGE, SAMPLE, chinese_rendering_problem, drawn_as_boxes, render
 from playground.app.self_test import SelfTest
 
 
@@ -34,6 +34,13 @@ def test_a_font_with_no_chinese_is_seen_drawing_boxes(qapp):
     latin = render("abc", font)
     assert latin.width == boxes.width  # the same width as three boxes, by chance...
     assert chinese_rendering_problem(font, "abc") is None  # ...but not the same ink: drawn for real
+
+
+def test_emoji_are_drawn_in_the_emoji_font_the_deb_recommends(qapp):
+    # the test machine installs fonts-noto-color-emoji (packaging/linux/install-test-deps.sh), as apt does with
+    # the .deb's Recommends; without it, Qt draws these as boxes (seen on this machine before it was installed)
+    for emoji in ("🐱", "🎉🐼", "👩‍💻"):
+        assert drawn_as_boxes(emoji, qapp.font()) is None, emoji
 
 
 def test_an_empty_drawing_is_a_problem_too(qapp):

@@ -76,6 +76,7 @@ def test_desktop_entry_and_control_file():
     assert fields["Package"] == "transformer-playground" and fields["Version"] == playground.__version__
     assert fields["Installed-Size"] == "1234" and "libxcb-cursor0" in fields["Depends"]
     assert "fonts-noto-cjk | fonts-wqy-microhei" in fields["Depends"].split(", ")  # Chinese, not boxes
+    assert fields["Recommends"] == "fonts-noto-color-emoji"  # emoji, not boxes
 
 
 def test_appstream_metadata_is_well_formed_and_names_the_desktop_entry():
