@@ -20,13 +20,18 @@ def available_devices() -> list[tuple[str, str]]:
     return devices
 
 
+def auto_device(ids: list[str]) -> str:
+    """The device 'auto' picks among ``ids``: CUDA, then MPS, then CPU: ["cpu", "mps"] -> "mps"."""
+    if any(d.startswith("cuda") for d in ids):
+        return "cuda:0"
+    return "mps" if "mps" in ids else "cpu"
+
+
 def resolve_device(name: str = "auto") -> torch.device:
     """'auto' picks CUDA, then MPS, then CPU; a named device must exist."""
     ids = [d for d, _name in available_devices()]
     if name == "auto":
-        if any(d.startswith("cuda") for d in ids):
-            return torch.device("cuda:0")
-        return torch.device("mps" if "mps" in ids else "cpu")
+        return torch.device(auto_device(ids))
     wanted = "cuda:0" if name == "cuda" else name
     if wanted not in ids:
         raise ConfigError(_("device '{d}' is not available here; choose one of: {ids}").format(

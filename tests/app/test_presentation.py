@@ -34,7 +34,8 @@ def advanced_in(window) -> dict[str, QWidget]:
     model, train, generate = window.panel("model"), window.panel("train"), window.panel("generate")
     return {"model dropout": model.w["dropout"], "model positions": model.w["position"],
             "model tied weights": model.w["tie_weights"], "train seed": train.settings.seed,
-            "train device": train.settings.device, "sampling seed": generate.sampling.seed,
+            "train device": train.settings.device, "train cpu bf16": train.settings.cpu_bf16,
+            "sampling seed": generate.sampling.seed,
             "inspect live refresh": window.panel("inspect").live}
 
 

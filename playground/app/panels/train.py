@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea,
                                QSizePolicy, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
-from ...core.device import available_devices
+from ...core.device import available_devices, cpu_bf16
 from ...core.errors import PlaygroundError
 from .. import view_tables
 from ..compare_window import CompareWindow
@@ -122,7 +122,7 @@ class TrainPanel(Panel):
         column = QVBoxLayout(side)
         column.setContentsMargins(0, 0, 6, 0)
         settings = QGroupBox(self.tr("Settings"))
-        self.settings = TrainSettingsForm(available_devices())
+        self.settings = TrainSettingsForm(available_devices(), has_amx=cpu_bf16() is None)
         self.settings.changed.connect(self._on_setting_changed)
         QVBoxLayout(settings).addWidget(self.settings)
         column.addWidget(settings)
