@@ -264,8 +264,13 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
 
     def _on_sidebar_row(self, row: int) -> None:
         if 0 <= row < len(self.panels):
+            self.workspace.turns.catch_up(self.panels[row])  # a model still being told: this panel hears it now
             self.stack.setCurrentIndex(row)
             self.settings.setValue("window/panel", self.panels[row].name)
+
+    def jobs_running(self) -> bool:
+        """True while the window's job runs, or a panel has yet to hear of the model it loaded (``replace_core``)."""
+        return super().jobs_running() or (self.workspace is not None and self.workspace.turns.busy())
 
     # --- workspace signals --------------------------------------------------------------
     def _on_data_changed(self) -> None:
@@ -427,6 +432,8 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
 
     def shutdown(self) -> None:
         """Stop every background job (training included) and wait until each has ended."""
+        if self.workspace is not None:
+            self.workspace.turns.finish()  # a panel told later would start its jobs after these stopped
         if self.lessons is not None:
             self.lessons.runner.cancel()
         if self.run_watch is not None:

@@ -1,8 +1,11 @@
 """The Qt face of the core Workspace: the same object, plus signals the panels listen to."""
 
+from contextlib import nullcontext
+
 from PySide6.QtCore import QObject, Signal
 
 from ..core.workspace import Workspace
+from .panel_turns import PanelTurns
 
 
 class QWorkspace(QObject):
@@ -13,6 +16,7 @@ class QWorkspace(QObject):
     ``training_record`` (each training record as a dict, in the UI thread), ``training_state``
     ("running", "paused", "stopped", "finished", "diverged"), ``message`` (text for the status bar),
     ``error`` (message, details: a failure the window shows in its banner).
+    ``turns`` tells hidden panels of a change in later event-loop turns, where asked (``replace_core``).
     """
 
     data_changed = Signal()
@@ -26,6 +30,7 @@ class QWorkspace(QObject):
     def __init__(self, workspace: Workspace | None = None, parent=None):
         super().__init__(parent)
         self.core = workspace or Workspace()
+        self.turns = PanelTurns(self)
         self.state = "idle"  # the last training_state, so anyone can ask whether training runs
         self.training_state.connect(self._remember_state)
 
@@ -37,11 +42,16 @@ class QWorkspace(QObject):
         """True while a trainer may be changing the weights (running, not paused or stopped)."""
         return self.state == "running"
 
-    def replace_core(self, workspace: Workspace) -> None:
-        """Adopt a whole workspace, e.g. one loaded from a session file."""
+    def replace_core(self, workspace: Workspace, in_turns: bool = False) -> None:
+        """Adopt a whole workspace, e.g. one loaded from a session file.
+
+        ``in_turns``: the panel being shown hears it now, the hidden ones in the turns after (a large model:
+        telling them all at once held the window 20-35 ms); ``turns.all_told`` says when the last has heard it.
+        """
         self.core = workspace
-        self.data_changed.emit()
-        self.model_changed.emit()
+        with self.turns.telling() if in_turns else nullcontext():
+            self.data_changed.emit()
+            self.model_changed.emit()
 
     def set_recipe(self, recipe) -> None:
         """Adopt a recipe built in a worker (recipe_for_dataset / recipe_for_text are slow-ish)."""

@@ -111,13 +111,13 @@ class SessionActions:
         self.run_job(job)
 
     def _on_model_folder_loaded(self, path: str, core) -> None:
-        self.workspace.replace_core(core)
+        self.show_panel("inspect")  # first: Inspect hears of the model now, the hidden panels in the turns after
+        self.workspace.replace_core(core, in_turns=True)
         self.session_path = None
         self.update_title()
         self.banner.clear()
         self.statusBar().showMessage(translate("MainWindow", "Opened the model in {name}: tokenize, inspect and "
                                                "generate with it").format(name=Path(path).name), 6000)
-        self.show_panel("inspect")
 
     def _on_model_folder_failed(self, message: str, details: str) -> None:
         self.statusBar().clearMessage()

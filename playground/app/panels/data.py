@@ -19,6 +19,7 @@ from ...core.recipes import recipe_for_dataset, recipe_for_text
 from ...core.text import Cleaning, preview
 from .. import dialogs
 from ..numbers import format_count
+from ..panel_turns import told_in_turns
 from ..widgets.banner import Banner
 from ..widgets.heading import HeadingLabel
 from ..worker import Job
@@ -269,6 +270,7 @@ class DataPanel(Panel):
         self._select_current_dataset()
 
     # --- describing the data --------------------------------------------------------------------
+    @told_in_turns
     def _on_data_changed(self) -> None:
         recipe = self.workspace.core.recipe
         if recipe is None:

@@ -28,6 +28,7 @@ from ...core.tasks import PairTask
 from .. import view_tables
 from ..export import make_exportable
 from ..numbers import format_count, format_percent
+from ..panel_turns import told_in_turns
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
 from ..widgets.sampling_form import SamplingForm
@@ -225,6 +226,7 @@ class GeneratePanel(Panel):
     def is_pair_task(self) -> bool:
         return isinstance(self.task(), PairTask)
 
+    @told_in_turns
     def _on_workspace_changed(self) -> None:
         self.shutdown()
         pairs = self.is_pair_task()

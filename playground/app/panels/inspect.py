@@ -22,6 +22,7 @@ from ...core.snapshots import replay_inspection
 from ...core.tasks import PairTask
 from ...core.trace import group_title
 from ..numbers import format_count, format_percent
+from ..panel_turns import told_in_turns
 from ..presentation import mark_advanced
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
@@ -208,6 +209,7 @@ class InspectPanel(BackwardMode, Panel):
         recipe = self.workspace.core.recipe
         return recipe.task if recipe is not None else None
 
+    @told_in_turns
     def _on_workspace_changed(self) -> None:
         self.shutdown()
         task = self.task()
@@ -225,6 +227,7 @@ class InspectPanel(BackwardMode, Panel):
         self.refresh_steps()
         self._update_enabled()
 
+    @told_in_turns
     def _on_data_changed(self) -> None:
         """A new task (a lesson may switch it): a source it takes, and what was shown traced again on the new one,
         so the panel never shows the old task's pictures under the new one's name."""

@@ -20,6 +20,7 @@ from ...core.recipes import TEXT_MODEL
 from .. import dialogs
 from ..export import make_exportable
 from ..numbers import format_bytes, format_count, format_short
+from ..panel_turns import told_in_turns
 from ..presentation import mark_advanced
 from ..widgets.architecture import ArchitectureDiagram, architecture_of
 from ..widgets.banner import Banner
@@ -315,6 +316,7 @@ class ModelPanel(Panel):
         self._loading = False
         self._update_enabled()
 
+    @told_in_turns
     def _on_model_changed(self) -> None:
         recipe = self.workspace.core.recipe
         if recipe is None:

@@ -17,6 +17,7 @@ from .. import dialogs
 from .. import view_tables
 from ..export import make_exportable
 from ..numbers import format_count, format_float, format_percent
+from ..panel_turns import told_in_turns
 from ..widgets.token_spans import TokenSpanView
 from ..widgets.vocabulary import MergesView, VocabularyBrowser
 from ..worker import Job
@@ -330,6 +331,7 @@ class TokenizePanel(Panel):
             if column.train_button.isEnabled() == bool(self.workspace.core.missing_text_file()):
                 column.refresh()
 
+    @told_in_turns
     def _on_data_changed(self) -> None:
         """New data: the left column shows the tokenizer in use; one trained on the old data is dropped."""
         self.left.follows_workspace = True

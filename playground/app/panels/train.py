@@ -21,6 +21,7 @@ from .. import view_tables
 from ..compare_window import CompareWindow
 from ..export import make_exportable
 from ..numbers import format_count
+from ..panel_turns import told_in_turns
 from ..training import (TrainingRun, read_metrics, release_memory_in_background, save_checkpoint_row,
                         training_threads, use_threads)
 from ..widgets.banner import Banner
@@ -433,6 +434,7 @@ class TrainPanel(Panel):
         if not self._editing:
             self._load_settings()
 
+    @told_in_turns
     def _load_settings(self) -> None:
         recipe = self.workspace.core.recipe
         if recipe is not None:
@@ -440,6 +442,7 @@ class TrainPanel(Panel):
         self._update_enabled()
 
     # --- history ------------------------------------------------------------------------------
+    @told_in_turns
     def _on_model_changed(self) -> None:
         """A new model or a loaded session: redraw everything from the workspace's history."""
         core = self.workspace.core
