@@ -265,8 +265,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
     def _on_sidebar_row(self, row: int) -> None:
         if 0 <= row < len(self.panels):
             self.workspace.turns.catch_up(self.panels[row])  # a model still being told: this panel hears it now
-            self.stack.setCurrentIndex(row)
-            self.settings.setValue("window/panel", self.panels[row].name)
+            self.stack.setCurrentIndex(row)  # remembered when the window closes (save_settings), not on every switch
 
     def jobs_running(self) -> bool:
         """True while the window's job runs, or a panel has yet to hear of the model it loaded (``replace_core``)."""
@@ -390,6 +389,8 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.presentation.normal_geometry())
+        if self.current_panel() is not None:
+            self.settings.setValue("window/panel", self.current_panel().name)
         self.settings.sync()
 
     # --- drag and drop ----------------------------------------------------------------------

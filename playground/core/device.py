@@ -56,4 +56,10 @@ def cpu_bf16() -> str | None:
     amx = getattr(torch.cpu, "_is_amx_tile_supported", None)
     if amx is not None and amx():
         return None
-    return _("this CPU has no AMX matrix units, where bf16 is faster than float32: training in float32")
+    return no_amx()
+
+
+def no_amx() -> str:
+    """What a run that asked for bf16 on a CPU without AMX is told, and the Train panel's box says."""
+    return _("This CPU has no AMX matrix units: bf16 would be slower than float32 here, so training stays in "
+             "float32.")

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from playground.app.panels.train import TrainPanel
 from playground.app.widgets.train_settings import TrainSettingsForm, why_no_cpu_bf16
-from playground.core.device import cpu_bf16
+from playground.core.device import cpu_bf16, no_amx
 from playground.core.train import TrainConfig
 
 from .workspaces import tiny_workspace
@@ -18,24 +18,24 @@ AMX = cpu_bf16() is None
 GPU_HERE = [("cpu", "CPU"), ("cuda:0", "NVIDIA H200")]  # the device list of a computer with a CUDA GPU
 
 
-@pytest.mark.parametrize("device, has_amx, why", [("cpu", True, None), ("cpu", False, "no AMX"),
-                                                  ("cuda:0", True, "only the CPU"), ("mps", True, "only the CPU"),
-                                                  ("cuda:1", False, "only the CPU")])
-def test_the_box_can_be_ticked_only_for_a_cpu_with_amx(device, has_amx, why):
-    text = why_no_cpu_bf16(device, has_amx)
+@pytest.mark.parametrize("device, amx, why", [("cpu", True, None), ("cpu", False, "no AMX"),
+                                              ("cuda:0", True, "only the CPU"), ("mps", True, "only the CPU"),
+                                              ("cuda:1", False, "only the CPU")])
+def test_the_box_can_be_ticked_only_for_a_cpu_with_amx(device, amx, why):
+    text = why_no_cpu_bf16(device, None if amx else no_amx())
     if why is None:
         assert text is None
     elif why == "no AMX":
-        assert "no AMX" in text and "float32" in text
+        assert text == no_amx() and "no AMX" in text and "float32" in text
     else:
         assert text.startswith("Only for training on the CPU")
 
 
 def test_a_gpu_choice_turns_the_box_off_and_says_why(qtbot):
-    form = TrainSettingsForm(GPU_HERE, has_amx=True)
+    form = TrainSettingsForm(GPU_HERE, cpu_problem=None)
     qtbot.addWidget(form)
     assert form.device_id() == "auto" and not form.cpu_bf16.isEnabled()  # auto picks the GPU here
-    assert form.cpu_bf16.toolTip() == why_no_cpu_bf16("cuda:0", True)
+    assert form.cpu_bf16.toolTip() == why_no_cpu_bf16("cuda:0", None)
     form.device.setCurrentIndex(form.device.findData("cpu"))
     assert form.cpu_bf16.isEnabled() and "Matrix products in bfloat16" in form.cpu_bf16.toolTip()
     assert "Inspect's stages are always float32" in form.cpu_bf16.toolTip()
@@ -44,13 +44,13 @@ def test_a_gpu_choice_turns_the_box_off_and_says_why(qtbot):
 
 
 def test_auto_on_a_computer_without_a_gpu_is_the_cpu(qtbot):
-    form = TrainSettingsForm([("cpu", "CPU")], has_amx=True)
+    form = TrainSettingsForm([("cpu", "CPU")], cpu_problem=None)
     qtbot.addWidget(form)
     assert form.device_id() == "auto" and form.cpu_bf16.isEnabled()
 
 
 def test_a_cpu_without_amx_never_offers_it(qtbot):
-    form = TrainSettingsForm([("cpu", "CPU")], has_amx=False)
+    form = TrainSettingsForm([("cpu", "CPU")], cpu_problem=no_amx())
     qtbot.addWidget(form)
     for index in range(form.device.count()):
         form.device.setCurrentIndex(index)
@@ -58,7 +58,7 @@ def test_a_cpu_without_amx_never_offers_it(qtbot):
 
 
 def test_load_shows_the_setting_without_reporting_an_edit(qtbot):
-    form = TrainSettingsForm(GPU_HERE, has_amx=True)
+    form = TrainSettingsForm(GPU_HERE, cpu_problem=None)
     qtbot.addWidget(form)
     edits = []
     form.changed.connect(lambda field, value: edits.append((field, value)))

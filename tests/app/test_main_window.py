@@ -35,6 +35,7 @@ def test_sidebar_and_ctrl_number_switch_panels(qtbot, window):
     for i, name in enumerate(PIPELINE):
         qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + i), Qt.KeyboardModifier.ControlModifier)
         assert window.current_panel().name == name
+    window.save_settings()  # as closing the window does
     assert window.settings.value("window/panel") == "generate"
 
 

@@ -123,7 +123,7 @@ class TrainPanel(Panel):
         column = QVBoxLayout(side)
         column.setContentsMargins(0, 0, 6, 0)
         settings = QGroupBox(self.tr("Settings"))
-        self.settings = TrainSettingsForm(available_devices(), has_amx=cpu_bf16() is None)
+        self.settings = TrainSettingsForm(available_devices(), cpu_problem=cpu_bf16())
         self.settings.changed.connect(self._on_setting_changed)
         QVBoxLayout(settings).addWidget(self.settings)
         column.addWidget(settings)

@@ -19,30 +19,28 @@ def _spin(minimum: int, maximum: int, step: int = 1) -> QSpinBox:
     return box
 
 
-def why_no_cpu_bf16(device: str, has_amx: bool) -> str | None:
-    """Why bf16 on the CPU cannot be chosen for a run on ``device`` (auto already resolved), or None when it can:
-    ("cpu", True) -> None; ("cuda:0", True) -> not the CPU; ("cpu", False) -> no AMX units."""
+def why_no_cpu_bf16(device: str, cpu_problem: str | None) -> str | None:
+    """Why bf16 on the CPU cannot be chosen for a run on ``device`` (auto already resolved), or None when it can.
+    ``cpu_problem`` is ``device.cpu_bf16()``, why this CPU would not gain (None: it has AMX): ("cpu", None) ->
+    None; ("cuda:0", None) -> not the CPU; ("cpu", "This CPU has no AMX...") -> that reason."""
     if device != "cpu":
         return QCoreApplication.translate("TrainSettingsForm", "Only for training on the CPU: choose the CPU as the "
                                           "device. A CUDA GPU already trains in bf16 where it supports it.")
-    if not has_amx:
-        return QCoreApplication.translate("TrainSettingsForm", "This CPU has no AMX matrix units: bf16 would be "
-                                          "slower than float32 here, so training stays in float32.")
-    return None
+    return cpu_problem
 
 
 class TrainSettingsForm(QWidget):
     """A form over a TrainConfig: ``load(cfg)`` shows it, ``changed(field, value)`` reports an edit.
 
-    ``devices`` are ``device.available_devices()``; ``has_amx`` is whether this CPU has AMX matrix units
-    (``device.cpu_bf16() is None``), where bf16 matrix products are faster than float32."""
+    ``devices`` are ``device.available_devices()``; ``cpu_problem`` is ``device.cpu_bf16()``: None where this CPU
+    has AMX matrix units (bf16 matrix products faster than float32), else why not."""
 
     changed = Signal(str, object)
 
-    def __init__(self, devices: list[tuple[str, str]], has_amx: bool, parent=None):
+    def __init__(self, devices: list[tuple[str, str]], cpu_problem: str | None, parent=None):
         super().__init__(parent)
         self._auto = auto_device([device_id for device_id, _name in devices])
-        self._has_amx = has_amx
+        self._cpu_problem = cpu_problem
         self.device = QComboBox()
         self.device.addItem(self.tr("Auto (best available)"), "auto")
         for device_id, name in devices:
@@ -115,6 +113,6 @@ class TrainSettingsForm(QWidget):
         """The bf16 box can be ticked for a run on a CPU with AMX; elsewhere it is off, and its tooltip says why.
         (It keeps its tick: the setting applies again when the CPU is chosen again.)"""
         device = self._auto if self.device_id() == "auto" else self.device_id()
-        why_not = why_no_cpu_bf16(device, self._has_amx)
+        why_not = why_no_cpu_bf16(device, self._cpu_problem)
         self.cpu_bf16.setEnabled(why_not is None)
         self.cpu_bf16.setToolTip(why_not or self._bf16_tip)

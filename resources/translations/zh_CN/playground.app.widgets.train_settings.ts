@@ -8,10 +8,6 @@
         <translation>只用于在 CPU 上训练：请把设备选为 CPU。CUDA GPU 只要支持 bf16，本来就用 bf16 训练。</translation>
     </message>
     <message>
-        <source>This CPU has no AMX matrix units: bf16 would be slower than float32 here, so training stays in float32.</source>
-        <translation>这台 CPU 没有 AMX 矩阵单元：在这里 bf16 会比 float32 慢，所以训练仍用 float32。</translation>
-    </message>
-    <message>
         <source>Auto (best available)</source>
         <translation>自动（最好的可用设备）</translation>
     </message>
