@@ -218,3 +218,30 @@ def test_start_is_off_for_a_gpt2_folder_and_its_tooltip_says_why(qtbot, language
     window.workspace.replace_core(tiny_workspace("grammar").core)  # a model of its own: Start and its usual tip
     assert train.start_action.isEnabled() and train.start_button.isEnabled() and train.settings.isEnabled()
     assert train.start_action.toolTip() == train.start_button.toolTip() == usual_tip
+
+
+def test_tokenize_offers_no_training_on_a_gpt2_folder_and_says_whose_tokenizer_it_shows(qtbot, language, window,
+                                                                                        gpt2_folder):
+    """Its Train buttons were on: pressing one put up "Training failed", at once covered by "In use for training"."""
+    from tests.app.workspaces import tiny_workspace
+
+    open_folder(qtbot, window, gpt2_folder)
+    window.show_panel("tokenize")
+    tokenize = window.panel("tokenize")
+    size = window.workspace.core.recipe.task.tokenizer.vocab_size
+    says = {"en": ("pretrained model from", "open a text file"), "zh": ("预训练模型", "打开一个文本文件")}[language]
+    for column in tokenize.columns():
+        tip = column.train_button.toolTip()
+        assert not column.train_button.isEnabled() and str(gpt2_folder) in tip and all(w in tip for w in says), tip
+        column.train()  # as a press would: refused in the worker, and that is what stays on show
+        qtbot.waitUntil(lambda c=column: not c.is_training(), timeout=TIMEOUT)
+        assert str(gpt2_folder) in column.state_label.text()
+    tokenize.left.refresh()
+    assert tokenize.left.state_label.text() == {
+        "en": f"The model folder's own tokenizer · {size} tokens in the vocabulary",
+        "zh": f"模型文件夹自带的分词器 · 词表中有 {size} 个词元"}[language]
+
+    window.workspace.replace_core(tiny_workspace("grammar").core)  # data of its own: a tokenizer can be trained
+    for column in tokenize.columns():
+        assert column.train_button.isEnabled() and "pretrained" not in column.train_button.toolTip()
+    assert tokenize.left.state_label.text().startswith({"en": "In use for training", "zh": "正用于训练"}[language])

@@ -250,10 +250,13 @@ def test_embedding_map_and_errors(qtbot, make_panel):
     panel.step(1)
     assert panel.current_record().group == "embedding" and panel.detail.tabs.isTabVisible(3)
     assert panel.inspection.embedding_2d.shape == (ws.core.recipe.model.vocab_size, 2)
-    panel.text.setText("x" * 500)  # longer than the context
+    shown = panel.inspection
+    panel.text.setText("x" * 500)  # longer than the context: said at once, as what to do, and nothing is traced
     panel.trace_button.click()
-    qtbot.waitUntil(lambda: not panel.is_tracing(), timeout=TIMEOUT)
-    assert "context" in panel.banner.text()
+    assert not panel.is_tracing() and panel.inspection is shown
+    context = ws.core.model.cfg.block_size
+    assert panel.banner.text() == (f"input of 500 tokens is longer than the context length {context}: shorten it "
+                                   f"to {context} tokens or fewer")
 
 
 def test_logits_highlight_the_last_position_of_a_decoder(qtbot, make_panel):

@@ -238,6 +238,48 @@ def test_tokenize_fits_every_tokenizer_kind_on_english_chinese_and_emoji(qtbot, 
     assert not found, "\n".join(found)
 
 
+@pytest.fixture(params=["en", "zh"])
+def ui_language(request):
+    if request.param == "zh":
+        request.getfixturevalue("chinese_ui")
+    return request.param
+
+
+def mixed_text(n_words: int = 3000) -> str:
+    """Many distinct English-like words and Chinese characters, so every kind learns a vocabulary past 1,000."""
+    import random
+
+    rng = random.Random(0)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9))) for _ in range(1500)]
+    hanzi = [chr(0x4E00 + rng.randrange(1200)) for _ in range(n_words)]
+    return "\n".join(" ".join(rng.choice(words) for _ in range(8)) + " " + "".join(hanzi[i:i + 12]) + "。🙂"
+                     for i in range(0, n_words, 12)) + "\n"
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe", "wordpiece", "unigram", "word"])
+def test_the_data_panel_names_each_tokenizer_kind_in_full_at_the_minimum_size(qtbot, ui_language, make_window,
+                                                                              tmp_path, kind):
+    """"bpe, 1,000 tokens" was cut to "bpe, 1,000 token" at 900×600 in the statistics of a text file."""
+    path = tmp_path / "mixed.txt"
+    path.write_text(mixed_text(), encoding="utf-8")
+    window = make_window("grammar")
+    data = window.panel("data")
+    data.open_text_file(str(path), ask=False)
+    qtbot.waitUntil(lambda: not data.is_busy() and data.info is not None and bool(data.info["text_file"]),
+                    timeout=TIMEOUT)
+    recipe = window.workspace.core.recipe_with_tokenizer(kind, None if kind == "char" else 1200)  # Use for training
+    window.workspace.set_recipe(recipe)
+    qtbot.waitUntil(lambda: not data.is_busy() and data.info["tokenizer"] == kind, timeout=TIMEOUT)
+    assert recipe.task.tokenizer.vocab_size >= 1000
+    window.resize(window.minimumSize())
+    window.show_panel("data")
+    qtbot.wait(30)
+    found = clipped_texts(window)
+    shoot(window, f"data-{kind}-{ui_language}-minimum")
+    assert kind in data.stat_values["tokenizer"].text()
+    assert not found, "\n".join(map(str, found))
+
+
 def test_train_fits_while_running_and_paused(qtbot, make_window):
     """The status line at its widest: speed, elapsed and remaining time filled, then "Paused" and "Resume"."""
     window = make_window("grammar")

@@ -11,10 +11,12 @@ from safetensors.torch import load_file, save_file
 
 from playground.core.checkpoint import fill_model, weights_of
 from playground.core.errors import CheckpointError
-from playground.core.inspect import (anti_diagonal_fraction, attention_names, attention_row, clear_head_masks,
+from playground.core.inspect import (anti_diagonal_fraction, attention_names, attention_row, check_context,
+                                     clear_head_masks,
                                      cross_attention_alignment, embedding_pca, inspect, inspect_inputs,
                                      monotone_fraction, set_head_masks, snapshot, softmax_at)
 from playground.core.model import ModelConfig, build_model
+from playground.core.errors import ConfigError
 from playground.core.recipes import recipe_for_dataset
 from playground.core.trace import trace
 
@@ -28,6 +30,19 @@ def _model(arch="decoder", seed=0):
     for p in model.parameters():  # larger than the init, so heads make a visible difference
         torch.nn.init.normal_(p, 0.0, 0.3)
     return model.eval()
+
+
+def test_an_input_past_the_context_is_refused_before_any_work_saying_what_to_do():
+    check_context(_model(), [1] * 16)  # exactly the context fits
+    with pytest.raises(ConfigError, match="input of 17 tokens is longer than the context length 16: shorten it to 16"):
+        check_context(_model(), [1] * 17)
+    encoder_decoder = _model("encoder-decoder")
+    check_context(encoder_decoder, [1] * 4, [2] * 16)
+    with pytest.raises(ConfigError, match="input of 20 tokens"):
+        check_context(encoder_decoder, [1] * 4, [2] * 20)  # the source has the same context
+    lstm = build_model(ModelConfig(family="lstm", vocab_size=11, n_layer=1, d_model=8, lstm_hidden=8, block_size=16))
+    check_context(lstm, [1] * 40)  # a recurrent model reads any length
+    trace(lstm, [1] * 40)
 
 
 REVERSAL_STEPS = 600  # measured: 98 % anti-diagonal at 600 steps, 79 % at 450 (its own shorter schedule)

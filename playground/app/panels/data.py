@@ -165,8 +165,9 @@ class DataPanel(Panel):
             bold.setBold(True)
             value.setFont(bold)
             row, col = divmod(i, 4)
-            grid.addWidget(name, 2 * row, col)
-            grid.addWidget(value, 2 * row + 1, col)
+            span = 4 - col if i == len(labels) - 1 else 1  # the last, "wordpiece, 30,000 tokens", takes the row's rest
+            grid.addWidget(name, 2 * row, col, 1, span)
+            grid.addWidget(value, 2 * row + 1, col, 1, span)
             self.stat_values[key], self.stat_names[key] = value, name
         self.stat_names["n_words"].setWordWrap(True)  # "Words (CJK: one per character)" fits a narrow column
         return box

@@ -46,6 +46,7 @@ class TokenizerColumn(QWidget):
         self.tokenizer = None
         self.recipe = None  # the recipe trained here, ready for "Use for training"
         self._job = None
+        self._failed = False  # the last training failed: its message stays until the next action
         self._vocabulary_shown = None  # (tokenizer, kind) the Vocabulary and Merges tabs show
         self._build(caption, kind)
 
@@ -150,6 +151,7 @@ class TokenizerColumn(QWidget):
             self.state_label.setText(self._missing_text())
             return
         kind, size = self.kind(), self.vocab_size()
+        self._failed = False
         job = Job(partial(core.recipe_with_tokenizer, kind, size))
         job.result.connect(partial(self._on_trained, job))
         job.error.connect(partial(self._on_failed, job))
@@ -172,15 +174,14 @@ class TokenizerColumn(QWidget):
 
     def _on_failed(self, job, message: str, details: str) -> None:
         if job is self._job:
+            self._failed = True
             self.state_label.setText(self.tr("Training failed: {message}").format(message=message))
 
     def _on_job_finished(self, job) -> None:
         if job is self._job:
             self._job = None
             self.progress.hide()
-            self.train_button.setEnabled(True)
-            if self.tokenizer is not None:  # a failure keeps its message instead
-                self.state_label.setText(self._state_text())
+            self.refresh_state(keep_message=self._failed)  # a failure keeps its message until the next action
 
     def use_for_training(self) -> None:
         if self.recipe is None or self.workspace.training_active:
@@ -206,15 +207,23 @@ class TokenizerColumn(QWidget):
         self.show_tokens(self.panel.text())
         self.show_vocabulary()
 
-    def refresh_state(self) -> None:
-        """The buttons and the state line: all a change of the training state touches (the tokens stay)."""
+    def refresh_state(self, keep_message: bool = False) -> None:
+        """The buttons and the state line: all a change of the training state touches (the tokens stay).
+        A pretrained model's folder has no corpus to train on: the button says so instead."""
         training = self.workspace.training_active
         self.use_button.setEnabled(self.recipe is not None and not self.in_use() and not training)
-        missing = self._missing_text()
-        self.train_button.setToolTip(missing or self.tr("Train a tokenizer of this kind on the data in use"))
+        why_not = self._why_not_train()
+        self.train_button.setToolTip(why_not or self.tr("Train a tokenizer of this kind on the data in use"))
         if self._job is None:
-            self.train_button.setEnabled(self.workspace.core.recipe is not None and not missing)
-            self.state_label.setText(self._state_text())
+            self.train_button.setEnabled(self.can_train())
+            if not keep_message:
+                self.state_label.setText(self._state_text())
+
+    def _why_not_train(self) -> str | None:
+        return self._missing_text() or self.workspace.core.pretrained_refusal()
+
+    def can_train(self) -> bool:
+        return self.workspace.core.recipe is not None and not self._why_not_train()
 
     def _missing_text(self) -> str:
         """Why no tokenizer can be trained now (the text file is gone), or ""."""
@@ -228,6 +237,8 @@ class TokenizerColumn(QWidget):
             return self.tr("Not trained yet: press “Train on the corpus” to build a {kind} tokenizer.").format(
                 kind=self.kind())
         size = format_count(self.tokenizer.vocab_size)
+        if self.in_use() and self.workspace.core.pretrained:
+            return self.tr("The model folder's own tokenizer · {n} tokens in the vocabulary").format(n=size)
         if self.in_use():
             text = self.tr("In use for training · {n} tokens in the vocabulary").format(n=size)
         else:
@@ -328,7 +339,7 @@ class TokenizePanel(Panel):
         """The text file may have come back (or gone) while another panel was shown."""
         super().showEvent(event)
         for column in self.columns():
-            if column.train_button.isEnabled() == bool(self.workspace.core.missing_text_file()):
+            if not column.is_training() and column.train_button.isEnabled() != column.can_train():
                 column.refresh()
 
     @told_in_turns

@@ -99,6 +99,10 @@
         <translation>尚未训练：点击“在语料上训练”来构建 {kind} 分词器。</translation>
     </message>
     <message>
+        <source>The model folder&apos;s own tokenizer · {n} tokens in the vocabulary</source>
+        <translation>模型文件夹自带的分词器 · 词表中有 {n} 个词元</translation>
+    </message>
+    <message>
         <source>In use for training · {n} tokens in the vocabulary</source>
         <translation>正用于训练 · 词表中有 {n} 个词元</translation>
     </message>
