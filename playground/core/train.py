@@ -382,7 +382,7 @@ class Trainer:
                    for _ in range(cfg.grad_accum)]
         # each micro-batch's mean loss weighs by its share of the target tokens, so that k micro-batches
         # of n make the step of one batch of k·n even when padding leaves them different counts
-        per_row = [(batch["targets"] != IGNORE).flatten(1).sum(1).tolist() for batch in batches]
+        per_row = [(batch["targets"] != IGNORE).reshape(len(batch["targets"]), -1).sum(1).tolist() for batch in batches]
         counted = [sum(rows) for rows in per_row]
         everyone = self._count_all(sum(counted))  # the target tokens of the whole step, on all ranks
         # under torchrun, DistributedDataParallel averages the ranks' gradients in the last micro-batch's backward
