@@ -57,13 +57,6 @@ def split_rows(batch: dict, parts: int) -> list[dict]:
     return [{k: v[i] for k, v in pieces.items()} for i in range(parts)]
 
 
-def split_list(items: list, parts: int) -> list[list]:
-    """``items`` cut as ``split_rows`` cuts a batch's rows: [1, 2, 3, 4, 5], 2 -> [[1, 2, 3], [4, 5]]."""
-    size, extra = divmod(len(items), parts)  # as tensor_split: the first ``extra`` parts hold one more
-    bounds = [i * size + min(i, extra) for i in range(parts + 1)]
-    return [items[a:b] for a, b in zip(bounds, bounds[1:])]
-
-
 class BatchThreads:
     """``count`` worker threads, each with one intra-op torch thread; ``map`` runs one call on each.
 

@@ -382,13 +382,12 @@ class Trainer:
                    for _ in range(cfg.grad_accum)]
         # each micro-batch's mean loss weighs by its share of the target tokens, so that k micro-batches
         # of n make the step of one batch of k·n even when padding leaves them different counts
-        per_row = [(batch["targets"] != IGNORE).reshape(len(batch["targets"]), -1).sum(1).tolist() for batch in batches]
-        counted = [sum(rows) for rows in per_row]
+        counted = [(batch["targets"] != IGNORE).sum().item() for batch in batches]
         everyone = self._count_all(sum(counted))  # the target tokens of the whole step, on all ranks
         # under torchrun, DistributedDataParallel averages the ranks' gradients in the last micro-batch's backward
         # (the earlier ones accumulate locally, in no_sync); scaled by N, the average is the token-weighted sum
         if self.batch_threads is not None:
-            return self._threaded_forward_backward(batches, per_row, everyone, autocast)
+            return self._threaded_forward_backward(batches, everyone, autocast)
         scale, last = self.processes.grad_scale(), len(batches) - 1
         for i, (batch, n) in enumerate(zip(batches, counted)):
             share = n / everyone
@@ -403,16 +402,14 @@ class Trainer:
             tokens *= self.processes.world_size
         return total, tokens
 
-    def _threaded_forward_backward(self, batches: list[dict], per_row: list[list[int]], everyone: float,
-                                   autocast) -> tuple[float, int]:
-        """As ``_forward_backward``, each micro-batch's rows split over the batch threads (``per_row``: each
-        row's target tokens). The first slice's backward accumulates into the gradients in its own thread; the
-        others' gradients are added after it, in slice order, so the sum does not depend on which thread finished
-        first."""
+    def _threaded_forward_backward(self, batches: list[dict], everyone: float, autocast) -> tuple[float, int]:
+        """As ``_forward_backward``, each micro-batch's rows split over the batch threads. The first slice's
+        backward accumulates into the gradients in its own thread; the others' gradients are added after it, in
+        slice order, so the sum does not depend on which thread finished first."""
         total, tokens, params = 0.0, 0, self.optimizer.params
-        for batch, counts in zip(batches, per_row):
+        for batch in batches:
             slices = batch_threads.split_rows(batch, self.batch_threads.count)
-            shares = [sum(part) / everyone for part in batch_threads.split_list(counts, self.batch_threads.count)]
+            shares = [(rows["targets"] != IGNORE).sum().item() / everyone for rows in slices]
             kept = [(rows, share) for rows, share in zip(slices, shares) if share > 0]  # no targets: no loss (NaN)
             results = self.batch_threads.map(self._slice_gradients,
                                              [(rows, share, autocast, i == 0) for i, (rows, share) in enumerate(kept)])
