@@ -25,7 +25,7 @@ from .errors import ConfigError
 from .i18n import _
 from .optim import FlatAdamW
 from .tasks import IGNORE, PairTask
-from .trace import Trace, _check_inputs, _record_forward, _Recorder
+from .trace import Trace, _record_forward, _Recorder, check_inputs
 from .train import TrainConfig, lr_at
 
 
@@ -153,7 +153,7 @@ def backward_trace(model, ids: list[int], src_ids: list[int] | None = None, targ
     when fresh) picks the learning rate, ``lr_at(step, train_cfg)``. In float32, without the
     trainer's bf16 autocast on CUDA.
     """
-    _check_inputs(model.cfg, ids, src_ids, 1, 1.0)
+    check_inputs(model.cfg, ids, src_ids, 1, 1.0)
     targets = _checked_targets(targets if targets is not None else list(ids[1:]) + [IGNORE], ids)
     cfg = train_cfg or TrainConfig()
     work = copy.deepcopy(model).eval()  # eval: dropout off, so the step is the same every time

@@ -31,14 +31,6 @@ def inspect_inputs(task, text: str, target_prefix: str = "") -> tuple[list[int],
     return tok.encode_ids(text or "\n"), None
 
 
-def check_context(model, ids: list[int], src_ids: list[int] | None = None) -> None:
-    """A ConfigError saying what to do, before any work, when a Transformer's input or source is longer than its
-    context (an LSTM reads any length)."""
-    if isinstance(model, Transformer):
-        for n in (len(ids), len(src_ids or ())):
-            model.check_length(n)
-
-
 def next_text(tokenizer, ids: list[int], continuation: list[int], typed: str) -> tuple[str, int]:
     """(text, tokens used): what the next token of ``continuation`` adds to ``typed``, whose ids are ``ids``.
 

@@ -115,6 +115,13 @@ class ModelConfig:
         return cls(**d)
 
 
+def check_length(cfg: ModelConfig, n: int) -> None:
+    """A ConfigError that says what to do when ``n`` tokens are more than a Transformer reads at once."""
+    if n > cfg.block_size:
+        raise ConfigError(_("input of {n} tokens is longer than the context length {b}: shorten it to {b} tokens "
+                            "or fewer").format(n=n, b=cfg.block_size))
+
+
 def sinusoid_table(n_pos: int, dim: int) -> torch.Tensor:
     """PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(...); shape (n_pos, dim)."""
     pos = torch.arange(n_pos, dtype=torch.float32).unsqueeze(1)
@@ -381,15 +388,9 @@ class Transformer(Recorded):
         """Token embeddings are scaled by √d with fixed sinusoids (as in the 2017 paper)."""
         return math.sqrt(self.cfg.d_model) if self.cfg.position == "sinusoidal" else 1.0
 
-    def check_length(self, n: int) -> None:
-        """A ConfigError that says what to do when ``n`` tokens are more than the model reads at once."""
-        if n > self.cfg.block_size:
-            raise ConfigError(_("input of {n} tokens is longer than the context length {b}: shorten it to {b} tokens "
-                                "or fewer").format(n=n, b=self.cfg.block_size))
-
     def positions(self, T: int, start: int = 0) -> torch.Tensor | None:
         """Positional encoding added to the embeddings, (T, d); None for RoPE (applied in attention)."""
-        self.check_length(start + T)
+        check_length(self.cfg, start + T)
         if self.cfg.position == "learned":
             return self.pos_emb.weight[start:start + T]
         if self.cfg.position == "sinusoidal":

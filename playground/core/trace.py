@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from .errors import ConfigError
 from .i18n import _
 from .lstm import LSTMLayer
-from .model import Attention, Block, Transformer, evaluating
+from .model import Attention, Block, Transformer, check_length, evaluating
 
 HEADS = ("head", "position", "dim")
 STREAM = ("position", "dim")
@@ -354,12 +354,14 @@ def trace(model: Transformer, ids: list[int], src_ids: list[int] | None = None,
     is attached to this model while it runs: trace a snapshot (``inspect.snapshot``) of a model
     that another thread is training.
     """
-    _check_inputs(model.cfg, ids, src_ids, top_k, temperature)
+    check_inputs(model.cfg, ids, src_ids, top_k, temperature)
     with evaluating(model), torch.no_grad():
         return _record_forward(model, ids, src_ids, top_k, temperature)
 
 
-def _check_inputs(cfg, ids, src_ids, top_k, temperature) -> None:
+def check_inputs(cfg, ids, src_ids=None, top_k: int = 10, temperature: float = 1.0) -> None:
+    """A ConfigError saying what to do, before any work, for an input the model cannot trace (the Inspect panel
+    asks before it starts a worker). An LSTM reads any length; a Transformer's input and source fit its context."""
     encoder_decoder = cfg.architecture == "encoder-decoder"
     checks = [
         (len(ids) > 0, _("there is nothing to trace: the input has no tokens")),
@@ -374,6 +376,9 @@ def _check_inputs(cfg, ids, src_ids, top_k, temperature) -> None:
     for ok, message in checks:
         if not ok:
             raise ConfigError(message)
+    if cfg.family != "lstm":
+        for n in (len(ids), len(src_ids or ())):
+            check_length(cfg, n)
 
 
 def _record_forward(model: Transformer, ids, src_ids, top_k, temperature, rec=None, targets=None) -> Trace:

@@ -11,14 +11,13 @@ from safetensors.torch import load_file, save_file
 
 from playground.core.checkpoint import fill_model, weights_of
 from playground.core.errors import CheckpointError
-from playground.core.inspect import (anti_diagonal_fraction, attention_names, attention_row, check_context,
-                                     clear_head_masks,
+from playground.core.inspect import (anti_diagonal_fraction, attention_names, attention_row, clear_head_masks,
                                      cross_attention_alignment, embedding_pca, inspect, inspect_inputs,
                                      monotone_fraction, set_head_masks, snapshot, softmax_at)
 from playground.core.model import ModelConfig, build_model
 from playground.core.errors import ConfigError
 from playground.core.recipes import recipe_for_dataset
-from playground.core.trace import trace
+from playground.core.trace import check_inputs, trace
 
 TINY = dict(n_layer=1, n_head=2, d_model=16, d_ff=32, dropout=0.0)
 
@@ -33,15 +32,15 @@ def _model(arch="decoder", seed=0):
 
 
 def test_an_input_past_the_context_is_refused_before_any_work_saying_what_to_do():
-    check_context(_model(), [1] * 16)  # exactly the context fits
+    check_inputs(_model().cfg, [1] * 16)  # exactly the context fits
     with pytest.raises(ConfigError, match="input of 17 tokens is longer than the context length 16: shorten it to 16"):
-        check_context(_model(), [1] * 17)
+        check_inputs(_model().cfg, [1] * 17)
     encoder_decoder = _model("encoder-decoder")
-    check_context(encoder_decoder, [1] * 4, [2] * 16)
+    check_inputs(encoder_decoder.cfg, [1] * 4, [2] * 16)
     with pytest.raises(ConfigError, match="input of 20 tokens"):
-        check_context(encoder_decoder, [1] * 4, [2] * 20)  # the source has the same context
+        check_inputs(encoder_decoder.cfg, [1] * 4, [2] * 20)  # the source has the same context
     lstm = build_model(ModelConfig(family="lstm", vocab_size=11, n_layer=1, d_model=8, lstm_hidden=8, block_size=16))
-    check_context(lstm, [1] * 40)  # a recurrent model reads any length
+    check_inputs(lstm.cfg, [1] * 40)  # a recurrent model reads any length
     trace(lstm, [1] * 40)
 
 

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, 
                                QPushButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from ...core.errors import PlaygroundError
-from ...core.inspect import check_context, inspect, inspect_inputs, next_text, token_counts
+from ...core.inspect import inspect, inspect_inputs, next_text, token_counts
 from ...core.lens import logit_lens
 from ...core.snapshots import replay_inspection
 from ...core.tasks import PairTask
-from ...core.trace import group_title
+from ...core.trace import check_inputs, group_title
 from ..numbers import format_count, format_percent
 from ..panel_turns import told_in_turns
 from ..presentation import mark_advanced
@@ -294,7 +294,7 @@ class InspectPanel(BackwardMode, Panel):
                 core.recipe.task.check_source(self.text.text())  # a built-in task says what it takes
             ids, src_ids = self.model_inputs()
             model = core.ensure_model()
-            check_context(model, ids, src_ids)  # said at once, as a warning: no trace fails in a worker
+            check_inputs(model.cfg, ids, src_ids)  # said at once, as a warning: no trace fails in a worker
         except PlaygroundError as e:
             self.banner.show_message(str(e), "warning")
             return
