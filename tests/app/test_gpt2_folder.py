@@ -233,6 +233,8 @@ def test_tokenize_offers_no_training_on_a_gpt2_folder_and_says_whose_tokenizer_i
     for column in tokenize.columns():
         tip = column.train_button.toolTip()
         assert not column.train_button.isEnabled() and str(gpt2_folder) in tip and all(w in tip for w in says), tip
+        for box in (column.kind_box, column.vocab_box):  # choosing a kind or size that cannot be trained: off too
+            assert not box.isEnabled() and box.toolTip() == tip
         column.train()  # as a press would: refused in the worker, and that is what stays on show
         qtbot.waitUntil(lambda c=column: not c.is_training(), timeout=TIMEOUT)
         assert str(gpt2_folder) in column.state_label.text()
@@ -244,4 +246,6 @@ def test_tokenize_offers_no_training_on_a_gpt2_folder_and_says_whose_tokenizer_i
     window.workspace.replace_core(tiny_workspace("grammar").core)  # data of its own: a tokenizer can be trained
     for column in tokenize.columns():
         assert column.train_button.isEnabled() and "pretrained" not in column.train_button.toolTip()
+        assert column.kind_box.isEnabled() and column.vocab_box.isEnabled() == (column.kind() != "char")
+        assert str(gpt2_folder) not in column.kind_box.toolTip() + column.vocab_box.toolTip()
     assert tokenize.left.state_label.text().startswith({"en": "In use for training", "zh": "正用于训练"}[language])

@@ -255,7 +255,7 @@ def test_embedding_map_and_errors(qtbot, make_panel):
     panel.trace_button.click()
     assert not panel.is_tracing() and panel.inspection is shown
     context = ws.core.model.cfg.block_size
-    assert panel.banner.text() == (f"input of 500 tokens is longer than the context length {context}: shorten it "
+    assert panel.banner.text() == (f"Input of 500 tokens is longer than the context length {context}: shorten it "
                                    f"to {context} tokens or fewer")
 
 

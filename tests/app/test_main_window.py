@@ -182,7 +182,7 @@ def test_worker_exception_is_shown_in_the_window(qtbot, window):
     job.error.connect(panel.report_error)
     with qtbot.waitSignal(window.workspace.error, timeout=10_000):
         panel.run_job(job)
-    assert "division by zero" in window.banner.text() and window.banner.level == "error"
+    assert "Division by zero" in window.banner.text() and window.banner.level == "error"  # a sentence alone
 
 
 def test_exception_in_a_slot_becomes_a_message(window, monkeypatch, capsys):

@@ -33,15 +33,31 @@ def stop_run(qtbot, train_panel, ws):
 def test_a_topic_message_goes_only_when_its_own_state_ends(qtbot):
     banner = Banner()
     qtbot.addWidget(banner)
-    banner.show_message("training is running", "warning", "training")
+    banner.show_message("Training is running", "warning", "training")
     banner.clear_topic("data")
-    assert banner.text() == "training is running"
+    assert banner.text() == "Training is running"
     banner.clear_topic("training")
     assert banner.isHidden() and banner.text() == ""
-    banner.show_message("the disk is full", "error")  # an event: no state ends it
+    banner.show_message("The disk is full", "error")  # an event: no state ends it
     banner.clear_topic("training")
     banner.clear_topic("")
-    assert banner.text() == "the disk is full"
+    assert banner.text() == "The disk is full"
+
+
+def test_a_core_message_shown_alone_starts_with_a_capital_and_a_name_keeps_its_case(qtbot):
+    """The core words its messages to be composed ("Tracing failed: input of…"); alone in a banner, a first plain
+    word is capitalised, but a file name, option or identifier is not, nor a message in Chinese."""
+    banner = Banner()
+    qtbot.addWidget(banner)
+    for shown, seen in [("input of 58 tokens is longer", "Input of 58 tokens is longer"),
+                        ("cannot read a.txt (gone)", "Cannot read a.txt (gone)"),
+                        ("missing: vocab.json", "Missing: vocab.json"), ("dim", "Dim"),
+                        ("config.json has no n_embd", "config.json has no n_embd"),
+                        ("max_new_tokens must be at least 1", "max_new_tokens must be at least 1"),
+                        ("bf16 needs AMX", "bf16 needs AMX"), ("/tmp/x is gone", "/tmp/x is gone"),
+                        ("输入有 58 个词元", "输入有 58 个词元"), ("", "")]:
+        banner.show_message(shown, "warning")
+        assert banner.text() == seen
 
 
 def test_training_is_running_goes_away_when_training_stops(qtbot, window, tmp_path):

@@ -63,7 +63,7 @@ class TokenizerColumn(QWidget):
         self.vocab_box = QSpinBox()
         self.vocab_box.setRange(0, 100_000)
         self.vocab_box.setSingleStep(100)
-        self.vocab_box.setToolTip(self.tr("Vocabulary size: how many tokens the tokenizer may learn"))
+        self.vocab_tip = self.tr("Vocabulary size: how many tokens the tokenizer may learn")
         self.train_button = QPushButton(self.tr("Train on the corpus"))
         self.use_button = QPushButton(self.tr("Use for training"))
         self.use_button.setToolTip(self.tr("Train the model with this tokenizer (the model is rebuilt for its "
@@ -214,6 +214,11 @@ class TokenizerColumn(QWidget):
         self.use_button.setEnabled(self.recipe is not None and not self.in_use() and not training)
         why_not = self._why_not_train()
         self.train_button.setToolTip(why_not or self.tr("Train a tokenizer of this kind on the data in use"))
+        refusal = self.workspace.core.pretrained_refusal()  # no kind or size to choose: nothing can be trained
+        self.kind_box.setEnabled(not refusal)
+        self.kind_box.setToolTip(refusal or "")
+        self.vocab_box.setEnabled(not refusal and self.kind() != "char")
+        self.vocab_box.setToolTip(refusal or self.vocab_tip)
         if self._job is None:
             self.train_button.setEnabled(self.can_train())
             if not keep_message:

@@ -1,10 +1,21 @@
 """Banner: a message strip above a panel's content for errors and warnings, readable in any theme."""
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton
 
 # Translucent tints over the window's own background, so light and dark themes both stay readable.
 LEVELS = {"error": (211, 47, 47), "warning": (237, 160, 0), "info": (25, 118, 210)}
+# A first word of lower-case letters alone: an ordinary word, not a file name, option or identifier (config.json,
+# max_new_tokens, bf16), which keeps its case.
+PLAIN_FIRST_WORD = re.compile(r"[a-z]+(?=[ ,:;]|$)")
+
+
+def as_sentence(text: str) -> str:
+    """A message with a capital first letter. The core's messages start in lower case, so that they read right
+    inside another ("Tracing failed: input of 58 tokens…"); a banner may show one alone."""
+    return text[0].upper() + text[1:] if PLAIN_FIRST_WORD.match(text) else text
 
 
 class Banner(QFrame):
@@ -38,7 +49,7 @@ class Banner(QFrame):
         self.setObjectName("banner")
         self.setStyleSheet(f"#banner {{ background: rgba({r}, {g}, {b}, 45); border: 1px solid rgb({r}, {g}, {b});"
                            " border-radius: 4px; }")
-        self.label.setText(text)
+        self.label.setText(as_sentence(text))
         self.show()
 
     def text(self) -> str:
