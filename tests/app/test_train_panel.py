@@ -541,3 +541,27 @@ def test_a_long_run_draws_about_two_points_a_pixel_and_keeps_the_envelope(qtbot)
     pixels = plot.loss_plot.vb.width()
     assert len(x) <= 2.5 * pixels, (len(x), pixels)
     assert y.min() == pytest.approx(losses.min()) and y.max() == pytest.approx(losses.max())
+
+
+def test_a_gradient_norm_spike_runs_off_the_top_instead_of_flattening_the_curve(qtbot):
+    """A norm of 50 in a run of ~0.5 (or a hostile 1e308 in a watched metrics.jsonl) used to set the axis' top:
+    the rest lay flat at zero and the ticks read "1e+280" beside "(x1e+27)". The axis now keeps the run's first,
+    larger norms on show and lets a spike run off the top; with no spike, the whole curve is shown."""
+    from playground.app.widgets.loss_plot import LossPlot
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(900, 500)
+    rng = np.random.default_rng(0)
+    norms = 0.5 + 5.5 * np.exp(-np.arange(600) / 40) + 0.1 * rng.random(600)  # 6.0 at the start, then ~0.55
+    for step, norm in enumerate(norms, 1):
+        plot.add_step(step, 2.0, 1e-3, float(norm))
+    plot.refresh()
+    assert plot.grad_view.viewRange()[1][1] >= norms.max()  # no spike: every point on show
+    for step, norm in ((601, 50.0), (602, 1e308), *((s, 0.55) for s in range(603, 700))):
+        plot.add_step(step, 2.0, 1e-3, norm)
+    plot.refresh()
+    lo, hi = plot.grad_view.viewRange()[1]
+    assert norms.max() <= hi < 50 and lo < 0.5  # the start still shown, the spikes above the top
+    axis = plot.rate_plot.getAxis("right")
+    assert axis.autoSIPrefixScale == 1.0 and "e+" not in axis.labelString()  # plain numbers on the ticks

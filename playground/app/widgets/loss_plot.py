@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from numpy.lib.stride_tricks import sliding_window_view
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QGraphicsItem
@@ -22,6 +23,11 @@ OVERLAY_COLORS = ["#8c564b", "#d62728", "#17becf", "#bcbd22", "#7f7f7f"]
 # Points drawn per pixel of the step axis, each pixel's lowest and highest ("peak" downsampling keeps the envelope).
 # pyqtgraph's default, 5, drew ~10,000 points at 10,000 steps: a redraw took 10.6 ms there, 4.2 ms at 1.
 SAMPLES_PER_PIXEL = 1.0
+# The gradient norm's axis leaves out spikes: points over SPIKE_FACTOR times the median of the SPIKE_WINDOW points
+# around them. A run's first norms (often 5-10x its usual one) fall smoothly and stay on show; a spike of 100x, or a
+# hostile 1e308 in a watched metrics.jsonl, runs off the top instead of flattening the rest of the curve to zero.
+SPIKE_FACTOR, SPIKE_WINDOW = 5.0, 9
+REFIT_GROWTH = 0.01  # the spikes are found again when the series has grown by this share (amortised O(1))
 
 
 class Series:
@@ -56,6 +62,16 @@ class Series:
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         return self.x[: self.n], self.y[: self.n]
+
+
+def spike_proof_top(values: np.ndarray) -> float:
+    """The largest of ``values`` that is not a spike (see ``SPIKE_FACTOR``); -inf for none."""
+    if not values.size:
+        return -math.inf
+    half = SPIKE_WINDOW // 2
+    around = np.median(sliding_window_view(np.pad(values, half, mode="edge"), SPIKE_WINDOW), axis=1)
+    with np.errstate(over="ignore"):  # a median near the float's largest, times the factor: inf, as meant
+        return float(values[values <= SPIKE_FACTOR * around].max())
 
 
 class Smoother:
@@ -140,6 +156,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._overlay_lo, self._overlay_hi, self._overlay_x = math.inf, -math.inf, -math.inf
         self._steps = (0.0, 1.0)  # the step axis shows at least this (a run's first and last step)
         self._log = False
+        self._grad_top = (0, -math.inf)  # (points, the gradient norm axis' top over them): see _grad_norm_top
         self._follow = True  # False once the user pans or zooms; the A button brings it back
         self._build_loss_plot()
         self._build_rate_plot()
@@ -261,7 +278,15 @@ class LossPlot(pg.GraphicsLayoutWidget):
         hi = max(self.train_raw.y_hi, self.val.y_hi, self._overlay_hi)
         fit_axis(self.loss_plot.vb, 1, lo, hi, log=self._log, force=force)
         fit_axis(self.rate_plot.vb, 1, 0.0, self.lr.y_hi, force=force)
-        fit_axis(self.grad_view, 1, 0.0, self.grad_norm.y_hi, force=force)
+        fit_axis(self.grad_view, 1, 0.0, self._grad_norm_top(), force=force)
+
+    def _grad_norm_top(self) -> float:
+        """``spike_proof_top`` of the gradient norms, found again only once they grew by ``REFIT_GROWTH``."""
+        n, (seen, top) = self.grad_norm.n, self._grad_top
+        if n < seen or n >= seen * (1 + REFIT_GROWTH) + 1:
+            top = spike_proof_top(self.grad_norm.data()[1])
+            self._grad_top = (n, top)
+        return top
 
     def set_step_range(self, first: int, last: int) -> None:
         """Show a run's whole extent on the step axis from its start: the axis then stays put."""
