@@ -240,6 +240,10 @@ def describe_start(trainer, name: str) -> None:
               "{k} tokenizer ({v} tokens), device {dev}").format(
             name=name, arch=architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model,
             c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
+    asked = trainer.task_spec.get("vocab_size")
+    if asked and tok.vocab_size > asked:  # WordPiece and Unigram hold every character, whatever the size asked
+        out(_("The {k} tokenizer has {v:,} tokens, more than the {a:,} asked for: every character of the training "
+              "text has a token of its own.").format(k=tok.kind, v=tok.vocab_size, a=asked))
     if trainer.step:
         out(_("Resuming at step {s} of {t}").format(s=trainer.step, t=trainer.cfg.max_steps))
     processes = trainer.processes

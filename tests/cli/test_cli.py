@@ -138,6 +138,23 @@ def test_train_on_a_text_file_with_the_default_run_folder(tmp_path, text_file, m
     assert out.startswith("the cat") and len(out.rstrip("\n")) > len("the cat")
 
 
+@pytest.mark.parametrize("kind", ["wordpiece", "unigram", "bpe", "word"])
+def test_a_vocabulary_grown_past_the_size_asked_says_why(tmp_path, capsys, kind):
+    """A Chinese text of about 300 different characters, vocabulary 100: WordPiece and Unigram hold every character, so
+    they come out larger than asked, and the start of the run says so; the other kinds keep to the size."""
+    hanzi = "".join(chr(0x4E00 + 37 * i) for i in range(300))
+    path = tmp_path / "zh.txt"
+    path.write_text("\n".join(hanzi[(7 * i) % 250:][:40] + "，你好。😀" for i in range(200)), encoding="utf-8")
+    minimum = {"bpe": 262, "word": 6}.get(kind, 100)
+    code, out, err = run(capsys, "train", "--text", path, "--tokenizer", kind, "--vocab-size", minimum, "--steps", 1,
+                         "--context", 16, *TINY, "--run-dir", tmp_path / "run")
+    assert code == 0, err
+    size = Tokenizer.load(tmp_path / "run" / "tokenizer.json").vocab_size
+    said = f"The {kind} tokenizer has {size:,} tokens, more than the {minimum} asked for: every character"
+    assert (said in out) == (kind in ("wordpiece", "unigram")), out
+    assert (size > minimum) == (kind in ("wordpiece", "unigram")), size
+
+
 def test_gutenberg_trains_on_the_book_alone(tmp_path, capsys):
     book = "the cat sat on the mat. 孙悟空说 👍\n" * 40
     path = tmp_path / "pg.txt"

@@ -1,6 +1,7 @@
 """Tokenizer wrapper: exact round trips, a hand-checkable BPE, offsets, files and errors."""
 
 import json
+import random
 
 import pytest
 from tokenizers import Tokenizer as HFTokenizer
@@ -222,9 +223,39 @@ def test_too_small_vocabulary_says_the_minimum(kind, size):
         Tokenizer.train(kind, CORPUS, vocab_size=size)
 
 
-def test_unigram_vocabulary_smaller_than_the_alphabet_is_a_clear_error():
-    with pytest.raises(PlaygroundError, match="larger vocabulary"):
-        Tokenizer.train("unigram", ["abcdefghijklmnopqrstuvwxyz"], vocab_size=10)
+def many_characters() -> list[str]:
+    """Lines of English-like words, Chinese and emoji (93 characters besides the space), varied enough that the
+    trainer finds more pieces than the vocabularies asked for here."""
+    rng = random.Random(0)
+    letters, hanzi, emoji = "abcdefghijklmnopqrstuvwxyz", "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰", "😀👍🏽🎉🚀"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(2, 7))) for _ in range(300)]
+    return [" ".join(rng.choice(words) for _ in range(12)) + " " + "".join(rng.choice(hanzi) for _ in range(20))
+            + rng.choice(emoji) + "。\n" for _ in range(200)]
+
+
+MANY_CHARACTERS = many_characters()
+
+
+def test_a_unigram_vocabulary_smaller_than_the_alphabet_grows_to_hold_it_as_wordpiece_does():
+    """Asked for 10, it was refused (after a training pass on a book: a minute on a long Chinese novel); now it holds
+    every character, the specials and one more, which is the least the trainer gives back as asked."""
+    characters = set("".join(MANY_CHARACTERS))
+    minimum = len(characters - {" "} | {"▁"}) + len(SPECIALS) + 1
+    grown = Tokenizer.train("unigram", MANY_CHARACTERS, vocab_size=10)
+    assert grown.vocab_size == minimum
+    for text in ("".join(MANY_CHARACTERS), "天地 jumps 😀"):
+        assert "<unk>" not in grown.encode(text).tokens and grown.decode(grown.encode_ids(text)) == text
+    assert Tokenizer.train("unigram", MANY_CHARACTERS, vocab_size=minimum + 7).vocab_size == minimum + 7
+
+
+def test_a_unigram_corpus_read_once_is_refused_with_the_least_size_that_trains_as_asked():
+    """Texts that can be read only once cannot be counted first: the trainer's refusal says the minimum."""
+    with pytest.raises(PlaygroundError, match="larger vocabulary: at least") as refused:
+        Tokenizer.train("unigram", iter(MANY_CHARACTERS), vocab_size=10)
+    minimum = int(str(refused.value).rsplit(" ", 1)[-1].rstrip(".").replace(",", ""))
+    assert Tokenizer.train("unigram", iter(MANY_CHARACTERS), vocab_size=minimum).vocab_size == minimum
+    with pytest.raises(PlaygroundError, match=f"at least {minimum}"):
+        Tokenizer.train("unigram", iter(MANY_CHARACTERS), vocab_size=minimum - 10)
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -250,7 +250,7 @@ class TokenizerColumn(QWidget):
             text = self.tr("Trained on the corpus · {n} tokens in the vocabulary").format(n=size)
         asked = self.vocab_size()
         if asked and self.tokenizer.kind == self.kind() and self.tokenizer.vocab_size > asked:
-            # WordPiece keeps every character of the corpus (Chinese: thousands), whatever the size asked
+            # WordPiece and Unigram keep every character of the corpus (Chinese: thousands), whatever the size asked
             text += " " + self.tr("(more than the {asked} asked for: every character of the corpus has a "
                                   "token of its own)").format(asked=format_count(asked))
         return text
