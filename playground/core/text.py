@@ -32,6 +32,24 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
 )
 # Unicode category Cc except tab, line feed, vertical tab, form feed and carriage return.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+CUT_END = "playground.cut-end"  # the decoding errors handler of UTF-8 files, registered below
+
+
+def _leave_out_a_cut_last_character(error: UnicodeError) -> tuple[str, int]:
+    """A UTF-8 file cut in the middle of its last character (by ``head -c``, or a download that stopped) was
+    refused as "cannot tell which text encoding"; that character's one to three bytes are left out, as a text
+    editor does. Any other byte that does not decode is still an error."""
+    if (isinstance(error, UnicodeDecodeError) and error.end == len(error.object)
+            and error.reason == "unexpected end of data"):
+        return "", error.end
+    raise error
+
+
+codecs.register_error(CUT_END, _leave_out_a_cut_last_character)
+
+
+def _errors(encoding: str) -> str:
+    return CUT_END if encoding.startswith("utf-8") else "strict"
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -48,7 +66,7 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
     data = _read_bytes(path)
     encoding = _sniff_encoding(path, data, complete=True)
     try:
-        text = data.decode(encoding)
+        text = data.decode(encoding, errors=_errors(encoding))
     except UnicodeDecodeError as error:
         raise TextFileError(_undecodable(path)) from error
     _check_is_text(path, text)
@@ -79,7 +97,7 @@ def _line_chunks(path: Path, encoding: str, chunk_chars: int) -> Iterator[str]:
     carry = ""
     try:
         # newline=None turns \r\n and \r into \n, also when a \r\n straddles two reads.
-        with path.open("r", encoding=encoding, newline=None) as stream:
+        with path.open("r", encoding=encoding, errors=_errors(encoding), newline=None) as stream:
             while block := stream.read(chunk_chars):
                 block = carry + block
                 cut = block.rfind("\n") + 1 or len(block)
@@ -130,7 +148,7 @@ def _sniff_encoding(path: Path, head: bytes, complete: bool) -> str:
     if b"\x00" in head:
         raise TextFileError(_binary(path))
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+        codecs.getincrementaldecoder("utf-8")(errors=CUT_END).decode(head, final=complete)
         return "utf-8"
     except UnicodeDecodeError:
         pass

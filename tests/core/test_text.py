@@ -133,6 +133,24 @@ def test_streaming_stops_at_bytes_that_do_not_decode(tmp_path):
         list(iter_text_chunks(path))
 
 
+@pytest.mark.parametrize("cut", [1, 2, 3])
+def test_a_utf8_file_cut_inside_its_last_character_is_read_without_that_character(tmp_path, cut):
+    """``head -c`` or a stopped download can end a file inside a character: it was refused as an encoding that
+    cannot be told. Read whole or streamed (at 2 MB, past the part that guesses the encoding), the cut
+    character's bytes are left out; a bad byte that is not at the end still stops the reading."""
+    line = "第{}行：中文和English 😀\n"
+    text = "".join(line.format(i) for i in range(80_000)) + "尾巴" + "😀"  # the last character has 4 bytes
+    data = text.encode("utf-8")[:-4 + cut]  # 1, 2 or 3 of its bytes kept
+    path = _write(tmp_path, "cut.txt", data)
+    assert read_text(path) == text[:-1]
+    assert "".join(iter_text_chunks(path, chunk_chars=100_000)) == text[:-1]
+    short = _write(tmp_path, "short.txt", "你好".encode("utf-8")[:-1])
+    assert read_text(short) == "你" == "".join(iter_text_chunks(short))
+    bad = _write(tmp_path, "bad.txt", data[:100] + b"\xff" + data[100:])
+    with pytest.raises(TextFileError, match="UTF-8"):
+        read_text(bad)
+
+
 @pytest.mark.parametrize("cleaning, before, after", [
     (Cleaning(nfkc=True), "ﬁne Ａ½", "fine A1⁄2"),
     (Cleaning(lowercase=True), "The ΟΔΟΣ", "the οδος"),
