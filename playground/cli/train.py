@@ -228,6 +228,7 @@ def write_run_files(trainer) -> None:
 
 def describe_start(trainer, name: str) -> None:
     from playground.core.model import count_parameters
+    from playground.core.tokenizer import DEFAULT_VOCAB_SIZE
 
     cfg, tok = trainer.model.cfg, trainer.task.tokenizer
     if cfg.family == "lstm":
@@ -240,7 +241,7 @@ def describe_start(trainer, name: str) -> None:
               "{k} tokenizer ({v} tokens), device {dev}").format(
             name=name, arch=architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model,
             c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
-    asked = trainer.task_spec.get("vocab_size")
+    asked = trainer.task_spec.get("vocab_size") or DEFAULT_VOCAB_SIZE.get(tok.kind)  # none given: the default
     if asked and tok.vocab_size > asked:  # WordPiece and Unigram hold every character, whatever the size asked
         out(_("The {k} tokenizer has {v:,} tokens, more than the {a:,} asked for: every character of the training "
               "text has a token of its own.").format(k=tok.kind, v=tok.vocab_size, a=asked))

@@ -315,6 +315,12 @@ def test_column_labels_level_when_they_fit_else_turned(qtbot):
     assert not view.column_labels_level()
     assert view.cell_rect().top() >= view.fontMetrics().horizontalAdvance("<bos>")
     view.grab()
+    # "悟空道" with "<unk>" among them: the labels that fit stay level (a Chinese character on its side is hard
+    # to read), "<unk>" alone is turned
+    view.set_matrix(np.zeros((2, 13)), ["a", "b"], ["悟", "空", "道", "<unk>", "来", "了"] * 2 + ["😀"])
+    assert not view.column_labels_level()
+    assert view.levelled_columns() == [True, True, True, False, True, True] * 2 + [True]
+    view.grab()
 
 
 def test_embedding_map_labels_the_input_not_the_heap_of_unused_rows(qtbot, make_panel):

@@ -153,6 +153,11 @@ def test_a_vocabulary_grown_past_the_size_asked_says_why(tmp_path, capsys, kind)
     said = f"The {kind} tokenizer has {size:,} tokens, more than the {minimum} asked for: every character"
     assert (said in out) == (kind in ("wordpiece", "unigram")), out
     assert (size > minimum) == (kind in ("wordpiece", "unigram")), size
+    if kind == "unigram":  # no size given: the default, 1,000, was asked for
+        path.write_text("".join(chr(0x4E00 + 3 * i) for i in range(1200)) * 3, encoding="utf-8")
+        code, out, err = run(capsys, "train", "--text", path, "--tokenizer", kind, "--steps", 1, "--context", 16,
+                             *TINY, "--run-dir", tmp_path / "default")
+        assert code == 0 and "tokens, more than the 1,000 asked for" in out, err
 
 
 def test_gutenberg_trains_on_the_book_alone(tmp_path, capsys):

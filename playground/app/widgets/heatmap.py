@@ -6,7 +6,7 @@
 
 The cells are one QImage scaled to the widget (fast for a 64 × 512 stage); labels are drawn
 only when the cells are wide enough to hold them: column labels level when they fit across a
-cell, else turned on their side.
+cell, else turned on their side (each label on its own: a character level beside a turned "<unk>").
 """
 
 import math
@@ -121,6 +121,16 @@ class HeatmapView(QWidget):
         widest = max(fm.horizontalAdvance(t) for t in self.col_labels[:400])
         return widest + 4 <= (self.width() - self._left_margin(fm) - 8) / cols
 
+    def levelled_columns(self) -> list[bool]:
+        """For each column label, whether it is written level: all of them when all fit (``column_labels_level``),
+        else each one that fits across its cell, so that a Chinese character is not laid on its side for a
+        longer "<unk>" beside it."""
+        cols = self.values.shape[1]
+        if self.column_labels_level():
+            return [True] * min(cols, len(self.col_labels))
+        fm, w = QFontMetrics(self.font()), self.cell_rect().width() / max(cols, 1)
+        return [fm.horizontalAdvance(t) + 4 <= w for t in self.col_labels[:cols]]
+
     def cell_rect(self) -> QRectF:
         left, top = self._margins()
         right = 2 if self.compact else 8
@@ -193,13 +203,13 @@ class HeatmapView(QWidget):
 
     def _paint_column_labels(self, painter: QPainter, rect: QRectF, cols: int, fm: QFontMetrics) -> None:
         w = rect.width() / cols
-        if self.column_labels_level():
-            for c in range(min(cols, len(self.col_labels))):
+        level = self.levelled_columns()
+        col_step = 1 if all(level) else max(1, math.ceil(fm.height() / max(w, 1e-6)))
+        for c in range(0, len(level), col_step):
+            if level[c]:
                 box = QRectF(rect.left() + c * w, 0, w, rect.top() - 2)
                 painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, self.col_labels[c])
-            return
-        col_step = max(1, math.ceil(fm.height() / max(w, 1e-6)))
-        for c in range(0, min(cols, len(self.col_labels)), col_step):
+                continue
             painter.save()
             painter.translate(rect.left() + (c + 0.5) * w + fm.ascent() / 2 - 1, rect.top() - 4)
             painter.rotate(-90)
