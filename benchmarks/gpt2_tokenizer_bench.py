@@ -2,7 +2,9 @@
 
 The folder's vocab.json + merges.txt are gpt2_bench's (50,257 tokens, byte-level BPE, random merges). Each
 figure is the median of ``--repeats`` runs; the work runs in a worker thread in the app, where a long
-stretch of Python or one long C call keeps the window waiting for the interpreter lock (issue 13).
+stretch of Python or one long C call keeps the window waiting for the interpreter lock (issue 13). Two lines
+time ``tokenizers``' own build apart: ``BPE(vocab, merges)``, the one call of the read that holds the lock
+throughout, and ``BPE(vocab, [])``, its floor (building the vocabulary alone, about 1 µs a token).
 
     OMP_NUM_THREADS=1 python benchmarks/gpt2_tokenizer_bench.py [--repeats 5]
 """
@@ -19,7 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.gpt2_bench import GPT2_SMALL, byte_level_vocab  # noqa: E402
-from playground.core.hf_gpt2 import load_tokenizer  # noqa: E402
+from tokenizers import models  # noqa: E402
+
+from playground.core.hf_gpt2 import load_tokenizer, read_merges  # noqa: E402
 from playground.core.token_text import readable_tokens  # noqa: E402
 from playground.core.utf8_guard import ACCEPT, Utf8Guard  # noqa: E402
 
@@ -33,6 +37,11 @@ def timed(fn) -> tuple[float, object]:
 def run_once(folder: Path) -> dict[str, float]:
     figures = {}
     figures["tokenizer read"], tok = timed(lambda: load_tokenizer(folder, GPT2_SMALL))
+    vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+    merges = read_merges(folder / "merges.txt")
+    # the one call of the read that holds the interpreter lock throughout, and the part of it no merge list shortens
+    figures["of which BPE(vocab, merges)"], _bpe = timed(lambda: models.BPE(vocab, merges))
+    figures["BPE(vocab, []) alone"], _bpe = timed(lambda: models.BPE(vocab, []))
     figures["vocabulary listed"], vocab = timed(tok.vocab)
     figures["readable tokens"], _texts = timed(lambda: readable_tokens(tok.kind, vocab))
     figures["guard built"], guard = timed(lambda: Utf8Guard(tok))
@@ -54,7 +63,7 @@ def main() -> None:
         (folder / "merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n", encoding="utf-8")
         runs = [run_once(folder) for _ in range(args.repeats)]
     for name in runs[0]:
-        print(f"{name:22s} {1000 * statistics.median(run[name] for run in runs):7.1f} ms")
+        print(f"{name:28s} {1000 * statistics.median(run[name] for run in runs):7.1f} ms")
     print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
