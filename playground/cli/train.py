@@ -393,14 +393,17 @@ def first_words(task) -> str:
     """The first two words of the validation text, a prompt in the style of the corpus.
 
     Chinese or Japanese has no spaces: the first characters of its second line (the first may
-    start mid-sentence), up to six, before any punctuation: "却说曹操引兵，…" -> "却说曹操引兵".
+    start mid-sentence), up to six, before any punctuation: "却说曹操引兵，…" -> "却说曹操引兵"; a line that opens
+    with punctuation from after it: "：“罢了！罢了！”" -> "罢了".
     """
     text = task.tokenizer.decode(task.val_ids[:200].tolist())
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    unspaced = sum(ch.isalpha() and ord(ch) >= 0x3040 for ch in text) > len(text.replace(" ", "")) / 2
+    letters = [ch for ch in text if ch.isalpha()]  # Chinese or Japanese for the most part: no spaces between words
+    unspaced = sum(ord(ch) >= 0x3040 for ch in letters) > len(letters) / 2
     if unspaced and lines:
         line = lines[1] if len(lines) > 1 else lines[0]
-        start = "".join(itertools.takewhile(lambda ch: ch.isalnum(), line))
+        words = itertools.dropwhile(lambda ch: not ch.isalnum(), line)
+        start = "".join(itertools.takewhile(lambda ch: ch.isalnum(), words))
         return (start or line)[:6]
     words = text.split()
     return " ".join(words[1:3]) if len(words) > 2 else "the"

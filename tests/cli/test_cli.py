@@ -371,9 +371,12 @@ def test_cli_and_inspector_lay_out_a_source_alike(reversal_run, source):
     assert common.model_inputs(checkpoint, "ab", source) == inspect_inputs(task, source, "ab")
 
 
-def test_the_sample_hint_after_training_on_chinese_is_a_chinese_prompt(tmp_path, capsys):
-    """Not "--prompt the": the hint for a Chinese text begins like a line of that text."""
-    lines = ["滚滚长江东逝水，浪花淘尽英雄。", "却说曹操引兵追赶，玄德大喜。", "是非成败转头空，青山依旧在。"] * 40
+@pytest.mark.parametrize("lines", [["滚滚长江东逝水，浪花淘尽英雄。", "却说曹操引兵追赶，玄德大喜。", "是非成败转头空，青山依旧在。"],
+                                   ["：“罢了！罢了！”行者道。", "“师父，请上马。”", "……那怪道：“好和尚！”"]])
+def test_the_sample_hint_after_training_on_chinese_is_a_chinese_prompt(tmp_path, capsys, lines):
+    """Not "--prompt the": the hint for a Chinese text begins like a line of that text, without the punctuation a
+    line of dialogue opens with (it was "：“罢了！罢" on Journey to the West)."""
+    lines = lines * 40
     book = tmp_path / "book.txt"
     book.write_text("\r\n\r\n".join(lines), encoding="utf-8")
     code, out, err = run(capsys, "train", "--text", book, "--steps", 2, "--context", 16, *TINY,
