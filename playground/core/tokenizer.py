@@ -191,7 +191,7 @@ class Tokenizer:
             if reader.error is not None:
                 raise reader.error
             if kind == "unigram" and "contain all chars" in str(error):
-                raise PlaygroundError(_too_many_characters(kind, _unigram_minimum(reader.characters))) from error
+                raise PlaygroundError(_too_many_characters(kind, reader.characters)) from error
             message = _("Training the {kind} tokenizer failed. Try a larger vocabulary size "
                         "or a bigger corpus.").format(kind=kind)
             raise PlaygroundError(f"{message}\n{error}") from error
@@ -426,10 +426,10 @@ def _unigram_minimum(characters: set[str]) -> int:
     return len((characters - {" "}) | {METASPACE}) + len(SPECIALS) + 1
 
 
-def _too_many_characters(kind: str, minimum: int) -> str:
+def _too_many_characters(kind: str, characters: set[str]) -> str:
     return _("This text has {n} different characters, and a {kind} vocabulary holds every one of them "
              "besides its {specials} special tokens. Choose a larger vocabulary: at least {minimum}.").format(
-        n=f"{minimum - len(SPECIALS) - 1:,}", kind=kind, specials=len(SPECIALS), minimum=f"{minimum:,}")
+        n=f"{len(characters):,}", kind=kind, specials=len(SPECIALS), minimum=f"{_unigram_minimum(characters):,}")
 
 
 def _checked_vocab_size(kind: str, vocab_size: int | None) -> int:
