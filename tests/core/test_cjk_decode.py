@@ -38,15 +38,18 @@ def test_join_unspaced_hand_example():
     assert join_unspaced("Hello 世界 , ok “ yes ” a , b") == "Hello 世界, ok “ yes ” a , b"  # Latin text keeps its spaces
 
 
-def test_a_unigram_vocabulary_smaller_than_the_alphabet_says_how_large_it_must_be():
-    """Chinese has thousands of characters: HF only says "The vocabulary is not large enough to contain all chars"."""
+def test_a_unigram_vocabulary_smaller_than_the_alphabet_grows_or_says_how_large_it_must_be():
+    """Chinese has thousands of characters: HF only says "The vocabulary is not large enough to contain all chars".
+    A corpus that can be read twice grows the vocabulary to hold them; one read once is refused with the size."""
     from playground.core.errors import PlaygroundError
 
     text = "".join(chr(0x4E00 + i) for i in range(400)) + "。😀"
+    grown = Tokenizer.train("unigram", [text] * 3, vocab_size=300)
+    assert grown.vocab_size > 402 and grown.decode(grown.encode_ids(text)) == text
     with pytest.raises(PlaygroundError) as refused:
-        Tokenizer.train("unigram", [text] * 3, vocab_size=300)
-    assert "402 different characters" in str(refused.value) and "at least 407" in str(refused.value)
-    tok = Tokenizer.train("unigram", [text] * 3, vocab_size=407)
+        Tokenizer.train("unigram", iter([text] * 3), vocab_size=300)
+    assert "402 different characters" in str(refused.value) and "at least 409" in str(refused.value)
+    tok = Tokenizer.train("unigram", iter([text] * 3), vocab_size=409)  # 402, "▁" and the 5 specials, and one
     assert tok.decode(tok.encode_ids(text)) == text
 
 
