@@ -58,6 +58,7 @@ class HeatmapView(QWidget):
         self.selected_row: int | None = None
         self.selected_col: int | None = None
         self._image: QImage | None = None
+        self._widths: tuple[list[int], list[int]] | None = None  # the labels' widths: see _label_widths
         self.setMouseTracking(True)
         self.setMinimumSize(QSize(40, 40) if compact else QSize(200, 120))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -77,7 +78,7 @@ class HeatmapView(QWidget):
             self.selected_row = None
         if self.selected_col is not None and self.selected_col >= self.values.shape[1]:
             self.selected_col = None
-        self._image = None
+        self._image, self._widths = None, None
         self.update()
 
     def select(self, row: int | None, col: int | None = None) -> None:
@@ -98,28 +99,36 @@ class HeatmapView(QWidget):
         return image.copy()  # own the pixels: rgb is freed when this returns
 
     # --- geometry -------------------------------------------------------------------------
+    def _label_widths(self) -> tuple[list[int], list[int]]:
+        """(row, column) labels' widths in the widget's font, measured once per matrix and font: a paint asks for
+        them several times (margins, which labels fit), and 512 labels took ~10 ms to measure each time."""
+        if self._widths is None:
+            fm = QFontMetrics(self.font())
+            self._widths = ([fm.horizontalAdvance(t) for t in self.row_labels[:200]],
+                            [fm.horizontalAdvance(t) for t in self.col_labels])
+        return self._widths
+
     def _margins(self) -> tuple[int, int]:
         """(left, top) room for the row and column labels."""
         if self.compact:
             return 2, 2
         fm = QFontMetrics(self.font())
-        left = self._left_margin(fm)
+        left = self._left_margin()
         if self.column_labels_level():
             return left, fm.height() + 6
-        top = max((fm.horizontalAdvance(t) for t in self.col_labels[:400]), default=0) + 8
+        top = max(self._label_widths()[1][:400], default=0) + 8
         return left, min(max(top, 8), 80)
 
-    def _left_margin(self, fm: QFontMetrics) -> int:
-        return min(max(max((fm.horizontalAdvance(t) for t in self.row_labels[:200]), default=0) + 8, 24), 120)
+    def _left_margin(self) -> int:
+        return min(max(max(self._label_widths()[0], default=0) + 8, 24), 120)
 
     def column_labels_level(self) -> bool:
         """Column labels that fit across their cells are written level; longer ones are turned on their side."""
         cols = self.values.shape[1]
         if self.compact or not self.col_labels or not cols:
             return False
-        fm = QFontMetrics(self.font())
-        widest = max(fm.horizontalAdvance(t) for t in self.col_labels[:400])
-        return widest + 4 <= (self.width() - self._left_margin(fm) - 8) / cols
+        widest = max(self._label_widths()[1][:400])
+        return widest + 4 <= (self.width() - self._left_margin() - 8) / cols
 
     def levelled_columns(self) -> list[bool]:
         """For each column label, whether it is written level: all of them when all fit (``column_labels_level``),
@@ -128,8 +137,8 @@ class HeatmapView(QWidget):
         cols = self.values.shape[1]
         if self.column_labels_level():
             return [True] * min(cols, len(self.col_labels))
-        fm, w = QFontMetrics(self.font()), self.cell_rect().width() / max(cols, 1)
-        return [fm.horizontalAdvance(t) + 4 <= w for t in self.col_labels[:cols]]
+        w = self.cell_rect().width() / max(cols, 1)
+        return [width + 4 <= w for width in self._label_widths()[1][:cols]]
 
     def cell_rect(self) -> QRectF:
         left, top = self._margins()
@@ -164,7 +173,7 @@ class HeatmapView(QWidget):
         super().mousePressEvent(event)
 
     def changeEvent(self, event) -> None:
-        self._image = None  # a new theme needs new colours
+        self._image, self._widths = None, None  # a new theme needs new colours, a new font new widths
         super().changeEvent(event)
 
     def paintEvent(self, _event) -> None:
