@@ -180,18 +180,20 @@ class Tokenizer:
         ``progress`` hears 0.0 before and 1.0 after: HF's trainers report nothing between.
         """
         size = _checked_vocab_size(kind, vocab_size)
-        if kind == "unigram" and not isinstance(texts, Iterator):  # texts it can read twice: grow, as WordPiece
+        read_once = isinstance(texts, Iterator)
+        if kind == "unigram" and not read_once:  # texts it can read twice: grow, as WordPiece
             size = max(size, _unigram_minimum(set().union(*map(set, texts))))  # does, rather than refuse
         if progress:
             progress(0.0)
-        reader = _CorpusReader(texts)
+        reader = _CorpusReader(texts, count_characters=kind == "unigram" and read_once)  # for the refusal's minimum
         try:
             backend = _train_char(reader) if kind == "char" else _train_model(kind, reader, size)
         except Exception as error:
             if reader.error is not None:
                 raise reader.error
             if kind == "unigram" and "contain all chars" in str(error):
-                raise PlaygroundError(_too_many_characters(kind, reader.characters)) from error
+                characters = reader.characters if read_once else set().union(*map(set, texts))
+                raise PlaygroundError(_too_many_characters(kind, characters)) from error
             message = _("Training the {kind} tokenizer failed. Try a larger vocabulary size "
                         "or a bigger corpus.").format(kind=kind)
             raise PlaygroundError(f"{message}\n{error}") from error
@@ -401,17 +403,19 @@ class Tokenizer:
 class _CorpusReader:
     """Feeds texts to HF's trainer, counting characters and keeping any error they raise."""
 
-    def __init__(self, texts: Iterable[str]):
+    def __init__(self, texts: Iterable[str], count_characters: bool):
         self._texts = texts
         self.n_chars = 0
         self.characters: set[str] = set()  # the distinct characters: a unigram vocabulary must hold them all
+        self._count_characters = count_characters
         self.error: Exception | None = None
 
     def __iter__(self) -> Iterator[str]:
         try:
             for text in self._texts:
                 self.n_chars += len(text)
-                self.characters.update(text)
+                if self._count_characters:
+                    self.characters.update(text)
                 yield text
         except Exception as error:
             self.error = error
