@@ -64,14 +64,20 @@ def matrix_rows(values: np.ndarray, row_labels: list[str], col_labels: list[str]
 
 
 def stage_matrix(detail) -> tuple[list, list]:
-    """The Numbers tab of the inspector: the heatmap's matrix (one head of it), labelled as drawn."""
+    """The Numbers tab of the inspector: the heatmap's matrix (one head of it), labelled as drawn; a grey cell that
+    holds no number (the loss at a position without a target) is an empty cell, not "nan"."""
     if detail.record is None:
         return None
     record, heatmap = detail.record, detail.heatmap
     axes = record.axes[1:] if record.tensor.dim() == 3 else record.axes
     names = [axis_title(axis) for axis in axes]  # in the UI's language, as the Numbers tab shows them
     corner = f"{names[0]} \\ {names[-1]}" if len(names) == 2 else (names[0] if names else "")
-    return matrix_rows(heatmap.values, heatmap.row_labels, heatmap.col_labels, corner)
+    header, rows = matrix_rows(heatmap.values, heatmap.row_labels, heatmap.col_labels, corner)
+    masked = heatmap.masked
+    if masked is not None and masked.shape == heatmap.values.shape:
+        rows = [[label, *("" if grey and math.isnan(v) else v for v, grey in zip(cells, greys))]
+                for (label, *cells), greys in zip(rows, masked)]
+    return header, rows
 
 
 def attention_lines(view) -> tuple[list, list]:

@@ -10,6 +10,7 @@ import torch
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import QApplication
 
+from playground.app import view_tables
 from playground.app.export import exporter_of
 from playground.app.panels.inspect import InspectPanel
 from playground.app.widgets import backward_views
@@ -433,3 +434,49 @@ def test_an_applied_step_keeps_the_train_panels_run_folder(qtbot, make_window, m
     train_three_steps()
     assert train.run_dir != first
     assert [r["step"] for r in read_metrics(train.run_dir) if r["kind"] == "step"] == [1, 2, 3]
+
+
+def test_the_loss_heatmap_names_its_columns_scales_each_and_leaves_out_positions_without_a_target(
+        qtbot, make_panel, tmp_path):
+    """The first stage holds the loss (≈6.6) beside p(target) (≈0.001): on one colour scale the probabilities were
+    white, the columns were called 0 and 1 (also in the CSV) and the last position, which has no target, was drawn
+    and exported as NaN."""
+    _ws, panel = make_panel()  # text: the last position has no next token, so no target
+    bt = backward(qtbot, panel)
+    detail, heat = panel.backward_detail, panel.backward_detail.heatmap
+    assert panel.current_record().name == "loss"
+    loss = bt.get("loss").tensor.numpy()
+    last = len(bt.targets) - 1
+    assert bt.targets[last] < 0 and np.isnan(loss[last]).all() and not np.isnan(loss[:last]).any()
+    assert heat.col_labels == ["loss", "p(target)"]
+    np.testing.assert_array_equal(heat.image_array(), loss)  # the recorded numbers, as before
+    assert heat.masked is not None and heat.masked[last].all() and not heat.masked[:last].any()
+
+    picture = heat.grab().toImage()
+    dpr = picture.devicePixelRatio()
+
+    def colour(row, col):
+        return picture.pixelColor((heat.cell_centre(row, col) * dpr).toPoint()).getRgb()[:3]
+
+    darkest = colour(int(np.argmax(loss[:last, 0])), 0)
+    assert colour(int(np.argmax(loss[:last, 1])), 1) == darkest  # each column's largest value drawn darkest
+    assert colour(last, 0) == colour(last, 1) == (128, 128, 128)  # no target: grey, as a masked cell
+    detail.show_value(last, 1, float(loss[last, 1]))
+    assert "no target" in detail.hover_label.text() and "nan" not in detail.hover_label.text()
+    detail.select_cell(last, 0)
+    assert "no target" in detail.worked.toPlainText() and "nan" not in detail.worked.toPlainText()
+    detail.select_cell(0, 1)
+    assert "own colour scale" in detail.worked.toPlainText()
+
+    exported = exporter_of(heat).save(tmp_path / "loss.csv")
+    header, *rows = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    assert header[1:] == ["loss", "p(target)"] and len(rows) == len(bt.targets)
+    assert rows[last][1:] == ["", ""]  # no target: empty cells, not "nan"
+    np.testing.assert_array_equal(np.array([r[1:] for r in rows[:last]], dtype=np.float32), loss[:last])
+
+    panel.go_to(bt.names().index("update.loss"))  # before / after: both losses, so one scale for both
+    after = bt.get("update.loss").tensor.numpy()
+    assert heat.col_labels == ["before", "after"] and heat.masked[last].all() and not heat.masked[:last].any()
+    header, rows = view_tables.stage_matrix(detail)
+    assert header[1:] == ["before", "after"] and rows[last][1:] == ["", ""]
+    np.testing.assert_array_equal(np.array([r[1:] for r in rows[:last]], dtype=np.float32), after[:last])

@@ -25,6 +25,8 @@ from .stage_detail import StageDetail, attention_prefix
 from .token_stream import quoted
 
 TOP_TOKENS = 8  # ∂L/∂logits: the target and this many likeliest tokens
+NO_TARGET_STAGES = ("loss", "update.loss")  # (position, 2), NaN at a position without a target: no loss there
+OWN_SCALES = ("loss",)  # the loss (≈ 7) beside p(target) (≈ 0.001): each column coloured on its own scale
 
 
 @dataclass
@@ -124,7 +126,12 @@ class BackwardDetail(StageDetail):
         return rows
 
     def labels_for(self, axis: str, record) -> list[str] | None:
-        """Token labels along an axis, only when its length matches the tokens (a weight's rows are not tokens)."""
+        """Token labels along an axis, only when its length matches the tokens (a weight's rows are not tokens);
+        the two columns of the loss stages by what they hold."""
+        if axis == "loss_probability":
+            return [self.tr("loss"), self.tr("p(target)")]
+        if axis == "before_after":
+            return [self.tr("before"), self.tr("after")]
         if axis == "parameter":
             return list(self.backward.param_grads)
         if record.name == "grad.source_stream_norms":  # positions of the source
@@ -149,7 +156,23 @@ class BackwardDetail(StageDetail):
         return True, None
 
     def _masked_for(self, record) -> np.ndarray | None:
+        if record.name in NO_TARGET_STAGES:  # a position without a target has no loss: drawn grey, not as a number
+            return record.tensor.isnan().numpy()
         return super()._masked_for(_Named(forward_name(record.name), record))
+
+    def column_scales(self, record) -> bool:
+        return record.name in OWN_SCALES
+
+    def _without_target(self, row: int, col: int) -> bool:
+        """Whether a cell of the loss stages is at a position without a target (NaN: no loss is taken there)."""
+        if self.record is None or self.record.name not in NO_TARGET_STAGES:
+            return False
+        m = self.record.tensor
+        return row < m.size(0) and col < m.size(1) and bool(m[row, col].isnan())
+
+    def no_target_text(self, pos: int) -> str:
+        return self.tr("Position {pos} “{token}” has no target: no loss is taken there.").format(
+            pos=pos, token=quoted(self.token_text(self.inspection.ids[pos])))
 
     # --- tabs ------------------------------------------------------------------------------------
     def show_record(self, record) -> None:
@@ -238,10 +261,16 @@ class BackwardDetail(StageDetail):
         super().show_value(row, col, value)
         chosen = self.parameter_index(row, col)
         self.heatmap.setToolTip(optimizer_tooltip(*chosen, self.optimizer_detail(*chosen)) if chosen else "")
+        if self._without_target(row, col):
+            self.hover_label.setText(self.no_target_text(row))
 
     def _show_worked(self) -> None:
+        own_scales = self.tr("Each column has its own colour scale: its largest value is drawn darkest.")
         if self.record is None or self.row is None or self.col is None:
-            self.worked.clear()
+            if self.record is not None and self.record.name in OWN_SCALES:
+                self.worked.setHtml(html.escape(own_scales))
+            else:
+                self.worked.clear()
             return
         chosen = self.parameter_index(self.row, self.col)
         if chosen is not None:
@@ -250,8 +279,9 @@ class BackwardDetail(StageDetail):
         m = np.atleast_2d(self.matrix())
         if self.row >= m.shape[0] or self.col >= m.shape[-1]:
             return
-        lines = [self.record.formula, self.tr("value at ({row}, {col}) = {v}").format(
-            row=self.row, col=self.col, v=f"{m[self.row, self.col]:.6g}")]
+        lines = [self.record.formula, self.no_target_text(self.row) if self._without_target(self.row, self.col)
+                 else self.tr("value at ({row}, {col}) = {v}").format(row=self.row, col=self.col,
+                                                                       v=f"{m[self.row, self.col]:.6g}")]
         heat, one_d = self.heatmap, self.record.tensor.dim() == 1  # name the cell: "parameter 3 “final_norm.bias”"
         axes = self.record.axes[-1:] if one_d else self.record.axes[-2:]
         cells, labels = ((self.col,), (heat.col_labels,)) if one_d else ((self.row, self.col),
@@ -264,6 +294,8 @@ class BackwardDetail(StageDetail):
             if forward.shape == self.record.tensor.shape:
                 lines.append(self.tr("forward value there = {v}").format(
                     v=f"{float(forward[self.head, self.row, self.col]):.6g}"))
+        if self.record.name in OWN_SCALES:
+            lines.append(own_scales)
         self.worked.setHtml("<br>".join(html.escape(line) for line in lines))
 
 

@@ -65,9 +65,10 @@ class HeatmapView(QWidget):
 
     # --- data ----------------------------------------------------------------------------
     def set_matrix(self, values, row_labels=None, col_labels=None, masked=None, signed: bool = True,
-                   top: float | None = None) -> None:
-        """top: the value drawn darkest when unsigned (1 for probabilities); None: the largest value."""
-        self.top = top
+                   top: float | None = None, column_scales: bool = False) -> None:
+        """top: the value drawn darkest when unsigned (1 for probabilities); None: the largest value.
+        column_scales: each column coloured on its own scale, for columns that hold different quantities."""
+        self.top, self.column_scales = top, column_scales
         values = np.asarray(values, dtype=np.float32)
         self.values = values.reshape(1, -1) if values.ndim == 1 else values
         self.masked = None if masked is None else np.asarray(masked, dtype=bool)
@@ -90,7 +91,12 @@ class HeatmapView(QWidget):
         return self.values
 
     def _build_image(self) -> QImage:
-        rgb = colour_table(self.values, self.signed, is_dark(self.palette()), getattr(self, "top", None))
+        dark, top = is_dark(self.palette()), getattr(self, "top", None)
+        if getattr(self, "column_scales", False) and self.values.ndim == 2:
+            rgb = np.concatenate([colour_table(self.values[:, c:c + 1], self.signed, dark, top)
+                                  for c in range(self.values.shape[1])], axis=1)
+        else:
+            rgb = colour_table(self.values, self.signed, dark, top)
         if self.masked is not None and self.masked.shape == self.values.shape:
             rgb[self.masked] = MASKED_GREY
         rgb = np.ascontiguousarray(rgb)

@@ -226,6 +226,10 @@ class StageDetail(QWidget):
         t = t[self.head] if t.dim() == 3 else t
         return t.float().numpy()
 
+    def column_scales(self, record) -> bool:
+        """Whether each column of the record's matrix is coloured on its own scale (its columns differ in kind)."""
+        return False
+
     def _masked_for(self, record) -> np.ndarray | None:
         prefix = attention_prefix(record.name)
         if prefix is None or record.axes[-2:] != ("query", "key"):
@@ -238,7 +242,8 @@ class StageDetail(QWidget):
         rows = self.labels_for(axes[0], record) if len(axes) == 2 else None
         cols = self.labels_for(axes[-1], record)
         signed, top = self.colour_scale(record)
-        self.heatmap.set_matrix(self.matrix(), rows, cols, self._masked_for(record), signed, top)
+        self.heatmap.set_matrix(self.matrix(), rows, cols, self._masked_for(record), signed, top,
+                                column_scales=self.column_scales(record))
         n_rows, n_cols = self.heatmap.values.shape
         if self.pinned_row is not None and axes[0] in ("position", "query") and self.pinned_row < n_rows:
             self.row = self.pinned_row
