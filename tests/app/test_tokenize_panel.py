@@ -169,3 +169,29 @@ def test_a_run_of_newlines_is_one_chip_for_every_tokenizer_kind(kind):
 def test_a_newline_token_between_words_is_one_chip():
     chips = build_chips("a\n\nb", [1, 2, 3], ["a", "\n\n", "b"], [(0, 1), (1, 3), (3, 4)], set())
     assert [(c.text, c.ids, c.breaks) for c in chips] == [("a", [1], False), ("↵↵", [2], True), ("b", [3], False)]
+
+
+def test_a_long_tokenizer_training_counts_its_seconds(qtbot, window, tmp_path):
+    """HF's trainers report nothing until they finish: a unigram on a Chinese novel took a minute with one line
+    saying it was training. The line now counts the seconds, and the count stops when the training ends."""
+    import random
+
+    rng = random.Random(3)
+    han = [chr(c) for c in range(0x4E00, 0x4E00 + 600)]
+    lines = ("".join(rng.choices(han, k=rng.randint(20, 80))) + "，" + "".join(rng.choices(han, k=30)) + "。"
+             for _ in range(1_800))  # about 150,000 characters in lines that never repeat: seconds of unigram
+    path = tmp_path / "novel.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    data = window.panel("data")
+    data.open_text_file(str(path), ask=False)
+    qtbot.waitUntil(lambda: not data.is_busy(), timeout=TIMEOUT)
+    column = window.panel("tokenize").right
+    column.kind_box.setCurrentIndex(column.kind_box.findData("unigram"))
+    column.vocab_box.setValue(1_000)
+    column.train()
+    assert column.state_label.text() == "Training a unigram tokenizer on the corpus… 0:00"
+    seen = []
+    qtbot.waitUntil(lambda: seen.append(column.state_label.text()) or not column.is_training(), timeout=120_000)
+    assert "Training a unigram tokenizer on the corpus… 0:01" in seen and "Training a unigram tokenizer on the corpus… 0:02" in seen
+    assert column.tokenizer is not None and column.tokenizer.kind == "unigram"
+    assert not column._clock_tick.isActive() and "Training a" not in column.state_label.text()

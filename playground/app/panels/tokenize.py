@@ -7,7 +7,7 @@ another kind on the corpus (in a job) and hand it to training. Typing re-encodes
 
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
                                QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
@@ -19,6 +19,7 @@ from ..export import make_exportable
 from ..numbers import format_count, format_float, format_percent
 from ..panel_turns import told_in_turns
 from ..widgets.token_spans import TokenSpanView
+from ..widgets.train_status import duration
 from ..widgets.vocabulary import MergesView, VocabularyBrowser
 from ..worker import Job
 from .base import Panel
@@ -48,6 +49,12 @@ class TokenizerColumn(QWidget):
         self._job = None
         self._failed = False  # the last training failed: its message stays until the next action
         self._vocabulary_shown = None  # (tokenizer, kind) the Vocabulary and Merges tabs show
+        # HF's trainers report nothing until they finish (a unigram on a Chinese novel: about a minute), so the state
+        # line counts the seconds instead
+        self._training_kind = kind
+        self._training_clock, self._clock_tick = QElapsedTimer(), QTimer(self)
+        self._clock_tick.setInterval(1000)
+        self._clock_tick.timeout.connect(self._show_training_state)
         self._build(caption, kind)
 
     def _build(self, caption: str, kind: str) -> None:
@@ -160,7 +167,16 @@ class TokenizerColumn(QWidget):
         self.panel.run_job(job, wait_old=False)
         self.progress.show()
         self.train_button.setEnabled(False)
-        self.state_label.setText(self.tr("Training a {kind} tokenizer on the corpus…").format(kind=kind))
+        self._training_kind = kind
+        self._training_clock.start()
+        self._clock_tick.start()
+        self._show_training_state()
+
+    def _show_training_state(self) -> None:
+        if self._job is None or self._failed:  # a tick queued behind the job's end
+            return
+        self.state_label.setText(self.tr("Training a {kind} tokenizer on the corpus… {elapsed}").format(
+            kind=self._training_kind, elapsed=duration(self._training_clock.elapsed() / 1000)))
 
     def is_training(self) -> bool:
         return self._job is not None
@@ -180,6 +196,7 @@ class TokenizerColumn(QWidget):
     def _on_job_finished(self, job) -> None:
         if job is self._job:
             self._job = None
+            self._clock_tick.stop()
             self.progress.hide()
             self.refresh_state(keep_message=self._failed)  # a failure keeps its message until the next action
 
