@@ -92,6 +92,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         self.theme, self.zoom = "system", 1.0
         self._loader: ModuleLoader | None = None
         self._data_seen = False
+        self._run_message = ""  # the last thing training said in the status bar ("Training diverged")
         self.about_dialog = None
         self.lessons = None  # the Lessons dock, once the panels exist
         self.run_watch = None  # Training ▸ Watch a run folder…, once the panels exist
@@ -181,7 +182,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         self.workspace.model_changed.connect(self._on_model_changed)
         self.workspace.training_state.connect(self._on_training_state)
         self.workspace.training_record.connect(self._on_training_record)
-        self.workspace.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.workspace.message.connect(self._show_run_message)
         self.workspace.error.connect(self.show_error)
         for cls in PANELS:
             panel = cls(self.workspace)
@@ -295,7 +296,8 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         if core.pretrained:  # trained elsewhere: "Step 0" would be a count it never had
             self.step_label.setText(self.tr("Pretrained weights"))
         else:
-            self.step_label.setText(self.tr("Step {step}").format(step=format_count(core.trained_steps)))
+            self._show_step(core.trained_steps)
+        self._clear_run_message()  # about the last model's run
         self.update_title()
 
     def _on_summary(self, summary: dict) -> None:
@@ -304,10 +306,25 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
 
     def _on_training_record(self, row: dict) -> None:
         if row.get("kind") == "step":
-            self.step_label.setText(self.tr("Step {step}").format(step=format_count(row["step"])))
+            self._show_step(row["step"])
             if row.get("device"):
                 self._show_device(row["device"])
+        elif row.get("kind") == "event" and row.get("event") == "diverged":
+            self._show_step(row["step"])  # the model went back to this step
         self.update_title()
+
+    def _show_step(self, step: int) -> None:
+        self.step_label.setText(self.tr("Step {step}").format(step=format_count(step)))
+
+    def _show_run_message(self, text: str) -> None:
+        self._run_message = text
+        self.statusBar().showMessage(text, 6000)
+
+    def _clear_run_message(self) -> None:
+        """What the last run said goes when another run starts or the model changes, not only after its 6 s."""
+        if self._run_message and self.statusBar().currentMessage() == self._run_message:
+            self.statusBar().clearMessage()
+        self._run_message = ""
 
     def _show_device(self, device: str | None = None) -> None:
         from ..core.device import available_devices, resolve_device
@@ -333,7 +350,9 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         """A warning; with a ``topic`` it is about a state, and goes when that state ends."""
         self.banner.show_message(message, "warning", topic)
 
-    def _on_training_state(self, _state: str) -> None:
+    def _on_training_state(self, state: str) -> None:
+        if state == "running":
+            self._clear_run_message()
         if not self.workspace.training_active:
             self.banner.clear_topic("training")
 

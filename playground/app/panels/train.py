@@ -71,6 +71,7 @@ class TrainPanel(Panel):
         self.state = "idle"  # idle, running, paused, stopping, then stopped / finished / diverged
         self._target = 0
         self._kept = 0
+        self._divergence = None  # the dashed run that blew up, until the next run or another model
         self.training_thread = WorkerThread("training")  # every run in one thread: see WorkerThread
         self._build_actions()
         self._build()
@@ -248,6 +249,7 @@ class TrainPanel(Panel):
             self.banner.show_message(str(e), "warning", "run")
             return
         self.banner.clear()
+        self._forget_divergence()  # a new run: the axes follow it, not the run that blew up
         if self.run_dir is None or not core.history:
             self.run_dir = new_run_dir(self.runs_root, core.recipe.task.name)
         device = self.settings.device_id()
@@ -317,11 +319,19 @@ class TrainPanel(Panel):
 
     def _show_divergence(self, history: list[dict]) -> None:
         """The curves go back to the step the model went back to; the run that blew up stays, dashed."""
-        self.plot.add_overlay(self.tr("diverged"), loss_curves(history))
+        self._divergence = self.plot.add_overlay(self.tr("diverged"), loss_curves(history))
         self.plot.clear_data()
         self.plot.add_rows(self.workspace.core.history)
         self.health.clear()
         self.health.add_rows(self.workspace.core.history)
+
+    def _forget_divergence(self) -> None:
+        """The run that blew up is over: its dashed curves (which set the loss axis) and the "Diverged" go."""
+        if self._divergence is not None:
+            self.plot.remove_overlay(self._divergence)
+            self._divergence = None
+        if self.state == "diverged":
+            self.state = "idle"
 
     def _on_error(self, message: str, details: str) -> None:
         if not self._from_current_run():
@@ -450,6 +460,7 @@ class TrainPanel(Panel):
             self.run.stop()  # the model it trains is gone
             self.run = None
             self.state = "idle"
+        self._forget_divergence()  # what the last model's run did is over, as its banner is
         if core.trainer is None or core.trainer.run_dir != self.run_dir:
             self.run_dir = None  # another model: the next Start writes a new run folder
         # (the same trainer's model, e.g. a step applied from Inspect: its run goes on in its folder)
@@ -553,6 +564,7 @@ class TrainPanel(Panel):
 
     def clear_overlays(self) -> None:
         self.plot.clear_overlays()
+        self._divergence = None
 
     def open_compare_window(self) -> CompareWindow:
         self.compare_window = self.compare_window or CompareWindow(self.workspace, self.runs_root, self)

@@ -27,6 +27,7 @@ SAMPLES_PER_PIXEL = 1.0
 # around them. A run's first norms (often 5-10x its usual one) fall smoothly and stay on show; a spike of 100x, or a
 # hostile 1e308 in a watched metrics.jsonl, runs off the top instead of flattening the rest of the curve to zero.
 SPIKE_FACTOR, SPIKE_WINDOW = 5.0, 9
+EMPTY_LOSS_RANGE = (0.0, 1.0)  # the loss axis with no curve on it (pyqtgraph's own default; 1 to 10 on a log axis)
 REFIT_GROWTH = 0.01  # the spikes are found again when the series has grown by this share (amortised O(1))
 
 
@@ -142,6 +143,17 @@ def _major_ticks_only(plot: pg.PlotItem) -> None:
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
+class Overlay:
+    """An earlier run drawn dashed: its two plot items and the extent of its losses."""
+
+    def __init__(self, items: tuple, curves: dict):
+        self.items = items
+        ys = np.concatenate([curves["losses"], curves["val_losses"]])
+        xs = np.concatenate([curves["steps"], curves["val_steps"]])
+        self.lo, self.hi = (float(ys.min()), float(ys.max())) if ys.size else (math.inf, -math.inf)
+        self.x = float(xs.max()) if ys.size else -math.inf
+
+
 class LossPlot(pg.GraphicsLayoutWidget):
     """Two stacked plots sharing the step axis: losses on top, learning rate and gradient norm below."""
 
@@ -152,7 +164,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._smoother = Smoother()
         self._dirty = False
         self._shown: dict = {}  # curve -> the version of its series it was last given
-        self._overlays: list[pg.PlotDataItem] = []
+        self._overlays: list[Overlay] = []
         self._overlay_lo, self._overlay_hi, self._overlay_x = math.inf, -math.inf, -math.inf
         self._steps = (0.0, 1.0)  # the step axis shows at least this (a run's first and last step)
         self._log = False
@@ -276,6 +288,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
                  force=force)
         lo = min(self.train_raw.y_lo, self.val.y_lo, self._overlay_lo)
         hi = max(self.train_raw.y_hi, self.val.y_hi, self._overlay_hi)
+        if force and not math.isfinite(lo):  # no loss on show: not the range of curves gone (a run that blew up)
+            self.loss_plot.vb.setYRange(*EMPTY_LOSS_RANGE, padding=0)
         fit_axis(self.loss_plot.vb, 1, lo, hi, log=self._log, force=force)
         fit_axis(self.rate_plot.vb, 1, 0.0, self.lr.y_hi, force=force)
         fit_axis(self.grad_view, 1, 0.0, self._grad_norm_top(), force=force)
@@ -314,9 +328,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         return self.train_raw.n
 
     # --- comparison with earlier runs --------------------------------------------------------
-    def add_overlay(self, label: str, curves: dict) -> None:
-        """Draw an earlier run (``loss_curves`` output) dashed, under the current curves."""
-        color = OVERLAY_COLORS[len(self._overlays) // 2 % len(OVERLAY_COLORS)]
+    def add_overlay(self, label: str, curves: dict) -> Overlay:
+        """Draw an earlier run (``loss_curves`` output) dashed, under the current curves; ``remove_overlay`` takes
+        the overlay returned."""
+        color = OVERLAY_COLORS[len(self._overlays) % len(OVERLAY_COLORS)]
         train = self.loss_plot.plot(curves["steps"], curves["losses"],
                                     pen=pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine),
                                     name=self.tr("{label}: training").format(label=label))
@@ -326,23 +341,36 @@ class LossPlot(pg.GraphicsLayoutWidget):
                                   name=self.tr("{label}: validation").format(label=label))
         for item in (train, val):
             _fast(item).setZValue(-1)
-            self._overlays.append(item)
-        ys = np.concatenate([curves["losses"], curves["val_losses"]])
-        if ys.size:
-            self._overlay_lo = min(self._overlay_lo, float(ys.min()))
-            self._overlay_hi = max(self._overlay_hi, float(ys.max()))
-            self._overlay_x = max(self._overlay_x, float(np.concatenate([curves["steps"], curves["val_steps"]]).max()))
-        self.fit(force=True)
+        overlay = Overlay((train, val), curves)
+        self._overlays.append(overlay)
+        self._overlays_changed()
+        return overlay
+
+    def remove_overlay(self, overlay: Overlay) -> None:
+        """Take one overlay off the plot (the others stay); the axes fit what is left."""
+        if overlay not in self._overlays:
+            return
+        for item in overlay.items:
+            self.loss_plot.removeItem(item)
+        self._overlays.remove(overlay)
+        self._overlays_changed()
 
     def clear_overlays(self) -> None:
-        for item in self._overlays:
-            self.loss_plot.removeItem(item)
+        for overlay in self._overlays:
+            for item in overlay.items:
+                self.loss_plot.removeItem(item)
         self._overlays = []
-        self._overlay_lo, self._overlay_hi, self._overlay_x = math.inf, -math.inf, -math.inf
+        self._overlays_changed()
+
+    def _overlays_changed(self) -> None:
+        """The overlays' extent, which the axes fit along with the current curves."""
+        self._overlay_lo = min((o.lo for o in self._overlays), default=math.inf)
+        self._overlay_hi = max((o.hi for o in self._overlays), default=-math.inf)
+        self._overlay_x = max((o.x for o in self._overlays), default=-math.inf)
         self.fit(force=True)
 
     def overlay_count(self) -> int:
-        return len(self._overlays) // 2
+        return len(self._overlays)
 
     # --- look ----------------------------------------------------------------------------------
     def set_log_scale(self, on: bool) -> None:

@@ -97,6 +97,9 @@ class TrainStatus(QWidget):
         """Weights trained elsewhere (a Hugging Face folder): no steps here, so no progress bar at "0 of 1"."""
         self.state_label.setText(self.tr("Pretrained weights: not trained here"))
         self.progress.hide()
+        self._show_no_pace()
+
+    def _show_no_pace(self) -> None:
         for label in (self.speed_label, self.elapsed_label, self.eta_label):
             label.setText("-")
 
@@ -113,7 +116,8 @@ class TrainStatus(QWidget):
         self.progress.setValue(step)
         self.progress.setFormat(self.tr("step {step} of {target}").format(
             step=format_count(step), target=format_count(target)))
-        if not self._recent:
+        if not self._recent:  # a new model, or a run yet to take its first step: not the last run's pace
+            self._show_no_pace()
             return
         (step0, elapsed0, _), (step1, elapsed1, _) = self._recent[0], self._recent[-1]
         speed = sum(r[2] for r in self._recent) / len(self._recent)
