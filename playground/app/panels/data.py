@@ -7,10 +7,10 @@ the data run in jobs; the panel shows ``playground.core.describe.describe_data``
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSplitter,
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QListWidget, QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.datasets import DATASETS
@@ -27,6 +27,50 @@ from .base import Panel
 
 number = format_count  # the one number format of the window (numbers.py)
 NAME_PX = 280  # the widest a file name is drawn in the heading, in pixels of the heading's font
+
+
+class ExamplesTable(QTableWidget):
+    """Source → target examples: the target column whole, the source in the rest of the width.
+
+    Sized to its contents, the source column took the width of its longest sentence and pushed the
+    labels (positive/negative) out of sight beside the lessons pane; now a long source is elided and
+    its cell's tooltip holds it whole.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(0, 2, parent)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+    def set_examples(self, examples) -> None:
+        self.setRowCount(len(examples))
+        for row, pair in enumerate(examples):
+            for column, text in enumerate(pair):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.setItem(row, column, item)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """The target column as wide as its widest target or title, at most half the table; the source the rest."""
+        header = self.horizontalHeader()
+        wanted = max(self.sizeHintForColumn(1), header.sectionSizeHint(1))
+        width = max(header.minimumSectionSize(), min(wanted, self.viewport().width() // 2))
+        if header.sectionSize(1) != width:
+            header.resizeSection(1, width)
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.Resize:  # the window, the lessons pane or a scroll bar changed the width
+            self.fit_columns()
+        return super().viewportEvent(event)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:  # zoom: the texts' widths change
+            QTimer.singleShot(0, self.fit_columns)
+        super().changeEvent(event)
 
 
 class DataPanel(Panel):
@@ -188,9 +232,8 @@ class DataPanel(Panel):
             pane_layout.addWidget(edit)
             edit.caption = label
             self.preview_split.addWidget(pane)
-        self.examples_table = QTableWidget(0, 2)
+        self.examples_table = ExamplesTable()
         self.examples_table.setHorizontalHeaderLabels([self.tr("Source"), self.tr("Target")])
-        self.examples_table.horizontalHeader().setStretchLastSection(True)
         self.examples_table.verticalHeader().hide()
         self.examples_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.examples_table.setAlternatingRowColors(True)
@@ -369,11 +412,7 @@ class DataPanel(Panel):
         self.examples_table.setVisible(pairs)
         if pairs:
             self.preview_box.setTitle(self.tr("Examples"))
-            self.examples_table.setRowCount(len(info["examples"]))
-            for row, (source, target) in enumerate(info["examples"]):
-                self.examples_table.setItem(row, 0, QTableWidgetItem(source))
-                self.examples_table.setItem(row, 1, QTableWidgetItem(target))
-            self.examples_table.resizeColumnToContents(0)
+            self.examples_table.set_examples(info["examples"])
             return
         own_text = info["raw"] is not None and not info["dataset"]
         self.preview_box.setTitle(self.tr("Preview: before and after cleaning") if own_text else self.tr("Sample"))

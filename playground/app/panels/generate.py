@@ -321,12 +321,11 @@ class GeneratePanel(Panel):
             cfg = self.sample_config(len(prompt_ids))
             model = core.ensure_model()
         except PlaygroundError as e:
+            self._clear_output()  # the earlier output is no answer to this input: off the screen with it
             self.banner.show_message(str(e), "warning")
             return
         tok = core.recipe.task.tokenizer
-        self.token_view.clear_tokens()
-        self._clear_alternatives()
-        self._show_expected(None)
+        self._clear_output()
         if shown:
             self.token_view.add_prompt(shown)
         self._steps_at = core.trained_steps
@@ -340,6 +339,13 @@ class GeneratePanel(Panel):
         self.run_job(job)
         self._update_enabled()
         self.status_label.setText(self.tr("Generating…"))
+
+    def _clear_output(self) -> None:
+        """No tokens, alternatives, verdict or status line of an earlier generation left on screen."""
+        self.token_view.clear_tokens()
+        self._clear_alternatives()
+        self._show_expected(None)
+        self.status_label.setText("")
 
     def stop(self) -> None:
         if self._job is not None and self._generating:
@@ -372,11 +378,14 @@ class GeneratePanel(Panel):
             return
         mean = sum(s.probability for s in steps) / len(steps)
         ended = steps[-1].id == tok.eos_id
+        one = len(steps) == 1  # two strings, not "%n token(s)": English ships no .qm to pick a plural form
         if self.workspace.core.pretrained:
-            text = self.tr("{n} tokens from the pretrained weights; mean probability {p}").format(
+            text = (self.tr("1 token from the pretrained weights; probability {p}") if one else
+                    self.tr("{n} tokens from the pretrained weights; mean probability {p}")).format(
                 n=format_count(len(steps)), p=format_percent(mean))
         else:
-            text = self.tr("{n} tokens from the weights at step {step}; mean probability {p}").format(
+            text = (self.tr("1 token from the weights at step {step}; probability {p}") if one else
+                    self.tr("{n} tokens from the weights at step {step}; mean probability {p}")).format(
                 n=format_count(len(steps)), step=format_count(self._steps_at), p=format_percent(mean))
         if ended:
             text += self.tr("; ended with <eos>")
