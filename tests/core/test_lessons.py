@@ -1,9 +1,13 @@
 """The lesson format: a good file parses into steps, actions and questions; every mistake names its line."""
 
+from functools import lru_cache
+
 import pytest
 
-from playground.core.lessons import (ACTIONS, LessonError, is_stage_name, load_lesson, markdown_html, parse_action,
-                                     parse_lesson)
+from playground.core.lessons import (ACTIONS, LessonError, is_stage_name, lesson_files, load_lesson, markdown_html,
+                                     parse_action, parse_lesson)
+from playground.core.recipes import recipe_for_dataset
+from playground.resources import resource_path
 
 GOOD = """# Tokenization
 language: en
@@ -193,3 +197,43 @@ def test_emphasis_beside_chinese_characters():
     out = markdown_html("内置的*简易英语*数据集，**自注意力**很重要；2*3*4 与 a*b 不是。")
     assert "内置的<i>简易英语</i>数据集，<b>自注意力</b>很重要" in out
     assert "2*3*4" in out and "a*b" in out
+
+
+# --- the built-in lessons against the data they run on --------------------------------------------------
+# (lesson id, step, `> generate` of that step, where its source is): a lesson's text says whether the Generate
+# panel shows an expected answer, and the panel shows one only for a source of the validation pairs.
+SOURCES_THE_LESSONS_NAME = [
+    ("06-evaluation", -1, 0, "val"),  # "One held-out sentence": the panel checks the answer against its label
+    ("08-applications", -1, 0, "val"),  # question answering: a held-out world, its expected answer shown
+    ("08-applications", -1, 1, "neither"),  # the same world asked another question: no example has it
+]
+
+
+@lru_cache(maxsize=None)
+def _pairs(dataset: str) -> tuple[dict, dict]:
+    """(validation, training) pairs of the task the Data panel builds for ``dataset``: ``recipe_for_dataset(name)``,
+    seed 0; the Generate panel shows an expected answer for a source of the first."""
+    task = recipe_for_dataset(dataset).task
+    return dict(task.val_pairs), dict(task.train_pairs)
+
+
+def _dataset_at(lesson, step_index: int) -> str:
+    """The dataset a step runs on: the lesson's, then each ``> dataset`` line up to that step."""
+    name = lesson.dataset
+    for step in lesson.steps[:step_index % len(lesson.steps) + 1]:
+        name = next((a.args[0] for a in reversed(step.actions) if a.name == "dataset"), name)
+    return name
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("lesson_id, step_index, nth, split", SOURCES_THE_LESSONS_NAME)
+def test_a_lessons_generated_source_is_where_its_text_says(language, lesson_id, step_index, nth, split):
+    """A change of the generators, the seed or the held-out rule that moves a lesson's source out of the
+    validation pairs fails here, not in class under a step that promises an expected answer."""
+    path = next(p for p in lesson_files(resource_path(f"lessons/{language}")) if p.stem == lesson_id)
+    lesson = load_lesson(path)
+    step = lesson.steps[step_index]
+    source = [a.args[0] for a in step.actions if a.name == "generate"][nth]
+    val, train = _pairs(_dataset_at(lesson, step_index))
+    in_val, in_train = source in val, source in train
+    assert (in_val, in_train) == {"val": (True, False), "neither": (False, False)}[split], source
