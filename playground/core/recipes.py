@@ -15,7 +15,7 @@ from .errors import ConfigError
 from .i18n import _
 from .model import ModelConfig
 from .tasks import LMTask, PairTask
-from .text import Cleaning, clean, corpus_stats, read_text
+from .text import Cleaning, clean, corpus_stats, passage, read_text
 from .tokenizer import Tokenizer
 from .train import TrainConfig
 
@@ -115,7 +115,8 @@ def recipe_for_text(source: str | Path, tokenizer_kind: str = "char", vocab_size
             "text": source if is_text and len(source) <= MAX_INLINE_TEXT else None,
             "vocab_size": vocab_size, "val_fraction": val_fraction, "seed": seed,
             "cleaning": vars(cleaning) if cleaning else None,
-            "corpus_stats": corpus_stats(text)}  # kept in sessions: still true when the file is gone
+            "corpus_stats": corpus_stats(text),  # kept in sessions: still true when the file is gone
+            "passage": passage(text)}  # what the Tokenize panel shows first
     return Recipe(task, model_cfg, train_cfg, spec)
 
 

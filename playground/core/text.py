@@ -382,3 +382,25 @@ def _word_pattern() -> re.Pattern:
     stop = "[\\s" + "".join(ranges) + "]"
     piece = f"[^{stop[1:-1]}]+"
     return re.compile(f"{piece}(?:['’]{piece})*")
+
+
+PASSAGE_CHARS = (60, 240)  # a passage of a corpus to tokenize: at least a sentence, at most a few lines
+_SENTENCE_END = re.compile(r"[.!?。！？…]+[\"'”’」』)）]?")  # a closing quote with it: 。” and ." end a sentence
+
+
+def passage(text: str, chars: tuple[int, int] = PASSAGE_CHARS) -> str | None:
+    """A few whole sentences from a third of the way into ``text`` (past a book's front matter): from the first
+    sentence start there to the first sentence end at least ``chars[0]`` characters on, at most ``chars[1]``. A
+    sentence longer than that is cut between words; a text with no sentence ends gives whole lines."""
+    if len(text) <= chars[1]:
+        return text.strip() or None
+    start = len(text) // 3
+    text = text[start:start + 4 * chars[1]]
+    # the third falls inside a sentence: begin with the next one (or, with no sentence ends, the next word)
+    first_end = _SENTENCE_END.search(text) or re.search(r"\s", text)
+    window = text[first_end.end() if first_end else 0:].lstrip()[:chars[1]]
+    ends = [m.end() for m in _SENTENCE_END.finditer(window) if m.end() >= chars[0]]
+    if ends:
+        return window[:ends[0]].strip() or None
+    breaks = [i for i, c in enumerate(window) if c in " \n" and i >= chars[0]]
+    return window[:breaks[-1] if breaks else len(window)].strip() or None

@@ -195,3 +195,47 @@ def test_a_long_tokenizer_training_counts_its_seconds(qtbot, window, tmp_path):
     assert "Training a unigram tokenizer on the corpus… 0:01" in seen and "Training a unigram tokenizer on the corpus… 0:02" in seen
     assert column.tokenizer is not None and column.tokenizer.kind == "unigram"
     assert not column._clock_tick.isActive() and "Training a" not in column.state_label.text()
+
+
+BOOKS = {"english": "It was a dark and stormy night. " * 40 + "The rain fell in torrents, except at occasional "
+                    "intervals, when it was checked by a violent gust of wind. " * 20,
+         "chinese": "话说天下大势，分久必合，合久必分。" * 40 + "滚滚长江东逝水，浪花淘尽英雄。" * 30,
+         "emoji": "We laughed 😂 and waved 👋 at the boats. " * 60}
+
+
+@pytest.mark.parametrize("language", BOOKS)
+def test_a_text_file_puts_a_passage_of_its_own_in_the_text_box(qtbot, window, tmp_path, language):
+    """The sample sentence of toy English stayed after a book was opened: 31 % unknown with the book's tokenizer.
+    Now the box shows whole sentences of the book, unless the user typed their own; a built-in dataset brings the
+    sample back."""
+    from playground.app.panels.tokenize import SAMPLE_TEXT
+
+    panel, data = window.panel("tokenize"), window.panel("data")
+    assert panel.text() == SAMPLE_TEXT
+    path = tmp_path / "book.txt"
+    path.write_text(BOOKS[language], encoding="utf-8")
+    data.open_text_file(str(path), ask=False)
+    qtbot.waitUntil(lambda: not data.is_busy() and bool(window.workspace.core.recipe.spec.get("text_file")), timeout=TIMEOUT)
+    shown = panel.text()
+    assert shown != SAMPLE_TEXT and shown in BOOKS[language] and 60 <= len(shown) <= 240
+    assert shown[-1] in ".。 😂👋" or shown[-1].isalpha()  # whole sentences, or whole words
+    assert panel.left.token_count() == len(panel.left.tokenizer.encode(shown).ids)
+    stats = panel.left.tokenizer.stats(shown)
+    assert stats["unk_rate"] == 0.0  # the book's own text: every character known to its tokenizer
+    panel.input.setPlainText("my own words")
+    data.open_text_file(str(path), ask=False)
+    qtbot.waitUntil(lambda: not data.is_busy(), timeout=TIMEOUT)
+    assert panel.text() == "my own words"
+
+
+def test_a_built_in_dataset_brings_the_sample_text_back(qtbot, window, tmp_path):
+    from playground.app.panels.tokenize import SAMPLE_TEXT
+    from playground.core.recipes import recipe_for_dataset
+
+    panel, data = window.panel("tokenize"), window.panel("data")
+    path = tmp_path / "book.txt"
+    path.write_text(BOOKS["english"], encoding="utf-8")
+    data.open_text_file(str(path), ask=False)
+    qtbot.waitUntil(lambda: not data.is_busy() and panel.text() != SAMPLE_TEXT, timeout=TIMEOUT)
+    window.workspace.set_recipe(recipe_for_dataset("grammar"))
+    assert panel.text() == SAMPLE_TEXT

@@ -206,3 +206,26 @@ def test_chinese_text_has_about_as_many_words_as_characters():
     text = ("孙悟空是一只猴子，他跟着唐僧去西天取经。\n" * 200)
     assert len(text.split()) == 200
     assert corpus_stats(text)["n_words"] == 18 * 200
+
+
+@pytest.mark.parametrize("sentence", ["Sentence {i} is here, and it has a few more words after it. ",
+                                      "第{i}句话说的是一件很长的事情，“真有意思！”",
+                                      "We laughed 😂 at line {i} and waved 👋 at the boats! "])
+def test_a_passage_is_whole_sentences_from_a_third_of_the_way_in(sentence):
+    from playground.core.text import passage
+
+    text = "".join(sentence.format(i=i) for i in range(300))
+    shown = passage(text)
+    assert shown in text and 60 <= len(shown) <= 240
+    starts = [sentence.format(i=i).strip() for i in range(100, 300)]  # a sentence of the last two thirds
+    assert any(shown.startswith(s) for s in starts) and any(shown.endswith(s) for s in starts)
+
+
+def test_a_passage_without_sentence_ends_is_whole_words_and_a_short_text_is_itself():
+    from playground.core.text import passage
+
+    words = " ".join(f"word{i} 😀" for i in range(400))
+    shown = passage(words)
+    assert shown in words and 60 <= len(shown) <= 240
+    assert shown.split()[0] in words.split() and shown.split()[-1] in words.split()
+    assert passage("hello 世界 😀") == "hello 世界 😀" and passage("   ") is None

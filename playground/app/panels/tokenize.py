@@ -316,6 +316,7 @@ class TokenizePanel(Panel):
     def __init__(self, workspace, parent=None):
         super().__init__(workspace, parent)
         self.input = QPlainTextEdit(SAMPLE_TEXT)
+        self._sample = SAMPLE_TEXT  # the text put here, not typed: new data replaces it with a passage of its own
         self.input.setPlaceholderText(self.tr("Type or paste any text here"))
         self.input.setMaximumHeight(self.input.fontMetrics().lineSpacing() * 5 + 16)
         self.left = TokenizerColumn(self, self.tr("Tokenizer"), "char", follows_workspace=True)
@@ -368,10 +369,21 @@ class TokenizePanel(Panel):
     def _on_data_changed(self) -> None:
         """New data: the left column shows the tokenizer in use; one trained on the old data is dropped."""
         self.left.follows_workspace = True
+        self._show_sample()
         if not self.right.in_use():
             self.right.tokenizer, self.right.recipe = None, None
         for column in self.columns():
             column.on_workspace_changed()
+
+    def _show_sample(self) -> None:
+        """A passage of the user's own text (a few sentences from a third of the way in), in place of the text put
+        here before, unless the user typed their own; a built-in dataset gets the sample text."""
+        recipe = self.workspace.core.recipe
+        passage = recipe.spec.get("passage") if recipe is not None else None
+        sample = passage if isinstance(passage, str) and 0 < len(passage) <= 1_000 else SAMPLE_TEXT  # (a session file)
+        if self.text() == self._sample and sample != self._sample:
+            self._sample = sample
+            self.input.setPlainText(sample)
 
     def ui_state(self) -> dict:
         return {"text": self.text(), "compare": self.right.settings()}
