@@ -124,8 +124,16 @@
         <translation>没有生成任何词元。</translation>
     </message>
     <message>
+        <source>1 token from the pretrained weights; probability {p}</source>
+        <translation>用预训练权重生成了 1 个词元；概率 {p}</translation>
+    </message>
+    <message>
         <source>{n} tokens from the pretrained weights; mean probability {p}</source>
         <translation>用预训练权重生成了 {n} 个词元；平均概率 {p}</translation>
+    </message>
+    <message>
+        <source>1 token from the weights at step {step}; probability {p}</source>
+        <translation>用第 {step} 步的权重生成了 1 个词元；概率 {p}</translation>
     </message>
     <message>
         <source>{n} tokens from the weights at step {step}; mean probability {p}</source>

@@ -83,8 +83,8 @@
         <translation>自动</translation>
     </message>
     <message>
-        <source>Training a {kind} tokenizer on the corpus…</source>
-        <translation>正在语料上训练 {kind} 分词器…</translation>
+        <source>Training a {kind} tokenizer on the corpus… {elapsed}</source>
+        <translation>正在语料上训练 {kind} 分词器… {elapsed}</translation>
     </message>
     <message>
         <source>Training failed: {message}</source>

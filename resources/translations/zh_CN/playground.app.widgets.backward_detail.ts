@@ -28,12 +28,36 @@
         <translation>这条样例的损失：更新前 {before}，更新后 {after}。</translation>
     </message>
     <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>p(target)</source>
+        <translation>p(目标)</translation>
+    </message>
+    <message>
+        <source>before</source>
+        <translation>更新前</translation>
+    </message>
+    <message>
+        <source>after</source>
+        <translation>更新后</translation>
+    </message>
+    <message>
+        <source>Position {pos} “{token}” has no target: no loss is taken there.</source>
+        <translation>位置 {pos}“{token}”没有目标：这里不计算损失。</translation>
+    </message>
+    <message>
         <source>Position {pos} “{token}”, target “{target}”: ∂L/∂z = (p − y)/{n}, the loss being a mean over {n} positions.</source>
         <translation>位置 {pos}“{token}”，目标“{target}”：∂L/∂z = (p − y)/{n}，因为损失是 {n} 个位置的平均值。</translation>
     </message>
     <message>
         <source>Position {pos} “{token}” has no target: no loss is taken there, its gradient is 0.</source>
         <translation>位置 {pos}“{token}”没有目标：这里不计算损失，梯度为 0。</translation>
+    </message>
+    <message>
+        <source>Each column has its own colour scale: its largest value is drawn darkest.</source>
+        <translation>每一列有各自的色标：该列最大的值颜色最深。</translation>
     </message>
     <message>
         <source>value at ({row}, {col}) = {v}</source>
