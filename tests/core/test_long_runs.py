@@ -1,11 +1,13 @@
-"""A unigram tokenizer trains on text with no spaces for a long stretch: Chinese needs none.
+"""Unigram and BPE tokenizers train on text with no spaces for a long stretch: Chinese needs none.
 
 HF's unigram trainer frees its lattice one node a call deep, so one "sentence" (the text between two spaces) of
 300,000 characters overflowed the main thread's stack and killed the process: 400,000 characters of 水浒传 indented
-with full-width spaces did, in ``playground train`` and in the app. Runs are now cut at ``UNIGRAM_RUN`` characters.
+with full-width spaces did, in ``playground train`` and in the app. BPE's trainer rescans a run of letters for each
+merge: 300,000 letters took over 5 minutes. Runs are now cut at ``LONGEST_RUN`` characters.
 """
 
 import os
+import random
 import subprocess
 import sys
 import textwrap
@@ -13,7 +15,7 @@ import textwrap
 import pytest
 from tokenizers import pre_tokenizers
 
-from playground.core.tokenizer import UNIGRAM_RUN, Tokenizer
+from playground.core.tokenizer import LONGEST_RUN, Tokenizer
 
 # each script's letters, no space: Chinese, emoji (a 4-byte UTF-8 character each) and Latin letters
 ALPHABETS = {"chinese": (0x4E00, 600), "emoji": (0x1F600, 80), "latin": (0x61, 26)}
@@ -48,17 +50,31 @@ SAMPLES = ["It was the best of times,\nit was the worst of times.", "  two space
            "悟空道：“师父，我来了。”\n　　那长老", "😀 x 😀😀", "a" * 50 + " " + "b" * 10, ""]
 
 
+BEFORE = {"unigram": pre_tokenizers.Metaspace(), "bpe": pre_tokenizers.ByteLevel(add_prefix_space=False)}
+
+
+@pytest.mark.parametrize("kind", BEFORE)
 @pytest.mark.parametrize("text", SAMPLES)
-def test_a_text_with_no_long_run_is_split_as_before(text):
-    """The cut changes nothing else: the pieces are Metaspace's own."""
-    tok = Tokenizer.train("unigram", SAMPLES * 3, 200)
-    assert tok._backend.pre_tokenizer.pre_tokenize_str(text) == pre_tokenizers.Metaspace().pre_tokenize_str(text)
+def test_a_text_with_no_long_run_is_split_as_before(kind, text):
+    """The cut changes nothing else: the pieces are Metaspace's or ByteLevel's own."""
+    tok = Tokenizer.train(kind, SAMPLES * 3, 300)
+    assert tok._backend.pre_tokenizer.pre_tokenize_str(text) == BEFORE[kind].pre_tokenize_str(text)
 
 
 def test_a_long_run_is_cut_into_pieces_that_join_back():
-    text = "却说" * UNIGRAM_RUN + " and then 😀" + "悟" * (UNIGRAM_RUN + 10)
+    text = "却说" * LONGEST_RUN + " and then 😀" + "悟" * (LONGEST_RUN + 10)
     tok = Tokenizer.train("unigram", [text], 300)
     pieces = [piece for piece, _span in tok._backend.pre_tokenizer.pre_tokenize_str(text)]
-    assert max(map(len, pieces)) <= UNIGRAM_RUN + 1  # a run's piece, and the "▁" of a space before it
+    assert max(map(len, pieces)) <= LONGEST_RUN + 1  # a run's piece, and the "▁" of a space before it
     assert "".join(pieces).replace("▁", " ")[1:] == text  # the text's own "▁" at the start
+    assert tok.decode(tok.encode_ids(text)) == text
+
+
+@pytest.mark.parametrize("script", ALPHABETS)
+def test_a_long_run_of_letters_is_cut_for_bpe_and_round_trips(script):
+    start, size = ALPHABETS[script]
+    text = "".join(random.Random(5).choices([chr(start + i) for i in range(size)], k=3 * LONGEST_RUN)) + " ok"
+    tok = Tokenizer.train("bpe", [text], 400)
+    spans = [span for _piece, span in tok._backend.pre_tokenizer.pre_tokenize_str(text)]
+    assert max(end - begin for begin, end in spans) <= LONGEST_RUN and spans[-1][1] == len(text)
     assert tok.decode(tok.encode_ids(text)) == text
