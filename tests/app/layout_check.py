@@ -10,8 +10,10 @@ minimum is reported too: its children overlap or are cut whatever they show. Eac
 ``Clip`` that reads like "QLabel 'Remaining:' needs 71×17, has 52×17".
 """
 
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QCheckBox, QComboBox, QGroupBox, QLabel,
@@ -229,3 +231,11 @@ def clipped_texts(root: QWidget) -> list[Clip]:
 
 def report(clips: list[Clip]) -> str:
     return "\n".join(str(c) for c in clips)
+
+
+def shoot(widget, name: str) -> None:
+    """A screenshot into $PLAYGROUND_LAYOUT_SHOTS, when it is set, to look at."""
+    shots = os.environ.get("PLAYGROUND_LAYOUT_SHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(shots) / f"{name}.png"))

@@ -10,6 +10,7 @@ from playground.core.datasets import DATASETS, get_dataset
 from playground.core.text import corpus_stats
 
 from .conftest import wait_ready
+from .layout_check import shoot
 
 TIMEOUT = 30_000
 
@@ -197,47 +198,33 @@ def test_numbers_are_grouped_even_under_the_c_locale(qtbot, make_window):
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
-def test_the_target_column_of_the_examples_is_visible_on_a_laptop(qtbot, qapp, make_window, language):
+def test_the_target_column_of_the_examples_is_visible_on_a_laptop(qtbot, request, make_window, language):
     """A new user saw only "Source" for the sentiment dataset at 1280×720 with the lessons open: the first
     column was sized to its longest sentence and positive/negative sat off to the right."""
-    import os
-    from pathlib import Path
-
     from PySide6.QtCore import QSize
     from PySide6.QtWidgets import QApplication
 
-    from playground.app.translation import install_translation, uninstall_translation
-
-    saved = QLocale()
     if language == "zh_CN":
-        install_translation(qapp, "zh_CN")
-    try:
-        window = make_window("sentiment")
-        window.show_panel("data")
-        panel = window.panel("data")
-        table, header = panel.examples_table, panel.examples_table.horizontalHeader()
-        targets = [table.item(row, 1).text() for row in range(table.rowCount())]
-        assert {"positive", "negative"} <= set(targets)
-        widest = max(table.fontMetrics().horizontalAdvance(t) for t in targets)
-        sizes = [("1280x720", QSize(1280, 720), False), ("1280x720-lessons", QSize(1280, 720), True),
-                 ("minimum", window.minimumSize(), False)]
-        for name, size, lessons in sizes:
-            window.lessons.setVisible(lessons)
-            window.resize(size)
-            QApplication.processEvents()
-            qtbot.wait(50)
-            shots = os.environ.get("PLAYGROUND_LAYOUT_SHOTS")
-            if shots:
-                Path(shots).mkdir(parents=True, exist_ok=True)
-                window.grab().save(str(Path(shots) / f"data-sentiment-{language}-{name}.png"))
-            left, width = header.sectionViewportPosition(1), header.sectionSize(1)
-            assert 0 <= left and left + width <= table.viewport().width(), (name, left, width, table.viewport().width())
-            assert width >= widest, (name, width, widest)  # "positive" and "negative" whole, not elided
-            assert table.horizontalScrollBar().maximum() == 0, name
-            assert header.sectionSize(0) >= table.viewport().width() // 3, name  # the sentences keep room
-        source = table.item(3, 0)
-        assert source.toolTip() == source.text()  # a sentence cut short reads whole on hover
-    finally:
-        if language == "zh_CN":
-            uninstall_translation(qapp)
-            QLocale.setDefault(saved)
+        request.getfixturevalue("chinese_ui")
+    window = make_window("sentiment")
+    window.show_panel("data")
+    panel = window.panel("data")
+    table, header = panel.examples_table, panel.examples_table.horizontalHeader()
+    targets = [table.item(row, 1).text() for row in range(table.rowCount())]
+    assert {"positive", "negative"} <= set(targets)
+    widest = max(table.fontMetrics().horizontalAdvance(t) for t in targets)
+    sizes = [("1280x720", QSize(1280, 720), False), ("1280x720-lessons", QSize(1280, 720), True),
+             ("minimum", window.minimumSize(), False)]
+    for name, size, lessons in sizes:
+        window.lessons.setVisible(lessons)
+        window.resize(size)
+        QApplication.processEvents()
+        qtbot.wait(50)
+        shoot(window, f"data-sentiment-{language}-{name}")
+        left, width = header.sectionViewportPosition(1), header.sectionSize(1)
+        assert 0 <= left and left + width <= table.viewport().width(), (name, left, width, table.viewport().width())
+        assert width >= widest, (name, width, widest)  # "positive" and "negative" whole, not elided
+        assert table.horizontalScrollBar().maximum() == 0, name
+        assert header.sectionSize(0) >= table.viewport().width() // 3, name  # the sentences keep room
+    source = table.item(3, 0)
+    assert source.toolTip() == source.text()  # a sentence cut short reads whole on hover

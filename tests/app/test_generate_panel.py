@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 from playground.app.panels.generate import GeneratePanel
 from playground.app.widgets.token_stream import probability_color, quoted
 
+from .layout_check import shoot
 from .workspaces import tiny_workspace
 
 TIMEOUT = 30_000
@@ -212,54 +213,35 @@ def test_the_probability_header_is_whole_at_the_smallest_window_in_chinese(qtbot
         panel.show_alternatives(0)
 
 
-def _shoot(window, name):
-    """A screenshot into $PLAYGROUND_LAYOUT_SHOTS, when it is set, to look at."""
-    import os
-    from pathlib import Path
-
-    shots = os.environ.get("PLAYGROUND_LAYOUT_SHOTS")
-    if shots:
-        Path(shots).mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(Path(shots) / f"{name}.png"))
-
-
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
-def test_a_refused_source_leaves_no_earlier_output_on_screen(qtbot, qapp, make_window, language):
+def test_a_refused_source_leaves_no_earlier_output_on_screen(qtbot, request, make_window, language):
     """A new user typed an input outside the translation task's words: the banner said so, but
     "the girls are not big . → 的的…" and its "10 tokens from the weights…" line stayed, and on a
     projector they read as the answer to the new input."""
-    from PySide6.QtCore import QLocale, Qt
+    from PySide6.QtCore import Qt
 
-    from playground.app.translation import install_translation, uninstall_translation
-
-    saved = QLocale()
     if language == "zh_CN":
-        install_translation(qapp, "zh_CN")
-    try:
-        window = make_window("translation")
-        window.show_panel("generate")
-        panel = window.panel("generate")
-        panel.max_tokens.setValue(10)
-        panel.pick_example(0)
-        generate(qtbot, panel)
-        status = panel.status_label.text()
-        assert panel.token_view.steps and status and panel.banner.isHidden()
-        panel.source.clear()
-        qtbot.keyClicks(panel.source, "hello xyzzy")
-        qtbot.keyClick(panel.source, Qt.Key.Key_Return)  # as the user did: Enter in the source box
-        assert not panel.banner.isHidden() and "xyzzy" in panel.banner.text()
-        assert not panel.is_generating()
-        assert panel.token_view.steps == [] and panel.token_view.toPlainText() == ""
-        assert panel.status_label.text() == ""
-        assert panel.alternative_rows() == []
-        _shoot(window, f"generate-refused-{language}")
-        panel.pick_example(1)  # a good source again: output as before
-        generate(qtbot, panel)
-        assert panel.token_view.steps and panel.status_label.text() and panel.banner.isHidden()
-    finally:
-        if language == "zh_CN":
-            uninstall_translation(qapp)
-            QLocale.setDefault(saved)
+        request.getfixturevalue("chinese_ui")
+    window = make_window("translation")
+    window.show_panel("generate")
+    panel = window.panel("generate")
+    panel.max_tokens.setValue(10)
+    panel.pick_example(0)
+    generate(qtbot, panel)
+    status = panel.status_label.text()
+    assert panel.token_view.steps and status and panel.banner.isHidden()
+    panel.source.clear()
+    qtbot.keyClicks(panel.source, "hello xyzzy")
+    qtbot.keyClick(panel.source, Qt.Key.Key_Return)  # as the user did: Enter in the source box
+    assert not panel.banner.isHidden() and "xyzzy" in panel.banner.text()
+    assert not panel.is_generating()
+    assert panel.token_view.steps == [] and panel.token_view.toPlainText() == ""
+    assert panel.status_label.text() == ""
+    assert panel.alternative_rows() == []
+    shoot(window, f"generate-refused-{language}")
+    panel.pick_example(1)  # a good source again: output as before
+    generate(qtbot, panel)
+    assert panel.token_view.steps and panel.status_label.text() and panel.banner.isHidden()
 
 
 def test_one_generated_token_is_counted_in_the_singular(qtbot, make_window):

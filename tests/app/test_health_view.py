@@ -1,8 +1,5 @@
 """The Train panel's Health tab: real training fills its curves and heatmap, warnings in words, fits the window."""
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -10,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 from playground.app.panels.train import TrainPanel
 from playground.app.widgets.health_view import HealthView
 
-from .layout_check import clipped_texts
+from .layout_check import clipped_texts, shoot
 from .test_layout import SIZES
 from .workspaces import tiny_workspace
 
@@ -39,13 +36,6 @@ def train(qtbot, panel):
     panel.start()
     qtbot.waitUntil(lambda: panel.state == "finished" and not panel.job_running(), timeout=TIMEOUT)
     panel.health.plot.refresh_all()
-
-
-def shoot(widget, name):
-    shots = os.environ.get("PLAYGROUND_LAYOUT_SHOTS")
-    if shots:
-        Path(shots).mkdir(parents=True, exist_ok=True)
-        widget.grab().save(str(Path(shots) / f"{name}.png"))
 
 
 @pytest.mark.parametrize("dataset", ["grammar", "reversal"])

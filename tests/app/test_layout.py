@@ -7,16 +7,13 @@ in English (grammar) and in Chinese (numbers-zh, with Chinese text in Tokenize a
 Set ``PLAYGROUND_LAYOUT_SHOTS`` to a folder to also save a screenshot of each panel at each size.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QListWidget,
                                QPushButton, QTabBar, QVBoxLayout, QWidget)
 
 from .conftest import wait_ready
-from .layout_check import clipped_texts
+from .layout_check import clipped_texts, shoot
 from .ui_texts import CJK
 
 TIMEOUT = 120_000
@@ -77,14 +74,6 @@ def clipping_at_every_size(qtbot, window, tag):
             found += [f"{panel.name} at {size_name}: {clip}" for clip in clipped_texts(window)]
             shoot(window, f"{tag}-{panel.name}-{size_name}")
     return found
-
-
-def shoot(window, name):
-    """A screenshot into $PLAYGROUND_LAYOUT_SHOTS, when it is set, to look at."""
-    shots = os.environ.get("PLAYGROUND_LAYOUT_SHOTS")
-    if shots:
-        Path(shots).mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(Path(shots) / f"{name}.png"))
 
 
 @pytest.mark.parametrize("dataset", ["grammar", "numbers-en", "numbers-zh"])
