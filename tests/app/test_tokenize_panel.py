@@ -239,3 +239,17 @@ def test_a_built_in_dataset_brings_the_sample_text_back(qtbot, window, tmp_path)
     qtbot.waitUntil(lambda: not data.is_busy() and panel.text() != SAMPLE_TEXT, timeout=TIMEOUT)
     window.workspace.set_recipe(recipe_for_dataset("grammar"))
     assert panel.text() == SAMPLE_TEXT
+
+
+def test_a_lone_word_start_mark_says_why_it_shares_a_chip(window):
+    """Unigram starts a Chinese line with a lone "▁" (no "▁悟" in its vocabulary): the chip of 悟 held ids "6 1091"
+    with no word on why. Its tooltip now says; a chip of one token says nothing of it."""
+    texts = ["悟空道：师父，我来了。", "话说天下大势，分久必合。", "Hello world 😀 again"] * 20
+    column = window.panel("tokenize").right
+    column.tokenizer = Tokenizer.train("unigram", texts, 200)
+    column.show_tokens("悟空道 hello")
+    first = column.view.chips[0]
+    assert first.tokens[0] == "▁" and len(first.ids) == 2, first.tokens
+    assert "mark for the start of a word" in column.view.tooltip_for(first)
+    single = next(c for c in column.view.chips if len(c.ids) == 1)
+    assert "mark for the start of a word" not in column.view.tooltip_for(single)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ...core.token_text import readable_token
+from ...core.tokenizer import METASPACE
 from ..numbers import format_count
 from ..theme import is_dark, readable_points
 
@@ -217,6 +218,9 @@ class TokenSpanView(QWidget):
             return self.tr("Characters {a}–{b}: not part of any token").format(a=chip.span[0], b=chip.span[1])
         rows = [self.token_row(i, t) for i, t in zip(chip.ids, chip.tokens)]
         rows.append(self.tr("characters {a}–{b}").format(a=chip.span[0], b=chip.span[1]))
+        if self.kind == "unigram" and len(chip.ids) > 1 and METASPACE in chip.tokens:  # "▁" + "悟": one chip
+            rows.append(self.tr("“▁” is unigram's mark for the start of a word (the text's start, or a space): no "
+                                "token holds it together with the next character, so it is a token of its own"))
         if chip.unknown:
             rows.append(self.tr("not in the vocabulary: unknown or spelled as bytes"))
         return "\n".join(rows)
