@@ -30,7 +30,8 @@ def test_datasets_listed_with_titles_and_descriptions(window):
     panel = window.panel("data")
     assert panel.dataset_list.count() == len(DATASETS)
     item = panel.dataset_list.item(0)
-    assert item.text() == DATASETS["grammar"].title and item.toolTip() == DATASETS["grammar"].description
+    assert item.text() == DATASETS["grammar"].title
+    assert item.toolTip() == f"{DATASETS['grammar'].title}\n\n{DATASETS['grammar'].description}"
     assert DATASETS["grammar"].title in panel.description_label.text()
 
 

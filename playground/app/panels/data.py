@@ -22,6 +22,7 @@ from ..numbers import format_count
 from ..panel_turns import told_in_turns
 from ..widgets.banner import Banner
 from ..widgets.heading import HeadingLabel
+from ..widgets.stats_grid import StatsGrid
 from ..worker import Job
 from .base import Panel
 
@@ -128,7 +129,7 @@ class DataPanel(Panel):
             ds = DATASETS[name]
             item = QListWidgetItem(ds.title)
             item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setToolTip(ds.description)
+            item.setToolTip(f"{ds.title}\n\n{ds.description}")  # the whole title where a narrow list elides it
             self.dataset_list.addItem(item)
         self.dataset_list.itemClicked.connect(lambda item: self.choose_dataset(item.data(Qt.ItemDataRole.UserRole)))
         self.dataset_list.currentItemChanged.connect(self._show_description)
@@ -151,7 +152,7 @@ class DataPanel(Panel):
         self.cleaning_box = QGroupBox(self.tr("Cleaning (for your own text)"))
         grid = QVBoxLayout(self.cleaning_box)
         options = [("gutenberg", self.tr("Project Gutenberg: only the book")),
-                   ("nfkc", self.tr("Unicode NFKC (ﬁ → fi, full-width → normal)")),
+                   ("nfkc", self.tr("Unicode NFKC (ﬁ → fi, Ａ → A)")),  # short: beside the lessons dock on a projector
                    ("lowercase", self.tr("Lower-case")),
                    ("strip_punctuation", self.tr("Remove punctuation")),
                    ("collapse_whitespace", self.tr("Collapse whitespace"))]
@@ -194,25 +195,12 @@ class DataPanel(Panel):
         return box
 
     def _build_stats(self) -> QGroupBox:
-        box = self.stats_box = QGroupBox(self.tr("Statistics"))
-        grid = QGridLayout(box)
         labels = {"n_chars": self.tr("Characters"), "n_lines": self.tr("Lines"),
                   "n_distinct_chars": self.tr("Distinct characters"), "n_words": self.tr("Words"),
                   "split_train": self.tr("Training"), "split_val": self.tr("Validation"),
                   "tokenizer": self.tr("Tokenizer")}
-        self.stat_values: dict[str, QLabel] = {}
-        self.stat_names: dict[str, QLabel] = {}
-        for i, (key, text) in enumerate(labels.items()):
-            name, value = QLabel(text), QLabel("–")
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            bold = QFont()  # only the weight: the size follows the zoom
-            bold.setBold(True)
-            value.setFont(bold)
-            row, col = divmod(i, 4)
-            span = 4 - col if i == len(labels) - 1 else 1  # the last, "wordpiece, 30,000 tokens", takes the row's rest
-            grid.addWidget(name, 2 * row, col, 1, span)
-            grid.addWidget(value, 2 * row + 1, col, 1, span)
-            self.stat_values[key], self.stat_names[key] = value, name
+        box = self.stats_box = StatsGrid(self.tr("Statistics"), labels)
+        self.stat_values, self.stat_names = box.values, box.names
         self.stat_names["n_words"].setWordWrap(True)  # "Words (CJK: one per character)" fits a narrow column
         return box
 
@@ -392,6 +380,7 @@ class DataPanel(Panel):
         self.stat_values["split_val"].setText(number(val))
         self.stat_values["tokenizer"].setText(self.tr("{kind}, {n} tokens").format(
             kind=info["tokenizer"], n=number(info["vocab_size"])))
+        self.stats_box.refit()  # four figures to a row, or two where the new ones do not fit
 
     def _show_word_rule(self, stats: dict) -> None:
         """Say how words were counted: Chinese and Japanese have no spaces, so each character is one."""
