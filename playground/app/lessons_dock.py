@@ -19,6 +19,7 @@ from .widgets.lesson_pane import LessonPane, builtin_lessons
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
 PANE_WIDTH = 400  # the pane's least width beside the panels: the Data panel fits beside it at 1280×720
 PRESENTING_SHARE = 0.3  # of the screen's width, in presentation mode: the panels keep the rest
+PRESENTING_LEAST = 0.25  # narrower still, down to this share, where the panel beside it needs the room
 
 
 class DockTitle(QWidget):
@@ -72,6 +73,7 @@ class LessonsDock(QDockWidget):
         window.presentation_changed.connect(self._on_presentation)
         self.visibilityChanged.connect(lambda _shown: self._fit_presenting())
         self.topLevelChanged.connect(lambda _floating: self._fit_presenting())
+        window.sidebar.currentRowChanged.connect(lambda _row: QTimer.singleShot(0, self._fit_presenting))
         self.hide()
 
     def _on_presentation(self, on: bool, _scale: float) -> None:
@@ -87,13 +89,20 @@ class LessonsDock(QDockWidget):
                 self.window_.resizeDocks([self], [max(width, PANE_WIDTH)], Qt.Orientation.Horizontal)
 
     def _fit_presenting(self) -> None:
-        """30% of the screen for the lesson, the rest for the panel it drives; the panel list shows its icons
+        """30% of the screen for the lesson (down to 25% where that lets the panel beside fit), the rest for the panel it
+        drives; the panel list shows its icons
         alone (their names in tooltips, Ctrl+1…6 and the lesson pick panels), so Inspect keeps its key views."""
         presenting = self.window_.presentation.active and not self.isFloating() and self.isVisible()
         self._compact_sidebar(presenting)
         if not presenting:
             return
-        width = max(round(self.window_.width() * PRESENTING_SHARE), self.pane.layout().totalMinimumSize().width())
+        least = max(round(self.window_.width() * PRESENTING_LEAST), self.pane.layout().totalMinimumSize().width())
+        width = max(round(self.window_.width() * PRESENTING_SHARE), least)
+        panel = self.window_.current_panel()
+        if panel is not None and panel.isVisible() and panel.width() > 0:  # the panel beside keeps its least width
+            spare = panel.width() + self.width() - _least_width(panel)
+            if spare >= least:  # narrower only where that makes it fit: a panel that fits nowhere keeps 30%
+                width = min(width, spare)
         self.pane.setMinimumWidth(min(width, PANE_WIDTH))
         self.window_.resizeDocks([self], [width], Qt.Orientation.Horizontal)
 
@@ -118,6 +127,12 @@ class LessonsDock(QDockWidget):
     def set_text_scale(self, factor: float) -> None:
         """For presentation mode: the lesson's text ``factor`` times larger."""
         self.pane.set_text_scale(factor)
+
+
+def _least_width(widget: QWidget) -> int:
+    layout = widget.layout()
+    least = layout.totalMinimumSize().width() if layout is not None else 0
+    return max(least, widget.minimumSizeHint().width(), widget.minimumWidth())
 
 
 def install_lessons(window) -> LessonsDock:

@@ -9,11 +9,13 @@ side by side. ``set_text_scale`` makes the text larger for a projector (presenta
 import html
 from pathlib import Path
 
+import math
+
 from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QApplication, QComboBox, QFileDialog,
-                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QFrame, QHBoxLayout,
+                               QHeaderView, QLabel, QPushButton, QScrollArea, QSizePolicy, QTableWidget,
+                               QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
 from ...core.lessons import LANGUAGES, LessonError, Lesson, inline_html, lesson_files, load_lesson, markdown_html
 from ...resources import resource_path
@@ -32,16 +34,127 @@ def builtin_lessons(language: str) -> list[Path]:
     return lesson_files(resource_path(f"lessons/{language}"))
 
 
-def _table(columns: int) -> QTableWidget:
-    table = QTableWidget(0, columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-    table.hide()
-    return table
+class ResultTable(QTableWidget):
+    """A table of results as tall as its rows and, where it can be, as narrow as the pane: never a scroll bar of
+    its own (the pane scrolls as one column). Too wide in one line, its headers wrap at their spaces (and CJK
+    characters) and each column is only as wide as its cells and its header's longest word ("(no label)"
+    on a projector beside the panels)."""
+
+    def __init__(self, columns: int, wrap_cells: bool = False):
+        super().__init__(0, columns)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setWordWrap(wrap_cells)
+        self.wrap_cells = wrap_cells
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)  # only when nothing else fits
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(True)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._fitting = False
+        self.hide()
+
+    def _cell_width(self, column: int) -> int:
+        widest = 0
+        for row in range(self.rowCount()):
+            item = self.item(row, column)
+            if item is not None and item.text():
+                metrics = QFontMetrics(item.font().resolve(self.font()))
+                text = item.text()
+                widest = max(widest, metrics.horizontalAdvance(text))
+        return widest + 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin, None, self) + 8
+
+    def _head_widths(self, column: int) -> tuple[int, int]:
+        """(the header in one line, its longest word) in pixels, margins included."""
+        item = self.horizontalHeaderItem(column)
+        text = item.text() if item is not None else ""
+        metrics = self.horizontalHeader().fontMetrics()
+        pad = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_HeaderMargin, None, self) + 8
+        words = [w for w in text.split() if w] or [text]
+        longest = max(_longest_piece(w, metrics) for w in words)
+        return metrics.horizontalAdvance(text) + pad, longest + pad
+
+    def fit(self) -> None:
+        """Columns to the width the pane gives, rows to their contents, the height to all rows."""
+        if self._fitting or self.columnCount() == 0:
+            return
+        self._fitting = True
+        try:
+            room = self.viewport().width() if self.width() > 0 else 10_000
+            header = self.horizontalHeader()
+            cells = [self._cell_width(c) for c in range(self.columnCount())]
+            if self.wrap_cells:
+                cells[-1] = 0  # the output wraps: its length is no column's need
+            heads = [self._head_widths(c) for c in range(self.columnCount())]
+            one_line = [max(c, h[0]) for c, h in zip(cells, heads)]
+            wrapped = sum(one_line) > room
+            widths = [max(c, h[1]) for c, h in zip(cells, heads)] if wrapped else one_line
+            if self.wrap_cells:  # the output wraps (anywhere in a run without spaces): it takes what is left
+                widths[-1] = max(room - sum(widths[:-1]), heads[-1][1], 4 * self.fontMetrics().averageCharWidth())
+            alignment = Qt.AlignmentFlag.AlignCenter | (Qt.TextFlag.TextWordWrap if wrapped else 0)
+            header.setDefaultAlignment(Qt.AlignmentFlag(int(alignment)))
+            for c, w in enumerate(widths):
+                header.resizeSection(c, w)
+            lines = 1
+            if wrapped:
+                metrics = header.fontMetrics()
+                for c, w in enumerate(widths):
+                    item = self.horizontalHeaderItem(c)
+                    if item is not None and item.text():
+                        rect = metrics.boundingRect(0, 0, max(w - heads[c][0] + metrics.horizontalAdvance(
+                            item.text()), 1), 10_000, int(Qt.TextFlag.TextWordWrap), item.text())
+                        lines = max(lines, math.ceil(rect.height() / max(metrics.lineSpacing(), 1)))
+            one = header.sectionSizeFromContents(0).height() if self.columnCount() else 0
+            header.setMinimumHeight(one + (lines - 1) * header.fontMetrics().lineSpacing())
+            self.resizeRowsToContents()
+            rows = sum(self.rowHeight(r) for r in range(self.rowCount()))
+            bar = self.horizontalScrollBar().sizeHint().height() if sum(widths) > room + 1 else 0
+            self.setFixedHeight(max(header.minimumHeight(), header.sizeHint().height()) + rows + bar
+                                + 2 * self.frameWidth())
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.fit()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self.fit()
+
+
+def _longest_piece(word: str, metrics: QFontMetrics) -> int:
+    """The widest piece a header wraps ``word`` into: a CJK word wraps at any character."""
+    if any(ord(ch) > 0x2E80 for ch in word):
+        return max(metrics.horizontalAdvance(ch) for ch in word) * 2  # at least two characters a line
+    return metrics.horizontalAdvance(word)
+
+
+class LessonText(QTextBrowser):
+    """The lesson's text, as tall as it is: the pane around it scrolls, not the text on its own (a long step's
+    formulas were left 3 lines between the question and the results)."""
+
+    def __init__(self):
+        super().__init__()
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.document().documentLayout().documentSizeChanged.connect(lambda _size: self._fit_height())
+
+    def _fit_height(self) -> None:
+        margins = self.contentsMargins()
+        height = math.ceil(self.document().size().height()) + margins.top() + margins.bottom()
+        if height != self.height():
+            self.setFixedHeight(max(height, self.fontMetrics().lineSpacing()))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
 
 
 class LessonPane(QWidget):
@@ -95,7 +208,7 @@ class LessonPane(QWidget):
         self.position = QLabel()
         self.position.setWordWrap(True)  # "第 1 步，共 5 步" between Back and Next in a narrow pane
         self.position.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.browser = QTextBrowser()
+        self.browser = LessonText()
         self.browser.setOpenExternalLinks(False)
         self.browser.document().setDefaultStyleSheet("code, pre { font-family: monospace; } "
                                                      "pre { margin-left: 12px; white-space: pre-wrap; } "
@@ -113,13 +226,17 @@ class LessonPane(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (self.title, self.status):
             label.setTextFormat(Qt.TextFormat.PlainText)
-        self.report_table = _table(4)
+        self.report_table = ResultTable(4)
+        self.report_table.setObjectName("lesson-confusion-matrix")
+        self.scores_table = ResultTable(4)
+        self.scores_table.setObjectName("lesson-scores")
         self.report_caption = QLabel()
         self.report_caption.setWordWrap(True)
         self.report_caption.hide()
-        self.generation_table = _table(2)
+        self.generation_table = ResultTable(2, wrap_cells=True)
+        self.generation_table.setObjectName("lesson-outputs")
         self.generation_table.setHorizontalHeaderLabels([self.tr("Settings"), self.tr("Output")])
-        self.generation_table.setWordWrap(True)
+        self.generation_table.verticalHeader().hide()
         self.back_button = QPushButton(self.tr("◀ Back"))
         self.back_button.clicked.connect(self.back)
         self.next_button = QPushButton(self.tr("Next ▶"))
@@ -131,17 +248,28 @@ class LessonPane(QWidget):
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.position, 1, Qt.AlignmentFlag.AlignCenter)
         buttons.addWidget(self.next_button)
-        column = QVBoxLayout(self)
-        column.addLayout(top)
+        # One column that scrolls as a whole, the text first: the text, the question and the results each as
+        # tall as they are (a table's own scroll bar hid F1 and two of three outputs on a projector).
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.title)
-        column.addWidget(self.browser, 3)
-        for widget in (self.question, self.reveal_button, self.answer, self.report_caption):
+        column.addWidget(self.browser)
+        for widget in (self.question, self.reveal_button, self.answer, self.report_caption, self.report_table,
+                       self.scores_table, self.generation_table):
             column.addWidget(widget)
-        column.addWidget(self.report_table, 1)
-        column.addWidget(self.generation_table, 1)
-        column.addWidget(self.status)
-        column.addWidget(self.retry_button)
-        column.addLayout(buttons)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.addLayout(top)
+        outer.addWidget(self.scroll, 1)
+        outer.addWidget(self.status)
+        outer.addWidget(self.retry_button)
+        outer.addLayout(buttons)
         self._show_question(None)
 
     # --- text size ------------------------------------------------------------------------------------
@@ -162,8 +290,8 @@ class LessonPane(QWidget):
         self.browser.document().setDefaultFont(self._font(TEXT_SCALE))
         for label in (self.question, self.answer, self.status, self.report_caption, self.position):
             label.setFont(self._font(TEXT_SCALE, bold=label is self.question))
-        for widget in (self.report_table, self.generation_table, self.reveal_button, self.back_button,
-                       self.next_button, self.retry_button):
+        for widget in (self.report_table, self.scores_table, self.generation_table, self.reveal_button,
+                       self.back_button, self.next_button, self.retry_button):
             widget.setFont(self._font(1.0 if self.text_scale == 1.0 else 1.1))
 
     def changeEvent(self, event):
@@ -260,11 +388,13 @@ class LessonPane(QWidget):
     def _on_step_started(self, index: int) -> None:
         """A step's results come from its own actions (replayed on Back/Next): the last step's go."""
         self.report_table.hide()
+        self.scores_table.hide()
         self.report_caption.hide()
         self.generation_table.setRowCount(0)
         self.generation_table.hide()
         self._show_step(index)
         self.retry_button.hide()
+        self.scroll.verticalScrollBar().setValue(0)  # a new step reads from its top
 
     def _show_step(self, index: int) -> None:
         lesson = self.lesson
@@ -318,39 +448,44 @@ class LessonPane(QWidget):
         return self.status.text() if self.status.isVisibleTo(self) else ""
 
     def show_report(self, report: dict) -> None:
-        """The confusion matrix (actual label per row, predicted per column) and each label's P/R/F1."""
+        """The confusion matrix (actual label per row, predicted per column), and under it each label's P/R/F1:
+        two narrow tables, each whole in the pane beside the panels, rather than one wide one."""
         labels = report["labels"]
-        other = self.tr("(no label)")
-        heads = ["", *labels, other, self.tr("Precision"), self.tr("Recall"), self.tr("F1")]
-        table = self.report_table
-        table.clear()
-        table.setColumnCount(len(heads))
-        table.setRowCount(len(labels))
-        table.setHorizontalHeaderLabels(heads)
-        table.verticalHeader().hide()
-        for r, (label, row, scores) in enumerate(zip(labels, report["matrix"], report["classes"])):
-            cells = [label, *(format_count(n) for n in row),
-                     *(format_percent(scores[k]) for k in ("precision", "recall", "f1"))]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if c == r + 1:  # the diagonal: right answers
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                table.setItem(r, c, item)
-        table.resizeColumnsToContents()
-        header, scroll_bar = table.horizontalHeader().sizeHint(), table.horizontalScrollBar().sizeHint()
-        rows = sum(table.rowHeight(r) for r in range(len(labels)))
-        table.setFixedHeight(header.height() + scroll_bar.height() + rows + 2 * table.frameWidth() + 4)
-        table.show()
+        matrix, scores = self.report_table, self.scores_table
+        heads = ["", *labels, self.tr("(no label)")]
+        self._fill(matrix, heads, [[label, *(format_count(n) for n in row)]
+                                   for label, row in zip(labels, report["matrix"])], bold_diagonal=True)
+        self._fill(scores, ["", self.tr("Precision"), self.tr("Recall"), self.tr("F1")],
+                   [[label, *(format_percent(s[k]) for k in ("precision", "recall", "f1"))]
+                    for label, s in zip(labels, report["classes"])])
         self.report_caption.setText(self.tr("Accuracy {acc} on {n} held-out examples. Rows: the true label; "
                                             "columns: the model's answer.").format(
             acc=format_percent(report["accuracy"]), n=format_count(report["examples"])))
         self.report_caption.show()
 
+    @staticmethod
+    def _fill(table: ResultTable, heads: list[str], rows: list[list[str]], bold_diagonal: bool = False) -> None:
+        table.clear()
+        table.setColumnCount(len(heads))
+        table.setRowCount(len(rows))
+        table.setHorizontalHeaderLabels(heads)
+        table.verticalHeader().hide()
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if bold_diagonal and c == r + 1:  # the diagonal: right answers
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                table.setItem(r, c, item)
+        table.show()
+        table.fit()
+
     def report_cells(self) -> list[list[str]]:
-        t = self.report_table
-        return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+        """Per true label: the label, its row of the matrix, then its precision, recall and F1."""
+        m, s = self.report_table, self.scores_table
+        return [[m.item(r, c).text() for c in range(m.columnCount())]
+                + [s.item(r, c).text() for c in range(1, s.columnCount())] for r in range(m.rowCount())]
 
     def add_generation(self, result: dict) -> None:
         """One more output beside the others, with the settings that drew it."""
@@ -368,8 +503,8 @@ class LessonPane(QWidget):
         table.insertRow(row)
         table.setItem(row, 0, QTableWidgetItem(settings))
         table.setItem(row, 1, QTableWidgetItem(result["output"].replace("\n", " ⏎ ")))
-        table.resizeRowsToContents()
         table.show()
+        table.fit()
 
     def generation_rows(self) -> list[tuple[str, str]]:
         t = self.generation_table

@@ -80,6 +80,12 @@ class TrainStatus(QWidget):
         super().resizeEvent(event)
         self._reflow()
 
+    def showEvent(self, event) -> None:
+        """A panel shown after the zoom changed (a lesson opens Train in presentation mode): its resize came while
+        it was hidden, when one row was assumed; the row is measured again now."""
+        super().showEvent(event)
+        self._reflow()
+
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == event.Type.FontChange and hasattr(self, "figures"):
