@@ -36,7 +36,7 @@ def change_names() -> dict:
     """The changes offered by "Run the same data with another model", in words: (name, explanation, short name)."""
     names = {
         ("family", "lstm"): (
-            translate("CompareWindow", "LSTM (the seed's example)"),
+            translate("CompareWindow", "LSTM (a recurrent network)"),
             translate("CompareWindow", "The seed's embedding → LSTM → linear model instead of the Transformer"),
             translate("CompareWindow", "LSTM")),
         ("family", "transformer"): (

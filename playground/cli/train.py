@@ -54,7 +54,7 @@ def add_parser(subparsers) -> None:
 
     model = p.add_argument_group(_("model (defaults come from the dataset)"))
     model.add_argument("--family", choices=("transformer", "lstm"),
-                       help=_("transformer, or lstm: the seed's example, embedding → LSTM → linear (decoder-only)"))
+                       help=_("transformer, or lstm: a recurrent network, embedding → LSTM → linear (decoder-only)"))
     model.add_argument("--layers", type=positive_int, metavar="N", help=_("decoder (and encoder) layers"))
     model.add_argument("--heads", type=positive_int, metavar="N", help=_("attention heads per layer"))
     model.add_argument("--width", type=positive_int, metavar="N", help=_("model width d_model"))

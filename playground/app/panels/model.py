@@ -147,7 +147,7 @@ class ModelPanel(Panel):
         self.preset.activated.connect(lambda _i: self.apply_preset(self.preset.currentData()))
         self.w = {
             "family": self._combo([("transformer", self.tr("Transformer")),
-                                   ("lstm", self.tr("LSTM (the seed's example)"))]),
+                                   ("lstm", self.tr("LSTM (a recurrent network)"))]),
             "architecture": self._combo([("decoder", self.tr("Decoder-only (GPT)")),
                                          ("encoder-decoder", self.tr("Encoder-decoder (2017 Transformer)"))]),
             "n_layer": self._spin(1, 48, tip=self.tr("Decoder layers (and encoder layers, unless set below)")),

@@ -4,8 +4,8 @@
 <context>
     <name>CompareWindow</name>
     <message>
-        <source>LSTM (the seed&apos;s example)</source>
-        <translation>LSTM（原文的示例模型）</translation>
+        <source>LSTM (a recurrent network)</source>
+        <translation>LSTM（循环网络）</translation>
     </message>
     <message>
         <source>The seed&apos;s embedding → LSTM → linear model instead of the Transformer</source>

@@ -32,8 +32,8 @@
         <translation>古腾堡计划：只保留正文</translation>
     </message>
     <message>
-        <source>Unicode NFKC (ﬁ → fi, full-width → normal)</source>
-        <translation>Unicode NFKC（ﬁ → fi，全角 → 半角）</translation>
+        <source>Unicode NFKC (ﬁ → fi, Ａ → A)</source>
+        <translation>Unicode NFKC（ﬁ → fi，Ａ → A）</translation>
     </message>
     <message>
         <source>Lower-case</source>

@@ -36,8 +36,8 @@
         <translation>Transformer</translation>
     </message>
     <message>
-        <source>LSTM (the seed&apos;s example)</source>
-        <translation>LSTM（原文的示例模型）</translation>
+        <source>LSTM (a recurrent network)</source>
+        <translation>LSTM（循环网络）</translation>
     </message>
     <message>
         <source>Decoder-only (GPT)</source>

@@ -24,6 +24,10 @@
         <translation>字符 {a}–{b}</translation>
     </message>
     <message>
+        <source>“▁” is unigram&apos;s mark for the start of a word (the text&apos;s start, or a space): no token holds it together with the next character, so it is a token of its own</source>
+        <translation>“▁”是 Unigram 表示词开头的记号（文本的开头，或一个空格处）：词表中没有把它和后一个字符合在一起的词元，所以它单独成为一个词元</translation>
+    </message>
+    <message>
         <source>not in the vocabulary: unknown or spelled as bytes</source>
         <translation>不在词表中：未知，或拆成了字节</translation>
     </message>
