@@ -7,11 +7,10 @@ the data run in jobs; the panel shows ``playground.core.describe.describe_data``
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QListWidget, QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSplitter,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSplitter, QTableWidget,
+                               QVBoxLayout, QWidget)
 
 from ...core.datasets import DATASETS
 from ...core.describe import describe_data
@@ -22,56 +21,13 @@ from ..numbers import format_count
 from ..panel_turns import told_in_turns
 from ..widgets.banner import Banner
 from ..widgets.heading import HeadingLabel
+from ..widgets.examples_table import ExamplesTable
 from ..widgets.stats_grid import StatsGrid
 from ..worker import Job
 from .base import Panel
 
 number = format_count  # the one number format of the window (numbers.py)
 NAME_PX = 280  # the widest a file name is drawn in the heading, in pixels of the heading's font
-
-
-class ExamplesTable(QTableWidget):
-    """Source → target examples: the target column whole, the source in the rest of the width.
-
-    Sized to its contents, the source column took the width of its longest sentence and pushed the
-    labels (positive/negative) out of sight beside the lessons pane; now a long source is elided and
-    its cell's tooltip holds it whole.
-    """
-
-    def __init__(self, parent=None):
-        super().__init__(0, 2, parent)
-        header = self.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-
-    def set_examples(self, examples) -> None:
-        self.setRowCount(len(examples))
-        for row, pair in enumerate(examples):
-            for column, text in enumerate(pair):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.setItem(row, column, item)
-        self.fit_columns()
-
-    def fit_columns(self) -> None:
-        """The target column as wide as its widest target or title, at most half the table; the source the rest."""
-        header = self.horizontalHeader()
-        wanted = max(self.sizeHintForColumn(1), header.sectionSizeHint(1))
-        width = max(header.minimumSectionSize(), min(wanted, self.viewport().width() // 2))
-        if header.sectionSize(1) != width:
-            header.resizeSection(1, width)
-
-    def viewportEvent(self, event) -> bool:
-        if event.type() == QEvent.Type.Resize:  # the window, the lessons pane or a scroll bar changed the width
-            self.fit_columns()
-        return super().viewportEvent(event)
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.FontChange:  # zoom: the texts' widths change
-            QTimer.singleShot(0, self.fit_columns)
-        super().changeEvent(event)
 
 
 class DataPanel(Panel):
