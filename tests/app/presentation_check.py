@@ -5,6 +5,12 @@ titles, tabs, combo boxes, text boxes, list rows, table headers and cells, and t
 pyqtgraph plots. Each finding reads like "QLabel 'Seed' is 12 px".
 """
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontInfo
 from PySide6.QtWidgets import (QAbstractButton, QComboBox, QGroupBox, QHeaderView, QLabel, QListWidget, QTabBar,
@@ -91,3 +97,19 @@ def cut_plot_titles(root: QWidget) -> list[str]:
                     found.append(f"{item.orientation} axis title {item.label.toPlainText()!r} is "
                                  f"{item.label.boundingRect().width():.0f} px long, its axis {length:.0f} px")
     return found
+
+
+def run_on_a_projector(test_file: str, flag: str, tmp_path) -> None:
+    """Run ``test_file``'s tests named "projector_screen" in a subprocess whose one screen is a 1280×720 projector,
+    with the environment variable ``flag`` set (the tests skip without it); fail with their output if any fails
+    or skips."""
+    screen = tmp_path / "projector.json"
+    screen.write_text(json.dumps({"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1280, "height": 720,
+                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", **{flag: "1"})
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "projector_screen",
+                          str(Path(test_file).resolve().relative_to(root))], cwd=root, env=env, capture_output=True,
+                         text=True, timeout=1800)
+    assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-3000:]
+    assert " passed" in run.stdout and "skipped" not in run.stdout, run.stdout[-3000:]

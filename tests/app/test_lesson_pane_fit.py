@@ -6,10 +6,7 @@ The presentation-mode checks need a 1280×720 screen: ``test_lessons_on_a_1280x7
 ``projector_screen`` tests of this file again in a subprocess whose offscreen screen is that size.
 """
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from playground.app.widgets.lesson_pane import builtin_lessons
 
 from .layout_check import clipped_texts
+from .presentation_check import run_on_a_projector
 
 PROJECTOR = "PLAYGROUND_LESSON_PROJECTOR"  # set in the subprocess that has a 1280×720 screen
 SHOTS = os.environ.get("PLAYGROUND_LESSON_SHOTS")  # a folder: screenshots of each checked step
@@ -136,16 +134,7 @@ def test_lesson_results_fit_the_dock_at_1280x720(qtbot, make_window, ui_language
 
 
 def test_lessons_on_a_1280x720_projector(tmp_path):
-    screen = tmp_path / "projector.json"
-    screen.write_text(json.dumps({"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1280, "height": 720,
-                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", **{PROJECTOR: "1"})
-    root = Path(__file__).resolve().parents[2]
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "projector_screen",
-                          str(Path(__file__).relative_to(root))], cwd=root, env=env, capture_output=True, text=True,
-                         timeout=1800)
-    assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-3000:]
-    assert " passed" in run.stdout and "skipped" not in run.stdout, run.stdout[-3000:]
+    run_on_a_projector(__file__, PROJECTOR, tmp_path)
 
 
 @on_projector

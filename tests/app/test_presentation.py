@@ -6,11 +6,7 @@ tests of this file again in a subprocess whose offscreen screen is that size (``
 ``configfile``); in this process they are skipped.
 """
 
-import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import pyqtgraph as pg
@@ -23,7 +19,7 @@ from playground.app.widgets.stage_detail import HEATMAP_LINES
 from playground.app.theme import light_palette
 
 from .layout_check import clipped_texts
-from .presentation_check import cut_plot_titles, pixels, small_texts
+from .presentation_check import cut_plot_titles, pixels, run_on_a_projector, small_texts
 
 PROJECTOR = "PLAYGROUND_PROJECTOR_SCREEN"  # set in the subprocess that has a 1280×720 screen
 READABLE = 18  # pixels
@@ -207,16 +203,7 @@ def test_the_text_size_check_sees_small_text(qtbot):
 # --- on a 1280×720 projector (a subprocess with a screen of that size) --------------------------------------
 
 def test_on_a_1280x720_projector(tmp_path):
-    screen = tmp_path / "projector.json"
-    screen.write_text(json.dumps({"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1280, "height": 720,
-                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", **{PROJECTOR: "1"})
-    root = Path(__file__).resolve().parents[2]
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "projector_screen",
-                          str(Path(__file__).relative_to(root))], cwd=root, env=env, capture_output=True, text=True,
-                         timeout=1800)
-    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
-    assert " passed" in run.stdout and "skipped" not in run.stdout, run.stdout[-3000:]
+    run_on_a_projector(__file__, PROJECTOR, tmp_path)
 
 
 on_projector = pytest.mark.skipif(not os.environ.get(PROJECTOR), reason="runs in test_on_a_1280x720_projector")
