@@ -391,7 +391,7 @@ _SENTENCE_END = re.compile(r"[.!?。！？…]+[\"'”’」』)）]?")  # a clo
 def passage(text: str, chars: tuple[int, int] = PASSAGE_CHARS) -> str | None:
     """A few whole sentences from a third of the way into ``text`` (past a book's front matter): from the first
     sentence start there to the first sentence end at least ``chars[0]`` characters on, at most ``chars[1]``. A
-    sentence longer than that is cut between words; a text with no sentence ends gives whole lines."""
+    sentence longer than that, or a text with no sentence ends, is cut between words."""
     if len(text) <= chars[1]:
         return text.strip() or None
     start = len(text) // 3

@@ -479,6 +479,24 @@ def _train_model(kind: str, texts: Iterable[str], vocab_size: int) -> HFTokenize
     return backend
 
 
+# The trainers' units are runs of text: unigram's the text between spaces (Metaspace splits at nothing else), BPE's
+# a run of letters. Chinese needs no spaces, and unpunctuated text no marks, so one run could be a chunk long:
+# - unigram: HF's trainer frees its lattice one node a call deep and overflowed the stack: a novel indented with
+#   full-width spaces segfaulted (300,000 characters on the main thread, 40,000 on a thread with a 1 MiB stack);
+# - BPE: its trainer rescans a run for each merge: 300,000 letters took over 5 minutes (7 s cut, 2,000 tokens).
+# A longer run is cut into pieces of LONGEST_RUN characters: the cut adds and drops no text, and a text with no
+# such run tokenizes as before.
+LONGEST_RUN = 4096
+_LONG_UNIGRAM_RUN = f" ?[^ ]{{{LONGEST_RUN}}}"  # a space before it stays with it, as "▁"
+_LONG_BPE_RUN = rf"\S{{{LONGEST_RUN}}}"
+
+
+def _unigram_pre_tokenizer() -> pre_tokenizers.PreTokenizer:
+    # "first": only the text's start gets a "▁" of its own, not the start of every piece cut from it
+    return pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(_LONG_UNIGRAM_RUN), behavior="isolated"),
+                                    pre_tokenizers.Metaspace(prepend_scheme="first")])
+
+
 def _bpe(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     backend = HFTokenizer(models.BPE())
     backend.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(_LONG_BPE_RUN), behavior="isolated"),
@@ -518,24 +536,6 @@ def _wordpiece(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS),
                                         show_progress=False)
     return backend, trainer
-
-
-# The trainers' units are runs of text: unigram's the text between spaces (Metaspace splits at nothing else), BPE's
-# a run of letters. Chinese needs no spaces, and unpunctuated text no marks, so one run could be a chunk long:
-# - unigram: HF's trainer frees its lattice one node a call deep and overflowed the stack: a novel indented with
-#   full-width spaces segfaulted (300,000 characters on the main thread, 40,000 on a thread with a 1 MiB stack);
-# - BPE: its trainer rescans a run for each merge: 300,000 letters took over 5 minutes (7 s cut, 2,000 tokens).
-# A longer run is cut into pieces of LONGEST_RUN characters; round trips stay exact, and a text with no such run
-# tokenizes as before.
-LONGEST_RUN = 4096
-_LONG_UNIGRAM_RUN = f" ?[^ ]{{{LONGEST_RUN}}}"  # a space before it stays with it, as "▁"
-_LONG_BPE_RUN = rf"\S{{{LONGEST_RUN}}}"
-
-
-def _unigram_pre_tokenizer() -> pre_tokenizers.PreTokenizer:
-    # "first": only the text's start gets a "▁" of its own, not the start of every piece cut from it
-    return pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(_LONG_UNIGRAM_RUN), behavior="isolated"),
-                                    pre_tokenizers.Metaspace(prepend_scheme="first")])
 
 
 def _unigram(vocab_size: int) -> tuple[HFTokenizer, trainers.Trainer]:

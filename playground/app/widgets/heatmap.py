@@ -55,6 +55,8 @@ class HeatmapView(QWidget):
         self.row_labels: list[str] = []
         self.col_labels: list[str] = []
         self.signed = True
+        self.top: float | None = None  # see set_matrix
+        self.column_scales = False
         self.selected_row: int | None = None
         self.selected_col: int | None = None
         self._image: QImage | None = None
@@ -91,8 +93,8 @@ class HeatmapView(QWidget):
         return self.values
 
     def _build_image(self) -> QImage:
-        dark, top = is_dark(self.palette()), getattr(self, "top", None)
-        if getattr(self, "column_scales", False) and self.values.ndim == 2:
+        dark, top = is_dark(self.palette()), self.top
+        if self.column_scales and self.values.ndim == 2:
             rgb = np.concatenate([colour_table(self.values[:, c:c + 1], self.signed, dark, top)
                                   for c in range(self.values.shape[1])], axis=1)
         else:
