@@ -1,7 +1,7 @@
 """The Data panel: datasets with their statistics, text files with a cleaning preview, bad files refused."""
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, QSize, Qt
 from PySide6.QtWidgets import QSpinBox
 
 from playground.app.numbers import format_count
@@ -229,3 +229,31 @@ def test_the_target_column_of_the_examples_is_visible_on_a_laptop(qtbot, request
         assert header.sectionSize(0) >= table.viewport().width() // 3, name  # the sentences keep room
     source = table.item(3, 0)
     assert source.toolTip() == source.text()  # a sentence cut short reads whole on hover
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_statistics_of_a_text_file_fit_the_smallest_window(qtbot, request, make_window, tmp_path, language):
+    """Two figures to a row, name over value, need twice the lines: at the window's minimum size they were squeezed
+    into four lines and drawn over each other. There the names now sit beside their values, in the same four lines."""
+    from PySide6.QtWidgets import QApplication
+
+    from playground.app.widgets.stats_grid import BESIDE, WIDE
+
+    from .layout_check import clipped_texts
+
+    if language == "zh_CN":
+        request.getfixturevalue("chinese_ui")
+    path = tmp_path / "book.txt"
+    path.write_text("It was the best of times, it was the worst of times. 话说天下大势，分久必合。😀\n" * 3_000,
+                    encoding="utf-8")
+    window = make_window()
+    window.show_panel("data")
+    panel = window.panel("data")
+    panel.open_text_file(str(path), ask=False)
+    qtbot.waitUntil(lambda: not panel.is_busy(), timeout=60_000)
+    for size, shapes in ((window.minimumSize(), (BESIDE, WIDE)), (window.size().expandedTo(QSize(1280, 720)), (WIDE,))):
+        window.resize(size)
+        QApplication.processEvents()
+        shoot(window, f"data-text-file-{language}-{size.width()}")
+        assert panel.stats_box.shape() in shapes
+        assert clipped_texts(panel) == []
