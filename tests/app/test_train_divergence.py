@@ -46,6 +46,8 @@ def test_other_data_after_a_divergence_starts_with_a_clean_train_panel(qtbot, wi
     assert train.status.speed_label.text() == "-"  # not the pace of the run that blew up
     assert window.statusBar().currentMessage() == ""
     assert loss_top(train) < 100 and "e+" not in train.plot.loss_plot.getAxis("left").labelString()
+    # nor do the learning rate's (1000) and the gradient norm's (3e+07) axes: nothing on them, 0 to 1
+    assert train.plot.rate_plot.vb.viewRange()[1] == [0.0, 1.0] and train.plot.grad_view.viewRange()[1] == [0.0, 1.0]
     assert window.step_label.text() == "Step 0"
 
 

@@ -27,7 +27,7 @@ SAMPLES_PER_PIXEL = 1.0
 # around them. A run's first norms (often 5-10x its usual one) fall smoothly and stay on show; a spike of 100x, or a
 # hostile 1e308 in a watched metrics.jsonl, runs off the top instead of flattening the rest of the curve to zero.
 SPIKE_FACTOR, SPIKE_WINDOW = 5.0, 9
-EMPTY_LOSS_RANGE = (0.0, 1.0)  # the loss axis with no curve on it (pyqtgraph's own default; 1 to 10 on a log axis)
+EMPTY_RANGE = (0.0, 1.0)  # an axis with no curve on it (pyqtgraph's own default; 1 to 10 on a log axis)
 REFIT_GROWTH = 0.01  # the spikes are found again when the series has grown by this share (amortised O(1))
 
 
@@ -111,6 +111,8 @@ def fit_axis(view: pg.ViewBox, axis: int, lo: float, hi: float, log: bool = Fals
     if log:
         lo, hi = math.log10(max(lo, 1e-12)), math.log10(max(hi, 1e-12))
     if not (math.isfinite(lo) and math.isfinite(hi)):
+        if force:  # nothing on show: not the range of curves gone (a run that blew up, then another model)
+            (view.setXRange if axis == 0 else view.setYRange)(*EMPTY_RANGE, padding=0)
         return
     span = max(hi - lo, abs(hi) * 1e-3, 1e-12)
     a, b = view.viewRange()[axis]
@@ -288,8 +290,6 @@ class LossPlot(pg.GraphicsLayoutWidget):
                  force=force)
         lo = min(self.train_raw.y_lo, self.val.y_lo, self._overlay_lo)
         hi = max(self.train_raw.y_hi, self.val.y_hi, self._overlay_hi)
-        if force and not math.isfinite(lo):  # no loss on show: not the range of curves gone (a run that blew up)
-            self.loss_plot.vb.setYRange(*EMPTY_LOSS_RANGE, padding=0)
         fit_axis(self.loss_plot.vb, 1, lo, hi, log=self._log, force=force)
         fit_axis(self.rate_plot.vb, 1, 0.0, self.lr.y_hi, force=force)
         fit_axis(self.grad_view, 1, 0.0, self._grad_norm_top(), force=force)
