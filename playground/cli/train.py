@@ -241,6 +241,10 @@ def describe_start(trainer, name: str) -> None:
               "{k} tokenizer ({v} tokens), device {dev}").format(
             name=name, arch=architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model,
             c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
+    if tok.kind == "char":  # 346 tokens for a text of 85 distinct characters: say what the rest are
+        parts = tok.parts()
+        out(_("The char tokenizer's {v:,} tokens: {c:,} characters + {b:,} bytes (for characters it never saw) + "
+              "{s:,} special.").format(v=tok.vocab_size, c=parts["learned"], b=parts["bytes"], s=parts["special"]))
     asked = trainer.task_spec.get("vocab_size") or DEFAULT_VOCAB_SIZE.get(tok.kind)  # none given: the default
     if asked and tok.vocab_size > asked:  # WordPiece and Unigram hold every character, whatever the size asked
         out(_("The {k} tokenizer has {v:,} tokens, more than the {a:,} asked for: every character of the training "

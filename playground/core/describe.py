@@ -27,7 +27,8 @@ def describe_data(recipe: Recipe, n_chars: int = PREVIEW_CHARS, n_examples: int 
     task, spec = recipe.task, recipe.spec
     tokenizer = task.tokenizer
     info = {"name": task.name, "kind": task.kind, "dataset": spec.get("dataset"), "text_file": spec.get("text_file"),
-            "tokenizer": tokenizer.kind, "vocab_size": tokenizer.vocab_size, "examples": [], "raw": None,
+            "tokenizer": tokenizer.kind, "vocab_size": tokenizer.vocab_size,
+            "vocab_parts": tokenizer.parts(), "examples": [], "raw": None,
             "stats_of": "corpus", "pretrained": spec.get("pretrained")}
     if task.kind == "pairs":
         pairs = task.train_pairs

@@ -346,6 +346,13 @@ class Tokenizer:
             "unk_rate": float(np.isin(ids, unknown).mean()) if n_tokens else 0.0,
         }
 
+    def parts(self) -> dict[str, int]:
+        """What the vocabulary is made of: ``special`` tokens, ``bytes`` (a char tokenizer's 256 fallback tokens;
+        none for the other kinds) and ``learned``, the rest (a char tokenizer's characters). They add up to
+        ``vocab_size``: a char tokenizer of 85 characters has 85 + 256 + 5 = 346 tokens."""
+        special, n_bytes = len(self.special_ids()), len(self.byte_fallback_ids()) if self._kind == "char" else 0
+        return {"learned": self.vocab_size - special - n_bytes, "bytes": n_bytes, "special": special}
+
     def byte_fallback_ids(self) -> list[int]:
         """The ids of the 256 byte tokens a char tokenizer falls back to (none for the other kinds)."""
         return [i for i in map(self._backend.token_to_id, BYTE_TOKENS) if i is not None]

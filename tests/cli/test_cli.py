@@ -160,6 +160,20 @@ def test_a_vocabulary_grown_past_the_size_asked_says_why(tmp_path, capsys, kind)
         assert code == 0 and "tokens, more than the 1,000 asked for" in out, err
 
 
+def test_the_char_tokenizer_size_is_broken_down(tmp_path, capsys):
+    """"char tokenizer (346 tokens)" for a book of 85 distinct characters: the start of the run says what they are."""
+    text = tiny_text() + "孙悟空 😀\n"
+    path = tmp_path / "book.txt"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "train", "--text", path, "--tokenizer", "char", "--steps", 1, "--context", 16, *TINY,
+                         "--run-dir", tmp_path / "run")
+    assert code == 0, err
+    size = Tokenizer.load(tmp_path / "run" / "tokenizer.json").vocab_size
+    distinct = len(set(text))
+    assert size == distinct + 256 + 5
+    assert f"The char tokenizer's {size:,} tokens: {distinct} characters + 256 bytes" in out, out
+
+
 def test_gutenberg_trains_on_the_book_alone(tmp_path, capsys):
     book = "the cat sat on the mat. 孙悟空说 👍\n" * 40
     path = tmp_path / "pg.txt"

@@ -158,6 +158,7 @@ class DataPanel(Panel):
         box = self.stats_box = StatsGrid(self.tr("Statistics"), labels)
         self.stat_values, self.stat_names = box.values, box.names
         self.stat_names["n_words"].setWordWrap(True)  # "Words (CJK: one per character)" fits a narrow column
+        self.stat_values["tokenizer"].setWordWrap(True)  # "= 85 characters + 256 bytes + 5 special" too
         return box
 
     def _build_preview(self) -> QWidget:
@@ -334,9 +335,19 @@ class DataPanel(Panel):
             train, val = split["train_tokens"], split["val_tokens"]
         self.stat_values["split_train"].setText(number(train))
         self.stat_values["split_val"].setText(number(val))
-        self.stat_values["tokenizer"].setText(self.tr("{kind}, {n} tokens").format(
-            kind=info["tokenizer"], n=number(info["vocab_size"])))
+        self.stat_values["tokenizer"].setText(self._tokenizer_figure(info))
         self.stats_box.refit()  # four figures to a row, or two where the new ones do not fit
+
+    def _tokenizer_figure(self, info: dict) -> str:
+        """"char, 346 tokens" and, for a char tokenizer, what they are: its 85 characters, 256 byte tokens (any
+        character it never saw still encodes) and 5 special tokens, so the figure agrees with "Distinct
+        characters"."""
+        figure = self.tr("{kind}, {n} tokens").format(kind=info["tokenizer"], n=number(info["vocab_size"]))
+        parts = info.get("vocab_parts")
+        if info["tokenizer"] != "char" or not parts:
+            return figure
+        return figure + "\n" + self.tr("= {chars} characters + {bytes} bytes + {special} special").format(
+            chars=number(parts["learned"]), bytes=number(parts["bytes"]), special=number(parts["special"]))
 
     def _show_word_rule(self, stats: dict) -> None:
         """Say how words were counted: Chinese and Japanese have no spaces, so each character is one."""

@@ -265,12 +265,31 @@ class TokenizerColumn(QWidget):
             text = self.tr("In use for training · {n} tokens in the vocabulary").format(n=size)
         else:
             text = self.tr("Trained on the corpus · {n} tokens in the vocabulary").format(n=size)
-        asked = self.vocab_size()
-        if asked and self.tokenizer.kind == self.kind() and self.tokenizer.vocab_size > asked:
+        return " ".join([text, *self._size_notes()])
+
+    def _size_notes(self) -> list[str]:
+        """Why the vocabulary's size, or its tokens, are not what the size asked suggests (on Chinese, mostly)."""
+        tok, asked, notes = self.tokenizer, self.vocab_size(), []
+        if asked and tok.kind == self.kind() and tok.vocab_size > asked:
             # WordPiece and Unigram keep every character of the corpus (Chinese: thousands), whatever the size asked
-            text += " " + self.tr("(more than the {asked} asked for: every character of the corpus has a "
-                                  "token of its own)").format(asked=format_count(asked))
-        return text
+            notes.append(self.tr("(more than the {asked} asked for: every character of the corpus has a "
+                                 "token of its own)").format(asked=format_count(asked)))
+        stats = self._corpus_stats()
+        distinct = stats.get("n_distinct_chars") or 0
+        if tok.kind == "bpe" and tok.vocab_size < distinct:
+            # 1,000 tokens on a Chinese novel: "鄰" is two or three byte tokens, the text longer than by characters
+            notes.append(self.tr("(fewer than the corpus's {n} distinct characters: rarer characters are split into "
+                                 "their UTF-8 bytes; try a larger vocabulary)").format(n=format_count(distinct)))
+        if tok.kind == "word" and 2 * (stats.get("n_cjk_chars") or 0) > (stats.get("n_words") or 0):
+            notes.append(self.tr("(Chinese and Japanese are written without spaces: each of their characters "
+                                 "is a word, and a token, of its own)"))
+        return notes
+
+    def _corpus_stats(self) -> dict:
+        """The counts saved with the corpus this tokenizer was trained on ({} for a built-in dataset or a model)."""
+        recipe = self.recipe or self.workspace.core.recipe
+        stats = recipe.spec.get("corpus_stats") if recipe is not None else None
+        return stats if isinstance(stats, dict) else {}
 
     def show_tokens(self, text: str) -> None:
         tok = self.tokenizer
