@@ -18,6 +18,11 @@ HEADER = ("The Project Gutenberg EBook of A Test, by Nobody\n\nThis eBook is for
 LICENCE = ("*** END OF THIS PROJECT GUTENBERG EBOOK A TEST ***\n\nUpdated editions will replace the previous "
            "one.\nProject Gutenberg-tm License terms apply.\n") * 3
 DOWNLOAD = HEADER + BOOK + LICENCE
+# Older files (Pride and Prejudice's 1342-0.txt, Alice, Sherlock Holmes) credit their volunteers first and
+# sign off before the end marker: both were kept as the book's first and last lines.
+CREDITS = "\n\nProduced by Anonymous Volunteers, and David Widger\n\n\n\n\n"
+SIGN_OFF = "End of the Project Gutenberg EBook of A Test, by Nobody\n\n"
+OLD_DOWNLOAD = HEADER + CREDITS + BOOK + SIGN_OFF + LICENCE
 
 
 def test_only_the_book_is_kept():
@@ -37,11 +42,23 @@ def test_a_text_without_markers_is_kept_whole():
     assert clean(text, Cleaning(gutenberg=True)) == text
 
 
-@pytest.mark.parametrize("size", [1, 7, 64, 1000, len(DOWNLOAD)])
-def test_chunks_give_the_same_text_as_the_whole(size):
-    chunks = [DOWNLOAD[i:i + size] for i in range(0, len(DOWNLOAD), size)]
+def test_an_older_download_loses_its_credits_and_sign_off():
+    assert clean(OLD_DOWNLOAD, Cleaning(gutenberg=True)) == "\n\n\n" + BOOK
+
+
+@pytest.mark.parametrize("opening", ["Produced by the sea wind, the sound rose.\n" * 12,  # no blank line: prose
+                                     "Transcribed by hand" + " word" * 300 + "\n\n"])  # past the credits' size
+def test_a_book_that_opens_like_credits_is_kept(opening):
+    text = HEADER + opening + BOOK
+    assert clean(text, Cleaning(gutenberg=True)) == opening + BOOK
+
+
+@pytest.mark.parametrize("download", [DOWNLOAD, OLD_DOWNLOAD])
+@pytest.mark.parametrize("size", [1, 7, 64, 1000, len(OLD_DOWNLOAD)])
+def test_chunks_give_the_same_text_as_the_whole(size, download):
+    chunks = [download[i:i + size] for i in range(0, len(download), size)]
     for cleaning in (Cleaning(gutenberg=True), Cleaning(gutenberg=True, collapse_whitespace=True, lowercase=True)):
-        assert "".join(clean_chunks(chunks, cleaning)) == clean(DOWNLOAD, cleaning)
+        assert "".join(clean_chunks(chunks, cleaning)) == clean(download, cleaning)
 
 
 @pytest.mark.parametrize("kind", KINDS)
