@@ -180,6 +180,11 @@ class ViewExporter(QObject):
         table = self._csv() if self._csv is not None else None
         return None if table is None else (table[0], list(table[1]))
 
+    def is_empty(self) -> bool:
+        """A view of numbers that shows none yet: its picture would be blank axes or a placeholder, so no format
+        exports it (a view without numbers, such as the architecture diagram, always has something drawn)."""
+        return self.has_numbers() and self.table() is None
+
     def image(self) -> QImage:
         return render_image(self.view)
 
@@ -188,19 +193,32 @@ class ViewExporter(QObject):
 
     # --- writing ---------------------------------------------------------------------------------
     def data(self, fmt: str) -> bytes:
+        if self.is_empty():
+            raise SaveError(self.nothing_shown())
         if fmt in ("png", "svg") and self.view.size().isEmpty():
             raise SaveError(self.tr("This view has no size yet: show it, then export it."))
         if fmt == "png":
             return png_bytes(self.image())
         if fmt == "svg":
             return self.svg()
-        table = self.table()
-        if table is None:
-            raise SaveError(self.no_numbers())
-        return csv_bytes(*table)
+        return csv_bytes(*self.table())
 
-    def no_numbers(self) -> str:
-        return self.tr("This view shows no numbers yet: train, tokenize or trace something first.")
+    def nothing_shown(self) -> str:
+        """Why an empty view does not export, and what fills it: said for the panel the view is on."""
+        from .panels.base import Panel  # here: the panels import this module
+
+        panel = self.view.parentWidget()
+        while panel is not None and not isinstance(panel, Panel):
+            panel = panel.parentWidget()
+        what = {
+            "train": self.tr("This view shows nothing yet: train the model first (Start), then export it."),
+            "tokenize": self.tr("This view shows nothing yet: type a text to tokenize first (and train this "
+                                "tokenizer if it asks), then export it."),
+            "inspect": self.tr("This view shows nothing yet: trace an input first (Trace), then export it."),
+            "generate": self.tr("This view shows nothing yet: generate a text first (Generate), then export it."),
+        }
+        return what.get(panel.name if panel is not None else "",
+                        self.tr("This view shows nothing yet: train, tokenize or trace something first."))
 
     def save(self, path, fmt: str | None = None) -> Path:
         """Write the view in ``fmt`` (from the suffix when None) at ``path``; a failure raises SaveError."""
@@ -217,6 +235,9 @@ class ViewExporter(QObject):
         Not as QMimeData with an SVG beside it: PySide6 6.11 crashed at exit (a segfault after the
         last line of the process) whenever a QMimeData it made was still on the clipboard.
         """
+        if self.is_empty():
+            self.show_failure(self.nothing_shown())
+            return
         QGuiApplication.clipboard().setImage(self.image())
 
     # --- the menu and the dialog -----------------------------------------------------------------
@@ -248,8 +269,8 @@ class ViewExporter(QObject):
 
     def ask(self, fmt: str) -> QFileDialog | None:
         """A save dialog (not blocking) suggesting the view's name in the last folder used."""
-        if fmt == "csv" and self.table() is None:
-            self.show_failure(self.no_numbers())
+        if self.is_empty():
+            self.show_failure(self.nothing_shown())
             return None
         filters = {"png": self.tr("PNG image (*.png)"), "svg": self.tr("SVG drawing (*.svg)"),
                    "csv": self.tr("CSV table (*.csv)")}

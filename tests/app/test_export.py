@@ -413,18 +413,50 @@ def test_a_failed_write_says_why_and_what_to_do(qtbot, train_panel, tmp_path):
     found.message.close()
 
 
-def test_a_view_with_no_numbers_yet_says_so(qtbot, tmp_path):
+def test_an_empty_view_exports_in_no_format_and_says_why(qtbot, tmp_path):
+    """CSV, PNG, SVG and the clipboard alike: a view of numbers that shows none yet exports nothing (a blank
+    picture of it was saved before) and says what fills it."""
     view = TokenSpanView()
     qtbot.addWidget(view)
+    view.resize(300, 100)
     found = make_exportable(view, "tokens", lambda: view_tables.tokens(view))
     view.show_placeholder("nothing here")
-    assert found.ask("csv") is None
-    assert "no numbers yet" in found.message.text()
+    said = "This view shows nothing yet: train, tokenize or trace something first."  # on no panel
+    for fmt in ("csv", "png", "svg"):
+        assert found.ask(fmt) is None and found.dialog is None
+        assert found.message.text() == said
+        found.message.close()
+        with pytest.raises(SaveError, match="shows nothing yet"):
+            found.save(tmp_path / f"tokens.{fmt}")
+        assert not (tmp_path / f"tokens.{fmt}").exists()
+    QGuiApplication.clipboard().clear()
+    found.copy()
+    assert QGuiApplication.clipboard().image().isNull() and found.message.text() == said
     found.message.close()
+    tok = Tokenizer.train("char", ["the cat"] * 5)
+    view.set_tokens("the cat", tok.encode("the cat"), set(), "char")
+    assert QImage(str(found.save(tmp_path / "tokens.png"))).size() == view.size() * 2
     view.resize(0, 0)
     with pytest.raises(SaveError, match="no size yet"):
-        found.save(tmp_path / "tokens.png")
-    assert not (tmp_path / "tokens.png").exists()
+        found.save(tmp_path / "tokens.svg")
+    assert not (tmp_path / "tokens.svg").exists()
+
+
+def test_an_empty_view_names_what_fills_it_on_its_panel(qtbot, window):
+    """Before any training, tokenizing of that column, trace or generation, each panel's empty view says what to do
+    there; the architecture diagram, which has no numbers, is never empty."""
+    views = {"train": window.panel("train").plot, "tokenize": window.panel("tokenize").right.view,
+             "inspect": window.panel("inspect").detail.heatmap, "generate": window.panel("generate").token_view}
+    todo = {"train": "train the model first (Start)", "tokenize": "type a text to tokenize first",
+            "inspect": "trace an input first (Trace)", "generate": "generate a text first (Generate)"}
+    for panel, view in views.items():
+        window.show_panel(panel)
+        found = exporter(view)
+        assert found.is_empty(), panel
+        with pytest.raises(SaveError) as error:
+            found.data("png")
+        assert str(error.value).startswith("This view shows nothing yet: " + todo[panel]), (panel, str(error.value))
+    assert not exporter(window.panel("model").diagram).is_empty()
 
 
 def test_csv_is_utf8_with_a_bom_and_names_are_safe():
