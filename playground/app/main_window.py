@@ -292,13 +292,17 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
                 QTimer.singleShot(0, self.close)
 
     def _on_model_changed(self) -> None:
+        self.show_model_step()
+        self._clear_run_message()  # about the last model's run
+        self.update_title()
+
+    def show_model_step(self) -> None:
+        """The status bar's step: the model's own (again, after a watched run's)."""
         core = self.workspace.core
         if core.pretrained:  # trained elsewhere: "Step 0" would be a count it never had
             self.step_label.setText(self.tr("Pretrained weights"))
         else:
             self._show_step(core.trained_steps)
-        self._clear_run_message()  # about the last model's run
-        self.update_title()
 
     def _on_summary(self, summary: dict) -> None:
         millions = summary["parameters"] / 1e6

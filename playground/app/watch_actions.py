@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QStyle
 
 from ..core.run_watch import STALL_SECONDS
+from .numbers import format_count
 from .run_watcher import RunWatcher
 from .widgets.run_watch_view import RunWatchView
 from .worker import Job
@@ -30,6 +31,7 @@ class RunWatchActions(QObject):
         super().__init__(window)
         self.window = window
         self.watcher: RunWatcher | None = None
+        self._watched_step = 0  # the watched run's last step, for the status bar
         self.train = window.panel("train")
         self.view = RunWatchView()
         self.view.load_requested.connect(self.load_newest)
@@ -92,8 +94,10 @@ class RunWatchActions(QObject):
         self.watcher = RunWatcher(folder, stall_seconds, parent=self, **options)
         self.watcher.updated.connect(self.view.show_update)
         self.watcher.updated.connect(self._update_enabled)
+        self.watcher.updated.connect(self._show_watched_step)
         self.watcher.slow.connect(self.view.show_slow)
         self.view.start(self.watcher.folder)
+        self._show_watch_in_window()
         if self.train is not None:
             self.train.views.setTabVisible(self.tab, True)
             self.train.views.setCurrentIndex(self.tab)
@@ -115,7 +119,32 @@ class RunWatchActions(QObject):
         watcher.updated.disconnect()
         watcher.slow.disconnect()
         watcher.deleteLater()
+        self.window.step_label.setToolTip("")
+        if self.window.workspace is not None:
+            self.window.show_model_step()  # the status bar tells of the window's own model again
+        if self.train is not None:
+            self.train.checkpoints.set_note("")
         return True
+
+    def _show_watch_in_window(self) -> None:
+        """The status bar and the Checkpoints box tell of the watched run, not of the window's own (its step, a
+        message of a session opened before)."""
+        w = self.window
+        w.statusBar().clearMessage()
+        w.step_label.setToolTip(self.tr("The run being watched: {folder}").format(folder=self.watcher.folder))
+        self._watched_step = 0
+        self._show_watched_step()
+        if self.train is not None:
+            self.train.checkpoints.set_note(self.tr("These are this window's own checkpoints. The watched run's "
+                                                    "newest one opens with “Load newest checkpoint” in its tab."))
+
+    def _show_watched_step(self, update=None) -> None:
+        steps = [row["step"] for row in (update.rows if update is not None else []) if row.get("kind") == "step"]
+        if update is not None and update.restarted:
+            self._watched_step = 0
+        self._watched_step = steps[-1] if steps else self._watched_step
+        self.window.step_label.setText(self.tr("Watched run: step {step}").format(
+            step=format_count(self._watched_step)))
 
     def _on_training_state(self, state: str) -> None:
         """The window's own training started: the Train panel's curves are its, so the watch stops."""

@@ -101,7 +101,7 @@ class TokenizerColumn(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(scroll, self.tr("Tokens"))
         self.tabs.addTab(self.vocabulary, self.tr("Vocabulary"))
-        self.tabs.addTab(self.merges, self.tr("Merges"))
+        self.merges_tab = self.tabs.addTab(self.merges, self.tr("Merges"))
         for item in (controls, buttons):
             column.addLayout(item)
         for widget in (self.progress, self.state_label, self.stats_label):
@@ -313,12 +313,19 @@ class TokenizerColumn(QWidget):
         """
         tok = self.tokenizer
         shown = (tok, tok.kind if tok else self.kind())
+        self._enable_merges_tab(shown[1])
         if self._vocabulary_shown is not None and self._vocabulary_shown[0] is tok \
                 and self._vocabulary_shown[1] == shown[1]:
             return
         self._vocabulary_shown = shown
         self.vocabulary.set_tokens(tok.vocab() if tok else [], tok.kind if tok else self.kind())
         self.merges.set_merges(tok.merges() if tok else [], tok.kind if tok else self.kind())
+
+    def _enable_merges_tab(self, kind: str) -> None:
+        """Only BPE learns merges: for the other kinds the tab is greyed out, its tooltip says why."""
+        has_merges = kind == "bpe"
+        self.tabs.setTabEnabled(self.merges_tab, has_merges)
+        self.tabs.setTabToolTip(self.merges_tab, "" if has_merges else self.merges.none_text(kind))
 
     def token_count(self) -> int:
         return self.view.token_count()

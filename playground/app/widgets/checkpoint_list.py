@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout
 
 from ..numbers import format_count
 
@@ -27,10 +27,19 @@ class CheckpointList(QGroupBox):
         self.load_best_button.setToolTip(self.tr("Open the model of the best evaluation so far, by the task's "
                                                  "headline metric, in Inspect and Generate"))
         self.load_best_button.setEnabled(False)
+        self.note = QLabel()  # e.g. where a watched run's checkpoints are
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
         box = QVBoxLayout(self)
+        box.addWidget(self.note)
         box.addWidget(self.list)
         box.addWidget(self.save_button)
         box.addWidget(self.load_best_button)
+
+    def set_note(self, text: str) -> None:
+        """A line above the list (none with an empty ``text``)."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     def add(self, row: dict) -> None:
         path = Path(row["path"])

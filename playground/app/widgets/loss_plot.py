@@ -126,6 +126,26 @@ def fit_axis(view: pg.ViewBox, axis: int, lo: float, hi: float, log: bool = Fals
         view.setYRange(*bounds, padding=0)
 
 
+def tick_text(value: float, spacing: float) -> str:
+    """A tick as a plain number with the digits its spacing needs: 0.0004, 0.00035, 4e-5 (never "400" under a
+    title scaled by "(x1e-06)", pyqtgraph's SI prefix, which a class cannot read)."""
+    if value == 0 or not (math.isfinite(value) and spacing > 0):
+        return "0" if value == 0 else f"{value:g}"
+    digits = max(1, math.floor(math.log10(abs(value))) - math.floor(math.log10(spacing)) + 1)
+    return f"{value:.{digits}g}".replace("e-0", "e-").replace("e+0", "e+")
+
+
+class PlainAxis(pg.AxisItem):
+    """An axis with plain tick numbers and its title as given, however small the values (a learning rate)."""
+
+    def __init__(self, orientation: str):
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values, scale, spacing):
+        return [tick_text(v * scale, spacing * scale) for v in values]
+
+
 def _fast(curve: pg.PlotDataItem) -> pg.PlotDataItem:
     curve.setDownsampling(auto=True, method="peak")
     curve.opts["autoDownsampleFactor"] = SAMPLES_PER_PIXEL  # (pyqtgraph has no setter for it)
@@ -202,7 +222,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.train_raw_curve.setOpacity(0.6)
 
     def _build_rate_plot(self) -> None:
-        p = self.rate_plot = self.addPlot(row=1, col=0)
+        p = self.rate_plot = self.addPlot(row=1, col=0, axisItems={"left": PlainAxis("left"),
+                                                                   "right": PlainAxis("right")})
         p.setXLink(self.loss_plot)
         p.setLabel("bottom", self.tr("step"))
         # no legend here: it would cover the curves; each axis label is drawn in its curve's colour

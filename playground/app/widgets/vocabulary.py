@@ -223,11 +223,13 @@ class MergesView(QWidget):
         column.addWidget(self.caption)
         column.addWidget(self.list, 1)
 
+    def none_text(self, kind: str) -> str:
+        return self.tr("Only BPE tokenizers learn merges; a {kind} tokenizer has none.").format(kind=kind)
+
     def set_merges(self, merges: list[tuple[str, str]], kind: str) -> None:
         self.model.set_merges(merges, kind)
         if kind != "bpe":
-            self.caption.setText(self.tr("Only BPE tokenizers learn merges; a {kind} tokenizer has none.").format(
-                kind=kind))
+            self.caption.setText(self.none_text(kind))
         else:
             self.caption.setText(self.tr("{n} merges, in the order they were learnt: the most frequent pair "
                                          "of symbols is joined first.").format(n=format_count(len(merges))))
