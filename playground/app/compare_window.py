@@ -367,9 +367,9 @@ class CompareWindow(QDialog):
         except PlaygroundError as e:
             self.banner.show_message(str(e), "warning", "variant")
             return None
-        from .panels.train import new_run_dir  # the Train panel names run folders; it imports this module
+        from .panels.train import new_run_dir, run_name  # the Train panel names run folders; it imports this module
 
-        name = "-".join((variant.recipe.task.name, *choice))
+        name = "-".join((run_name(variant.recipe), *choice))
         run = TrainingRun(variant, new_run_dir(self.runs_root, name), training_threads(variant.recipe.train.device))
         entry = Entry(self.tr("{change} (same data)").format(change=change_names()[choice][2]), workspace=variant)
         job = Job(run.records, stop=run.stop)

@@ -113,12 +113,31 @@ class ModelPanel(Panel):
     def _fit_settings(self) -> None:
         """The settings column is as wide as its form: nothing clipped, at any zoom."""
         area = self.settings_area
-        area.setMinimumWidth(area.widget().sizeHint().width() + area.verticalScrollBar().sizeHint().width() + 8)
+        area.setMinimumWidth(self._form_width() + area.verticalScrollBar().sizeHint().width() + 8)
+
+    def _form_width(self) -> int:
+        """The form's width with the rows of both families, shown or not: measured with the LSTM's rows only (a
+        zoom while it was chosen), the column was narrower than the Transformer's rows and the figures beside it
+        were laid out for room the splitter never gave them."""
+        form, role = self.form, QFormLayout.ItemRole
+        widths = {role.LabelRole: 0, role.FieldRole: 0}
+        for row in range(form.rowCount()):
+            for part in widths:
+                item = form.itemAt(row, part)
+                if item is not None and item.widget() is not None:
+                    widths[part] = max(widths[part], item.widget().sizeHint().width())
+        margins = form.contentsMargins()
+        return sum(widths.values()) + max(form.horizontalSpacing(), 0) + margins.left() + margins.right()
 
     def changeEvent(self, event):
         if event.type() == QEvent.Type.FontChange and hasattr(self, "settings_area"):
-            self._fit_settings()
+            QTimer.singleShot(0, self._refit)  # once the children have their new font too
         super().changeEvent(event)
+
+    def _refit(self) -> None:
+        """After a zoom: the settings column, then the figures beside it (the panel's size may not change)."""
+        self._fit_settings()
+        self._fit_summary()
 
     def _combo(self, items: list[tuple[str, str]]) -> QComboBox:
         box = QComboBox()
@@ -218,6 +237,7 @@ class ModelPanel(Panel):
             grid.addWidget(caption, i if stacked else 0, 0 if stacked else i)
             grid.addWidget(label, i if stacked else 1, 1 if stacked else i)
         self._summary_stacked = stacked
+        grid.parentWidget().updateGeometry()  # its height for its width changed: the column asks again
 
     def _fit_summary(self) -> None:
         """Stack the figures when the column beside the settings is too narrow for them side by side."""

@@ -47,6 +47,13 @@ def default_runs_root() -> Path:
     return Path(base or Path.home() / ".transformer-playground") / "runs"
 
 
+def run_name(recipe) -> str:
+    """What a run folder is named after, as the command line names it: a text file's stem (pride.txt: pride),
+    else the task (a built-in dataset's name)."""
+    text_file = recipe.spec.get("text_file")
+    return Path(text_file).stem if text_file else recipe.task.name
+
+
 def new_run_dir(root: Path, name: str) -> Path:
     """A fresh run folder's path, as the command line names them: grammar-20250101-120000 (then -2, -3...)."""
     base = root / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
@@ -251,7 +258,7 @@ class TrainPanel(Panel):
         self.banner.clear()
         self._forget_divergence()  # a new run: the axes follow it, not the run that blew up
         if self.run_dir is None or not core.history:
-            self.run_dir = new_run_dir(self.runs_root, core.recipe.task.name)
+            self.run_dir = new_run_dir(self.runs_root, run_name(core.recipe))
         device = self.settings.device_id()
         threads = self.threads or training_threads(device)
         use_threads(threads)
@@ -331,6 +338,11 @@ class TrainPanel(Panel):
             self.plot.remove_overlay(self._divergence)
             self._divergence = None
         if self.state == "diverged":
+            self.state = "idle"
+
+    def _forget_ended_run(self) -> None:
+        """Another model or other data: the "Finished" or "Stopped" of the run that trained the last one goes."""
+        if self.state in ("stopped", "finished"):
             self.state = "idle"
 
     def _on_error(self, message: str, details: str) -> None:
@@ -463,6 +475,7 @@ class TrainPanel(Panel):
         self._forget_divergence()  # what the last model's run did is over, as its banner is
         if core.trainer is None or core.trainer.run_dir != self.run_dir:
             self.run_dir = None  # another model: the next Start writes a new run folder
+            self._forget_ended_run()
         # (the same trainer's model, e.g. a step applied from Inspect: its run goes on in its folder)
         self.banner.clear_topic("run")  # what went wrong with the last model's run is over
         self._target = 0
@@ -511,7 +524,7 @@ class TrainPanel(Panel):
         trainer = self.run.trainer if self.run is not None else core.trainer
         if trainer is None:
             return
-        run_dir = self.run_dir = self.run_dir or new_run_dir(self.runs_root, core.recipe.task.name)
+        run_dir = self.run_dir = self.run_dir or new_run_dir(self.runs_root, run_name(core.recipe))
         request = save_checkpoint_row(run_dir / "checkpoints")
         if self.run is not None:
             self.run.call_between_steps(request)
