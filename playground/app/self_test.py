@@ -117,7 +117,10 @@ class SelfTest(QObject):
 
     def _inspect(self) -> None:
         self.window.show_panel("inspect")
-        self.window.panel("inspect").trace_input()
+        inspect = self.window.panel("inspect")
+        if not inspect.text.text():  # a built-in text starts with an empty box (which traces nothing): type its example
+            inspect.text.setText("the cat sees")
+        inspect.trace_input()
 
     def _inspected(self) -> bool:
         inspect = self.window.panel("inspect")

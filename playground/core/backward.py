@@ -115,7 +115,8 @@ def pair_example(task: PairTask, source: str, answer: str | None = None) -> tupl
     return batch["idx"][0].tolist(), src, batch["targets"][0].tolist()
 
 
-def _checked_targets(targets, ids) -> list[int]:
+def checked_targets(targets, ids) -> list[int]:
+    """``targets`` as ints, or a ConfigError saying why they cannot train ``ids``: one per token, one at least."""
     targets = [int(t) for t in targets]
     if len(targets) != len(ids):
         raise ConfigError(_("give one target per input token ({n} tokens, {m} targets)").format(
@@ -154,7 +155,7 @@ def backward_trace(model, ids: list[int], src_ids: list[int] | None = None, targ
     trainer's bf16 autocast on CUDA.
     """
     check_inputs(model.cfg, ids, src_ids, 1, 1.0)
-    targets = _checked_targets(targets if targets is not None else list(ids[1:]) + [IGNORE], ids)
+    targets = checked_targets(targets if targets is not None else list(ids[1:]) + [IGNORE], ids)
     cfg = train_cfg or TrainConfig()
     work = copy.deepcopy(model).eval()  # eval: dropout off, so the step is the same every time
     optimizer = FlatAdamW(work, cfg.weight_decay, (cfg.beta1, cfg.beta2))

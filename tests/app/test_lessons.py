@@ -260,3 +260,57 @@ def test_every_tokenizer_kind_on_english_chinese_and_emoji(qtbot, lesson_window,
         assert column.tokenizer.kind == kind and column.tabs.currentIndex() == 1
         assert column.token_count() > 0
         assert column.tokenizer.decode(column.tokenizer.encode_ids("the cat")) == "the cat"
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_lesson_4_shows_the_whole_output_so_far_it_traces(qtbot, lesson_window, language):
+    """Lesson 4's last step traces 30517 with the output so far 三万零五百一十七 and asks about the row of 零: at
+    1280×720 beside the lessons dock, the Output so far box shows all of it (squeezed beside the live refresh it
+    showed 一十七), and the trace has a row for each of its characters."""
+    from PySide6.QtWidgets import QStyle
+
+    path = next(p for p in builtin_lessons(language) if p.stem.startswith("04"))
+    lesson = load_lesson(path)
+    window, dock = lesson_window, lesson_window.lessons
+    window.resize(1280, 720)
+    dock.runner.max_train_steps = WALK_STEPS
+    assert dock.open_path(str(path))
+    for index in range(len(lesson.steps)):
+        if index:
+            assert dock.pane.next()
+        wait_step(qtbot, dock.runner, timeout=300_000)
+    source, output_so_far = next(a for a in lesson.steps[-1].actions if a.name == "trace").args
+    assert output_so_far == "三万零五百一十七" and "`零`" in lesson.steps[-1].question
+    inspect = window.panel("inspect")
+    qtbot.waitUntil(lambda: inspect.prefix.isVisible() and inspect.inspection is not None)
+    assert (inspect.text.text(), inspect.prefix.text()) == (source, output_so_far)
+    tok = inspect.task().tokenizer
+    assert [tok.id_to_token(i) for i in inspect.inspection.ids] == ["<bos>", *output_so_far]  # a row per character
+    box = inspect.prefix
+    frame = box.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+    shown = box.width() - 2 * frame - 4  # QLineEdit keeps 2 px beside its text
+    assert box.fontMetrics().horizontalAdvance(output_so_far) <= shown, (box.width(), output_so_far)
+    assert inspect.text.fontMetrics().horizontalAdvance(source) <= inspect.text.width() - 2 * frame - 4
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_lesson_1_says_why_the_z_of_zebra_is_a_byte(qtbot, lesson_window, language):
+    """Toy English has no letter z: in lesson 1's WordPiece step the character column spells zebra's z as the byte
+    <7A>, outlined as unknown, beside the six bytes of 斑马; the revealed answer says so."""
+    path = next(p for p in builtin_lessons(language) if p.stem.startswith("01"))
+    lesson = load_lesson(path)
+    index = next(i for i, s in enumerate(lesson.steps) if any("zebra" in str(a) for a in s.actions))
+    dock = lesson_window.lessons
+    assert dock.open_path(str(path))
+    for i in range(index + 1):
+        if i:
+            assert dock.pane.next()
+        wait_step(qtbot, dock.runner)
+    column = lesson_window.panel("tokenize").left
+    tok, chips = column.tokenizer, column.view.chips
+    assert tok.kind == "char" and tok.token_to_id("z") is None and tok.token_to_id("y") is not None
+    z = next(c for c in chips if c.span == (21, 22))  # "the small cat sees a z"
+    assert z.unknown and z.tokens == ["<0x7A>"]
+    assert sum(len(c.ids) for c in chips if c.unknown) == 7  # z's byte and the six of 斑马
+    answer = lesson.steps[index].answer
+    assert "`<7A>`" in answer and "z" in answer.replace("zebra", "") and "7" in answer

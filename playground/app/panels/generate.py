@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxL
 
 from ...core.errors import PlaygroundError
 from ...core.inspect import shared_weights
+from ...core.prompts import NEWLINE, empty_prompt
 from ...core.sample import SampleConfig, stream
 from ...core.tasks import PairTask
 from .. import view_tables
@@ -127,7 +128,6 @@ class GeneratePanel(Panel):
         self.input_box = QGroupBox(self.tr("Prompt"))
         grid = QGridLayout(self.input_box)
         self.prompt = QPlainTextEdit()
-        self.prompt.setPlaceholderText(self.tr("The start of a text for the model to continue (empty: a new line)"))
         self.prompt.setMaximumHeight(self.prompt.fontMetrics().lineSpacing() * 4 + 12)
         self.source = QLineEdit()
         self.source.setPlaceholderText(self.tr("The input of the task, e.g. abcdef"))
@@ -232,6 +232,7 @@ class GeneratePanel(Panel):
         pairs = self.is_pair_task()
         self.input_box.setTitle(self.tr("Source") if pairs else self.tr("Prompt"))
         self.prompt.setVisible(not pairs)
+        self._show_empty_prompt()
         for widget in (self.source_caption, self.source, self.example_button, self.expected_label):
             widget.setVisible(pairs)
         self.token_view.clear_tokens()
@@ -240,6 +241,16 @@ class GeneratePanel(Panel):
         self.status_label.setText("" if self.task() else self.tr("Choose a dataset in the Data panel first."))
         self._show_model_state()
         self._update_enabled()
+
+    def _show_empty_prompt(self) -> None:
+        """The prompt's placeholder says what an empty prompt starts from for this text: a new line, or (a text
+        with no line break, which its model never saw) the text's own first characters."""
+        task = self.task()
+        start = empty_prompt(task)[0] if task is not None and not self.is_pair_task() else NEWLINE
+        self.prompt.setPlaceholderText(
+            self.tr("The start of a text for the model to continue (empty: a new line)") if start == NEWLINE else
+            self.tr("The start of a text for the model to continue (empty: your text's own start, “{start}”)").format(
+                start=quoted(start)))
 
     def _show_model_state(self, steps: int | None = None) -> None:
         """Next to the output: whether the weights are untrained, or how many steps they were trained."""
@@ -298,7 +309,10 @@ class GeneratePanel(Panel):
             src = rows["src"][0].tolist() if "src" in rows else None
             return rows["prompts"][0], src, self.source.text() + " → "
         text = self.prompt.toPlainText()
-        return tok.encode_ids(text or "\n"), None, text
+        if text:
+            return tok.encode_ids(text), None, text
+        start, ids = empty_prompt(task)  # a new line, or the start of a text that has none
+        return ids, None, "" if start == NEWLINE else start
 
     def sample_config(self, prompt_len: int = 0) -> SampleConfig:
         settings = self.sampling.settings()

@@ -13,11 +13,12 @@ import logging
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QPushButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QSpinBox, QSplitter, QStyle, QVBoxLayout, QWidget)
 
 from ...core.errors import PlaygroundError
 from ...core.inspect import inspect, inspect_inputs, next_text, token_counts
 from ...core.lens import logit_lens
+from ...core.prompts import SNIPPET_TOKENS, snippet
 from ...core.snapshots import replay_inspection
 from ...core.tasks import PairTask
 from ...core.trace import check_inputs, group_title
@@ -40,6 +41,7 @@ from .inspect_backward import BackwardMode
 log = logging.getLogger(__name__)
 RECORDS_WIDTH = 120  # the records list's least width, whatever the panel's
 RECORDS_SHARE = 0.34  # the most of the panel's width it takes to show its longest name whole
+INPUT_ROOM = 40  # widths of "0" the source and output-so-far boxes share at least beside the live refresh
 
 
 def inspect_in_worker(make_model, tokenizer, ids, src_ids, ablated, task=None, snapshots=None):
@@ -69,6 +71,7 @@ class InspectPanel(BackwardMode, Panel):
         self._tracing = False
         self._live_step = 0
         self._replay_pending = False  # the training step changed while a trace ran: trace again when it ends
+        self._sample = ""  # the input put in the box, not typed: new data replaces it with an input of its own
         self._build()
         workspace.data_changed.connect(self._on_data_changed)
         workspace.model_changed.connect(self._on_workspace_changed)
@@ -159,7 +162,7 @@ class InspectPanel(BackwardMode, Panel):
 
     def _build_input(self) -> QGroupBox:
         self.input_box = QGroupBox(self.tr("Input"))
-        row = QHBoxLayout(self.input_box)
+        self.input_row = QHBoxLayout(self.input_box)  # the live refresh goes to the stepper's row when narrow
         self.text = QLineEdit()
         self.text.setPlaceholderText(self.tr("Text to trace, e.g. the cat sees"))
         self.text.returnPressed.connect(self.trace_input)
@@ -180,12 +183,31 @@ class InspectPanel(BackwardMode, Panel):
         self.live_steps.setSuffix(self.tr(" steps"))
         for widget, stretch in ((self.text, 2), (self.prefix_caption, 0), (self.prefix, 1), (self.trace_button, 0),
                                 (self.next_token_button, 0), (self.live, 0), (self.live_steps, 0)):
-            row.addWidget(widget, stretch)
+            self.input_row.addWidget(widget, stretch)
         mark_advanced(self.live, self.live_steps)  # presentation mode hides them
         return self.input_box
 
+    def _fit_input(self) -> None:
+        """The live refresh beside Trace when the row leaves the input boxes room enough, else at the end of the
+        stepper's row (a row of its own would cost the heatmaps their height): squeezed beside Trace, the output so
+        far of a lesson (三万零五百一十七) showed as its last three characters."""
+        row = self.input_row
+        moving = [w for w in (self.live, self.live_steps) if not w.isHidden()]
+        fixed = [w for w in (self.prefix_caption, self.trace_button, self.next_token_button, *moving)
+                 if not w.isHidden()]
+        outer, inner = self.layout().contentsMargins(), self.input_box.layout().contentsMargins()
+        frame = self.input_box.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+        width = self.width() - outer.left() - outer.right() - inner.left() - inner.right() - 2 * frame
+        used = sum(w.sizeHint().width() for w in fixed) + row.spacing() * (len(fixed) + 1)
+        beside = width - used >= INPUT_ROOM * self.text.fontMetrics().horizontalAdvance("0")
+        if beside == (row.indexOf(self.live) >= 0):
+            return
+        for widget in (self.live, self.live_steps):
+            (self.stepper_row if beside else row).removeWidget(widget)
+            (row if beside else self.stepper_row).addWidget(widget)
+
     def _build_stepper(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+        row = self.stepper_row = QHBoxLayout()
         self.previous_button = QPushButton(self.tr("◀ Previous"))
         self.previous_button.setToolTip(self.tr("The previous stage (Left arrow)"))
         self.previous_button.clicked.connect(lambda: self.step(-1))
@@ -217,15 +239,32 @@ class InspectPanel(BackwardMode, Panel):
         self.input_box.setTitle(self.tr("Source") if pairs else self.tr("Text"))
         self.prefix_caption.setVisible(pairs)
         self.prefix.setVisible(pairs)
-        if pairs and not self.text.text() and task.val_pairs:
-            self.text.setText(task.val_pairs[0][0])
+        self._fit_input()
+        self._show_sample(task)
         self.inspection = self.backward = None
         self.records_list.clear()
         self._set_stages([])
+        self.position_label.setText("")
         self.status_label.setText(self.tr("Type an input and press Trace.") if task else
                                   self.tr("Choose a dataset in the Data panel first."))
         self.refresh_steps()
         self._update_enabled()
+
+    def _show_sample(self, task) -> None:
+        """An input to trace in place of the one put here before, unless the user typed their own: a pair task's
+        first held-out source, or a short snippet of the user's text file (a passage a third of the way in, cut
+        to a few words); a built-in text has none, and the box's placeholder gives an example."""
+        if task is None or self.text.text() not in ("", self._sample):
+            return
+        if isinstance(task, PairTask):
+            sample = task.val_pairs[0][0] if task.val_pairs else ""
+        else:
+            recipe = self.workspace.core.recipe
+            sample = snippet(recipe.spec.get("passage"), task.tokenizer,
+                             min(SNIPPET_TOKENS, recipe.model.block_size)) or ""
+        if sample != self.text.text():
+            self.text.setText(sample)
+        self._sample = sample
 
     @told_in_turns
     def _on_data_changed(self) -> None:
@@ -238,7 +277,8 @@ class InspectPanel(BackwardMode, Panel):
             try:
                 task.check_source(self.text.text())
             except PlaygroundError:
-                self.text.setText(task.val_pairs[0][0])
+                self._sample = task.val_pairs[0][0]
+                self.text.setText(self._sample)
                 self.prefix.clear()
         if shown and task is not None:  # after the model_changed that follows a new task, which clears the panel
             QTimer.singleShot(0, self, self._trace_new_task)
@@ -289,6 +329,10 @@ class InspectPanel(BackwardMode, Panel):
         if core.recipe is None:
             return
         self.banner.clear()
+        if not isinstance(core.recipe.task, PairTask) and not self.text.text():
+            self.banner.show_message(self.tr("Type a few words to trace first: the model reads them and predicts "
+                                             "the next token."), "warning")
+            return
         try:
             if isinstance(core.recipe.task, PairTask):
                 core.recipe.task.check_source(self.text.text())  # a built-in task says what it takes
@@ -355,6 +399,7 @@ class InspectPanel(BackwardMode, Panel):
         if generation == self._generation:
             log.warning("trace failed: %s\n%s", message, details)
             self.banner.show_message(self.tr("Tracing failed: {message}").format(message=message), "error")
+            self.show_nothing_new()
 
     def _on_finished(self, generation: int) -> None:
         if generation == self._generation:
@@ -435,11 +480,13 @@ class InspectPanel(BackwardMode, Panel):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._elide_records()  # its widest share follows the panel
+        self._fit_input()
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "records_list"):
             QTimer.singleShot(0, self._elide_records)  # once the list has the new font
+            QTimer.singleShot(0, self._fit_input)
 
     def show_current(self) -> None:
         record = self.current_record()

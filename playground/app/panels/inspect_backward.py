@@ -11,7 +11,7 @@ import logging
 
 from PySide6.QtWidgets import QButtonGroup, QPushButton, QStackedWidget
 
-from ...core.backward import pair_example
+from ...core.backward import checked_targets, pair_example, targets_for
 from ...core.errors import ConfigError, PlaygroundError
 from ...core.tasks import PairTask
 from ..numbers import format_count
@@ -72,6 +72,7 @@ class BackwardMode:
         else:
             self.records_list.clear()
             self._set_stages([])
+            self.show_nothing_new()
             if self.task() is not None:
                 self.trace_input()
         self._update_enabled()
@@ -95,7 +96,13 @@ class BackwardMode:
         state = {k: v.clone() for k, v in trainer.optimizer.state_dict().items()} if trainer is not None else None
         cfg = trainer.cfg if trainer is not None else core.recipe.train
         task, step = core.recipe.task, core.trained_steps
-        ids, src_ids, targets = self._example(task, ids, src_ids)
+        try:  # refused here, as a warning: a worker would fail with "Running one training step…" left on screen
+            ids, src_ids, targets = self._example(task, ids, src_ids)
+            targets = checked_targets(targets if targets is not None else targets_for(task, ids, src_ids), ids)
+        except PlaygroundError as e:
+            self.banner.show_message(str(e), "warning")
+            self.show_nothing_new()
+            return
         self._generation += 1
         self._steps_at = step if at_step is None else at_step  # the weights the step starts from
         self._backward_from = (core.model if at_step is None else None, step)  # a snapshot's step is not applied
@@ -108,6 +115,15 @@ class BackwardMode:
         self.run_job(job)
         self._update_enabled()
         self.status_label.setText(self.tr("Running one training step on a copy of the model…"))
+
+    def show_nothing_new(self) -> None:
+        """After a refusal or a failed trace: no "Running…" left on the status line, and no "stage 1 of 64"
+        over a pass that shows no stage."""
+        if self.stage_buttons.buttons():  # a pass is on screen
+            self.status_label.setText(self.tr("Nothing new was recorded: the stages shown are from the last trace."))
+        else:
+            self.position_label.setText("")
+            self.status_label.setText("")
 
     def _example(self, task, ids, src_ids):
         """(ids, src_ids, targets): a pair task's source with no answer typed trains on the task's own answer

@@ -1,0 +1,78 @@
+"""What a text model's input starts from when the user typed nothing: a new line, the corpus's own start, a snippet.
+
+An empty prompt used to mean "a new line" for every text. A corpus with no line break (a novel
+on one line) never showed its model a new line, and word-level tokenizers drop it altogether,
+so the model started from a token it never saw, or from nothing. ``empty_prompt`` starts from
+a new line only where the model saw one, and else from the first characters of its own text.
+"""
+
+import unicodedata
+
+import numpy as np
+
+from .tasks import LMTask
+
+NEWLINE = "\n"
+START_TOKENS = 8  # the most tokens of the corpus's start it takes to make whole characters (bytes of a BPE)
+SNIPPET_TOKENS = 16  # the most tokens of a passage the Inspect panel starts with: a short, readable trace
+_JOINERS = {"\u200d", "\ufe0e", "\ufe0f"}  # zero-width joiner and variation selectors: an emoji goes on past them
+
+
+def _occurs(stream: np.ndarray, ids: list[int]) -> bool:
+    """Whether ``ids`` occur one after another somewhere in ``stream``."""
+    n = len(ids)
+    if not n or len(stream) < n:
+        return False
+    hits = np.ones(len(stream) - n + 1, dtype=bool)
+    for k, token_id in enumerate(ids):
+        hits &= stream[k:len(stream) - n + 1 + k] == token_id
+    return bool(hits.any())
+
+
+def corpus_start(task: LMTask) -> tuple[str, list[int]] | None:
+    """(text, ids) of the first token(s) of the training text, as many as make whole characters (a BPE may split
+    one over bytes); None without training text (a pretrained model) or when they make no whole character."""
+    ids = [int(i) for i in task.train_ids[:START_TOKENS]]
+    for n in range(1, len(ids) + 1):
+        text = task.tokenizer.decode(ids[:n])
+        if text.strip() and "\ufffd" not in text:
+            return text, ids[:n]
+    return None
+
+
+def empty_prompt(task: LMTask) -> tuple[str, list[int]]:
+    """(text, ids) an empty prompt stands for: a new line where the model saw one (or a pretrained model, whose
+    training text is not here), else the start of its own text ("話" for a novel on one line)."""
+    newline = task.tokenizer.encode_ids(NEWLINE)
+    if len(task.train_ids) == 0 or _occurs(task.train_ids, newline):
+        return NEWLINE, newline
+    return corpus_start(task) or (NEWLINE, newline)
+
+
+def _cut_ok(text: str, i: int) -> bool:
+    """Whether ``text[:i]`` ends between two characters that stand apart: never inside an emoji sequence."""
+    after, before = text[i], text[i - 1]
+    return not (after in _JOINERS or before == "\u200d" or unicodedata.category(after) in ("Mn", "Me", "Sk")
+                or 0x1F3FB <= ord(after) <= 0x1F3FF)  # skin tones belong to the emoji before them
+
+
+def _word_end(text: str, i: int) -> bool:
+    """A word ends at ``i``: a space follows, or a wide character (Chinese, an emoji) is on either side."""
+    return text[i].isspace() or any(unicodedata.east_asian_width(c) in "WF" for c in (text[i - 1], text[i]))
+
+
+def snippet(text: str | None, tokenizer, max_tokens: int = SNIPPET_TOKENS) -> str | None:
+    """The longest start of ``text`` that ends between words and takes at most ``max_tokens`` tokens (between
+    characters when no word fits); None for no text.
+
+    "the cat sat on the mat" with a word tokenizer and 3 tokens -> "the cat sat"."""
+    text = (text or "").strip()
+    if not text or max_tokens < 1:
+        return None
+    cuts = [i for i in range(len(text), 0, -1) if i == len(text) or _cut_ok(text, i)]
+    for words_only in (True, False):
+        for i in cuts:
+            if (not words_only or i == len(text) or _word_end(text, i)) and text[:i].strip() \
+                    and len(tokenizer.encode_ids(text[:i].rstrip())) <= max_tokens:
+                return text[:i].rstrip()
+    return None
