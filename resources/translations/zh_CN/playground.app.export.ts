@@ -40,8 +40,24 @@
         <translation>这个视图还没有尺寸：请先显示它，再导出。</translation>
     </message>
     <message>
-        <source>This view shows no numbers yet: train, tokenize or trace something first.</source>
-        <translation>这个视图还没有数据：请先训练、分词或追踪一段输入。</translation>
+        <source>This view shows nothing yet: train the model first (Start), then export it.</source>
+        <translation>这个视图还什么都没有显示：请先训练模型（开始），再导出。</translation>
+    </message>
+    <message>
+        <source>This view shows nothing yet: type a text to tokenize first (and train this tokenizer if it asks), then export it.</source>
+        <translation>这个视图还什么都没有显示：请先输入要分词的文本（如果提示需要，再训练这个分词器），然后导出。</translation>
+    </message>
+    <message>
+        <source>This view shows nothing yet: trace an input first (Trace), then export it.</source>
+        <translation>这个视图还什么都没有显示：请先追踪一段输入（追踪），再导出。</translation>
+    </message>
+    <message>
+        <source>This view shows nothing yet: generate a text first (Generate), then export it.</source>
+        <translation>这个视图还什么都没有显示：请先生成一段文本（生成），再导出。</translation>
+    </message>
+    <message>
+        <source>This view shows nothing yet: train, tokenize or trace something first.</source>
+        <translation>这个视图还什么都没有显示：请先训练、分词或追踪一段输入。</translation>
     </message>
     <message>
         <source>Save as PNG (2× size)…</source>

@@ -204,6 +204,10 @@
         <translation>{kind}，{n} 个词元</translation>
     </message>
     <message>
+        <source>= {chars} characters + {bytes} bytes + {special} special</source>
+        <translation>= {chars} 个字符 + {bytes} 个字节 + {special} 个特殊词元</translation>
+    </message>
+    <message>
         <source>Words (CJK: one per character)</source>
         <translation>词数（中日文按字计）</translation>
     </message>

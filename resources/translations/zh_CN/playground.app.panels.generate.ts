@@ -80,6 +80,10 @@
         <translation>请先在“数据”面板中选择数据集。</translation>
     </message>
     <message>
+        <source>The start of a text for the model to continue (empty: your text&apos;s own start, “{start}”)</source>
+        <translation>一段文本的开头，由模型接着写（留空：从你文本自身的开头“{start}”写起）</translation>
+    </message>
+    <message>
         <source>Pretrained model from {folder}.</source>
         <translation>来自 {folder} 的预训练模型。</translation>
     </message>

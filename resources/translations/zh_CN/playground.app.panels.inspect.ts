@@ -92,6 +92,10 @@
         <translation>请先在“数据”面板中选择数据集。</translation>
     </message>
     <message>
+        <source>Type a few words to trace first: the model reads them and predicts the next token.</source>
+        <translation>请先输入几个字词再追踪：模型会读入它们并预测下一个词元。</translation>
+    </message>
+    <message>
         <source>Tracing…</source>
         <translation>正在追踪…</translation>
     </message>

@@ -24,6 +24,10 @@
         <translation>正在模型的副本上运行一次训练步骤…</translation>
     </message>
     <message>
+        <source>Nothing new was recorded: the stages shown are from the last trace.</source>
+        <translation>没有记录到新内容：显示的各阶段来自上一次追踪。</translation>
+    </message>
+    <message>
         <source>{n} backward stages from the pretrained weights.</source>
         <translation>反向传播共 {n} 个阶段，取自预训练权重。</translation>
     </message>

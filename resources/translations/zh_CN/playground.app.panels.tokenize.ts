@@ -115,6 +115,14 @@
         <translation>（多于要求的 {asked} 个：语料中的每个字符都有自己的词元）</translation>
     </message>
     <message>
+        <source>(fewer than the corpus&apos;s {n} distinct characters: rarer characters are split into their UTF-8 bytes; try a larger vocabulary)</source>
+        <translation>（少于语料中的 {n} 个不同字符：较少见的字符会被拆成 UTF-8 字节；可以试试更大的词表）</translation>
+    </message>
+    <message>
+        <source>(Chinese and Japanese are written without spaces: each of their characters is a word, and a token, of its own)</source>
+        <translation>（中文和日文的词与词之间不写空格：每个字符各自算一个词，也各自是一个词元）</translation>
+    </message>
+    <message>
         <source>Train this tokenizer to see how it splits the text.</source>
         <translation>训练这个分词器，看看它怎样切分文本。</translation>
     </message>

@@ -40,6 +40,18 @@
         <translation>本窗口正在训练：请先停止训练，再监视运行文件夹。</translation>
     </message>
     <message>
+        <source>The run being watched: {folder}</source>
+        <translation>正在监视的运行：{folder}</translation>
+    </message>
+    <message>
+        <source>These are this window&apos;s own checkpoints. The watched run&apos;s newest one opens with “Load newest checkpoint” in its tab.</source>
+        <translation>这里列出的是本窗口自己的检查点。监视的运行的最新检查点，请在它的标签页里点“载入最新检查点”打开。</translation>
+    </message>
+    <message>
+        <source>Watched run: step {step}</source>
+        <translation>监视的运行：第 {step} 步</translation>
+    </message>
+    <message>
         <source>Watching stopped: training started in this window. Watch the folder again when it is done.</source>
         <translation>已停止监视：本窗口开始了训练。训练结束后可再次监视该文件夹。</translation>
     </message>
