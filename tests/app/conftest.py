@@ -99,6 +99,14 @@ def window(make_window):
     return make_window()
 
 
+@pytest.fixture(params=["en", "zh"])
+def ui_language(request):
+    """Each test twice: in the English UI, and in the Chinese one (installed before the window is built)."""
+    if request.param == "zh":
+        request.getfixturevalue("chinese_ui")
+    return request.param
+
+
 @pytest.fixture
 def chinese_ui(qapp):
     """The app's Chinese translation installed as ``--lang zh_CN`` does (the .qm ships with the app), removed after."""

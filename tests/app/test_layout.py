@@ -227,13 +227,6 @@ def test_tokenize_fits_every_tokenizer_kind_on_english_chinese_and_emoji(qtbot, 
     assert not found, "\n".join(found)
 
 
-@pytest.fixture(params=["en", "zh"])
-def ui_language(request):
-    if request.param == "zh":
-        request.getfixturevalue("chinese_ui")
-    return request.param
-
-
 def mixed_text(n_words: int = 3000) -> str:
     """Many distinct English-like words and Chinese characters, so every kind learns a vocabulary past 1,000."""
     import random

@@ -31,13 +31,6 @@ BOOKS = {"english": "It is a truth universally acknowledged, that a single man i
          "emoji": "We laughed 😂 and waved 👋 at the boats 🚤 in the bay.\n" * 200}
 
 
-@pytest.fixture(params=["en", "zh"])
-def ui_language(request):
-    if request.param == "zh":
-        request.getfixturevalue("chinese_ui")
-    return request.param
-
-
 def open_book(qtbot, window, tmp_path, language):
     path = tmp_path / f"{language}.txt"
     path.write_text(BOOKS[language], encoding="utf-8")
