@@ -386,3 +386,20 @@ def test_a_new_task_is_traced_on_an_input_it_takes_instead_of_showing_the_old_pi
     task.check_source(panel.text.text())  # a source the new task takes, not "the cat sees"
     assert panel.text.text() == task.val_pairs[0][0]
     assert panel.inspection.src_ids is not None and panel.records()  # the encoder-decoder's own trace, stepped
+
+
+@pytest.mark.parametrize("dataset, beside", [("grammar", True), ("reversal", False)])
+def test_the_live_refresh_leaves_the_trace_row_only_for_two_boxes(qtbot, make_window, ui_language, dataset, beside):
+    """At the window's minimum size a text alone keeps the live refresh beside Trace (moved, it elided the status
+    line: "Type an i…ss Trace."); a source and its output so far need the room, so it goes to the stepper's row."""
+    window = make_window(dataset)
+    window.resize(window.minimumSize())
+    window.show_panel("inspect")
+    panel = window.panel("inspect")
+    qtbot.waitUntil(lambda: panel.isVisible() and panel.width() > 0)
+    panel.resize(panel.size())  # the fit follows the panel's width
+    qtbot.wait(50)
+    assert (panel.input_row.indexOf(panel.live) >= 0) == beside
+    assert (panel.stepper_row.indexOf(panel.live) >= 0) == (not beside)
+    if beside:
+        assert panel.text.width() >= 20 * panel.text.fontMetrics().horizontalAdvance("0")

@@ -90,3 +90,12 @@ def test_a_word_tokenizer_on_chinese_says_each_character_is_a_word(qtbot, window
     assert ("written without spaces" in text) == (language == "chinese"), text
     assert format_count(column.tokenizer.vocab_size) in text
 
+
+
+def test_a_chinese_note_follows_its_figure_without_a_space(qtbot, window, tmp_path, chinese_ui):
+    """"1,000 个词元 （少于…": the space that goes before an English note's "(" stood before the full-width "（"."""
+    open_book(qtbot, window, tmp_path, "chinese")
+    text = train_column(qtbot, window, "word", 5_000).state_label.text()
+    assert "（" in text and " （" not in text, text
+    text = train_column(qtbot, window, "bpe", 300).state_label.text()
+    assert text.count("（") == 1 and " （" not in text, text

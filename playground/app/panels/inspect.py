@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 RECORDS_WIDTH = 120  # the records list's least width, whatever the panel's
 RECORDS_SHARE = 0.34  # the most of the panel's width it takes to show its longest name whole
 INPUT_ROOM = 40  # widths of "0" the source and output-so-far boxes share at least beside the live refresh
+TEXT_ROOM = 24  # the same for a text alone: its snippet, or a short sentence typed
 
 
 def inspect_in_worker(make_model, tokenizer, ids, src_ids, ablated, task=None, snapshots=None):
@@ -199,7 +200,8 @@ class InspectPanel(BackwardMode, Panel):
         frame = self.input_box.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
         width = self.width() - outer.left() - outer.right() - inner.left() - inner.right() - 2 * frame
         used = sum(w.sizeHint().width() for w in fixed) + row.spacing() * (len(fixed) + 1)
-        beside = width - used >= INPUT_ROOM * self.text.fontMetrics().horizontalAdvance("0")
+        room = INPUT_ROOM if not self.prefix.isHidden() else TEXT_ROOM
+        beside = width - used >= room * self.text.fontMetrics().horizontalAdvance("0")
         if beside == (row.indexOf(self.live) >= 0):
             return
         for widget in (self.live, self.live_steps):

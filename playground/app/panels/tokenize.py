@@ -265,7 +265,8 @@ class TokenizerColumn(QWidget):
             text = self.tr("In use for training · {n} tokens in the vocabulary").format(n=size)
         else:
             text = self.tr("Trained on the corpus · {n} tokens in the vocabulary").format(n=size)
-        return " ".join([text, *self._size_notes()])
+        # a space before an English note's "(", none before a Chinese one's full-width "（"
+        return text + "".join(note if note.startswith("（") else " " + note for note in self._size_notes())
 
     def _size_notes(self) -> list[str]:
         """Why the vocabulary's size, or its tokens, are not what the size asked suggests (on Chinese, mostly)."""
@@ -400,6 +401,7 @@ class TokenizePanel(Panel):
             self.right.tokenizer, self.right.recipe = None, None
         for column in self.columns():
             column.on_workspace_changed()
+        self._timer.stop()  # the columns show the new sample's tokens already: its textChanged need not encode it again
 
     def _show_sample(self) -> None:
         """A passage of the user's own text (a few sentences from a third of the way in), in place of the text put
