@@ -192,7 +192,7 @@ class RunWatchActions(QObject):
         from ..core.session import data_notice
 
         w = self.window
-        w.workspace.replace_core(core)
+        w.workspace.replace_core(core, in_turns=True)  # hidden panels hear of it in the turns after
         w.session_path = None
         w.update_title()
         notice = data_notice(core)

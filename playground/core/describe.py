@@ -49,10 +49,17 @@ def describe_data(recipe: Recipe, n_chars: int = PREVIEW_CHARS, n_examples: int 
         info["sample_chars"] = len(text)
         info["before"] = info["after"] = text[:n_chars]
         return info
-    info["stats"] = corpus_stats(clean(raw, cleaning))
+    info["stats"] = stats_of_text(clean(raw, cleaning), spec)
     info["raw"] = raw[:n_chars]
     info["before"], info["after"] = preview(raw, cleaning, n_chars)
     return info
+
+
+def stats_of_text(text: str, spec: dict) -> dict:
+    """The counts of the cleaned text: those the recipe counted when it was built (recipe_for_text), if they are of
+    a text this long (the file may have changed since), else counted now (a book: tens of ms of a worker's time)."""
+    saved = saved_stats(spec)
+    return saved if saved is not None and saved["n_chars"] == len(text) else corpus_stats(text)
 
 
 def saved_stats(spec: dict) -> dict | None:

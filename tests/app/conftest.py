@@ -89,9 +89,11 @@ def make_window(qtbot, settings):
 
 
 def wait_ready(qtbot, window, timeout=30_000):
-    """Until the Data panel has described the data and the Model panel has sized the model."""
+    """Until every panel has heard of the data (hidden ones in later turns), the Data panel has described it and the
+    Model panel has sized the model."""
     qtbot.waitUntil(lambda: window.panel("data").info is not None and not window.panel("data").is_busy()
-                    and window.panel("model").summary is not None, timeout=timeout)
+                    and window.panel("model").summary is not None and not window.workspace.turns.busy(),
+                    timeout=timeout)
 
 
 @pytest.fixture

@@ -161,8 +161,11 @@ def test_load_newest_checkpoint_is_what_generate_and_inspect_use(qtbot, window, 
     wait_state(qtbot, watch, "finished")
     window.show_panel("generate")  # one click from another panel: the toolbar's button
     assert watch.load_action.isVisible() and watch.load_action in window.menu_actions.toolbar.actions()
+    owed = []  # in the turn it is loaded: the hidden panels hear of it in the turns after (it held the window 180 ms)
+    watch.loaded.connect(lambda _path: owed.append(window.workspace.turns.busy()))
     with qtbot.waitSignal(watch.loaded, timeout=TIMEOUT):
         watch.load_action.trigger()
+    assert owed == [True]
     core = window.workspace.core
     assert core.trained_steps == 6 and core.history == records(run_dir)
     saved = load_checkpoint(run_dir / "checkpoints" / "step-000006")
