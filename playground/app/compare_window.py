@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QGroupBox, QHBox
 
 from ..core.compare import load_run, run_of_workspace, same_data_variant, sample_side_by_side, variant_choices
 from ..core.errors import PlaygroundError
+from ..core.prompts import NEWLINE, empty_prompt
 from ..core.session import load_session
+from ..core.tasks import LMTask
 from .export import make_exportable
 from .training import TRAINING_NICE, TrainingRun, lower_thread_priority, training_threads
 from .widgets.banner import Banner
@@ -321,6 +323,8 @@ class CompareWindow(QDialog):
         for choice in variant_choices(recipe.model) if recipe is not None else []:
             self.change.addItem(names[choice][0], "=".join(choice))  # a str: Qt would turn a tuple into a list
             self.change.setItemData(self.change.count() - 1, names[choice][1], Qt.ItemDataRole.ToolTipRole)
+        task = recipe.task if recipe is not None else None
+        self.samples.show_empty_prompt(empty_prompt(task)[0] if isinstance(task, LMTask) else NEWLINE)
         self._update_enabled()
         self.redraw()
 

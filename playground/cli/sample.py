@@ -2,8 +2,8 @@
 
 from playground.core.i18n import _
 
-from .common import (add_checkpoint_argument, load, model_inputs, out, positive_float, positive_int, probability, shown,
-                     subcommand, task_kind)
+from .common import (add_checkpoint_argument, err, load, model_inputs, out, positive_float, positive_int, probability,
+                     shown, subcommand, task_kind)
 
 SHOWN_ALTERNATIVES = 5  # likeliest tokens listed with --show-probs
 
@@ -39,30 +39,45 @@ def run(args) -> int:
     _folder, checkpoint = load(args.checkpoint, args.device, args.best)
     model, tok = checkpoint.model, checkpoint.tokenizer
     is_lm = task_kind(checkpoint) == "lm"
-    text = (args.prompt or "\n") if is_lm else args.prompt
     if args.source is not None:
         from playground.core.datasets import check_source
 
         check_source((checkpoint.state.get("task") or {}).get("dataset", ""), args.source)
-    prompt_ids, src_ids = model_inputs(checkpoint, text, args.source)
+    prompt_ids, src_ids = model_inputs(checkpoint, args.prompt, args.source)
+    prompt = args.prompt or ""
+    if is_lm and not prompt:
+        prompt, prompt_ids = empty_prompt_of(checkpoint)
     max_tokens = args.max_tokens or default_max_tokens(model.cfg, prompt_ids, is_lm)
     if args.beam:
         hypotheses = beam_search(model, tok, prompt_ids, args.beam, max_tokens, src_ids=src_ids)
         for rank, (ids, score) in enumerate(hypotheses, 1):
-            out(f"{rank}. {score:9.4f}  {continued_text(tok, prompt_ids, ids, args.prompt or '')}")
+            out(f"{rank}. {score:9.4f}  {continued_text(tok, prompt_ids, ids, prompt)}")
         return 0
     cfg = SampleConfig(max_new_tokens=max_tokens, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                        greedy=args.greedy, seed=args.seed, use_cache=not args.no_cache,
                        alternatives=SHOWN_ALTERNATIVES if args.show_probs else 0)
-    steps = stream(model, tok, prompt_ids, cfg, src_ids, prompt_text=args.prompt or "")
+    steps = stream(model, tok, prompt_ids, cfg, src_ids, prompt_text=prompt)
     if args.show_probs:
         show_probabilities(steps)
     else:
-        out(args.prompt or "", end="")
+        out(prompt, end="")
         for step in steps:
             out(step.text, end="")  # what the token adds to the decoded text (see core StreamText)
         out("")
     return 0
+
+
+def empty_prompt_of(checkpoint) -> tuple[str, list[int]]:
+    """(text printed before the output, ids) of an empty prompt: a new line (printed as nothing), or the start of
+    the model's own text where it has no line break (said on stderr, so stdout stays the text)."""
+    from playground.core.prompts import NEWLINE, saved_empty_prompt
+
+    start, ids = saved_empty_prompt(checkpoint.state.get("task") or {}, checkpoint.tokenizer)
+    if start == NEWLINE:
+        return "", ids
+    err(_("No prompt: starting from the start of the model's own text, “{start}” (a text with no line break, so "
+          "the model never saw a new line)").format(start=start))
+    return start, ids
 
 
 def default_max_tokens(cfg, prompt_ids: list[int], is_lm: bool) -> int:

@@ -23,10 +23,11 @@ from .errors import ConfigError, PlaygroundError
 from .i18n import _
 from .limits import MAX_METRICS_BYTES, check_file_size, check_fits, parameter_count
 from .model import ModelConfig
+from .prompts import NEWLINE, empty_prompt, saved_empty_prompt
 from .recipes import Recipe
 from .run_watch import newest_checkpoint
 from .sample import SampleConfig, generate
-from .tasks import PairTask
+from .tasks import LMTask, PairTask
 from .train import TrainConfig
 from .workspace import Workspace, match_architecture
 
@@ -50,6 +51,7 @@ class RunInfo:
     checkpoint: Path | None = None  # the newest checkpoint folder, for samples
     weights: object = None  # a model in memory (current run, session), used before the checkpoint
     tokenizer: object = None
+    task: object = None  # the task in memory (current run, session): an empty prompt starts from its text
 
 
 def read_metrics(path) -> list[dict]:
@@ -116,7 +118,7 @@ def run_of_workspace(workspace: Workspace, label: str) -> RunInfo:
     recipe = workspace.require_recipe()
     rows = [row for row in workspace.history if row.get("kind") in ("step", "eval", "event")]
     return RunInfo(label, rows, recipe.model.to_dict(), recipe.train.to_dict(), dict(recipe.spec),
-                   recipe.task.metric, weights=workspace.model, tokenizer=recipe.task.tokenizer)
+                   recipe.task.metric, weights=workspace.model, tokenizer=recipe.task.tokenizer, task=recipe.task)
 
 
 # --- curves and figures --------------------------------------------------------------------
@@ -276,8 +278,8 @@ def sample_side_by_side(runs, prompt: str, seed: int, max_new_tokens: int = 60, 
             if model is None:
                 yield index, None, _("this run saved no checkpoint, so there is no model to sample from")
                 continue
-            text = sample_text(model, tokenizer, run.spec, prompt, seed, max_new_tokens, temperature)
-            yield index, Sample(prompt, text, is_pairs(run.spec)), None
+            shown, text = _sample(model, tokenizer, run.spec, prompt, seed, max_new_tokens, temperature, run.task)
+            yield index, Sample(shown, text, is_pairs(run.spec)), None
         except PlaygroundError as e:
             yield index, None, str(e)
 
@@ -290,6 +292,14 @@ def is_pairs(spec: dict) -> bool:
 def sample_text(model, tokenizer, spec: dict, prompt: str, seed: int, max_new_tokens: int = 60,
                 temperature: float = 0.8) -> str:
     """The text ``model`` writes after ``prompt`` with ``seed`` (the prompt not included)."""
+    return _sample(model, tokenizer, spec, prompt, seed, max_new_tokens, temperature)[1]
+
+
+def _sample(model, tokenizer, spec: dict, prompt: str, seed: int, max_new_tokens: int, temperature: float,
+            task=None) -> tuple[str, str]:
+    """(prompt as shown, text written after it): an empty prompt of a text shows what it started from, the text's
+    own start where its model never saw a new line (see ``prompts.empty_prompt``), read from ``task`` when in
+    memory, else from the data ``spec`` names."""
     cfg = model.cfg
     pairs = is_pairs(spec)
     src_ids = None
@@ -297,12 +307,15 @@ def sample_text(model, tokenizer, spec: dict, prompt: str, seed: int, max_new_to
         rows = PairTask(tokenizer, [], [], architecture=cfg.architecture).rows_prompt([tokenizer.encode_ids(prompt)])
         prompt_ids = rows["prompts"][0]
         src_ids = rows["src"][0].tolist() if "src" in rows else None
+    elif prompt:
+        prompt_ids = tokenizer.encode_ids(prompt)
     else:
-        prompt_ids = tokenizer.encode_ids(prompt or "\n")
+        start, prompt_ids = empty_prompt(task) if isinstance(task, LMTask) else saved_empty_prompt(spec, tokenizer)
+        prompt = "" if start == NEWLINE else start
     room = cfg.block_size - len(prompt_ids) if pairs and cfg.architecture == "decoder" else max_new_tokens
     if room < 1:
         raise ConfigError(_("the prompt fills the model's context of {b} tokens: shorten it").format(b=cfg.block_size))
     sampling = SampleConfig(max_new_tokens=min(max_new_tokens, room), temperature=temperature, seed=seed,
                             alternatives=0)
     steps = generate(model, tokenizer, prompt_ids, sampling, src_ids, None if pairs else prompt)
-    return "".join(step.text for step in steps)
+    return prompt, "".join(step.text for step in steps)

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from .model import Transformer
+from .prompts import empty_prompt
 from .sample import SampleConfig, StreamText, generate
 from .tasks import PairTask
 from .trace import Trace, trace
@@ -23,12 +24,13 @@ def inspect_inputs(task, text: str, target_prefix: str = "") -> tuple[list[int],
     """(decoder ids, encoder source ids or None) for a typed input, laid out as the task trains.
 
     A pair task reads ``<bos> source <sep> prefix`` (decoder-only) or source ``source <eos>`` and
-    decoder ``<bos> prefix`` (encoder-decoder); a text task reads the text (empty: a new line).
+    decoder ``<bos> prefix`` (encoder-decoder); a text task reads the text (empty: a new line, or the
+    start of its own text where it has none: see ``prompts.empty_prompt``).
     """
     tok = task.tokenizer
     if isinstance(task, PairTask):
         return pair_inputs(task, text, tok.encode_ids(target_prefix) if target_prefix else [])
-    return tok.encode_ids(text or "\n"), None
+    return (tok.encode_ids(text) if text else empty_prompt(task)[1]), None
 
 
 def next_text(tokenizer, ids: list[int], continuation: list[int], typed: str) -> tuple[str, int]:

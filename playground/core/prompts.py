@@ -10,6 +10,8 @@ import unicodedata
 
 import numpy as np
 
+from .errors import PlaygroundError
+from .recipes import task_from_spec
 from .tasks import LMTask
 
 NEWLINE = "\n"
@@ -76,3 +78,15 @@ def snippet(text: str | None, tokenizer, max_tokens: int = SNIPPET_TOKENS) -> st
                     and len(tokenizer.encode_ids(text[:i].rstrip())) <= max_tokens:
                 return text[:i].rstrip()
     return None
+
+
+def saved_empty_prompt(spec: dict, tokenizer) -> tuple[str, list[int]]:
+    """``empty_prompt`` for a saved run's model, whose task is rebuilt from its data ``spec`` (a run's task or a
+    checkpoint's); a new line when the data is gone or unnamed (a pretrained model), as nothing else is known."""
+    try:
+        task = task_from_spec(spec or {}, tokenizer)
+    except (PlaygroundError, OSError, ValueError):
+        task = None
+    if not isinstance(task, LMTask):
+        return NEWLINE, tokenizer.encode_ids(NEWLINE)
+    return empty_prompt(task)

@@ -11,10 +11,11 @@ from dataclasses import asdict
 import numpy as np
 import pytest
 
+from playground.app.compare_window import CompareWindow
 from playground.app.panels.generate import GeneratePanel
 from playground.app.panels.inspect import InspectPanel
 from playground.app.qworkspace import QWorkspace
-from playground.core.prompts import SNIPPET_TOKENS
+from playground.core.prompts import SNIPPET_TOKENS, empty_prompt
 from playground.core.recipes import recipe_for_text
 
 from .workspaces import TINY_MODEL, TINY_TRAIN, tiny_workspace
@@ -157,3 +158,41 @@ def test_generating_from_an_empty_prompt_on_a_text_with_no_line_break(qtbot, tmp
     assert panel.banner.isHidden()
     assert panel.token_view.toPlainText().startswith("话") and panel.output_text()  # the text's start, continued
     assert "话" in panel.prompt.placeholderText()
+
+
+# --- Compare ------------------------------------------------------------------------------------------
+def compare_window(qtbot, ws, tmp_path) -> CompareWindow:
+    window = CompareWindow(ws, tmp_path / "runs")
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    return window
+
+
+@pytest.mark.parametrize("ui", ["en", "zh"])
+@pytest.mark.parametrize("kind", ["char", "word"])
+def test_compare_samples_an_empty_prompt_from_the_texts_own_start(qtbot, tmp_path, request, ui, kind):
+    """Compare's empty prompt was a new line: a token the novel on one line never had, or no token at all."""
+    if ui == "zh":
+        request.getfixturevalue("chinese_ui")
+    ws = text_workspace(tmp_path, BOOKS["chinese"], kind, steps=2)
+    window = compare_window(qtbot, ws, tmp_path)
+    start = empty_prompt(ws.core.recipe.task)[0]
+    assert start.startswith("话") and start in window.samples.prompt.placeholderText()
+    assert "new line" not in window.samples.prompt.placeholderText()
+    window.samples.prompt.setText("")
+    with qtbot.waitSignal(window.generate().finished, timeout=TIMEOUT):
+        pass
+    assert window.banner.isHidden() and window.samples.dimmed_text(0) == start
+    assert window.samples.text_of(0).startswith(start) and len(window.samples.text_of(0)) > len(start)
+
+
+def test_compare_says_a_new_line_where_the_text_has_them(qtbot, tmp_path):
+    ws = text_workspace(tmp_path, BOOKS["english"].replace(". ", ".\n"), "char", steps=2)
+    window = compare_window(qtbot, ws, tmp_path)
+    assert "new line" in window.samples.prompt.placeholderText()
+    with qtbot.waitSignal(window.generate().finished, timeout=TIMEOUT):
+        pass
+    assert window.samples.dimmed_text(0) == "" and window.samples.text_of(0)
+    ws.set_recipe(recipe_for_text(BOOKS["chinese"], "char", is_text=True))  # new data: the placeholder follows it
+    assert "话" in window.samples.prompt.placeholderText()

@@ -9,6 +9,9 @@ from PySide6.QtGui import QPalette, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
+from ...core.prompts import NEWLINE
+from .token_stream import quoted
+
 BOX_WIDTH = 180  # each run's text box, at least
 PROMPT_MARK = QTextFormat.Property.UserProperty  # set on the characters of the prompt
 
@@ -24,7 +27,7 @@ class CompareSamples(QWidget):
         column.setContentsMargins(0, 4, 0, 0)
         form = QGridLayout()
         self.prompt = QLineEdit()
-        self.prompt.setPlaceholderText(self.tr("A prompt (or a source, for a task of examples); empty: a new line"))
+        self.show_empty_prompt(NEWLINE)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setValue(1234)
@@ -57,6 +60,14 @@ class CompareSamples(QWidget):
         self.texts: list[QPlainTextEdit] = []
         self.labels: list[str] = []
         self.shown: dict[str, tuple] = {}  # label -> (sample, error) in its box, kept while the run stays compared
+
+    def show_empty_prompt(self, start: str) -> None:
+        """The prompt's placeholder says what an empty prompt starts from: a new line, or (the current run's text
+        has no line break, so its model never saw one) that text's own first characters."""
+        self.prompt.setPlaceholderText(
+            self.tr("A prompt (or a source, for a task of examples); empty: a new line") if start == NEWLINE else
+            self.tr("A prompt (or a task's source); empty: your text's own start, “{start}”").format(
+                start=quoted(start)))
 
     def set_runs(self, labels: list[str], keep: bool = True) -> None:
         """One box per run, titled with its label; a run already shown keeps its sample when ``keep``."""

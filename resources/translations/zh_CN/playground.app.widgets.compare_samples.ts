@@ -36,6 +36,10 @@
         <translation>词元数</translation>
     </message>
     <message>
+        <source>A prompt (or a task&apos;s source); empty: your text&apos;s own start, “{start}”</source>
+        <translation>提示词（示例任务则是源文本）；留空：从你文本自身的开头“{start}”写起</translation>
+    </message>
+    <message>
         <source>(no sample: {reason})</source>
         <translation>（没有样例：{reason}）</translation>
     </message>
