@@ -391,7 +391,7 @@ def test_a_new_task_is_traced_on_an_input_it_takes_instead_of_showing_the_old_pi
 @pytest.mark.parametrize("dataset, beside", [("grammar", True), ("reversal", False)])
 def test_the_live_refresh_leaves_the_trace_row_only_for_two_boxes(qtbot, make_window, ui_language, dataset, beside):
     """At the window's minimum size a text alone keeps the live refresh beside Trace (moved, it elided the status
-    line: "Type an i…ss Trace."); a source and its output so far need the room, so it goes to the stepper's row."""
+    line: "Type an i…ss Trace."); a source and its output so far need the room, so it goes to the stepper's row, with a shorter label."""
     window = make_window(dataset)
     window.resize(window.minimumSize())
     window.show_panel("inspect")

@@ -177,7 +177,9 @@ class InspectPanel(BackwardMode, Panel):
         self.next_token_button = QPushButton(self.tr("Next token"))
         self.next_token_button.setToolTip(self.tr("Append the model's most likely next token and trace again"))
         self.next_token_button.clicked.connect(self.next_token)
-        self.live = QCheckBox(self.tr("Refresh while training, every"))
+        # beside Trace, and shorter in the stepper's row (the long one on hover)
+        self._live_texts = (self.tr("Refresh while training, every"), self.tr("Refresh every"))
+        self.live = QCheckBox(self._live_texts[0])
         self.live_steps = QSpinBox()
         self.live_steps.setRange(1, 100_000)
         self.live_steps.setValue(50)
@@ -190,8 +192,8 @@ class InspectPanel(BackwardMode, Panel):
 
     def _fit_input(self) -> None:
         """The live refresh beside Trace when the row leaves the input boxes room enough, else at the end of the
-        stepper's row (a row of its own would cost the heatmaps their height): squeezed beside Trace, the output so
-        far of a lesson (三万零五百一十七) showed as its last three characters."""
+        stepper's row with a shorter label (a row of its own would cost the heatmaps their height): squeezed beside
+        Trace, the output so far of a lesson (三万零五百一十七) showed as its last three characters."""
         row = self.input_row
         moving = [w for w in (self.live, self.live_steps) if not w.isHidden()]
         fixed = [w for w in (self.prefix_caption, self.trace_button, self.next_token_button, *moving)
@@ -199,7 +201,8 @@ class InspectPanel(BackwardMode, Panel):
         outer, inner = self.layout().contentsMargins(), self.input_box.layout().contentsMargins()
         frame = self.input_box.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
         width = self.width() - outer.left() - outer.right() - inner.left() - inner.right() - 2 * frame
-        used = sum(w.sizeHint().width() for w in fixed) + row.spacing() * (len(fixed) + 1)
+        used = sum(self._live_width() if w is self.live else w.sizeHint().width() for w in fixed) \
+            + row.spacing() * (len(fixed) + 1)
         room = INPUT_ROOM if not self.prefix.isHidden() else TEXT_ROOM
         beside = width - used >= room * self.text.fontMetrics().horizontalAdvance("0")
         if beside == (row.indexOf(self.live) >= 0):
@@ -207,6 +210,15 @@ class InspectPanel(BackwardMode, Panel):
         for widget in (self.live, self.live_steps):
             (self.stepper_row if beside else row).removeWidget(widget)
             (row if beside else self.stepper_row).addWidget(widget)
+        self.live.setText(self._live_texts[0 if beside else 1])
+        self.live.setToolTip("" if beside else self._live_texts[0])
+
+    def _live_width(self) -> int:
+        """The live refresh's width with its long label, wherever it is now (else the choice would swing)."""
+        style = self.live.style()
+        return (self.live.fontMetrics().horizontalAdvance(self._live_texts[0]) + 5
+                + style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+                + style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing))
 
     def _build_stepper(self) -> QHBoxLayout:
         row = self.stepper_row = QHBoxLayout()

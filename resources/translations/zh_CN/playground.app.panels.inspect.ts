@@ -56,6 +56,10 @@
         <translation>训练时自动刷新，每</translation>
     </message>
     <message>
+        <source>Refresh every</source>
+        <translation>刷新间隔</translation>
+    </message>
+    <message>
         <source> steps</source>
         <translation> 步</translation>
     </message>
