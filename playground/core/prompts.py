@@ -51,6 +51,15 @@ def empty_prompt(task: LMTask) -> tuple[str, list[int]]:
     return corpus_start(task) or (NEWLINE, newline)
 
 
+def held_out_line(task: LMTask, n_tokens: int = 256) -> str:
+    """A whole line of the held-out text ("the girl sees the dog ." for grammar), for an input to start from where
+    the data has no passage of its own (a built-in dataset); "" without held-out text (a pretrained model)."""
+    text = task.tokenizer.decode([int(i) for i in task.val_ids[:n_tokens]])
+    lines = [line.strip() for line in text.split("\n")]
+    whole = [line for line in lines[1:-1] if line]  # the first and last may be cut
+    return whole[0] if whole else next((line for line in lines if line), "")
+
+
 def _cut_ok(text: str, i: int) -> bool:
     """Whether ``text[:i]`` ends between two characters that stand apart: never inside an emoji sequence."""
     after, before = text[i], text[i - 1]

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, 
 from ...core.errors import PlaygroundError
 from ...core.inspect import inspect, inspect_inputs, next_text, token_counts
 from ...core.lens import logit_lens
-from ...core.prompts import SNIPPET_TOKENS, snippet
+from ...core.prompts import SNIPPET_TOKENS, held_out_line, snippet
 from ...core.snapshots import replay_inspection
 from ...core.tasks import PairTask
 from ...core.trace import check_inputs, group_title
@@ -267,14 +267,14 @@ class InspectPanel(BackwardMode, Panel):
     def _show_sample(self, task) -> None:
         """An input to trace in place of the one put here before, unless the user typed their own: a pair task's
         first held-out source, or a short snippet of the user's text file (a passage a third of the way in, cut
-        to a few words); a built-in text has none, and the box's placeholder gives an example."""
+        to a few words), or of a built-in text's held-out line."""
         if task is None or self.text.text() not in ("", self._sample):
             return
         if isinstance(task, PairTask):
             sample = task.val_pairs[0][0] if task.val_pairs else ""
         else:
             recipe = self.workspace.core.recipe
-            sample = snippet(recipe.spec.get("passage"), task.tokenizer,
+            sample = snippet(recipe.spec.get("passage") or held_out_line(task), task.tokenizer,
                              min(SNIPPET_TOKENS, recipe.model.block_size)) or ""
         if sample != self.text.text():
             self.text.setText(sample)
