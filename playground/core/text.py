@@ -353,6 +353,15 @@ def preview(text: str, cleaning: Cleaning, n_chars: int = 400) -> tuple[str, str
 STATS_PIECE_CHARS = 1 << 14
 
 
+def distinct_characters(texts: Iterable[str]) -> set[str]:
+    """The distinct characters of ``texts``, a piece at a time (``set(text)`` of a book is one call holding the GIL)."""
+    characters: set[str] = set()
+    for text in texts:
+        for start in range(0, len(text), STATS_PIECE_CHARS):
+            characters.update(text[start:start + STATS_PIECE_CHARS])
+    return characters
+
+
 def corpus_stats(text: str) -> dict:
     """Counts a student checks before training: characters, lines, distinct characters, words.
 
@@ -361,9 +370,7 @@ def corpus_stats(text: str) -> dict:
     """
     n_lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
     n_words, n_cjk = _words_and_cjk(text)
-    distinct = set()
-    for start in range(0, len(text), STATS_PIECE_CHARS):
-        distinct.update(text[start:start + STATS_PIECE_CHARS])
+    distinct = distinct_characters([text])
     return {
         "n_chars": len(text),
         "n_lines": n_lines,

@@ -30,6 +30,7 @@ from playground.core.errors import PlaygroundError
 from playground.core.tokenizer_kinds import KINDS
 from playground.core.i18n import _
 from playground.core.token_text import join_unspaced, readable_token, token_text
+from playground.core.text import distinct_characters
 
 
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>", "<sep>")
@@ -182,7 +183,7 @@ class Tokenizer:
         size = _checked_vocab_size(kind, vocab_size)
         read_once = isinstance(texts, Iterator)
         if kind == "unigram" and not read_once:  # texts it can read twice: grow, as WordPiece
-            size = max(size, _unigram_minimum(_characters(texts)))  # does, rather than refuse
+            size = max(size, _unigram_minimum(distinct_characters(texts)))  # does, rather than refuse
         if progress:
             progress(0.0)
         reader = _CorpusReader(texts, count_characters=kind == "unigram" and read_once)  # for the refusal's minimum
@@ -192,7 +193,7 @@ class Tokenizer:
             if reader.error is not None:
                 raise reader.error
             if kind == "unigram" and "contain all chars" in str(error):
-                characters = reader.characters if read_once else _characters(texts)
+                characters = reader.characters if read_once else distinct_characters(texts)
                 raise PlaygroundError(_too_many_characters(kind, characters)) from error
             message = _("Training the {kind} tokenizer failed. Try a larger vocabulary size "
                         "or a bigger corpus.").format(kind=kind)
@@ -427,19 +428,6 @@ class _CorpusReader:
         except Exception as error:
             self.error = error
             raise
-
-
-CHARACTERS_PIECE = 1 << 16  # characters put in a set at once: set's C code holds the GIL (a few ms)
-
-
-def _characters(texts: Iterable[str]) -> set[str]:
-    """The distinct characters of ``texts``, a piece at a time: ``set(text)`` of a book is one C call that held the
-    GIL for 40-90 ms, and the window, whose thread needs it, froze while a worker trained a tokenizer."""
-    characters: set[str] = set()
-    for text in texts:
-        for start in range(0, len(text), CHARACTERS_PIECE):
-            characters.update(text[start:start + CHARACTERS_PIECE])
-    return characters
 
 
 def _unigram_minimum(characters: set[str]) -> int:

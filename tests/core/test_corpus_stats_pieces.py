@@ -18,7 +18,7 @@ import pytest
 from playground.core import text as text_module
 from playground.core.corpus import IDS_PIECE, ids_array
 from playground.core.text import STATS_PIECE_CHARS, corpus_stats
-from playground.core.tokenizer import CHARACTERS_PIECE, _characters
+from playground.core.text import distinct_characters
 
 LINE = "It is a truth universally acknowledged, that a single man's fortune is 10,000 a year.\n"
 LINE_WORDS = 16  # It is a truth universally acknowledged that a single man's fortune is 10 000 a year
@@ -101,5 +101,5 @@ def test_a_book_of_ids_becomes_the_same_array_a_piece_at_a_time():
 
 
 def test_the_distinct_characters_of_a_book_are_gathered_a_piece_at_a_time():
-    book = "".join(chr(0x4E00 + i % 3000) for i in range(3 * CHARACTERS_PIECE)) + "z"
-    assert _characters([book, "ab"]) == set(book) | {"a", "b"}
+    book = "".join(chr(0x4E00 + i % 3000) for i in range(3 * STATS_PIECE_CHARS)) + "z"
+    assert distinct_characters([book, "ab"]) == set(book) | {"a", "b"}
