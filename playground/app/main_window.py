@@ -206,7 +206,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         self.run_watch = install_run_watch(self)  # Training ▸ Watch a run folder…
         self.pages.setCurrentWidget(self.main_page)
         self.show_panel(str(self.settings.value("window/panel", "data")))
-        self._show_device()
+        self.show_device()
         probe("panels_ready")
         self.panels_ready.emit()
         if self.workspace.core.recipe is not None:  # a workspace given ready-made: let the panels show it
@@ -284,7 +284,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
             self.settings.setValue("data/text_file", "")
         elif spec.get("text_file"):
             self.settings.setValue("data/text_file", spec["text_file"])
-        self._show_device()
+        self.show_device()
         if not self._data_seen:
             self._data_seen = True
             probe("data_ready")
@@ -312,7 +312,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
         if row.get("kind") == "step":
             self._show_step(row["step"])
             if row.get("device"):
-                self._show_device(row["device"])
+                self.show_device(row["device"])
         elif row.get("kind") == "event" and row.get("event") == "diverged":
             self._show_step(row["step"])  # the model went back to this step
         self.update_title()
@@ -330,7 +330,7 @@ class MainWindow(SessionActions, JobOwner, QMainWindow):
             self.statusBar().clearMessage()
         self._run_message = ""
 
-    def _show_device(self, device: str | None = None) -> None:
+    def show_device(self, device: str | None = None) -> None:
         from ..core.device import available_devices, resolve_device
         from ..core.errors import PlaygroundError
 

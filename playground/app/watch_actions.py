@@ -16,9 +16,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QStyle
 
 from ..core.run_watch import STALL_SECONDS
-from .numbers import format_count
+from .numbers import format_count, format_float
 from .run_watcher import RunWatcher
-from .widgets.run_watch_view import RunWatchView
+from .widgets.run_watch_view import RunWatchView, device_name
 from .worker import Job
 
 
@@ -32,6 +32,9 @@ class RunWatchActions(QObject):
         self.window = window
         self.watcher: RunWatcher | None = None
         self._watched_step = 0  # the watched run's last step, for the status bar
+        self._watched_device: str | None = None  # where it trains, as its records or config.json say
+        self._watched_parameters: int | None = None  # its model's, as its config.json describes it
+        self._own_parameters = ""  # the status bar's parameter count of the window's own model, put back after
         self.train = window.panel("train")
         self.view = RunWatchView()
         self.view.load_requested.connect(self.load_newest)
@@ -44,9 +47,15 @@ class RunWatchActions(QObject):
             self.train.views.setTabToolTip(self.tab, self.tr("A run written by the command line or torchrun, "
                                                              "followed live"))
             self.train.views.setTabVisible(self.tab, False)
-            # the panel's own progress line says nothing of the watched run, which has its own
-            self.train.views.currentChanged.connect(lambda i: self.train.status.setVisible(i != self.tab))
+            self.train.views.currentChanged.connect(self._on_tab_changed)
         window.workspace.training_state.connect(self._on_training_state)
+        # the window's own model changed (a checkpoint of the watched run loaded, say): the status bar went back to
+        # the window's model; while watching it tells of the watched run again
+        window.workspace.data_changed.connect(self._show_watch_labels)
+        window.workspace.model_changed.connect(self._show_watch_labels)
+        model_panel = window.panel("model")
+        if model_panel is not None:  # the window's own model was sized again: its count, to put back after
+            model_panel.summary_ready.connect(self._on_own_summary)
         self._update_enabled()
 
     def _build_actions(self) -> None:
@@ -95,9 +104,13 @@ class RunWatchActions(QObject):
         self.watcher.updated.connect(self.view.show_update)
         self.watcher.updated.connect(self._update_enabled)
         self.watcher.updated.connect(self._show_watched_step)
+        self.watcher.updated.connect(self._show_watched_run)
         self.watcher.slow.connect(self.view.show_slow)
         self.view.start(self.watcher.folder)
+        self._watched_device = self._watched_parameters = None
+        self._own_parameters = self.window.params_label.text()
         self._show_watch_in_window()
+        self._show_watched_run()
         if self.train is not None:
             self.train.views.setTabVisible(self.tab, True)
             self.train.views.setCurrentIndex(self.tab)
@@ -122,6 +135,8 @@ class RunWatchActions(QObject):
         self.window.step_label.setToolTip("")
         if self.window.workspace is not None:
             self.window.show_model_step()  # the status bar tells of the window's own model again
+            self.window.show_device()
+        self.window.params_label.setText(self._own_parameters)
         if self.train is not None:
             self.train.checkpoints.set_note("")
         return True
@@ -145,6 +160,41 @@ class RunWatchActions(QObject):
         self._watched_step = steps[-1] if steps else self._watched_step
         self.window.step_label.setText(self.tr("Watched run: step {step}").format(
             step=format_count(self._watched_step)))
+
+    def _show_watched_run(self, update=None) -> None:
+        """The watched run's newest evaluation in the Train panel's Evaluation box, its device in the status bar."""
+        if update is not None and (update.restarted or update.device):
+            self._watched_device = update.device
+        if update is not None and (update.restarted or update.parameters):
+            self._watched_parameters = update.parameters
+        if self.train is not None:
+            self.train.show_watched_evaluation(self.view.last_eval)
+        self._show_watched_figures()
+
+    def _show_watched_figures(self) -> None:
+        """The status bar's device and parameter count: the watched run's, "not known yet" until its folder says."""
+        w, unknown = self.window, self.tr("not known yet")
+        device = device_name(self._watched_device) if self._watched_device else unknown
+        w.device_label.setText(self.tr("Watched run's device: {name}").format(name=device))
+        millions = format_float(self._watched_parameters / 1e6) if self._watched_parameters else None
+        w.params_label.setText(self.tr("Watched run: {n} M parameters").format(n=millions) if millions else
+                               self.tr("Watched run's parameters: {n}").format(n=unknown))
+
+    def _show_watch_labels(self) -> None:
+        if self.watching:
+            self._show_watched_step()
+            self._show_watched_figures()
+
+    def _on_own_summary(self, _summary) -> None:
+        if self.watching:
+            self._own_parameters = self.window.params_label.text()
+            self._show_watched_figures()
+
+    def _on_tab_changed(self, index: int) -> None:
+        """The Watched run tab shown: the panel's own progress line (it has its own) goes, and the side column tells
+        of the watched run; another tab: the window's own, as before."""
+        self.train.status.setVisible(index != self.tab)
+        self.train.show_watched_side(index == self.tab)
 
     def _on_training_state(self, state: str) -> None:
         """The window's own training started: the Train panel's curves are its, so the watch stops."""

@@ -143,6 +143,37 @@ def newest_checkpoint_in(folder) -> Path | None:
     return max(steps, key=lambda p: int(p.name[5:]), default=None)
 
 
+def settings_device(settings: dict | None) -> tuple[str | None, int | None]:
+    """(device, CPU threads) a run's config.json asks for: {"train": {"device": "auto", "threads": 4}} -> ("auto",
+    4); None for what it does not say (no file, a setting missing or of the wrong type)."""
+    train = settings.get("train") if settings else None
+    train = train if isinstance(train, dict) else {}
+    device, threads = train.get("device"), train.get("threads")
+    return (device if isinstance(device, str) and device else None,
+            threads if isinstance(threads, int) and not isinstance(threads, bool) and threads > 0 else None)
+
+
+def settings_parameters(settings: dict | None) -> int | None:
+    """The parameter count of the model a run's config.json describes ({"model": {...}}), or None when it describes
+    none this version can read."""
+    from .limits import parameter_count
+    from .model import ModelConfig
+
+    model = settings.get("model") if settings else None
+    try:
+        return parameter_count(ModelConfig.from_dict(model)) if isinstance(model, dict) else None
+    except (PlaygroundError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def recorded_device(rows, device: str | None = None) -> str | None:
+    """The device the newest step record among ``rows`` names ("cuda:0"), else ``device``."""
+    for row in reversed(rows):
+        if row.get("kind") == "step" and isinstance(row.get("device"), str) and row["device"]:
+            return row["device"]
+    return device
+
+
 def target_steps(run_dir, checkpoint: Path | None) -> int | None:
     """The step the run trains to: config.json's (the command line writes it), else the newest checkpoint's."""
     for path in (Path(run_dir) / "config.json", checkpoint / "state.json" if checkpoint else None):
@@ -166,6 +197,9 @@ class WatchUpdate:
     target: int | None = None  # the step the run trains to, if the folder says
     checkpoint: str | None = None  # the newest checkpoint folder
     more: bool = False  # more records are waiting: poll again at once
+    device: str | None = None  # where it trains: its newest step record's device ("cuda:0"), else config.json's
+    threads: int | None = None  # the CPU threads its config.json gives torch, if it says
+    parameters: int | None = None  # its model's parameters, as its config.json describes the model
 
 
 class RunWatch:
@@ -178,6 +212,7 @@ class RunWatch:
         self.tail = MetricsTail(self.folder / "metrics.jsonl")
         self.ended: str | None = None  # the last ending event, until a later step says the run goes on
         self.seen_rows = 0
+        self.device: str | None = None  # the device the newest step record seen names
         self._grew_at: float | None = None  # clock() when the records last grew
 
     def poll(self) -> WatchUpdate:
@@ -185,7 +220,10 @@ class RunWatch:
             what = _("{p} does not exist (yet)") if not self.folder.exists() else _("{p} is not a folder")
             return WatchUpdate("missing" if not self.folder.exists() else "not_run", message=what.format(p=self.folder))
         checkpoint = newest_checkpoint(self.folder)
-        facts = dict(target=target_steps(self.folder, checkpoint), checkpoint=str(checkpoint) if checkpoint else None)
+        settings = read_small_json(self.folder / "config.json")
+        asked, threads = settings_device(settings)
+        facts = dict(target=target_steps(self.folder, checkpoint), checkpoint=str(checkpoint) if checkpoint else None,
+                     device=self.device or asked, threads=threads, parameters=settings_parameters(settings))
         if not self.tail.path.exists():
             if (self.folder / "config.json").is_file() or checkpoint is not None:
                 return WatchUpdate("waiting", **facts)
@@ -201,8 +239,10 @@ class RunWatch:
         elif restarted or self.tail.size > size_before:  # written to since the last look (a backlog is not news)
             self._grew_at = now
         if restarted:
-            self.ended, self.seen_rows = None, 0
+            self.ended, self.seen_rows, self.device = None, 0, None
         self._follow_endings(rows)
+        self.device = recorded_device(rows, self.device)
+        facts["device"] = self.device or facts["device"]
         self.seen_rows += len(rows)
         idle = now - self._grew_at
         if not self.seen_rows and not self.tail.more:

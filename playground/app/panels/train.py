@@ -79,6 +79,8 @@ class TrainPanel(Panel):
         self._target = 0
         self._kept = 0
         self._divergence = None  # the dashed run that blew up, until the next run or another model
+        self.watched_side = False  # the Watched run tab is shown: the side column tells of that run
+        self._watched_evaluation: dict | None = None  # the watched run's evaluation its table shows
         self.training_thread = WorkerThread("training")  # every run in one thread: see WorkerThread
         self._build_actions()
         self._build()
@@ -130,20 +132,25 @@ class TrainPanel(Panel):
         side = QWidget()
         column = QVBoxLayout(side)
         column.setContentsMargins(0, 0, 6, 0)
-        settings = QGroupBox(self.tr("Settings"))
+        settings = self.settings_box = QGroupBox(self.tr("Settings"))
         self.settings = TrainSettingsForm(available_devices(), cpu_problem=cpu_bf16())
         self.settings.changed.connect(self._on_setting_changed)
         QVBoxLayout(settings).addWidget(self.settings)
         column.addWidget(settings)
         column.addLayout(self._build_buttons())
-        metrics = QGroupBox(self.tr("Evaluation"))
+        metrics = self.evaluation_box = QGroupBox(self.tr("Evaluation"))
         box = QVBoxLayout(metrics)
         self.metrics_caption = QLabel(self.tr("No evaluation yet"))
         self.metrics = MetricsTable()
         make_exportable(self.metrics, "metrics",
                         lambda: view_tables.evaluations(self.metrics, self.workspace.core.history))
-        box.addWidget(self.metrics_caption)
-        box.addWidget(self.metrics)
+        # the watched run's newest evaluation, in the window's own table's place while its tab is shown
+        self.watched_metrics_caption = QLabel(self.tr("No evaluation yet"))
+        self.watched_metrics = MetricsTable()
+        for widget in (self.metrics_caption, self.metrics, self.watched_metrics_caption, self.watched_metrics):
+            box.addWidget(widget)
+        self.watched_metrics_caption.hide()
+        self.watched_metrics.hide()
         column.addWidget(metrics)
         self.checkpoints = CheckpointList()
         self.save_button = self.checkpoints.save_button
@@ -408,7 +415,7 @@ class TrainPanel(Panel):
         self.pause_action.setChecked(self.state == "paused")
         self.pause_action.setText(self.tr("Resume") if self.state == "paused" else self.tr("Pause"))
         self.pause_action.blockSignals(False)
-        self.settings.setEnabled(has_data and not active and refusal is None)
+        self.settings.setEnabled(has_data and not active and refusal is None and not self.watched_side)
         can_save = self.state in ("running", "paused") if active else self.workspace.core.trainer is not None
         self.save_button.setEnabled(can_save)
         self.keep_action.setEnabled(self.plot.point_count() > 0)
@@ -433,6 +440,35 @@ class TrainPanel(Panel):
         self.metrics_caption.setText(self.tr("At step {step}").format(step=format_count(row["step"])))
         if isinstance(row.get("report"), dict):
             self.confusion.show_report(row["step"], row["report"])
+
+    # --- a watched run ------------------------------------------------------------------------
+    def show_watched_side(self, on: bool) -> None:
+        """While the Watched run tab is shown (``on``), the side column tells of that run, or says it does not:
+        the Evaluation box shows the watched run's newest evaluation; the Settings, which stay this window's (for
+        its next Start), are greyed and titled so. Off: the window's own, exactly as before (they were only hidden).
+        """
+        self.watched_side = on
+        self.settings_box.setTitle(self.tr("Settings of this window's model") if on else self.tr("Settings"))
+        self.settings_box.setToolTip(self.tr("Not the watched run's settings: these are this window's, for its "
+                                             "next Start. Show the Loss tab to change them.") if on else "")
+        self.evaluation_box.setTitle(self.tr("Evaluation of the watched run") if on else self.tr("Evaluation"))
+        for widget in (self.metrics_caption, self.metrics):
+            widget.setVisible(not on)
+        for widget in (self.watched_metrics_caption, self.watched_metrics):
+            widget.setVisible(on)
+        self._update_enabled()
+
+    def show_watched_evaluation(self, row: dict | None) -> None:
+        """The watched run's newest evaluation record (None: it has none yet); called at each poll of the watch."""
+        if row is self._watched_evaluation:
+            return
+        self._watched_evaluation = row
+        if row is None:
+            self.watched_metrics.clear_metrics()
+            self.watched_metrics_caption.setText(self.tr("No evaluation yet"))
+            return
+        self.watched_metrics.show_metrics(row["step"], row["metrics"])
+        self.watched_metrics_caption.setText(self.tr("At step {step}").format(step=format_count(row["step"])))
 
     # --- settings ---------------------------------------------------------------------------
     def _on_setting_changed(self, field: str, value) -> None:

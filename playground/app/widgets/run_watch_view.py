@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.run_watch import stalled_message
@@ -53,11 +53,17 @@ class RunWatchView(QWidget):
         self.metrics.setWordWrap(True)
         self.metrics.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.metrics_step: int | None = None
+        self.last_eval: dict | None = None  # the run's newest evaluation record
+        # where the run trains, as its records or config.json say: not this window's device
+        self.device = QLabel()
+        self.device.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.device.hide()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 4, 0, 0)
         column.addLayout(header)
         column.addWidget(self.banner)
         column.addWidget(self.status)
+        column.addWidget(self.device)
         column.addWidget(self.metrics)
         column.addWidget(self.plot, 1)
         self._update_buttons()
@@ -97,6 +103,7 @@ class RunWatchView(QWidget):
                 self._show_metrics(row)
         self.state, self.checkpoint = update.state, update.checkpoint
         self.target = update.target or self.target
+        self._show_device(update.device, update.threads)
         self._show_notices(update)
         self._show_status()
 
@@ -111,7 +118,8 @@ class RunWatchView(QWidget):
         self.plot.clear_data()
         self.plot.follow_steps()
         self.status.reset_pace()
-        self.metrics_step = None
+        self.metrics_step = self.last_eval = None
+        self._show_device(None, None)
         self.metrics.setText(self.tr("No evaluation yet"))
         self.banner.clear_topic("stopped")
 
@@ -133,9 +141,17 @@ class RunWatchView(QWidget):
         names = self._metric_names.names()
         values = sorted(row["metrics"].items(), key=lambda kv: ORDER.index(kv[0]) if kv[0] in ORDER else len(ORDER))
         parts = [f"{names.get(k, k)} {format_metric(k, v)}" for k, v in values]
-        self.metrics_step = row["step"]
+        self.metrics_step, self.last_eval = row["step"], row
         self.metrics.setText(self.tr("At step {step}: {metrics}").format(step=format_count(row["step"]),
                                                                        metrics=" · ".join(parts)))
+
+    def _show_device(self, device: str | None, threads: int | None) -> None:
+        """"Device: cuda:0 · CPU threads: 8", as the run names them (a cluster's cuda:0 is not this computer's)."""
+        parts = [self.tr("Device: {name}").format(name=device_name(device))] if device else []
+        if threads:
+            parts.append(self.tr("CPU threads: {n}").format(n=format_count(threads)))
+        self.device.setText(" · ".join(parts))
+        self.device.setVisible(bool(parts))
 
     def state_text(self) -> str:
         return {"idle": self.tr("Not watching"), "missing": self.tr("No folder"), "not_run": self.tr("Not a run"),
@@ -156,3 +172,12 @@ class RunWatchView(QWidget):
         self.load_button.setToolTip(self.tr("Open {path} in Inspect and Generate").format(path=self.checkpoint)
                                     if self.checkpoint else self.tr("The run has saved no checkpoint yet"))
         self.stop_button.setEnabled(self.state != "idle")
+
+
+def device_name(device: str) -> str:
+    """A device as the watched run names it: "cpu" -> "CPU", "auto" -> "auto (the run chooses)", "cuda:0" as is."""
+    if device == "cpu":
+        return QCoreApplication.translate("RunWatchView", "CPU")
+    if device == "auto":
+        return QCoreApplication.translate("RunWatchView", "auto (the run chooses)")
+    return device

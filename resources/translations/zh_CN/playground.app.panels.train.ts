@@ -164,6 +164,18 @@
         <translation>第 {step} 步时</translation>
     </message>
     <message>
+        <source>Settings of this window&apos;s model</source>
+        <translation>本窗口模型的设置</translation>
+    </message>
+    <message>
+        <source>Not the watched run&apos;s settings: these are this window&apos;s, for its next Start. Show the Loss tab to change them.</source>
+        <translation>这些不是所监视运行的设置，而是本窗口的设置，供下次点“开始”时使用。要修改，请切换到“损失”标签页。</translation>
+    </message>
+    <message>
+        <source>Evaluation of the watched run</source>
+        <translation>所监视运行的评估</translation>
+    </message>
+    <message>
         <source>The checkpoint was not saved: {message}</source>
         <translation>检查点没有保存：{message}</translation>
     </message>

@@ -52,6 +52,22 @@
         <translation>监视的运行：第 {step} 步</translation>
     </message>
     <message>
+        <source>not known yet</source>
+        <translation>尚不知道</translation>
+    </message>
+    <message>
+        <source>Watched run&apos;s device: {name}</source>
+        <translation>所监视运行的设备：{name}</translation>
+    </message>
+    <message>
+        <source>Watched run: {n} M parameters</source>
+        <translation>所监视的运行：{n} M 个参数</translation>
+    </message>
+    <message>
+        <source>Watched run&apos;s parameters: {n}</source>
+        <translation>所监视运行的参数量：{n}</translation>
+    </message>
+    <message>
         <source>Watching stopped: training started in this window. Watch the folder again when it is done.</source>
         <translation>已停止监视：本窗口开始了训练。训练结束后可再次监视该文件夹。</translation>
     </message>

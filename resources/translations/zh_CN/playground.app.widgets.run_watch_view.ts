@@ -40,6 +40,14 @@
         <translation>第 {step} 步时：{metrics}</translation>
     </message>
     <message>
+        <source>Device: {name}</source>
+        <translation>设备：{name}</translation>
+    </message>
+    <message>
+        <source>CPU threads: {n}</source>
+        <translation>CPU 线程数：{n}</translation>
+    </message>
+    <message>
         <source>Not watching</source>
         <translation>未监视</translation>
     </message>
@@ -86,6 +94,14 @@
     <message>
         <source>The run has saved no checkpoint yet</source>
         <translation>这次运行还没有保存检查点</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>auto (the run chooses)</source>
+        <translation>自动（由运行决定）</translation>
     </message>
 </context>
 </TS>
