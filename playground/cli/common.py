@@ -87,7 +87,7 @@ def format_metrics(metrics: dict) -> str:
             parts.append(f"{name} {value:.4g}")
         else:
             parts.append(f"{name} {value}")
-    return ", ".join(parts)
+    return _(", ").join(parts)  # the separator between figures: a full-width comma in Chinese
 
 
 def report_lines(report: dict) -> list[str]:

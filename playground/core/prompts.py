@@ -17,6 +17,7 @@ from .tasks import LMTask
 NEWLINE = "\n"
 START_TOKENS = 8  # the most tokens of the corpus's start it takes to make whole characters (bytes of a BPE)
 SNIPPET_TOKENS = 16  # the most tokens of a passage the Inspect panel starts with: a short, readable trace
+CLAUSE_SHARE = 0.5  # a snippet ends at its last clause mark if that keeps this share of it
 _JOINERS = {"\u200d", "\ufe0e", "\ufe0f"}  # zero-width joiner and variation selectors: an emoji goes on past them
 
 
@@ -72,11 +73,20 @@ def _word_end(text: str, i: int) -> bool:
     return text[i].isspace() or any(unicodedata.east_asian_width(c) in "WF" for c in (text[i - 1], text[i]))
 
 
+def _clause_end(text: str, i: int) -> bool:
+    """``text[:i]`` ends a clause: after a closing mark ("，" "。" "：" "!" "”" ")"), a space or the end following."""
+    before = text[i - 1]
+    return (unicodedata.category(before) in ("Po", "Pe", "Pf") and before not in "'\"#%&*@\\/"
+            and (i == len(text) or _word_end(text, i)))
+
+
 def snippet(text: str | None, tokenizer, max_tokens: int = SNIPPET_TOKENS) -> str | None:
     """The longest start of ``text`` that ends between words and takes at most ``max_tokens`` tokens (between
-    characters when no word fits); None for no text.
+    characters when no word fits), cut back to the end of its last clause where that keeps at least
+    ``CLAUSE_SHARE`` of it; None for no text.
 
-    "the cat sat on the mat" with a word tokenizer and 3 tokens -> "the cat sat"."""
+    "the cat sat on the mat" with a word tokenizer and 3 tokens -> "the cat sat";
+    "话说天下大势，分久必合" with 8 char tokens -> "话说天下大势，", not "话说天下大势，分"."""
     text = (text or "").strip()
     if not text or max_tokens < 1:
         return None
@@ -85,8 +95,20 @@ def snippet(text: str | None, tokenizer, max_tokens: int = SNIPPET_TOKENS) -> st
         for i in cuts:
             if (not words_only or i == len(text) or _word_end(text, i)) and text[:i].strip() \
                     and len(tokenizer.encode_ids(text[:i].rstrip())) <= max_tokens:
-                return text[:i].rstrip()
+                return _to_clause_end(text, i, cuts, tokenizer, max_tokens) if words_only else text[:i].rstrip()
     return None
+
+
+def _to_clause_end(text: str, end: int, cuts: list[int], tokenizer, max_tokens: int) -> str:
+    """``text[:end]``, or its longest start that ends a clause, if that keeps ``CLAUSE_SHARE`` of its characters."""
+    if end == len(text) or _clause_end(text, end):
+        return text[:end].rstrip()
+    for i in cuts:
+        if i < end * CLAUSE_SHARE:
+            break
+        if i < end and _clause_end(text, i) and len(tokenizer.encode_ids(text[:i].rstrip())) <= max_tokens:
+            return text[:i].rstrip()
+    return text[:end].rstrip()
 
 
 def saved_empty_prompt(spec: dict, tokenizer) -> tuple[str, list[int]]:

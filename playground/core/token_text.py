@@ -130,6 +130,18 @@ def vocab_bytes(kind: str, tokens: list[str]) -> list[bytes]:
     return spelled
 
 
+def character_pieces(kind: str, tokens: list[str]) -> np.ndarray:
+    """For each token, whether its bytes are not whole characters: a byte-level BPE spells a character it has no
+    token for in two to four byte tokens (b"\\xe4\\xb8" is a piece of 中), however large its vocabulary."""
+    pieces = np.zeros(len(tokens), dtype=bool)
+    for i, data in enumerate(vocab_bytes(kind, tokens)):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pieces[i] = True
+    return pieces
+
+
 def _byte_level_bytes(tokens: list[str]) -> tuple[list[bytes], list[int]]:
     """The bytes of the tokens written in GPT-2's byte symbols, and the ids of the others (left empty)."""
     ends = list(accumulate(map(len, tokens)))

@@ -27,7 +27,7 @@ from tokenizers import Tokenizer as HFTokenizer
 
 from playground.core.atomic import write_bytes_atomic
 from playground.core.errors import PlaygroundError
-from playground.core.tokenizer_kinds import KINDS
+from playground.core.tokenizer_kinds import KINDS, tokenizer_name
 from playground.core.i18n import _
 from playground.core.token_text import join_unspaced, readable_token, token_text
 from playground.core.text import distinct_characters
@@ -195,8 +195,8 @@ class Tokenizer:
             if kind == "unigram" and "contain all chars" in str(error):
                 characters = reader.characters if read_once else distinct_characters(texts)
                 raise PlaygroundError(_too_many_characters(kind, characters)) from error
-            message = _("Training the {kind} tokenizer failed. Try a larger vocabulary size "
-                        "or a bigger corpus.").format(kind=kind)
+            message = _("Training the {tokenizer} failed. Try a larger vocabulary size "
+                        "or a bigger corpus.").format(tokenizer=tokenizer_name(kind))
             raise PlaygroundError(f"{message}\n{error}") from error
         if reader.n_chars == 0:
             raise PlaygroundError(_("The corpus is empty. Load a text with some words in it, "

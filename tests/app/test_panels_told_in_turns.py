@@ -31,7 +31,7 @@ def showing_pretrained(window, folder) -> set[str]:
         "data": folder.name in p["data"].heading.text() and "pretrained model" in p["data"].heading.text(),
         "tokenize": p["tokenize"].left.tokenizer is getattr(core.recipe.task, "tokenizer", None)
         and p["tokenize"].left.vocabulary.shown_count() == vocab_size,
-        "model": p["model"].vocab_label.text() == f"{vocab_size} tokens (bpe tokenizer)",
+        "model": p["model"].vocab_label.text() == f"{vocab_size} tokens (BPE tokenizer)",
         "inspect": p["inspect"].step_slider.step_label.text() == "pretrained weights",
         "generate": p["generate"].model_state_label.text() == f"Pretrained model from {folder.name}.",
         "train": p["train"].status.state_label.text() == "Pretrained weights: not trained here"

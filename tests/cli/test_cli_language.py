@@ -254,3 +254,15 @@ def test_wrap_columns_fits_the_width_and_loses_nothing(text, width):
 
 def test_wrap_columns_by_hand():
     assert wrap_columns("用 --source TEXT 给出源文本。", 12) == ["用 --source", "TEXT 给出源", "文本。"]
+
+
+def test_a_chinese_metrics_line_uses_full_width_commas_and_english_its_own(capsys, tmp_path):
+    """"验证损失 2.399, 困惑度 11.01" read as English punctuation inside a Chinese sentence."""
+    args = ["train", "--dataset", "reversal", "--steps", "2", "--eval-interval", "2"]
+    assert main(["--lang", "zh_CN", *args, "--run-dir", str(tmp_path / "zh")]) == 0
+    done = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("已完成第 2 步"))
+    assert re.search(r"验证损失 [\d.]+，困惑度 [\d.]+，词元准确率 [\d.]+%", done), done
+    assert ", " not in done
+    assert main([*args, "--run-dir", str(tmp_path / "en")]) == 0
+    done = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Finished step 2"))
+    assert re.search(r"val_loss [\d.]+, perplexity [\d.]+, token_accuracy [\d.]+%", done), done

@@ -55,3 +55,27 @@ def test_a_model_without_its_text_starts_from_a_new_line():
     tok = task_of(TEXTS["english"], "bpe").tokenizer
     none = np.zeros(0, dtype=np.uint32)
     assert empty_prompt(LMTask(tok, none, none)) == (NEWLINE, tok.encode_ids(NEWLINE))
+
+
+CLAUSES = {"english": "the cat sat on the mat, and the dog slept by the door. " * 40,
+           "chinese": "话说天下大势，分久必合，合久必分。" * 40,
+           "emoji": "we wave 👋🏽 at the boats, 😂 they wave back. " * 40}
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe", "wordpiece", "unigram", "word"])
+@pytest.mark.parametrize("language", CLAUSES)
+def test_a_snippet_ends_at_its_last_clause_mark_when_that_keeps_half_of_it(kind, language):
+    """"…寫道：立": a snippet cut one character into the next clause read as a typo."""
+    tok = task_of(CLAUSES[language], kind).tokenizer
+    text = CLAUSES[language][:150]  # a passage, as the Inspect panel passes
+    ended_at_a_mark = 0
+    for n in range(2, 41):
+        cut = snippet(text, tok, n)
+        if cut is None or cut == text:  # nothing cut: the whole passage fits
+            continue
+        assert text.startswith(cut) and len(tok.encode_ids(cut)) <= n
+        marks = [i + 1 for i, c in enumerate(cut) if c in ",.，。"]
+        if marks and marks[-1] >= len(cut) / 2:
+            assert marks[-1] == len(cut), (n, cut)  # nothing of the next clause after its mark
+            ended_at_a_mark += 1
+    assert ended_at_a_mark > 0  # the case was met at some size

@@ -165,7 +165,7 @@ class InspectPanel(BackwardMode, Panel):
         self.input_box = QGroupBox(self.tr("Input"))
         self.input_row = QHBoxLayout(self.input_box)  # the live refresh goes to the stepper's row when narrow
         self.text = QLineEdit()
-        self.text.setPlaceholderText(self.tr("Text to trace, e.g. the cat sees"))
+        self.text.setPlaceholderText(self.tr("A text to trace, like those the model was trained on"))
         self.text.returnPressed.connect(self.trace_input)
         self.prefix_caption = QLabel(self.tr("Output so far"))
         self.prefix = QLineEdit()

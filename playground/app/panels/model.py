@@ -17,6 +17,7 @@ from ...core.errors import PlaygroundError
 from ...core.limits import check_fits
 from ...core.model import ModelConfig, count_parameters, flops_per_token, memory_estimate, model_for_sizes
 from ...core.recipes import TEXT_MODEL
+from ...core.tokenizer_kinds import tokenizer_name
 from .. import dialogs
 from ..export import make_exportable
 from ..numbers import format_bytes, format_count, format_short
@@ -344,8 +345,8 @@ class ModelPanel(Panel):
         self._load(recipe.model)
         self.banner.clear_topic("settings")  # the widgets show the model's own settings again
         tok = recipe.task.tokenizer
-        self.vocab_label.setText(self.tr("{n} tokens ({kind} tokenizer)").format(
-            n=format_count(tok.vocab_size), kind=tok.kind))
+        self.vocab_label.setText(self.tr("{n} tokens ({tokenizer})").format(
+            n=format_count(tok.vocab_size), tokenizer=tokenizer_name(tok.kind)))
         job = Job(partial(overview, self.workspace.core.model, recipe.model, recipe.train.batch_size))
         job.result.connect(partial(self._on_overview, job))
         job.error.connect(lambda message, _details: self.banner.show_message(message, "error"))

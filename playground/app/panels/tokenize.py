@@ -11,7 +11,9 @@ from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
                                QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
+from ...core.token_text import character_pieces
 from ...core.tokenizer import BYTE_TOKENS, DEFAULT_VOCAB_SIZE, KINDS, MIN_VOCAB_SIZE, UNK_ID
+from ...core.tokenizer_kinds import tokenizer_name
 from ...core.workspace import missing_file_for_tokenizer
 from .. import dialogs
 from .. import view_tables
@@ -45,6 +47,7 @@ class TokenizerColumn(QWidget):
         self.panel, self.workspace = panel, panel.workspace
         self.follows_workspace = follows_workspace  # shows the tokenizer training uses, until changed
         self.tokenizer = None
+        self._pieces_counted: tuple | None = None  # (tokenizer, its share of pieces): _piece_share
         self.recipe = None  # the recipe trained here, ready for "Use for training"
         self._job = None
         self._failed = False  # the last training failed: its message stays until the next action
@@ -175,8 +178,9 @@ class TokenizerColumn(QWidget):
     def _show_training_state(self) -> None:
         if self._job is None or self._failed:  # a tick queued behind the job's end
             return
-        self.state_label.setText(self.tr("Training a {kind} tokenizer on the corpus… {elapsed}").format(
-            kind=self._training_kind, elapsed=duration(self._training_clock.elapsed() / 1000)))
+        self.state_label.setText(self.tr("Training a {tokenizer} on the corpus… {elapsed}").format(
+            tokenizer=tokenizer_name(self._training_kind),
+            elapsed=duration(self._training_clock.elapsed() / 1000)))
 
     def is_training(self) -> bool:
         return self._job is not None
@@ -256,8 +260,8 @@ class TokenizerColumn(QWidget):
         if self.tokenizer is None and self._missing_text():
             return self._missing_text()
         if self.tokenizer is None:
-            return self.tr("Not trained yet: press “Train on the corpus” to build a {kind} tokenizer.").format(
-                kind=self.kind())
+            return self.tr("Not trained yet: press “Train on the corpus” to build a {tokenizer}.").format(
+                tokenizer=tokenizer_name(self.kind()))
         size = format_count(self.tokenizer.vocab_size)
         if self.in_use() and self.workspace.core.pretrained:
             return self.tr("The model folder's own tokenizer · {n} tokens in the vocabulary").format(n=size)
@@ -281,10 +285,26 @@ class TokenizerColumn(QWidget):
             # 1,000 tokens on a Chinese novel: "鄰" is two or three byte tokens, the text longer than by characters
             notes.append(self.tr("(fewer than the corpus's {n} distinct characters: rarer characters are split into "
                                  "their UTF-8 bytes; try a larger vocabulary)").format(n=format_count(distinct)))
+        elif tok.kind == "bpe" and distinct and (share := self._piece_share(tok)) > 0:
+            # 5,000 tokens on a novel of 4,435 characters: the byte tokens and the merges of words take their share
+            notes.append(self.tr("({p} of the corpus's tokens are pieces of characters split into their UTF-8 "
+                                 "bytes; try a larger vocabulary)").format(p=format_percent(share)))
         if tok.kind == "word" and 2 * (stats.get("n_cjk_chars") or 0) > (stats.get("n_words") or 0):
             notes.append(self.tr("(Chinese and Japanese are written without spaces: each of their characters "
                                  "is a word, and a token, of its own)"))
         return notes
+
+    def _piece_share(self, tok) -> float:
+        """The share of the corpus's tokens that are pieces of a character (``character_pieces``), counted once for
+        each tokenizer; 0 where the corpus's tokens are not here."""
+        if self._pieces_counted is None or self._pieces_counted[0] is not tok:
+            recipe = self.recipe or self.workspace.core.recipe
+            ids = getattr(recipe.task, "train_ids", None) if recipe is not None else None
+            share = 0.0
+            if ids is not None and len(ids) and recipe.task.tokenizer is tok:
+                share = float(character_pieces(tok.kind, tok.vocab())[ids].mean())
+            self._pieces_counted = (tok, share)
+        return self._pieces_counted[1]
 
     def _corpus_stats(self) -> dict:
         """The counts saved with the corpus this tokenizer was trained on ({} for a built-in dataset or a model)."""

@@ -7,6 +7,7 @@ from PySide6.QtCore import (QAbstractItemModel, QAbstractListModel, QAbstractTab
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QListView, QStyle, QTableView, QVBoxLayout, QWidget
 
 from ...core.token_text import readable_token
+from ...core.tokenizer_kinds import tokenizer_name
 from ..numbers import format_count
 
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1  # what a search matches: the decoded text, as typed and as drawn
@@ -224,7 +225,8 @@ class MergesView(QWidget):
         column.addWidget(self.list, 1)
 
     def none_text(self, kind: str) -> str:
-        return self.tr("Only BPE tokenizers learn merges; a {kind} tokenizer has none.").format(kind=kind)
+        return self.tr("Only BPE tokenizers learn merges; a {tokenizer} has none.").format(
+            tokenizer=tokenizer_name(kind))
 
     def set_merges(self, merges: list[tuple[str, str]], kind: str) -> None:
         self.model.set_merges(merges, kind)

@@ -24,8 +24,8 @@
         <translation>输入</translation>
     </message>
     <message>
-        <source>Text to trace, e.g. the cat sees</source>
-        <translation>要追踪的文本，例如 the cat sees</translation>
+        <source>A text to trace, like those the model was trained on</source>
+        <translation>要追踪的文本，与模型训练时读过的文本相似即可</translation>
     </message>
     <message>
         <source>Output so far</source>

@@ -196,8 +196,8 @@
         <translation>训练内存（估计）</translation>
     </message>
     <message>
-        <source>{n} tokens ({kind} tokenizer)</source>
-        <translation>{n} 个词元（{kind} 分词器）</translation>
+        <source>{n} tokens ({tokenizer})</source>
+        <translation>{n} 个词元（{tokenizer}）</translation>
     </message>
     <message>
         <source>{exact}  ({short})</source>

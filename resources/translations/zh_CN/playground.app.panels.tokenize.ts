@@ -83,8 +83,16 @@
         <translation>自动</translation>
     </message>
     <message>
-        <source>Training a {kind} tokenizer on the corpus… {elapsed}</source>
-        <translation>正在语料上训练 {kind} 分词器… {elapsed}</translation>
+        <source>Training a {tokenizer} on the corpus… {elapsed}</source>
+        <translation>正在用语料训练{tokenizer}… {elapsed}</translation>
+    </message>
+    <message>
+        <source>Not trained yet: press “Train on the corpus” to build a {tokenizer}.</source>
+        <translation>尚未训练：点击“在语料上训练”来构建{tokenizer}。</translation>
+    </message>
+    <message>
+        <source>({p} of the corpus&apos;s tokens are pieces of characters split into their UTF-8 bytes; try a larger vocabulary)</source>
+        <translation>（语料中 {p} 的词元是被拆成 UTF-8 字节的字符碎片；请试试更大的词表）</translation>
     </message>
     <message>
         <source>Training failed: {message}</source>
@@ -93,10 +101,6 @@
     <message>
         <source>Train a tokenizer of this kind on the data in use</source>
         <translation>在当前数据上训练这种分词器</translation>
-    </message>
-    <message>
-        <source>Not trained yet: press “Train on the corpus” to build a {kind} tokenizer.</source>
-        <translation>尚未训练：点击“在语料上训练”来构建 {kind} 分词器。</translation>
     </message>
     <message>
         <source>The model folder&apos;s own tokenizer · {n} tokens in the vocabulary</source>

@@ -11,8 +11,8 @@
 <context>
     <name>MergesView</name>
     <message>
-        <source>Only BPE tokenizers learn merges; a {kind} tokenizer has none.</source>
-        <translation>只有 BPE 分词器会学习合并规则；{kind} 分词器没有合并规则。</translation>
+        <source>Only BPE tokenizers learn merges; a {tokenizer} has none.</source>
+        <translation>只有 BPE 分词器会学习合并规则；{tokenizer}没有合并规则。</translation>
     </message>
     <message>
         <source>{n} merges, in the order they were learnt: the most frequent pair of symbols is joined first.</source>
