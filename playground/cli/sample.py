@@ -1,6 +1,7 @@
 """``playground sample``: generate from a checkpoint, token by token as it comes, or by beam search."""
 
 from playground.core.i18n import _
+from playground.core.tokenizer_kinds import tokenizer_name
 
 from .common import (add_checkpoint_argument, err, load, model_inputs, out, positive_float, positive_int, probability,
                      shown, subcommand, task_kind)
@@ -69,15 +70,37 @@ def run(args) -> int:
 
 def empty_prompt_of(checkpoint) -> tuple[str, list[int]]:
     """(text printed before the output, ids) of an empty prompt: a new line (printed as nothing), or the start of
-    the model's own text where it has no line break (said on stderr, so stdout stays the text)."""
-    from playground.core.prompts import NEWLINE, saved_empty_prompt
+    the model's own text where it never saw a new line (said on stderr with why, so stdout stays the text)."""
+    from playground.core.prompts import NEWLINE, empty_prompt, saved_task, why_no_new_line
 
-    start, ids = saved_empty_prompt(checkpoint.state.get("task") or {}, checkpoint.tokenizer)
+    tokenizer = checkpoint.tokenizer
+    task = saved_task(checkpoint.state.get("task") or {}, tokenizer)
+    start, ids = empty_prompt(task) if task is not None else (NEWLINE, tokenizer.encode_ids(NEWLINE))
     if start == NEWLINE:
         return "", ids
-    err(_("No prompt: starting from the start of the model's own text, “{start}” (a text with no line break, so "
-          "the model never saw a new line)").format(start=start))
+    why = {"no_line_break": _("a text with no line break, so the model never saw a new line"),
+           "dropped": _("the {tokenizer} drops line breaks, so the model never saw a new line"),
+           "never_alone": _("the model saw line breaks only inside other tokens of the {tokenizer}, never a new "
+                            "line on its own")}[why_no_new_line(task)]
+    err(_("No prompt: starting from the start of the model's own text, “{start}” ({why})").format(
+        start=start, why=why.format(tokenizer=tokenizer_name(tokenizer.kind))))
     return start, ids
+
+
+def tell_unknown(tok, text: str | None, is_source: bool) -> None:
+    """Say on stderr, once, how many of the prompt's (or source's) tokens are the tokenizer's <unk>, which the
+    model sees in place of that text. A char tokenizer's byte tokens spell a character exactly: not unknown."""
+    from playground.core.tokenizer_kinds import tokenizer_name
+
+    ids = tok.encode_ids(text) if text and tok.unk_id is not None else []
+    n = ids.count(tok.unk_id)
+    if not n:
+        return
+    message = (_("Source tokens unknown to this {tokenizer}: {n:,} of {total:,}. The model sees <unk> in their place, "
+                 "not your text: use words from its training text, or a char or BPE tokenizer.") if is_source else
+               _("Prompt tokens unknown to this {tokenizer}: {n:,} of {total:,}. The model sees <unk> in their place, "
+                 "not your text: use words from its training text, or a char or BPE tokenizer."))
+    err(message.format(tokenizer=tokenizer_name(tok.kind), n=n, total=len(ids)))
 
 
 def default_max_tokens(cfg, prompt_ids: list[int], is_lm: bool) -> int:

@@ -110,7 +110,8 @@ def show(result: dict, text: str | None, tokenizer) -> None:
         for key, value in result["stats"].items():
             name = names.get(key, key)
             name += " " * (width - display_width(name))
-            out(f"{name}  {value:.4g}" if isinstance(value, float) else f"{name}  {value}")
+            out(f"{name}  {value:.4g}" if isinstance(value, float) else f"{name}  {value:,}" if isinstance(value, int)
+                else f"{name}  {value}")
     if "merges" in result:
         out()
         out(table(["#", _("merge"), _("result")],

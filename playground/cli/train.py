@@ -233,12 +233,12 @@ def describe_start(trainer, name: str) -> None:
     cfg, tok = trainer.model.cfg, trainer.task.tokenizer
     if cfg.family == "lstm":
         out(_("Training on {name}: LSTM model (layers {l}, width {d}, hidden size {h}, context {c}; {p:,} "
-              "parameters), {k} tokenizer ({v} tokens), device {dev}").format(
+              "parameters), {k} tokenizer ({v:,} tokens), device {dev}").format(
             name=name, l=cfg.n_layer, d=cfg.d_model, h=cfg.hidden_size, c=cfg.block_size,
             p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
     else:
         out(_("Training on {name}: {arch} model (layers {l}, heads {h}, width {d}, context {c}; {p:,} parameters), "
-              "{k} tokenizer ({v} tokens), device {dev}").format(
+              "{k} tokenizer ({v:,} tokens), device {dev}").format(
             name=name, arch=architecture_name(cfg.architecture), l=cfg.n_layer, h=cfg.n_head, d=cfg.d_model,
             c=cfg.block_size, p=count_parameters(trainer.model), k=tok.kind, v=tok.vocab_size, dev=trainer.device))
     if tok.kind == "char":  # 346 tokens for a text of 85 distinct characters: say what the rest are

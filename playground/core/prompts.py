@@ -6,6 +6,7 @@ so the model started from a token it never saw, or from nothing. ``empty_prompt`
 a new line only where the model saw one, and else from the first characters of its own text.
 """
 
+import re
 import unicodedata
 
 import numpy as np
@@ -80,14 +81,31 @@ def _clause_end(text: str, i: int) -> bool:
             and (i == len(text) or _word_end(text, i)))
 
 
+def _runs_on(char: str) -> bool:
+    """A character of a script written without spaces (Chinese, Japanese, their full-width marks); not an emoji."""
+    return unicodedata.east_asian_width(char) in "WF" and unicodedata.category(char) not in ("So", "Sk")
+
+
+def one_line(text: str | None) -> str:
+    """The first paragraph of ``text`` on one line, for a one-line input box: its wrapped lines joined by spaces
+    ("Do you want further\\nexplanation?" -> "Do you want further explanation?"), a blank line ending it."""
+    paragraph = re.split(r"\n[ \t\r\u3000]*\n", (text or "").strip(), maxsplit=1)[0]
+    joined = ""
+    for line in (line.strip() for line in paragraph.splitlines()):
+        if line:  # Chinese runs on without a space: "分久必合\\n合久必分" -> "分久必合合久必分"
+            run_on = joined and any(_runs_on(c) for c in (joined[-1], line[0]))
+            joined += ("" if run_on or not joined else " ") + line
+    return joined
+
+
 def snippet(text: str | None, tokenizer, max_tokens: int = SNIPPET_TOKENS) -> str | None:
-    """The longest start of ``text`` that ends between words and takes at most ``max_tokens`` tokens (between
+    """The longest start of ``text`` (``one_line``) that ends between words and takes at most ``max_tokens`` tokens (between
     characters when no word fits), cut back to the end of its last clause where that keeps at least
     ``CLAUSE_SHARE`` of it; None for no text.
 
     "the cat sat on the mat" with a word tokenizer and 3 tokens -> "the cat sat";
     "话说天下大势，分久必合" with 8 char tokens -> "话说天下大势，", not "话说天下大势，分"."""
-    text = (text or "").strip()
+    text = one_line(text)
     if not text or max_tokens < 1:
         return None
     cuts = [i for i in range(len(text), 0, -1) if i == len(text) or _cut_ok(text, i)]
@@ -111,13 +129,28 @@ def _to_clause_end(text: str, end: int, cuts: list[int], tokenizer, max_tokens: 
     return text[:end].rstrip()
 
 
-def saved_empty_prompt(spec: dict, tokenizer) -> tuple[str, list[int]]:
-    """``empty_prompt`` for a saved run's model, whose task is rebuilt from its data ``spec`` (a run's task or a
-    checkpoint's); a new line when the data is gone or unnamed (a pretrained model), as nothing else is known."""
+def why_no_new_line(task: LMTask) -> str:
+    """Why ``empty_prompt`` did not start from a new line: "dropped" (the tokenizer has no token for it: word-level
+    kinds drop whitespace), "no_line_break" (the text has none) or "never_alone" (a new line on its own is a sequence
+    of tokens the text never has: a unigram's "▁" + "\\n", where the text has "。\\n")."""
+    tokenizer = task.tokenizer
+    if NEWLINE not in tokenizer.decode(tokenizer.encode_ids(NEWLINE)):
+        return "dropped"
+    with_newline = [i for i, token in enumerate(tokenizer.vocab()) if NEWLINE in tokenizer.decode([i])]
+    return "never_alone" if np.isin(task.train_ids, with_newline).any() else "no_line_break"
+
+
+def saved_task(spec: dict, tokenizer) -> LMTask | None:
+    """A saved run's text task, rebuilt from its data ``spec`` (a run's task or a checkpoint's); None when the data
+    is gone or unnamed (a pretrained model) or is no text."""
     try:
         task = task_from_spec(spec or {}, tokenizer)
     except (PlaygroundError, OSError, ValueError):
-        task = None
-    if not isinstance(task, LMTask):
-        return NEWLINE, tokenizer.encode_ids(NEWLINE)
-    return empty_prompt(task)
+        return None
+    return task if isinstance(task, LMTask) else None
+
+
+def saved_empty_prompt(spec: dict, tokenizer) -> tuple[str, list[int]]:
+    """``empty_prompt`` for a saved run's model (``saved_task``); a new line when its text is not known."""
+    task = saved_task(spec, tokenizer)
+    return empty_prompt(task) if task is not None else (NEWLINE, tokenizer.encode_ids(NEWLINE))

@@ -1,6 +1,7 @@
 """The command line, run in-process through ``playground.cli.main`` (and once as a real process)."""
 
 import json
+import re
 import shlex
 import shutil
 import signal
@@ -424,3 +425,16 @@ def test_train_prints_each_kind_of_health_warning_once(tmp_path, capsys, languag
     assert all(word in err for word in says), err
     if language == "zh_CN":
         assert "Large updates" not in err
+
+
+def test_a_vocabulary_of_thousands_is_written_as_its_figures_elsewhere(tmp_path, capsys):
+    """"char tokenizer (1061 tokens)", then "The char tokenizer's 1,061 tokens": one number, written two ways."""
+    path = tmp_path / "book.txt"
+    path.write_text("".join(chr(0x4E00 + 3 * i) for i in range(800)) * 3, encoding="utf-8")
+    code, out, err = run(capsys, "train", "--text", path, "--tokenizer", "char", "--steps", 1, "--context", 16,
+                         *TINY, "--run-dir", tmp_path / "run")
+    assert code == 0, err
+    assert "char tokenizer (1,061 tokens)" in out and "The char tokenizer's 1,061 tokens" in out, out
+    code, out, err = run(capsys, "tokenize", "话说", "--tokenizer-file", tmp_path / "run" / "tokenizer.json", "--stats")
+    assert code == 0, err
+    assert re.search(r"^vocab_size\s+1,061$", out, re.MULTILINE), out

@@ -57,3 +57,20 @@ def test_word_level_tokens_of_a_text_with_line_breaks_get_a_start(tmp_path, caps
     run_dir = trained(tmp_path, capsys, text, "word")
     out, err = sample(capsys, run_dir)
     assert "No prompt" in err and out.startswith("It")
+
+
+@pytest.mark.parametrize("kind, why", [("wordpiece", "drops line breaks"), ("word", "drops line breaks"),
+                                       ("unigram", "only inside other tokens")])
+def test_the_reason_is_the_tokenizer_s_not_the_text_s(tmp_path, capsys, kind, why):
+    """A book of 4,997 lines was said to be "a text with no line break": its word-level tokenizer dropped them, or
+    (unigram) wrote a new line on its own as "▁" + "\\n", which the text, with its "。\\n", never has."""
+    run_dir = trained(tmp_path, capsys, BOOKS["chinese"].replace("。", "。\n"), kind)
+    _out, err = sample(capsys, run_dir)
+    assert "No prompt" in err and why in err and "no line break" not in err, err
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe"])
+def test_a_text_on_one_line_is_named_as_the_reason(tmp_path, capsys, kind):
+    run_dir = trained(tmp_path, capsys, BOOKS["chinese"], kind)
+    _out, err = sample(capsys, run_dir)
+    assert "a text with no line break" in err and "drops" not in err, err

@@ -79,3 +79,22 @@ def test_a_snippet_ends_at_its_last_clause_mark_when_that_keeps_half_of_it(kind,
             assert marks[-1] == len(cut), (n, cut)  # nothing of the next clause after its mark
             ended_at_a_mark += 1
     assert ended_at_a_mark > 0  # the case was met at some size
+
+
+WRAPPED = {"english": 'Do you want further\nexplanation?"\n\n"Well, yes, I do," quoth he.',
+           "chinese": "　　话说天下大势，分久必合，\r\n　　合久必分。\r\n\r\n　　周末七国分争。",
+           "emoji": "we wave 👋🏽\nat the boats 😂\n\nthey wave back"}
+ONE_LINE = {"english": 'Do you want further explanation?"', "chinese": "话说天下大势，分久必合，合久必分。",
+            "emoji": "we wave 👋🏽 at the boats 😂"}
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe", "wordpiece", "unigram", "word"])
+@pytest.mark.parametrize("language", WRAPPED)
+def test_a_snippet_is_one_line_of_its_first_paragraph(kind, language):
+    """Inspect's one-line box held "further\\nexplanation?\\"\\n\\n\\"Well", its line breaks hidden but traced."""
+    tok = task_of(TEXTS[language], kind).tokenizer
+    cut = snippet(WRAPPED[language], tok, 64)
+    assert cut == ONE_LINE[language]
+    for n in range(1, 12):
+        cut = snippet(WRAPPED[language], tok, n)
+        assert cut is None or ("\n" not in cut and "\r" not in cut and ONE_LINE[language].startswith(cut)), cut
