@@ -20,7 +20,7 @@ def test_typing_shows_tokens_with_the_right_count(qtbot, window):
     qtbot.waitUntil(lambda: panel.left.token_count() == len(expected), timeout=5_000)
     assert panel.left.view.drawn_ids() == expected
     assert f"<b>{len(expected)}</b> tokens" in panel.left.stats_label.text()
-    assert f"{format_percent(0)}</b> unknown" in panel.left.stats_label.text()
+    assert f"{format_percent(0)}</b> spelled in bytes" in panel.left.stats_label.text()  # the window's char kind
 
 
 def test_unknown_characters_become_byte_tokens_in_one_span(qtbot, window):
@@ -32,7 +32,9 @@ def test_unknown_characters_become_byte_tokens_in_one_span(qtbot, window):
     assert panel.left.token_count() == len(encoding.ids) == 4 + 4  # 'c','a','t',' ' + four UTF-8 bytes
     chip = [c for c in panel.left.view.chips if c.ids][-1]
     assert chip.text == "👋" and len(chip.ids) == 4 and chip.unknown
-    assert "unknown" in panel.left.stats_label.text() and format_percent(0.5) in panel.left.stats_label.text()
+    # lossless: spelled in bytes, not "unknown" as <unk> is
+    assert f"{format_percent(0.5)}</b> spelled in bytes" in panel.left.stats_label.text()
+    assert "unknown" not in panel.left.stats_label.text()
 
 
 def test_hover_tooltip_names_id_token_and_offsets(qtbot, window):
@@ -253,3 +255,16 @@ def test_a_lone_word_start_mark_says_why_it_shares_a_chip(window):
     assert "mark for the start of a word" in column.view.tooltip_for(first)
     single = next(c for c in column.view.chips if len(c.ids) == 1)
     assert "mark for the start of a word" not in column.view.tooltip_for(single)
+
+
+def test_a_word_tokenizer_s_unknown_words_are_still_called_unknown(qtbot, window):
+    """<unk> loses the text, where a char tokenizer's bytes spell it: the line names each as what it is."""
+    panel = window.panel("tokenize")
+    right = panel.right
+    right.kind_box.setCurrentIndex(right.kind_box.findData("word"))
+    right.train_button.click()
+    qtbot.waitUntil(lambda: right.tokenizer is not None and not right.is_training(), timeout=TIMEOUT)
+    panel.input.setPlainText("the zyzzyva 先生")
+    panel.refresh()
+    assert "unknown" in right.stats_label.text() and "spelled in bytes" not in right.stats_label.text()
+    assert "spelled in bytes" in panel.left.stats_label.text()

@@ -322,10 +322,13 @@ class TokenizerColumn(QWidget):
         unknown = {UNK_ID} | {tok.token_to_id(b) for b in BYTE_TOKENS} if tok.kind == "char" else {UNK_ID}
         self.view.set_tokens(text, encoding, unknown, tok.kind, tok.special_ids())
         stats = tok.stats(text)
-        self.stats_label.setText(self.tr("<b>{n}</b> tokens · <b>{cpt}</b> characters per token · "
-                                         "<b>{unk}</b> unknown").format(
-            n=format_count(stats["n_tokens"]), cpt=format_float(stats["chars_per_token"]),
-            unk=format_percent(stats["unk_rate"])))
+        # a char tokenizer's byte tokens lose nothing: the characters it never saw, spelled in their UTF-8 bytes
+        line = self.tr("<b>{n}</b> tokens · <b>{cpt}</b> characters per token · <b>{unk}</b> spelled in bytes "
+                       "(characters it never saw)") if tok.kind == "char" else \
+            self.tr("<b>{n}</b> tokens · <b>{cpt}</b> characters per token · <b>{unk}</b> unknown")
+        self.stats_label.setText(line.format(n=format_count(stats["n_tokens"]),
+                                             cpt=format_float(stats["chars_per_token"]),
+                                             unk=format_percent(stats["unk_rate"])))
 
     def show_vocabulary(self) -> None:
         """Fill the Vocabulary and Merges tabs, unless they show this tokenizer already.

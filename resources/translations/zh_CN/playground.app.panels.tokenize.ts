@@ -131,6 +131,10 @@
         <translation>训练这个分词器，看看它怎样切分文本。</translation>
     </message>
     <message>
+        <source>&lt;b&gt;{n}&lt;/b&gt; tokens · &lt;b&gt;{cpt}&lt;/b&gt; characters per token · &lt;b&gt;{unk}&lt;/b&gt; spelled in bytes (characters it never saw)</source>
+        <translation>&lt;b&gt;{n}&lt;/b&gt; 个词元 · 每个词元 &lt;b&gt;{cpt}&lt;/b&gt; 个字符 · 拆成字节 &lt;b&gt;{unk}&lt;/b&gt;（它没见过的字符）</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;{n}&lt;/b&gt; tokens · &lt;b&gt;{cpt}&lt;/b&gt; characters per token · &lt;b&gt;{unk}&lt;/b&gt; unknown</source>
         <translation>&lt;b&gt;{n}&lt;/b&gt; 个词元 · 每个词元 &lt;b&gt;{cpt}&lt;/b&gt; 个字符 · 未知 &lt;b&gt;{unk}&lt;/b&gt;</translation>
     </message>
