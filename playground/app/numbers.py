@@ -57,6 +57,16 @@ def format_percent(fraction: float, decimals: int = 1, locale: QLocale | None = 
     return percent_text(format_float(100 * fraction, decimals, locale), locale)
 
 
+def format_probability(p: float, decimals: int = 1, locale: QLocale | None = None) -> str:
+    """A probability as a percentage that is never 0 unless it is: one that rounds to zero reads "<0.1%"
+    (German "<0,1 %"), as a token drawn with probability 0.0004 was not drawn against certainty."""
+    locale = locale or number_locale()
+    text = format_percent(p, decimals, locale)
+    if p > 0 and text == format_percent(0.0, decimals, locale):
+        return "<" + format_percent(10.0 ** -decimals / 100, decimals, locale)
+    return text
+
+
 def format_percents(fractions, decimals: int = 1) -> list[str]:
     """``format_percent`` of each, the locale looked up once: the Logit lens shows ~800 at a time."""
     locale = number_locale()

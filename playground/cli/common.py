@@ -54,6 +54,12 @@ def shown(token: str) -> str:
     return json.dumps(token, ensure_ascii=False)
 
 
+def probability_text(p: float) -> str:
+    """A probability as a percentage that is never 0 unless it is: 0.3 -> "30.0%", 0.0004 -> "<0.1%"."""
+    text = f"{p:.1%}"
+    return "<0.1%" if p > 0 and text == f"{0:.1%}" else text
+
+
 def duration(seconds: float) -> str:
     """Clock time: 75 -> '1:15', 3725 -> '1:02:05'."""
     if not math.isfinite(seconds):

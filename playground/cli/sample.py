@@ -4,7 +4,7 @@ from playground.core.i18n import _
 from playground.core.tokenizer_kinds import tokenizer_name
 
 from .common import (add_checkpoint_argument, err, load, model_inputs, out, positive_float, positive_int, probability,
-                     shown, subcommand, task_kind)
+                     probability_text, shown, subcommand, task_kind)
 
 SHOWN_ALTERNATIVES = 5  # likeliest tokens listed with --show-probs
 
@@ -45,6 +45,7 @@ def run(args) -> int:
 
         check_source((checkpoint.state.get("task") or {}).get("dataset", ""), args.source)
     prompt_ids, src_ids = model_inputs(checkpoint, args.prompt, args.source)
+    tell_unknown(tok, args.source if args.source is not None else args.prompt, is_source=args.source is not None)
     prompt = args.prompt or ""
     if is_lm and not prompt:
         prompt, prompt_ids = empty_prompt_of(checkpoint)
@@ -90,17 +91,14 @@ def empty_prompt_of(checkpoint) -> tuple[str, list[int]]:
 def tell_unknown(tok, text: str | None, is_source: bool) -> None:
     """Say on stderr, once, how many of the prompt's (or source's) tokens are the tokenizer's <unk>, which the
     model sees in place of that text. A char tokenizer's byte tokens spell a character exactly: not unknown."""
-    from playground.core.tokenizer_kinds import tokenizer_name
-
-    ids = tok.encode_ids(text) if text and tok.unk_id is not None else []
-    n = ids.count(tok.unk_id)
-    if not n:
+    spans, total = tok.unknown_spans(text or "")
+    if not spans:
         return
     message = (_("Source tokens unknown to this {tokenizer}: {n:,} of {total:,}. The model sees <unk> in their place, "
                  "not your text: use words from its training text, or a char or BPE tokenizer.") if is_source else
                _("Prompt tokens unknown to this {tokenizer}: {n:,} of {total:,}. The model sees <unk> in their place, "
                  "not your text: use words from its training text, or a char or BPE tokenizer."))
-    err(message.format(tokenizer=tokenizer_name(tok.kind), n=n, total=len(ids)))
+    err(message.format(tokenizer=tokenizer_name(tok.kind), n=len(spans), total=total))
 
 
 def default_max_tokens(cfg, prompt_ids: list[int], is_lm: bool) -> int:
@@ -115,5 +113,6 @@ def default_max_tokens(cfg, prompt_ids: list[int], is_lm: bool) -> int:
 def show_probabilities(steps) -> None:
     """One line per token: position, token, probability, then the likeliest alternatives."""
     for step in steps:
-        others = "  ".join(f"{shown(text)} {p:.1%}" for i, text, p in step.alternatives if i != step.id)
-        out(f"{step.position:>4}  {shown(step.token):<12} {step.probability:7.1%}   " + _("others: ") + others)
+        others = "  ".join(f"{shown(text)} {probability_text(p)}" for i, text, p in step.alternatives if i != step.id)
+        out(f"{step.position:>4}  {shown(step.token):<12} {probability_text(step.probability):>7}   " + _("others: ")
+            + others)

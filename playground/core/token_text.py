@@ -3,13 +3,15 @@
 Byte-level BPE writes bytes as symbols (``Ġ`` a space, ``æĤŁ`` the three bytes of 悟), a char
 tokenizer's byte fallback writes ``<0xE6>``, WordPiece marks a piece inside a word ``##``
 and Unigram a word start ``▁``. ``token_text`` undoes that; bytes that are only part of a
-character show as hex, ``<E6 82>``. ``readable_token`` also makes whitespace visible.
+character show as hex, ``<E6 82>``. ``readable_token`` also makes whitespace visible, and the characters
+that draw as nothing: ``⊔`` an ideographic space, ``⍽`` another space, ``┊`` a zero-width one.
 
 Example: ``token_text("bpe", "ĠæĤ")`` is ``" <E6 82>"``; ``readable_token("bpe", "ĠæĤŁç©º")``
 is ``"␣悟空"``; ``token_text("wordpiece", "##ing")`` is ``"…ing"``.
 """
 
 import re
+import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate
@@ -17,7 +19,40 @@ from itertools import accumulate
 import numpy as np
 
 WORD_CONTINUES = "…"  # drawn before a WordPiece piece that continues a word ("##ing" -> "…ing")
-_VISIBLE = {ord(" "): "␣", ord("\n"): "↵", ord("\t"): "⇥", ord("\r"): "␍"}
+WIDE_SPACE_MARK = "⊔"  # U+3000 ideographic space, as wide as a Chinese character: a wide ␣
+OTHER_SPACE_MARK = "⍽"  # another space: no-break U+00A0, en to hair U+2000–200A, narrow no-break U+202F …
+INVISIBLE_MARK = "┊"  # a character that takes no room: zero-width space U+200B, byte-order mark U+FEFF …
+# Drawn as part of what they follow: a zero-width joiner between two characters (👩‍👩‍👧), a variation selector
+# (❤️) or an emoji tag after one; alone, or after a space, they are marked too.
+_JOINERS = "\u200d\ufe00-\ufe0f\U000e0020-\U000e007f\U000e0100-\U000e01ef"
+_JOINER = re.compile(f"[{_JOINERS}]")
+_DRAWN_FORMAT = {*range(0x600, 0x606), 0x6DD, 0x70F, 0x890, 0x891, 0x8E2, 0x110BD, 0x110CD}  # Arabic number signs
+_FILLERS = {0x34F, 0x115F, 0x1160, 0x3164, 0xFFA0}  # combining grapheme joiner, Hangul fillers: drawn as nothing
+
+
+def _mark_of(code: int) -> str:
+    """The mark of a character that draws as nothing (``⊔``, ``⍽``, ``┊``), else the character."""
+    ch = chr(code)
+    if code == 0x3000:
+        return WIDE_SPACE_MARK
+    category = unicodedata.category(ch)
+    if category == "Zs" and code not in (0x20, 0x1680):  # U+1680 Ogham space mark is drawn, a dash
+        return OTHER_SPACE_MARK
+    if (category in ("Cc", "Cf", "Zl", "Zp") or code in _FILLERS) and code not in _DRAWN_FORMAT \
+            and not _JOINER.match(ch):
+        return INVISIBLE_MARK
+    return ch
+
+
+class _Marks(dict):
+    """``str.translate``'s table, code point -> what is drawn; a character not met before is looked up once."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = _mark_of(code)
+        return self[code]
+
+
+_VISIBLE = _Marks({ord(" "): "␣", ord("\n"): "↵", ord("\t"): "⇥", ord("\r"): "␍"})
 # Other control characters as their Unicode control pictures (U+2400 + code).
 _VISIBLE.update({c: chr(0x2400 + c) for c in range(32) if c not in _VISIBLE})
 _VISIBLE[0x7F] = "␡"
@@ -43,18 +78,16 @@ def bytes_text(data: bytes, visible: bool = False) -> str:
     ``visible`` draws the whitespace of the text (not the space between hex bytes).
     """
     decoded = data.decode("utf-8", errors="surrogateescape")  # a stray byte b -> U+DC00 + b
-    out, stray = [], []
-    for ch in decoded:
-        if 0xDC80 <= ord(ch) <= 0xDCFF:
-            stray.append(f"{ord(ch) - 0xDC00:02X}")
-            continue
-        if stray:
-            out.append(f"<{' '.join(stray)}>")
-            stray = []
-        out.append(visible_whitespace(ch) if visible else ch)
-    if stray:
-        out.append(f"<{' '.join(stray)}>")
+    out = []
+    for k, part in enumerate(_STRAYS.split(decoded)):  # text, a run of stray bytes, text, …
+        if k % 2:
+            out.append("<" + " ".join(f"{ord(ch) - 0xDC00:02X}" for ch in part) + ">")
+        else:
+            out.append(visible_whitespace(part) if visible else part)
     return "".join(out)
+
+
+_STRAYS = re.compile("([\udc80-\udcff]+)")
 
 
 def _byte_level_text(token: str, visible: bool) -> str:
@@ -155,9 +188,44 @@ def _byte_level_bytes(tokens: list[str]) -> tuple[list[bytes], list[int]]:
     return [data[a:b] for a, b in zip(starts, starts[1:])], odd
 
 
-def visible_whitespace(text: str) -> str:
-    """Spaces, line breaks, tabs and control characters drawn: "a b\\n" -> "a␣b↵"."""
-    return text.translate(_VISIBLE)
+def visible_whitespace(text: str, lone_joiners: bool = True) -> str:
+    """Spaces, line breaks, tabs, control characters and what draws as nothing marked: "a b\\n" -> "a␣b↵",
+    "\\u3000第" -> "⊔第", "a\\u200bb" -> "a┊b"; a joiner inside an emoji stays, 👩‍👩‍👧 is one emoji.
+
+    ``lone_joiners=False`` leaves every joiner as it is: for a piece of a text drawn whole, whose emoji may
+    continue in the next piece."""
+    shown = text.translate(_VISIBLE)
+    return _mark_lone_joiners(text, shown) if lone_joiners and _JOINER.search(text) else shown
+
+
+def _mark_lone_joiners(text: str, shown: str) -> str:
+    """``shown`` (``text`` with one mark for each character it marked) with the joiners that join nothing marked:
+    a selector or tag after no drawn character, a zero-width joiner not between two."""
+    out = list(shown)
+    for i, ch in enumerate(text):
+        if not _JOINER.match(ch):
+            continue
+        after = i > 0 and out[i - 1] == text[i - 1]  # a drawn character, or a joiner kept
+        before = i + 1 < len(text) and shown[i + 1] == text[i + 1] and not _JOINER.match(text[i + 1])
+        if not after or (ch == "\u200d" and not before):
+            out[i] = INVISIBLE_MARK
+    return "".join(out)
+
+
+def marked_characters(text: str) -> list[str]:
+    """The characters of ``text`` that ``visible_whitespace`` marks, but the space and the line break (whose marks
+    every view explains), each once: ``marked_characters("\\u3000\\u3000a\\u200b")`` is ``["\\u3000", "\\u200b"]``."""
+    shown = visible_whitespace(text)
+    return list(dict.fromkeys(ch for ch, mark in zip(text, shown) if ch != mark and ch not in " \n"))
+
+
+def character_name(ch: str) -> str:
+    """``"U+3000 ideographic space"``: the code point and its Unicode name (a control character has none)."""
+    name = _CONTROL_NAMES.get(ch) or unicodedata.name(ch, "control character").lower()
+    return f"U+{ord(ch):04X} {name}"
+
+
+_CONTROL_NAMES = {"\t": "tab", "\r": "carriage return", "\x85": "next line"}
 
 
 _READABLE: dict[tuple[str, str], str] = {}  # (kind, token) -> readable_token; a vocabulary table shows every token
@@ -268,7 +336,7 @@ def _readable_bytes(spelled: list[bytes]) -> list[str]:
     code = np.select([size[i] == 1, size[i] == 2, size[i] == 3],
                      [c0, (c0 & 0x1F) << 6 | c1, (c0 & 0x0F) << 12 | c1 << 6 | c2],
                      (c0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3)
-    out[at[i]] = np.where(code < 128, _VISIBLE_CODE[code & 127], code)
+    out[at[i]] = _visible_codes(code)
     j = np.flatnonzero(stray)
     out[at[j[opens[j]]]] = ord("<")
     digits = at[j] + opens[j]
@@ -276,7 +344,22 @@ def _readable_bytes(spelled: list[bytes]) -> list[str]:
     out[digits + 2] = np.where(closes[j], ord(">"), ord(" "))
     text = out.tobytes().decode("utf-32-le")
     bounds = [0, *np.concatenate((at, [len(out)]))[ends - lengths][1:].tolist(), len(out)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    texts = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    joiners = (code == 0x200D) | ((code >= 0xFE00) & (code <= 0xFE0F)) | ((code >= 0xE0020) & (code <= 0xE01EF))
+    for token in np.unique(np.searchsorted(ends, i[joiners], side="right")).tolist():  # kept or marked by context
+        texts[token] = bytes_text(spelled[token], visible=True)
+    return texts
+
+
+def _visible_codes(code: np.ndarray) -> np.ndarray:
+    """``visible_whitespace`` of each code point: a table for ASCII, one look-up for each other one met."""
+    shown = np.where(code < 128, _VISIBLE_CODE[code & 127], code)
+    wide = np.flatnonzero(code >= 128)
+    if wide.size:
+        met, where = np.unique(code[wide], return_inverse=True)
+        marks = np.fromiter((ord(_VISIBLE[c]) for c in met.tolist()), dtype=np.uint32, count=len(met))
+        shown[wide] = marks[where]
+    return shown
 
 
 # Scripts written without spaces: Han ideographs, kana, CJK punctuation (。，“ as full-width forms

@@ -347,6 +347,15 @@ class Tokenizer:
             "unk_rate": float(np.isin(ids, unknown).mean()) if n_tokens else 0.0,
         }
 
+    def unknown_spans(self, text: str) -> tuple[list[tuple[int, int]], int]:
+        """(the character spans of ``text``'s ``<unk>`` tokens, how many tokens ``text`` has): what the model sees
+        as ``<unk>`` in place of the text. A char tokenizer's byte tokens spell an unseen character exactly and a
+        byte-level BPE (GPT-2's too, which has no ``<unk>``) knows every byte: neither is unknown here."""
+        if not text or self.unk_id is None:
+            return [], 0
+        encoding = self.encode(text)
+        return [span for i, span in zip(encoding.ids, encoding.offsets) if i == self.unk_id], len(encoding.ids)
+
     def parts(self) -> dict[str, int]:
         """What the vocabulary is made of: ``special`` tokens, ``bytes`` (a char tokenizer's 256 fallback tokens;
         none for the other kinds) and ``learned``, the rest (a char tokenizer's characters). They add up to

@@ -26,9 +26,10 @@ from ...core.inspect import shared_weights
 from ...core.prompts import NEWLINE, empty_prompt
 from ...core.sample import SampleConfig, stream
 from ...core.tasks import PairTask
+from ...core.tokenizer_kinds import tokenizer_name
 from .. import view_tables
 from ..export import make_exportable
-from ..numbers import format_count, format_percent
+from ..numbers import format_count, format_percent, format_probability
 from ..panel_turns import told_in_turns
 from ..training import TRAINING_NICE, lower_thread_priority
 from ..widgets.banner import Banner
@@ -98,6 +99,10 @@ class GeneratePanel(Panel):
         left.addWidget(self.banner)
         left.addWidget(self._build_input())
         left.addLayout(self._build_buttons())
+        self.unknown_label = QLabel()  # the prompt's tokens the tokenizer did not know: the model never saw them
+        self.unknown_label.setWordWrap(True)
+        self.unknown_label.hide()
+        left.addWidget(self.unknown_label)
         self.token_view = TokenStreamView()
         make_exportable(self.token_view, "generated",
                         lambda: view_tables.generated_tokens(self.token_view, self.task()))
@@ -236,6 +241,7 @@ class GeneratePanel(Panel):
         for widget in (self.source_caption, self.source, self.example_button, self.expected_label):
             widget.setVisible(pairs)
         self.token_view.clear_tokens()
+        self._show_unknown(0, 0, "")  # of the earlier data's tokenizer
         self._clear_alternatives()
         self._on_source_edited(self.source.text())
         self.status_label.setText("" if self.task() else self.tr("Choose a dataset in the Data panel first."))
@@ -340,8 +346,11 @@ class GeneratePanel(Panel):
             return
         tok = core.recipe.task.tokenizer
         self._clear_output()
+        typed = self.source.text() if self.is_pair_task() else self.prompt.toPlainText()
+        unknown, n_tokens = tok.unknown_spans(typed)  # the typed text starts what is shown
         if shown:
-            self.token_view.add_prompt(shown)
+            self.token_view.add_prompt(shown, unknown)
+        self._show_unknown(len(unknown), n_tokens, tok.kind)
         self._steps_at = core.trained_steps
         self._show_model_state(self._steps_at)
         job = Job(lambda: sample_from_snapshot(model, tok, prompt_ids, cfg, src_ids, shown))
@@ -354,9 +363,25 @@ class GeneratePanel(Panel):
         self._update_enabled()
         self.status_label.setText(self.tr("Generating…"))
 
+    def _show_unknown(self, n: int, total: int, kind: str) -> None:
+        """Say how many of the prompt's (or source's) tokens are <unk>, or nothing when none is."""
+        if not n:
+            self.unknown_label.clear()
+            self.unknown_label.hide()
+            return
+        text = (self.tr("⚠ Source tokens unknown to this {tokenizer}: {n} of {total}. The model sees <unk> in their "
+                        "place, not your text: use words from its training text, or a char or BPE tokenizer.")
+                if self.is_pair_task() else
+                self.tr("⚠ Prompt tokens unknown to this {tokenizer}: {n} of {total}. The model sees <unk> in their "
+                        "place, not your text: use words from its training text, or a char or BPE tokenizer."))
+        self.unknown_label.setText(text.format(tokenizer=tokenizer_name(kind), n=format_count(n),
+                                               total=format_count(total)))
+        self.unknown_label.show()
+
     def _clear_output(self) -> None:
-        """No tokens, alternatives, verdict or status line of an earlier generation left on screen."""
+        """No tokens, alternatives, verdict, status line or unknown-token notice of an earlier generation left."""
         self.token_view.clear_tokens()
+        self._show_unknown(0, 0, "")
         self._clear_alternatives()
         self._show_expected(None)
         self.status_label.setText("")
@@ -396,11 +421,11 @@ class GeneratePanel(Panel):
         if self.workspace.core.pretrained:
             text = (self.tr("1 token from the pretrained weights; probability {p}") if one else
                     self.tr("{n} tokens from the pretrained weights; mean probability {p}")).format(
-                n=format_count(len(steps)), p=format_percent(mean))
+                n=format_count(len(steps)), p=format_probability(mean))
         else:
             text = (self.tr("1 token from the weights at step {step}; probability {p}") if one else
                     self.tr("{n} tokens from the weights at step {step}; mean probability {p}")).format(
-                n=format_count(len(steps)), step=format_count(self._steps_at), p=format_percent(mean))
+                n=format_count(len(steps)), step=format_count(self._steps_at), p=format_probability(mean))
         if ended:
             text += self.tr("; ended with <eos>")
         self.status_label.setText(text)
@@ -424,12 +449,12 @@ class GeneratePanel(Panel):
         """Fill the side table with the likeliest tokens at the position of token ``index``."""
         step = self.token_view.steps[index]
         self.alternatives_caption.setText(self.tr("Position {pos}: chose “{token}” with probability {p}").format(
-            pos=format_count(step.position), token=quoted(step.token), p=format_percent(step.probability)))
+            pos=format_count(step.position), token=quoted(step.token), p=format_probability(step.probability)))
         self.alternatives.setRowCount(len(step.alternatives))
         base = self.alternatives.palette().color(self.alternatives.backgroundRole())
         for row, (token_id, text, p) in enumerate(step.alternatives):
             token = QTableWidgetItem(("✓ " if token_id == step.id else "") + quoted(text))
-            value = QTableWidgetItem(format_percent(p))
+            value = QTableWidgetItem(format_probability(p))
             value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             value.setBackground(probability_color(p, base))
             if token_id == step.id:

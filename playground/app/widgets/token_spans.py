@@ -5,13 +5,14 @@ emoji the vocabulary lacks) form one chip listing every id; text no token covers
 word tokenizer drops) is drawn plain, so the whole original text is always there.
 """
 
+import unicodedata
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from ...core.token_text import readable_token
+from ...core.token_text import character_name, marked_characters, readable_token, visible_whitespace
 from ...core.tokenizer import METASPACE
 from ..numbers import format_count
 from ..theme import is_dark, readable_points
@@ -35,9 +36,34 @@ class Chip:
 
 
 def visible(text: str) -> str:
-    """Whitespace made visible: a space-only chip would otherwise be an empty box."""
-    shown = text.replace("\t", "⇥")
-    return shown.replace(" ", "·") if not shown.strip() else shown
+    """Whitespace made visible: a space-only chip would otherwise be an empty box. A space between words stays
+    a space; a tab, an ideographic space (⊔), another space (⍽) and what draws as nothing (┊) are marked."""
+    shown = " ".join(visible_whitespace(part) for part in text.split(" "))
+    return shown.replace(" ", "·") if not text.strip() else shown
+
+
+def character_label(ch: str) -> str:
+    """"U+3000 ideographic space": the code point and its name, translated for the characters a learner meets."""
+    names = {
+        "\u3000": QCoreApplication.translate("InvisibleCharacters", "ideographic space (a full-width space)"),
+        "\u00a0": QCoreApplication.translate("InvisibleCharacters", "no-break space"),
+        "\u200b": QCoreApplication.translate("InvisibleCharacters", "zero-width space"),
+        "\ufeff": QCoreApplication.translate("InvisibleCharacters", "byte-order mark (zero-width no-break space)"),
+        "\u200d": QCoreApplication.translate("InvisibleCharacters", "zero-width joiner"),
+        "\u00ad": QCoreApplication.translate("InvisibleCharacters", "soft hyphen"),
+        "\t": QCoreApplication.translate("InvisibleCharacters", "tab"),
+        "\r": QCoreApplication.translate("InvisibleCharacters", "carriage return"),
+    }
+    if ch not in names and not unicodedata.name(ch, ""):  # Unicode names no control character
+        names[ch] = QCoreApplication.translate("InvisibleCharacters", "control character")
+    return f"U+{ord(ch):04X} {names[ch]}" if ch in names else character_name(ch)
+
+
+def marks_explained(text: str) -> list[str]:
+    """One line for each character of ``text`` drawn as a mark (the space and the line break aside):
+    "“⊔” is U+3000 ideographic space (a full-width space)"."""
+    return [QCoreApplication.translate("InvisibleCharacters", "“{mark}” is {name}").format(
+        mark=visible_whitespace(ch), name=character_label(ch)) for ch in marked_characters(text)]
 
 
 def build_chips(text: str, ids: list[int], tokens: list[str], offsets: list[tuple[int, int]],
@@ -83,6 +109,7 @@ class TokenSpanView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.chips: list[Chip] = []
+        self.source = ""  # the text the chips show
         self.total_tokens = 0
         self.kind = "char"  # the tokenizer kind, to read its tokens
         self.special_ids: frozenset[int] = frozenset()  # the tokenizer's special tokens, which stand for no text
@@ -96,13 +123,13 @@ class TokenSpanView(QWidget):
         """Show ``encoding`` (ids, tokens, offsets from a core tokenizer of ``kind``, whose ``special_ids()`` are
         ``special_ids``) of ``text``."""
         self.kind, self.special_ids = kind, frozenset(special_ids)
-        self.total_tokens = len(encoding.ids)
+        self.total_tokens, self.source = len(encoding.ids), text
         self.chips = build_chips(text, encoding.ids, encoding.tokens, encoding.offsets, set(unknown_ids))
         self.placeholder = ""
         self._relayout()
 
     def show_placeholder(self, text: str) -> None:
-        self.chips, self.total_tokens, self.placeholder = [], 0, text
+        self.chips, self.total_tokens, self.placeholder, self.source = [], 0, text, ""
         self._relayout()
 
     def token_count(self) -> int:
@@ -214,9 +241,11 @@ class TokenSpanView(QWidget):
         return row if text == token else row + "  " + self.tr("(stored as {raw})").format(raw=repr(token))
 
     def tooltip_for(self, chip: Chip) -> str:
+        marks = marks_explained(self.source[chip.span[0]:chip.span[1]])
         if not chip.ids:
-            return self.tr("Characters {a}–{b}: not part of any token").format(a=chip.span[0], b=chip.span[1])
-        rows = [self.token_row(i, t) for i, t in zip(chip.ids, chip.tokens)]
+            return "\n".join([self.tr("Characters {a}–{b}: not part of any token").format(
+                a=chip.span[0], b=chip.span[1]), *marks])
+        rows = [self.token_row(i, t) for i, t in zip(chip.ids, chip.tokens)] + marks
         rows.append(self.tr("characters {a}–{b}").format(a=chip.span[0], b=chip.span[1]))
         if self.kind == "unigram" and len(chip.ids) > 1 and METASPACE in chip.tokens:  # "▁" + "悟": one chip
             rows.append(self.tr("“▁” is unigram's mark for the start of a word (the text's start, or a space): no "

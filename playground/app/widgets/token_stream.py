@@ -8,16 +8,18 @@ import html
 import re
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QTextBrowser, QToolTip
 
-from ..numbers import format_percent
+from ...core.token_text import visible_whitespace
+from ..numbers import format_probability
 
 HREF = "token:"
 TEXT_SCALE = 1.25  # the output against the application font: it is what the class reads
 _HEX_BYTES = re.compile(r"(<[0-9A-F]{2}(?: [0-9A-F]{2})*>)")  # bytes of a split character, as bytes_text writes them
-# Control characters (a byte-level vocabulary has them) drawn as their Unicode "control pictures".
-_CONTROLS = {i: 0x2400 + i for i in range(0x20) if chr(i) not in "\n\t"} | {0x7F: 0x2421}
+_SPACING = re.compile(r"([ \n\t])")
+UNKNOWN_COLOR = "#d64545"  # a prompt's <unk> text: the red the Tokenize panel outlines an unknown token with
+UNKNOWN_MARK = QTextFormat.Property.UserProperty  # set on the prompt's characters that became <unk>
 
 
 def probability_color(p: float, base: QColor) -> QColor:
@@ -34,8 +36,13 @@ def probability_color(p: float, base: QColor) -> QColor:
 
 
 def shown_token(text: str) -> str:
-    """What a token looks like in the output: a line break keeps a visible mark before it."""
-    return text.translate(_CONTROLS).replace("\n", "↵\n").replace("\t", "→\t")
+    """What a token looks like in the output: a line break keeps a visible mark before it, a tab too; control
+    characters and what draws as nothing are marked (⊔ an ideographic space, ┊ a zero-width space), but for a
+    joiner, which may join this token's emoji to the next one's (👩‍👩‍👧 in three tokens)."""
+    parts = _SPACING.split(text)
+    marks = {" ": " ", "\n": "↵\n", "\t": "→\t"}
+    return "".join(marks[part] if k % 2 else visible_whitespace(part, lone_joiners=False)
+                   for k, part in enumerate(parts))
 
 
 def is_special_name(token: str) -> bool:
@@ -44,10 +51,11 @@ def is_special_name(token: str) -> bool:
 
 
 def quoted(text: str) -> str:
-    """A token for a table or tooltip: line break, tab, spaces and control characters made visible; the
-    space between the hex bytes of a split character (``<E6 82>``) is not text and stays a space."""
-    parts = _HEX_BYTES.split(text.translate(_CONTROLS).replace("\n", "↵").replace("\t", "→"))
-    return "".join(part if i % 2 else part.replace(" ", "␣") for i, part in enumerate(parts))
+    """A token for a table or tooltip: line break, tab, spaces, control characters and what draws as nothing
+    (⊔ an ideographic space, ┊ a zero-width one) made visible; the space between the hex bytes of a split
+    character (``<E6 82>``) is not text and stays a space."""
+    parts = _HEX_BYTES.split(text.replace("\t", "→"))
+    return "".join(part if i % 2 else visible_whitespace(part) for i, part in enumerate(parts))
 
 
 class TokenStreamView(QTextBrowser):
@@ -86,11 +94,38 @@ class TokenStreamView(QTextBrowser):
         self.steps = []
         self.clear()
 
-    def add_prompt(self, text: str) -> None:
-        """Text before the generated tokens, drawn plain and dimmed."""
+    def add_prompt(self, text: str, unknown: list[tuple[int, int]] = ()) -> None:
+        """Text before the generated tokens, drawn plain and dimmed; the character spans in ``unknown`` (of
+        tokens that became <unk>) in red over a red wave, their tooltip saying so."""
         fmt = QTextCharFormat()
         fmt.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        self._end().insertText(text, fmt)
+        marked = QTextCharFormat(fmt)
+        marked.setForeground(QColor(UNKNOWN_COLOR))
+        marked.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        marked.setUnderlineColor(QColor(UNKNOWN_COLOR))
+        marked.setProperty(UNKNOWN_MARK, True)
+        marked.setToolTip(self.tr("Unknown to the tokenizer: the model sees <unk> here, not this text"))
+        cursor, at = self._end(), 0
+        for start, end in sorted(unknown):
+            if end <= at:  # inside a span already marked (a unigram <unk> may overlap its neighbour)
+                continue
+            cursor.insertText(text[at:max(start, at)], fmt)
+            cursor.insertText(text[max(start, at):end], marked)
+            at = end
+        cursor.insertText(text[at:], fmt)
+
+    def unknown_text(self) -> list[str]:
+        """The runs of the prompt drawn as unknown, read back from the view."""
+        runs, block = [], self.document().begin()
+        while block.isValid():
+            iterator = block.begin()
+            while not iterator.atEnd():
+                fragment = iterator.fragment()
+                if fragment.charFormat().property(UNKNOWN_MARK):
+                    runs.append(fragment.text())
+                iterator += 1
+            block = block.next()
+        return runs
 
     def add_token(self, step) -> None:
         """Append a TokenStep (text, probability, alternatives) as a tinted, hoverable span."""
@@ -148,8 +183,11 @@ class TokenStreamView(QTextBrowser):
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             index = self.index_at(event.pos())
+            tip = self.cursorForPosition(event.pos()).charFormat().toolTip()  # an unknown piece of the prompt
             if index is not None:
                 QToolTip.showText(event.globalPos(), self.tooltip_html(index), self.viewport())
+            elif tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
             else:
                 QToolTip.hideText()
             return True
@@ -163,7 +201,7 @@ class TokenStreamView(QTextBrowser):
             shown = html.escape(quoted(text))
             if token_id == step.id:
                 shown = f"<b>{shown}</b>"
-            rows.append(f"<tr><td>{shown}</td><td align='right'>{format_percent(p)}</td></tr>")
+            rows.append(f"<tr><td>{shown}</td><td align='right'>{html.escape(format_probability(p))}</td></tr>")
         head = self.tr("<b>{token}</b> with probability {p}").format(
-            token=html.escape(quoted(step.token)), p=format_percent(step.probability))
+            token=html.escape(quoted(step.token)), p=html.escape(format_probability(step.probability)))
         return f"{head}<table cellspacing='4'>{''.join(rows)}</table>"

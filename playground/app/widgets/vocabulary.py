@@ -6,16 +6,32 @@ from PySide6.QtCore import (QAbstractItemModel, QAbstractListModel, QAbstractTab
                             QSortFilterProxyModel, Qt)
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QListView, QStyle, QTableView, QVBoxLayout, QWidget
 
-from ...core.token_text import readable_token
+from ...core.token_text import (INVISIBLE_MARK, OTHER_SPACE_MARK, WIDE_SPACE_MARK, readable_token, token_text,
+                                 visible_whitespace)
 from ...core.tokenizer_kinds import tokenizer_name
 from ..numbers import format_count
+from .token_spans import marks_explained
 
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1  # what a search matches: the decoded text, as typed and as drawn
 
 
-def raw_tooltip(token: str, readable: str) -> str:
-    return QCoreApplication.translate("VocabularyModel", "{text}  — stored as {raw}").format(
+def raw_tooltip(token: str, readable: str, kind: str = "char") -> str:
+    """The token as read, as stored, and the name of each character drawn as a mark (⊔: U+3000 …)."""
+    row = QCoreApplication.translate("VocabularyModel", "{text}  — stored as {raw}").format(
         text=readable, raw=repr(token))
+    return "\n".join([row, *marks_explained(token_text(kind, token))])
+
+
+def marks_met(tokens: list[str], kind: str) -> set[str]:
+    """Which of ⊔, ⍽ and ┊ the vocabulary's tokens are drawn with: all three for a byte-level BPE, which spells
+    any character in bytes (GPT-2's 50,257 tokens decoded would hold the window ~50 ms)."""
+    if kind == "bpe":
+        return set(INVISIBLES)
+    shown = visible_whitespace("\n".join(token_text(kind, token) for token in tokens))  # a lone joiner stays lone
+    return {mark for mark in INVISIBLES if mark in shown}
+
+
+INVISIBLES = (WIDE_SPACE_MARK, OTHER_SPACE_MARK, INVISIBLE_MARK)
 
 
 class VocabularyModel(QAbstractTableModel):
@@ -41,7 +57,8 @@ class VocabularyModel(QAbstractTableModel):
     def search_text(self, row: int) -> str:
         """What a search matches: spaces typed in the search box match "␣" as drawn, so both forms are searched."""
         if self._search_text is None:
-            self._search_text = [f"{r}\n{r.replace('␣', ' ').replace('↵', chr(10))}"
+            typed = str.maketrans({"␣": " ", "↵": "\n", WIDE_SPACE_MARK: "\u3000"})
+            self._search_text = [f"{r}\n{r.translate(typed)}"
                                  for r in map(self.readable, range(len(self.tokens)))]
         return self._search_text[row]
 
@@ -58,7 +75,7 @@ class VocabularyModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return format_count(row) if index.column() == 0 else self.readable(row)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
-            return raw_tooltip(self.tokens[row], self.readable(row))
+            return raw_tooltip(self.tokens[row], self.readable(row), self.kind)
         if role == SEARCH_ROLE:
             return self.search_text(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
@@ -124,7 +141,7 @@ class VocabularyBrowser(QWidget):
     def set_tokens(self, tokens: list[str], kind: str) -> None:
         self.model.set_tokens(tokens, kind)
         self._fit_id_column()
-        self.hint.setText(self.hint_text(kind))
+        self.hint.setText(self.hint_text(kind, marks_met(tokens, kind)))
         self.hint.setVisible(bool(self.hint.text()))
 
     def _on_search(self, text: str) -> None:
@@ -154,13 +171,17 @@ class VocabularyBrowser(QWidget):
         width = max(table.fontMetrics().horizontalAdvance(widest) + margin + 4, header.sectionSizeFromContents(0).width())
         header.resizeSection(0, width)
 
-    def hint_text(self, kind: str) -> str:
-        """How to read the table (rich text): ␣ and ↵ are drawn whitespace; the stored symbols are on hover.
+    def hint_text(self, kind: str, marks: set[str] = frozenset(INVISIBLES)) -> str:
+        """How to read the table (rich text): ␣ and ↵ are drawn whitespace, and of ⊔ ⍽ ┊, the characters that
+        draw as nothing, those in ``marks`` (``marks_met``); the stored symbols and the characters' names are on
+        hover.
 
         The marks are drawn larger and bold: at the label's size a space or Ġ mark is a dot.
         """
+        met = marks
         marks = {name: f"<span style='font-size:x-large; font-weight:600'>{html.escape(ch)}</span>" for name, ch in
-                 (("space", "␣"), ("newline", "↵"), ("g", "Ġ"), ("c", "Ċ"), ("meta", "▁"))}
+                 (("space", "␣"), ("newline", "↵"), ("g", "Ġ"), ("c", "Ċ"), ("meta", "▁"),
+                  ("wide", WIDE_SPACE_MARK), ("other", OTHER_SPACE_MARK), ("invisible", INVISIBLE_MARK))}
         marks.update(partial=html.escape("<E6 82>"), byte=html.escape("<E6>"), ing="…ing", hashes="##ing")
         hints = {
             "bpe": self.tr("Tokens are shown as the text they stand for: {space} is a space, {newline} a line "
@@ -171,7 +192,16 @@ class VocabularyBrowser(QWidget):
             "wordpiece": self.tr("{ing} continues a word (stored as {hashes}); {space} is a space."),
             "unigram": self.tr("{space} is a space, stored as {meta}; {newline} a line break."),
         }
-        return hints[kind].format(**marks) if kind in hints else ""
+        drawn = {WIDE_SPACE_MARK: self.tr("{wide} is a full-width space."),
+                 OTHER_SPACE_MARK: self.tr("{other} is another space (no-break, thin …)."),
+                 INVISIBLE_MARK: self.tr("{invisible} takes no room (zero-width space, byte-order mark …).")}
+        named = [drawn[mark] for mark in INVISIBLES if mark in met]
+        if named:
+            named.append(self.tr("Point at a token for the name of its character."))
+        sentences = [hint.format(**marks) for hint in (hints.get(kind, ""), *named) if hint]
+        # a space after an English sentence, none after a Chinese one: "。⊔ 是全角空格。"
+        return "".join(s if not i or sentences[i - 1].endswith(("。", "）", "”")) else " " + s
+                       for i, s in enumerate(sentences))
 
     def shown_count(self) -> int:
         return self.proxy.rowCount()
@@ -201,7 +231,8 @@ class MergesModel(QAbstractListModel):
             text = [readable_token(self.kind, t) for t in (a, b, a + b)]
             return "{n}.  {0} + {1} → {2}".format(*text, n=format_count(index.row() + 1))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("Stored as {a} + {b} → {ab}").format(a=repr(a), b=repr(b), ab=repr(a + b))
+            stored = self.tr("Stored as {a} + {b} → {ab}").format(a=repr(a), b=repr(b), ab=repr(a + b))
+            return "\n".join([stored, *marks_explained(token_text(self.kind, a + b))])
         return None
 
 

@@ -120,6 +120,14 @@
         <translation>正在生成…</translation>
     </message>
     <message>
+        <source>⚠ Source tokens unknown to this {tokenizer}: {n} of {total}. The model sees &lt;unk&gt; in their place, not your text: use words from its training text, or a char or BPE tokenizer.</source>
+        <translation>⚠ 输入中有此{tokenizer}不认识的词元：{total} 个中有 {n} 个。模型在这些位置看到的是 &lt;unk&gt;，而不是你的文字：请使用它训练文本里的词，或改用字符级或 BPE 分词器。</translation>
+    </message>
+    <message>
+        <source>⚠ Prompt tokens unknown to this {tokenizer}: {n} of {total}. The model sees &lt;unk&gt; in their place, not your text: use words from its training text, or a char or BPE tokenizer.</source>
+        <translation>⚠ 提示词中有此{tokenizer}不认识的词元：{total} 个中有 {n} 个。模型在这些位置看到的是 &lt;unk&gt;，而不是你的文字：请使用它训练文本里的词，或改用字符级或 BPE 分词器。</translation>
+    </message>
+    <message>
         <source>Generation failed: {message}</source>
         <translation>生成失败：{message}</translation>
     </message>

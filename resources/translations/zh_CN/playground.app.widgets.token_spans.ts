@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>InvisibleCharacters</name>
+    <message>
+        <source>ideographic space (a full-width space)</source>
+        <translation>表意文字空格（全角空格）</translation>
+    </message>
+    <message>
+        <source>no-break space</source>
+        <translation>不换行空格</translation>
+    </message>
+    <message>
+        <source>zero-width space</source>
+        <translation>零宽空格</translation>
+    </message>
+    <message>
+        <source>byte-order mark (zero-width no-break space)</source>
+        <translation>字节顺序标记（零宽不换行空格）</translation>
+    </message>
+    <message>
+        <source>zero-width joiner</source>
+        <translation>零宽连接符</translation>
+    </message>
+    <message>
+        <source>soft hyphen</source>
+        <translation>软连字符</translation>
+    </message>
+    <message>
+        <source>tab</source>
+        <translation>制表符</translation>
+    </message>
+    <message>
+        <source>carriage return</source>
+        <translation>回车符</translation>
+    </message>
+    <message>
+        <source>control character</source>
+        <translation>控制字符</translation>
+    </message>
+    <message>
+        <source>“{mark}” is {name}</source>
+        <translation>“{mark}”是{name}</translation>
+    </message>
+</context>
+<context>
     <name>TokenSpanView</name>
     <message>
         <source>… and {n} more tokens (not drawn)</source>

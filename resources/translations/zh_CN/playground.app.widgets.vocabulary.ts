@@ -41,6 +41,22 @@
         <source>{space} is a space, stored as {meta}; {newline} a line break.</source>
         <translation>{space} 是空格，存储为 {meta}；{newline} 是换行。</translation>
     </message>
+    <message>
+        <source>{wide} is a full-width space.</source>
+        <translation>{wide} 是全角空格。</translation>
+    </message>
+    <message>
+        <source>{other} is another space (no-break, thin …).</source>
+        <translation>{other} 是其他空格（不换行空格、窄空格等）。</translation>
+    </message>
+    <message>
+        <source>{invisible} takes no room (zero-width space, byte-order mark …).</source>
+        <translation>{invisible} 是不占宽度的字符（零宽空格、字节顺序标记等）。</translation>
+    </message>
+    <message>
+        <source>Point at a token for the name of its character.</source>
+        <translation>把鼠标指向词元，可以看到其中字符的名称。</translation>
+    </message>
 </context>
 <context>
     <name>VocabularyModel</name>
