@@ -129,3 +129,15 @@ def test_the_chinese_legend_runs_its_sentences_on_without_a_space(qtbot, chinese
     legend = browser.hint.text()
     assert "是全角空格" in legend and legend.count("。") >= 3, legend
     assert "。 " not in legend, legend
+
+
+def test_a_no_break_space_typed_reaches_the_tokenizer(qtbot, window):
+    """QPlainTextEdit.toPlainText() turned U+00A0 into a plain space, so the Tokenize panel showed "·" for it."""
+    panel = window.panel("tokenize")
+    panel.input.setPlainText("The\u00a0cat sat\n先生\u3000说")
+    assert panel.text() == "The\u00a0cat sat\n先生\u3000说"
+    panel.refresh()
+    assert any(OTHER_SPACE_MARK in chip.text for chip in panel.left.view.chips)
+    generate = window.panel("generate")
+    generate.prompt.setPlainText("The\u00a0cat")
+    assert generate.ui_state()["prompt"] == "The\u00a0cat"

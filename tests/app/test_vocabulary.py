@@ -176,3 +176,26 @@ def test_many_merges_are_laid_out_in_batches_and_all_reachable(qtbot):
     view.list.scrollTo(last)
     qtbot.waitUntil(lambda: view.list.indexAt(view.list.visualRect(last).center()) == last, timeout=10_000)
     assert last.data() == "50,000.  a49999 + b49999 → a49999b49999"
+
+
+@pytest.mark.parametrize("size_name", ["1280x720", "minimum"])
+def test_the_legend_is_whole_or_scrolls_never_cut_off(qtbot, make_window, ui_language, size_name):
+    """At 900 x 600 a BPE's legend ran past the bottom of the Vocabulary tab, its last lines out of sight."""
+    from PySide6.QtCore import QSize
+
+    window = make_window("numbers-zh")
+    window.show_panel("tokenize")
+    right = window.panel("tokenize").right
+    right.kind_box.setCurrentIndex(right.kind_box.findData("bpe"))
+    right.train_button.click()
+    qtbot.waitUntil(lambda: right.tokenizer is not None and not right.is_training(), timeout=60_000)
+    window.resize(QSize(1280, 720) if size_name == "1280x720" else window.minimumSize())
+    right.tabs.setCurrentIndex(right.tabs.indexOf(right.vocabulary))
+    qtbot.wait(50)
+    browser, area = right.vocabulary, right.vocabulary.hint_area
+    assert area.isVisible() and area.geometry().bottom() < browser.height()  # inside the tab
+    whole = area.viewport().height() >= right.vocabulary.hint.heightForWidth(area.viewport().width())
+    assert whole or area.verticalScrollBar().isVisible()
+    assert area.height() >= 3 * browser.hint.fontMetrics().lineSpacing()  # three lines at least, then it scrolls
+    if size_name == "1280x720":
+        assert whole and not area.verticalScrollBar().isVisible()

@@ -5,6 +5,12 @@ from PySide6.QtWidgets import QWidget
 from ..worker import JobOwner
 
 
+def typed_text(edit) -> str:
+    """A QPlainTextEdit's text as typed: ``toPlainText`` turns a no-break space (U+00A0) into a plain one, which
+    the tokenizer would then never see; its raw text keeps it and ends paragraphs and lines in U+2029 and U+2028."""
+    return edit.document().toRawText().replace("\u2029", "\n").replace("\u2028", "\n")
+
+
 class Panel(JobOwner, QWidget):
     """A page of the main window: a view over the shared QWorkspace."""
 

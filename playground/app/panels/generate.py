@@ -36,7 +36,7 @@ from ..widgets.banner import Banner
 from ..widgets.sampling_form import SamplingForm
 from ..widgets.token_stream import TokenStreamView, probability_color, quoted
 from ..worker import Job
-from .base import Panel
+from .base import Panel, typed_text
 
 log = logging.getLogger(__name__)
 SIDE_WIDTH = 300  # the sampling column, in pixels at the default zoom
@@ -314,7 +314,7 @@ class GeneratePanel(Panel):
             rows = task.rows_prompt([tok.encode_ids(self.source.text())])
             src = rows["src"][0].tolist() if "src" in rows else None
             return rows["prompts"][0], src, self.source.text() + " → "
-        text = self.prompt.toPlainText()
+        text = typed_text(self.prompt)
         if text:
             return tok.encode_ids(text), None, text
         start, ids = empty_prompt(task)  # a new line, or the start of a text that has none
@@ -346,7 +346,7 @@ class GeneratePanel(Panel):
             return
         tok = core.recipe.task.tokenizer
         self._clear_output()
-        typed = self.source.text() if self.is_pair_task() else self.prompt.toPlainText()
+        typed = self.source.text() if self.is_pair_task() else typed_text(self.prompt)
         unknown, n_tokens = tok.unknown_spans(typed)  # the typed text starts what is shown
         if shown:
             self.token_view.add_prompt(shown, unknown)
@@ -474,7 +474,7 @@ class GeneratePanel(Panel):
 
     # --- sessions ------------------------------------------------------------------------------
     def ui_state(self) -> dict:
-        return {"prompt": self.prompt.toPlainText(), "source": self.source.text(), **self.sampling.state()}
+        return {"prompt": typed_text(self.prompt), "source": self.source.text(), **self.sampling.state()}
 
     def restore_ui_state(self, state: dict) -> None:
         self.prompt.setPlainText(state.get("prompt", ""))

@@ -24,7 +24,7 @@ from ..widgets.token_spans import TokenSpanView
 from ..widgets.train_status import duration
 from ..widgets.vocabulary import MergesView, VocabularyBrowser
 from ..worker import Job
-from .base import Panel
+from .base import Panel, typed_text
 
 DEBOUNCE_MS = 100
 SAMPLE_TEXT = "the old dog sees a small red ball near the house .\nHello, 世界!"
@@ -397,7 +397,7 @@ class TokenizePanel(Panel):
         return QCoreApplication.translate("TokenizePanel", "See text split into tokens; train and compare tokenizers")
 
     def text(self) -> str:
-        return self.input.toPlainText()
+        return typed_text(self.input)
 
     def columns(self) -> tuple[TokenizerColumn, TokenizerColumn]:
         return self.left, self.right

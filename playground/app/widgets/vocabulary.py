@@ -4,7 +4,8 @@ import html
 
 from PySide6.QtCore import (QAbstractItemModel, QAbstractListModel, QAbstractTableModel, QCoreApplication, QEvent, QModelIndex,
                             QSortFilterProxyModel, Qt)
-from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QListView, QStyle, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QHeaderView, QLabel, QLineEdit, QListView, QScrollArea, QStyle, QTableView,
+                               QVBoxLayout, QWidget)
 
 from ...core.token_text import (INVISIBLE_MARK, OTHER_SPACE_MARK, WIDE_SPACE_MARK, readable_token, token_text,
                                  visible_whitespace)
@@ -132,17 +133,39 @@ class VocabularyBrowser(QWidget):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setTextFormat(Qt.TextFormat.RichText)
+        # the legend scrolls where the window is short (900 x 600): it was cut off below the table
+        self.hint_area = QScrollArea()
+        self.hint_area.setWidget(self.hint)
+        self.hint_area.setWidgetResizable(True)
+        self.hint_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.hint_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 4, 0, 0)
         column.addWidget(self.search)
         column.addWidget(self.table, 1)
-        column.addWidget(self.hint)
+        column.addWidget(self.hint_area)
 
     def set_tokens(self, tokens: list[str], kind: str) -> None:
         self.model.set_tokens(tokens, kind)
         self._fit_id_column()
         self.hint.setText(self.hint_text(kind, marks_met(tokens, kind)))
-        self.hint.setVisible(bool(self.hint.text()))
+        self.hint_area.setVisible(bool(self.hint.text()))
+        self._fit_hint()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_hint()
+
+    def _fit_hint(self) -> None:
+        """The legend as tall as its lines, but it gives way, down to three lines and a scroll bar, to the table."""
+        # measured as wrapped beside a scroll bar: given this height, it needs none
+        width = max(self.hint_area.width() - self.hint_area.verticalScrollBar().sizeHint().width(), 100)
+        full = self.hint.heightForWidth(width) + 2 if self.hint.text() else 0
+        table = self.table.horizontalHeader().height() + 6 * self.table.verticalHeader().defaultSectionSize()
+        room = self.height() - self.search.sizeHint().height() - table - 12  # what six rows of the table leave
+        least = 3 * self.hint.fontMetrics().lineSpacing() + 4
+        self.hint_area.setMaximumHeight(max(full, 0))
+        self.hint_area.setMinimumHeight(min(full, max(least, room)))
 
     def _on_search(self, text: str) -> None:
         shown = self.filter if text else self.model
