@@ -4,8 +4,8 @@ import json
 
 from playground.core.i18n import _
 
-from .common import (add_checkpoint_argument, load, model_inputs, out, positive_float, positive_int, subcommand,
-                     task_kind)
+from .common import (add_checkpoint_argument, load, model_inputs, out, positive_float, positive_int, probability_text,
+                     subcommand, task_kind)
 
 
 def add_parser(subparsers) -> None:
@@ -77,7 +77,7 @@ def show(result, tokenizer) -> None:
     show_stages(result)
     out(_("Most likely next tokens:"))
     for token_id, p in result.top_k:
-        out(f"  {tokenizer.readable(tokenizer.id_to_token(token_id)):<12} {p:7.1%}")
+        out(f"  {tokenizer.readable(tokenizer.id_to_token(token_id)):<12} {probability_text(p):>7}")
 
 
 def show_stages(result) -> None:

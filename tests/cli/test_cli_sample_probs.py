@@ -104,3 +104,14 @@ def test_show_probs_reads_below_a_thousandth_not_zero(tmp_path, capsys):
     assert lines and not any(re.search(r"(?<![\d.])0\.0%", line) for line in lines), out
     drawn = [line.split()[2] for line in lines]  # position, token, its probability
     assert "<0.1%" in drawn, out
+
+
+def test_inspect_s_next_tokens_read_below_a_thousandth_not_zero(tmp_path, capsys):
+    """inspect's "Most likely next tokens" of an untrained model over 3,000 tokens: each about 0.03%, "0.0%" before."""
+    text = (" ".join(f"w{i}" for i in range(3000)) + " ") * 3
+    run = train(tmp_path, capsys, text, "word", 4000)
+    assert main(["inspect", str(run), "--text", "w1 w2"]) == 0
+    out = capsys.readouterr().out
+    nexts = out.split("Most likely next tokens:")[1].splitlines()[1:]
+    shown = [line.split()[-1] for line in nexts if line.strip()]
+    assert "<0.1%" in shown and "0.0%" not in shown, out
