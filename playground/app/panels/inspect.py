@@ -72,11 +72,16 @@ class InspectPanel(BackwardMode, Panel):
         self._tracing = False
         self._live_step = 0
         self._replay_pending = False  # the training step changed while a trace ran: trace again when it ends
+        self._catch_up_pending = None  # (while_training,): catch up once the trace that runs is in
+        self._tracing_from = None  # (model, trained steps) of the weights "now" the running trace copies, or None
+        self._recorded = {}  # mode -> (model, trained steps) its pass was recorded from, when traced "now"
+        self._recorded_step = {}  # mode -> the training step of the weights its pass was recorded from
         self._sample = ""  # the input put in the box, not typed: new data replaces it with an input of its own
         self._build()
         workspace.data_changed.connect(self._on_data_changed)
         workspace.model_changed.connect(self._on_workspace_changed)
         workspace.training_record.connect(self._on_training_record)
+        workspace.training_state.connect(self._on_training_state)
         self._on_workspace_changed()
 
     @classmethod
@@ -230,8 +235,11 @@ class InspectPanel(BackwardMode, Panel):
         self.next_button.clicked.connect(lambda: self.step(1))
         self.position_label = QLabel()
         self.status_label = ElidedLabel()  # one line: two would cost the heatmaps their height
-        row.addWidget(self.position_label)
-        row.addWidget(self.status_label, 1)
+        status = QHBoxLayout()  # "stage 1 of 64 · " and the status read as one line: one space apart, not a gap
+        status.setSpacing(0)
+        status.addWidget(self.position_label)
+        status.addWidget(self.status_label, 1)
+        row.addLayout(status, 2)  # before the slider: a status that says the pass is older than the model
         self.step_slider = TrainingStepSlider()  # in this row: a row of its own costs the heatmaps their height
         self.step_slider.busy = self.is_tracing
         self.step_slider.step_chosen.connect(self._on_training_step)
@@ -256,6 +264,7 @@ class InspectPanel(BackwardMode, Panel):
         self._fit_input()
         self._show_sample(task)
         self.inspection = self.backward = None
+        self._recorded, self._recorded_step = {}, {}
         self.records_list.clear()
         self._set_stages([])
         self.position_label.setText("")
@@ -368,6 +377,7 @@ class InspectPanel(BackwardMode, Panel):
         self.step_slider.blockSignals(False)
         step = self.inspected_step()
         self._steps_at = self.step_slider.step_number()
+        self._tracing_from = (core.model, self._steps_at) if step is None else None
         task, snapshots = core.recipe.task, core.snapshots if len(core.snapshots) else None
         job = Job(lambda: inspect_in_worker(lambda: self.inspected_model(step), tok, ids, src_ids, ablated, task,
                                             snapshots))
@@ -388,6 +398,7 @@ class InspectPanel(BackwardMode, Panel):
             return
         name = self.current_record().name if self.inspection is not None and self.mode == "forward" else None
         self.inspection = inspection
+        self._recorded["forward"], self._recorded_step["forward"] = self._tracing_from, self._steps_at
         self.notice.setText(inspection.trace.notice or "")
         self.notice.setVisible(bool(inspection.trace.notice))
         self.detail.set_inspection(inspection, self.task().tokenizer)
@@ -403,11 +414,14 @@ class InspectPanel(BackwardMode, Panel):
         self.index = names.index(name) if name in names else 0
         self.show_current()
         self._show_before_after()
+        self._show_status()
+
+    def _forward_status(self) -> str:
+        n = len(self.inspection.trace.records)
         if self.workspace.core.pretrained:  # a Hugging Face GPT-2: its weights were trained elsewhere, not at step 0
-            self.status_label.setText(self.tr("{n} stages recorded from the pretrained weights.").format(n=len(names)))
-        else:
-            self.status_label.setText(self.tr("{n} stages recorded from the weights at step {step}.").format(
-                n=len(names), step=format_count(self._steps_at)))
+            return self.tr("{n} stages recorded from the pretrained weights.").format(n=n)
+        return self.tr("{n} stages recorded from the weights at step {step}.").format(
+            n=n, step=format_count(self._recorded_step["forward"]))
 
     def _on_error(self, generation: int, message: str, details: str) -> None:
         if generation == self._generation:
@@ -419,14 +433,18 @@ class InspectPanel(BackwardMode, Panel):
         if generation == self._generation:
             self._tracing = False
             self._update_enabled()
+            catch_up, self._catch_up_pending = self._catch_up_pending, None
             if self._replay_pending:
                 self.trace_input()
+            elif catch_up is not None:
+                self.catch_up(*catch_up)
 
     def shutdown(self) -> None:
         self.cancel_job()
         self.heldout.cancel()
         self._generation += 1
         self._tracing = False
+        self._catch_up_pending = None
 
     def _update_enabled(self) -> None:
         ready = self.task() is not None
@@ -495,6 +513,8 @@ class InspectPanel(BackwardMode, Panel):
         super().resizeEvent(event)
         self._elide_records()  # its widest share follows the panel
         self._fit_input()
+        if self._outdated() is not None and not self._tracing:
+            self._show_status()  # the note on how old the pass is, whole where it now fits
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
@@ -516,7 +536,8 @@ class InspectPanel(BackwardMode, Panel):
         self.active_detail().show_record(record)
         if self.mode == "forward" and attention_prefix(record.name):
             self.lens.set_module(attention_prefix(record.name))
-        self.position_label.setText(self.tr("stage {i} of {n} ·").format(i=self.index + 1, n=len(self.records())))
+        position = self.tr("stage {i} of {n} ·").format(i=self.index + 1, n=len(self.records()))
+        self.position_label.setText(position + " ")  # the one space after "·": the status follows with no gap
         self.previous_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.records()) - 1)
 
@@ -598,14 +619,81 @@ class InspectPanel(BackwardMode, Panel):
         self.before_after.setText("\n".join(lines))
 
     def _on_training_record(self, row: dict) -> None:
-        """Live: while training runs, trace again every N steps (never while a trace still runs)."""
-        if row.get("kind") in ("eval", "event"):  # a new snapshot, or training went back
+        """Live: while training runs, trace again every N steps (never while a trace still runs); else the status
+        says that the pass shown is older than the model, and a record that comes in after a pause catches up."""
+        kind = row.get("kind")
+        if kind in ("eval", "event"):  # a new snapshot, or training went back
             self.refresh_steps()
-        if not self.live.isChecked() or row.get("kind") != "step" or self._tracing:
-            return
-        if row["step"] - self._live_step >= self.live_steps.value():
+        elif kind == "step" and self.isVisible():
+            self.step_slider.set_now(self.workspace.core.trained_steps)
+        if self.live.isChecked() and kind == "step" and not self._tracing \
+                and row["step"] - self._live_step >= self.live_steps.value():
             self._live_step = row["step"]
             self.trace_input()
+        elif self.workspace.training_active:
+            if self.isVisible() and not self._tracing and self._outdated() is not None:
+                self._show_status()
+        else:
+            self.catch_up()  # the last steps' records arrive after "paused"
+
+    def _on_training_state(self, state: str) -> None:
+        """Training paused or stopped: the weights hold still, so the pass shown is traced again at them."""
+        if state != "running":
+            self.catch_up()
+
+    # --- keeping up with the model ---------------------------------------------------------------------
+    def _outdated(self) -> tuple[int, int] | None:
+        """(the step the pass shown was recorded at, the model's step now) when it was traced from the weights as
+        they were then, the slider still says "now", and training has moved them on since; else None."""
+        recorded = self._recorded.get(self.mode) if self.shown() is not None else None
+        if recorded is None or self.inspected_step() is not None:  # a step chosen on the slider is left alone
+            return None
+        core = self.workspace.core
+        model, step = recorded
+        return None if model is core.model and step == core.trained_steps else (step, core.trained_steps)
+
+    def catch_up(self, while_training: bool = False) -> None:
+        """Trace the pass shown again, in a worker, when the weights it was recorded from are no longer the
+        model's (the old picture stays until the new one is ready): when the panel is shown (``while_training``)
+        and when training pauses or stops. Not while training runs otherwise, nor over an input typed since."""
+        if not self.isVisible() or self.task() is None or self._outdated() is None:
+            return
+        if self._tracing:
+            self._catch_up_pending = (while_training,)  # once the trace that runs is in: it may be of older weights
+        elif (self.workspace.training_active and not while_training) or not self._same_input(self.shown()):
+            self._show_status()
+        else:
+            self.trace_input()
+
+    def _show_status(self) -> None:
+        """What the pass shown was recorded from; and when the model has trained on since, that it is older, and
+        when it is traced again (left out in a narrow window, where it stays in the tooltip)."""
+        if self.shown() is None:
+            return
+        outdated = self._outdated()
+        if outdated is None:
+            self.status_label.setText(self._backward_status() if self.mode == "backward" else self._forward_status())
+            return
+        step, now = (format_count(s) for s in outdated)
+        if not self.workspace.training_active:
+            text = self.tr("Recorded at step {step}; the model is now at step {now}: press Trace to see it.")
+        elif self.live.isChecked():
+            text = self.tr("Recorded at step {step}; the model is now at step {now}, traced again every {n} steps.")
+        else:
+            text = self.tr("Recorded at step {step}; the model is now at step {now}, traced again when training "
+                           "pauses or stops.")
+        text = text.format(step=step, now=now, n=format_count(self.live_steps.value()))
+        short = self.tr("Recorded at step {step}; the model is now at step {now}.").format(step=step, now=now)
+        fits = self.status_label.fontMetrics().horizontalAdvance(text) <= self.status_label.contentsRect().width()
+        self.status_label.setText(text if fits else short)
+        self.status_label.setToolTip(text)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Coming back to Inspect after training: the slider's "now" and the pass shown are the model's now."""
+        super().showEvent(event)
+        if self.task() is not None:
+            self.refresh_steps()  # the steps trained while hidden (a step gone from the slider traces the nearest)
+        self.catch_up(while_training=True)
 
     # --- sessions ------------------------------------------------------------------------------------
     def ui_state(self) -> dict:

@@ -65,10 +65,12 @@ class BackwardMode:
         (self.backward_button if mode == "backward" else self.forward_button).setChecked(True)
         self.details.setCurrentWidget(self.active_detail())
         shown = self.shown()
-        if shown is not None and self._same_input(shown):
+        # recorded from the weights the model had then, and trained on since: traced again, as the other pass was
+        if shown is not None and self._same_input(shown) and self._outdated() is None:
             self._set_stages(self._shown_groups())
             self.index = min(self._indices.get(mode, 0), len(self.records()) - 1)
             self.show_current()
+            self._show_status()  # its own step, not the other pass's
         else:
             self.records_list.clear()
             self._set_stages([])
@@ -105,7 +107,9 @@ class BackwardMode:
             return
         self._generation += 1
         self._steps_at = step if at_step is None else at_step  # the weights the step starts from
-        self._backward_from = (core.model if at_step is None else None, step)  # a snapshot's step is not applied
+        # a snapshot's step is not applied; taken on when the step is in (a pass still shown is of the weights before)
+        self._backward_tracing_from = (core.model if at_step is None else None, step)
+        self._tracing_from = (core.model, step) if at_step is None else None
         job = Job(lambda: backward_in_worker(self.inspected_model(at_step), task, ids, src_ids, state, cfg, step,
                                                 targets))
         job.result.connect(functools.partial(self._on_backward_result, self._generation))
@@ -140,6 +144,8 @@ class BackwardMode:
             return
         name = self.current_record().name if self.backward is not None and self.mode == "backward" else None
         self.backward = inspection
+        self._recorded["backward"], self._recorded_step["backward"] = self._tracing_from, self._steps_at
+        self._backward_from = self._backward_tracing_from
         self.backward_detail.set_backward(inspection, self.task().tokenizer)
         if self.mode != "backward":
             return
@@ -147,11 +153,14 @@ class BackwardMode:
         names = inspection.backward.names()
         self.index = names.index(name) if name in names else 0
         self.show_current()
+        self._show_status()
+
+    def _backward_status(self) -> str:
+        n = len(self.backward.backward.records)
         if self.workspace.core.pretrained:
-            self.status_label.setText(self.tr("{n} backward stages from the pretrained weights.").format(n=len(names)))
-        else:
-            self.status_label.setText(self.tr("{n} backward stages from the weights at step {step}.").format(
-                n=len(names), step=format_count(self._steps_at)))
+            return self.tr("{n} backward stages from the pretrained weights.").format(n=n)
+        return self.tr("{n} backward stages from the weights at step {step}.").format(
+            n=n, step=format_count(self._recorded_step["backward"]))
 
     def go_to_parameter(self, name: str) -> None:
         """The stage of one weight's gradient (a row of the gradient norms)."""

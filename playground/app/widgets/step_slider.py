@@ -81,6 +81,12 @@ class TrainingStepSlider(QWidget):
         if self.current() != chosen:
             self.step_chosen.emit(self.current())
 
+    def set_now(self, now: int) -> None:
+        """The model's step now, between two evaluations (no new snapshot): only the label changes."""
+        if now != self.now_step and not self.pretrained:
+            self.now_step = now
+            self._show()
+
     def _nearest(self, step: int) -> int:
         steps = [self.now_step if s is None else s for s in self.positions]
         return min(range(len(steps)), key=lambda i: abs(steps[i] - step))

@@ -168,5 +168,21 @@
         <source>Largest change of a logit: {d}</source>
         <translation>logit 的最大变化：{d}</translation>
     </message>
+    <message>
+        <source>Recorded at step {step}; the model is now at step {now}: press Trace to see it.</source>
+        <translation>记录于第 {step} 步；模型现已到第 {now} 步：按“追踪”查看。</translation>
+    </message>
+    <message>
+        <source>Recorded at step {step}; the model is now at step {now}, traced again every {n} steps.</source>
+        <translation>记录于第 {step} 步；模型现已到第 {now} 步，每 {n} 步重新追踪一次。</translation>
+    </message>
+    <message>
+        <source>Recorded at step {step}; the model is now at step {now}, traced again when training pauses or stops.</source>
+        <translation>记录于第 {step} 步；模型现已到第 {now} 步，训练暂停或停止时会重新追踪。</translation>
+    </message>
+    <message>
+        <source>Recorded at step {step}; the model is now at step {now}.</source>
+        <translation>记录于第 {step} 步；模型现已到第 {now} 步。</translation>
+    </message>
 </context>
 </TS>
