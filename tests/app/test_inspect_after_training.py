@@ -126,7 +126,6 @@ def test_while_training_it_says_the_pass_is_older_and_traces_again_when_training
 
 def test_a_step_chosen_on_the_slider_is_left_alone(qtbot, make_window, ui_language):
     window = make_window()
-    ws = window.workspace
     window.show_panel("train")
     train(qtbot, window, 40, eval_interval=20)  # snapshots at 0, 20 and 40
     panel = inspect_traced(qtbot, window)
@@ -145,7 +144,6 @@ def test_a_step_chosen_on_the_slider_is_left_alone(qtbot, make_window, ui_langua
 
 def test_the_backward_mode_keeps_up_with_training_too(qtbot, make_window, ui_language):
     window = make_window()
-    ws = window.workspace
     panel = inspect_traced(qtbot, window)
     n = len(panel.inspection.trace.records)
     panel.backward_button.click()  # both passes recorded at step 0
