@@ -58,12 +58,14 @@ def format_percent(fraction: float, decimals: int = 1, locale: QLocale | None = 
 
 
 def format_probability(p: float, decimals: int = 1, locale: QLocale | None = None) -> str:
-    """A probability as a percentage that is never 0 unless it is: one that rounds to zero reads "<0.1%"
-    (German "<0,1 %"), as a token drawn with probability 0.0004 was not drawn against certainty."""
+    """A probability as a percentage that is never 0 or 100 unless it is: one that rounds to zero reads "<0.1%"
+    (German "<0,1 %"), as a token drawn with probability 0.0004 was not drawn against certainty; 0.9996 ">99.9%"."""
     locale = locale or number_locale()
     text = format_percent(p, decimals, locale)
     if p > 0 and text == format_percent(0.0, decimals, locale):
         return "<" + format_percent(10.0 ** -decimals / 100, decimals, locale)
+    if p < 1 and text == format_percent(1.0, decimals, locale):  # nor certain unless it is: ">99.9%"
+        return ">" + format_percent(1 - 10.0 ** -decimals / 100, decimals, locale)
     return text
 
 

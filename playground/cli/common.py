@@ -55,9 +55,12 @@ def shown(token: str) -> str:
 
 
 def probability_text(p: float) -> str:
-    """A probability as a percentage that is never 0 unless it is: 0.3 -> "30.0%", 0.0004 -> "<0.1%"."""
+    """A probability as a percentage that is never 0 or 100 unless it is: 0.3 -> "30.0%", 0.0004 -> "<0.1%",
+    0.9996 -> ">99.9%"."""
     text = f"{p:.1%}"
-    return "<0.1%" if p > 0 and text == f"{0:.1%}" else text
+    if p > 0 and text == f"{0:.1%}":
+        return "<0.1%"
+    return ">99.9%" if p < 1 and text == f"{1:.1%}" else text
 
 
 def duration(seconds: float) -> str:

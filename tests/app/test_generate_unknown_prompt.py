@@ -169,6 +169,10 @@ def test_a_probability_never_reads_zero_unless_it_is(language, small, zero):
     assert format_probability(0.0, locale=locale) == zero
     assert format_probability(0.012, locale=locale) == format_percent(0.012, locale=locale)
     assert format_probability(0.0004, 2, locale=locale) == format_percent(0.0004, 2, locale=locale)  # 0.04%
+    # nor certain unless it is: a greedy pick of 0.9996 read "100.0%"
+    assert format_probability(0.9996, locale=locale) == ">" + format_percent(0.999, locale=locale)
+    assert format_probability(1.0, locale=locale) == format_percent(1.0, locale=locale)
+    assert format_probability(0.9994, locale=locale) == format_percent(0.999, locale=locale)
 
 
 def reads_zero(text: str) -> bool:

@@ -93,6 +93,8 @@ def test_probability_text_is_never_zero_unless_it_is():
     assert probability_text(0.0) == "0.0%"
     assert probability_text(0.0006) == "0.1%"
     assert probability_text(0.5) == "50.0%"
+    assert probability_text(0.9996) == ">99.9%" and probability_text(1.0) == "100.0%"
+    assert probability_text(0.9994) == "99.9%"
 
 
 def test_show_probs_reads_below_a_thousandth_not_zero(tmp_path, capsys):

@@ -17,6 +17,8 @@ from ...core.tokenizer import METASPACE
 from ..numbers import format_count
 from ..theme import is_dark, readable_points
 
+UNKNOWN_COLOR = "#d64545"  # the outline of an unknown token (<unk>, or a char tokenizer's byte fallback)
+
 MAX_TOKENS = 1500  # more are counted but not drawn: a pasted book must not freeze the view
 LIGHT = ("#ffd8a8", "#b8f0dc", "#cfe5ff", "#ffd6e7", "#e2d8ff", "#dcf5a8")
 DARK = ("#7a4a12", "#0f5e52", "#1f4f7c", "#7a2350", "#4a3a8a", "#4d6b16")
@@ -218,7 +220,7 @@ class TokenSpanView(QWidget):
     def _paint_chip(self, painter, chip, colours, text_colour, dim, text_font, id_font, tm) -> None:
         r = chip.rect
         if chip.colour >= 0:
-            painter.setPen(QPen(QColor("#d64545"), 1.5) if chip.unknown else Qt.PenStyle.NoPen)
+            painter.setPen(QPen(QColor(UNKNOWN_COLOR), 1.5) if chip.unknown else Qt.PenStyle.NoPen)
             painter.setBrush(colours[chip.colour % len(colours)])
             painter.drawRoundedRect(r, 4, 4)
         painter.setFont(text_font)

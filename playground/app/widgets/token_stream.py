@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QTextBrowser, QToolTip
 
 from ...core.token_text import visible_whitespace
 from ..numbers import format_probability
+from .token_spans import UNKNOWN_COLOR  # a prompt's <unk> text: the red the Tokenize panel outlines it with
 
 HREF = "token:"
 TEXT_SCALE = 1.25  # the output against the application font: it is what the class reads
 _HEX_BYTES = re.compile(r"(<[0-9A-F]{2}(?: [0-9A-F]{2})*>)")  # bytes of a split character, as bytes_text writes them
 _SPACING = re.compile(r"([ \n\t])")
-UNKNOWN_COLOR = "#d64545"  # a prompt's <unk> text: the red the Tokenize panel outlines an unknown token with
 UNKNOWN_MARK = QTextFormat.Property.UserProperty  # set on the prompt's characters that became <unk>
 
 
