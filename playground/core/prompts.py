@@ -14,6 +14,7 @@ import numpy as np
 from .errors import PlaygroundError
 from .recipes import task_from_spec
 from .tasks import LMTask
+from .token_text import vocab_bytes
 
 NEWLINE = "\n"
 START_TOKENS = 8  # the most tokens of the corpus's start it takes to make whole characters (bytes of a BPE)
@@ -136,7 +137,7 @@ def why_no_new_line(task: LMTask) -> str:
     tokenizer = task.tokenizer
     if NEWLINE not in tokenizer.decode(tokenizer.encode_ids(NEWLINE)):
         return "dropped"
-    with_newline = [i for i, token in enumerate(tokenizer.vocab()) if NEWLINE in tokenizer.decode([i])]
+    with_newline = [i for i, data in enumerate(vocab_bytes(tokenizer.kind, tokenizer.vocab())) if b"\n" in data]
     return "never_alone" if np.isin(task.train_ids, with_newline).any() else "no_line_break"
 
 

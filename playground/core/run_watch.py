@@ -174,15 +174,17 @@ def recorded_device(rows, device: str | None = None) -> str | None:
     return device
 
 
-def target_steps(run_dir, checkpoint: Path | None) -> int | None:
-    """The step the run trains to: config.json's (the command line writes it), else the newest checkpoint's."""
-    for path in (Path(run_dir) / "config.json", checkpoint / "state.json" if checkpoint else None):
-        settings = read_small_json(path) if path is not None else None
-        train = settings.get("train") if settings else None
-        steps = train.get("max_steps") if isinstance(train, dict) else None
-        if isinstance(steps, int) and not isinstance(steps, bool) and steps > 0:
-            return steps
-    return None
+def target_steps(settings: dict | None, checkpoint: Path | None) -> int | None:
+    """The step the run trains to: its config.json's ``settings`` (the command line writes them), else the newest
+    checkpoint's."""
+    steps = _max_steps(settings)
+    return steps if steps is not None or checkpoint is None else _max_steps(read_small_json(checkpoint / "state.json"))
+
+
+def _max_steps(settings: dict | None) -> int | None:
+    train = settings.get("train") if settings else None
+    steps = train.get("max_steps") if isinstance(train, dict) else None
+    return steps if isinstance(steps, int) and not isinstance(steps, bool) and steps > 0 else None
 
 
 @dataclass
@@ -220,9 +222,9 @@ class RunWatch:
             what = _("{p} does not exist (yet)") if not self.folder.exists() else _("{p} is not a folder")
             return WatchUpdate("missing" if not self.folder.exists() else "not_run", message=what.format(p=self.folder))
         checkpoint = newest_checkpoint(self.folder)
-        settings = read_small_json(self.folder / "config.json")
+        settings = read_small_json(self.folder / "config.json")  # read once a poll: the target, device and size
         asked, threads = settings_device(settings)
-        facts = dict(target=target_steps(self.folder, checkpoint), checkpoint=str(checkpoint) if checkpoint else None,
+        facts = dict(target=target_steps(settings, checkpoint), checkpoint=str(checkpoint) if checkpoint else None,
                      device=self.device or asked, threads=threads, parameters=settings_parameters(settings))
         if not self.tail.path.exists():
             if (self.folder / "config.json").is_file() or checkpoint is not None:

@@ -47,6 +47,14 @@ def train(qtbot, window, steps, eval_interval=100):
     qtbot.waitUntil(lambda: panel.run is None and not panel.job_running(), timeout=TIMEOUT)
 
 
+def train_and_come_back(qtbot, window, panel, steps):
+    """As a user does: to the Train panel, ``steps`` steps, back to Inspect, until it has traced again."""
+    window.show_panel("train")
+    train(qtbot, window, steps)
+    window.show_panel("inspect")
+    wait_traced(qtbot, panel)
+
+
 def assert_shows_model_now(panel, ws):
     """The forward pass on screen equals a fresh trace of the workspace's model as it is now."""
     shown = panel.inspection
@@ -152,10 +160,7 @@ def test_the_backward_mode_keeps_up_with_training_too(qtbot, make_window, ui_lan
     assert status(panel) == BACKWARD[ui_language].format(n=m, step=0)
     panel.forward_button.click()
     assert status(panel) == RECORDED[ui_language].format(n=n, step=0)
-    window.show_panel("train")
-    train(qtbot, window, 30)
-    window.show_panel("inspect")
-    wait_traced(qtbot, panel)
+    train_and_come_back(qtbot, window, panel, 30)
     assert status(panel) == RECORDED[ui_language].format(n=n, step=30)
     backward_before = panel.backward
     panel.backward_button.click()  # its step-0 pass is older than the model: recorded again
@@ -177,10 +182,7 @@ def test_after_a_new_tokenizer_the_new_model_is_traced_again_once_trained(qtbot,
     wait_traced(qtbot, panel)
     n = len(panel.inspection.trace.records)
     assert status(panel) == RECORDED[ui_language].format(n=n, step=0)
-    window.show_panel("train")
-    train(qtbot, window, 20)
-    window.show_panel("inspect")
-    wait_traced(qtbot, panel)
+    train_and_come_back(qtbot, window, panel, 20)
     assert status(panel) == RECORDED[ui_language].format(n=n, step=20)
     assert_shows_model_now(panel, ws)
 
