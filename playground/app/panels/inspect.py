@@ -164,7 +164,13 @@ class InspectPanel(BackwardMode, Panel):
         margins = self.stage_row.contentsMargins()
         scroll.setFixedHeight(QPushButton("Ag").sizeHint().height() + margins.top() + margins.bottom()
                               + scroll.horizontalScrollBar().sizeHint().height() + 2 * scroll.frameWidth())
+        scroll.viewport().installEventFilter(self)  # its width is known only once Qt has laid the panel out
         return scroll
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.stage_scroll.viewport():
+            self._fit_strip()
+        return super().eventFilter(watched, event)
 
     def _build_input(self) -> QGroupBox:
         self.input_box = QGroupBox(self.tr("Input"))
@@ -473,6 +479,34 @@ class InspectPanel(BackwardMode, Panel):
             self.stage_row.addWidget(button)
             self.group_buttons[group] = button
         self.stage_row.addStretch(1)
+        self._fit_strip()
+
+    def _fit_strip(self) -> None:
+        """The stages' full names ("Decoder layer 2") where the strip shows every one, else short ones ("Layer 2",
+        whole on hover): at 1280×720 a 4-layer model's Output was scrolled out of view. A deeper model still scrolls."""
+        buttons = getattr(self, "group_buttons", {})
+        if not buttons:
+            return
+        for group, button in buttons.items():
+            button.setText(group_title(group))
+        self.stage_row.invalidate()
+        short = self.stage_row.sizeHint().width() > self.stage_scroll.viewport().width()
+        for group, button in buttons.items():
+            button.setText(self._short_title(group, buttons) if short else group_title(group))
+            button.setToolTip(group_title(group) if short else "")
+
+    def _short_title(self, group: str, groups) -> str:
+        stack, _dot, index = group.partition(".")
+        if not index.isdigit():
+            return self.tr("Enc. output") if group == "memory" else group_title(group)
+        i = int(index) + 1
+        if stack == "lstm":
+            return self.tr("LSTM {i}").format(i=i)
+        if stack == "encoder":
+            return self.tr("Enc. {i}").format(i=i)
+        if any(g.startswith("encoder.") for g in groups):  # beside an encoder, "Layer 2" would not say whose
+            return self.tr("Dec. {i}").format(i=i)
+        return self.tr("Layer {i}").format(i=i)
 
     def records(self) -> list:
         shown = self.shown()

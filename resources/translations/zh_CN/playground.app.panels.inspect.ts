@@ -116,6 +116,26 @@
         <translation>追踪失败：{message}</translation>
     </message>
     <message>
+        <source>Enc. output</source>
+        <translation>编码器输出</translation>
+    </message>
+    <message>
+        <source>LSTM {i}</source>
+        <translation>LSTM {i}</translation>
+    </message>
+    <message>
+        <source>Enc. {i}</source>
+        <translation>编码 {i}</translation>
+    </message>
+    <message>
+        <source>Dec. {i}</source>
+        <translation>解码 {i}</translation>
+    </message>
+    <message>
+        <source>Layer {i}</source>
+        <translation>第 {i} 层</translation>
+    </message>
+    <message>
         <source>stage {i} of {n} ·</source>
         <translation>第 {i}/{n} 阶段 ·</translation>
     </message>
