@@ -5,7 +5,6 @@ names ("Layer 2"; "Enc. 1" and "Dec. 1" beside an encoder) where it does not, th
 A row that does not fit even then scrolls, as before.
 """
 
-import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
