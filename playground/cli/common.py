@@ -44,9 +44,14 @@ def table(headers: list[str], rows: list[list]) -> str:
 
 
 def display_width(text: str) -> int:
-    """Terminal columns: CJK characters take two, combining marks none."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-               for c in text)
+    """Terminal columns: CJK characters take two, combining marks and format characters (a joiner) none."""
+    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf") else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def padded(text: str, width: int) -> str:
+    """text and spaces up to ``width`` terminal columns: a column of tokens stays in line beside Chinese or emoji."""
+    return text + " " * max(0, width - display_width(text))
 
 
 def shown(token: str) -> str:

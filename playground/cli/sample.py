@@ -3,8 +3,8 @@
 from playground.core.i18n import _
 from playground.core.tokenizer_kinds import tokenizer_name
 
-from .common import (add_checkpoint_argument, err, load, model_inputs, out, positive_float, positive_int, probability,
-                     probability_text, shown, subcommand, task_kind)
+from .common import (add_checkpoint_argument, err, load, model_inputs, out, padded, positive_float, positive_int,
+                     probability, probability_text, shown, subcommand, task_kind)
 
 SHOWN_ALTERNATIVES = 5  # likeliest tokens listed with --show-probs
 
@@ -53,7 +53,7 @@ def run(args) -> int:
     if args.beam:
         hypotheses = beam_search(model, tok, prompt_ids, args.beam, max_tokens, src_ids=src_ids)
         for rank, (ids, score) in enumerate(hypotheses, 1):
-            out(f"{rank}. {score:9.4f}  {continued_text(tok, prompt_ids, ids, prompt)}")
+            out(f"{rank}. {score:9.4f}  {with_blank_end_told(continued_text(tok, prompt_ids, ids, prompt))}")
         return 0
     cfg = SampleConfig(max_new_tokens=max_tokens, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                        greedy=args.greedy, seed=args.seed, use_cache=not args.no_cache,
@@ -67,6 +67,15 @@ def run(args) -> int:
             out(step.text, end="")  # what the token adds to the decoded text (see core StreamText)
         out("")
     return 0
+
+
+def with_blank_end_told(text: str) -> str:
+    """A hypothesis whose end is blank says so: "Come, Scholar" and 40 spaces read as if nothing came."""
+    body = text.rstrip()
+    blank = len(text) - len(body)
+    if not blank:
+        return text
+    return body + "  " + _("(then {n:,} blank characters: spaces or line breaks)").format(n=blank)
 
 
 def empty_prompt_of(checkpoint) -> tuple[str, list[int]]:
@@ -114,5 +123,5 @@ def show_probabilities(steps) -> None:
     """One line per token: position, token, probability, then the likeliest alternatives."""
     for step in steps:
         others = "  ".join(f"{shown(text)} {probability_text(p)}" for i, text, p in step.alternatives if i != step.id)
-        out(f"{step.position:>4}  {shown(step.token):<12} {probability_text(step.probability):>7}   " + _("others: ")
+        out(f"{step.position:>4}  {padded(shown(step.token), 12)} {probability_text(step.probability):>7}   " + _("others: ")
             + others)

@@ -41,7 +41,8 @@ def train(tmp_path, capsys, text: str, kind: str, vocab: int | None = None, *mor
 
 
 def sample(capsys, *argv) -> tuple[str, str]:
-    assert main(["sample", *[str(a) for a in argv], "--max-tokens", "4", "--seed", "1"]) == 0
+    argv = [*argv, "--max-tokens", "4"] if "--max-tokens" not in argv else list(argv)
+    assert main(["sample", *[str(a) for a in argv], "--seed", "1"]) == 0
     captured = capsys.readouterr()
     return captured.out, captured.err
 
@@ -117,3 +118,33 @@ def test_inspect_s_next_tokens_read_below_a_thousandth_not_zero(tmp_path, capsys
     nexts = out.split("Most likely next tokens:")[1].splitlines()[1:]
     shown = [line.split()[-1] for line in nexts if line.strip()]
     assert "<0.1%" in shown and "0.0%" not in shown, out
+
+
+MIXED = "先生说：好的 😀 the cat sees the dog. 王冕道：娘说的是。🐱 a dog sees a cat.\n" * 40
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED))
+def test_show_probs_keeps_its_columns_in_line_beside_chinese_and_emoji(tmp_path, capsys, kind):
+    """The probability column starts at the same terminal column on every line, whatever the token holds."""
+    from playground.cli.common import display_width
+
+    run = train(tmp_path, capsys, MIXED, kind, None, "--steps", 3)
+    out, _err = sample(capsys, run, "--prompt", "先生说", "--show-probs", "--max-tokens", "12")
+    lines = [line for line in out.splitlines() if re.match(r"^\s*\d+  ", line)]
+    assert len(lines) >= 2, out
+    ends = {display_width(line[:re.search(r"(?:<|>)?\d+\.\d%", line).end()]) for line in lines}
+    assert len(ends) == 1, out  # right-aligned percentages: one end column
+
+
+@pytest.mark.parametrize("kind", ["char", "word"])
+def test_a_beam_ending_in_blanks_says_so(tmp_path, capsys, kind):
+    """A hypothesis of only spaces after the prompt printed as if nothing had come."""
+    from playground.cli.sample import with_blank_end_told
+
+    assert with_blank_end_told("Come, Scholar" + " " * 40) == "Come, Scholar  (then 40 blank characters: spaces or " \
+                                                              "line breaks)"
+    assert with_blank_end_told("Come, Scholar") == "Come, Scholar"
+    run = train(tmp_path, capsys, "a b " * 400, kind, 10 if kind == "word" else None)
+    out, _err = sample(capsys, run, "--prompt", "a", "--beam", "2")
+    for line in out.splitlines():
+        assert line == line.rstrip(), repr(line)  # nothing invisible at the end of a line
