@@ -199,8 +199,13 @@ class SessionActions:
         return answer == "discard"
 
     def update_title(self) -> None:
-        name = self.session_path.name if self.session_path else translate("MainWindow", "Untitled session")
+        core = self.workspace.core if self.workspace else None
+        if self.session_path:
+            name = self.session_path.name
+        elif core is not None and core.pretrained:  # a model folder opened: named, not an untitled session
+            name = translate("MainWindow", "{folder} (pretrained model)").format(folder=Path(core.pretrained).name)
+        else:
+            name = translate("MainWindow", "Untitled session")
         app_name = translate("MainWindow", "Transformer Playground")
         self.setWindowTitle(f"{name}[*] — {app_name}")
-        core = self.workspace.core if self.workspace else None
         self.setWindowModified(bool(core is not None and core.dirty))

@@ -325,10 +325,21 @@ def load(path, device: str = "cpu", best: bool = False):
     from playground.core.hf_gpt2 import is_model_folder, load_gpt2
 
     folder = resolve_checkpoint(path, best)
+    if not (folder / "state.json").exists() and not (folder / "config.json").exists():
+        raise CheckpointError(neither_folder(folder))
     loader = load_gpt2 if is_model_folder(folder) else load_checkpoint
     checkpoint = loader(folder, resolve_device(device))
     checkpoint.model.eval()
     return folder, checkpoint
+
+
+def neither_folder(folder: Path) -> str:
+    """A folder with neither a checkpoint's state.json nor a model folder's config.json: what each one holds."""
+    from playground.core.hf_gpt2 import model_folder_files
+
+    return _("{p} is neither a checkpoint folder nor a Hugging Face model folder: a saved checkpoint holds "
+             "state.json (give its folder, or its run's), and a model folder holds {files}.").format(
+        p=folder, files=model_folder_files())
 
 
 def task_kind(checkpoint) -> str:

@@ -17,7 +17,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("text", nargs="?", metavar="TEXT", help=_("the text to tokenize"))
     p.add_argument("--file", metavar="F", help=_("tokenize the text of this file instead"))
     p.add_argument("--tokenizer-file", metavar="PATH",
-                   help=_("a saved tokenizer.json, or a run or checkpoint folder holding one"))
+                   help=_("a saved tokenizer.json, a run or checkpoint folder holding one, or a Hugging "
+                          "Face GPT-2 folder (its own tokenizer)"))
     p.add_argument("--kind", choices=KINDS, help=_("train a tokenizer of this kind (default: char)"))
     p.add_argument("--train-on", metavar="FILE_OR_DATASET",
                    help=_("text file or built-in dataset to train on (default: the text itself)"))
@@ -63,12 +64,25 @@ def get_tokenizer(args, text: str | None):
     if args.tokenizer_file:
         if args.kind or args.train_on or args.vocab_size:
             raise ConfigError(_("--tokenizer-file is already trained: leave out --kind, --train-on and --vocab-size"))
-        return Tokenizer.load(args.tokenizer_file)
+        return saved_tokenizer(args.tokenizer_file)
     kind = args.kind or "char"
     texts = training_texts(args.train_on) if args.train_on else [text]
     if texts == [None]:
         raise ConfigError(_("give a text, or a corpus to train the tokenizer on with --train-on"))
     return Tokenizer.train(kind, texts, args.vocab_size)
+
+
+def saved_tokenizer(path: str):
+    """A saved tokenizer.json (or a run or checkpoint folder holding one), or a Hugging Face model folder's own
+    tokenizer (its tokenizer.json, or vocab.json and merges.txt), as ``inspect`` and ``sample`` read it."""
+    from pathlib import Path
+
+    from playground.core.hf_gpt2 import is_model_folder, load_tokenizer, read_config
+    from playground.core.tokenizer import Tokenizer
+
+    if is_model_folder(path):
+        return load_tokenizer(Path(path), read_config(Path(path)))
+    return Tokenizer.load(path)
 
 
 def training_texts(name: str) -> list[str]:

@@ -24,7 +24,7 @@ from safetensors.torch import save as save_torch
 from .atomic import write_folder_atomic
 from .errors import CheckpointError, ConfigError, PlaygroundError
 from .i18n import _
-from .limits import check_checkpoint
+from .limits import check_checkpoint, json_damage
 from .model import ModelConfig, Transformer, build_model
 from .tokenizer import Tokenizer
 
@@ -82,9 +82,9 @@ def read_state(directory: Path) -> dict:
         raise CheckpointError(_("state.json in {p} is too large to be a checkpoint").format(p=directory))
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise CheckpointError(_("state.json in {p} is damaged ({e}): use another checkpoint").format(
-            p=directory, e=e)) from None
+    except ValueError as e:  # UnicodeDecodeError, JSONDecodeError: where it breaks, in the UI's language
+        raise CheckpointError(_("state.json in {p} is damaged ({why}): use another checkpoint").format(
+            p=directory, why=json_damage(e))) from None
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise CheckpointError(_("{p} was not written by Transformer Playground").format(p=directory))
     if state.get("version", 0) > VERSION:

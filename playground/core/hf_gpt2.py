@@ -26,7 +26,8 @@ from torch.overrides import TorchFunctionMode
 from .checkpoint import Checkpoint
 from .errors import CheckpointError, ConfigError
 from .i18n import _
-from .limits import FLOAT_DTYPES, MAX_TOKENIZER_BYTES, check_file_size, check_fits, check_sizes, header_of_file
+from .limits import (FLOAT_DTYPES, MAX_TOKENIZER_BYTES, check_file_size, check_fits, check_sizes, header_of_file,
+                     json_damage)
 from .model import ModelConfig, Transformer
 from .tokenizer import Tokenizer, loads_piecewise
 
@@ -91,14 +92,24 @@ def is_model_folder(path) -> bool:
 
 
 # --- config ------------------------------------------------------------------------------------
+def model_folder_files() -> str:
+    """What a Hugging Face GPT-2 folder must hold, for the messages that refuse a folder."""
+    return _("config.json, model.safetensors and its tokenizer (tokenizer.json, or vocab.json and merges.txt)")
+
+
 def read_config(folder: Path) -> dict:
     path = folder / CONFIG_FILE
+    if not path.exists():
+        raise CheckpointError(_("{p} is not a Hugging Face model folder: it has no config.json. A model folder holds "
+                                "{files}.").format(p=folder, files=model_folder_files()))
     check_file_size(path, MAX_CONFIG_BYTES, _("read as a model's config.json"))
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise CheckpointError(_("{p} is damaged ({e}): use the config.json that came with the model").format(
-            p=path, e=e)) from None
+    except OSError as e:
+        raise CheckpointError(_("cannot read {f} ({e})").format(f=path, e=e.strerror or e)) from None
+    except ValueError as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise CheckpointError(_("{p} is damaged ({why}): use the config.json that came with the model").format(
+            p=path, why=json_damage(e))) from None
     if not isinstance(config, dict):
         raise CheckpointError(_("{p} is not a model's settings (a JSON object)").format(p=path))
     return config
@@ -278,14 +289,13 @@ def load_tokenizer(folder: Path, config: dict) -> PretrainedTokenizer:
     try:
         if file.is_file():
             check_file_size(file, MAX_TOKENIZER_BYTES, _("read as a tokenizer"))
-            text = file.read_text(encoding="utf-8")
-            data = loads_piecewise(text)
+            text, data = read_json(file)
             check_byte_level(data, file)
             backend, merges = backend_from_document(data, text)
         elif vocab_file.is_file() and merges_file.is_file():
             for path in (vocab_file, merges_file):
                 check_file_size(path, MAX_TOKENIZER_BYTES, _("read as a tokenizer"))
-            vocab = loads_piecewise(vocab_file.read_text(encoding="utf-8"))
+            _text, vocab = read_json(vocab_file)
             merges = read_merges(merges_file)
             if not isinstance(vocab, dict) or not all(isinstance(i, int) for i in vocab.values()):
                 raise CheckpointError(_("{p} is not a vocabulary (an object of tokens and their ids)").format(
@@ -300,6 +310,9 @@ def load_tokenizer(folder: Path, config: dict) -> PretrainedTokenizer:
                                     "next to config.json").format(p=folder))
     except CheckpointError:
         raise
+    except ValueError as e:  # a damaged JSON file or text that is not UTF-8: where, in the UI's language
+        raise CheckpointError(_("The tokenizer in {p} is damaged ({why}): use the files that came with the "
+                                "model").format(p=folder, why=json_damage(e))) from None
     except Exception as e:  # noqa: BLE001 - the tokenizers library raises a bare Exception for a damaged file
         raise CheckpointError(_("The tokenizer in {p} cannot be read ({e}): use the files that came with the "
                                 "model").format(p=folder, e=e)) from None
@@ -307,6 +320,24 @@ def load_tokenizer(folder: Path, config: dict) -> PretrainedTokenizer:
     if end_id is None and isinstance(config.get("eos_token_id"), int):
         end_id = config["eos_token_id"]
     return PretrainedTokenizer(backend, end_id, merges)
+
+
+def read_json(path: Path) -> tuple[str, object]:
+    """A tokenizer's JSON file, its text and its value (``loads_piecewise``); a damaged one is refused saying where
+    it breaks, by line and column (the piecewise reader does not say: json's own reading of the text finds it)."""
+    text = None
+    try:
+        text = path.read_text(encoding="utf-8")
+        return text, loads_piecewise(text)
+    except ValueError as e:
+        damage = e
+        if text is not None:
+            try:
+                json.loads(text)
+            except ValueError as exact:
+                damage = exact
+        raise CheckpointError(_("{p} is damaged ({why}): use the files that came with the model").format(
+            p=path, why=json_damage(damage))) from None
 
 
 # A merges.txt line of two tokens and one space (a Windows line end's "\r" not part of the second); no "#version" line.

@@ -165,6 +165,15 @@ def _refuse(problem: str, where) -> None:
                             "written by Transformer Playground; use another one.").format(p=where, problem=problem))
 
 
+def json_damage(e: ValueError) -> str:
+    """Where a JSON file breaks, in the UI's language: Python's own message is English whatever the language."""
+    if isinstance(e, UnicodeDecodeError):
+        return _("it is not UTF-8 text")
+    if isinstance(e, json.JSONDecodeError):
+        return _("its JSON is broken at line {line}, column {column}").format(line=e.lineno, column=e.colno)
+    return _("it is not valid JSON")
+
+
 def check_file_size(path: Path, limit: int, what: str) -> int:
     """The size of a regular file no larger than ``limit``; a FIFO or device is refused unopened."""
     try:

@@ -27,6 +27,7 @@ from ..worker import Job
 from .base import Panel
 
 number = format_count  # the one number format of the window (numbers.py)
+NO_TEXT = "—"  # a figure of text there is none of (a model folder): not a count of 0
 NAME_PX = 280  # the widest a file name is drawn in the heading, in pixels of the heading's font
 
 
@@ -146,6 +147,11 @@ class DataPanel(Panel):
         column.addWidget(self.banner)
         column.addLayout(busy)
         column.addWidget(self._build_stats())
+        self.no_text_label = QLabel()  # a model folder: no text to preview, and what to do to train
+        self.no_text_label.setWordWrap(True)
+        self.no_text_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.no_text_label.hide()
+        column.addWidget(self.no_text_label, 1)
         column.addWidget(self._build_preview(), 1)
         self._set_busy("")
         return box
@@ -316,8 +322,9 @@ class DataPanel(Panel):
                   "sample": self.tr("Statistics of a sample: the first {n} characters of the saved tokens ({path} "
                                     "is missing)").format(n=number(info.get("sample_chars", 0)), path=missing)}
         self.stats_box.setTitle(titles.get(info.get("stats_of"), self.tr("Statistics")))
+        no_text = bool(info.get("pretrained"))  # a model folder brings no text: its counts are none, not zeros
         for key in ("n_chars", "n_lines", "n_distinct_chars", "n_words"):
-            self.stat_values[key].setText(number(stats[key]))
+            self.stat_values[key].setText(NO_TEXT if no_text else number(stats[key]))
         pairs = info["kind"] == "pairs"
         self.stat_names["n_lines"].setText(self.tr("Longest example") if pairs else self.tr("Lines"))
         if pairs:
@@ -333,8 +340,8 @@ class DataPanel(Panel):
             self.stat_names["split_train"].setText(self.tr("Training tokens"))
             self.stat_names["split_val"].setText(self.tr("Validation tokens"))
             train, val = split["train_tokens"], split["val_tokens"]
-        self.stat_values["split_train"].setText(number(train))
-        self.stat_values["split_val"].setText(number(val))
+        self.stat_values["split_train"].setText(NO_TEXT if no_text else number(train))
+        self.stat_values["split_val"].setText(NO_TEXT if no_text else number(val))
         self.stat_values["tokenizer"].setText(self._tokenizer_figure(info))
         self.stats_box.refit()  # four figures to a row, or two where the new ones do not fit
 
@@ -363,6 +370,12 @@ class DataPanel(Panel):
             widget.setToolTip(rule)
 
     def _show_preview(self, info: dict) -> None:
+        no_text = bool(info.get("pretrained"))
+        self.preview_box.setVisible(not no_text)  # two empty boxes said nothing: one line says why there are none
+        self.no_text_label.setVisible(no_text)
+        self.no_text_label.setText(self.tr(
+            "A model folder brings no text: there are no counts and no preview. To train a model, choose a "
+            "dataset or open a text file.") if no_text else "")
         pairs = info["kind"] == "pairs"
         self.preview_split.setVisible(not pairs)
         self.examples_table.setVisible(pairs)

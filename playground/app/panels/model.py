@@ -7,6 +7,7 @@ settings far too big to train.
 """
 
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
@@ -195,6 +196,9 @@ class ModelPanel(Panel):
         for key in ("tie_weights", "bias"):
             self.w[key].toggled.connect(self._on_edited)
         self.vocab_label = QLabel()
+        self.pretrained_note = QLabel()  # a pretrained model's settings are shown, not changed: why, what to do
+        self.pretrained_note.setWordWrap(True)
+        form.addRow(self.pretrained_note)  # a row of its own, across both columns
         rows = [(self.tr("Preset"), self.preset), (self.tr("Model family"), self.w["family"]),
                 (self.tr("Architecture"), self.w["architecture"]),
                 (self.tr("Decoder layers"), self.w["n_layer"]), (self.tr("Encoder layers"), self.w["n_encoder_layer"]),
@@ -287,6 +291,9 @@ class ModelPanel(Panel):
         recipe = self.workspace.core.recipe
         if recipe is None:
             return False
+        if self.workspace.core.pretrained:  # shown, never changed: the note says so, not a training-memory error
+            self._load(recipe.model)
+            return False
         changes = {k: v for k, v in self.values().items() if getattr(recipe.model, k) != v}
         if not changes:
             self.banner.clear()
@@ -378,9 +385,13 @@ class ModelPanel(Panel):
 
     def _update_enabled(self) -> None:
         training = self.workspace.training_active
+        note = self._pretrained_note()
+        locked = training or bool(note)
         for widget in (*self.w.values(), self.preset):
-            widget.setEnabled(not training)
-        self.w["n_encoder_layer"].setEnabled(not training and self.w["architecture"].currentData() != "decoder")
+            widget.setEnabled(not locked)
+        self.w["n_encoder_layer"].setEnabled(not locked and self.w["architecture"].currentData() != "decoder")
+        self.pretrained_note.setText(note)
+        self.form.setRowVisible(self.pretrained_note, bool(note))
         lstm = self.w["family"].currentData() == "lstm"
         for key in TRANSFORMER_ONLY:  # settings the LSTM does not read: their rows go while it is chosen
             self.form.setRowVisible(self.w[key], not lstm)
@@ -388,6 +399,15 @@ class ModelPanel(Panel):
         layers = self.tr("LSTM layers") if lstm else self.tr("Decoder layers")
         self.form.labelForField(self.w["n_layer"]).setText(layers)
         self.setToolTip(self.tr("Stop training to change the model") if training else "")
+
+    def _pretrained_note(self) -> str:
+        """Why a pretrained model's settings are greyed, and what to do to train a model of one's own; "" else."""
+        folder = self.workspace.core.pretrained
+        if not folder:
+            return ""
+        return self.tr("These are the settings of the pretrained model from {name}: it was trained elsewhere, and "
+                       "they cannot be changed here. To train a model of your own, choose a dataset or open a "
+                       "text file in Data.").format(name=Path(folder).name)
 
     def ui_state(self) -> dict:
         return {}

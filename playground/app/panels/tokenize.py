@@ -215,7 +215,9 @@ class TokenizerColumn(QWidget):
         recipe = self.workspace.core.recipe
         if self.follows_workspace and recipe is not None:
             self.tokenizer, self.recipe = recipe.task.tokenizer, None
-            self.set_settings(self.tokenizer.kind, recipe.spec.get("vocab_size"))
+            # a model folder's tokenizer was never trained here to a size asked: its box shows the size it has
+            size = self.tokenizer.vocab_size if self.workspace.core.pretrained else recipe.spec.get("vocab_size")
+            self.set_settings(self.tokenizer.kind, size)
         self.show_vocabulary()
         self.refresh()
 
@@ -256,9 +258,18 @@ class TokenizerColumn(QWidget):
         path = self.workspace.core.missing_text_file()
         return missing_file_for_tokenizer(path) if path else ""
 
+    def _no_corpus(self) -> str:
+        """With a model folder open there is no corpus to train a tokenizer on: that, and what to do; "" else."""
+        if not self.workspace.core.pretrained:
+            return ""
+        return self.tr("Nothing to train on: a model folder brings no corpus. To train a tokenizer and compare it, "
+                       "choose a dataset or open a text file in Data.")
+
     def _state_text(self) -> str:
         if self.tokenizer is None and self._missing_text():
             return self._missing_text()
+        if self.tokenizer is None and self._no_corpus():
+            return self._no_corpus()
         if self.tokenizer is None:
             return self.tr("Not trained yet: press “Train on the corpus” to build a {tokenizer}.").format(
                 tokenizer=tokenizer_name(self.kind()))
@@ -315,7 +326,9 @@ class TokenizerColumn(QWidget):
     def show_tokens(self, text: str) -> None:
         tok = self.tokenizer
         if tok is None:
-            self.view.show_placeholder(self.tr("Train this tokenizer to see how it splits the text."))
+            self.view.show_placeholder(self.tr("No tokenizer to show: there is no corpus to train one on.")
+                                       if self._no_corpus() else
+                                       self.tr("Train this tokenizer to see how it splits the text."))
             self.stats_label.setText("")
             return
         encoding = tok.encode(text)
