@@ -116,12 +116,14 @@ class RunWatchActions(QObject):
             self.train.views.setCurrentIndex(self.tab)
             self.window.show_panel("train")
         self.watcher.start()
+        self._show_own_model_note()
         self._update_enabled()
         return True
 
     def stop(self, reason: str = "") -> None:
         if self._end_watch():
             self.view.stop(reason)
+        self._show_own_model_note()
         self._update_enabled()
 
     def _end_watch(self) -> bool:
@@ -195,6 +197,12 @@ class RunWatchActions(QObject):
         of the watched run; another tab: the window's own, as before."""
         self.train.status.setVisible(index != self.tab)
         self.train.show_watched_side(index == self.tab)
+        self._show_own_model_note()
+
+    def _show_own_model_note(self) -> None:
+        """While watching, the Train panel's other tabs say they show this window's own model, not the watched run."""
+        if self.train is not None:
+            self.train.show_own_model_note(self.watching and self.train.views.currentIndex() != self.tab)
 
     def _on_training_state(self, state: str) -> None:
         """The window's own training started: the Train panel's curves are its, so the watch stops."""

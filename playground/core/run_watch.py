@@ -104,6 +104,58 @@ class MetricsTail:
         return rows, restarted
 
 
+LAYER = re.compile(r"embedding|head|(encoder|decoder)\.\d{1,4}")
+MODULE = re.compile(r"(encoder|decoder)\.\d{1,4}\.(attn|cross_attn)")
+MAX_HEALTH_ITEMS = 4096  # layers, modules or heads in one record: far more than any model here has
+WARNING_FIELDS = {"large_update": ("layer", "value"), "vanishing": ("layer", "value"), "exploding": ("value",),
+                  "always_clipped": ("value",), "collapsed": ("layer", "value", "head", "of")}
+
+
+def drawable_health(row: dict) -> dict | None:
+    """A "health" or "attention" record as the Health view can draw it: its lists of the right kinds and lengths,
+    and only the warnings it can word (a record from another program, or damaged, is None)."""
+    try:
+        if row["kind"] == "health":
+            layers, grads, ratios = row["layers"], row["grad_norms"], row["update_ratios"]
+            ok = (_names(layers, LAYER) and _numbers(grads) and _numbers(ratios) and len(grads) == len(layers)
+                  and len(ratios) == len(layers))
+        elif row["kind"] == "attention":
+            modules, entropy, top = row["modules"], row["entropy"], row["max_entropy"]
+            ok = (_names(modules, MODULE) and isinstance(entropy, list) and entropy and len(entropy) == len(modules)
+                  and all(_numbers(heads) and heads and len(heads) == len(entropy[0]) for heads in entropy)
+                  and _numbers([top]))
+        else:
+            return None
+    except (KeyError, TypeError):
+        return None
+    warnings = row.get("warnings")
+    return {**row, "warnings": [w for w in warnings if _wordable(w)] if isinstance(warnings, list) else []} if ok \
+        else None
+
+
+def _names(items, pattern) -> bool:
+    return (isinstance(items, list) and len(items) <= MAX_HEALTH_ITEMS
+            and all(isinstance(x, str) and pattern.fullmatch(x) for x in items))
+
+
+def _numbers(items) -> bool:
+    return (isinstance(items, list) and len(items) <= MAX_HEALTH_ITEMS
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in items))
+
+
+def _wordable(warning) -> bool:
+    if not isinstance(warning, dict) or warning.get("code") not in WARNING_FIELDS:
+        return False
+    for name in WARNING_FIELDS[warning["code"]]:
+        value = warning.get(name)
+        if name == "layer":
+            if not isinstance(value, str) or not (LAYER.fullmatch(value) or MODULE.fullmatch(value)):
+                return False
+        elif not _numbers([value]) or (name in ("head", "of") and not isinstance(value, int)):
+            return False
+    return True
+
+
 def parse_line(line: bytes) -> dict | None:
     try:
         row = json.loads(line.decode("utf-8"))
@@ -153,6 +205,17 @@ def settings_device(settings: dict | None) -> tuple[str | None, int | None]:
             threads if isinstance(threads, int) and not isinstance(threads, bool) and threads > 0 else None)
 
 
+def settings_processes(settings: dict | None) -> int:
+    """How many processes train the run (torchrun's), as its config.json says: {"processes": 2} (or under "train");
+    1 when it does not say, or says it in a way this version cannot read."""
+    train = settings.get("train") if settings else None
+    for where in (settings or {}, train if isinstance(train, dict) else {}):
+        n = where.get("processes")
+        if isinstance(n, int) and not isinstance(n, bool) and n > 0:
+            return n
+    return 1
+
+
 def settings_parameters(settings: dict | None) -> int | None:
     """The parameter count of the model a run's config.json describes ({"model": {...}}), or None when it describes
     none this version can read."""
@@ -194,13 +257,14 @@ class WatchUpdate:
     state: str  # missing, not_run, waiting, running, stalled, finished, stopped, diverged, unreadable
     rows: list[dict] = field(default_factory=list)  # records written since the last poll
     restarted: bool = False  # metrics.jsonl was written again from its start: forget the rows before
-    message: str = ""  # why, for missing, not_run and unreadable
-    idle_seconds: float = 0.0  # since the records last grew
+    message: str = ""  # why, for missing, not_run and unreadable; for missing and waiting once they last too long
+    idle_seconds: float = 0.0  # since the records last grew (missing, waiting: since the watch saw it so, or longer)
     target: int | None = None  # the step the run trains to, if the folder says
     checkpoint: str | None = None  # the newest checkpoint folder
     more: bool = False  # more records are waiting: poll again at once
     device: str | None = None  # where it trains: its newest step record's device ("cuda:0"), else config.json's
     threads: int | None = None  # the CPU threads its config.json gives torch, if it says
+    processes: int = 1  # the processes that train it (torchrun), as its config.json says; 1 when it does not
     parameters: int | None = None  # its model's parameters, as its config.json describes the model
 
 
@@ -216,20 +280,30 @@ class RunWatch:
         self.seen_rows = 0
         self.device: str | None = None  # the device the newest step record seen names
         self._grew_at: float | None = None  # clock() when the records last grew
+        self._since: tuple[str, float] | None = None  # (missing or waiting, clock() when first seen so)
 
     def poll(self) -> WatchUpdate:
         if not self.folder.is_dir():
-            what = _("{p} does not exist (yet)") if not self.folder.exists() else _("{p} is not a folder")
-            return WatchUpdate("missing" if not self.folder.exists() else "not_run", message=what.format(p=self.folder))
+            if self.folder.exists():
+                return WatchUpdate("not_run", message=_("{p} is not a folder").format(p=self.folder))
+            quiet = self._quiet_for("missing")
+            message = (never_started_message(self.folder, quiet) if quiet >= self.stall_seconds else
+                       _("{p} does not exist (yet)").format(p=self.folder))
+            return WatchUpdate("missing", message=message, idle_seconds=quiet)
         checkpoint = newest_checkpoint(self.folder)
         settings = read_small_json(self.folder / "config.json")  # read once a poll: the target, device and size
         asked, threads = settings_device(settings)
         facts = dict(target=target_steps(settings, checkpoint), checkpoint=str(checkpoint) if checkpoint else None,
-                     device=self.device or asked, threads=threads, parameters=settings_parameters(settings))
+                     device=self.device or asked, threads=threads, parameters=settings_parameters(settings),
+                     processes=settings_processes(settings))
         if not self.tail.path.exists():
             if (self.folder / "config.json").is_file() or checkpoint is not None:
-                return WatchUpdate("waiting", **facts)
+                quiet = max(self._quiet_for("waiting"), self._age(self.folder / "config.json"))
+                message = no_records_message(quiet) if quiet >= self.stall_seconds and checkpoint is None else ""
+                return WatchUpdate("waiting", message=message, idle_seconds=quiet, **facts)
+            self._since = None
             return WatchUpdate("not_run", message=not_a_run(self.folder), **facts)
+        self._since = None
         size_before = self.tail.size
         try:
             rows, restarted = self.tail.read()
@@ -262,6 +336,21 @@ class RunWatch:
             elif row["kind"] == "step":
                 self.ended = None  # resumed: the same metrics.jsonl goes on
 
+    def _quiet_for(self, state: str) -> float:
+        """Seconds since the watch first saw the folder in ``state`` (missing, waiting), this time."""
+        now = self.clock()
+        if self._since is None or self._since[0] != state:
+            self._since = (state, now)
+        return now - self._since[1]
+
+    @staticmethod
+    def _age(path: Path) -> float:
+        """Seconds since ``path`` was last written; 0 when it cannot be told."""
+        try:
+            return max(0.0, time.time() - os.stat(path).st_mtime)
+        except OSError:
+            return 0.0
+
     def _mtime(self) -> float:
         try:
             return os.stat(self.tail.path).st_mtime
@@ -279,6 +368,21 @@ def stalled_message(seconds: float) -> str:
     minutes = max(1, math.floor(seconds / 60))
     return _("No new records for {m} min: the run may have stopped or hung, or its disk may be slow. The watch goes "
              "on and the curves continue when it writes again.").format(m=minutes)
+
+
+def never_started_message(folder: Path, seconds: float) -> str:
+    minutes = max(1, math.floor(seconds / 60))
+    return _("{p} still does not exist after {m} min: the run may have failed before writing anything. Look in the "
+             "terminal that started it (torchrun or 'playground train') for its error, and check that it was given "
+             "this folder with --run-dir. The watch goes on and starts when the folder appears.").format(
+        p=folder, m=minutes)
+
+
+def no_records_message(seconds: float) -> str:
+    minutes = max(1, math.floor(seconds / 60))
+    return _("The run wrote its settings {m} min ago but no training record since: it may have failed while "
+             "starting, or still be preparing its data. Look in the terminal that started it (torchrun or "
+             "'playground train') for an error. The watch goes on.").format(m=minutes)
 
 
 def workspace_from_checkpoint(folder, history=()):

@@ -195,6 +195,13 @@ class TrainPanel(Panel):
         column = QVBoxLayout()
         self.banner = Banner()
         column.addWidget(self.banner)
+        # while a run folder is watched, the Loss and Health tabs (and the line above them) stay this window's own
+        self.own_model_note = QLabel(self.tr("Loss, Health and Evaluation show this window's own model, not the "
+                                             "watched run: that run's curves, health and evaluation are in the "
+                                             "Watched run tab."))
+        self.own_model_note.setWordWrap(True)
+        self.own_model_note.hide()
+        column.addWidget(self.own_model_note)
         self.status = TrainStatus()
         self.progress = self.status.progress
         column.addWidget(self.status)
@@ -457,6 +464,11 @@ class TrainPanel(Panel):
         for widget in (self.watched_metrics_caption, self.watched_metrics):
             widget.setVisible(on)
         self._update_enabled()
+
+    def show_own_model_note(self, on: bool) -> None:
+        """While a run folder is watched and a tab of this window's own model is shown (``on``): a line above the
+        tabs says whose model they (and the Evaluation box) show."""
+        self.own_model_note.setVisible(on)
 
     def show_watched_evaluation(self, row: dict | None) -> None:
         """The watched run's newest evaluation record (None: it has none yet); called at each poll of the watch."""

@@ -3,12 +3,14 @@
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QStyle, QTabWidget, QVBoxLayout, QWidget
 
-from ...core.run_watch import stalled_message
+from ...core.run_watch import drawable_health, stalled_message
 from ..numbers import format_count
 from .banner import Banner
 from .elided_label import ElidedLabel
+from .health_view import HealthView
 from .loss_plot import LossPlot
 from .metrics_table import ORDER, MetricsTable, format_metric
 from .train_status import TrainStatus
@@ -65,7 +67,21 @@ class RunWatchView(QWidget):
         column.addWidget(self.status)
         column.addWidget(self.device)
         column.addWidget(self.metrics)
-        column.addWidget(self.plot, 1)
+        # the watched run's own curves and health records (its metrics.jsonl), not this window's model's
+        self.health = HealthView()
+        self.health.warnings_changed.connect(self._on_health_warnings)
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.plot, self.tr("Loss"))
+        health_scroll = QScrollArea()  # in a small window the page scrolls, rather than its parts overlapping
+        health_scroll.setWidget(FitPage(self.health))
+        health_scroll.setWidgetResizable(True)
+        health_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        health_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pages.addTab(health_scroll, self.tr("Health"))
+        self.pages.setTabToolTip(1, self.tr("The watched run's health records: gradient norm and update size per "
+                                            "layer, attention entropy per head, what looks off"))
+        column.addWidget(self.pages, 1)
         self._update_buttons()
 
     # --- what the owner calls ----------------------------------------------------------------
@@ -101,9 +117,11 @@ class RunWatchView(QWidget):
                 self._last_step = row["step"]
             elif row["kind"] == "eval":
                 self._show_metrics(row)
+        self.health.add_rows(filter(None, (drawable_health(row) for row in update.rows
+                                           if row["kind"] in ("health", "attention"))))
         self.state, self.checkpoint = update.state, update.checkpoint
         self.target = update.target or self.target
-        self._show_device(update.device, update.threads)
+        self._show_device(update.device, update.threads, update.processes)
         self._show_notices(update)
         self._show_status()
 
@@ -117,11 +135,18 @@ class RunWatchView(QWidget):
         self.rows, self.checkpoint, self.target, self._last_step, self._step_range = [], None, None, 0, 0
         self.plot.clear_data()
         self.plot.follow_steps()
+        self.health.clear()
         self.status.reset_pace()
         self.metrics_step = self.last_eval = None
-        self._show_device(None, None)
+        self._show_device(None, None, 1)
         self.metrics.setText(self.tr("No evaluation yet"))
         self.banner.clear_topic("stopped")
+
+    def _on_health_warnings(self, count: int) -> None:
+        """The Health page says how many warnings the watched run's newest records raise, seen from Loss too."""
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning) if count else QIcon()
+        self.pages.setTabIcon(1, icon)
+        self.pages.setTabText(1, self.tr("Health ({n})").format(n=count) if count else self.tr("Health"))
 
     def _show_notices(self, update) -> None:
         """A notice per bad state, taken away when the state ends."""
@@ -133,6 +158,8 @@ class RunWatchView(QWidget):
             self.banner.clear_topic("folder")
         if update.state == "stalled":
             self.banner.show_message(stalled_message(update.idle_seconds), "warning", "stalled")
+        elif update.state == "waiting" and update.message:  # settings written long ago, and no record since
+            self.banner.show_message(update.message, "warning", "stalled")
         else:
             self.banner.clear_topic("stalled")
 
@@ -145,11 +172,14 @@ class RunWatchView(QWidget):
         self.metrics.setText(self.tr("At step {step}: {metrics}").format(step=format_count(row["step"]),
                                                                        metrics=" · ".join(parts)))
 
-    def _show_device(self, device: str | None, threads: int | None) -> None:
-        """"Device: cuda:0 · CPU threads: 8", as the run names them (a cluster's cuda:0 is not this computer's)."""
+    def _show_device(self, device: str | None, threads: int | None, processes: int) -> None:
+        """"Device: cuda:0 · CPU threads: 8 · Processes: 2", as the run names them (a cluster's cuda:0 is not this
+        computer's); the processes only when there are several (torchrun)."""
         parts = [self.tr("Device: {name}").format(name=device_name(device))] if device else []
         if threads:
             parts.append(self.tr("CPU threads: {n}").format(n=format_count(threads)))
+        if processes > 1:
+            parts.append(self.tr("Processes: {n}").format(n=format_count(processes)))
         self.device.setText(" · ".join(parts))
         self.device.setVisible(bool(parts))
 
@@ -160,8 +190,10 @@ class RunWatchView(QWidget):
                 "unreadable": self.tr("Unreadable")}.get(self.state, self.state)
 
     def _show_status(self) -> None:
-        target = self.target or self._last_step
-        self.status.show_status(self.state_text(), self._last_step, target, self.state == "running")
+        if self.target:
+            self.status.show_status(self.state_text(), self._last_step, self.target, self.state == "running")
+        else:  # the folder does not say where the run goes (or is not there): no "step 0 of 1"
+            self.status.show_without_target(self.state_text(), self._last_step, self.state in ("running", "waiting"))
         if self.target and self.target != self._step_range:
             self._step_range = self.target
             self.plot.set_step_range(0, self.target)
@@ -172,6 +204,20 @@ class RunWatchView(QWidget):
         self.load_button.setToolTip(self.tr("Open {path} in Inspect and Generate").format(path=self.checkpoint)
                                     if self.checkpoint else self.tr("The run has saved no checkpoint yet"))
         self.stop_button.setEnabled(self.state != "idle")
+
+
+class FitPage(QWidget):
+    """Holds ``child`` in a scroll area at the viewport's height, scrolling only below the child's minimum: its
+    wrapped labels would otherwise make the scroll area give it the height it prefers, not the one there is."""
+
+    def __init__(self, child: QWidget):
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(child)
+
+    def heightForWidth(self, _width: int) -> int:
+        return self.minimumSizeHint().height()
 
 
 def device_name(device: str) -> str:

@@ -122,6 +122,20 @@ class TrainStatus(QWidget):
         self.progress.setValue(step)
         self.progress.setFormat(self.tr("step {step} of {target}").format(
             step=format_count(step), target=format_count(target)))
+        self._show_pace(target, running)
+
+    def show_without_target(self, state_text: str, step: int, busy: bool) -> None:
+        """Progress of a run whose target is not known (a watched folder that does not say it, or is not there yet):
+        no "of 1". ``busy`` (it trains, or waits for its first record): a busy bar; else no bar. A step taken is
+        told beside the state: "Training · step 40"."""
+        self.state_label.setText(self.tr("{state} · step {step}").format(state=state_text, step=format_count(step))
+                                 if step else state_text)
+        self.progress.setVisible(busy)
+        self.progress.setRange(0, 0)  # Qt draws a busy bar, and no text
+        self.progress.setFormat("")
+        self._show_pace(math.nan, busy)
+
+    def _show_pace(self, target: float, running: bool) -> None:
         if not self._recent:  # a new model, or a run yet to take its first step: not the last run's pace
             self._show_no_pace()
             return
@@ -130,4 +144,5 @@ class TrainStatus(QWidget):
         per_step = (elapsed1 - elapsed0) / (step1 - step0) if step1 > step0 else math.nan
         self.speed_label.setText(format_count(round(speed)))
         self.elapsed_label.setText(duration(elapsed1))
-        self.eta_label.setText(duration(max(target - step1, 0) * per_step) if running else "-")
+        eta = max(target - step1, 0) * per_step if running and math.isfinite(target) else math.nan
+        self.eta_label.setText(duration(eta))
