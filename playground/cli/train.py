@@ -217,13 +217,15 @@ def default_run_dir(name: str) -> Path:
 
 
 def write_run_files(trainer) -> None:
-    """tokenizer.json and config.json (model, training and data settings) at the top of the run folder."""
+    """tokenizer.json and config.json (model, training and data settings, how many processes train) at the top
+    of the run folder."""
     from playground.core.atomic import write_json_atomic
 
     trainer.run_dir.mkdir(parents=True, exist_ok=True)
     trainer.task.tokenizer.save(trainer.run_dir / "tokenizer.json")
     write_json_atomic(trainer.run_dir / "config.json", {"model": trainer.model.cfg.to_dict(),
-                                                         "train": trainer.cfg.to_dict(), "task": trainer.task_spec})
+                                                         "train": trainer.cfg.to_dict(), "task": trainer.task_spec,
+                                                         "processes": trainer.processes.world_size})
 
 
 def describe_start(trainer, name: str) -> None:

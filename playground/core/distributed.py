@@ -175,35 +175,46 @@ class Processes:
         """Rank 0's ``text`` on every rank (a run folder name chosen once), sent as UTF-8 bytes, never pickled."""
         if not self.active:
             return text
-        data = torch.tensor(list(text.encode("utf-8")), dtype=torch.uint8) if self.is_main else None
+        data = _bytes_tensor(text.encode("utf-8")) if self.is_main else None
         size = torch.tensor([data.numel() if data is not None else 0], dtype=torch.int64)
         self.broadcast_(size)
         if data is None:
             data = torch.zeros(int(size.item()), dtype=torch.uint8)
         if data.numel():
             self.broadcast_(data)
-        return bytes(data.tolist()).decode("utf-8")
+        return data.numpy().tobytes().decode("utf-8")
 
-    def check_same(self, what: str, data: bytes) -> None:
-        """Stop with a clear message unless every rank holds the same ``data`` (its data, its model settings)."""
-        if not self.active:
+    def check_same(self, parts: dict[str, bytes]) -> None:
+        """Stop with a message naming what differs unless every rank holds the same bytes for each of ``parts``
+        ({what it is, in words: its bytes}: the model settings, the tokenizer, the first batch...)."""
+        if not self.active or not parts:
             return
         import hashlib
 
-        digest = int.from_bytes(hashlib.sha256(data).digest()[:7], "big")  # fits an int64 and its negation
-        t = torch.tensor([digest, -digest], dtype=torch.int64)
+        digests = [int.from_bytes(hashlib.sha256(data).digest()[:7], "big") for data in parts.values()]
+        t = torch.tensor([*digests, *(-d for d in digests)], dtype=torch.int64)  # 56 bits: fits, negated too
         import torch.distributed as dist
 
-        self._collective(dist.all_reduce, t, dist.ReduceOp.MAX)
-        if t[0].item() != -t[1].item():
-            raise ConfigError(_("the processes built different {what}: start every process from the same folder, "
-                                "with the same files and options").format(what=what))
+        self._collective(dist.all_reduce, t, dist.ReduceOp.MAX)  # the largest digest and the smallest, negated
+        n = len(digests)
+        differ = [what for i, what in enumerate(parts) if t[i].item() != -t[n + i].item()]
+        if differ:
+            raise ConfigError(_("the {n} processes built different {parts}, so they cannot train one model "
+                                "together. Every process reads the text or dataset and the options itself: give "
+                                "every machine the same files at the same paths, start every process with the "
+                                "same command, then start the run again").format(n=self.world_size,
+                                                                                   parts=_(", ").join(differ)))
 
     def barrier(self) -> None:
         if self.active:
             import torch.distributed as dist
 
             self._collective(dist.barrier)
+
+
+def _bytes_tensor(data: bytes) -> torch.Tensor:
+    """``data`` as a uint8 tensor, copied at once (a tokenizer's JSON is megabytes: not a list of ints)."""
+    return torch.frombuffer(bytearray(data), dtype=torch.uint8) if data else torch.zeros(0, dtype=torch.uint8)
 
 
 SINGLE = Processes()

@@ -8,6 +8,9 @@ Five kinds share one interface and the same special tokens at ids 0..4:
 - ``wordpiece``, ``unigram``, ``word``: the BERT, SentencePiece and word-level models;
   decoding gives readable text, not always the exact input.
 
+Training is deterministic: the same texts and options give the same ``tokenizer.json``, byte for byte, in
+every process (torchrun's ranks each train their own; see ``_train_wordpiece`` and ``_canonical_unigram``).
+
 Example: ``Tokenizer.train("bpe", ["aaabdaaabac"] * 10, vocab_size=262).merges()``
 is ``[("a", "a")]``, and ``encode("aaab").tokens`` is ``["aa", "a", "b"]``.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,7 +207,7 @@ class Tokenizer:
                                     "then train the tokenizer."))
         if progress:
             progress(1.0)
-        return cls(backend, kind)
+        return _rank_zeros(cls(backend, kind))
 
     # -- encoding and decoding ---------------------------------------------------------
 
@@ -417,6 +421,20 @@ class Tokenizer:
 # -- training helpers --------------------------------------------------------------------
 
 
+def _rank_zeros(tokenizer: Tokenizer) -> Tokenizer:
+    """Under torchrun, where every process trains its own tokenizer from the same text: rank 0's, sent to
+    the others as its JSON, so that no rank's ids can differ from another's. Else ``tokenizer`` itself."""
+    if "torch.distributed" not in sys.modules:  # no process group without it (the app, ``playground tokenize``)
+        return tokenizer
+    from playground.core import distributed
+
+    processes = distributed.current()
+    if not processes.active:
+        return tokenizer
+    text = processes.broadcast_text(tokenizer.to_json_str() if processes.is_main else "")
+    return tokenizer if processes.is_main else Tokenizer.from_json_str(text)
+
+
 class _CorpusReader:
     """Feeds texts to HF's trainer, counting characters and keeping any error they raise."""
 
@@ -491,8 +509,70 @@ def _char_backend(characters: list[str]) -> HFTokenizer:
 
 
 def _train_model(kind: str, texts: Iterable[str], vocab_size: int) -> HFTokenizer:
+    if kind == "wordpiece":
+        return _train_wordpiece(texts, vocab_size)
     backend, trainer = _MODEL_BUILDERS[kind](vocab_size)
     backend.train_from_iterator(texts, trainer)
+    return _canonical_unigram(backend) if kind == "unigram" else backend
+
+
+# The same text gives the same tokenizer in every process (torchrun's ranks each train their own):
+# - WordPiece: HF's trainer numbers the "##x" pieces in the order it meets them in its word table, whose order
+#   is random in each process, and among equally frequent pairs it merges the pair of lower ids first: the ids,
+#   and on ties the tokens themselves, differed. ``_train_wordpiece`` fixes every starting id beforehand.
+# - Unigram: its EM sums over the words in that random order, so the scores differ in their last digits (3e-10
+#   on a Chinese novel), and it gives the characters it must keep but had dropped the lowest score plus 0.0001,
+#   0.0002, ... in a random order; its ids follow the scores. ``_canonical_unigram`` evens both out.
+# BPE (every byte in its alphabet, merges in a fixed order), char and word-level were already the same.
+UNIGRAM_SCORE_DIGITS = 4  # scores are rounded to 0.0001: far coarser than the noise, far finer than what they mean
+_UNIGRAM_PENALTY = 1e-4  # HF's step between the scores of the characters it adds back
+
+
+def _canonical_unigram(backend: HFTokenizer) -> HFTokenizer:
+    """The trained Unigram with process-independent scores and ids: the characters HF added back at the lowest
+    score plus a multiple of 0.0001 all get the lowest score, every score is rounded to ``UNIGRAM_SCORE_DIGITS``,
+    and the pieces after the specials go by score, highest first, then by text."""
+    trained = json.loads(backend.to_str())["model"]["vocab"]
+    pieces = [(token, score) for token, score in trained if token not in SPECIALS]
+    lowest = min((score for _token, score in pieces), default=0.0)
+
+    def canonical(token: str, score: float) -> float:
+        steps = (score - lowest) / _UNIGRAM_PENALTY
+        added_back = len(token) == 1 and abs(steps - round(steps)) < 1e-3
+        return round(lowest if added_back else score, UNIGRAM_SCORE_DIGITS)
+
+    scored = sorted(((token, canonical(token, score)) for token, score in pieces), key=lambda p: (-p[1], p[0]))
+    vocab = [(token, 0.0) for token in SPECIALS] + scored
+    rebuilt, _trainer = _unigram(len(vocab))
+    rebuilt.model = models.Unigram(vocab, unk_id=UNK_ID, byte_fallback=False)
+    rebuilt.add_special_tokens(list(SPECIALS))
+    return rebuilt
+
+
+def _train_wordpiece(texts: Iterable[str], vocab_size: int) -> HFTokenizer:
+    """WordPiece trained in two passes: the first finds the characters and the "##x" pieces (no merges), the
+    second merges from those, given in a fixed order (specials, characters, "##x" pieces, each by code point)
+    as the trainer's first tokens; the tokenizer is then built afresh with only the real specials special."""
+    chunks = texts if isinstance(texts, (list, tuple)) else list(texts)  # read twice
+    counter, trainer = _wordpiece(0)
+    counter.train_from_iterator(chunks, trainer)
+    pieces = [token for token in counter.get_vocab(with_added_tokens=False) if token not in SPECIALS]
+    characters = sorted(token for token in pieces if len(token) == 1)
+    continuations = sorted((token for token in pieces if len(token) > 1), key=lambda token: token[2:])
+    start = [*SPECIALS, *characters, *continuations]
+    if len(start) >= vocab_size:  # no room for a merge (a Chinese text's thousands of characters): done
+        return _wordpiece_from_vocab({token: i for i, token in enumerate(start)})
+    backend, trainer = _wordpiece(vocab_size)
+    trainer.special_tokens = start  # their ids: the order given
+    backend.train_from_iterator(chunks, trainer)
+    return _wordpiece_from_vocab(backend.get_vocab(with_added_tokens=False))
+
+
+def _wordpiece_from_vocab(vocab: dict[str, int]) -> HFTokenizer:
+    """Our WordPiece tokenizer over ``vocab`` (ids as given), with the specials as its only added tokens."""
+    backend, _trainer = _wordpiece(len(vocab))
+    backend.model = models.WordPiece(vocab=vocab, unk_token="<unk>", continuing_subword_prefix="##")
+    backend.add_special_tokens(list(SPECIALS))
     return backend
 
 

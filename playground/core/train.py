@@ -454,9 +454,11 @@ class Trainer:
         or option), rather than train on a mixture."""
         probe = self.task.batch("train", self.cfg.batch_size, self.model.cfg.block_size,
                                 torch.Generator().manual_seed(self.cfg.seed))
-        fingerprint = json.dumps([self.model.cfg.to_dict(), self.cfg.max_steps, self.cfg.batch_size,
-                                  self.task.tokenizer.vocab_size, {k: v.tolist() for k, v in probe.items()}])
-        self.processes.check_same(_("data or models"), fingerprint.encode("utf-8"))
+        self.processes.check_same({
+            _("model settings"): json.dumps(self.model.cfg.to_dict(), sort_keys=True).encode("utf-8"),
+            _("training settings"): json.dumps([self.cfg.max_steps, self.cfg.batch_size]).encode("utf-8"),
+            _("tokenizers"): self.task.tokenizer.to_json_str().encode("utf-8"),
+            _("training data"): json.dumps({k: v.tolist() for k, v in probe.items()}).encode("utf-8")})
 
     def _track_best(self, metrics: dict) -> bool:
         """Whether this evaluation is the best so far by the task's headline metric; if so, remember it."""

@@ -63,9 +63,9 @@ def agree(rank: int, port: int, folder: str) -> None:
     flat = torch.full((5,), float(rank))
     processes.broadcast_(flat)
     seen["broadcast"] = flat.tolist()
-    processes.check_same("data", b"same on both")
+    processes.check_same({"data": b"same on both"})
     try:
-        processes.check_same("data or models", f"rank {rank}".encode())
+        processes.check_same({"model settings": b"same", "training data": f"rank {rank}".encode()})
         seen["mismatch"] = None
     except ConfigError as e:
         seen["mismatch"] = str(e)
@@ -83,8 +83,7 @@ def test_two_gloo_processes_agree_on_text_sums_weights_and_differences(tmp_path)
         assert s["text"] == "runs/诗🙂-0" and s["empty"] == ""  # rank 0's, as UTF-8 bytes, never pickled
         assert s["sums"] == [3.0, 10.0]
         assert s["broadcast"] == [0.0] * 5
-        assert s["mismatch"] == ("the processes built different data or models: start every process from the "
-                                 "same folder, with the same files and options")
+        assert s["mismatch"].startswith("the 2 processes built different training data, so they cannot train")
 
 
 TINY = dict(n_layer=2, n_head=2, d_model=32, d_ff=64, block_size=32, dropout=0.0)
