@@ -22,7 +22,7 @@ from ...core.prompts import SNIPPET_TOKENS, held_out_line, snippet
 from ...core.snapshots import replay_inspection
 from ...core.tasks import PairTask
 from ...core.trace import check_inputs, group_title
-from ..numbers import format_count, format_percent
+from ..numbers import format_count, format_probability
 from ..panel_turns import told_in_turns
 from ..presentation import mark_advanced
 from ..training import TRAINING_NICE, lower_thread_priority
@@ -633,7 +633,8 @@ class InspectPanel(BackwardMode, Panel):
         comma = self.tr(", ", "between the likeliest next tokens")
 
         def top(tr):
-            return comma.join(f"“{tok.readable(tok.id_to_token(i))}” {format_percent(p)}" for i, p in tr.top_k[:5])
+            return comma.join(f"“{tok.readable(tok.id_to_token(i))}” {format_probability(p)}"
+                              for i, p in tr.top_k[:5])
 
         def text(ids):
             return quoted(tok.decode(ids)) if ids else "—"

@@ -8,11 +8,11 @@ its weight as opacity and width. ``ProbabilityBars`` is a horizontal bar chart o
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QLineF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEngine, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QToolTip, QWidget
 
-from ..numbers import format_percent
+from ..numbers import format_percent, format_probability
 from ..theme import line_width
 from .heatmap import HeatmapView
 from .token_stream import quoted
@@ -66,7 +66,14 @@ class HeadGrid(QWidget):
 
 
 class AttentionLinesView(QWidget):
-    """One head as links from each query (right) to each key (left), drawn as strong as the weight."""
+    """One head as links from each query (right) to each key (left), drawn as strong as the weight.
+
+    With more tokens than lines of text fit (GPT-2 traces run to hundreds), the labels are thinned evenly so that
+    none overlaps; the selected query and its strongest key are always labelled, and hovering a side tells the
+    token under the mouse."""
+
+    LEVELS = 16  # link strengths drawn: links of one strength go to the painter together, thousands in GPT-2
+    SMOOTH_FROM = 4  # the level from which links are antialiased: smoothing the many faint ones took ~150 ms
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -74,6 +81,7 @@ class AttentionLinesView(QWidget):
         self.queries: list[str] = []
         self.keys: list[str] = []
         self.selected: int | None = None  # a query row drawn alone, on top
+        self._links: tuple[tuple, QPixmap] | None = None  # the links drawn on screen, and what they were drawn for
         self.setMinimumHeight(160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -81,11 +89,60 @@ class AttentionLinesView(QWidget):
         self.weights = np.asarray(weights, dtype=np.float32)
         self.queries, self.keys = [quoted(t) for t in queries], [quoted(t) for t in keys]
         self.selected = selected
+        self._links = None
         self.update()
 
+    def _top(self) -> float:
+        return QFontMetrics(self.font()).height() + 2  # under the "keys" and "queries" titles, at any zoom
+
     def _y(self, i: int, n: int) -> float:
-        top = QFontMetrics(self.font()).height() + 2  # under the "keys" and "queries" titles, at any zoom
+        top = self._top()
         return top + (i + 0.5) * (self.height() - top - 8) / max(n, 1)
+
+    def _index_at(self, y: float, n: int) -> int:
+        top = self._top()
+        return min(n - 1, max(0, int((y - top) / max((self.height() - top - 8) / max(n, 1), 1e-6))))
+
+    def label_y(self, i: int, n: int) -> float:
+        """The centre of label ``i`` of ``n``: beside its links, or just under the titles for the first ones."""
+        return max(self._y(i, n), self._top() - 2 + QFontMetrics(self.font()).height() / 2)
+
+    def shown_labels(self, n: int, keep: int | None = None) -> list[int]:
+        """The positions (of ``n``) whose labels are drawn: from the top, each a line below the last drawn, so that
+        none overlaps another (an even thinning); ``keep`` always, with those too near it dropped."""
+        line = QFontMetrics(self.font()).height()
+        kept = keep if keep is not None and 0 <= keep < n else None
+        keep_y = self.label_y(kept, n) if kept is not None else None
+        shown, last = [], -math.inf
+        for i in range(n):
+            y = self.label_y(i, n)
+            if i == kept or (y - last >= line and (keep_y is None or abs(y - keep_y) >= line)):
+                shown.append(i)
+                last = y
+        return shown
+
+    def strongest_key(self) -> int | None:
+        if self.selected is None or not 0 <= self.selected < self.weights.shape[0] or not self.weights.shape[1]:
+            return None
+        return int(np.argmax(self.weights[self.selected]))
+
+    def tooltip_at(self, x: float, y: float) -> str:
+        """The token under the mouse on the keys' side (left) or the queries' (right), with its position."""
+        labels = self.keys if x < self.width() / 2 else self.queries
+        if not labels:
+            return ""
+        i = self._index_at(y, len(labels))
+        return f"{i} {labels[i]}"
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(event.pos().x(), event.pos().y())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
 
     def paintEvent(self, _event) -> None:
         rows, cols = self.weights.shape
@@ -100,31 +157,65 @@ class AttentionLinesView(QWidget):
         painter.drawText(QRectF(0, 0, left_x, fm.height()), Qt.AlignmentFlag.AlignRight, self.tr("keys"))
         painter.drawText(QRectF(right_x, 0, self.width() - right_x, fm.height()), Qt.AlignmentFlag.AlignLeft,
                          self.tr("queries"))
-        line = QColor(self.palette().color(QPalette.ColorRole.Highlight))
-        for q in range(rows):
-            if self.selected is not None and q != self.selected:
-                continue
-            for k in range(cols):
-                w = float(self.weights[q, k])
-                if w < 0.01:
-                    continue
-                line.setAlphaF(min(1.0, 0.15 + 0.85 * w))
-                painter.setPen(QPen(line, line_width(0.5 + 4 * w)))
-                painter.drawLine(QPointF(right_x - 6, self._y(q, rows)), QPointF(left_x + 6, self._y(k, cols)))
+        if painter.paintEngine().type() == QPaintEngine.Type.Raster:  # the screen, or a PNG: the links drawn once
+            painter.drawPixmap(0, 0, self._links_pixmap(rows, cols, left_x, right_x))
+        else:  # SVG: the links as lines
+            self._paint_links(painter, rows, cols, left_x, right_x)
         painter.setPen(text)
-        for k, label in enumerate(self.keys):
-            painter.drawText(QRectF(0, self._y(k, cols) - fm.height(), left_x, 2 * fm.height()),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
-        for q, label in enumerate(self.queries):
+        for k in self.shown_labels(cols, self.strongest_key()):
+            painter.drawText(QRectF(0, self.label_y(k, cols) - fm.height(), left_x, 2 * fm.height()),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             fm.elidedText(self.keys[k], Qt.TextElideMode.ElideRight, int(left_x)))
+        width = int(self.width() - right_x)
+        for q in self.shown_labels(rows, self.selected):
             font = painter.font()
             font.setBold(q == self.selected)
             painter.setFont(font)
-            painter.drawText(QRectF(right_x, self._y(q, rows) - fm.height(), self.width() - right_x, 2 * fm.height()),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+            painter.drawText(QRectF(right_x, self.label_y(q, rows) - fm.height(), width, 2 * fm.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             QFontMetrics(font).elidedText(self.queries[q], Qt.TextElideMode.ElideRight, width))
+
+    def _links_pixmap(self, rows: int, cols: int, left_x: float, right_x: float) -> QPixmap:
+        """The links as a picture of the widget's size, drawn again only when the size, the weights, the selected
+        query, the line scale (presentation mode) or the colours change: showing the tab again costs nothing."""
+        ratio = self.devicePixelRatioF()
+        key = (self.width(), self.height(), ratio, self.selected, line_width(1.0), QFontMetrics(self.font()).height(),
+               self.palette().color(QPalette.ColorRole.Highlight).rgba())  # the font: the titles' height, the top
+        if self._links is None or self._links[0] != key:
+            pixmap = QPixmap(max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            self._paint_links(painter, rows, cols, left_x, right_x)
+            painter.end()
+            self._links = (key, pixmap)
+        return self._links[1]
+
+    def _paint_links(self, painter: QPainter, rows: int, cols: int, left_x: float, right_x: float) -> None:
+        """Each link of weight >= 0.01, as opaque and wide as its weight (in ``LEVELS`` steps), a step at a time."""
+        weights = self.weights if self.selected is None else self.weights[self.selected:self.selected + 1]
+        first = 0 if self.selected is None else self.selected
+        qs, ks = np.nonzero(weights >= 0.01)
+        if not len(qs):
+            return
+        levels = np.ceil(weights[qs, ks] * self.LEVELS).astype(int)
+        top = self._top()
+        q_y = top + (qs + first + 0.5) * (self.height() - top - 8) / rows
+        k_y = top + (ks + 0.5) * (self.height() - top - 8) / cols
+        line = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+        for level in np.unique(levels):
+            w = level / self.LEVELS
+            line.setAlphaF(min(1.0, 0.15 + 0.85 * w))
+            painter.setPen(QPen(line, line_width(0.5 + 4 * w)))
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, bool(level >= self.SMOOTH_FROM))
+            at = levels == level
+            ends = zip(q_y[at].tolist(), k_y[at].tolist())
+            painter.drawLines([QLineF(right_x - 6, a, left_x + 6, b) for a, b in ends])
 
 
 class ProbabilityBars(QWidget):
-    """Top-k tokens as horizontal bars of their probability, most likely on top."""
+    """Top-k tokens as horizontal bars of their probability, most likely on top; a label too long for its room is
+    cut with "…", and its row's tooltip gives the whole token."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -135,22 +226,57 @@ class ProbabilityBars(QWidget):
         self.items = [(quoted(t), float(p)) for t, p in items]
         self.update()
 
+    def _label_width(self) -> int:
+        fm = QFontMetrics(self.font())
+        return min(160, max(fm.horizontalAdvance(t) for t, _p in self.items) + 12)
+
+    def _row_height(self) -> float:
+        return min(28.0, self.height() / len(self.items))
+
+    def label_text(self, i: int) -> str:
+        """Row ``i``'s token as drawn: elided to the labels' room."""
+        return QFontMetrics(self.font()).elidedText(self.items[i][0], Qt.TextElideMode.ElideRight,
+                                                    self._label_width() - 6)
+
+    def value_text(self, i: int) -> str:
+        """Row ``i``'s probability as drawn: "<0.1%" rather than "0.0%" for a token that may still be drawn."""
+        return format_probability(self.items[i][1])
+
+    def tooltip_at(self, y: float) -> str:
+        if not self.items:
+            return ""
+        i = int(y // self._row_height())
+        if not 0 <= i < len(self.items):
+            return ""
+        token, p = self.items[i]
+        return f"{token}  {format_probability(p)}"
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(event.pos().y())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
     def paintEvent(self, _event) -> None:
         if not self.items:
             return
         painter = QPainter(self)
         fm = QFontMetrics(self.font())
-        label_w = min(160, max(fm.horizontalAdvance(t) for t, _p in self.items) + 12)
-        value_w = fm.horizontalAdvance(format_percent(1.0)) + 8
-        row_h = min(28.0, self.height() / len(self.items))
+        label_w = self._label_width()
+        value_w = max(fm.horizontalAdvance(format_percent(1.0)), fm.horizontalAdvance(format_probability(0.0001))) + 8
+        row_h = self._row_height()
         bar_w = max(10, self.width() - label_w - value_w - 8)
         text = self.palette().color(QPalette.ColorRole.WindowText)
         bar = self.palette().color(QPalette.ColorRole.Highlight)
-        for i, (token, p) in enumerate(self.items):
+        for i, (_token, p) in enumerate(self.items):
             y = i * row_h
             painter.setPen(text)
-            painter.drawText(QRectF(0, y, label_w - 6, row_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             token)
+            painter.drawText(QRectF(0, y, label_w - 6, row_h),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.label_text(i))
             painter.fillRect(QRectF(label_w, y + 3, max(1.0, p * bar_w), row_h - 6), bar)
             painter.drawText(QRectF(label_w + p * bar_w + 4, y, value_w, row_h), Qt.AlignmentFlag.AlignVCenter,
-                             format_percent(p))
+                             self.value_text(i))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBox
 
 from ...core.errors import PlaygroundError
 from ...core.lens import attention_over_rows, logit_attribution, part_title, row_title
-from ..numbers import format_float, format_percent, format_percents, number_locale
+from ..numbers import format_float, format_probability, number_locale
 from .head_toggles import module_title
 from .heatmap import HeatmapView
 
@@ -121,11 +121,13 @@ class LogitLensView(QWidget):
         tops = lens.top_ids[..., 0].tolist()
         probs = lens.top_probs[..., 0].tolist()
         tip = self.tr("“{token}”: {p}")  # translated once, not per cell: 13 x 64 of them for GPT-2 small
+        locale = number_locale()
         for r in range(n_rows):
             yield
             texts = token_texts(tokenizer, tops[r])
             grid.blockSignals(True)
-            for c, percent in enumerate(format_percents(probs[r][:n_cols])):
+            for c, p in enumerate(probs[r][:n_cols]):
+                percent = format_probability(p, locale=locale)  # "<0.1%", never "0.0%" for a likely-enough token
                 item = QTableWidgetItem(texts[c])
                 colour = QColor(shade)
                 colour.setAlphaF(0.1 + 0.8 * probs[r][c])
@@ -148,43 +150,67 @@ class LogitLensView(QWidget):
         texts = token_texts(self.tokenizer, [i for i, _p in top])
         lines = [self.tr("{row}, after position {pos}:").format(row=row_title(row), pos=col)]
         locale = number_locale()
-        lines += [f"“{t}”  {format_percent(p, locale=locale)}" for t, (_i, p) in zip(texts, top)]
+        lines += [f"“{t}”  {format_probability(p, locale=locale)}" for t, (_i, p) in zip(texts, top)]
         self.top_k.setText("\n".join(lines))
 
 
 class SignedBars(QWidget):
-    """Labelled horizontal bars from a centre line: positive to the right, negative to the left."""
+    """Labelled horizontal bars from a centre line: positive to the right, negative to the left.
+
+    A row is never thinner than a line of its text: when the rows do not all fit (GPT-2 small has 26 parts),
+    the largest pushes are shown in their order and a last line says how many smaller ones are left out."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.items: list[tuple[str, float]] = []
-        self.setMinimumHeight(3 * self.fontMetrics().lineSpacing())  # more rows than fit: they get thinner
+        self.setMinimumHeight(3 * self.row_height())
 
     def set_items(self, items: list[tuple[str, float]]) -> None:
         self.items = items
         self.update()
+
+    def row_height(self) -> float:
+        return QFontMetrics(self.font()).lineSpacing() + 4.0
+
+    def shown_items(self) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """(the rows drawn, in their order; those left out): the largest |values| that fit with a line for the rest."""
+        fits = max(1, int(self.height() // self.row_height()))
+        if len(self.items) <= fits:
+            return list(self.items), []
+        by_size = sorted(range(len(self.items)), key=lambda i: -abs(self.items[i][1]))
+        kept = set(by_size[:max(1, fits - 1)])
+        return ([it for i, it in enumerate(self.items) if i in kept],
+                [it for i, it in enumerate(self.items) if i not in kept])
+
+    def left_out_text(self, left_out: list[tuple[str, float]]) -> str:
+        total = f"{sum(v for _t, v in left_out):+.3f}".replace("-", "−")
+        if len(left_out) == 1:  # two strings, not "%n part(s)": English ships no .qm to pick a plural form
+            return self.tr("1 smaller part not shown: {sum}").format(sum=total)
+        return self.tr("{n} smaller parts not shown, together {sum}").format(n=len(left_out), sum=total)
 
     def paintEvent(self, _event) -> None:
         if not self.items:
             return
         painter = QPainter(self)
         fm = QFontMetrics(self.font())
-        label_w = min(self.width() // 3, max(fm.horizontalAdvance(t) for t, _v in self.items) + 12)
+        items, left_out = self.shown_items()
+        label_w = min(self.width() // 3, max(fm.horizontalAdvance(t) for t, _v in items) + 12)
         value_w = fm.horizontalAdvance("−00.000") + 8
-        row_h = min(26.0, self.height() / len(self.items))
+        row_h = max(self.row_height(), min(26.0, self.height() / (len(items) + bool(left_out))))
         # the room for bars is shared between the two sides as the values need it
-        most, least = max(0.0, *(v for _t, v in self.items)), min(0.0, *(v for _t, v in self.items))
+        most, least = max(0.0, *(v for _t, v in items)), min(0.0, *(v for _t, v in items))
         span = (most - least) or 1.0
         room = max(20.0, self.width() - label_w - 2 * value_w - 8)
         centre = label_w + (value_w if least < 0 else 0) + room * (-least / span)
         half, top = room, span
         text = self.palette().color(QPalette.ColorRole.WindowText)
         plus, minus = QColor(40, 120, 200), QColor(210, 90, 50)
-        for i, (label, v) in enumerate(self.items):
+        for i, (label, v) in enumerate(items):
             y = i * row_h
             painter.setPen(text)
             painter.drawText(QRectF(0, y, label_w - 6, row_h), Qt.AlignmentFlag.AlignRight
-                             | Qt.AlignmentFlag.AlignVCenter, label)
+                             | Qt.AlignmentFlag.AlignVCenter, fm.elidedText(label, Qt.TextElideMode.ElideRight,
+                                                                          label_w - 6))
             w = abs(v) / top * half
             x = centre if v >= 0 else centre - w
             painter.fillRect(QRectF(x, y + 3, max(1.0, w), row_h - 6), plus if v >= 0 else minus)
@@ -195,7 +221,11 @@ class SignedBars(QWidget):
                 painter.drawText(QRectF(centre - w - value_w - 4, y, value_w, row_h),
                                  Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, value)
         painter.setPen(text)
-        painter.drawLine(int(centre), 0, int(centre), int(row_h * len(self.items)))
+        painter.drawLine(int(centre), 0, int(centre), int(row_h * len(items)))
+        if left_out:
+            painter.drawText(QRectF(0, len(items) * row_h, self.width(), row_h),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             fm.elidedText(self.left_out_text(left_out), Qt.TextElideMode.ElideRight, self.width()))
 
 
 class AttributionView(QWidget):
@@ -392,9 +422,9 @@ class RowAttentionView(QWidget):
         self.result = attention_over_rows(tr, prefix, rows, mean=mean).numpy()
         source = prefix.endswith(".cross_attn") or prefix.startswith("encoder.")
         keys = self._token_labels(tr.get("source.tokens" if source else "tokens").tensor.long().tolist())
-        # a no-break space: the heatmap draws a label's spaces as ␣ (they are token text elsewhere)
-        heads = [self.tr("head {h}").format(h=h + 1).replace(" ", "\u00a0") for h in range(self.result.shape[0])]
-        self.heatmap.set_matrix(self.result, heads, keys, signed=False)  # the largest value darkest
+        self.heatmap.set_matrix(self.result, None, keys, signed=False)  # the largest value darkest
+        # the heads are not tokens: their labels are plain text, not marked as the heatmap marks a token's spaces
+        self.heatmap.row_labels = [self.tr("head {h}").format(h=h + 1) for h in range(self.result.shape[0])]
 
 
 class LensTabs(QTabWidget):
