@@ -220,6 +220,10 @@
         <translation>其中 {n} 个词是单个中文或日文字符。</translation>
     </message>
     <message>
+        <source>A model folder brings no text: there are no counts and no preview. To train a model, choose a dataset or open a text file.</source>
+        <translation>模型文件夹不附带文本：没有统计数字，也没有预览。要训练模型，请选择数据集或打开文本文件。</translation>
+    </message>
+    <message>
         <source>Examples</source>
         <translation>样例</translation>
     </message>

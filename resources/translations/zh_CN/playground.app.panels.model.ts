@@ -215,5 +215,9 @@
         <source>Stop training to change the model</source>
         <translation>停止训练后才能修改模型</translation>
     </message>
+    <message>
+        <source>These are the settings of the pretrained model from {name}: it was trained elsewhere, and they cannot be changed here. To train a model of your own, choose a dataset or open a text file in Data.</source>
+        <translation>这是来自 {name} 的预训练模型的设置：它在别处训练好，这里不能修改。要训练你自己的模型，请在“数据”面板中选择数据集或打开文本文件。</translation>
+    </message>
 </context>
 </TS>

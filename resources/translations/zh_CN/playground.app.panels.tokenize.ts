@@ -87,6 +87,10 @@
         <translation>正在用语料训练{tokenizer}… {elapsed}</translation>
     </message>
     <message>
+        <source>Nothing to train on: a model folder brings no corpus. To train a tokenizer and compare it, choose a dataset or open a text file in Data.</source>
+        <translation>没有可训练的语料：模型文件夹不附带语料。要训练分词器并进行对比，请在“数据”面板中选择数据集或打开文本文件。</translation>
+    </message>
+    <message>
         <source>Not trained yet: press “Train on the corpus” to build a {tokenizer}.</source>
         <translation>尚未训练：点击“在语料上训练”来构建{tokenizer}。</translation>
     </message>
@@ -125,6 +129,10 @@
     <message>
         <source>(Chinese and Japanese are written without spaces: each of their characters is a word, and a token, of its own)</source>
         <translation>（中文和日文的词与词之间不写空格：每个字符各自算一个词，也各自是一个词元）</translation>
+    </message>
+    <message>
+        <source>No tokenizer to show: there is no corpus to train one on.</source>
+        <translation>没有可显示的分词器：没有语料可用来训练。</translation>
     </message>
     <message>
         <source>Train this tokenizer to see how it splits the text.</source>

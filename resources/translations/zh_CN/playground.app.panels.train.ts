@@ -48,6 +48,10 @@
         <translation>尚未评估</translation>
     </message>
     <message>
+        <source>Loss, Health and Evaluation show this window&apos;s own model, not the watched run: that run&apos;s curves, health and evaluation are in the Watched run tab.</source>
+        <translation>“损失”“健康”和“评估”显示的是本窗口自己的模型，不是所监视的运行：那次运行的曲线、健康状况和评估都在“监视的运行”标签页里。</translation>
+    </message>
+    <message>
         <source>Log scale</source>
         <translation>对数坐标</translation>
     </message>

@@ -56,6 +56,10 @@
         <translation>正在训练：请先暂停或停止训练。</translation>
     </message>
     <message>
+        <source>{folder} (pretrained model)</source>
+        <translation>{folder}（预训练模型）</translation>
+    </message>
+    <message>
         <source>Untitled session</source>
         <translation>未命名会话</translation>
     </message>

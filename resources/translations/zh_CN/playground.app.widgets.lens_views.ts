@@ -81,4 +81,15 @@
         <translation>头 {h}</translation>
     </message>
 </context>
+<context>
+    <name>SignedBars</name>
+    <message>
+        <source>1 smaller part not shown: {sum}</source>
+        <translation>另有 1 个较小的部分未显示：{sum}</translation>
+    </message>
+    <message>
+        <source>{n} smaller parts not shown, together {sum}</source>
+        <translation>另有 {n} 个较小的部分未显示，合计 {sum}</translation>
+    </message>
+</context>
 </TS>

@@ -24,6 +24,18 @@
         <translation>尚未评估</translation>
     </message>
     <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>健康</translation>
+    </message>
+    <message>
+        <source>The watched run&apos;s health records: gradient norm and update size per layer, attention entropy per head, what looks off</source>
+        <translation>所监视运行的健康记录：各层的梯度范数和更新幅度、各注意力头的熵，以及哪里不对劲</translation>
+    </message>
+    <message>
         <source>Watching {folder}</source>
         <translation>正在监视 {folder}</translation>
     </message>
@@ -34,6 +46,10 @@
     <message>
         <source>The disk of this run has not answered for {s} s. The window goes on; the curves continue when the disk answers.</source>
         <translation>这次运行所在的磁盘已有 {s} 秒没有响应。窗口照常工作；磁盘响应后曲线会接着画。</translation>
+    </message>
+    <message>
+        <source>Health ({n})</source>
+        <translation>健康（{n}）</translation>
     </message>
     <message>
         <source>At step {step}: {metrics}</source>
@@ -48,6 +64,10 @@
         <translation>CPU 线程数：{n}</translation>
     </message>
     <message>
+        <source>Processes: {n}</source>
+        <translation>进程数：{n}</translation>
+    </message>
+    <message>
         <source>Not watching</source>
         <translation>未监视</translation>
     </message>
@@ -57,7 +77,7 @@
     </message>
     <message>
         <source>Not a run</source>
-        <translation>不是运行</translation>
+        <translation>不是运行文件夹</translation>
     </message>
     <message>
         <source>Waiting</source>

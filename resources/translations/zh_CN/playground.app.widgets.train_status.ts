@@ -23,5 +23,9 @@
         <source>Pretrained weights: not trained here</source>
         <translation>预训练权重：未在此训练</translation>
     </message>
+    <message>
+        <source>{state} · step {step}</source>
+        <translation>{state} · 第 {step} 步</translation>
+    </message>
 </context>
 </TS>
