@@ -5,7 +5,7 @@ import json
 import pytest
 
 from playground.cli import main
-from tests.gpt2_folders import TEXTS, tiny_gpt2_folder
+from tests.gpt2_folders import TEXTS
 
 pytest.importorskip("transformers")
 
@@ -14,11 +14,6 @@ def run(capsys, *argv):
     code = main([str(a) for a in argv])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-@pytest.fixture(scope="module")
-def gpt2_folder(tmp_path_factory):
-    return tiny_gpt2_folder(tmp_path_factory.mktemp("cli-gpt2"))
 
 
 @pytest.mark.parametrize("text", list(TEXTS))

@@ -5,21 +5,11 @@ import json
 
 import pytest
 
-from playground.cli import main
-from tests.gpt2_folders import TEXTS, tiny_gpt2_folder
+from tests.gpt2_folders import TEXTS
+
+from .test_cli_gpt2 import run
 
 pytest.importorskip("transformers")
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-@pytest.fixture(scope="module")
-def gpt2_folder(tmp_path_factory):
-    return tiny_gpt2_folder(tmp_path_factory.mktemp("cli-folder"))
 
 
 @pytest.mark.parametrize("command", [("inspect", "--text", "hi"), ("sample", "--prompt", "hi")])

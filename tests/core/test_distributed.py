@@ -50,12 +50,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def agree(rank: int, port: int, folder: str) -> None:
-    """One of two processes, set up as torchrun sets up its workers, then joined by ``distributed.start``."""
+def join_as_rank(rank: int, port: int, timeout: float = 60):
+    """One of two processes, set up as torchrun sets up its workers (1 thread), then joined by ``distributed.start``."""
     os.environ.update(RANK=str(rank), WORLD_SIZE="2", LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE="2",
                       MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
     torch.set_num_threads(1)
-    processes = distributed.start(timeout=60)
+    return distributed.start(timeout=timeout)
+
+
+def agree(rank: int, port: int, folder: str) -> None:
+    """One of two processes, set up as torchrun sets up its workers, then joined by ``distributed.start``."""
+    processes = join_as_rank(rank, port, timeout=60)
     seen = {"rank": processes.rank, "world": processes.world_size, "main": processes.is_main,
             "text": processes.broadcast_text(f"runs/诗🙂-{rank}" if rank == 0 else "ignored"),
             "empty": processes.broadcast_text("" if rank == 0 else "x"),
@@ -113,10 +118,7 @@ def through_ddp(rank: int, port: int, folder: str) -> None:
     from safetensors.torch import save_file
     from torch.nn.parallel import DistributedDataParallel
 
-    os.environ.update(RANK=str(rank), WORLD_SIZE="2", LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE="2",
-                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
-    torch.set_num_threads(1)
-    processes = distributed.start(timeout=60)
+    processes = join_as_rank(rank, port, timeout=60)
     trainer = reversal_trainer(seed=100 + rank, grad_accum=2)  # rank 1 starts from other weights
     flat = trainer.optimizer.flat
     seen = {"wrapped": isinstance(trainer.wrapped, DistributedDataParallel) and trainer.wrapped.module is trainer.model,
@@ -160,10 +162,7 @@ def lose_the_peer_in_backward(rank: int, port: int, folder: str) -> None:
     """Rank 1 leaves after the wrapper is made; rank 0's backward then exchanges gradients with nobody."""
     from playground.core.distributed import ProcessLost
 
-    os.environ.update(RANK=str(rank), WORLD_SIZE="2", LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE="2",
-                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
-    torch.set_num_threads(1)
-    processes = distributed.start(timeout=30)
+    processes = join_as_rank(rank, port, timeout=30)
     trainer = reversal_trainer(seed=100, grad_accum=1)
     if rank == 1:
         os._exit(0)  # gone, as a killed process: its connections close

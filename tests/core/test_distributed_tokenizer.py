@@ -6,30 +6,21 @@ own tokenizer differs, and still ends with rank 0's.
 
 import json
 import os
-import socket
 
-import torch
 import torch.multiprocessing as mp
 
 from playground.core import distributed
 from playground.core.errors import ConfigError
 from playground.core.tokenizer import Tokenizer
 
+from .test_distributed import free_port, join_as_rank
+
 TEXTS = ["The cat sat on the mat. 小猫坐在垫子上。🐱🧶 The dog ran home! 狗跑回家了。🐶🏠\n" * 30,
          "A wholly other book: seventeen ravens quarrelled over marmalade. 乌鸦吵架。🐦\n" * 30]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def train_as_rank(rank: int, port: int, folder: str) -> None:
-    os.environ.update(RANK=str(rank), WORLD_SIZE="2", LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE="2",
-                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
-    torch.set_num_threads(1)
-    processes = distributed.start(timeout=60)
+    processes = join_as_rank(rank, port)
     seen = {kind: Tokenizer.train(kind, [TEXTS[rank]], 120).to_json_str() for kind in ("wordpiece", "unigram")}
     try:  # the tokenizers agree now; the data built from each rank's own text does not
         processes.check_same({"tokenizers": seen["wordpiece"].encode(), "training data": TEXTS[rank].encode()})

@@ -65,6 +65,15 @@ class HeadGrid(QWidget):
             caption.setText(("▶ " if i == head else "") + self.tr("head {i}").format(i=i + 1))
 
 
+def show_tooltip(widget: QWidget, event, text: str) -> bool:
+    """A painted view's tooltip: ``text`` for the point under the mouse, or none where it is ""; the event handled."""
+    if text:
+        QToolTip.showText(event.globalPos(), text, widget)
+    else:
+        QToolTip.hideText()
+    return True
+
+
 class AttentionLinesView(QWidget):
     """One head as links from each query (right) to each key (left), drawn as strong as the weight.
 
@@ -136,12 +145,7 @@ class AttentionLinesView(QWidget):
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
-            text = self.tooltip_at(event.pos().x(), event.pos().y())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-            return True
+            return show_tooltip(self, event, self.tooltip_at(event.pos().x(), event.pos().y()))
         return super().event(event)
 
     def paintEvent(self, _event) -> None:
@@ -253,12 +257,7 @@ class ProbabilityBars(QWidget):
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
-            text = self.tooltip_at(event.pos().y())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-            return True
+            return show_tooltip(self, event, self.tooltip_at(event.pos().y()))
         return super().event(event)
 
     def paintEvent(self, _event) -> None:
