@@ -160,8 +160,8 @@ class RunWatchActions(QObject):
         if update is not None and update.restarted:
             self._watched_step = 0
         self._watched_step = steps[-1] if steps else self._watched_step
-        self.window.step_label.setText(self.tr("Watched run: step {step}").format(
-            step=format_count(self._watched_step)))
+        self.window.step_label.setText(self.tr("Watched run: step {step}").format(step=format_count(self._watched_step))
+                                       if self._watched_step else self.tr("Watched run: no step yet"))
 
     def _show_watched_run(self, update=None) -> None:
         """The watched run's newest evaluation in the Train panel's Evaluation box, its device in the status bar."""

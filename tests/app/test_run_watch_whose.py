@@ -46,6 +46,7 @@ def test_no_step_of_1_while_the_folder_gives_no_target(qtbot, window, tmp_path, 
     words = progress_words(watch.view)
     assert " of " not in words and "step" not in words, words
     assert not watch.view.status.progress.isVisible()
+    assert window.step_label.text() == "Watched run: no step yet"  # not "step 0" of a run that has none
     cli_run(folder)  # the run comes: its target is known, and the bar says it
     qtbot.waitUntil(lambda: watch.view.state == "finished", timeout=TIMEOUT)
     assert watch.view.status.progress.isVisible() and watch.view.status.progress.text() == "step 3 of 3"
@@ -123,3 +124,15 @@ def test_the_watched_runs_own_health_records_are_in_its_tab(qtbot, window, tmp_p
     watch.watch(tmp_path / "elsewhere", poll_ms=50)  # another watch: the last run's health goes
     qtbot.waitUntil(lambda: watch.view.state == "missing", timeout=TIMEOUT)
     assert view.latest == {} and view.plot.point_count() == 0
+
+
+def test_before_any_run_the_progress_reads_the_planned_steps_not_of_1(qtbot, make_window):
+    """An untrained window said "Ready · step 0 of 1" while its Steps box said 900; a watched folder with no step
+    yet said "Watched run: step 0" in the status bar."""
+    window = make_window("grammar")
+    train = window.panel("train")
+    window.workspace.set_train_config(max_steps=900)
+    qtbot.waitUntil(lambda: train.progress.format().endswith("of 900"), timeout=10_000)
+    assert train.progress.format() == "step 0 of 900"
+    window.workspace.set_train_config(max_steps=120)
+    qtbot.waitUntil(lambda: train.progress.format() == "step 0 of 120", timeout=10_000)

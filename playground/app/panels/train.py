@@ -438,7 +438,10 @@ class TrainPanel(Panel):
             self.status.show_pretrained()
             self.keep_action.setEnabled(False)
             return
-        self.status.show_status(self.state_text(), core.trained_steps, self._target, self.state == "running")
+        # before a run, the step Start would train to, not "step 0 of 1"
+        planned = core.trained_steps + core.recipe.train.max_steps if core.recipe is not None else 0
+        self.status.show_status(self.state_text(), core.trained_steps, self._target or planned,
+                                self.state == "running")
         self.keep_action.setEnabled(self.plot.point_count() > 0)
 
     def _show_metrics(self, row: dict) -> None:
@@ -503,6 +506,8 @@ class TrainPanel(Panel):
         """Settings changed elsewhere (a lesson, a script, the command palette): the form shows them."""
         if not self._editing:
             self._load_settings()
+        if self.workspace.core.recipe is not None:
+            self._show_status()  # the steps Start would train to
 
     @told_in_turns
     def _load_settings(self) -> None:

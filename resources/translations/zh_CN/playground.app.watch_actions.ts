@@ -49,7 +49,11 @@
     </message>
     <message>
         <source>Watched run: step {step}</source>
-        <translation>监视的运行：第 {step} 步</translation>
+        <translation>所监视的运行：第 {step} 步</translation>
+    </message>
+    <message>
+        <source>Watched run: no step yet</source>
+        <translation>所监视的运行：尚无训练步</translation>
     </message>
     <message>
         <source>not known yet</source>
@@ -57,7 +61,7 @@
     </message>
     <message>
         <source>Watched run&apos;s device: {name}</source>
-        <translation>所监视运行的设备：{name}</translation>
+        <translation>所监视的运行的设备：{name}</translation>
     </message>
     <message>
         <source>Watched run: {n} M parameters</source>
@@ -65,7 +69,7 @@
     </message>
     <message>
         <source>Watched run&apos;s parameters: {n}</source>
-        <translation>所监视运行的参数量：{n}</translation>
+        <translation>所监视的运行的参数量：{n}</translation>
     </message>
     <message>
         <source>Watching stopped: training started in this window. Watch the folder again when it is done.</source>

@@ -42,7 +42,7 @@
     </message>
     <message>
         <source>shape {shape} · axes {axes}</source>
-        <translation>形状 {shape} · 轴 {axes}</translation>
+        <translation>形状：{shape} · 轴：{axes}</translation>
     </message>
     <message>
         <source>Head {h}, query {i} “{q}”</source>
