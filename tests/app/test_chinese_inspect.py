@@ -38,7 +38,7 @@ def test_axes_and_the_worked_attention_row_in_chinese(qtbot, chinese_ui):
     try:
         panel.go_to(panel.inspection.trace.names().index("decoder.0.attn.weights"))
         detail = panel.detail
-        assert detail.shape.text().endswith("轴 头，查询，键")
+        assert detail.shape.text().endswith("轴：头，查询，键")
         heat = detail.heatmap
         qtbot.wait(50)  # the stage list fits its names: the panel lays out again before the cells are where they stay
         with qtbot.waitSignal(heat.cell_hovered):
@@ -48,7 +48,7 @@ def test_axes_and_the_worked_attention_row_in_chinese(qtbot, chinese_ui):
         worked = detail.worked.toPlainText()
         assert "注意力头 1，查询 2" in worked and "A·v（前几维）" in worked and "已掩码" in worked  # keys 3.. are the future
         panel.go_to(panel.inspection.trace.names().index("decoder.0.mlp.hidden"))
-        assert detail.shape.text().endswith("轴 位置，隐藏单元")
+        assert detail.shape.text().endswith("轴：位置，隐藏单元")
     finally:
         panel.shutdown()
 

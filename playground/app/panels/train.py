@@ -438,8 +438,8 @@ class TrainPanel(Panel):
             self.status.show_pretrained()
             self.keep_action.setEnabled(False)
             return
-        # before a run, the step Start would train to, not "step 0 of 1"
-        planned = core.trained_steps + core.recipe.train.max_steps if core.recipe is not None else 0
+        # an untrained model: the steps Start would train, not "step 0 of 1" (a trained one reads "step 9 of 9")
+        planned = core.recipe.train.max_steps if core.recipe is not None and not core.trained_steps else 0
         self.status.show_status(self.state_text(), core.trained_steps, self._target or planned,
                                 self.state == "running")
         self.keep_action.setEnabled(self.plot.point_count() > 0)
