@@ -69,14 +69,24 @@ def agree(rank: int, port: int, folder: str) -> None:
     processes.broadcast_(flat)
     seen["broadcast"] = flat.tolist()
     processes.check_same({"data": b"same on both"})
+    seen["mismatch"] = mismatch(processes, {"model settings": b"same", "training data": f"rank {rank}".encode()})
+    write_seen(folder, rank, seen)
+    distributed.finish(processes)
+
+
+def mismatch(processes, parts: dict[str, bytes]) -> str | None:
+    """``check_same``'s message where the ranks differ, None where they agree."""
     try:
-        processes.check_same({"model settings": b"same", "training data": f"rank {rank}".encode()})
-        seen["mismatch"] = None
+        processes.check_same(parts)
     except ConfigError as e:
-        seen["mismatch"] = str(e)
+        return str(e)
+    return None
+
+
+def write_seen(folder: str, rank: int, seen: dict) -> None:
+    """What one rank saw, as rank{rank}.json in ``folder``, for the test in the parent process to read."""
     with open(os.path.join(folder, f"rank{rank}.json"), "w", encoding="utf-8") as f:
         json.dump(seen, f, ensure_ascii=False)
-    distributed.finish(processes)
 
 
 def test_two_gloo_processes_agree_on_text_sums_weights_and_differences(tmp_path):
@@ -130,8 +140,7 @@ def through_ddp(rank: int, port: int, folder: str) -> None:
     end = start + grad.numel() * grad.element_size()
     seen["views"] = all(start <= p.grad.data_ptr() < end for p in trainer.optimizer.params)
     save_file({"weights": flat.clone(), "grad": grad}, os.path.join(folder, f"rank{rank}.safetensors"))
-    with open(os.path.join(folder, f"rank{rank}.json"), "w", encoding="utf-8") as f:
-        json.dump(seen, f)
+    write_seen(folder, rank, seen)
     distributed.finish(processes)
 
 

@@ -5,15 +5,13 @@ own tokenizer differs, and still ends with rank 0's.
 """
 
 import json
-import os
 
 import torch.multiprocessing as mp
 
 from playground.core import distributed
-from playground.core.errors import ConfigError
 from playground.core.tokenizer import Tokenizer
 
-from .test_distributed import free_port, join_as_rank
+from .test_distributed import free_port, join_as_rank, mismatch, write_seen
 
 TEXTS = ["The cat sat on the mat. 小猫坐在垫子上。🐱🧶 The dog ran home! 狗跑回家了。🐶🏠\n" * 30,
          "A wholly other book: seventeen ravens quarrelled over marmalade. 乌鸦吵架。🐦\n" * 30]
@@ -22,13 +20,10 @@ TEXTS = ["The cat sat on the mat. 小猫坐在垫子上。🐱🧶 The dog ran h
 def train_as_rank(rank: int, port: int, folder: str) -> None:
     processes = join_as_rank(rank, port)
     seen = {kind: Tokenizer.train(kind, [TEXTS[rank]], 120).to_json_str() for kind in ("wordpiece", "unigram")}
-    try:  # the tokenizers agree now; the data built from each rank's own text does not
-        processes.check_same({"tokenizers": seen["wordpiece"].encode(), "training data": TEXTS[rank].encode()})
-        seen["mismatch"] = None
-    except ConfigError as e:
-        seen["mismatch"] = str(e)
-    with open(os.path.join(folder, f"rank{rank}.json"), "w", encoding="utf-8") as f:
-        json.dump(seen, f, ensure_ascii=False)
+    # the tokenizers agree now; the data built from each rank's own text does not
+    seen["mismatch"] = mismatch(processes, {"tokenizers": seen["wordpiece"].encode(),
+                                            "training data": TEXTS[rank].encode()})
+    write_seen(folder, rank, seen)
     distributed.finish(processes)
 
 

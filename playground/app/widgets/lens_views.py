@@ -154,6 +154,11 @@ class LogitLensView(QWidget):
         self.top_k.setText("\n".join(lines))
 
 
+def signed(value: float) -> str:
+    """A push as the bars write it: its sign always, a true minus, three decimals: +0.251, −1.034."""
+    return f"{value:+.3f}".replace("-", "−")
+
+
 class SignedBars(QWidget):
     """Labelled horizontal bars from a centre line: positive to the right, negative to the left.
 
@@ -183,7 +188,7 @@ class SignedBars(QWidget):
                 [it for i, it in enumerate(self.items) if i not in kept])
 
     def left_out_text(self, left_out: list[tuple[str, float]]) -> str:
-        total = f"{sum(v for _t, v in left_out):+.3f}".replace("-", "−")
+        total = signed(sum(v for _t, v in left_out))
         if len(left_out) == 1:  # two strings, not "%n part(s)": English ships no .qm to pick a plural form
             return self.tr("1 smaller part not shown: {sum}").format(sum=total)
         return self.tr("{n} smaller parts not shown, together {sum}").format(n=len(left_out), sum=total)
@@ -214,7 +219,7 @@ class SignedBars(QWidget):
             w = abs(v) / top * half
             x = centre if v >= 0 else centre - w
             painter.fillRect(QRectF(x, y + 3, max(1.0, w), row_h - 6), plus if v >= 0 else minus)
-            value = f"{v:+.3f}".replace("-", "−")
+            value = signed(v)
             if v >= 0:
                 painter.drawText(QRectF(centre + w + 4, y, value_w, row_h), Qt.AlignmentFlag.AlignVCenter, value)
             else:
